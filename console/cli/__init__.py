@@ -1,0 +1,65 @@
+"""The `calldesk` entry point.
+
+Every module in this package that defines ``register(subparsers)`` contributes subcommands,
+so that each feature keeps its command next to nothing else's. A module registers a parser
+and sets ``func`` (called with the parsed namespace; its return value is the exit code).
+Heavy imports (Textual, SQLAlchemy, aiohttp) belong inside the ``func``s, so that
+``calldesk --help`` stays fast.
+
+Benchmarks live under ``calldesk bench NAME``: register them with :func:`bench_subparsers`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import pkgutil
+import sys
+from collections.abc import Sequence
+
+from console.errors import CalldeskError
+
+_bench: argparse._SubParsersAction | None = None
+
+
+def bench_subparsers(subparsers: argparse._SubParsersAction) -> argparse._SubParsersAction:
+    """The shared `calldesk bench` group; benchmark modules add their own subcommand to it."""
+    global _bench
+    if _bench is None:
+        bench = subparsers.add_parser("bench", help="run a benchmark and print its figures")
+        _bench = bench.add_subparsers(dest="bench", metavar="NAME", required=True)
+    return _bench
+
+
+def build_parser() -> argparse.ArgumentParser:
+    global _bench
+    _bench = None
+    parser = argparse.ArgumentParser(
+        prog="calldesk",
+        description="calldesk: the agent console of a securities call center.",
+    )
+    parser.add_argument("--config", metavar="FILE", help="config file (default: ./config.toml or $CALLDESK_CONFIG)")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        register = getattr(module, "register", None)
+        if register is not None:
+            register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        code = args.func(args)
+    except CalldeskError as exc:
+        print(f"calldesk: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+    return int(code or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
