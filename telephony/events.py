@@ -23,18 +23,10 @@ Outcome = Literal[
 HangupBy = Literal["caller", "agent", "system"]
 AgentStateName = Literal["logged_out", "available", "ringing", "on_call", "wrap_up", "paused"]
 
-EVENT_TYPES: dict[str, type[DomainEvent]] = {}
-
-
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DomainEvent:
     name: ClassVar[str] = ""
     t: float
-
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        if cls.name:
-            EVENT_TYPES[cls.name] = cls
 
     def to_json(self) -> dict[str, Any]:
         """The wire form: ``{"event": name, "t": …, …fields}``."""
@@ -167,3 +159,12 @@ class QueueStats(DomainEvent):
     service_level: float | None = None
     asa_s: float | None = None
     aht_s: float | None = None
+
+
+EVENT_TYPES: dict[str, type[DomainEvent]] = {
+    cls.name: cls
+    for cls in (
+        Ringing, RingStopped, Answered, Transferred, Ended, CallbackRequested,
+        AgentState, OriginateResult, QueueStats,
+    )
+}
