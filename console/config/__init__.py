@@ -1,0 +1,22 @@
+"""calldesk settings: ``config.toml`` -> one validated, typed :class:`Settings`.
+
+    from console.config import load_settings, Settings
+    settings = load_settings()          # $CALLDESK_CONFIG or ./config.toml, plus CALLDESK_… env
+
+Errors raise :class:`ConfigError` (a CalldeskError) naming the file, the key and the problem.
+"""
+
+from console.config.loader import ConfigError, default_path, load_settings
+from console.config.models import (
+    TICKET_CATEGORIES, TIER_IDS, CallbackSettings, CenterSettings, ConsoleSettings,
+    DatabaseSettings, DialerSettings, PbxSettings, QueueSettings, RiskSettings, ServerSettings,
+    StatsSettings, TicketSettings, TierSettings,
+)
+from console.config.settings import Settings
+
+__all__ = [
+    "TICKET_CATEGORIES", "TIER_IDS", "CallbackSettings", "CenterSettings", "ConfigError",
+    "ConsoleSettings", "DatabaseSettings", "DialerSettings", "PbxSettings", "QueueSettings",
+    "RiskSettings", "ServerSettings", "Settings", "StatsSettings", "TicketSettings",
+    "TierSettings", "default_path", "load_settings",
+]

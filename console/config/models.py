@@ -1,0 +1,189 @@
+"""The typed settings model: one pydantic model per section of ``config.toml``.
+
+Every field carries its documentation as an attribute docstring (pydantic turns it into the
+field's description), so the model is the reference and ``config.toml`` mirrors it. Unknown
+keys are refused: a typo in a key must not silently fall back to a default.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
+
+TIER_IDS = ("standard", "silver", "gold", "platinum", "diamond")
+TICKET_CATEGORIES = (
+    "account_service", "trading", "margin", "ipo", "bank_transfer",
+    "password", "suitability", "complaint", "information", "other",
+)
+TicketCategory = Literal[
+    "account_service", "trading", "margin", "ipo", "bank_transfer",
+    "password", "suitability", "complaint", "information", "other",
+]
+TierId = Literal["standard", "silver", "gold", "platinum", "diamond"]
+Priority = Literal["low", "normal", "high", "urgent"]
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True, frozen=True)
+
+
+class CenterSettings(Section):
+    name: str = "示范证券客户服务中心"
+    """The call center's name, shown in the console's title bar."""
+    time_zone: str = "Asia/Shanghai"
+    """IANA time zone in which times are shown (the store keeps UTC)."""
+    locale: Literal["zh_CN", "en"] = "zh_CN"
+    """Language of the user interface: zh_CN (Simplified Chinese) or en."""
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r} (expected an IANA name such as Asia/Shanghai)") from None
+        return value
+
+
+class DatabaseSettings(Section):
+    url: SecretStr = SecretStr("sqlite:///var/calldesk.db")
+    """SQLAlchemy URL of the store. A relative SQLite path is taken relative to the config
+    file's directory (or the working directory when there is no file). Secret: it may hold a
+    password. Environment: CALLDESK_DATABASE_URL."""
+
+
+class PbxSettings(Section):
+    name: str = "main"
+    """Short name of this PBX; recorded with every call (calls are unique per PBX and linkedid)."""
+    host: str = "127.0.0.1"
+    """Host name or address of the Asterisk Manager Interface. Environment: CALLDESK_PBX_HOST (first PBX)."""
+    port: int = Field(5038, ge=1, le=65535)
+    """TCP port of the AMI. Environment: CALLDESK_PBX_PORT (first PBX)."""
+    username: str = "calldesk"
+    """AMI user (manager.conf section)."""
+    secret: SecretStr = SecretStr("calldesk")
+    """AMI password. Environment: CALLDESK_AMI_SECRET (first PBX)."""
+    encoding: str = "utf-8"
+    """Character encoding of the AMI stream (caller names may be Chinese)."""
+    ping_interval_s: float = Field(20, gt=0)
+    """Seconds between keep-alive pings on an idle connection."""
+    ping_timeout_s: float = Field(10, gt=0)
+    """Seconds to wait for a ping's answer before the connection is declared dead and re-opened."""
+    agent_map: dict[str, str] = {}
+    """Queue member interface -> agent id, for interfaces whose extension digits are not the
+    agent id (e.g. "Local/8001@agents" = "1001"). Unmapped interfaces use their digits."""
+
+    @field_validator("encoding")
+    @classmethod
+    def _known_encoding(cls, value: str) -> str:
+        import codecs
+
+        try:
+            codecs.lookup(value)
+        except LookupError:
+            raise ValueError(f"unknown encoding {value!r}") from None
+        return value
+
+
+class ServerSettings(Section):
+    host: str = "127.0.0.1"
+    """Address `calldesk serve` listens on (loopback by default; consoles connect to it)."""
+    port: int = Field(8421, ge=1, le=65535)
+    """TCP port of the HTTP API and WebSocket."""
+    token_ttl_min: int = Field(720, gt=0)
+    """Minutes a login token stays valid."""
+    ws_buffer: int = Field(500, gt=0)
+    """WebSocket frames kept per user so that a reconnecting console can catch up."""
+
+
+class TierSettings(Section):
+    name: TierId
+    """Tier id: standard, silver, gold, platinum or diamond (普通/银卡/金卡/白金/钻石)."""
+    min_aum: Decimal = Field(ge=0)
+    """Assets under management (CNY) from which a customer is in this tier."""
+    vip: bool = False
+    """Whether customers of this tier are VIPs (routed to the vip queue, flagged on the pop)."""
+
+
+class TicketSettings(Section):
+    default_sla_hours: float = Field(48, gt=0)
+    """SLA in hours for a category/tier pair not listed in sla_hours."""
+    sla_hours: dict[TicketCategory, dict[TierId, float]] = {}
+    """SLA hours by category, then by tier: sla_hours.complaint.diamond = 4."""
+    category_default_hours: dict[TicketCategory, float] = {}
+    """SLA hours of a category for the tiers not listed under sla_hours.<category>."""
+    default_priority: dict[TicketCategory, Priority] = {}
+    """Priority a new ticket of this category gets (normal when not listed)."""
+
+    def sla_for(self, category: str, tier: str) -> float:
+        """Hours to resolve a ticket of this category for a customer of this tier."""
+        by_tier = self.sla_hours.get(category, {})  # type: ignore[call-overload]
+        if tier in by_tier:
+            return by_tier[tier]  # type: ignore[index]
+        return self.category_default_hours.get(category, self.default_sla_hours)  # type: ignore[call-overload]
+
+
+class QueueSettings(Section):
+    name: str
+    """Asterisk queue name."""
+    service_level_s: int = Field(20, gt=0)
+    """A call answered within this many seconds counts as within the service level."""
+    target_pct: float = Field(80, gt=0, le=100)
+    """Share of calls (percent) to be answered within service_level_s."""
+
+
+class StatsSettings(Section):
+    short_abandon_s: float = Field(5, ge=0)
+    """Callers who hang up within this many seconds are short abandons: left out of the abandon rate."""
+
+
+class DialerSettings(Section):
+    window_start: dt.time = dt.time(9, 0)
+    """Earliest local time (center time zone) at which outbound calls are placed."""
+    window_end: dt.time = dt.time(20, 0)
+    """Latest local time at which outbound calls are placed."""
+    weekdays: list[int] = [1, 2, 3, 4, 5]
+    """ISO weekdays on which outbound calls are placed (1 = Monday … 7 = Sunday)."""
+    holidays: list[dt.date] = []
+    """Dates on which no outbound calls are placed (public holidays)."""
+    abandon_cap: float = Field(0.03, ge=0, le=1)
+    """Predictive mode keeps the share of answered calls with no free agent below this."""
+    max_attempts: int = Field(3, ge=1)
+    """Default number of attempts per lead before it is given up."""
+
+    @field_validator("weekdays")
+    @classmethod
+    def _iso_weekdays(cls, value: list[int]) -> list[int]:
+        bad = [d for d in value if not 1 <= d <= 7]
+        if bad:
+            raise ValueError(f"weekdays are 1 (Monday) … 7 (Sunday), got {bad}")
+        return value
+
+    @model_validator(mode="after")
+    def _window_order(self) -> DialerSettings:
+        if self.window_start >= self.window_end:
+            raise ValueError("window_start must be before window_end")
+        return self
+
+
+class CallbackSettings(Section):
+    create_on_abandon: bool = True
+    """Create a callback follow-up for every caller who abandons (after short_abandon_s)."""
+    sla_minutes: dict[TierId, int] = {
+        "standard": 240, "silver": 240, "gold": 120, "platinum": 60, "diamond": 30,
+    }
+    """Minutes within which a callback is due, by tier."""
+
+
+class RiskSettings(Section):
+    assessment_valid_days: int = Field(730, gt=0)
+    """Days a risk-tolerance (suitability) assessment stays valid; older ones count as expired."""
+
+
+class ConsoleSettings(Section):
+    keys: dict[str, str] = {}
+    """Key remapping of the consoles: action id -> key (e.g. answer = "f5"). Actions not listed keep their built-in key."""

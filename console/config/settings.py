@@ -1,0 +1,94 @@
+"""The root settings model, its built-in defaults and the cross-section checks."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from pydantic import Field, PrivateAttr, model_validator
+
+from console.config.models import (
+    TIER_IDS, CallbackSettings, CenterSettings, ConsoleSettings, DatabaseSettings,
+    DialerSettings, PbxSettings, QueueSettings, RiskSettings, Section, ServerSettings,
+    StatsSettings, TicketSettings, TierSettings,
+)
+
+DEFAULT_TIERS = [
+    TierSettings(name="standard", min_aum=Decimal("0")),
+    TierSettings(name="silver", min_aum=Decimal("100000")),
+    TierSettings(name="gold", min_aum=Decimal("500000")),
+    TierSettings(name="platinum", min_aum=Decimal("2000000"), vip=True),
+    TierSettings(name="diamond", min_aum=Decimal("10000000"), vip=True),
+]
+DEFAULT_QUEUES = [QueueSettings(name="retail"), QueueSettings(name="vip", service_level_s=15, target_pct=90), QueueSettings(name="ringall")]
+
+
+class Settings(Section):
+    """Everything calldesk reads from config.toml (and CALLDESK_… environment variables)."""
+
+    center: CenterSettings = CenterSettings()
+    """The call center: name, time zone, language."""
+    database: DatabaseSettings = DatabaseSettings()
+    """Where the store lives."""
+    pbx: list[PbxSettings] = Field(default_factory=lambda: [PbxSettings()])
+    """The Asterisk servers (one [[pbx]] table each); the first one is the default for outbound calls."""
+    server: ServerSettings = ServerSettings()
+    """The `calldesk serve` process."""
+    tiers: list[TierSettings] = Field(default_factory=lambda: list(DEFAULT_TIERS))
+    """Service tiers by AUM, lowest first; all five ids, thresholds rising, the first at 0."""
+    tickets: TicketSettings = TicketSettings()
+    """Ticket SLAs and default priorities."""
+    queues: list[QueueSettings] = Field(default_factory=lambda: list(DEFAULT_QUEUES))
+    """The queues and their service-level targets."""
+    stats: StatsSettings = StatsSettings()
+    """Queue statistics."""
+    dialer: DialerSettings = DialerSettings()
+    """Outbound dialing rules."""
+    callbacks: CallbackSettings = CallbackSettings()
+    """Callbacks for abandoned and callback-requested calls."""
+    risk: RiskSettings = RiskSettings()
+    """Suitability (risk-tolerance) rules."""
+    console: ConsoleSettings = ConsoleSettings()
+    """The Textual consoles."""
+
+    _source: Path | None = PrivateAttr(default=None)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Settings:
+        names = [t.name for t in self.tiers]
+        if sorted(names, key=TIER_IDS.index) != names or len(set(names)) != len(names):
+            raise ValueError(f"tiers must list each of {', '.join(TIER_IDS)} once, lowest first; got {', '.join(names)}")
+        if set(names) != set(TIER_IDS):
+            missing = [t for t in TIER_IDS if t not in names]
+            raise ValueError(f"tiers is missing {', '.join(missing)}")
+        if self.tiers[0].min_aum != 0:
+            raise ValueError("tiers: the first tier must start at min_aum = 0")
+        for low, high in zip(self.tiers, self.tiers[1:]):
+            if high.min_aum <= low.min_aum:
+                raise ValueError(f"tiers: {high.name}.min_aum must be above {low.name}.min_aum")
+        for field_name, items in (("pbx", self.pbx), ("queues", self.queues)):
+            seen = [item.name for item in items]
+            dupes = sorted({n for n in seen if seen.count(n) > 1})
+            if dupes:
+                raise ValueError(f"{field_name}: duplicate name {', '.join(dupes)}")
+        return self
+
+    # -- derived answers other modules ask for --------------------------------------------
+    @property
+    def source(self) -> Path | None:
+        """The file these settings were read from (None: built-in defaults)."""
+        return self._source
+
+    def tier_for(self, aum: Decimal) -> str:
+        """The tier id of a customer with these assets under management."""
+        tier = self.tiers[0].name
+        for candidate in self.tiers:
+            if aum >= candidate.min_aum:
+                tier = candidate.name
+        return tier
+
+    def is_vip(self, tier: str) -> bool:
+        return any(t.name == tier and t.vip for t in self.tiers)
+
+    def queue(self, name: str) -> QueueSettings | None:
+        return next((q for q in self.queues if q.name == name), None)
