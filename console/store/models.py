@@ -70,12 +70,17 @@ class Customer(SQLModel, table=True):
     """A brokerage client (one securities account, client_no)."""
 
     __tablename__ = "customer"
+    # Prefix search (LIKE 'zhang%') needs pattern ops on PostgreSQL when the collation is not C.
+    __table_args__ = tuple(
+        Index(f"ix_customer_{col}", col, postgresql_ops={col: "varchar_pattern_ops"})
+        for col in ("name", "name_pinyin", "name_initials")
+    )
     id: int | None = Field(default=None, primary_key=True)
     client_no: str = Field(max_length=12, unique=True)
-    name: str = Field(max_length=64, index=True)
-    name_pinyin: str = Field(max_length=128, index=True)
+    name: str = Field(max_length=64)
+    name_pinyin: str = Field(max_length=128)
     """Lowercase full pinyin, one word per character: "shan tian fang" for 单田芳."""
-    name_initials: str = Field(max_length=16, index=True)
+    name_initials: str = Field(max_length=16)
     id_number: str = Field(max_length=18)
     """Full resident id number; the API masks it unless the caller is verified."""
     id_last4: str = Field(max_length=4, index=True)
