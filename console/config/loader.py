@@ -109,6 +109,8 @@ def _set_path(raw: dict[str, Any], loc: tuple, value: str, var: str) -> None:
 def _dotted(loc: tuple) -> str:
     out = ""
     for part in loc:
+        if part == "[key]":  # pydantic's marker for "the dict key itself is wrong"
+            continue
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out
 

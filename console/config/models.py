@@ -112,11 +112,18 @@ class TierSettings(Section):
 class TicketSettings(Section):
     default_sla_hours: float = Field(48, gt=0)
     """SLA in hours for a category/tier pair not listed in sla_hours."""
-    sla_hours: dict[TicketCategory, dict[TierId, float]] = {}
+    sla_hours: dict[TicketCategory, dict[TierId, float]] = {
+        "complaint": {"gold": 12, "platinum": 8, "diamond": 4},
+        "bank_transfer": {"platinum": 4, "diamond": 2},
+    }
     """SLA hours by category, then by tier: sla_hours.complaint.diamond = 4."""
-    category_default_hours: dict[TicketCategory, float] = {}
+    category_default_hours: dict[TicketCategory, float] = {
+        "complaint": 24, "bank_transfer": 8, "password": 4, "trading": 8, "margin": 8,
+    }
     """SLA hours of a category for the tiers not listed under sla_hours.<category>."""
-    default_priority: dict[TicketCategory, Priority] = {}
+    default_priority: dict[TicketCategory, Priority] = {
+        "complaint": "high", "bank_transfer": "high", "margin": "high", "information": "low",
+    }
     """Priority a new ticket of this category gets (normal when not listed)."""
 
     def sla_for(self, category: str, tier: str) -> float:
@@ -148,7 +155,7 @@ class DialerSettings(Section):
     """Latest local time at which outbound calls are placed."""
     weekdays: list[int] = [1, 2, 3, 4, 5]
     """ISO weekdays on which outbound calls are placed (1 = Monday … 7 = Sunday)."""
-    holidays: list[dt.date] = []
+    holidays: list[dt.date] = [dt.date(2026, 10, d) for d in (1, 2, 5, 6, 7)]
     """Dates on which no outbound calls are placed (public holidays)."""
     abandon_cap: float = Field(0.03, ge=0, le=1)
     """Predictive mode keeps the share of answered calls with no free agent below this."""

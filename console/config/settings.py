@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from pydantic import Field, PrivateAttr, model_validator
+from pydantic import Field, PrivateAttr, field_validator
 
 from console.config.models import (
     TIER_IDS, CallbackSettings, CenterSettings, ConsoleSettings, DatabaseSettings,
@@ -53,25 +53,29 @@ class Settings(Section):
 
     _source: Path | None = PrivateAttr(default=None)
 
-    @model_validator(mode="after")
-    def _consistent(self) -> Settings:
-        names = [t.name for t in self.tiers]
-        if sorted(names, key=TIER_IDS.index) != names or len(set(names)) != len(names):
-            raise ValueError(f"tiers must list each of {', '.join(TIER_IDS)} once, lowest first; got {', '.join(names)}")
-        if set(names) != set(TIER_IDS):
-            missing = [t for t in TIER_IDS if t not in names]
-            raise ValueError(f"tiers is missing {', '.join(missing)}")
-        if self.tiers[0].min_aum != 0:
-            raise ValueError("tiers: the first tier must start at min_aum = 0")
-        for low, high in zip(self.tiers, self.tiers[1:]):
+    @field_validator("tiers")
+    @classmethod
+    def _tier_ladder(cls, tiers: list[TierSettings]) -> list[TierSettings]:
+        names = [t.name for t in tiers]
+        if names != list(TIER_IDS):
+            raise ValueError(f"must list {', '.join(TIER_IDS)}, each once, lowest first; got {', '.join(names) or 'none'}")
+        if tiers[0].min_aum != 0:
+            raise ValueError("the first tier must start at min_aum = 0")
+        for low, high in zip(tiers, tiers[1:]):
             if high.min_aum <= low.min_aum:
-                raise ValueError(f"tiers: {high.name}.min_aum must be above {low.name}.min_aum")
-        for field_name, items in (("pbx", self.pbx), ("queues", self.queues)):
-            seen = [item.name for item in items]
-            dupes = sorted({n for n in seen if seen.count(n) > 1})
-            if dupes:
-                raise ValueError(f"{field_name}: duplicate name {', '.join(dupes)}")
-        return self
+                raise ValueError(f"{high.name}.min_aum must be above {low.name}.min_aum")
+        return tiers
+
+    @field_validator("pbx", "queues")
+    @classmethod
+    def _unique_names(cls, items: list[PbxSettings] | list[QueueSettings]) -> list:
+        seen = [item.name for item in items]
+        dupes = sorted({n for n in seen if seen.count(n) > 1})
+        if dupes:
+            raise ValueError(f"duplicate name {', '.join(dupes)}")
+        if not items:
+            raise ValueError("must not be empty")
+        return items
 
     # -- derived answers other modules ask for --------------------------------------------
     @property
