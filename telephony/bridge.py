@@ -1,0 +1,226 @@
+"""One PBX: the AMI connection, the call tracker fed in wire order, domain events out.
+
+``Bridge.run()`` keeps the link up until ``close()``. After every login it turns events on and
+resyncs: ``QueueStatus`` and ``CoreShowChannels`` are sent, every event of their replies is fed
+to the tracker in wire order together with the live events, and ``tracker.resync_done(t)`` is
+called right when the last list completes, before any later event is fed. When the link drops,
+``tracker.connection_lost(t)``. So a call that was up across a reconnect is known from the
+snapshot: tracked to its end, not popped twice, recorded once (the tracker's promise, given the
+snapshot).
+
+Consumers read domain events with ``async for ev in bridge.events(): …`` (each ``events()`` call
+is its own subscription, starting at the call, unbounded; stop iterating to unsubscribe).
+Event times ``t`` are the AMI ``Timestamp`` header when Asterisk sends one
+(``timestampevents=yes``), else the injected clock; the tracker never reads a clock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
+from typing import Any
+
+from telephony import actions
+from telephony.connection import AmiActionError, AmiConnection, Backoff
+from telephony.events import DomainEvent
+from telephony.framing import EventFilter, Message
+
+log = logging.getLogger(__name__)
+
+# Events no tracker needs: dropped after reading their name (they are most of the stream).
+DEFAULT_IGNORED = frozenset({
+    "RTCPSent", "RTCPReceived", "Newexten", "DeviceStateChange", "Registry", "PeerStatus",
+    "ContactStatus", "SuccessfulAuth", "ChallengeSent", "Cdr", "Cel", "VarSet",
+})
+# The channel variables a bridge reads (VarSet is 60% of a real Asterisk's events).
+DEFAULT_VARSET = frozenset({
+    "CUSTOMER_ACCOUNT", "CUSTOMER_TIER", "CALLBACK_REQUESTED", "QUEUESTATUS", "ABANDONED",
+    "DIALSTATUS", "MIXMONITOR_FILENAME", "BLINDTRANSFER", "ATTENDEDTRANSFER", "TRANSFERERNAME",
+})
+
+
+def _default_tracker(agent_map: Mapping[str, str] | None) -> Any:
+    from telephony.tracker import Tracker
+
+    return Tracker(agent_map=agent_map)
+
+
+def wall_clock() -> Callable[[], float]:
+    """Wall-clock seconds that follow the loop's monotonic time (immune to clock steps)."""
+    loop = asyncio.get_running_loop()
+    offset = time.time() - loop.time()
+    return lambda: offset + loop.time()
+
+
+class Bridge:
+    def __init__(
+        self,
+        name: str,
+        host: str,
+        port: int,
+        username: str,
+        secret: str,
+        encoding: str = "utf-8",
+        ping_interval_s: float = 20.0,
+        ping_timeout_s: float = 10.0,
+        agent_map: Mapping[str, str] | None = None,
+        *,
+        tracker_factory: Callable[[Mapping[str, str] | None], Any] = _default_tracker,
+        clock: Callable[[], float] | None = None,
+        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+        rng: random.Random | None = None,
+        auth: str = "plain",
+        action_timeout_s: float = 10.0,
+        backoff: Backoff = Backoff(),
+        event_filter: EventFilter | None = None,
+    ) -> None:
+        self.name = name
+        self.tracker = tracker_factory(agent_map)
+        self._clock = clock
+        if event_filter is None:
+            event_filter = EventFilter(
+                frozenset(getattr(self.tracker, "ignored_events", DEFAULT_IGNORED - {"VarSet"})),
+                frozenset(getattr(self.tracker, "wanted_variables", DEFAULT_VARSET)),
+            )
+        self.conn = AmiConnection(
+            host, port, username, secret, on_event=self._on_event, on_up=self._on_up,
+            on_down=self._on_down, encoding=encoding, auth=auth, event_filter=event_filter,
+            ping_interval_s=ping_interval_s, ping_timeout_s=ping_timeout_s,
+            action_timeout_s=action_timeout_s, backoff=backoff, sleep=sleep, rng=rng,
+        )
+        self._subscribers: list[asyncio.Queue[DomainEvent]] = []
+        self._resync_last: str | None = None  # ActionID whose list completion ends the resync
+        self.events_in = 0
+
+    # --- state -------------------------------------------------------------------------
+    @property
+    def connected(self) -> bool:
+        return self.conn.connected
+
+    @property
+    def reconnects(self) -> int:
+        return self.conn.reconnects
+
+    @property
+    def last_error(self) -> str | None:
+        return self.conn.last_error
+
+    def _now(self) -> float:
+        if self._clock is None:
+            self._clock = wall_clock()
+        return self._clock()
+
+    # --- event flow --------------------------------------------------------------------
+    def _on_event(self, message: Message) -> None:
+        self.events_in += 1
+        stamp = message.get("Timestamp")
+        try:
+            t = float(stamp) if stamp else self._now()
+        except ValueError:
+            t = self._now()
+        self._publish(self.tracker.feed(message, t))
+        if self._resync_last is not None and message.get("ActionID") == self._resync_last \
+                and message.get("EventList", "").lower() == "complete":
+            self._finish_resync(t)
+
+    def _finish_resync(self, t: float) -> None:
+        self._resync_last = None
+        self._publish(self.tracker.resync_done(t))
+
+    def _publish(self, events: Iterable[DomainEvent] | None) -> None:
+        if not events:
+            return
+        for ev in events:
+            for queue in self._subscribers:
+                queue.put_nowait(ev)
+
+    async def _on_up(self) -> None:
+        await self.conn.send(actions.events(True))
+        qs_id, csc_id = self.conn.next_action_id(), self.conn.next_action_id()
+        self._resync_last = csc_id
+        qs = self.conn.send({**actions.queue_status(), "ActionID": qs_id}, forward_events=True)
+        csc = self.conn.send({**actions.core_show_channels(), "ActionID": csc_id}, forward_events=True)
+        results = await asyncio.gather(qs, csc, return_exceptions=True)
+        if self._resync_last is not None:  # an error reply has no Complete event: end it here
+            for r in results:
+                if isinstance(r, AmiActionError):
+                    log.warning("bridge %s: resync incomplete: %s", self.name, r)
+            self._finish_resync(self._now())
+        for r in results:
+            if isinstance(r, BaseException) and not isinstance(r, AmiActionError):
+                raise r
+
+    def _on_down(self, reason: str) -> None:
+        self._resync_last = None
+        log.warning("bridge %s: AMI link lost (%s)", self.name, reason)
+        self._publish(self.tracker.connection_lost(self._now()))
+
+    def events(self) -> AsyncIterator[DomainEvent]:
+        queue: asyncio.Queue[DomainEvent] = asyncio.Queue()
+        self._subscribers.append(queue)
+
+        async def iterate() -> AsyncIterator[DomainEvent]:
+            try:
+                while True:
+                    yield await queue.get()
+            finally:
+                self._subscribers.remove(queue)
+
+        return iterate()
+
+    # --- lifecycle ----------------------------------------------------------------------
+    async def run(self) -> None:
+        await self.conn.run()
+
+    async def close(self) -> None:
+        await self.conn.close()
+
+    # --- actions ------------------------------------------------------------------------
+    async def _act(self, action: Mapping[str, Any]) -> Message:
+        return (await self.conn.send(action)).response
+
+    async def originate(self, channel: str, exten: str, context: str, caller_id: str | None = None,
+                        variables: Mapping[str, str] | None = None, timeout_ms: int = 30000,
+                        action_id: str | None = None) -> str:
+        """Queue an Originate; its outcome comes later as an ``originate_result`` with this id."""
+        action_id = action_id or self.conn.next_action_id()
+        action = actions.originate(channel, exten=exten, context=context, caller_id=caller_id,
+                                   variables=variables, timeout_ms=timeout_ms)
+        await self._act({**action, "ActionID": action_id})
+        return action_id
+
+    async def hangup(self, channel: str) -> Message:
+        return await self._act(actions.hangup(channel))
+
+    async def redirect(self, channel: str, exten: str, context: str, priority: int = 1) -> Message:
+        return await self._act(actions.redirect(channel, exten, context, priority))
+
+    async def blind_transfer(self, channel: str, exten: str, context: str) -> Message:
+        return await self._act(actions.blind_transfer(channel, exten, context))
+
+    async def atxfer(self, channel: str, exten: str, context: str) -> Message:
+        return await self._act(actions.atxfer(channel, exten, context))
+
+    async def queue_pause(self, interface: str, paused: bool, reason: str | None = None,
+                          queue: str | None = None) -> Message:
+        return await self._act(actions.queue_pause(interface, paused, reason, queue))
+
+    async def queue_add(self, queue: str, interface: str, member_name: str | None = None, penalty: int = 0,
+                        paused: bool = False, state_interface: str | None = None) -> Message:
+        return await self._act(actions.queue_add(queue, interface, member_name, penalty, paused, state_interface))
+
+    async def queue_remove(self, queue: str, interface: str) -> Message:
+        return await self._act(actions.queue_remove(queue, interface))
+
+    async def chanspy(self, supervisor_ext: str, target_channel: str, mode: actions.SpyMode) -> Message:
+        return await self._act(actions.chanspy(supervisor_ext, target_channel, mode))
+
+    async def queue_status(self) -> list[Message]:
+        """The QueueParams / QueueMember / QueueEntry events of a QueueStatus."""
+        return (await self.conn.send(actions.queue_status())).events
+
+    async def core_show_channels(self) -> list[Message]:
+        return (await self.conn.send(actions.core_show_channels())).events

@@ -1,0 +1,249 @@
+"""A trustworthy AMI connection on panoramisk: login, watchdog, reconnect with backoff.
+
+What is kept of panoramisk 1.4: its ``Manager`` (config defaults, ``connect()`` opening the TCP
+connection through ``protocol_factory``, ``register_event``/``dispatch`` for anyone who wants
+pattern callbacks with panoramisk ``Message`` objects) and its ``AMIProtocol`` as the base of
+:class:`~telephony.protocol.AmiProtocol`. What panoramisk cannot carry, and is done here:
+
+* login: panoramisk sends ``Login`` and, when Asterisk refuses it, carries on unauthenticated
+  (``authenticated = False``, nobody told). Here a refusal raises :class:`AmiLoginError` and
+  the attempt is retried with backoff; MD5 challenge login is supported.
+* liveness: panoramisk sends a Ping every ``ping_interval`` and never checks the answer, so a
+  half-open TCP connection goes unnoticed forever. Here an unanswered Ping closes the link.
+* reconnect: panoramisk retries after a fixed delay from inside callbacks. Here ``run()``
+  loops with capped exponential backoff and jitter (RNG and sleep injected for tests), and
+  tells its owner when the link went up (``on_up``, awaited: resync) and down (``on_down``).
+* every action has a timeout; replies are matched by ActionID (see protocol.py).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import logging
+import random
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+
+from panoramisk import Manager
+from panoramisk.message import Message as PanoramiskMessage
+
+from telephony import actions
+from telephony.framing import ACCEPT_ALL, EventFilter, Message
+from telephony.protocol import AmiConnectionLost, AmiProtocol, Reply
+
+log = logging.getLogger(__name__)
+
+__all__ = ["AmiActionError", "AmiConnection", "AmiConnectionLost", "AmiLoginError", "Backoff", "Reply"]
+
+
+class AmiLoginError(Exception):
+    """Asterisk refused the login (wrong user or secret, or the host is not permitted)."""
+
+
+class AmiActionError(Exception):
+    """An action was answered with an error, or not answered in time."""
+
+    def __init__(self, message: str, response: Message | None = None) -> None:
+        super().__init__(message)
+        self.response = response
+
+
+@dataclass(frozen=True, slots=True)
+class Backoff:
+    """Capped exponential backoff with jitter: attempt n waits between d/2 and d, d = min(cap, base·2ⁿ)."""
+
+    base_s: float = 0.5
+    cap_s: float = 30.0
+
+    def delay(self, attempt: int, rng: random.Random) -> float:
+        ceiling = min(self.cap_s, self.base_s * (2 ** min(attempt, 30)))
+        return ceiling / 2 + rng.random() * ceiling / 2
+
+
+class AmiManager(Manager):
+    """panoramisk's Manager with our protocol; login, pings and reconnects belong to AmiConnection."""
+
+    def __init__(self, protocol_factory: Callable[[], AmiProtocol], **config: object) -> None:
+        super().__init__(protocol_factory=protocol_factory, **config)
+        # panoramisk re-sends queued actions on FullyBooted; we never re-send (see protocol.py).
+        self.callbacks.clear()
+        self.patterns.clear()
+
+    def connection_made(self, f: asyncio.Future) -> None:  # type: ignore[override]
+        if f.cancelled() or f.exception() is not None:
+            return  # AmiConnection awaits the same task and handles the failure
+        _transport, self.protocol = f.result()
+        self.protocol.factory = self
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        """No fixed-delay reconnect here: AmiConnection.run() decides when to connect again."""
+
+    def dispatch_if_subscribed(self, message: Message) -> None:
+        if self.patterns:  # only pay for panoramisk Messages when someone registered a pattern
+            self.dispatch(PanoramiskMessage(dict(message)))
+
+
+class AmiConnection:
+    """Keeps one AMI session alive until ``close()``; see the module docstring."""
+
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        username: str,
+        secret: str,
+        *,
+        on_event: Callable[[Message], None],
+        on_up: Callable[[], Awaitable[None]] | None = None,
+        on_down: Callable[[str], None] | None = None,
+        encoding: str = "utf-8",
+        auth: str = "plain",
+        event_filter: EventFilter = ACCEPT_ALL,
+        ping_interval_s: float = 20.0,
+        ping_timeout_s: float = 10.0,
+        action_timeout_s: float = 10.0,
+        connect_timeout_s: float = 10.0,
+        backoff: Backoff = Backoff(),
+        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+        rng: random.Random | None = None,
+    ) -> None:
+        if auth not in ("plain", "md5"):
+            raise ValueError(f"AMI auth must be 'plain' or 'md5', not {auth!r}")
+        self.host, self.port, self.username, self._secret = host, port, username, secret
+        self.auth = auth
+        self.encoding = encoding
+        self.event_filter = event_filter
+        self.on_event, self.on_up, self.on_down = on_event, on_up, on_down
+        self.ping_interval_s, self.ping_timeout_s = ping_interval_s, ping_timeout_s
+        self.action_timeout_s, self.connect_timeout_s = action_timeout_s, connect_timeout_s
+        self.backoff, self._sleep = backoff, sleep
+        self._rng = rng or random.Random()
+        self._ids = itertools.count(1)
+        self._id_prefix = f"cd{self._rng.randrange(16**6):06x}"
+        self.manager = AmiManager(self._make_protocol, host=host, port=port, encoding=encoding)
+        self.protocol: AmiProtocol | None = None
+        self.connected = False  # logged in and not known to be lost
+        self.reconnects = 0
+        self.last_error: str | None = None
+        self._closed = False
+        self._lost: asyncio.Future[None] | None = None
+        self._logins = 0
+
+    def _make_protocol(self) -> AmiProtocol:
+        self.protocol = AmiProtocol(self._on_event, self._on_lost, encoding=self.encoding,
+                                    event_filter=self.event_filter)
+        return self.protocol
+
+    def _on_event(self, message: Message) -> None:
+        self.on_event(message)
+        self.manager.dispatch_if_subscribed(message)
+
+    def _on_lost(self, exc: Exception | None) -> None:
+        if self._lost is not None and not self._lost.done():
+            self._lost.set_result(None)
+
+    def next_action_id(self) -> str:
+        return f"{self._id_prefix}-{next(self._ids)}"
+
+    async def send(self, action: Mapping[str, object], timeout_s: float | None = None,
+                   *, forward_events: bool = False) -> Reply:
+        """Send one action and wait for its reply; raise AmiActionError on an error or a timeout."""
+        protocol = self.protocol
+        if protocol is None or protocol.closed:
+            raise AmiConnectionLost(f"not connected to AMI at {self.host}:{self.port}")
+        headers = dict(action)
+        headers.setdefault("ActionID", self.next_action_id())
+        name = headers.get("Action", "?")
+        future = protocol.send(headers, forward_events=forward_events)
+        try:
+            reply = await asyncio.wait_for(future, timeout_s or self.action_timeout_s)
+        except asyncio.TimeoutError:
+            protocol.forget(str(headers["ActionID"]))
+            raise AmiActionError(f"AMI action {name} not answered within {timeout_s or self.action_timeout_s} s") from None
+        if not reply.ok:
+            raise AmiActionError(f"AMI action {name} failed: {reply.response.get('Message', reply.response)}",
+                                 reply.response)
+        return reply
+
+    async def login(self) -> None:
+        """Log in on the open connection; raise AmiLoginError when refused."""
+        try:
+            if self.auth == "md5":
+                reply = await self.send(actions.challenge())
+                action = actions.login_md5(self.username, self._secret, reply.response.get("Challenge", ""))
+            else:
+                action = actions.login(self.username, self._secret)
+            await self.send(action)
+        except AmiActionError as exc:
+            if exc.response is None:
+                raise  # not answered: a dead link, not a refusal
+            message = exc.response.get("Message", "refused")
+            raise AmiLoginError(
+                f"AMI login as {self.username!r} on {self.host}:{self.port} refused: {message}"
+            ) from None
+
+    async def run(self) -> None:
+        """Connect, log in, call ``on_up``, watch the link; on any loss back off and start over."""
+        attempt = 0
+        loop = asyncio.get_running_loop()
+        while not self._closed:
+            up = False
+            self._lost = loop.create_future()
+            try:
+                task = self.manager.connect()
+                await asyncio.wait_for(task, self.connect_timeout_s)
+                await self.login()
+                self.connected, up = True, True
+                if self._logins:
+                    self.reconnects += 1
+                self._logins += 1
+                attempt = 0
+                if self.on_up is not None:
+                    await self.on_up()
+                await self._watch()
+            except (OSError, asyncio.TimeoutError, AmiLoginError, AmiActionError) as exc:
+                self.last_error = str(exc) or type(exc).__name__
+                log.warning("AMI %s:%s: %s", self.host, self.port, self.last_error)
+            finally:
+                self.connected = False
+                self._drop()
+                if up and self.on_down is not None:
+                    self.on_down("closed by us" if self._closed else self.last_error or "connection closed")
+            if self._closed:
+                break
+            await self._sleep(self.backoff.delay(attempt, self._rng))
+            attempt += 1
+
+    async def _watch(self) -> None:
+        """Return when the link is lost; an unanswered Ping (half-open TCP) counts as lost."""
+        assert self._lost is not None
+        while not self._lost.done():
+            await asyncio.wait([self._lost], timeout=self.ping_interval_s)
+            if self._lost.done():
+                break
+            try:
+                await self.send(actions.ping(), self.ping_timeout_s)
+            except AmiActionError:
+                raise AmiActionError(
+                    f"AMI {self.host}:{self.port} did not answer a Ping within {self.ping_timeout_s} s"
+                ) from None
+        if not self._closed:
+            self.last_error = "connection closed by Asterisk"
+
+    def _drop(self) -> None:
+        if self.protocol is not None:
+            self.protocol.close()
+            self.protocol.connection_lost(None)  # idempotent: fails pending actions now
+
+    async def close(self) -> None:
+        """Log off (best effort) and stop; ``run()`` returns."""
+        self._closed = True
+        if self.protocol is not None and not self.protocol.closed:
+            try:
+                await self.send(actions.logoff(), timeout_s=1.0)
+            except (AmiActionError, AmiConnectionLost):
+                pass
+        self._drop()
+        if self._lost is not None and not self._lost.done():
+            self._lost.set_result(None)

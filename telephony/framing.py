@@ -1,0 +1,196 @@
+"""AMI framing: bytes from the socket in, header dicts out (no sockets here; see protocol.py).
+
+Asterisk speaks ``Key: Value`` lines ended by CRLF; a blank line ends a message. The very first
+line of a connection is the banner ``Asterisk Call Manager/x.y.z`` with no blank line after it.
+
+Why not panoramisk's own reader: it decodes every TCP read on its own (a character split
+across two reads is lost) and builds a case-insensitive ``Message`` for every event. Here one
+incremental decoder per connection carries the half character over to the next read, and an
+:class:`EventFilter` looks at the ``Event:`` name alone before anything else is parsed, so the
+flood of ``VarSet``/``RTCPSent``/``Newexten`` costs little. Bytes that do not decode are kept
+as surrogates (``surrogateescape``) so that the frame that holds them can be logged with its
+exact bytes and decoded with replacement characters; nothing here ever raises to the caller.
+"""
+
+from __future__ import annotations
+
+import codecs
+import logging
+import re
+from dataclasses import dataclass
+
+log = logging.getLogger(__name__)
+
+TERMINATOR = "\r\n\r\n"
+BANNER_PREFIX = "Asterisk Call Manager/"
+MAX_FRAME_CHARS = 1 << 20  # 1 MiB: a frame longer than this with no terminator is dropped
+_LOG_BYTES = 200  # how much of a bad frame goes into the log line
+_SURROGATE = re.compile("[\udc80-\udcff]")
+
+Message = dict[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class EventFilter:
+    """Which events are worth parsing at all.
+
+    ``ignore``: event names dropped after reading the name only. ``varset_names``: when set,
+    a ``VarSet`` is kept only if its ``Variable`` is one of these (about 60% of a real
+    Asterisk's events are ``VarSet``; a bridge needs a handful of variables).
+    """
+
+    ignore: frozenset[str] = frozenset()
+    varset_names: frozenset[str] | None = None
+
+    def wants(self, name: str, frame: str) -> bool:
+        if name in self.ignore:
+            return False
+        if name == "VarSet" and self.varset_names is not None:
+            start = frame.find("\r\nVariable: ")
+            if start < 0:
+                return True
+            start += 12
+            end = frame.find("\r\n", start)
+            return frame[start : end if end >= 0 else None] in self.varset_names
+        return True
+
+
+ACCEPT_ALL = EventFilter()
+
+
+def parse_headers(frame: str) -> Message:
+    """``Key: Value`` lines into a dict; repeated keys are joined with a newline."""
+    out: Message = {}
+    for line in frame.split("\r\n"):
+        key, sep, value = line.partition(":")
+        if not sep:
+            continue
+        key = key.strip()
+        value = value.strip()
+        if key in out:
+            out[key] = f"{out[key]}\n{value}"
+        else:
+            out[key] = value
+    return out
+
+
+class FrameDecoder:
+    """Turns a connection's byte stream into messages; one instance per connection.
+
+    ``feed(data)`` returns the complete, wanted messages found so far; a partial message (or
+    half a multi-byte character) waits for the next read. A malformed frame is logged with its
+    bytes and skipped; a frame over :data:`MAX_FRAME_CHARS` with no terminator is dropped.
+    """
+
+    def __init__(
+        self,
+        encoding: str = "utf-8",
+        event_filter: EventFilter = ACCEPT_ALL,
+        max_frame_chars: int = MAX_FRAME_CHARS,
+        kinds: tuple[str, ...] = ("Event", "Response"),
+    ) -> None:
+        self.encoding = codecs.lookup(encoding).name
+        self._decoder = codecs.getincrementaldecoder(self.encoding)(errors="surrogateescape")
+        self.filter = event_filter
+        self.max_frame_chars = max_frame_chars
+        self.kinds = kinds  # a message must have one of these headers (a server reads "Action")
+        self.version: str | None = None
+        self.dropped = 0  # frames skipped as malformed or oversized
+        self._buffer = ""
+        self._awaiting_banner = True
+        self._skipping = False  # inside an oversized frame: discard up to its terminator
+
+    def feed(self, data: bytes) -> list[Message]:
+        text = self._decoder.decode(data)
+        if not text:
+            return []
+        if self._buffer:
+            text = self._buffer + text
+        if self._awaiting_banner and not (text := self._take_banner(text)):
+            return []
+        out: list[Message] = []
+        parts = text.split(TERMINATOR)
+        self._buffer = parts.pop()
+        if self._skipping:
+            if not parts:
+                self._buffer = self._buffer[-3:]  # may hold the start of the terminator
+                return out
+            parts.pop(0)
+            self._skipping = False
+        wants = self.filter.wants
+        for frame in parts:
+            if frame.startswith("Event: "):
+                end = frame.find("\r\n", 7)
+                if not wants(frame[7:end] if end >= 0 else frame[7:], frame):
+                    continue
+            message = self._parse(frame)
+            if message is not None:
+                out.append(message)
+        if len(self._buffer) > self.max_frame_chars:
+            self._drop_oversized()
+        return out
+
+    def _take_banner(self, text: str) -> str:
+        """Strip the banner line once it is complete; '' while it may still be arriving."""
+        stripped = text.lstrip("\r\n")
+        if BANNER_PREFIX.startswith(stripped[: len(BANNER_PREFIX)]) and len(stripped) < len(BANNER_PREFIX):
+            self._buffer = text
+            return ""
+        self._awaiting_banner = False
+        if not stripped.startswith(BANNER_PREFIX):
+            return text  # no banner: a server that skips it, or a stream joined mid-way
+        end = stripped.find("\r\n")
+        if end < 0:
+            self._awaiting_banner = len(text) <= self.max_frame_chars
+            self._buffer = text
+            if not self._awaiting_banner:
+                self._drop_oversized()
+            return ""
+        self.version = stripped[len(BANNER_PREFIX) : end].strip()
+        self._buffer = ""
+        return stripped[end + 2 :]
+
+    def _parse(self, frame: str) -> Message | None:
+        try:
+            frame = frame.lstrip("\r\n")
+            if not frame:
+                return None  # stray blank lines between messages are harmless
+            if _SURROGATE.search(frame):
+                log.warning("AMI frame not valid %s, decoded with replacement: %s", self.encoding, self._repr(frame))
+                frame = frame.encode(self.encoding, "surrogateescape").decode(self.encoding, "replace")
+            message = parse_headers(frame)
+            if any(kind in message for kind in self.kinds):
+                return message
+            log.warning("malformed AMI frame skipped (no %s header): %s", " or ".join(self.kinds), self._repr(frame))
+        except Exception:  # never let one bad frame stop the reader
+            log.exception("malformed AMI frame skipped: %s", self._repr(frame))
+        self.dropped += 1
+        return None
+
+    def _drop_oversized(self) -> None:
+        log.warning(
+            "AMI frame over %d characters with no terminator dropped: %s",
+            self.max_frame_chars, self._repr(self._buffer),
+        )
+        self.dropped += 1
+        self._buffer = self._buffer[-3:]
+        self._skipping = True
+
+    def _repr(self, frame: str) -> str:
+        raw = frame.encode(self.encoding, "surrogateescape")
+        more = f"... ({len(raw)} bytes)" if len(raw) > _LOG_BYTES else ""
+        return repr(raw[:_LOG_BYTES]) + more
+
+
+def serialize(action: dict[str, str | list[str]] | object, encoding: str = "utf-8") -> bytes:
+    """An action's headers as AMI bytes: ``Action`` first, list values as repeated lines."""
+    items = list(action.items())  # type: ignore[attr-defined]
+    items.sort(key=lambda kv: kv[0].lower() != "action")
+    lines: list[str] = []
+    for key, value in items:
+        if isinstance(value, (list, tuple)):
+            lines.extend(f"{key}: {v}" for v in value)
+        elif value is not None:
+            lines.append(f"{key}: {value}")
+    return ("\r\n".join(lines) + TERMINATOR).encode(encoding)
+

@@ -1,0 +1,166 @@
+"""The AMI protocol over asyncio: framing (telephony.framing) plus replies matched by ActionID.
+
+:class:`AmiProtocol` is panoramisk's ``AMIProtocol`` with its reading and reply matching
+replaced; it is handed to ``panoramisk.Manager`` as ``protocol_factory`` (see connection.py).
+What it replaces and why:
+
+* ``data_received``: panoramisk decodes each TCP read on its own (a multi-byte character split
+  across reads is lost) and builds a ``Message`` per event. Here a per-connection
+  :class:`~telephony.framing.FrameDecoder` decodes incrementally and skips unwanted events
+  after reading their name; events reach ``on_event`` as plain dicts.
+* reply matching: panoramisk guesses from the message text whether more replies follow (it
+  waits forever on ``QueueAdd``'s "Added interface to queue", and swallows the
+  ``OriginateResponse`` event into the Originate reply). Here a reply is one ``Response``,
+  or, when the response says ``EventList: start``, every event with that ActionID up to the
+  one marked ``EventList: Complete``. Events with an ActionID nobody waits for (such as
+  ``OriginateResponse``) are ordinary events.
+* ``connection_lost``: panoramisk queues unanswered actions to send again after a reconnect;
+  re-sending a Hangup or an Originate minutes later would be wrong, so they fail instead.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from panoramisk.ami_protocol import AMIProtocol
+
+from telephony.framing import ACCEPT_ALL, EventFilter, FrameDecoder, Message, serialize
+
+log = logging.getLogger(__name__)
+
+
+class AmiConnectionLost(ConnectionError):
+    """The AMI connection went away before an action was answered."""
+
+
+@dataclass(slots=True)
+class Reply:
+    """The answer to one action: its ``Response`` and, for list actions, the events of the list."""
+
+    response: Message
+    events: list[Message] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.response.get("Response", "").lower() in ("success", "follows", "goodbye")
+
+
+@dataclass(slots=True)
+class PendingAction:
+    name: str
+    future: asyncio.Future[Reply]
+    forward_events: bool = False  # list events also go to on_event (the resync snapshot)
+    reply: Reply | None = None
+
+    def add(self, message: Message) -> bool:
+        """Take one message with this ActionID; True once the reply is complete."""
+        if self.reply is None:
+            if "Response" not in message:
+                return False  # an event before the response: not ours to collect
+            self.reply = Reply(message)
+            if message.get("EventList", "").lower() == "start" and self.reply.ok:
+                return False
+        elif "Event" in message:
+            if message.get("EventList", "").lower() != "complete":
+                self.reply.events.append(message)
+                return False
+        self._resolve()
+        return True
+
+    def _resolve(self) -> None:
+        if not self.future.done() and self.reply is not None:
+            self.future.set_result(self.reply)
+
+
+class AmiProtocol(AMIProtocol):
+    """One AMI connection. ``on_event(message)`` gets every wanted event, in wire order."""
+
+    def __init__(
+        self,
+        on_event: Callable[[Message], None],
+        on_lost: Callable[[Exception | None], None] | None = None,
+        *,
+        encoding: str = "utf-8",
+        event_filter: EventFilter = ACCEPT_ALL,
+    ) -> None:
+        super().__init__()
+        self.on_event = on_event
+        self.on_lost = on_lost
+        self.encoding = encoding
+        self.event_filter = event_filter
+        self.pending: dict[str, PendingAction] = {}
+        self.decoder = FrameDecoder(encoding, event_filter)
+        self.closed = True
+        self.transport: asyncio.Transport | None = None  # type: ignore[assignment]
+
+    @property
+    def version(self) -> str | None:  # type: ignore[override]
+        return self.decoder.version
+
+    @version.setter
+    def version(self, value: str | None) -> None:
+        pass  # panoramisk's connection_made resets it; ours comes from the banner
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        super().connection_made(transport)
+        self.log = log
+        self.decoder = FrameDecoder(self.encoding, self.event_filter)
+
+    def data_received(self, data: bytes) -> None:
+        for message in self.decoder.feed(data):
+            self.handle_message(message)
+
+    def handle_message(self, message: Message) -> None:  # type: ignore[override]
+        try:
+            action_id = message.get("ActionID")
+            if action_id is not None and self.pending:
+                pending = self.pending.get(action_id)
+                if pending is not None:
+                    forward = pending.forward_events and "Event" in message
+                    if forward:
+                        self.on_event(message)
+                    if pending.add(message):
+                        del self.pending[action_id]
+                    if forward or pending.reply is not None:
+                        return
+            if "Event" in message:
+                self.on_event(message)
+                if message["Event"] == "Shutdown" and self.transport is not None:
+                    self.transport.close()  # Asterisk is going away: reconnect, don't wait for EOF
+            else:
+                log.debug("AMI response nobody waits for: %r", message)
+        except Exception:  # a failing consumer must not stop the reader
+            log.exception("AMI message handler failed on %r", message)
+
+    def send(self, action: Any, as_list: bool = False, *, forward_events: bool = False) -> asyncio.Future[Reply]:  # type: ignore[override]
+        """Write one action (it must carry its ActionID); the future resolves with its Reply."""
+        future: asyncio.Future[Reply] = asyncio.get_running_loop().create_future()
+        if self.closed or self.transport is None:
+            future.set_exception(AmiConnectionLost("AMI connection is not open"))
+            return future
+        action_id = str(action["ActionID"])
+        self.pending[action_id] = PendingAction(str(action.get("Action", "")), future, forward_events)
+        self.transport.write(serialize(action, self.encoding))
+        return future
+
+    def forget(self, action_id: str) -> None:
+        self.pending.pop(action_id, None)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self.closed:
+            return
+        self.closed = True
+        pending, self.pending = self.pending, {}
+        for p in pending.values():
+            if not p.future.done():
+                p.future.set_exception(AmiConnectionLost(f"AMI connection lost before {p.name} was answered"))
+        if self.on_lost is not None:
+            self.on_lost(exc)
+
+    def close(self) -> None:
+        if self.transport is not None and not self.transport.is_closing():
+            self.transport.close()

@@ -1,0 +1,254 @@
+"""A recorded transcript served as a real AMI endpoint on 127.0.0.1, to test the whole path.
+
+Per client connection it writes the banner, checks the login (plain or MD5; answers like the
+capture, ``Authentication accepted`` / ``Authentication failed`` then closing, as Asterisk
+does), then streams that connection's plan (:mod:`telephony.replay_plan`) at the recorded pace
+× ``speed`` (``None``: as fast as possible), written in chunks of a chosen size (an int, or a
+``(low, high)`` range drawn per chunk: chunks split lines and multi-byte characters).
+Meanwhile it answers what the client sends: Ping (unless :meth:`go_silent` made the socket
+half-open), Events, Logoff, list actions (QueueStatus, CoreShowChannels, …) with the plan's
+snapshot or an empty list + Complete, anything else with a plain Success. Successive client
+connections get successive plans (scenario 12's ``conn`` 1/2/3); past the last plan, a
+connection gets nothing but answers. Streaming waits until the client asked for ``hold_until``
+(default ``CoreShowChannels``, the last step of the bridge's resync) so that every run sees
+the same order; ``hold_until=None`` streams right after login.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import logging
+import random
+from collections.abc import Sequence
+
+from telephony.framing import FrameDecoder, Message
+from telephony.replay_plan import DEFAULT_BANNER, ConnPlan, frame_bytes, plans_from_transcript, recorded_secret
+from telephony.transcripts import Transcript
+
+log = logging.getLogger(__name__)
+
+_LIST_NAMES = {"QueueStatus": "Queue status will follow", "CoreShowChannels": "Channels will follow",
+               "QueueSummary": "Queue summary will follow", "Status": "Channel status will follow"}
+_COMPLETE = {"QueueStatus": "QueueStatusComplete", "CoreShowChannels": "CoreShowChannelsComplete",
+             "QueueSummary": "QueueSummaryComplete", "Status": "StatusComplete"}
+
+
+class ReplayServer:
+    def __init__(
+        self,
+        source: Transcript | Sequence[ConnPlan],
+        *,
+        speed: float | None = None,
+        chunk: int | tuple[int, int] | None = None,
+        seed: int = 0,
+        username: str | None = None,
+        secret: str | None = None,
+        reject_logins: int = 0,
+        hold_until: str | None = "CoreShowChannels",
+        encoding: str = "utf-8",
+    ) -> None:
+        if isinstance(source, Transcript):
+            self.plans = plans_from_transcript(source)
+            rec_user, rec_secret = recorded_secret(source)
+        else:
+            self.plans, rec_user, rec_secret = list(source), "calldesk", "secret"
+        self.username = username or rec_user
+        self.secret = secret or rec_secret
+        self.speed, self.chunk, self.rng = speed, chunk, random.Random(seed)
+        self.reject_logins = reject_logins
+        self.hold_until = hold_until
+        self.encoding = encoding
+        self.connections = 0
+        self.logins_ok = 0
+        self.actions: list[Message] = []  # every action received, in order
+        self.port = 0
+        self._server: asyncio.Server | None = None
+        self._clients: set[_Client] = set()
+        self.finished = asyncio.Event()  # the last plan has been streamed completely
+
+    async def start(self) -> int:
+        self._server = await asyncio.start_server(self._accept, "127.0.0.1", 0)
+        self.port = self._server.sockets[0].getsockname()[1]
+        return self.port
+
+    async def close(self) -> None:
+        for client in list(self._clients):
+            client.abort()
+        if self._server is not None:
+            self._server.close()
+            await self._server.wait_closed()
+
+    def go_silent(self) -> None:
+        """Stop writing and answering on every open connection, but keep it open (half-open)."""
+        for client in self._clients:
+            client.silent = True
+
+    def drop_clients(self) -> None:
+        """Close every client socket now (Asterisk going away mid-stream)."""
+        for client in list(self._clients):
+            client.abort()
+
+    async def __aenter__(self) -> ReplayServer:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        index = self.connections
+        self.connections += 1
+        plan = self.plans[index] if index < len(self.plans) else ConnPlan([], "idle")
+        client = _Client(self, plan, reader, writer, last=index >= len(self.plans) - 1)
+        self._clients.add(client)
+        try:
+            await client.serve()
+        finally:
+            self._clients.discard(client)
+            client.abort()
+
+
+class _Client:
+    def __init__(self, server: ReplayServer, plan: ConnPlan, reader: asyncio.StreamReader,
+                 writer: asyncio.StreamWriter, last: bool) -> None:
+        self.server, self.plan, self.reader, self.writer, self.last = server, plan, reader, writer, last
+        self.silent = False
+        self.out = bytearray()
+        self.wake = asyncio.Event()
+        self.closing = False
+        self.tasks: list[asyncio.Task] = []
+        self.challenge = f"{server.rng.randrange(10**9):09d}"
+
+    def send(self, data: bytes) -> None:
+        self.out += data
+        self.wake.set()
+
+    def abort(self) -> None:
+        for task in self.tasks:
+            task.cancel()
+        self.writer.transport.abort()
+
+    async def serve(self) -> None:
+        self.tasks.append(asyncio.create_task(self._write_loop()))
+        self.send(DEFAULT_BANNER)
+        decoder = FrameDecoder(self.server.encoding, kinds=("Action",))
+        while not self.closing:
+            data = await self.reader.read(65536)
+            if not data:
+                break
+            for action in decoder.feed(data):
+                if not self.silent:
+                    self._answer(action)
+        for task in self.tasks:  # the client left (or we close): stop streaming, flush answers
+            if task.get_name() == "stream" or self.silent:
+                task.cancel()
+        self.closing = True
+        self.wake.set()
+        await asyncio.gather(*self.tasks, return_exceptions=True)
+
+    def _answer(self, action: Message) -> None:
+        srv = self.server
+        srv.actions.append(action)
+        name, aid = action.get("Action", ""), action.get("ActionID", "")
+        head = {"Response": "Success", "ActionID": aid}
+        if name == "Login":
+            if self._login_ok(action):
+                srv.logins_ok += 1
+                self.send(frame_bytes({**head, "Message": "Authentication accepted"}))
+                if srv.hold_until is None:
+                    self._start_stream()
+            else:
+                srv.reject_logins = max(0, srv.reject_logins - 1)
+                self.send(frame_bytes({"Response": "Error", "ActionID": aid, "Message": "Authentication failed"}))
+                self.closing = True
+        elif name == "Challenge":
+            self.send(frame_bytes({**head, "Challenge": self.challenge}))
+        elif name == "Ping":
+            self.send(frame_bytes({**head, "Ping": "Pong", "Timestamp": "0.000000"}))
+        elif name == "Events":
+            self.send(frame_bytes({**head, "Events": "On" if action.get("EventMask", "on") != "off" else "Off"}))
+        elif name == "Logoff":
+            self.send(frame_bytes({"Response": "Goodbye", "ActionID": aid, "Message": "Thanks for all the fish."}))
+            self.closing = True
+        elif name in _LIST_NAMES:
+            self._answer_list(name, aid)
+            if name == srv.hold_until:
+                self._start_stream()
+        elif name == "Originate":
+            self.send(frame_bytes({**head, "Message": "Originate successfully queued"}))
+        else:
+            self.send(frame_bytes({**head, "Message": f"{name} accepted by the replay server"}))
+        if self.closing:
+            self.wake.set()
+
+    def _login_ok(self, action: Message) -> bool:
+        srv = self.server
+        if srv.reject_logins > 0 or action.get("Username") != srv.username:
+            return False
+        if action.get("AuthType", "").lower() == "md5":
+            expected = hashlib.md5((self.challenge + srv.secret).encode()).hexdigest()
+            return action.get("Key") == expected
+        return action.get("Secret") == srv.secret
+
+    def _answer_list(self, name: str, aid: str) -> None:
+        items = self.plan.snapshot.get(name, [])
+        self.send(frame_bytes({"Response": "Success", "ActionID": aid, "EventList": "start",
+                               "Message": _LIST_NAMES[name]}))
+        for item in items:
+            self.send(frame_bytes({**{k: v for k, v in item.items() if k != "ActionID"}, "ActionID": aid},
+                                  self.server.encoding))
+        self.send(frame_bytes({"Event": _COMPLETE[name], "ActionID": aid, "EventList": "Complete",
+                               "ListItems": str(len(items))}))
+
+    def _start_stream(self) -> None:
+        if not any(t.get_name() == "stream" for t in self.tasks):
+            self.tasks.append(asyncio.create_task(self._stream(), name="stream"))
+
+    async def _stream(self) -> None:
+        frames, speed = self.plan.frames, self.server.speed
+        loop = asyncio.get_running_loop()
+        start, t0 = loop.time(), (frames[0].t if frames else 0.0)
+        for frame in frames:
+            if speed:
+                delay = start + (frame.t - t0) / speed - loop.time()
+                if delay > 0:
+                    await asyncio.sleep(delay)
+            self.send(frame.raw + b"\r\n")
+            if len(self.out) > 1 << 20:
+                await asyncio.sleep(0)  # let the writer drain before queuing more
+        if self.plan.then == "silent":
+            self.silent = True
+        elif self.plan.then == "close":
+            self.closing = True
+            self.wake.set()
+        if self.last:
+            self.server.finished.set()
+
+    def _chunk_size(self) -> int:
+        chunk = self.server.chunk
+        if chunk is None:
+            return len(self.out)
+        if isinstance(chunk, int):
+            return chunk
+        return self.server.rng.randint(*chunk)
+
+    async def _write_loop(self) -> None:
+        while True:
+            await self.wake.wait()
+            self.wake.clear()
+            while self.out and not self.silent:
+                size = self._chunk_size()
+                piece = bytes(self.out[:size])
+                del self.out[:size]
+                self.writer.write(piece)
+                with contextlib.suppress(ConnectionError):
+                    await self.writer.drain()
+                if self.server.chunk is not None:
+                    await asyncio.sleep(0)  # give the client a read per chunk
+            if self.closing and not self.out:
+                self.writer.close()
+                with contextlib.suppress(ConnectionError):
+                    await self.writer.wait_closed()
+                return
