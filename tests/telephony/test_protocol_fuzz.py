@@ -1,0 +1,83 @@
+"""hypothesis: whatever bytes arrive, in whatever pieces, the reader never raises."""
+
+from __future__ import annotations
+
+import logging
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from telephony.framing import EventFilter, FrameDecoder
+from telephony.protocol import AmiProtocol
+
+ENCODINGS = st.sampled_from(["utf-8", "gbk", "gb18030"])
+
+line = st.one_of(
+    st.builds(lambda k, v: f"{k}: {v}", st.sampled_from(["Event", "Response", "ActionID", "Channel", "EventList"]),
+              st.text(max_size=12)),
+    st.text(max_size=20),
+)
+frame_text = st.lists(line, max_size=6).map(lambda ls: "\r\n".join(ls) + "\r\n\r\n")
+
+
+def pieces(data: bytes, cuts: list[int]) -> list[bytes]:
+    points = sorted({c % (len(data) + 1) for c in cuts})
+    out, prev = [], 0
+    for p in points + [len(data)]:
+        out.append(data[prev:p])
+        prev = p
+    return out
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.binary(max_size=600), cuts=st.lists(st.integers(0, 600), max_size=8), encoding=ENCODINGS)
+def test_arbitrary_bytes_never_raise(data: bytes, cuts: list[int], encoding: str) -> None:
+    logging.disable(logging.WARNING)
+    try:
+        decoder = FrameDecoder(encoding, EventFilter(frozenset({"VarSet"})), max_frame_chars=200)
+        for piece in pieces(data, cuts):
+            for message in decoder.feed(piece):
+                assert "Event" in message or "Response" in message
+    finally:
+        logging.disable(logging.NOTSET)
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+@given(frames=st.lists(frame_text, max_size=8), cuts=st.lists(st.integers(0, 2000), max_size=10), encoding=ENCODINGS)
+def test_malformed_frames_are_skipped_and_good_ones_kept(frames: list[str], cuts: list[int], encoding: str) -> None:
+    good = "Event: Hangup\r\nChannel: PJSIP/1001-00000001\r\nCallerIDName: 张三\r\n\r\n"
+    text = "".join(frames) + good
+    data = text.encode(encoding, "replace")
+    logging.disable(logging.WARNING)
+    try:
+        decoder = FrameDecoder(encoding)
+        got = [m for piece in pieces(data, cuts) for m in decoder.feed(piece)]
+    finally:
+        logging.disable(logging.NOTSET)
+    # Every generated frame ends with a blank line, so the good frame after them is intact.
+    assert got and got[-1] == {"Event": "Hangup", "Channel": "PJSIP/1001-00000001", "CallerIDName": "张三"}
+    assert all("Event" in m or "Response" in m for m in got)
+
+
+class _Sink:
+    def __init__(self) -> None:
+        self.events: list[dict[str, str]] = []
+
+    def __call__(self, message: dict[str, str]) -> None:
+        if message.get("Channel") == "boom":
+            raise RuntimeError("consumer bug")
+        self.events.append(message)
+
+
+@settings(max_examples=100)
+@given(data=st.binary(max_size=400))
+def test_protocol_survives_garbage_and_a_failing_consumer(data: bytes) -> None:
+    sink = _Sink()
+    protocol = AmiProtocol(sink)
+    logging.disable(logging.ERROR)
+    try:
+        protocol.data_received(data)
+        protocol.data_received(b"\r\n\r\nEvent: X\r\nChannel: boom\r\n\r\nEvent: Y\r\nChannel: ok\r\n\r\n")
+    finally:
+        logging.disable(logging.NOTSET)
+    assert sink.events[-1] == {"Event": "Y", "Channel": "ok"}
