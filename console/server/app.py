@@ -1,0 +1,139 @@
+"""The application factory: ``create_app(settings) -> web.Application``.
+
+Thin on purpose: it puts the shared resources under their keys (console/server/keys.py),
+opens and closes them in ``cleanup_ctx`` (database, outbox, the PBX bridges' tasks), and mounts
+the route modules. Each route module exposes ``setup(app)``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+from collections.abc import AsyncIterator, Mapping
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+
+from console.server import keys
+from console.server.auth import TokenStore, auth_middleware
+from console.server.callstate import CallRegistry
+from console.server.directory import Directory, load_directory
+from console.server.errors import error_middleware
+from console.server.hub import Hub
+from console.server.metrics import Metrics
+
+CORE_ROUTES = ("auth", "calls", "agent", "supervisor")
+CRM_ROUTES = ("customers", "tickets", "followups", "kb")
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def create_app(
+    settings: Any,
+    *,
+    engine: Any = None,
+    bridges: Mapping[str, Any] | None = None,
+    clock: keys.Clock | None = None,
+    outbox_path: str | Path | None = None,
+) -> web.Application:
+    """The server app. ``engine``: an open SQLAlchemy engine (default: opened from settings and
+    disposed at shutdown); ``bridges``: PBX name -> bridge (default: none, no PBX); ``clock``:
+    aware-UTC time source; ``outbox_path``: the outbox journal (default ``var/outbox.sqlite3``
+    next to the config file)."""
+    app = web.Application(middlewares=[error_middleware, auth_middleware], client_max_size=1024 * 1024)
+    clock = clock or utc_now
+    metrics = Metrics()
+    app[keys.SETTINGS] = settings
+    app[keys.CLOCK] = clock
+    app[keys.METRICS] = metrics
+    app[keys.TOKENS] = TokenStore(ttl=timedelta(minutes=settings.server.token_ttl_min), clock=clock)
+    app[keys.DIRECTORY] = Directory()
+    app[keys.HUB] = Hub(settings.server.ws_buffer, on_clients=metrics.ws_clients.set)
+    app[keys.CALLS] = CallRegistry()
+    app[keys.BRIDGES] = dict(bridges or {})
+    if engine is not None:
+        app[keys.ENGINE] = engine
+
+    app.cleanup_ctx.append(_database(engine is None))
+    app.cleanup_ctx.append(_recording(Path(outbox_path) if outbox_path else _default_outbox(settings)))
+    app.cleanup_ctx.append(_service)
+    app.on_shutdown.append(_close_websockets)
+
+    app.router.add_get("/ws", app[keys.HUB].handle)
+    from console.server import metrics as metrics_routes
+
+    metrics_routes.setup(app)
+    for name in CORE_ROUTES:
+        importlib.import_module(f"console.server.routes.{name}").setup(app)
+    for name in CRM_ROUTES:
+        _setup_optional(app, f"console.server.routes.{name}")
+    return app
+
+
+def _setup_optional(app: web.Application, module_name: str) -> None:
+    """Mount a route module that another part of the project provides, if it exists yet."""
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        if exc.name == module_name:
+            return
+        raise
+    module.setup(app)
+
+
+def _default_outbox(settings: Any) -> Path:
+    base = settings.source.parent if getattr(settings, "source", None) else Path.cwd()
+    return base / "var" / "outbox.sqlite3"
+
+
+def _database(owns_engine: bool):  # noqa: ANN202 - a cleanup_ctx factory
+    async def ctx(app: web.Application) -> AsyncIterator[None]:
+        if owns_engine:
+            from console.store.db import engine_from_settings
+
+            app[keys.ENGINE] = await asyncio.to_thread(engine_from_settings, app[keys.SETTINGS])
+        directory = await asyncio.to_thread(load_directory, app[keys.ENGINE])
+        for user in directory.users.values():
+            app[keys.DIRECTORY].add(user)
+        yield
+        if owns_engine:
+            app[keys.ENGINE].dispose()
+
+    return ctx
+
+
+def _recording(outbox_path: Path):  # noqa: ANN202 - a cleanup_ctx factory
+    async def ctx(app: web.Application) -> AsyncIterator[None]:
+        from console.server.outbox import Outbox
+        from console.server.pop import PopBuilder
+        from console.server.recorder import Recorder
+
+        outbox = Outbox(outbox_path, app[keys.ENGINE], on_depth=app[keys.METRICS].outbox_depth.set)
+        await outbox.start()
+        app[keys.OUTBOX] = outbox
+        recorder = Recorder(app[keys.SETTINGS], outbox, app[keys.CLOCK], app[keys.METRICS])
+        recorder.start()
+        app[keys.RECORDER] = recorder
+        app[keys.POP] = PopBuilder(app[keys.ENGINE], app[keys.SETTINGS], app[keys.CLOCK])
+        yield
+        await recorder.stop()
+        await outbox.stop()
+
+    return ctx
+
+
+async def _service(app: web.Application) -> AsyncIterator[None]:
+    from console.server.service import Service
+
+    service = Service(app)
+    service.start()
+    yield
+    await service.stop()
+
+
+async def _close_websockets(app: web.Application) -> None:
+    await app[keys.HUB].close_all()

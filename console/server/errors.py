@@ -1,0 +1,85 @@
+"""JSON errors: every failure leaves the server as ``{"error": {"code", "message", "field"}}``.
+
+Handlers raise :class:`ApiError`; the middleware turns it, aiohttp's own HTTP errors (404 for an
+unknown route, 405) and request-body validation errors into that shape, so a console never has
+to parse an HTML error page. Anything else is a bug: logged with its traceback, answered 500.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+from aiohttp import web
+from pydantic import BaseModel, ValidationError
+
+log = logging.getLogger(__name__)
+
+_CODE_BY_STATUS = {
+    400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+    405: "bad_request", 409: "conflict", 413: "bad_request", 422: "invalid", 503: "unavailable",
+}
+_MESSAGE_BY_CODE = {
+    "bad_request": "请求无效",
+    "unauthorized": "未登录或登录已过期",
+    "forbidden": "无权执行此操作",
+    "not_found": "不存在",
+    "conflict": "数据已被他人修改，请刷新后重试",
+    "unavailable": "服务暂不可用",
+    "internal": "服务器内部错误",
+}
+
+
+class ApiError(Exception):
+    """An error the client caused or must handle; becomes a JSON error response."""
+
+    def __init__(self, status: int, code: str, message: str | None = None, field: str | None = None) -> None:
+        self.status = status
+        self.code = code
+        self.message = message or _MESSAGE_BY_CODE.get(code, code)
+        self.field = field
+        super().__init__(f"{status} {code}: {self.message}")
+
+
+def error_response(status: int, code: str, message: str, field: str | None = None) -> web.Response:
+    body = {"error": {"code": code, "message": message, "field": field}}
+    return web.json_response(body, status=status, dumps=lambda o: json.dumps(o, ensure_ascii=False))
+
+
+@web.middleware
+async def error_middleware(
+    request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+) -> web.StreamResponse:
+    try:
+        return await handler(request)
+    except ApiError as exc:
+        return error_response(exc.status, exc.code, exc.message, exc.field)
+    except web.HTTPException as exc:
+        if exc.status < 400:
+            raise
+        code = _CODE_BY_STATUS.get(exc.status, "bad_request")
+        return error_response(exc.status, code, _MESSAGE_BY_CODE.get(code, exc.reason))
+    except Exception:
+        log.exception("unhandled error in %s %s", request.method, request.path)
+        return error_response(500, "internal", _MESSAGE_BY_CODE["internal"])
+
+
+Model = TypeVar("Model", bound=BaseModel)
+
+
+async def read_body(request: web.Request, model: type[Model]) -> Model:
+    """The JSON body validated against ``model``; a bad body is a 400 naming the field."""
+    try:
+        data: Any = await request.json()
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise ApiError(400, "bad_request", "请求体不是有效的 JSON") from None
+    if not isinstance(data, dict):
+        raise ApiError(400, "bad_request", "请求体必须是 JSON 对象")
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(p) for p in first["loc"]) or None
+        raise ApiError(400, "invalid", f"字段 {field} 无效：{first['msg']}", field=field) from None

@@ -1,0 +1,174 @@
+"""The WebSocket hub: ``/ws?token=…&since=SEQ``, one ordered event stream per user.
+
+Every frame a user is sent gets that user's next sequence number and is kept in a bounded
+buffer, connected or not, so a console that reconnects with ``since=`` its last seq gets what it
+missed, or ``resync`` when the buffer no longer reaches back that far (or the server restarted).
+
+``publish`` is synchronous and never waits on a socket: each connection has its own queue and
+writer task, so frames reach a socket in seq order and a slow console cannot hold up a pop to
+another. A console so slow that its queue fills is disconnected; it reconnects and catches up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from collections import deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+from console.server import keys
+from console.server.auth import AuthUser, bearer_token
+from console.server.errors import ApiError
+
+log = logging.getLogger(__name__)
+
+
+def dumps(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"), default=str)
+
+
+@dataclass(eq=False)
+class _Subscriber:
+    ws: web.WebSocketResponse
+    queue: asyncio.Queue[str | None]
+
+
+@dataclass
+class _Channel:
+    buffer: deque[tuple[int, str]]
+    seq: int = 0
+    subscribers: set[_Subscriber] = field(default_factory=set)
+
+
+class Hub:
+    def __init__(self, buffer_size: int, on_clients: Callable[[int], None] | None = None) -> None:
+        self._buffer_size = buffer_size
+        self._channels: dict[int, _Channel] = {}
+        self._on_clients = on_clients or (lambda n: None)
+        self._clients = 0
+
+    def _channel(self, user_id: int) -> _Channel:
+        channel = self._channels.get(user_id)
+        if channel is None:
+            channel = self._channels[user_id] = _Channel(deque(maxlen=self._buffer_size))
+        return channel
+
+    def publish(self, user_ids: Iterable[int], kind: str, body: dict[str, Any]) -> None:
+        """Send one frame to each of these users (each gets its own seq)."""
+        for user_id in user_ids:
+            channel = self._channel(user_id)
+            channel.seq += 1
+            text = dumps({"seq": channel.seq, "kind": kind, **body})
+            channel.buffer.append((channel.seq, text))
+            for sub in list(channel.subscribers):
+                try:
+                    sub.queue.put_nowait(text)
+                except asyncio.QueueFull:
+                    log.warning("user %s: console too slow, disconnecting it", user_id)
+                    channel.subscribers.discard(sub)
+                    sub.queue.get_nowait()  # make room for the sentinel that ends its writer
+                    sub.queue.put_nowait(None)
+
+    def last_seq(self, user_id: int) -> int:
+        channel = self._channels.get(user_id)
+        return channel.seq if channel else 0
+
+    @property
+    def clients(self) -> int:
+        return self._clients
+
+    def _catch_up(self, channel: _Channel, since: int | None) -> list[str] | None:
+        """Frames after ``since``; None when the buffer no longer holds them all."""
+        if since is None:
+            return []
+        if since > channel.seq:
+            return None  # a seq from before a restart
+        if since == channel.seq:
+            return []
+        if not channel.buffer or channel.buffer[0][0] > since + 1:
+            return None
+        return [text for seq, text in channel.buffer if seq > since]
+
+    async def handle(self, request: web.Request) -> web.StreamResponse:
+        user = _authenticate(request)
+        since = _since(request)
+        ws = web.WebSocketResponse(heartbeat=30, max_msg_size=64 * 1024)
+        await ws.prepare(request)
+        channel = self._channel(user.id)
+        # No await between reading the buffer and subscribing: nothing can slip in between.
+        backlog = self._catch_up(channel, since)
+        # Room for the whole buffer plus hello and resync.
+        sub = _Subscriber(ws, asyncio.Queue(maxsize=self._buffer_size + 2))
+        hello = {"seq": channel.seq, "kind": "hello", "user": user.to_json(),
+                 "state": _agent_state(request.app, user),
+                 "server_time": request.app[keys.CLOCK]().isoformat()}
+        sub.queue.put_nowait(dumps(hello))
+        if backlog is None:
+            sub.queue.put_nowait(dumps({"seq": channel.seq, "kind": "resync"}))
+        else:
+            for text in backlog:
+                sub.queue.put_nowait(text)
+        channel.subscribers.add(sub)
+        self._count(+1)
+        writer = asyncio.create_task(_write(sub))
+        try:
+            async for msg in ws:  # consoles send nothing we act on; reading keeps pings answered
+                if msg.type == WSMsgType.ERROR:
+                    break
+        finally:
+            channel.subscribers.discard(sub)
+            self._count(-1)
+            writer.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await writer
+            await ws.close()
+        return ws
+
+    def _count(self, delta: int) -> None:
+        self._clients += delta
+        self._on_clients(self._clients)
+
+    async def close_all(self) -> None:
+        for channel in self._channels.values():
+            for sub in list(channel.subscribers):
+                await sub.ws.close(code=1001, message=b"server shutdown")
+
+
+async def _write(sub: _Subscriber) -> None:
+    while True:
+        text = await sub.queue.get()
+        if text is None or sub.ws.closed:
+            await sub.ws.close(code=1013, message=b"too slow, reconnect with since")
+            return
+        await sub.ws.send_str(text)
+
+
+def _authenticate(request: web.Request) -> AuthUser:
+    token = request.query.get("token") or bearer_token(request)
+    user = request.app[keys.TOKENS].resolve(token) if token else None
+    if user is None:
+        raise ApiError(401, "unauthorized")
+    return user
+
+
+def _since(request: web.Request) -> int | None:
+    raw = request.query.get("since")
+    if raw in (None, ""):
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        raise ApiError(400, "invalid", "since 必须是整数", field="since") from None
+
+
+def _agent_state(app: web.Application, user: AuthUser) -> dict[str, Any] | None:
+    calls = app.get(keys.CALLS)
+    if calls is None or not user.extension:
+        return None
+    return calls.agent_state(user.extension)

@@ -1,0 +1,54 @@
+"""Every typed application key of the server, in one module.
+
+Handlers and services reach shared resources only through these keys (``app[keys.ENGINE]``),
+so that what the app holds is listed in one place and typed. Types are imported for the
+checker only: this module must stay importable before the modules it names exist.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from aiohttp import web
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+    from console.config import Settings
+    from console.server.auth import AuthUser, TokenStore
+    from console.server.callstate import CallRegistry
+    from console.server.directory import Directory
+    from console.server.hub import Hub
+    from console.server.metrics import Metrics
+    from console.server.outbox import Outbox
+    from console.server.pop import PopBuilder
+    from console.server.recorder import Recorder
+    from console.server.service import BridgeLike
+
+Clock = Callable[[], datetime]
+"""Returns the current time, timezone-aware UTC; injected so tests can freeze it."""
+
+SETTINGS: web.AppKey[Settings] = web.AppKey("settings")
+ENGINE: web.AppKey[Engine] = web.AppKey("engine")
+CLOCK: web.AppKey[Clock] = web.AppKey("clock")
+TOKENS: web.AppKey[TokenStore] = web.AppKey("tokens")
+DIRECTORY: web.AppKey[Directory] = web.AppKey("directory")
+HUB: web.AppKey[Hub] = web.AppKey("hub")
+CALLS: web.AppKey[CallRegistry] = web.AppKey("calls")
+"""Live calls: who rings or talks on which call, the matched customer, verification state."""
+BRIDGES: web.AppKey[dict[str, BridgeLike]] = web.AppKey("bridges")
+"""PBX name -> bridge (the AMI side: a stream of domain events plus action methods)."""
+METRICS: web.AppKey[Metrics] = web.AppKey("metrics")
+OUTBOX: web.AppKey[Outbox] = web.AppKey("outbox")
+RECORDER: web.AppKey[Recorder] = web.AppKey("recorder")
+POP: web.AppKey[PopBuilder] = web.AppKey("pop")
+SEARCH_INDEX: web.AppKey[Any] = web.AppKey("search_index")
+"""The customer search index (console.crm.search), built at start-up when available."""
+KB: web.AppKey[Any] = web.AppKey("kb")
+"""The knowledge base (console.crm.kb), loaded at start-up when available."""
+
+USER: web.RequestKey[AuthUser] = web.RequestKey("user")
+"""The logged-in user of a request (set by the auth middleware)."""
+TOKEN: web.RequestKey[str] = web.RequestKey("token")

@@ -1,0 +1,142 @@
+"""Screen-pop enrichment: who is calling, and what the agent must see in the first second.
+
+An IVR-entered account (channel variable ``CUSTOMER_ACCOUNT`` = client_no) wins over the number;
+otherwise the number, normalised (``console.crm.phones.normalize``), is looked up through the
+CustomerPhone.e164 index: one customer is a ``known`` match, several an ``ambiguous`` candidate
+list, none ``unknown`` (with the number, so the agent can search or create).
+
+The lookup blocks (database), so it runs in a worker thread on one pooled connection with the
+statements of pop_queries.py; building the frame from its result is cheap and runs on the loop.
+The lookup is done once per call and reused for every agent it rings (ring-all, transfers).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from console.crm.masking import mask_customer
+from console.crm.phones import normalize
+from console.crm.suitability import assessment_expired
+from console.crm.tiers import aum_band
+from console.server import pop_queries as q
+from telephony.events import Ringing
+
+ACCOUNT_VARS = ("CUSTOMER_ACCOUNT", "__CUSTOMER_ACCOUNT")
+VERIFIED_VARS = ("CUSTOMER_VERIFIED", "__CUSTOMER_VERIFIED", "IVR_VERIFIED", "__IVR_VERIFIED")
+FOLLOWUP_HORIZON = dt.timedelta(hours=24)
+
+
+def ivr_info(vars: dict[str, str]) -> dict[str, Any]:
+    """The account keyed in the IVR and whether the IVR verified it (its PIN check)."""
+    account = next((vars[k].strip() for k in ACCOUNT_VARS if vars.get(k, "").strip()), None)
+    verified = any(vars.get(k, "").strip().lower() in ("1", "yes", "true", "ok") for k in VERIFIED_VARS)
+    return {"account": account, "verified": bool(account) and verified}
+
+
+@dataclass
+class Lookup:
+    match: str
+    number: str
+    customers: list[dict[str, Any]] = field(default_factory=list)
+    """Unmasked summaries: one for ``known``, the candidates for ``ambiguous``."""
+    contacts: list[dict[str, Any]] = field(default_factory=list)
+    tickets: list[dict[str, Any]] = field(default_factory=list)
+    followups: list[dict[str, Any]] = field(default_factory=list)
+    by: str | None = None
+
+    @property
+    def customer_id(self) -> int | None:
+        return self.customers[0]["id"] if self.match == "known" else None
+
+
+class PopBuilder:
+    def __init__(self, engine: Any, settings: Any, clock: Any) -> None:
+        self._engine = engine
+        self._settings = settings
+        self._clock = clock
+        self._tz = ZoneInfo(settings.center.time_zone)
+
+    async def lookup(self, caller: str, account: str | None) -> Lookup:
+        return await asyncio.to_thread(self.lookup_sync, caller, account)
+
+    def lookup_sync(self, caller: str, account: str | None) -> Lookup:
+        phone = normalize(caller) if caller else None
+        number = phone.e164 if phone is not None and phone.e164 else (caller or "")
+        with self._engine.connect() as conn:
+            found, by = [], None
+            if account:
+                found, by = q.rows(conn.execute(q.BY_CLIENT_NO, {"client_no": account})), "account"
+            if not found and number:
+                found, by = q.rows(conn.execute(q.BY_PHONE, {"e164": number})), "phone"
+            if not found:
+                return Lookup("unknown", number)
+            found = found[: q.MAX_CANDIDATES]
+            ids = [c["id"] for c in found]
+            phones: dict[int, list[dict[str, str]]] = {i: [] for i in ids}
+            for row in conn.execute(q.PHONES, {"ids": ids}):
+                phones[row.customer_id].append({"number": row.e164, "kind": row.kind})
+            complaints = {row.customer_id for row in conn.execute(q.OPEN_COMPLAINTS, {"ids": ids})}
+            summaries = [self.summary(c, phones[c["id"]], c["id"] in complaints) for c in found]
+            if len(found) > 1:
+                return Lookup("ambiguous", number, summaries, by=by)
+            cid = ids[0]
+            until = self._clock() + FOLLOWUP_HORIZON
+            return Lookup(
+                "known", number, summaries,
+                contacts=[_jsonable(r) for r in q.rows(conn.execute(q.CONTACTS, {"cid": cid}))],
+                tickets=[_jsonable(r) for r in q.rows(conn.execute(q.OPEN_TICKETS, {"cid": cid}))],
+                followups=[_jsonable(r) for r in q.rows(conn.execute(q.DUE_FOLLOWUPS, {"cid": cid, "until": until}))],
+                by=by,
+            )
+
+    def summary(self, c: dict[str, Any], phones: list[dict[str, str]], open_complaint: bool) -> dict[str, Any]:
+        """The unmasked customer summary of docs/API.md (mask it with console.crm.masking)."""
+        s = self._settings
+        today = self._clock().astimezone(self._tz).date()
+        manager = None
+        if c["manager_id"] is not None:
+            manager = {"id": c["manager_id"], "name": c["manager_name"], "extension": c["manager_extension"]}
+        return {
+            "id": c["id"], "client_no": c["client_no"], "name": c["name"], "name_pinyin": c["name_pinyin"],
+            "tier": c["tier"], "aum": str(Decimal(c["aum"] or 0)),
+            "aum_band": aum_band(c["aum"], s.tiers, s.center.locale),
+            "risk_level": c["risk_level"],
+            "risk_assessed_on": c["risk_assessed_on"].isoformat() if c["risk_assessed_on"] else None,
+            "risk_expired": assessment_expired(c["risk_assessed_on"], today, s.risk.assessment_valid_days),
+            "investor_type": c["investor_type"], "manager": manager, "branch": c["branch"],
+            "flags": {
+                "vip": s.is_vip(c["tier"]), "open_complaint": open_complaint,
+                "churn_risk": float(c["churn_risk"] or 0) >= 0.5, "do_not_call": bool(c["do_not_call"]),
+                "margin": bool(c["margin"]), "star": bool(c["star"]), "chinext": bool(c["chinext"]),
+            },
+            "phones": phones, "id_number": c["id_number"], "status": c["status"],
+        }
+
+    def frame(self, lookup: Lookup, ringing: Ringing, verified: bool, ivr: dict[str, Any]) -> dict[str, Any]:
+        """The body of one ``pop`` frame for one agent (masked unless the caller is verified)."""
+        customers = [mask_customer(c, verified) for c in lookup.customers]
+        known = lookup.match == "known"
+        return {
+            "call": ringing.call, "ringing": ringing.to_json(), "match": lookup.match,
+            "number": lookup.number, "matched_by": lookup.by,
+            "customer": customers[0] if known else None,
+            "candidates": customers if lookup.match == "ambiguous" else [],
+            "contacts": lookup.contacts, "tickets": lookup.tickets, "followups": lookup.followups,
+            "verified": verified, "ivr": ivr,
+        }
+
+
+def _jsonable(row: dict[str, Any]) -> dict[str, Any]:
+    out = {}
+    for key, value in row.items():
+        if isinstance(value, (dt.datetime, dt.date)):
+            value = value.isoformat()
+        elif isinstance(value, Decimal):
+            value = str(value)
+        out[key] = value
+    return out

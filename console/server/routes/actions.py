@@ -1,0 +1,71 @@
+"""Shared helpers of the call-action routes: which bridge, which call, which interface."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from aiohttp import web
+
+from console.server import keys
+from console.server.auth import AuthUser
+from console.server.callstate import LiveCall
+from console.server.errors import ApiError
+
+log = logging.getLogger(__name__)
+
+# The dialplan contexts of docs (tests/fixtures/ami-transcripts/asterisk-etc/extensions.conf);
+# a PBX section may override them with the same attribute names.
+OUTBOUND_CONTEXT = "outbound"
+TRANSFER_CONTEXT = "transfer-targets"
+QUEUE_TRANSFER_EXTEN = {"retail": "8001", "vip": "8002"}
+
+
+def pbx_option(app: web.Application, pbx: str, name: str, default: Any) -> Any:
+    for section in app[keys.SETTINGS].pbx:
+        if section.name == pbx:
+            return getattr(section, name, default)
+    return default
+
+
+def bridge_for(app: web.Application, pbx: str | None = None) -> tuple[str, Any]:
+    """The named PBX's bridge, or the first one (outbound calls, agent state); 503 if down."""
+    bridges = app[keys.BRIDGES]
+    if not bridges:
+        raise ApiError(503, "unavailable", "未连接电话系统")
+    name = pbx if pbx in bridges else next(iter(bridges))
+    bridge = bridges[name]
+    if not getattr(bridge, "connected", False):
+        raise ApiError(503, "unavailable", f"电话系统 {name} 连接中断")
+    return name, bridge
+
+
+def interface_of(app: web.Application, pbx: str, extension: str) -> str:
+    """The queue-member interface of an agent (inverse of the PBX's agent_map)."""
+    for interface, agent in pbx_option(app, pbx, "agent_map", {}).items():
+        if agent == extension:
+            return interface
+    return f"PJSIP/{extension}"
+
+
+def own_call(request: web.Request, user: AuthUser, call: str) -> LiveCall:
+    """The live call, if this user may act on it (its agent, or a supervisor and up)."""
+    live = request.app[keys.CALLS].get(call)
+    if live is None or live.ended:
+        raise ApiError(404, "not_found", f"通话 {call} 不存在或已结束")
+    if user.at_least("supervisor"):
+        return live
+    if not user.extension or (live.agent != user.extension and user.extension not in live.rung):
+        raise ApiError(403, "forbidden", "只能操作自己的通话")
+    return live
+
+
+async def act(coro: Any, what: str) -> Any:
+    """Run a bridge action; a PBX that refuses or does not answer is a 503 with its reason."""
+    try:
+        return await coro
+    except ApiError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - AmiActionError, timeouts, a link that just dropped
+        log.warning("%s failed: %s", what, exc)
+        raise ApiError(503, "unavailable", f"{what}失败：{exc}") from None

@@ -1,0 +1,62 @@
+"""The agent's own state: pause with a reason code, queue login and logout."""
+
+from __future__ import annotations
+
+from aiohttp import web
+from pydantic import BaseModel, Field
+
+from console.server import keys
+from console.server.auth import current_user
+from console.server.errors import ApiError, read_body
+from console.server.routes.actions import act, bridge_for, interface_of
+from console.server.routes.auth import PAUSE_REASONS
+
+
+class PauseBody(BaseModel):
+    paused: bool
+    reason: str | None = Field(default=None, max_length=32)
+
+
+class QueueBody(BaseModel):
+    queue: str = Field(min_length=1, max_length=32)
+    member: bool
+
+
+def _extension(request: web.Request) -> str:
+    user = current_user(request)
+    if not user.extension:
+        raise ApiError(400, "bad_request", "当前用户没有分机")
+    return user.extension
+
+
+async def pause(request: web.Request) -> web.Response:
+    ext = _extension(request)
+    body = await read_body(request, PauseBody)
+    if body.paused and body.reason not in PAUSE_REASONS:
+        raise ApiError(400, "invalid", f"示忙原因应为 {', '.join(PAUSE_REASONS)} 之一", field="reason")
+    pbx, bridge = bridge_for(request.app)
+    await act(bridge.queue_pause(interface_of(request.app, pbx, ext), body.paused,
+                                 body.reason if body.paused else None), "示忙" if body.paused else "示闲")
+    return web.json_response({"ok": True}, status=202)
+
+
+async def queues(request: web.Request) -> web.Response:
+    ext = _extension(request)
+    user = current_user(request)
+    body = await read_body(request, QueueBody)
+    if request.app[keys.SETTINGS].queue(body.queue) is None:
+        raise ApiError(400, "invalid", f"没有队列 {body.queue}", field="queue")
+    if body.queue not in user.queues and not user.at_least("supervisor"):
+        raise ApiError(403, "forbidden", f"你不属于队列 {body.queue}")
+    pbx, bridge = bridge_for(request.app)
+    interface = interface_of(request.app, pbx, ext)
+    if body.member:
+        await act(bridge.queue_add(body.queue, interface, member_name=user.name), "签入队列")
+    else:
+        await act(bridge.queue_remove(body.queue, interface), "签出队列")
+    return web.json_response({"ok": True}, status=202)
+
+
+def setup(app: web.Application) -> None:
+    app.router.add_post("/api/agent/pause", pause)
+    app.router.add_post("/api/agent/queues", queues)

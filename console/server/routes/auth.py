@@ -1,0 +1,66 @@
+"""Login, the logged-in user, and the console's configuration."""
+
+from __future__ import annotations
+
+from aiohttp import web
+from pydantic import BaseModel, Field
+
+from console.server import keys
+from console.server.auth import check_password, current_user
+from console.server.errors import ApiError, read_body
+
+PAUSE_REASONS = ("break", "lunch", "training", "meeting", "after_call", "other")
+DISPOSITIONS = ("resolved", "ticket_created", "callback_promised", "transferred", "information", "wrong_number", "other")
+
+
+class LoginBody(BaseModel):
+    username: str = Field(min_length=1, max_length=32)
+    password: str = Field(min_length=1, max_length=256)
+
+
+async def login(request: web.Request) -> web.Response:
+    body = await read_body(request, LoginBody)
+    user = await check_password(request.app, body.username, body.password)
+    if user is None:
+        raise ApiError(401, "unauthorized", "用户名或密码错误")
+    request.app[keys.DIRECTORY].add(user)
+    token, expires_at = request.app[keys.TOKENS].issue(user)
+    return web.json_response({"token": token, "expires_at": expires_at.isoformat(), "user": user.to_json()})
+
+
+async def logout(request: web.Request) -> web.Response:
+    current_user(request)
+    request.app[keys.TOKENS].revoke(request[keys.TOKEN])
+    return web.json_response({"ok": True})
+
+
+async def me(request: web.Request) -> web.Response:
+    user = current_user(request)
+    state = request.app[keys.CALLS].agent_state(user.extension) if user.extension else None
+    return web.json_response({**user.to_json(), "state": state})
+
+
+async def config(request: web.Request) -> web.Response:
+    current_user(request)
+    settings = request.app[keys.SETTINGS]
+    return web.json_response({
+        "center_name": settings.center.name,
+        "time_zone": settings.center.time_zone,
+        "locale": settings.center.locale,
+        "ticket_categories": _ticket_categories(),
+        "dispositions": list(DISPOSITIONS),
+        "pause_reasons": list(PAUSE_REASONS),
+    })
+
+
+def _ticket_categories() -> list[str]:
+    from console.config import TICKET_CATEGORIES
+
+    return list(TICKET_CATEGORIES)
+
+
+def setup(app: web.Application) -> None:
+    app.router.add_post("/api/login", login)
+    app.router.add_post("/api/logout", logout)
+    app.router.add_get("/api/me", me)
+    app.router.add_get("/api/config", config)

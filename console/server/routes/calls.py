@@ -1,0 +1,173 @@
+"""Call actions: click-to-call, hang-up, transfer, answer (simulator), wrap-up."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Literal
+
+from aiohttp import web
+from pydantic import BaseModel, Field
+from sqlalchemy import bindparam, select, update
+
+from console.crm.masking import national_digits
+from console.crm.phones import normalize
+from console.server import keys
+from console.server.auth import current_user
+from console.server.errors import ApiError, read_body
+from console.server.outbox import applier
+from console.server.routes.actions import (
+    OUTBOUND_CONTEXT, QUEUE_TRANSFER_EXTEN, TRANSFER_CONTEXT, act, bridge_for, interface_of, own_call,
+    pbx_option,
+)
+from console.server.routes.auth import DISPOSITIONS
+from console.store.models import Customer, CustomerPhone, Interaction, Staff
+
+_EXTENSION = re.compile(r"^\d{2,8}$")
+_c, _p, _s, _i = (m.__table__.c for m in (Customer, CustomerPhone, Staff, Interaction))
+_FIRST_PHONE = select(_p.e164).where(_p.customer_id == bindparam("cid")).order_by(_p.id).limit(1)
+_MANAGER_EXT = select(_s.extension).select_from(Customer.__table__.join(Staff.__table__, _s.id == _c.manager_id)).where(
+    _c.id == bindparam("cid"))
+_WRAPUP = update(Interaction.__table__).where(
+    _i.pbx == bindparam("w_pbx"), _i.linkedid == bindparam("w_call"), _i.agent_ext == bindparam("w_ext"),
+).values(disposition=bindparam("disposition"), notes=bindparam("notes"))
+
+
+class OriginateBody(BaseModel):
+    number: str | None = Field(default=None, max_length=40)
+    customer_id: int | None = None
+
+
+class TransferBody(BaseModel):
+    to: str = Field(min_length=1, max_length=40)
+    kind: Literal["blind", "attended"] = "blind"
+
+
+class WrapupBody(BaseModel):
+    disposition: str = Field(min_length=1, max_length=32)
+    notes: str = Field(default="", max_length=4000)
+
+
+async def _scalar(app: web.Application, statement: Any, params: dict[str, Any]) -> Any:
+    import asyncio
+
+    def run() -> Any:
+        with app[keys.ENGINE].connect() as conn:
+            return conn.execute(statement, params).scalar()
+
+    return await asyncio.to_thread(run)
+
+
+async def originate(request: web.Request) -> web.Response:
+    user = current_user(request)
+    body = await read_body(request, OriginateBody)
+    if not user.extension:
+        raise ApiError(400, "bad_request", "当前用户没有分机，无法外呼")
+    raw = body.number
+    if not raw and body.customer_id is not None:
+        raw = await _scalar(request.app, _FIRST_PHONE, {"cid": body.customer_id})
+        if raw is None:
+            raise ApiError(404, "not_found", f"客户 {body.customer_id} 没有电话号码", field="customer_id")
+    if not raw:
+        raise ApiError(400, "invalid", "请提供号码或客户", field="number")
+    phone = normalize(raw)
+    if not phone.valid:
+        raise ApiError(400, "invalid", f"号码 {raw} 无效", field="number")
+    pbx, bridge = bridge_for(request.app)
+    variables = {"CALLDESK_AGENT": user.extension}
+    if body.customer_id is not None:
+        variables["CALLDESK_CUSTOMER"] = str(body.customer_id)
+    action_id = await act(bridge.originate(
+        interface_of(request.app, pbx, user.extension), exten=national_digits(phone.e164),
+        context=pbx_option(request.app, pbx, "outbound_context", OUTBOUND_CONTEXT),
+        variables=variables,
+    ), "外呼")
+    request.app[keys.CALLS].remember_originate(action_id, user.id)
+    return web.json_response({"action_id": action_id, "pbx": pbx}, status=202)
+
+
+async def hangup(request: web.Request) -> web.Response:
+    user = current_user(request)
+    live = own_call(request, user, request.match_info["call"])
+    channel = live.agent_channel or live.caller_channel
+    if not channel:
+        raise ApiError(409, "conflict", "通话的通道未知，无法挂断")
+    _, bridge = bridge_for(request.app, live.pbx)
+    await act(bridge.hangup(channel), "挂断")
+    return web.json_response({"ok": True}, status=202)
+
+
+async def _transfer_exten(request: web.Request, live: Any, to: str) -> str:
+    if to == "manager":
+        if live.customer_id is None:
+            raise ApiError(409, "conflict", "来电客户未识别，无法转客户经理", field="to")
+        exten = await _scalar(request.app, _MANAGER_EXT, {"cid": live.customer_id})
+        if not exten:
+            raise ApiError(409, "conflict", "该客户没有配置分机的客户经理", field="to")
+        return str(exten)
+    if to.startswith("queue:"):
+        queue = to.removeprefix("queue:")
+        targets = pbx_option(request.app, live.pbx, "queue_transfer_exten", QUEUE_TRANSFER_EXTEN)
+        if queue not in targets:
+            raise ApiError(400, "invalid", f"不能转入队列 {queue}", field="to")
+        return targets[queue]
+    if not _EXTENSION.match(to):
+        raise ApiError(400, "invalid", "转接目标应为分机号、queue:队列名 或 manager", field="to")
+    return to
+
+
+async def transfer(request: web.Request) -> web.Response:
+    user = current_user(request)
+    live = own_call(request, user, request.match_info["call"])
+    body = await read_body(request, TransferBody)
+    exten = await _transfer_exten(request, live, body.to)
+    if not live.agent_channel:
+        raise ApiError(409, "conflict", "通话尚未接通，无法转接")
+    _, bridge = bridge_for(request.app, live.pbx)
+    context = pbx_option(request.app, live.pbx, "transfer_context", TRANSFER_CONTEXT)
+    if body.kind == "blind":
+        await act(bridge.blind_transfer(live.agent_channel, exten, context), "转接")
+    else:
+        await act(bridge.atxfer(live.agent_channel, exten, context), "咨询转接")
+    return web.json_response({"ok": True, "exten": exten}, status=202)
+
+
+async def answer(request: web.Request) -> web.Response:
+    """Simulator only: a real phone answers itself; the simulator answers on this action."""
+    user = current_user(request)
+    live = own_call(request, user, request.match_info["call"])
+    if user.extension not in live.rung:
+        raise ApiError(409, "conflict", "该通话没有在你的分机振铃")
+    pbx, bridge = bridge_for(request.app, live.pbx)
+    action = {"Action": "CalldeskAnswer", "Interface": interface_of(request.app, pbx, user.extension)}
+    await act(bridge.conn.send(action), "接听")
+    return web.json_response({"ok": True}, status=202)
+
+
+@applier("wrapup")
+def write_wrapup(conn: Any, rec: dict[str, Any]) -> None:
+    conn.execute(_WRAPUP, rec)
+
+
+async def wrapup(request: web.Request) -> web.Response:
+    user = current_user(request)
+    call = request.match_info["call"]
+    body = await read_body(request, WrapupBody)
+    if body.disposition not in DISPOSITIONS:
+        raise ApiError(400, "invalid", f"未知的处理结果 {body.disposition}", field="disposition")
+    live = request.app[keys.CALLS].get(call)
+    if live is None or not user.extension or (live.agent != user.extension and not user.at_least("supervisor")):
+        raise ApiError(404, "not_found", f"没有你接听的通话 {call}")
+    # Through the outbox: it lands after the call's Interaction, even during a database outage.
+    await request.app[keys.OUTBOX].submit("wrapup", {
+        "w_pbx": live.pbx, "w_call": call, "w_ext": live.agent or user.extension,
+        "disposition": body.disposition, "notes": body.notes,
+    })
+    return web.json_response({"ok": True}, status=202)
+
+
+def setup(app: web.Application) -> None:
+    app.router.add_post("/api/calls/originate", originate)
+    app.router.add_post("/api/calls/{call}/hangup", hangup)
+    app.router.add_post("/api/calls/{call}/transfer", transfer)
+    app.router.add_post("/api/calls/{call}/answer", answer)
+    app.router.add_post("/api/interactions/{call}/wrapup", wrapup)

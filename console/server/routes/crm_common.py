@@ -1,0 +1,83 @@
+"""What the CRM route modules share: running store work off the event loop, and errors.
+
+Store work is synchronous SQLAlchemy in a worker thread (one session per request, committed
+when the function returns, rolled back when it raises), so a slow query never delays the
+screen pops the event loop is delivering. CRM errors become JSON API errors here, with their
+message from the translation layer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections.abc import Callable
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
+
+from aiohttp import web
+from sqlmodel import Session
+
+from console.crm.errors import CrmError
+from console.server import keys
+from console.server.errors import ApiError
+from console.store.db import session_scope
+
+T = TypeVar("T")
+STATUS_BY_CODE = {"bad_request": 400, "invalid": 400, "forbidden": 403, "not_found": 404, "conflict": 409}
+
+
+def api_error(exc: CrmError) -> ApiError:
+    return ApiError(STATUS_BY_CODE.get(exc.code, 400), exc.code, exc.message(), exc.field)
+
+
+def _in_session(engine: Any, fn: Callable[..., T], args: tuple, kwargs: dict) -> T:
+    with session_scope(engine) as session:
+        return fn(session, *args, **kwargs)
+
+
+async def in_db(request: web.Request, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """``fn(session, *args, **kwargs)`` in a worker thread, in one transaction."""
+    try:
+        return await asyncio.to_thread(_in_session, request.app[keys.ENGINE], fn, args, kwargs)
+    except CrmError as exc:
+        raise api_error(exc) from None
+
+
+def now(request: web.Request) -> dt.datetime:
+    return request.app[keys.CLOCK]()
+
+
+def center_tz(request: web.Request) -> ZoneInfo:
+    return ZoneInfo(request.app[keys.SETTINGS].center.time_zone)
+
+
+def path_int(request: web.Request, name: str) -> int:
+    try:
+        value = int(request.match_info[name])
+    except ValueError:
+        raise ApiError(404, "not_found", f"{request.match_info[name]!r} 不是有效的编号") from None
+    return value
+
+
+def query_int(request: web.Request, name: str, default: int | None = None, *, low: int = 0,
+              high: int | None = None) -> int | None:
+    raw = request.query.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ApiError(400, "invalid", f"参数 {name} 须为整数：{raw!r}", field=name) from None
+    if value < low or (high is not None and value > high):
+        raise ApiError(400, "invalid", f"参数 {name} 超出范围：{value}", field=name)
+    return value
+
+
+def query_flag(request: web.Request, name: str) -> bool | None:
+    raw = request.query.get(name)
+    if raw is None or raw == "":
+        return None
+    return raw.lower() in ("1", "true", "yes")
+
+
+__all__ = ["Session", "api_error", "center_tz", "in_db", "now", "path_int", "query_flag", "query_int"]

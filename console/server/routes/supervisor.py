@@ -1,0 +1,109 @@
+"""Supervisor routes: wallboard snapshots, listen/whisper/barge, pausing or logging out an agent.
+
+A supervisor sees the queues listed on their staff record (managers and admins see all).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from aiohttp import web
+from pydantic import BaseModel, Field
+
+from console.server import keys
+from console.server.auth import AuthUser, require_role
+from console.server.errors import ApiError, read_body
+from console.server.routes.actions import act, bridge_for, interface_of
+
+
+class SpyBody(BaseModel):
+    agent: str = Field(min_length=1, max_length=16)
+    mode: Literal["listen", "whisper", "barge"]
+
+
+class PauseBody(BaseModel):
+    paused: bool = True
+    reason: str | None = Field(default="supervisor", max_length=32)
+
+
+def _sees(user: AuthUser, queues: set[str]) -> bool:
+    return user.at_least("manager") or bool(queues & set(user.queues))
+
+
+def _queues_of(request: web.Request, agent: str) -> set[str]:
+    return request.app[keys.DIRECTORY].queues_of_agent(agent)
+
+
+def _agent_of_mine(request: web.Request, user: AuthUser, agent: str) -> None:
+    if not _sees(user, _queues_of(request, agent)):
+        raise ApiError(403, "forbidden", f"坐席 {agent} 不在你管理的队列中")
+
+
+async def queues(request: web.Request) -> web.Response:
+    user = require_role(request, "supervisor")
+    stats = request.app[keys.CALLS].queue_stats
+    out = [ev.to_json() for name, ev in sorted(stats.items()) if _sees(user, {name})]
+    return web.json_response({"queues": out})
+
+
+async def agents(request: web.Request) -> web.Response:
+    user = require_role(request, "supervisor")
+    app = request.app
+    states = app[keys.CALLS].agent_states()
+    out = []
+    for member in sorted(app[keys.DIRECTORY].users.values(), key=lambda u: u.extension or ""):
+        if member.role != "agent" or not member.extension or not _sees(user, set(member.queues)):
+            continue
+        state = states.get(member.extension)
+        calls = app[keys.CALLS].calls_of_agent(member.extension)
+        out.append({
+            "agent": member.extension, "name": member.name, "queues": list(member.queues),
+            "state": state.to_json() if state else None,
+            "calls": [{"call": c.call, "caller": c.caller, "queue": c.queue, "answered": c.agent == member.extension}
+                      for c in calls],
+        })
+    return web.json_response({"agents": out})
+
+
+async def spy(request: web.Request) -> web.Response:
+    user = require_role(request, "supervisor")
+    body = await read_body(request, SpyBody)
+    _agent_of_mine(request, user, body.agent)
+    if not user.extension:
+        raise ApiError(400, "bad_request", "当前用户没有分机，无法监听")
+    talking = [c for c in request.app[keys.CALLS].calls_of_agent(body.agent) if c.agent == body.agent and c.agent_channel]
+    if not talking:
+        raise ApiError(409, "conflict", f"坐席 {body.agent} 当前没有通话", field="agent")
+    _, bridge = bridge_for(request.app, talking[0].pbx)
+    await act(bridge.chanspy(user.extension, talking[0].agent_channel, body.mode), "监听")
+    return web.json_response({"ok": True}, status=202)
+
+
+async def pause_agent(request: web.Request) -> web.Response:
+    user = require_role(request, "supervisor")
+    agent = request.match_info["agent"]
+    _agent_of_mine(request, user, agent)
+    body = await read_body(request, PauseBody)
+    pbx, bridge = bridge_for(request.app)
+    await act(bridge.queue_pause(interface_of(request.app, pbx, agent), body.paused,
+                                 body.reason if body.paused else None), "示忙")
+    return web.json_response({"ok": True}, status=202)
+
+
+async def logout_agent(request: web.Request) -> web.Response:
+    user = require_role(request, "supervisor")
+    agent = request.match_info["agent"]
+    _agent_of_mine(request, user, agent)
+    pbx, bridge = bridge_for(request.app)
+    interface = interface_of(request.app, pbx, agent)
+    for queue in sorted(_queues_of(request, agent)):
+        await act(bridge.queue_remove(queue, interface), "签出")
+    return web.json_response({"ok": True}, status=202)
+
+
+def setup(app: web.Application) -> None:
+    app.router.add_get("/api/supervisor/queues", queues)
+    app.router.add_get("/api/supervisor/agents", agents)
+    app.router.add_post("/api/supervisor/spy", spy)
+    app.router.add_post("/api/supervisor/agents/{agent}/pause", pause_agent)
+    app.router.add_post("/api/supervisor/agents/{agent}/logout", logout_agent)

@@ -1,0 +1,165 @@
+"""The live service: PBX bridges -> call state, screen pops, the recorder and the hub.
+
+One consumer task per PBX reads its bridge's domain events in order; a second task per PBX
+runs the bridge (connect, reconnect, resync). Events of one PBX are handled one at a time,
+so a pop is always on the wire before that call's ``ring_stopped`` or ``answered``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import AsyncIterator
+from typing import Any, Protocol
+
+from aiohttp import web
+
+from console.server import keys
+from console.server.pop import ivr_info
+from telephony.events import (
+    AgentState, Answered, CallbackRequested, DomainEvent, Ended, OriginateResult, QueueStats, Ringing,
+    RingStopped, Transferred,
+)
+
+log = logging.getLogger(__name__)
+
+
+class BridgeLike(Protocol):
+    """What the server needs of a PBX link (telephony.bridge.Bridge is one)."""
+
+    name: str
+    connected: bool
+    reconnects: int
+
+    def events(self) -> AsyncIterator[DomainEvent]: ...
+    async def run(self) -> None: ...
+    async def close(self) -> None: ...
+
+
+class Service:
+    def __init__(self, app: web.Application) -> None:
+        self.app = app
+        self._tasks: list[asyncio.Task[Any]] = []
+        self._hub = app[keys.HUB]
+        self._dir = app[keys.DIRECTORY]
+        self._calls = app[keys.CALLS]
+        self._pop = app[keys.POP]
+        self._recorder = app[keys.RECORDER]
+        self._metrics = app[keys.METRICS]
+
+    def start(self) -> None:
+        for name, bridge in self.app[keys.BRIDGES].items():
+            stream = bridge.events()  # subscribe before the bridge runs: nothing is missed
+            self._tasks.append(asyncio.create_task(self._consume(name, stream), name=f"events-{name}"))
+            self._tasks.append(asyncio.create_task(bridge.run(), name=f"bridge-{name}"))
+
+    async def stop(self) -> None:
+        for bridge in self.app[keys.BRIDGES].values():
+            with contextlib.suppress(Exception):
+                await bridge.close()
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+
+    async def _consume(self, pbx: str, stream: AsyncIterator[DomainEvent]) -> None:
+        async for event in stream:
+            try:
+                await self.handle(pbx, event, time.perf_counter())
+            except Exception:  # noqa: BLE001 - one bad event must not stop the floor's pops
+                log.exception("pbx %s: failed to handle %s", pbx, event.name)
+
+    def _to_agent(self, agent: str | None, kind: str, event: DomainEvent) -> None:
+        self._hub.publish(self._dir.users_of_agent(agent), kind, {"event": event.to_json()})
+
+    async def handle(self, pbx: str, event: DomainEvent, received: float) -> None:
+        calls = self._calls
+        if isinstance(event, Ringing):
+            await self._ringing(pbx, event, received)
+        elif isinstance(event, RingStopped):
+            live = calls.get(event.call)
+            if live is not None:
+                live.rung.discard(event.agent)
+                live.popped.discard(event.agent)  # if it rings this agent again, pop again
+            self._to_agent(event.agent, event.name, event)
+        elif isinstance(event, Answered):
+            live = calls.get(event.call)
+            if live is not None:
+                live.agent, live.agent_channel = event.agent, event.agent_channel
+            self._to_agent(event.agent, event.name, event)
+        elif isinstance(event, Transferred):
+            await self._transferred(pbx, event, received)
+        elif isinstance(event, Ended):
+            self._ended(pbx, event)
+        elif isinstance(event, CallbackRequested):
+            self._recorder.callback_requested(event)
+        elif isinstance(event, AgentState):
+            calls.set_agent_state(event)
+            queues = [event.queue] if event.queue else self._dir.queues_of_agent(event.agent)
+            users = self._dir.users_of_agent(event.agent) | self._dir.supervisors_of(queues)
+            self._hub.publish(users, event.name, {"event": event.to_json()})
+        elif isinstance(event, QueueStats):
+            calls.queue_stats[event.queue] = event
+            users = self._dir.members_of_queue(event.queue) | self._dir.supervisors_of([event.queue])
+            self._hub.publish(users, event.name, {"event": event.to_json()})
+        elif isinstance(event, OriginateResult):
+            user = calls.originator(event.action_id)
+            if user is not None:
+                self._hub.publish([user], event.name, {"event": event.to_json()})
+
+    async def _ringing(self, pbx: str, event: Ringing, received: float) -> None:
+        live = self._calls.get(event.call)
+        if live is None:
+            live = self._calls.open(pbx, event.call, event.caller, vars=dict(event.vars), queue=event.queue,
+                                    caller_channel=event.caller_channel)
+        live.rung.add(event.agent)
+        await self._pop_to(live, event.agent, event, received)
+
+    async def _pop_to(self, live: Any, agent: str, ringing: Ringing, received: float) -> None:
+        """One pop frame to the agent's console(s), once per call and agent."""
+        if agent in live.popped:
+            return
+        live.popped.add(agent)
+        ivr = ivr_info(live.vars)
+        if live.lookup is None:
+            # The caller of record is the call's first caller: after a transfer the customer.
+            live.lookup = await self._pop.lookup(live.caller, ivr["account"])
+            live.customer_id = live.lookup.customer_id
+            live.candidates = tuple(c["id"] for c in live.lookup.customers)
+            if ivr["verified"] and live.customer_id is not None and live.lookup.by == "account":
+                live.verified.setdefault(live.customer_id, "ivr")
+        verified = live.customer_id is not None and live.customer_id in live.verified
+        body = self._pop.frame(live.lookup, ringing, verified, ivr)
+        body["latency_ms"] = round((time.perf_counter() - received) * 1000, 3)
+        self._hub.publish(self._dir.users_of_agent(agent), "pop", body)
+        self._metrics.pop_latency.observe(time.perf_counter() - received)
+        self._metrics.pops.labels(live.lookup.match).inc()
+
+    async def _transferred(self, pbx: str, event: Transferred, received: float) -> None:
+        live = self._calls.get(event.call)
+        target = event.to
+        users = self._dir.users_of_agent(event.from_agent) | self._dir.users_of_agent(target)
+        self._hub.publish(users, event.name, {"event": event.to_json()})
+        if live is None or not self._dir.users_of_agent(target):
+            return  # to a queue or an outside number: the target agent's ringing pops it
+        live.agent = target
+        ringing = Ringing(t=event.t, call=event.call, agent=target, caller=live.caller, queue=live.queue,
+                          vars=dict(live.vars), caller_channel=live.caller_channel,
+                          agent_channel=event.to_channel)
+        await self._pop_to(live, target, ringing, received)
+
+    def _ended(self, pbx: str, event: Ended) -> None:
+        live = self._calls.get(event.call)
+        agents = {event.agent} | (live.rung if live else set())
+        users: set[int] = set()
+        for agent in agents:
+            users |= self._dir.users_of_agent(agent)
+        self._hub.publish(users, event.name, {"event": event.to_json()})
+        account = ivr_info(live.vars)["account"] if live else None
+        self._recorder.ended(pbx, event, customer_id=live.customer_id if live else None, account=account)
+        if live is not None:
+            live.rung.clear()
+            self._calls.end(event.call)
