@@ -1,0 +1,168 @@
+"""The agent's main screen: composition, and the handlers that turn stream messages into UI.
+
+The stream worker (on the App) posts its messages here. Only these ``@on`` handlers change the
+screen's reactives and widgets; the dialogs and API calls live in :mod:`.actions`.
+"""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.reactive import reactive
+from textual.message import Message
+from textual.widgets import Footer, TabbedContent, TabPane
+
+from console.i18n import t
+from console.tui import stream
+from console.tui.agent.actions import AgentActions
+from console.tui.agent.candidates import CandidateList
+from console.tui.agent.context import AgentContext
+from console.tui.agent.customer_card import CustomerCard
+from console.tui.agent.followups_panel import FollowUpsPanel
+from console.tui.agent.kb_panel import KbPanel
+from console.tui.agent.search import SearchPanel
+from console.tui.agent.status_bar import StatusBar
+from console.tui.agent.tickets_panel import TicketsPanel
+from console.tui.agent.timeline import Timeline
+from console.tui.agent.wrapup import WrapUpPanel
+from console.tui.keys import AGENT_KEYS, install
+from console.tui.models import Pop
+
+CALL_CLASSES = {"ringing": "-ringing", "on_call": "-on-call", "wrap_up": "-wrap-up"}
+
+
+class AgentScreen(AgentActions):
+    call_state: reactive[str] = reactive("idle")  # idle | ringing | on_call | wrap_up
+
+    class PopShown(Message):
+        """The pop of ``call`` is on screen (benchmarks and tests wait for this)."""
+
+        def __init__(self, call: str, received: float) -> None:
+            super().__init__()
+            self.call, self.received = call, received
+
+    def __init__(self, ctx: AgentContext) -> None:
+        super().__init__()
+        install(self, AGENT_KEYS)
+        self.ctx = ctx
+        self.pop: Pop | None = None
+        self.queue_waiting: dict[str, int] = {}
+
+    def compose(self) -> ComposeResult:
+        yield StatusBar(self.ctx.agent_id, self.ctx.clock, id="status")
+        with Horizontal(id="main"):
+            with Vertical(id="left"):
+                yield CustomerCard(id="card")
+                yield Timeline(id="timeline")
+                yield WrapUpPanel(self.ctx.clock, id="wrapup")
+            with TabbedContent(id="right"):
+                with TabPane(t("console.tab.tickets"), id="tab-tickets"):
+                    yield TicketsPanel(id="tickets")
+                with TabPane(t("console.tab.followups"), id="tab-followups"):
+                    yield FollowUpsPanel(id="followups")
+                with TabPane(t("console.tab.search"), id="tab-search"):
+                    yield SearchPanel(self.ctx.client.search if self.ctx.client else None, id="search")
+                with TabPane(t("console.tab.kb"), id="tab-kb"):
+                    yield KbPanel(self.ctx.client, id="kb")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(WrapUpPanel).display = False
+        self.query_one(Timeline).display = False
+        self.query_one(StatusBar).state_since = self.ctx.clock()
+
+    def watch_call_state(self, state: str) -> None:
+        for name, css in CALL_CLASSES.items():
+            self.set_class(state == name, css)
+
+    # --- the stream -------------------------------------------------------------------------
+    @on(stream.CallOffered)
+    def _offered(self, message: stream.CallOffered) -> None:
+        pop = message.pop
+        if self.call_state == "on_call" and self.pop is not None and pop.call != self.pop.call:
+            return  # already on a call; a second ring is shown by the phone, not over this one
+        self.pop = pop
+        self.query_one(CustomerCard).show_pop(pop, self.ctx.tz)
+        timeline = self.query_one(Timeline)
+        timeline.show(pop.contacts, self.ctx.tz)
+        timeline.display = True
+        self.query_one(TicketsPanel).show(pop.tickets, self.ctx.tz)
+        for followup in pop.followups:
+            self.query_one(FollowUpsPanel).add(followup, self.ctx.tz)
+        self.call_state = "ringing"
+        if pop.match == "ambiguous":
+            self.query_one("#card-candidates", CandidateList).focus()
+        elif pop.match == "unknown":
+            self.query_one(TabbedContent).active = "tab-search"
+            self.query_one(SearchPanel).start(pop.number.lstrip("+").removeprefix("86"))
+        else:
+            self.query_one(TabbedContent).active = "tab-tickets"
+            self.suggest_kb(None)
+        self.call_after_refresh(self.post_message, self.PopShown(pop.call, message.received))
+
+    @on(stream.RingStopped)
+    def _ring_stopped(self, message: stream.RingStopped) -> None:
+        if self.pop is not None and message.call == self.pop.call and self.call_state == "ringing":
+            self.notify(t("console.notify.ring_stopped", reason=t(f"console.ring_stop.{message.reason}")))
+            self.clear_pop()
+
+    @on(stream.CallAnswered)
+    def _answered(self, message: stream.CallAnswered) -> None:
+        if self.pop is None or message.call != self.pop.call:
+            return
+        if message.agent == self.ctx.agent_id:
+            self.call_state = "on_call"
+        elif self.call_state == "ringing":
+            self.clear_pop()  # a ring-all call taken by a colleague
+
+    @on(stream.CallTransferred)
+    def _transferred(self, message: stream.CallTransferred) -> None:
+        if self.pop is not None and message.call == self.pop.call and message.from_agent == self.ctx.agent_id:
+            self.notify(t("console.notify.transferred", to=message.to))
+            self.open_wrapup(message.call)
+
+    @on(stream.CallEnded)
+    def _ended(self, message: stream.CallEnded) -> None:
+        if self.pop is None or message.call != self.pop.call or self.call_state == "wrap_up":
+            return
+        if self.call_state == "on_call":
+            self.open_wrapup(message.call)
+        else:
+            self.clear_pop()
+
+    @on(stream.AgentStateChanged)
+    def _agent_state(self, message: stream.AgentStateChanged) -> None:
+        bar = self.query_one(StatusBar)
+        if bar.agent_state != message.state:
+            bar.agent_state, bar.state_since = message.state, self.ctx.clock()
+        self.set_class(message.state == "paused", "-paused")
+
+    @on(stream.QueueStatsUpdated)
+    def _queue_stats(self, message: stream.QueueStatsUpdated) -> None:
+        if not self.ctx.user.queues or message.queue in self.ctx.user.queues:
+            self.queue_waiting[message.queue] = message.waiting
+            self.query_one(StatusBar).waiting = sum(self.queue_waiting.values())
+
+    @on(stream.FollowUpDue)
+    def _followup_due(self, message: stream.FollowUpDue) -> None:
+        self.query_one(FollowUpsPanel).add(message.followup, self.ctx.tz)
+        self.query_one(StatusBar).followups_due = self.query_one(FollowUpsPanel).row_count
+        self.app.bell()
+        self.notify(t("console.notify.followup_due", name=message.followup.customer_name or "",
+                      reason=message.followup.reason), timeout=30)
+
+    @on(stream.ConnectionStateChanged)
+    def _link(self, message: stream.ConnectionStateChanged) -> None:
+        self.query_one(StatusBar).link = message.state
+        self.set_class(message.state == "reconnecting", "-reconnecting")
+        if message.state == "connected":
+            self.refresh_state()
+
+    @on(stream.StreamResynced)
+    def _resynced(self) -> None:
+        self.refresh_state()
+
+    @on(stream.OriginateFinished)
+    def _originated(self, message: stream.OriginateFinished) -> None:
+        self.notify(t("console.notify.originate", number=message.number, outcome=t(f"console.outcome.{message.outcome}")))

@@ -1,0 +1,202 @@
+"""The console's only way to the world: the HTTP API and WebSocket of `calldesk serve`.
+
+A thin aiohttp wrapper that returns the typed models of :mod:`console.tui.models` and raises
+:class:`ApiError` with the server's own (translated) message. It holds the token, and the
+password when the agent typed one, so that it can log in again after the server restarts
+(tokens do not survive a restart). Nothing in here knows about Textual.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from typing import Any, TypeVar
+
+import aiohttp
+from pydantic import BaseModel
+
+from console.tui.models import (
+    CenterConfig, Customer, FollowUp, Interaction, KbArticle, Login, Ticket, User,
+)
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class ApiError(Exception):
+    """The server refused a request; ``message`` is the server's text for the agent."""
+
+    def __init__(self, status: int, code: str, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message, self.field = status, code, message, field
+
+
+class Client:
+    def __init__(self, base_url: str, *, token: str | None = None, timeout_s: float = 10) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.token = token
+        self.user: User | None = None
+        self._credentials: tuple[str, str] | None = None
+        self._timeout = aiohttp.ClientTimeout(total=timeout_s)
+        self._session: aiohttp.ClientSession | None = None
+
+    @property
+    def session(self) -> aiohttp.ClientSession:
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession(timeout=self._timeout)
+        return self._session
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+
+    # --- plumbing -------------------------------------------------------------------------
+    async def request(self, method: str, path: str, *, json_body: Any = None,
+                      params: dict[str, Any] | None = None, _retry: bool = True) -> Any:
+        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        clean = {k: str(v) for k, v in (params or {}).items() if v not in (None, "")}
+        try:
+            async with self.session.request(method, self.base_url + path, json=json_body,
+                                            params=clean, headers=headers) as resp:
+                body = await resp.json(content_type=None) if resp.content_length != 0 else None
+                status = resp.status
+        except (aiohttp.ClientError, TimeoutError, OSError) as exc:
+            raise ApiError(0, "unreachable", str(exc) or type(exc).__name__) from exc
+        if status == 401 and _retry and self._credentials and path != "/api/login":
+            await self.login(*self._credentials)
+            return await self.request(method, path, json_body=json_body, params=params, _retry=False)
+        if status >= 400:
+            err = (body or {}).get("error", {}) if isinstance(body, dict) else {}
+            raise ApiError(status, err.get("code", "error"), err.get("message", f"HTTP {status}"),
+                           err.get("field"))
+        return body
+
+    async def get_as(self, model: type[M], path: str, **params: Any) -> M:
+        return model.model_validate(await self.request("GET", path, params=params))
+
+    async def list_of(self, model: type[M], path: str, **params: Any) -> list[M]:
+        body = await self.request("GET", path, params=params)
+        if isinstance(body, dict):  # {"items": [...]} or {"<name>": [...]}: take the one list
+            body = next((v for v in body.values() if isinstance(v, list)), [])
+        return [model.model_validate(item) for item in body or []]
+
+    # --- session --------------------------------------------------------------------------
+    async def login(self, username: str, password: str) -> Login:
+        body = await self.request("POST", "/api/login",
+                                  json_body={"username": username, "password": password})
+        login = Login.model_validate(body)
+        self.token, self.user = login.token, login.user
+        self._credentials = (username, password)
+        return login
+
+    async def me(self) -> dict[str, Any]:
+        body = await self.request("GET", "/api/me")
+        self.user = User.model_validate(body.get("user", body))
+        return body
+
+    async def config(self) -> CenterConfig:
+        return await self.get_as(CenterConfig, "/api/config")
+
+    # --- customers ------------------------------------------------------------------------
+    async def search(self, q: str, limit: int = 20) -> list[Customer]:
+        return await self.list_of(Customer, "/api/customers", q=q, limit=limit)
+
+    async def customer(self, customer_id: int | str, call: str | None = None) -> Customer:
+        return await self.get_as(Customer, f"/api/customers/{customer_id}", call=call)
+
+    async def verify(self, customer_id: int | str, call: str, answers: list[str],
+                     method: str = "questions") -> Customer:
+        body = await self.request("POST", f"/api/customers/{customer_id}/verify",
+                                  json_body={"call": call, "method": method, "answers": answers})
+        return Customer.model_validate(body.get("customer", body))
+
+    async def interactions(self, customer_id: int | str, limit: int = 20) -> list[Interaction]:
+        return await self.list_of(Interaction, f"/api/customers/{customer_id}/interactions", limit=limit)
+
+    # --- tickets --------------------------------------------------------------------------
+    async def tickets(self, **filters: Any) -> list[Ticket]:
+        return await self.list_of(Ticket, "/api/tickets", **filters)
+
+    async def ticket(self, ticket_id: int | str) -> Ticket:
+        return await self.get_as(Ticket, f"/api/tickets/{ticket_id}")
+
+    async def create_ticket(self, **fields: Any) -> Ticket:
+        body = {k: v for k, v in fields.items() if v not in (None, "")}
+        return Ticket.model_validate(await self.request("POST", "/api/tickets", json_body=body))
+
+    async def update_ticket(self, ticket_id: int | str, version: int, **changes: Any) -> Ticket:
+        return Ticket.model_validate(await self.request(
+            "PATCH", f"/api/tickets/{ticket_id}", json_body={"version": version, **changes}))
+
+    async def comment(self, ticket_id: int | str, version: int, body: str) -> Ticket:
+        return Ticket.model_validate(await self.request(
+            "POST", f"/api/tickets/{ticket_id}/comments", json_body={"version": version, "body": body}))
+
+    # --- follow-ups -----------------------------------------------------------------------
+    async def followups(self, due: bool = True, owner: str = "me") -> list[FollowUp]:
+        return await self.list_of(FollowUp, "/api/followups", due=int(due), owner=owner)
+
+    async def create_followup(self, customer_id: int | str, due_at: str, owner: str, reason: str) -> FollowUp:
+        return FollowUp.model_validate(await self.request("POST", "/api/followups", json_body={
+            "customer_id": customer_id, "due_at": due_at, "owner": owner, "reason": reason}))
+
+    async def complete_followup(self, followup_id: int | str, result: str) -> Any:
+        return await self.request("POST", f"/api/followups/{followup_id}/complete", json_body={"result": result})
+
+    # --- calls and agent state ------------------------------------------------------------
+    async def wrapup(self, call: str, disposition: str, notes: str) -> Any:
+        return await self.request("POST", f"/api/interactions/{call}/wrapup",
+                                  json_body={"disposition": disposition, "notes": notes})
+
+    async def originate(self, number: str, customer_id: int | str | None = None) -> Any:
+        return await self.request("POST", "/api/calls/originate",
+                                  json_body={"number": number, "customer_id": customer_id})
+
+    async def hangup(self, call: str) -> Any:
+        return await self.request("POST", f"/api/calls/{call}/hangup")
+
+    async def transfer(self, call: str, to: str, kind: str) -> Any:
+        return await self.request("POST", f"/api/calls/{call}/transfer", json_body={"to": to, "kind": kind})
+
+    async def answer(self, call: str) -> Any:
+        return await self.request("POST", f"/api/calls/{call}/answer")
+
+    async def pause(self, paused: bool, reason: str | None = None) -> Any:
+        return await self.request("POST", "/api/agent/pause", json_body={"paused": paused, "reason": reason})
+
+    async def queue_member(self, queue: str, member: bool) -> Any:
+        return await self.request("POST", "/api/agent/queues", json_body={"queue": queue, "member": member})
+
+    # --- knowledge base -------------------------------------------------------------------
+    async def kb_search(self, q: str = "", category: str | None = None, flags: list[str] | None = None) -> list[KbArticle]:
+        return await self.list_of(KbArticle, "/api/kb", q=q, category=category,
+                                  flags=",".join(flags or []))
+
+    async def kb_article(self, slug: str) -> KbArticle:
+        return await self.get_as(KbArticle, f"/api/kb/{slug}")
+
+    # --- the event stream -----------------------------------------------------------------
+    async def frames(self, since: int | None = None) -> AsyncIterator[dict[str, Any]]:
+        """One WebSocket connection's frames; ends when the connection closes.
+
+        Reconnecting is the caller's loop (see :mod:`console.tui.stream`), which keeps ``since``.
+        """
+        params = {"token": self.token or ""}
+        if since is not None:
+            params["since"] = str(since)
+        url = self.base_url.replace("http", "ws", 1) + "/ws"
+        try:
+            ws = await self.session.ws_connect(url, params=params, heartbeat=15,
+                                               timeout=aiohttp.ClientWSTimeout(ws_close=5))
+        except aiohttp.WSServerHandshakeError as exc:
+            if exc.status == 401 and self._credentials:
+                await self.login(*self._credentials)
+                params["token"] = self.token or ""
+                ws = await self.session.ws_connect(url, params=params, heartbeat=15)
+            else:
+                raise
+        async with ws:
+            async for msg in ws:
+                if msg.type == aiohttp.WSMsgType.TEXT:
+                    yield json.loads(msg.data)
+                elif msg.type in (aiohttp.WSMsgType.ERROR, aiohttp.WSMsgType.CLOSE):
+                    break

@@ -1,0 +1,154 @@
+"""The WebSocket stream turned into typed, past-tense Textual messages.
+
+One long-lived exclusive worker on the App runs :func:`follow_stream`: it reads frames,
+turns each into a message (:func:`message_for`) and posts it. It never touches a widget; the
+App's ``@on`` handlers do. It reconnects with back-off, resuming with ``since=`` the last seq
+it saw, and says so with :class:`ConnectionStateChanged` (a lost link is shown, not hidden).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any, Literal
+
+import aiohttp
+from textual.message import Message
+
+from console.tui.client import ApiError, Client
+from console.tui.models import FollowUp, Pop
+
+LinkState = Literal["connecting", "connected", "reconnecting"]
+
+
+class CallOffered(Message):
+    """The agent's phone rings: a screen pop (``received`` is a perf_counter stamp)."""
+
+    def __init__(self, pop: Pop, received: float | None = None) -> None:
+        super().__init__()
+        self.pop, self.received = pop, received if received is not None else time.perf_counter()
+
+
+class RingStopped(Message):
+    def __init__(self, call: str, reason: str) -> None:
+        super().__init__()
+        self.call, self.reason = call, reason
+
+
+class CallAnswered(Message):
+    def __init__(self, call: str, agent: str) -> None:
+        super().__init__()
+        self.call, self.agent = call, agent
+
+
+class CallTransferred(Message):
+    def __init__(self, call: str, to: str, from_agent: str | None, kind: str) -> None:
+        super().__init__()
+        self.call, self.to, self.from_agent, self.kind = call, to, from_agent, kind
+
+
+class CallEnded(Message):
+    def __init__(self, call: str, outcome: str, agent: str | None, talk_s: float) -> None:
+        super().__init__()
+        self.call, self.outcome, self.agent, self.talk_s = call, outcome, agent, talk_s
+
+
+class AgentStateChanged(Message):
+    def __init__(self, state: str, reason: str | None = None) -> None:
+        super().__init__()
+        self.state, self.reason = state, reason
+
+
+class QueueStatsUpdated(Message):
+    def __init__(self, queue: str, waiting: int, longest_wait_s: float) -> None:
+        super().__init__()
+        self.queue, self.waiting, self.longest_wait_s = queue, waiting, longest_wait_s
+
+
+class FollowUpDue(Message):
+    def __init__(self, followup: FollowUp) -> None:
+        super().__init__()
+        self.followup = followup
+
+
+class OriginateFinished(Message):
+    def __init__(self, number: str, outcome: str) -> None:
+        super().__init__()
+        self.number, self.outcome = number, outcome
+
+
+class ConnectionStateChanged(Message):
+    # A flapping link may send many of these; only the latest matters.
+    def __init__(self, state: LinkState, detail: str = "") -> None:
+        super().__init__()
+        self.state, self.detail = state, detail
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, ConnectionStateChanged)
+
+
+class StreamResynced(Message):
+    """The server could not replay what was missed: refetch state."""
+
+
+def message_for(frame: dict[str, Any], me: str | None = None) -> Message | None:
+    """The message for one frame, or None for frames the agent console ignores."""
+    kind = frame.get("kind")
+    event = frame.get("event") or {}
+    if kind == "pop":
+        return CallOffered(Pop.model_validate(frame))
+    if kind == "hello":
+        return AgentStateChanged(str(frame.get("state") or "logged_out"))
+    if kind == "resync":
+        return StreamResynced()
+    if kind == "followup_due":
+        return FollowUpDue(FollowUp.model_validate(frame["followup"]))
+    if kind == "ring_stopped":
+        return RingStopped(event["call"], event.get("reason", ""))
+    if kind == "answered":
+        return CallAnswered(event["call"], str(event.get("agent", "")))
+    if kind == "transferred":
+        return CallTransferred(event["call"], str(event.get("to", "")), event.get("from_agent"),
+                               event.get("kind", "blind"))
+    if kind == "ended":
+        return CallEnded(event["call"], event.get("outcome", ""), event.get("agent"),
+                         float(event.get("talk_s") or 0))
+    if kind == "agent_state":
+        if me is not None and str(event.get("agent")) != me:
+            return None  # a supervisor-style frame about someone else
+        return AgentStateChanged(event.get("state", "logged_out"), event.get("reason"))
+    if kind == "queue_stats":
+        return QueueStatsUpdated(event.get("queue", ""), int(event.get("waiting") or 0),
+                                 float(event.get("longest_wait_s") or 0))
+    if kind == "originate_result":
+        return OriginateFinished(str(event.get("number", "")), event.get("outcome", ""))
+    return None
+
+
+async def follow_stream(client: Client, post: Callable[[Message], Any], me: str | None = None,
+                        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+                        max_backoff_s: float = 5.0) -> None:
+    """Follow the server's stream forever (until cancelled), reconnecting and resuming."""
+    since: int | None = None
+    backoff = 0.25
+    post(ConnectionStateChanged("connecting"))
+    while True:
+        try:
+            async for frame in client.frames(since):
+                if backoff:
+                    backoff = 0.0
+                    post(ConnectionStateChanged("connected"))
+                if isinstance(frame.get("seq"), int):
+                    since = frame["seq"]
+                if frame.get("kind") == "resync":
+                    since = None  # the old numbering means nothing to the new buffer
+                message = message_for(frame, me)
+                if message is not None:
+                    post(message)
+            detail = ""
+        except (aiohttp.ClientError, ApiError, OSError, TimeoutError, ValueError) as exc:
+            detail = str(exc) or type(exc).__name__
+        post(ConnectionStateChanged("reconnecting", detail))
+        backoff = min(max(backoff * 2, 0.25), max_backoff_s)
+        await sleep(backoff)
