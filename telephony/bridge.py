@@ -30,16 +30,31 @@ from telephony.framing import EventFilter, Message
 
 log = logging.getLogger(__name__)
 
-# Events no tracker needs: dropped after reading their name (they are most of the stream).
-DEFAULT_IGNORED = frozenset({
-    "RTCPSent", "RTCPReceived", "Newexten", "DeviceStateChange", "Registry", "PeerStatus",
-    "ContactStatus", "SuccessfulAuth", "ChallengeSent", "Cdr", "Cel", "VarSet",
+# Events no call tracking needs: dropped after reading their name. Together with the noisy
+# VarSets and Newextens below they are most of a real Asterisk's stream.
+NOISE_EVENTS = frozenset({
+    "RTCPSent", "RTCPReceived", "DeviceStateChange", "Registry", "PeerStatus", "ContactStatus",
+    "SuccessfulAuth", "ChallengeSent", "Cdr", "Cel", "ChannelTalkingStart", "ChannelTalkingStop",
+    "DTMFBegin",
 })
-# The channel variables a bridge reads (VarSet is 60% of a real Asterisk's events).
-DEFAULT_VARSET = frozenset({
-    "CUSTOMER_ACCOUNT", "CUSTOMER_TIER", "CALLBACK_REQUESTED", "QUEUESTATUS", "ABANDONED",
-    "DIALSTATUS", "MIXMONITOR_FILENAME", "BLINDTRANSFER", "ATTENDEDTRANSFER", "TRANSFERERNAME",
-})
+# Variables Asterisk sets by itself (queue, dial, RTP, SIP bookkeeping): not the dialplan's
+# data about the caller. QUEUESTATUS is the exception: it tells why a caller left a queue.
+NOISE_VAR_PREFIXES = (
+    "QUEUE", "QE", "MEMBER", "DIAL", "ANSWEREDTIME", "RTPAUDIOQOS", "BRIDGE", "MIXMONITOR",
+    "SIPDOMAIN", "SIPCALLID", "READSTATUS", "CDR", "PJSIP", "HANGUPCAUSE", "MACRO", "GOSUB",
+    "ARG", "AGI", "SHARED", "MOH", "AUDIOHOOK", "RINGTIME", "PLAYBACK",
+)
+
+
+def _var_wanted(name: str) -> bool:
+    name = name.lstrip("_")
+    return name == "QUEUESTATUS" or not name.startswith(NOISE_VAR_PREFIXES)
+
+
+DEFAULT_FILTER = EventFilter(
+    ignore=NOISE_EVENTS,
+    by_header={"VarSet": ("Variable", _var_wanted), "Newexten": ("Application", lambda app: app == "Queue")},
+)
 
 
 def _default_tracker(agent_map: Mapping[str, str] | None) -> Any:
@@ -80,11 +95,8 @@ class Bridge:
         self.name = name
         self.tracker = tracker_factory(agent_map)
         self._clock = clock
-        if event_filter is None:
-            event_filter = EventFilter(
-                frozenset(getattr(self.tracker, "ignored_events", DEFAULT_IGNORED - {"VarSet"})),
-                frozenset(getattr(self.tracker, "wanted_variables", DEFAULT_VARSET)),
-            )
+        if event_filter is None:  # a tracker may say what it needs; else drop the known noise
+            event_filter = getattr(self.tracker, "event_filter", None) or DEFAULT_FILTER
         self.conn = AmiConnection(
             host, port, username, secret, on_event=self._on_event, on_up=self._on_up,
             on_down=self._on_down, encoding=encoding, auth=auth, event_filter=event_filter,

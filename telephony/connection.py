@@ -22,6 +22,7 @@ import asyncio
 import itertools
 import logging
 import random
+import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 
@@ -120,7 +121,7 @@ class AmiConnection:
         self.backoff, self._sleep = backoff, sleep
         self._rng = rng or random.Random()
         self._ids = itertools.count(1)
-        self._id_prefix = f"cd{self._rng.randrange(16**6):06x}"
+        self._id_prefix = f"cd{uuid.uuid4().hex[:6]}"  # not from rng: keeps injected jitter sequences exact
         self.manager = AmiManager(self._make_protocol, host=host, port=port, encoding=encoding)
         self.protocol: AmiProtocol | None = None
         self.connected = False  # logged in and not known to be lost

@@ -17,7 +17,8 @@ from __future__ import annotations
 import codecs
 import logging
 import re
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 
 log = logging.getLogger(__name__)
 
@@ -30,29 +31,36 @@ _SURROGATE = re.compile("[\udc80-\udcff]")
 Message = dict[str, str]
 
 
+HeaderRule = tuple[str, Callable[[str], bool]]
+
+
 @dataclass(frozen=True, slots=True)
 class EventFilter:
-    """Which events are worth parsing at all.
+    """Which events are worth parsing at all, decided on the raw frame before parsing it.
 
-    ``ignore``: event names dropped after reading the name only. ``varset_names``: when set,
-    a ``VarSet`` is kept only if its ``Variable`` is one of these (about 60% of a real
-    Asterisk's events are ``VarSet``; a bridge needs a handful of variables).
+    ``ignore``: names dropped after reading the name alone. ``only``: when set, every other
+    name is dropped too. ``by_header``: for an event name, a header and a test of its value
+    (read straight from the frame): e.g. keep ``VarSet`` only for variables that matter, since
+    about 60% of a real Asterisk's events are ``VarSet``. A frame without that header is kept.
     """
 
     ignore: frozenset[str] = frozenset()
-    varset_names: frozenset[str] | None = None
+    only: frozenset[str] | None = None
+    by_header: Mapping[str, HeaderRule] = field(default_factory=dict)
 
     def wants(self, name: str, frame: str) -> bool:
-        if name in self.ignore:
+        if name in self.ignore or (self.only is not None and name not in self.only):
             return False
-        if name == "VarSet" and self.varset_names is not None:
-            start = frame.find("\r\nVariable: ")
-            if start < 0:
-                return True
-            start += 12
-            end = frame.find("\r\n", start)
-            return frame[start : end if end >= 0 else None] in self.varset_names
-        return True
+        rule = self.by_header.get(name)
+        if rule is None:
+            return True
+        header, test = rule
+        start = frame.find(f"\r\n{header}:")
+        if start < 0:
+            return True
+        start += len(header) + 3
+        end = frame.find("\r\n", start)
+        return test(frame[start : end if end >= 0 else None].strip())
 
 
 ACCEPT_ALL = EventFilter()

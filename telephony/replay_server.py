@@ -48,6 +48,8 @@ class ReplayServer:
         reject_logins: int = 0,
         hold_until: str | None = "CoreShowChannels",
         encoding: str = "utf-8",
+        errors: dict[str, str] | None = None,
+        originate_reason: str | None = None,
     ) -> None:
         if isinstance(source, Transcript):
             self.plans = plans_from_transcript(source)
@@ -60,12 +62,15 @@ class ReplayServer:
         self.reject_logins = reject_logins
         self.hold_until = hold_until
         self.encoding = encoding
+        self.errors = dict(errors or {})  # action name -> the Message of an Error response to it
+        self.originate_reason = originate_reason  # set: each Originate gets an OriginateResponse
         self.connections = 0
         self.logins_ok = 0
         self.actions: list[Message] = []  # every action received, in order
         self.port = 0
         self._server: asyncio.Server | None = None
         self._clients: set[_Client] = set()
+        self._handlers: set[asyncio.Task] = set()
         self.finished = asyncio.Event()  # the last plan has been streamed completely
 
     async def start(self) -> int:
@@ -74,10 +79,12 @@ class ReplayServer:
         return self.port
 
     async def close(self) -> None:
-        for client in list(self._clients):
-            client.abort()
         if self._server is not None:
             self._server.close()
+        for client in list(self._clients):
+            client.abort()
+        await asyncio.gather(*self._handlers, return_exceptions=True)
+        if self._server is not None:
             await self._server.wait_closed()
 
     def go_silent(self) -> None:
@@ -103,10 +110,14 @@ class ReplayServer:
         plan = self.plans[index] if index < len(self.plans) else ConnPlan([], "idle")
         client = _Client(self, plan, reader, writer, last=index >= len(self.plans) - 1)
         self._clients.add(client)
+        task = asyncio.current_task()
+        if task is not None:
+            self._handlers.add(task)
         try:
             await client.serve()
         finally:
             self._clients.discard(client)
+            self._handlers.discard(task)  # type: ignore[arg-type]
             client.abort()
 
 
@@ -176,8 +187,18 @@ class _Client:
             self._answer_list(name, aid)
             if name == srv.hold_until:
                 self._start_stream()
+        elif name in srv.errors:
+            self.send(frame_bytes({"Response": "Error", "ActionID": aid, "Message": srv.errors[name]}))
         elif name == "Originate":
             self.send(frame_bytes({**head, "Message": "Originate successfully queued"}))
+            if srv.originate_reason is not None:
+                self.send(frame_bytes({
+                    "Event": "OriginateResponse", "Privilege": "call,all", "ActionID": aid,
+                    "Response": "Success" if srv.originate_reason == "4" else "Failure",
+                    "Channel": action.get("Channel", ""), "Context": action.get("Context", ""),
+                    "Exten": action.get("Exten", ""), "Reason": srv.originate_reason,
+                    "Uniqueid": "<unknown>", "CallerIDNum": "<unknown>", "CallerIDName": "<unknown>",
+                }))
         else:
             self.send(frame_bytes({**head, "Message": f"{name} accepted by the replay server"}))
         if self.closing:

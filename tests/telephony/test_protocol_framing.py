@@ -75,7 +75,7 @@ def test_repeated_headers_are_joined_with_newlines() -> None:
 
 
 def test_filter_skips_ignored_events_and_unwanted_varsets() -> None:
-    keep = EventFilter(ignore=frozenset({"RTCPSent"}), varset_names=frozenset({"CUSTOMER_ACCOUNT"}))
+    keep = EventFilter(ignore=frozenset({"RTCPSent"}), by_header={"VarSet": ("Variable", lambda v: v == "CUSTOMER_ACCOUNT")})
     data = (
         b"Event: RTCPSent\r\nChannel: x\r\n\r\n"
         b"Event: VarSet\r\nChannel: x\r\nVariable: QUEUEPOSITION\r\nValue: 1\r\n\r\n"

@@ -1,0 +1,198 @@
+"""AmiConnection over real TCP against the replay server: login, backoff, watchdog, replies."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from pathlib import Path
+
+import pytest
+
+from telephony import actions
+from telephony.connection import AmiActionError, AmiConnection, AmiLoginError, Backoff
+from telephony.replay_plan import ConnPlan
+from telephony.replay_server import ReplayServer
+from telephony.transcripts import load
+
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "ami-transcripts"
+
+
+class Recorder:
+    """Hooks of one AmiConnection, with events to await instead of sleeping."""
+
+    def __init__(self) -> None:
+        self.events: list[dict[str, str]] = []
+        self.ups = 0
+        self.downs: list[str] = []
+        self.delays: list[float] = []
+        self.changed = asyncio.Event()
+
+    def on_event(self, message: dict[str, str]) -> None:
+        self.events.append(message)
+        self.changed.set()
+
+    async def on_up(self) -> None:
+        self.ups += 1
+        self.changed.set()
+
+    def on_down(self, reason: str) -> None:
+        self.downs.append(reason)
+        self.changed.set()
+
+    async def sleep(self, delay: float) -> None:
+        self.delays.append(delay)
+        await asyncio.sleep(0)
+
+    async def until(self, condition, timeout: float = 10.0) -> None:
+        async with asyncio.timeout(timeout):
+            while not condition():
+                self.changed.clear()
+                await self.changed.wait()
+
+
+def connection(server: ReplayServer, rec: Recorder, **kw) -> AmiConnection:
+    kw.setdefault("rng", random.Random(7))
+    return AmiConnection("127.0.0.1", server.port, kw.pop("username", server.username), kw.pop("secret", server.secret),
+                         on_event=rec.on_event, on_up=rec.on_up, on_down=rec.on_down, sleep=rec.sleep, **kw)
+
+
+def test_backoff_is_capped_exponential_with_jitter() -> None:
+    backoff, rng = Backoff(base_s=0.5, cap_s=8.0), random.Random(1)
+    delays = [backoff.delay(n, rng) for n in range(10)]
+    for n, d in enumerate(delays):
+        ceiling = min(8.0, 0.5 * 2**n)
+        assert ceiling / 2 <= d <= ceiling
+    assert delays == [backoff.delay(n, r) for r in [random.Random(1)] for n in range(10)]
+    assert len(set(delays[5:])) == 5  # jitter: capped attempts still differ
+
+
+async def test_refused_login_raises_a_clear_error() -> None:
+    async with ReplayServer([ConnPlan([])], secret="right") as server:
+        rec = Recorder()
+        conn = connection(server, rec, secret="wrong")
+        await conn.manager.connect()
+        with pytest.raises(AmiLoginError, match=r"login as 'calldesk' on 127\.0\.0\.1:\d+ refused: Authentication failed"):
+            await conn.login()
+        await conn.close()
+
+
+async def test_failed_logins_are_retried_with_backoff_then_run_authenticated() -> None:
+    async with ReplayServer([ConnPlan([])], reject_logins=3) as server:
+        rec = Recorder()
+        conn = connection(server, rec, backoff=Backoff(base_s=1.0, cap_s=3.0))
+        task = asyncio.create_task(conn.run())
+        await rec.until(lambda: rec.ups == 1)
+        assert conn.connected and server.logins_ok == 1
+        assert server.connections == 4
+        rng = random.Random(7)
+        assert rec.delays == [Backoff(1.0, 3.0).delay(n, rng) for n in range(3)]
+        assert rec.delays[2] <= 3.0
+        assert conn.reconnects == 0  # the first successful login is not a reconnect
+        assert rec.downs == []  # never up before: nothing to tell the tracker
+        await conn.close()
+        await task
+        assert "Authentication failed" in (conn.last_error or "")
+
+
+async def test_md5_challenge_login() -> None:
+    async with ReplayServer([ConnPlan([])]) as server:
+        rec = Recorder()
+        conn = connection(server, rec, auth="md5")
+        task = asyncio.create_task(conn.run())
+        await rec.until(lambda: rec.ups == 1)
+        login = next(a for a in server.actions if a["Action"] == "Login")
+        assert login["AuthType"] == "MD5" and "Secret" not in login and len(login["Key"]) == 32
+        await conn.close()
+        await task
+
+
+async def test_unanswered_pings_mean_half_open_and_reconnect() -> None:
+    async with ReplayServer([ConnPlan([], then="silent"), ConnPlan([])], hold_until=None) as server:
+        rec = Recorder()
+        conn = connection(server, rec, ping_interval_s=0.05, ping_timeout_s=0.1)
+        task = asyncio.create_task(conn.run())
+        await rec.until(lambda: rec.ups == 2)
+        assert conn.reconnects == 1 and server.connections == 2
+        assert len(rec.downs) == 1 and "did not answer a Ping within 0.1 s" in rec.downs[0]
+        await conn.close()
+        await task
+
+
+async def test_eof_reconnects_and_reports_the_loss_once() -> None:
+    async with ReplayServer([ConnPlan([], then="close"), ConnPlan([])], hold_until=None) as server:
+        rec = Recorder()
+        conn = connection(server, rec)
+        task = asyncio.create_task(conn.run())
+        await rec.until(lambda: rec.ups == 2)
+        assert rec.downs == ["connection closed by Asterisk"]
+        assert conn.reconnects == 1 and len(rec.delays) == 1
+        await conn.close()
+        await task
+        assert rec.downs[-1] == "closed by us"
+
+
+async def test_every_action_has_a_timeout() -> None:
+    async with ReplayServer([ConnPlan([])]) as server:
+        rec = Recorder()
+        conn = connection(server, rec, ping_interval_s=60)
+        task = asyncio.create_task(conn.run())
+        await rec.until(lambda: rec.ups == 1)
+        server.go_silent()
+        with pytest.raises(AmiActionError, match="not answered within 0.05 s"):
+            await conn.send(actions.hangup("PJSIP/1001-00000001"), timeout_s=0.05)
+        assert conn.protocol is not None and conn.protocol.pending == {}  # forgotten, no leak
+        await conn.close()
+        await task
+
+
+async def test_list_replies_are_collected_by_action_id() -> None:
+    capture = load(FIXTURES / "10-supervisor-status-and-chanspy.jsonl")
+    snapshot_plan = ReplayServer(capture).plans[0]
+    async with ReplayServer([ConnPlan([], snapshot=snapshot_plan.snapshot)]) as server:
+        rec = Recorder()
+        conn = connection(server, rec)
+        task = asyncio.create_task(conn.run())
+        await rec.until(lambda: rec.ups == 1)
+        reply = await conn.send(actions.queue_status())
+        names = {e["Event"] for e in reply.events}
+        assert {"QueueParams", "QueueMember"} <= names
+        assert len(reply.events) == len(snapshot_plan.snapshot["QueueStatus"])
+        assert rec.events == []  # collected, not passed on as live events
+        forwarded = await conn.send(actions.core_show_channels(), forward_events=True)
+        assert [e["Event"] for e in rec.events][:-1] == ["CoreShowChannel"] * len(forwarded.events)
+        assert rec.events[-1]["Event"] == "CoreShowChannelsComplete"
+        await conn.close()
+        await task
+
+
+async def test_error_responses_raise_with_the_response() -> None:
+    async with ReplayServer([ConnPlan([])], errors={"QueueAdd": "Unable to add interface: Already there"}) as server:
+        rec = Recorder()
+        conn = connection(server, rec)
+        task = asyncio.create_task(conn.run())
+        await rec.until(lambda: rec.ups == 1)
+        with pytest.raises(AmiActionError, match="QueueAdd failed: Unable to add interface: Already there") as err:
+            await conn.send(actions.queue_add("retail", "PJSIP/1003", "王芳"))
+        assert err.value.response is not None and err.value.response["Response"] == "Error"
+        reply = await conn.send(actions.queue_pause("PJSIP/1001", True, "lunch"))
+        assert reply.ok
+        await conn.close()
+        await task
+        with pytest.raises(ConnectionError, match="not connected"):
+            await conn.send(actions.ping())
+
+
+async def test_originate_reply_is_the_response_and_its_outcome_an_ordinary_event() -> None:
+    async with ReplayServer([ConnPlan([])], originate_reason="0") as server:
+        rec = Recorder()
+        conn = connection(server, rec)
+        task = asyncio.create_task(conn.run())
+        await rec.until(lambda: rec.ups == 1)
+        action = actions.originate("PJSIP/13700137000@carrier", exten="s", context="campaign")
+        assert action["Async"] == "true"
+        reply = await conn.send({**action, "ActionID": "camp-1"})
+        assert reply.response["Message"] == "Originate successfully queued" and reply.events == []
+        await rec.until(lambda: any(e["Event"] == "OriginateResponse" for e in rec.events))
+        assert rec.events[-1]["ActionID"] == "camp-1" and rec.events[-1]["Reason"] == "0"
+        await conn.close()
+        await task
