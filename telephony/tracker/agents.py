@@ -1,0 +1,132 @@
+"""Agent states, per agent and queue, from the QueueMember* events and the QueueStatus snapshot.
+
+The snapshot's ``QueueMember`` names its fields ``Location``/``Name``; the change events call
+them ``Interface``/``MemberName``. ``Status`` is the device state: 1 not in use, 2 in use,
+3 busy, 4 invalid, 5 unavailable, 6 ringing, 7 ringing while in use, 8 on hold. Wrap-up is not
+an Asterisk event: it starts at AgentComplete and lasts ``wrapup_s`` of event time (no clock).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from telephony.events import AgentState, DomainEvent
+from telephony.tracker.calls import CallBook
+
+_DEVICE_STATE = {"1": "available", "0": "available", "2": "on_call", "3": "on_call",
+                 "6": "ringing", "7": "on_call", "8": "on_call", "4": "logged_out", "5": "logged_out"}
+
+
+@dataclass(slots=True)
+class Member:
+    paused: bool = False
+    reason: str | None = None
+    device: str = "available"
+    wrap_until: float | None = None
+    removed: bool = False
+
+    def state(self) -> tuple[str, str | None]:
+        if self.removed:
+            return "logged_out", None
+        if self.paused:
+            return "paused", self.reason
+        if self.wrap_until is not None and self.device == "available":
+            return "wrap_up", None
+        return self.device, None
+
+
+class Agents(CallBook):
+    wrapup_s: float = 0.0
+
+    def _init_agents(self) -> None:
+        self.members: dict[tuple[str, str], Member] = {}
+        self.last_state: dict[tuple[str, str], AgentState] = {}
+        self._wrap_due: float | None = None
+
+    def _member(self, m: Mapping[str, str], snapshot: bool = False) -> tuple[str, str, Member] | None:
+        interface = m.get("Location" if snapshot else "Interface") or m.get("Interface") or ""
+        queue = m.get("Queue") or ""
+        agent = self.agent_of(interface) if interface else None
+        if not agent or not queue:
+            return None
+        state_interface = m.get("StateInterface")
+        if state_interface and state_interface != interface:
+            self.device_agents.setdefault(state_interface, agent)
+        member = self.members.get((agent, queue))
+        if member is None:
+            member = self.members[(agent, queue)] = Member()
+        return agent, queue, member
+
+    def _apply(self, m: Mapping[str, str], member: Member) -> None:
+        if "Paused" in m:
+            member.paused = m["Paused"] in ("1", "true", "True", "yes")
+            reason = m.get("PausedReason", m.get("Reason", "")) if member.paused else ""
+            member.reason = reason or None
+        status = m.get("Status")
+        if status in _DEVICE_STATE:
+            member.device = _DEVICE_STATE[status]
+        member.removed = False
+
+    def _publish(self, agent: str, queue: str, member: Member, t: float,
+                 out: list[DomainEvent]) -> None:
+        state, reason = member.state()
+        last = self.last_state.get((agent, queue))
+        if last is not None and last.state == state and last.reason == reason:
+            return
+        event = AgentState(t=t, agent=agent, state=state, reason=reason, queue=queue)
+        self.last_state[(agent, queue)] = event
+        out.append(event)
+
+    def _on_member_change(self, m: Mapping[str, str], t: float, out: list[DomainEvent]) -> None:
+        found = self._member(m)
+        if found is None:
+            return
+        agent, queue, member = found
+        self._apply(m, member)
+        if member.wrap_until is not None and member.device == "available" and t >= member.wrap_until:
+            member.wrap_until = None
+        elif member.device != "available":
+            member.wrap_until = None
+        self._publish(agent, queue, member, t, out)
+
+    def _on_member_snapshot(self, m: Mapping[str, str], t: float, out: list[DomainEvent]) -> None:
+        found = self._member(m, snapshot=True)
+        if found is not None:
+            agent, queue, member = found
+            self._apply(m, member)
+            self._publish(agent, queue, member, t, out)
+
+    def _on_member_removed(self, m: Mapping[str, str], t: float, out: list[DomainEvent]) -> None:
+        found = self._member(m)
+        if found is not None:
+            agent, queue, member = found
+            member.removed, member.paused, member.reason, member.wrap_until = True, False, None, None
+            self._publish(agent, queue, member, t, out)
+
+    def _on_agent_complete_state(self, m: Mapping[str, str], t: float, out: list[DomainEvent]) -> None:
+        found = self._member(m)
+        if found is None:
+            return
+        agent, queue, member = found
+        member.wrap_until = t + self.wrapup_s
+        self._wrap_due = member.wrap_until if self._wrap_due is None else min(self._wrap_due, member.wrap_until)
+        state, reason = member.state()
+        if state in ("on_call", "available") and not member.paused:
+            last = AgentState(t=t, agent=agent, state="wrap_up", reason=None, queue=queue)
+            if self.last_state.get((agent, queue)) != last:
+                self.last_state[(agent, queue)] = last
+                out.append(last)
+
+    def _release_wraps(self, t: float, out: list[DomainEvent]) -> None:
+        """Wrap-ups whose time is up (checked as event time passes) become available again."""
+        due = None
+        for (agent, queue), member in self.members.items():
+            if member.wrap_until is None or member.device != "available":
+                continue  # still on the phone: its QueueMemberStatus will end the wrap-up
+            if t >= member.wrap_until:
+                member.wrap_until = None
+                self._publish(agent, queue, member, t, out)
+            else:
+                due = member.wrap_until if due is None else min(due, member.wrap_until)
+        self._wrap_due = due

@@ -1,0 +1,188 @@
+"""Shared bookkeeping: channels, calls, segments, and the events that rings and segments emit.
+
+Every handler mixin builds on this class. The invariants kept here, whatever order events
+arrive in: a ring announces itself at most once and stops at most once; a segment ends at most
+once, and one ``(call, queue)`` is never ended twice (``_ended_keys``).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+
+from telephony.events import Answered, DomainEvent, Ended, Ringing, RingStopped
+from telephony.tracker.state import (
+    Call, Chan, Ring, Segment, clean_name, clean_number, device_of, digits_agent, is_local,
+)
+
+log = logging.getLogger(__name__)
+
+
+class CallBook:
+    def __init__(self, agent_map: Mapping[str, str] | None = None) -> None:
+        self.agent_map: dict[str, str] = dict(agent_map or {})
+        self.device_agents: dict[str, str] = {}  # StateInterface / member interface -> agent
+        self._now = 0.0  # the t of the message being fed
+        self._reset_calls()
+        self._ended_keys: set[tuple[str, str | None]] = set()
+
+    def _reset_calls(self) -> None:
+        self.channels: dict[str, Chan] = {}  # uniqueid -> channel
+        self.by_name: dict[str, str] = {}  # channel name -> uniqueid
+        self.calls: dict[str, Call] = {}  # linkedid -> call
+        self.ring_by_chan: dict[str, Ring] = {}  # dest or real leg name -> ring
+        # Local pair base -> (segment, the ring keyed by its ;1 or None, the outermost pair)
+        self.hops: dict[str, tuple[Segment, str | None, str]] = {}
+        self.local_real: dict[str, str] = {}  # Local pair base -> real leg its ;2 dialled
+        self.segs_by_caller: dict[str, list[Segment]] = {}  # caller uniqueid -> segments
+
+    # -- lookups ---------------------------------------------------------------------------
+    def agent_of(self, interface: str) -> str | None:
+        """The agent behind a member interface or a device (config first, then the digits)."""
+        mapped = self.agent_map.get(interface) or self.device_agents.get(interface)
+        return mapped if mapped is not None else digits_agent(interface)
+
+    def agent_of_channel(self, channel: str) -> str | None:
+        return None if is_local(channel) else self.agent_of(device_of(channel))
+
+    def _chan(self, m: Mapping[str, str], prefix: str = "") -> Chan | None:
+        """The channel an event is about (``prefix`` "Dest" for the other side), learnt if new."""
+        uid = m.get(prefix + "Uniqueid")
+        name = m.get(prefix + "Channel")
+        if not uid or uid == "<unknown>" or not name:
+            return None
+        chan = self.channels.get(uid)
+        if chan is None:
+            chan = Chan(name=name, uniqueid=uid, linkedid=m.get(prefix + "Linkedid") or uid,
+                        num=clean_number(m.get(prefix + "CallerIDNum")),
+                        cid_name=clean_name(m.get(prefix + "CallerIDName")))
+            self.channels[uid] = chan
+            self.by_name[name] = uid
+            self._call(chan.linkedid).channels.add(uid)
+        return chan
+
+    def _chan_by_name(self, name: str | None) -> Chan | None:
+        uid = self.by_name.get(name or "")
+        return self.channels.get(uid) if uid else None
+
+    def _call(self, linkedid: str) -> Call:
+        call = self.calls.get(linkedid)
+        if call is None:
+            call = self.calls[linkedid] = Call(linkedid, first_t=self._now)
+        return call
+
+    def _open_segment(self, call: str, queue: str | None) -> Segment | None:
+        c = self.calls.get(call)
+        if c is None:
+            return None
+        for seg in reversed(c.segments):
+            if seg.queue == queue and not seg.ended:
+                return seg
+        return None
+
+    def _new_segment(self, call: str, queue: str | None, caller: Chan | None,
+                     m: Mapping[str, str], t: float) -> Segment:
+        seg = Segment(
+            call=call, queue=queue,
+            caller=caller.num if caller else clean_number(m.get("CallerIDNum")),
+            caller_name=caller.cid_name if caller else clean_name(m.get("CallerIDName")),
+            caller_channel=caller.name if caller else m.get("Channel", ""),
+            caller_uid=caller.uniqueid if caller else m.get("Uniqueid", ""),
+            vars=dict(caller.vars) if caller else {}, start_t=t,
+        )
+        if caller is not None:
+            caller.vars_frozen = True
+        self._call(call).segments.append(seg)
+        self.segs_by_caller.setdefault(seg.caller_uid, []).append(seg)
+        return seg
+
+    # -- rings -----------------------------------------------------------------------------
+    def _add_ring(self, seg: Segment, agent: str | None, dest: str, real: str | None,
+                  t: float, out: list[DomainEvent], via: str | None = None) -> Ring:
+        ring = Ring(seg=seg, agent=agent, dest=dest, agent_channel=real, t=t, via=via)
+        seg.rings.append(ring)
+        self.ring_by_chan[dest] = ring
+        if real:
+            self.ring_by_chan[real] = ring
+        if real or not is_local(dest):
+            self._announce(ring, t, out)
+        return ring
+
+    def _announce(self, ring: Ring, t: float, out: list[DomainEvent]) -> None:
+        if ring.announced or ring.agent is None or ring.stopped:
+            return
+        ring.announced = True
+        seg = ring.seg
+        out.append(Ringing(
+            t=t, call=seg.call, agent=ring.agent, caller=seg.caller, caller_name=seg.caller_name,
+            queue=seg.queue, wait_s=round(max(0.0, t - seg.start_t), 3), vars=dict(seg.vars),
+            caller_channel=seg.caller_channel, agent_channel=ring.agent_channel or ring.dest,
+        ))
+
+    def _stop_ring(self, ring: Ring, reason: str, t: float, out: list[DomainEvent]) -> None:
+        if ring.stopped or ring.answered:
+            return
+        ring.stopped = True
+        if ring.status is None:
+            ring.status = reason
+        if ring.agent is not None and not ring.announced:
+            self._announce(ring, t, out)  # a pop nobody saw still needs its clear: keep pairs
+        if ring.announced:
+            out.append(RingStopped(t=t, call=ring.seg.call, agent=ring.agent, reason=reason))
+
+    def _cancel_reason(self, seg: Segment) -> str:
+        if any(r.answered or r.picked_up for r in seg.rings):
+            return "answered_elsewhere"
+        return "caller_left"
+
+    def _answer(self, ring: Ring, t: float, wait_s: float | None, out: list[DomainEvent]) -> None:
+        seg = ring.seg
+        if ring.answered or seg.ended:
+            return
+        if not ring.announced:
+            self._announce(ring, t, out)
+        ring.answered = True
+        ring.stopped = False
+        seg.agent, seg.agent_channel = ring.agent, ring.agent_channel or ring.dest
+        seg.answered_t = t
+        seg.wait_s = wait_s if wait_s is not None else round(t - seg.start_t, 3)
+        if ring.agent is not None and not seg.consult:
+            out.append(Answered(t=t, call=seg.call, agent=ring.agent, queue=seg.queue,
+                                wait_s=seg.wait_s, caller_channel=seg.caller_channel,
+                                agent_channel=seg.agent_channel))
+        for other in seg.rings:
+            if other is not ring:
+                self._stop_ring(other, "answered_elsewhere", t, out)
+
+    # -- ending ----------------------------------------------------------------------------
+    def _end(self, seg: Segment, t: float, outcome: str, hangup_by: str, out: list[DomainEvent],
+             cause: int | None = None, wait_s: float | None = None) -> None:
+        if seg.ended:
+            return
+        seg.ended = True
+        for ring in seg.rings:
+            self._stop_ring(ring, "caller_left" if outcome != "answered" else "answered_elsewhere", t, out)
+        if seg.consult or (seg.queue is None and not any(r.agent for r in seg.rings)):
+            return  # a consult leg, or a non-queue dial that rang no agent, is no call of ours
+        if seg.key in self._ended_keys:
+            log.debug("second end of %s suppressed", seg.key)
+            return
+        self._ended_keys.add(seg.key)
+        if wait_s is None:
+            wait_s = seg.wait_s if seg.wait_s is not None else t - seg.start_t
+        talk = seg.talk_s
+        if talk is None:
+            talk = t - seg.answered_t if seg.answered_t is not None else 0.0
+        out.append(Ended(
+            t=t, call=seg.call, caller=seg.caller, agent=seg.agent, queue=seg.queue,
+            outcome=outcome, hangup_by=hangup_by, cause=cause, wait_s=round(max(0.0, wait_s), 3),
+            talk_s=round(max(0.0, talk), 3) if outcome == "answered" else 0.0,
+            caller_channel=seg.caller_channel,
+        ))
+
+    # Originate legs (originate.py) hook into DialBegin/DialEnd without a Channel.
+    def _originate_leg(self, m: Mapping[str, str], t: float, out: list[DomainEvent]) -> None:
+        return None
+
+    def _originate_dial_end(self, m: Mapping[str, str], t: float, out: list[DomainEvent]) -> None:
+        return None

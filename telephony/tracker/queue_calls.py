@@ -1,0 +1,190 @@
+"""Calls through app_queue: join, the rings (AgentCalled ...), answer, and every way out.
+
+How a pass through a queue ends (see tests/fixtures/ami-transcripts/README.md):
+* answered: at the first Hangup of the caller or the agent leg after AgentConnect (AgentComplete
+  gives who hung up); at the transfer; or when the caller is redirected into another queue;
+* abandoned: QueueCallerAbandon after the caller's HangupRequest;
+* refused: QueueCallerAbandon *without* a HangupRequest, followed by QUEUESTATUS=LEAVEEMPTY
+  (the queue dropped the caller), or QUEUESTATUS=JOINEMPTY/FULL with no join at all;
+* callback_requested: QueueCallerLeave with no answer, then UserEvent CallbackRequest;
+* no_answer: QUEUESTATUS=TIMEOUT after a Leave without an answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from telephony.events import CallbackRequested, DomainEvent
+from telephony.tracker.calls import CallBook
+from telephony.tracker.state import Segment, clean_name, clean_number, is_local, local_base, to_float
+
+# Variables Asterisk itself sets on a caller channel: not the dialplan's data, never in `vars`.
+_INTERNAL_VARS = (
+    "QUEUE", "QE", "MEMBER", "DIAL", "ANSWEREDTIME", "RTPAUDIOQOS", "BRIDGE", "MIXMONITOR",
+    "SIPDOMAIN", "SIPCALLID", "READSTATUS", "ABANDONED", "CDR", "PJSIP", "TRANSFER", "ATTENDED",
+    "BLINDTRANSFER", "FORWARD", "HANGUPCAUSE", "PICKUP", "MACRO", "GOSUB", "ARG", "AGI",
+    "CHANNEL", "LOCAL_", "SHARED", "DYNAMIC_", "MOH", "SPY", "AUDIOHOOK", "RINGTIME", "PLAYBACK",
+    "PROGRESSTIME",
+)
+_REFUSED = frozenset({"JOINEMPTY", "JOINUNAVAIL", "FULL", "LEAVEEMPTY", "LEAVEUNAVAIL"})
+
+
+class QueueCalls(CallBook):
+    def _queue_seg(self, m: Mapping[str, str], t: float, create: bool = True) -> Segment | None:
+        queue = m.get("Queue") or None
+        chan = self._chan(m)
+        call = m.get("Linkedid") or (chan.linkedid if chan else None)
+        if not call or not queue:
+            return None
+        seg = self._open_segment(call, queue)
+        if seg is None and create:
+            seg = self._new_segment(call, queue, chan, m, t)
+        return seg
+
+    def _on_queue_caller_join(self, m: Mapping[str, str], t: float, out: list[DomainEvent]) -> None:
+        chan = self._chan(m)
+        if chan is None or not m.get("Queue"):
+            return
+        chan.num = clean_number(m.get("CallerIDNum")) or chan.num
+        chan.cid_name = clean_name(m.get("CallerIDName")) or chan.cid_name
+        # Redirected or transferred into a queue: the caller's earlier pass is over.
+        for seg in list(self.segs_by_caller.get(chan.uniqueid, ())):
+            if seg.ended or (seg.queue is not None and seg.left_t is None and seg.queue == m["Queue"]):
+                continue
+            if seg.answered_t is not None:
+                self._end(seg, t, "answered", "agent", out)
+            elif seg.queue is not None and seg.left_t is not None:
+                self._end(seg, t, "no_answer", "system", out)
+        if self._open_segment(chan.linkedid, m["Queue"]) is None:
+            self._new_segment(chan.linkedid, m["Queue"], chan, m, t)
+
+    def _on_agent_called(self, m: Mapping[str, str], t: float, out: list[DomainEvent]) -> None:
+        seg = self._queue_seg(m, t)
+        dest = m.get("DestChannel") or ""
+        if seg is None or not dest or dest in self.ring_by_chan:
+            return
+        seg.caller_name = seg.caller_name or clean_name(m.get("CallerIDName"))
+        agent = self.agent_of(m.get("Interface") or dest)
+        real = None
+        if is_local(dest):
+            real = self.local_real.get(local_base(dest))
+            self.hops[local_base(dest)] = (seg, dest, local_base(dest))
+        else:
+            real = dest
+        self._add_ring(seg, agent, dest, real, t, out)
+
+    def _queue_ring(self, m: Mapping[str, str], t: float):
+        ring = self.ring_by_chan.get(m.get("DestChannel") or "")
+        if ring is None or ring.seg.queue != m.get("Queue", ring.seg.queue):
+            return None
+        return ring
+
+    def _on_agent_connect(self, m: Mapping[str, str], t: float, out: list[DomainEvent]) -> None:
+        ring = self._queue_ring(m, t)
+        if ring is None:
+            # Started mid-call: no ringing to show now, but the answer and the end still count.
+            seg = self._queue_seg(m, t)
+            dest = m.get("DestChannel") or ""
+            if seg is None or not dest:
+                return
+            ring = self._add_ring(seg, self.agent_of(m.get("Interface") or dest), dest,
+                                  None if is_local(dest) else dest, t, [])
+            ring.announced = True
+        if ring.seg.left_t is None:
+            ring.seg.left_t = t
+        self._answer(ring, t, to_float(m.get("HoldTime"), t - ring.seg.start_t), out)
+
+    def _on_agent_complete(self, m: Mapping[str, str], t: float, out: list[DomainEvent]) -> None:
+        ring = self._queue_ring(m, t)
+        if ring is None or ring.seg.ended:
+            return
+        seg = ring.seg
+        seg.complete_reason = m.get("Reason") or None
+        if m.get("TalkTime"):
+            seg.talk_s = to_float(m.get("TalkTime"))
+        if seg.complete_reason == "transfer":
+            self._end(seg, t, "answered", "agent", out)
+        elif seg.caller_uid not in self.channels or (seg.agent_channel and seg.agent_channel not in self.by_name):
+            self._end(seg, t, "answered", seg.complete_reason if seg.complete_reason in ("caller", "agent") else "caller", out)
+
+    def _on_agent_ring_no_answer(self, m: Mapping[str, str], t: float, out: list[DomainEvent]) -> None:
+        ring = self._queue_ring(m, t)
+        if ring is not None:
+            self._stop_ring(ring, "timeout", t, out)
+
+    def _on_agent_dump(self, m: Mapping[str, str], t: float, out: list[DomainEvent]) -> None:
+        ring = self._queue_ring(m, t)
+        if ring is not None:
+            self._stop_ring(ring, "rejected", t, out)
+
+    def _on_queue_caller_leave(self, m: Mapping[str, str], t: float, out: list[DomainEvent]) -> None:
+        seg = self._queue_seg(m, t, create=False)
+        if seg is not None and seg.left_t is None:
+            seg.left_t = t
+
+    def _on_queue_caller_abandon(self, m: Mapping[str, str], t: float, out: list[DomainEvent]) -> None:
+        seg = self._queue_seg(m, t, create=False)
+        if seg is None or seg.ended or seg.answered_t is not None:
+            return
+        seg.abandon_wait = to_float(m.get("HoldTime"), t - seg.start_t)
+        chan = self.channels.get(seg.caller_uid)
+        if chan is not None and chan.hangup_requested_t is not None:
+            self._end(seg, t, "abandoned", "caller", out, wait_s=seg.abandon_wait)
+        # else: LEAVEEMPTY also sends QueueCallerAbandon; QUEUESTATUS or the hang-up decides.
+
+    def _on_var_set(self, m: Mapping[str, str], t: float, out: list[DomainEvent]) -> None:
+        var = m.get("Variable") or ""
+        if var == "QUEUESTATUS":
+            self._queue_status(m, t, out)
+            return
+        chan = self.channels.get(m.get("Uniqueid") or "")
+        if chan is None or chan.vars_frozen:
+            return
+        name = var.lstrip("_")
+        if name and not name.startswith(_INTERNAL_VARS):
+            chan.vars[name] = m.get("Value", "")
+
+    def _queue_status(self, m: Mapping[str, str], t: float, out: list[DomainEvent]) -> None:
+        status = m.get("Value", "")
+        chan = self._chan(m)
+        if chan is None:
+            return
+        for seg in reversed(self.segs_by_caller.get(chan.uniqueid, [])):
+            if seg.queue is None or seg.ended or seg.answered_t is not None:
+                continue
+            if seg.left_t is None and seg.abandon_wait is None:
+                continue
+            if status == "TIMEOUT":
+                self._end(seg, t, "no_answer", "system", out)
+            elif status in _REFUSED:
+                self._end(seg, t, "refused", "system", out, wait_s=seg.abandon_wait)
+            return
+        if status in ("JOINEMPTY", "JOINUNAVAIL", "FULL"):
+            seg = self._new_segment(chan.linkedid, chan.pending_queue or m.get("Queue") or "?", chan, m, t)
+            seg.wait_s = 0.0
+            self._end(seg, t, "refused", "system", out)
+
+    def _on_user_event(self, m: Mapping[str, str], t: float, out: list[DomainEvent]) -> None:
+        if m.get("UserEvent") != "CallbackRequest":
+            return
+        chan = self._chan(m)
+        segs = self.segs_by_caller.get(chan.uniqueid, []) if chan else []
+        queue = m.get("Queue") or None
+        seg = next((s for s in reversed(segs) if s.queue == queue or queue is None), None)
+        if seg is not None and (seg.ended and seg.key in self._ended_keys or seg.answered_t is not None):
+            return  # already recorded (or answered): a repeated or stray request
+        number = m.get("Number") or (seg.caller if seg else (chan.num if chan else ""))
+        account = m.get("Account") or (seg.vars.get("CUSTOMER_ACCOUNT") if seg else None)
+        call = seg.call if seg else (m.get("Linkedid") or (chan.linkedid if chan else ""))
+        out.append(CallbackRequested(t=t, call=call, caller=number, account=account or None,
+                                     queue=queue or (seg.queue if seg else None)))
+        if seg is not None:
+            wait = (seg.left_t or t) - seg.start_t
+            self._end(seg, t, "callback_requested", "caller", out, wait_s=wait)
+
+    def _on_newexten(self, m: Mapping[str, str], t: float, out: list[DomainEvent]) -> None:
+        if m.get("Application") != "Queue":
+            return
+        chan = self.channels.get(m.get("Uniqueid") or "")
+        if chan is not None and m.get("AppData"):
+            chan.pending_queue = m["AppData"].split(",", 1)[0]

@@ -1,0 +1,87 @@
+"""Reconnects and restarts: no call lost, none recorded twice.
+
+When the AMI link drops, every tracked call becomes *unconfirmed*: nothing is emitted, because
+the call may well still be up. After the reconnect, any event that names one of its channels
+(the ``CoreShowChannel`` / ``QueueEntry`` / ``Status`` snapshot, or live traffic) confirms it;
+``resync_done`` then ends, once, every call the snapshot did not show (``hangup_by`` "system").
+``FullyBooted`` with an ``Uptime`` shorter than a call's age means the PBX restarted under it:
+such calls are over at once. Without an ``Uptime`` (older Asterisk, peer recordings) a
+``FullyBooted`` only marks the calls unconfirmed, like a reconnect.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from telephony.events import DomainEvent
+from telephony.tracker.calls import CallBook
+from telephony.tracker.state import Call, clean_name, clean_number, to_float, to_int
+
+_RESTART_SLACK_S = 2.0
+
+
+class Resync(CallBook):
+    def _init_resync(self) -> None:
+        self._resyncing = False  # between connection_lost and resync_done: events confirm calls
+
+    def connection_lost(self, t: float) -> list[DomainEvent]:
+        """The AMI link dropped: nothing is emitted yet; every call waits for the snapshot."""
+        for call in self.calls.values():
+            call.unconfirmed = True
+        self._resyncing = True
+        return []
+
+    def resync_done(self, t: float) -> list[DomainEvent]:
+        """The snapshot after a reconnect is complete: calls it did not show are over."""
+        out: list[DomainEvent] = []
+        for call in [c for c in self.calls.values() if c.unconfirmed]:
+            self._lose_call(call, t, out)
+        self._resyncing = False
+        return out
+
+    def _confirm(self, m: Mapping[str, str]) -> None:
+        for key in ("Linkedid", "DestLinkedid"):
+            call = self.calls.get(m.get(key) or "")
+            if call is not None:
+                call.unconfirmed = False
+        chan = self.channels.get(m.get("Uniqueid") or "")
+        call = self.calls.get(chan.linkedid) if chan else None
+        if call is not None:
+            call.unconfirmed = False
+
+    def _lose_call(self, call: Call, t: float, out: list[DomainEvent]) -> None:
+        """The PBX no longer has this call: end what is open, forget its channels."""
+        for seg in call.open_segments():
+            outcome = "answered" if seg.answered_t is not None else "failed"
+            self._end(seg, t, outcome, "system", out)
+        for uid in list(call.channels):
+            chan = self.channels.get(uid)
+            self._forget_channel(uid, chan.name if chan else "")
+        self._drop_call(call.linkedid)
+
+    def _on_fully_booted(self, m: Mapping[str, str], t: float, out: list[DomainEvent]) -> None:
+        uptime = to_int(m.get("Uptime"))
+        if uptime is None:
+            self.connection_lost(t)
+            return
+        booted_at = t - uptime - _RESTART_SLACK_S
+        for call in [c for c in self.calls.values() if c.first_t < booted_at]:
+            self._lose_call(call, t, out)
+
+    def _on_shutdown(self, m: Mapping[str, str], t: float, out: list[DomainEvent]) -> None:
+        self.connection_lost(t)
+
+    def _on_queue_entry(self, m: Mapping[str, str], t: float, out: list[DomainEvent]) -> None:
+        """A caller waiting in a queue, from the QueueStatus snapshot: track it from here on."""
+        chan = self._chan(m)
+        queue = m.get("Queue")
+        if chan is None or not queue:
+            return
+        chan.num = chan.num or clean_number(m.get("CallerIDNum"))
+        chan.cid_name = chan.cid_name or clean_name(m.get("CallerIDName"))
+        if self._open_segment(chan.linkedid, queue) is None:
+            seg = self._new_segment(chan.linkedid, queue, chan, m, t - to_float(m.get("Wait")))
+            seg.start_t = t - to_float(m.get("Wait"))
+
+    def _on_core_show_channel(self, m: Mapping[str, str], t: float, out: list[DomainEvent]) -> None:
+        self._chan(m)  # confirmation happened in feed(); learn channels we never saw

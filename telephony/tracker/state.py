@@ -1,0 +1,144 @@
+"""The tracker's plain data: channels, calls, their passes through a queue (segments) and rings.
+
+A *segment* is what one ``ended`` event closes: one pass of a call through one queue, or the
+non-queue part of a call (a direct call to an extension, or the legs after a transfer), keyed
+``(call, queue)`` with ``queue`` None for the latter. A *ring* is one agent's phone ringing for a
+segment: the screen pop, cleared by ``ring_stopped`` unless that agent answers.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+# Asterisk prints empty names as this literal; res_pjsip turns undecodable bytes into U+FFFD.
+UNKNOWN_NAMES = frozenset({"", "<unknown>", "unknown"})
+_DIGITS = re.compile(r"\d{2,}")
+_CHANNEL_SEQ = re.compile(r"-[0-9a-fA-F]{8}(;\d)?$")
+
+
+def clean_name(value: str | None) -> str | None:
+    """A caller name as Asterisk gave it, or None when Asterisk had none (or only U+FFFD)."""
+    if value is None or value in UNKNOWN_NAMES:
+        return None
+    if all(ch == "\ufffd" for ch in value):
+        return None
+    return value
+
+
+def clean_number(value: str | None) -> str:
+    return "" if value is None or value in UNKNOWN_NAMES else value
+
+
+def device_of(channel: str) -> str:
+    """``PJSIP/1001-0000000d`` -> ``PJSIP/1001`` (the endpoint a channel belongs to)."""
+    return _CHANNEL_SEQ.sub("", channel)
+
+
+def is_local(channel: str) -> bool:
+    return channel.startswith("Local/")
+
+
+def local_base(channel: str) -> str:
+    """``Local/1002@ctx-00000000;1`` -> ``Local/1002@ctx-00000000`` (names the pair)."""
+    return channel[:-2] if channel[-2:-1] == ";" else channel
+
+
+def to_float(value: str | None, default: float = 0.0) -> float:
+    try:
+        return float(value) if value not in (None, "") else default
+    except (TypeError, ValueError):
+        return default
+
+
+def to_int(value: str | None) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+def digits_agent(interface: str) -> str | None:
+    """The extension digits of a member interface: PJSIP/1001, SIP/1001, Local/1004@agents/n."""
+    resource = interface.split("/", 1)[1] if "/" in interface else interface
+    resource = resource.split("@", 1)[0]
+    if resource.isdigit():
+        return resource
+    match = _DIGITS.search(resource)
+    return match.group(0) if match and interface.startswith("Local/") else None
+
+
+@dataclass(slots=True)
+class Chan:
+    """One Asterisk channel we have heard of."""
+
+    name: str
+    uniqueid: str
+    linkedid: str
+    num: str = ""
+    cid_name: str | None = None
+    vars: dict[str, str] = field(default_factory=dict)
+    # Variables are read "before the queue": once the channel joins a queue or dials, stop.
+    vars_frozen: bool = False
+    hangup_requested_t: float | None = None
+    pending_queue: str | None = None  # from Newexten Application=Queue, for JOINEMPTY
+    up: bool = False
+
+
+@dataclass(slots=True)
+class Ring:
+    seg: Segment
+    agent: str | None  # None: an outside number (trunk), tracked but never popped
+    dest: str  # the channel the dialling side named (may be Local ;1)
+    agent_channel: str | None  # the real phone leg, once known
+    t: float
+    via: str | None = None  # the Local pair the dial went through, if any
+    announced: bool = False  # the ringing event went out
+    picked_up: bool = False  # DialEnd ANSWER seen (a queue ring is answered at AgentConnect)
+    answered: bool = False
+    stopped: bool = False
+    status: str | None = None  # the DialStatus or reason that ended the ring
+
+
+@dataclass(slots=True)
+class Segment:
+    call: str
+    queue: str | None
+    caller: str
+    caller_name: str | None
+    caller_channel: str
+    caller_uid: str
+    vars: dict[str, str]
+    start_t: float
+    rings: list[Ring] = field(default_factory=list)
+    agent: str | None = None
+    agent_channel: str | None = None
+    answered_t: float | None = None
+    wait_s: float | None = None
+    left_t: float | None = None
+    abandon_wait: float | None = None  # QueueCallerAbandon seen, outcome not settled yet
+    complete_reason: str | None = None  # AgentComplete Reason
+    talk_s: float | None = None
+    consult: bool = False  # an attended-transfer consult leg: no history of its own
+    ended: bool = False
+
+    @property
+    def key(self) -> tuple[str, str | None]:
+        return (self.call, self.queue)
+
+    def live_rings(self) -> list[Ring]:
+        return [r for r in self.rings if not r.stopped and not r.answered]
+
+
+@dataclass(slots=True)
+class Call:
+    """Everything sharing one Linkedid."""
+
+    linkedid: str
+    first_t: float = 0.0  # when the tracker first heard of it (to tell calls from before a restart)
+    segments: list[Segment] = field(default_factory=list)
+    channels: set[str] = field(default_factory=set)  # uniqueids
+    unconfirmed: bool = False  # the AMI link dropped; the resync snapshot decides
+
+    def open_segments(self) -> list[Segment]:
+        return [s for s in self.segments if not s.ended]

@@ -1,0 +1,131 @@
+"""The call tracker: AMI message dicts in, domain events out. Pure: no I/O, no clock reads.
+
+``feed`` looks at the ``Event`` name first and drops what it does not need before touching
+anything else (about 60 % of a real PBX's traffic is VarSet, most of it Asterisk's own
+bookkeeping). Unknown, malformed or out-of-order events never raise: a handler that trips is
+logged at debug level and the message is skipped, keeping what was already tracked.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from telephony.events import AgentState, DomainEvent
+from telephony.tracker.agents import Agents
+from telephony.tracker.dials import Dials
+from telephony.tracker.originate import Originates
+from telephony.tracker.queue_calls import QueueCalls
+from telephony.tracker.resync import Resync
+from telephony.tracker.transfers import Transfers
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[Mapping[str, str], float, list[DomainEvent]], None]
+
+# Event name -> method names, in the order they run.
+_ROUTES: dict[str, tuple[str, ...]] = {
+    "VarSet": ("_on_var_set",),
+    "Newexten": ("_on_newexten",),
+    "Newchannel": ("_on_newchannel",),
+    "DialBegin": ("_on_dial_begin",),
+    "DialEnd": ("_on_dial_end",),
+    "HangupRequest": ("_on_hangup_request", "_on_originate_hangup"),
+    "Hangup": ("_on_originate_hangup", "_on_hangup"),
+    "QueueCallerJoin": ("_on_queue_caller_join",),
+    "QueueCallerLeave": ("_on_queue_caller_leave",),
+    "QueueCallerAbandon": ("_on_queue_caller_abandon",),
+    "AgentCalled": ("_on_agent_called",),
+    "AgentConnect": ("_on_agent_connect",),
+    "AgentComplete": ("_on_agent_complete", "_on_agent_complete_state"),
+    "AgentRingNoAnswer": ("_on_agent_ring_no_answer",),
+    "AgentDump": ("_on_agent_dump",),
+    "UserEvent": ("_on_user_event",),
+    "BlindTransfer": ("_on_blind_transfer",),
+    "AttendedTransfer": ("_on_attended_transfer",),
+    "OriginateResponse": ("_on_originate_response",),
+    "QueueMemberAdded": ("_on_member_change",),
+    "QueueMemberPause": ("_on_member_change",),
+    "QueueMemberPaused": ("_on_member_change",),  # Asterisk 12's name for it
+    "QueueMemberStatus": ("_on_member_change",),
+    "QueueMemberRemoved": ("_on_member_removed",),
+    "QueueMember": ("_on_member_snapshot",),
+    "QueueEntry": ("_on_queue_entry",),
+    "CoreShowChannel": ("_on_core_show_channel",),
+    "Status": ("_on_core_show_channel",),
+    "FullyBooted": ("_on_fully_booted",),
+    "Shutdown": ("_on_shutdown",),
+}
+_NOTHING: list[DomainEvent] = []
+
+
+class Tracker(QueueCalls, Dials, Transfers, Agents, Originates, Resync):
+    """Feed it every AMI event (and response) in order; it returns the domain events they cause.
+
+    ``agent_map`` maps member interfaces or devices (``PJSIP/1001``) to agent ids, overriding the
+    extension digits. ``wrapup_s`` is the queues' wrap-up time, for the ``wrap_up`` state.
+    """
+
+    def __init__(self, agent_map: Mapping[str, str] | None = None, wrapup_s: float = 0.0) -> None:
+        super().__init__(agent_map)
+        self.wrapup_s = wrapup_s
+        self._init_agents()
+        self._init_originates()
+        self._init_resync()
+        self._routes: dict[str, tuple[Handler, ...]] = {
+            name: tuple(getattr(self, method) for method in methods)
+            for name, methods in _ROUTES.items()
+        }
+
+    def feed(self, msg: Mapping[str, str], t: float) -> list[DomainEvent]:
+        """One parsed AMI message (repeated headers joined with "\\n"); ``t`` in seconds."""
+        try:
+            handlers = self._routes.get(msg.get("Event"))  # type: ignore[arg-type]
+        except (AttributeError, TypeError):
+            return _NOTHING
+        if handlers is None and not self._resyncing and self._wrap_due is None:
+            return _NOTHING
+        out: list[DomainEvent] = []
+        try:
+            self._now = t = float(t)
+            if self._resyncing:
+                self._confirm(msg)
+            if self._wrap_due is not None and t >= self._wrap_due:
+                self._release_wraps(t, out)
+            for handler in handlers or ():
+                handler(msg, t, out)
+        except Exception:  # a malformed or surprising message must not stop the bridge
+            log.debug("tracker skipped %r", dict(msg) if isinstance(msg, Mapping) else msg, exc_info=True)
+        return out
+
+    # -- read-only views -------------------------------------------------------------------
+    def active_calls(self) -> list[dict[str, Any]]:
+        """The calls in progress: one row per open segment (a queue pass or a direct call)."""
+        rows = []
+        for call in self.calls.values():
+            for seg in call.open_segments():
+                if seg.consult:
+                    continue
+                if seg.answered_t is not None:
+                    state = "talking"
+                elif seg.live_rings():
+                    state = "ringing"
+                else:
+                    state = "waiting"
+                rows.append({
+                    "call": seg.call, "queue": seg.queue, "caller": seg.caller,
+                    "caller_name": seg.caller_name, "caller_channel": seg.caller_channel,
+                    "state": state, "since": seg.start_t, "answered_t": seg.answered_t,
+                    "agent": seg.agent, "agent_channel": seg.agent_channel,
+                    "ringing_agents": [r.agent for r in seg.live_rings() if r.agent],
+                    "vars": dict(seg.vars), "unconfirmed": call.unconfirmed,
+                })
+        return rows
+
+    def agent_states(self) -> dict[str, dict[str, AgentState]]:
+        """agent -> queue -> its latest ``agent_state`` event."""
+        view: dict[str, dict[str, AgentState]] = {}
+        for (agent, queue), event in self.last_state.items():
+            view.setdefault(agent, {})[queue] = event
+        return view
