@@ -25,7 +25,7 @@ from console.server.hub import Hub
 from console.server.metrics import Metrics
 
 CORE_ROUTES = ("auth", "calls", "agent", "supervisor")
-CRM_ROUTES = ("customers", "tickets", "followups", "kb")
+CRM_ROUTES = ("customers", "tickets", "followups", "kb", "interactions")
 
 
 def utc_now() -> datetime:
@@ -67,10 +67,10 @@ def create_app(
     from console.server import metrics as metrics_routes
 
     metrics_routes.setup(app)
+    for name in CRM_ROUTES:  # first: a core module leaves out what these already serve
+        _setup_optional(app, f"console.server.routes.{name}")
     for name in CORE_ROUTES:
         importlib.import_module(f"console.server.routes.{name}").setup(app)
-    for name in CRM_ROUTES:
-        _setup_optional(app, f"console.server.routes.{name}")
     return app
 
 

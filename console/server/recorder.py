@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import bindparam, insert, select
 
 from console.crm.phones import normalize
+from console.crm.wrapup import take_pending
 from console.server.outbox import Outbox, applier
 from console.store.models import Customer, CustomerPhone, FollowUp, Interaction, Staff
 from telephony.events import CallbackRequested, Ended
@@ -79,6 +80,8 @@ def write_interaction(conn: Any, rec: dict[str, Any]) -> None:
         customer_id=customer_id, caller_number=(rec.get("caller") or "")[:32], started_at=started,
         answered_at=answered, ended_at=ended, wait_s=rec["wait_s"], talk_s=rec["talk_s"],
         outcome=rec["outcome"], hangup_by=rec.get("hangup_by"), cause=rec.get("cause"),
+        # A wrap-up the agent sent before this call's record was written (see console.crm.wrapup).
+        **take_pending(rec["linkedid"], rec.get("agent"), agent_id),
     ))
     callback = rec.get("callback")
     if callback and customer_id is not None:

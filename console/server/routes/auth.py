@@ -5,12 +5,12 @@ from __future__ import annotations
 from aiohttp import web
 from pydantic import BaseModel, Field
 
+from console.crm.wrapup import DISPOSITIONS
 from console.server import keys
 from console.server.auth import check_password, current_user
 from console.server.errors import ApiError, read_body
 
 PAUSE_REASONS = ("break", "lunch", "training", "meeting", "after_call", "other")
-DISPOSITIONS = ("resolved", "ticket_created", "callback_promised", "transferred", "information", "wrong_number", "other")
 
 
 class LoginBody(BaseModel):

@@ -7,10 +7,11 @@ from typing import Any, Literal
 
 from aiohttp import web
 from pydantic import BaseModel, Field
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, select
 
 from console.crm.masking import national_digits
 from console.crm.phones import normalize
+from console.crm.wrapup import DISPOSITIONS, NOTES_MAX, apply_wrapup
 from console.server import keys
 from console.server.auth import current_user
 from console.server.errors import ApiError, read_body
@@ -19,17 +20,13 @@ from console.server.routes.actions import (
     OUTBOUND_CONTEXT, QUEUE_TRANSFER_EXTEN, TRANSFER_CONTEXT, act, bridge_for, interface_of, own_call,
     pbx_option,
 )
-from console.server.routes.auth import DISPOSITIONS
-from console.store.models import Customer, CustomerPhone, Interaction, Staff
+from console.store.models import Customer, CustomerPhone, Staff
 
 _EXTENSION = re.compile(r"^\d{2,8}$")
-_c, _p, _s, _i = (m.__table__.c for m in (Customer, CustomerPhone, Staff, Interaction))
+_c, _p, _s = (m.__table__.c for m in (Customer, CustomerPhone, Staff))
 _FIRST_PHONE = select(_p.e164).where(_p.customer_id == bindparam("cid")).order_by(_p.id).limit(1)
 _MANAGER_EXT = select(_s.extension).select_from(Customer.__table__.join(Staff.__table__, _s.id == _c.manager_id)).where(
     _c.id == bindparam("cid"))
-_WRAPUP = update(Interaction.__table__).where(
-    _i.pbx == bindparam("w_pbx"), _i.linkedid == bindparam("w_call"), _i.agent_ext == bindparam("w_ext"),
-).values(disposition=bindparam("disposition"), notes=bindparam("notes"))
 
 
 class OriginateBody(BaseModel):
@@ -44,7 +41,7 @@ class TransferBody(BaseModel):
 
 class WrapupBody(BaseModel):
     disposition: str = Field(min_length=1, max_length=32)
-    notes: str = Field(default="", max_length=4000)
+    notes: str = Field(default="", max_length=NOTES_MAX)
 
 
 async def _scalar(app: web.Application, statement: Any, params: dict[str, Any]) -> Any:
@@ -145,7 +142,7 @@ async def answer(request: web.Request) -> web.Response:
 
 @applier("wrapup")
 def write_wrapup(conn: Any, rec: dict[str, Any]) -> None:
-    conn.execute(_WRAPUP, rec)
+    apply_wrapup(conn, rec)  # parks it for the recorder when the Interaction is not written yet
 
 
 async def wrapup(request: web.Request) -> web.Response:
@@ -159,7 +156,7 @@ async def wrapup(request: web.Request) -> web.Response:
         raise ApiError(404, "not_found", f"没有你接听的通话 {call}")
     # Through the outbox: it lands after the call's Interaction, even during a database outage.
     await request.app[keys.OUTBOX].submit("wrapup", {
-        "w_pbx": live.pbx, "w_call": call, "w_ext": live.agent or user.extension,
+        "call": call, "agent_id": user.id, "agent_ext": live.agent or user.extension,
         "disposition": body.disposition, "notes": body.notes,
     })
     return web.json_response({"ok": True}, status=202)
@@ -170,4 +167,5 @@ def setup(app: web.Application) -> None:
     app.router.add_post("/api/calls/{call}/hangup", hangup)
     app.router.add_post("/api/calls/{call}/transfer", transfer)
     app.router.add_post("/api/calls/{call}/answer", answer)
-    app.router.add_post("/api/interactions/{call}/wrapup", wrapup)
+    if not any(r.canonical == "/api/interactions/{call}/wrapup" for r in app.router.resources()):
+        app.router.add_post("/api/interactions/{call}/wrapup", wrapup)

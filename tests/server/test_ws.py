@@ -1,0 +1,97 @@
+"""The WebSocket hub over a real socket: hello, per-user seq, catch-up with since=, resync."""
+
+from __future__ import annotations
+
+import aiohttp
+import pytest
+
+from console.server import keys
+from tests.server.conftest import bearer, login
+
+
+async def _frames(ws: aiohttp.ClientWebSocketResponse, n: int) -> list[dict]:
+    return [await ws.receive_json(timeout=5) for _ in range(n)]
+
+
+async def test_unauthenticated_socket_is_refused(client) -> None:
+    with pytest.raises(aiohttp.WSServerHandshakeError) as info:
+        await client.ws_connect("/ws?token=forged")
+    assert info.value.status == 401
+    with pytest.raises(aiohttp.WSServerHandshakeError):
+        await client.ws_connect("/ws")
+
+
+async def test_hello_then_frames_in_seq_order(client, seed, agent_token) -> None:
+    hub = client.app[keys.HUB]
+    async with client.ws_connect(f"/ws?token={agent_token}") as ws:
+        hello = await ws.receive_json(timeout=5)
+        assert hello["kind"] == "hello" and hello["seq"] == 0
+        assert hello["user"]["username"] == "agent1"
+        assert hello["server_time"].startswith("2026-11-22T02:00:00")
+        for n in range(3):
+            hub.publish([seed.staff["agent1"]], "test", {"n": n})
+        frames = await _frames(ws, 3)
+    assert [(f["seq"], f["kind"], f["n"]) for f in frames] == [(1, "test", 0), (2, "test", 1), (3, "test", 2)]
+
+
+async def test_header_token_works_too(client, agent_token) -> None:
+    async with client.ws_connect("/ws", headers=bearer(agent_token)) as ws:
+        assert (await ws.receive_json(timeout=5))["kind"] == "hello"
+
+
+async def test_reconnect_with_since_gets_what_was_missed(client, seed, agent_token) -> None:
+    hub = client.app[keys.HUB]
+    me = seed.staff["agent1"]
+    async with client.ws_connect(f"/ws?token={agent_token}") as ws:
+        await ws.receive_json(timeout=5)
+        hub.publish([me], "test", {"n": 1})
+        last = (await ws.receive_json(timeout=5))["seq"]
+    for n in (2, 3):  # published while the console was away
+        hub.publish([me], "test", {"n": n})
+    async with client.ws_connect(f"/ws?token={agent_token}&since={last}") as ws:
+        hello, *missed = await _frames(ws, 3)
+        assert hello["kind"] == "hello" and hello["seq"] == 3
+        assert [(f["seq"], f["n"]) for f in missed] == [(2, 2), (3, 3)]
+        hub.publish([me], "test", {"n": 4})
+        assert (await ws.receive_json(timeout=5))["seq"] == 4
+
+
+async def test_since_older_than_the_buffer_gets_resync(make_client, seed) -> None:
+    from tests.server.conftest import server_settings
+
+    client = await make_client(settings=server_settings(server={"ws_buffer": 3}))
+    token = await login(client, "agent1")
+    hub = client.app[keys.HUB]
+    for n in range(10):
+        hub.publish([seed.staff["agent1"]], "test", {"n": n})
+    async with client.ws_connect(f"/ws?token={token}&since=2") as ws:
+        hello, resync = await _frames(ws, 2)
+        assert resync["kind"] == "resync" and resync["seq"] == 10
+    async with client.ws_connect(f"/ws?token={token}&since=7") as ws:  # 8, 9, 10 still buffered
+        frames = await _frames(ws, 4)
+        assert [f["seq"] for f in frames[1:]] == [8, 9, 10]
+    async with client.ws_connect(f"/ws?token={token}&since=99") as ws:  # a seq from before a restart
+        assert [f["kind"] for f in await _frames(ws, 2)] == ["hello", "resync"]
+    with pytest.raises(aiohttp.WSServerHandshakeError) as info:
+        await client.ws_connect(f"/ws?token={token}&since=x")
+    assert info.value.status == 400
+
+
+async def test_each_user_has_its_own_stream(client, seed, agent_token, agent2_token) -> None:
+    hub = client.app[keys.HUB]
+    async with client.ws_connect(f"/ws?token={agent_token}") as ws1, \
+            client.ws_connect(f"/ws?token={agent2_token}") as ws2:
+        await ws1.receive_json(timeout=5)
+        await ws2.receive_json(timeout=5)
+        hub.publish([seed.staff["agent2"]], "test", {"to": "agent2"})
+        hub.publish([seed.staff["agent1"]], "test", {"to": "agent1"})
+        assert (await ws1.receive_json(timeout=5)) == {"seq": 1, "kind": "test", "to": "agent1"}
+        assert (await ws2.receive_json(timeout=5)) == {"seq": 1, "kind": "test", "to": "agent2"}
+
+
+async def test_websocket_clients_are_counted(client, agent_token) -> None:
+    metrics = client.app[keys.METRICS]
+    async with client.ws_connect(f"/ws?token={agent_token}") as ws:
+        await ws.receive_json(timeout=5)
+        assert client.app[keys.HUB].clients == 1
+        assert metrics.registry.get_sample_value("calldesk_websocket_clients") == 1
