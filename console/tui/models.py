@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
 class Model(BaseModel):
@@ -58,6 +58,16 @@ class Flags(Model):
         return [name for name, on in self.model_dump().items() if on]
 
 
+class Phone(Model):
+    number: str
+    kind: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bare_number(cls, value: Any) -> Any:
+        return {"number": value} if isinstance(value, str) else value
+
+
 class Customer(Model):
     """The customer summary of a pop, a search hit or a profile (masked unless verified)."""
 
@@ -74,7 +84,7 @@ class Customer(Model):
     manager: Manager | None = None
     branch: str | None = None
     flags: Flags = Flags()
-    phones: list[str] = []
+    phones: list[Phone] = []
     id_number: str | None = None
     status: str | None = None
 
@@ -85,6 +95,7 @@ class Interaction(Model):
     direction: str | None = None
     queue: str | None = None
     agent: str | None = None
+    agent_name: str | None = None
     outcome: str | None = None
     disposition: str | None = None
     notes: str | None = None

@@ -9,6 +9,7 @@ it saw, and says so with :class:`ConnectionStateChanged` (a lost link is shown, 
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any, Literal
@@ -18,6 +19,8 @@ from textual.message import Message
 
 from console.tui.client import ApiError, Client
 from console.tui.models import FollowUp, Pop
+
+log = logging.getLogger(__name__)
 
 LinkState = Literal["connecting", "connected", "reconnecting"]
 
@@ -99,7 +102,8 @@ def message_for(frame: dict[str, Any], me: str | None = None) -> Message | None:
     if kind == "pop":
         return CallOffered(Pop.model_validate(frame))
     if kind == "hello":
-        return AgentStateChanged(str(frame.get("state") or "logged_out"))
+        state = frame.get("state") or {}  # the agent's last agent_state event, or null
+        return AgentStateChanged(state.get("state", "logged_out") if isinstance(state, dict) else str(state))
     if kind == "resync":
         return StreamResynced()
     if kind == "followup_due":
@@ -143,7 +147,12 @@ async def follow_stream(client: Client, post: Callable[[Message], Any], me: str 
                     since = frame["seq"]
                 if frame.get("kind") == "resync":
                     since = None  # the old numbering means nothing to the new buffer
-                message = message_for(frame, me)
+                try:
+                    message = message_for(frame, me)
+                except (ValueError, KeyError, TypeError):
+                    # One frame we cannot read must not cost the agent the whole stream.
+                    log.exception("unreadable frame %s", str(frame)[:200])
+                    continue
                 if message is not None:
                     post(message)
             detail = ""

@@ -221,8 +221,9 @@ class AgentActions(Screen):
         client, customer = self.ctx.client, self.customer
         if client is None:
             return
-        number = customer.phones[0] if customer and customer.phones and "*" not in customer.phones[0] else ""
-        self.app.push_screen(DialDialog(number), lambda n: n and self.api(
+        number = customer.phones[0].number if customer and customer.phones else ""
+        number = "" if "*" in number else number  # masked: the server dials the customer's own number
+        self.app.push_screen(DialDialog(number), lambda n: n is not None and self.api(
             client.originate(n, customer.id if customer else None), t("console.notify.dialing")))
 
     def action_queues(self) -> None:

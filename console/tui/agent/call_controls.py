@@ -112,9 +112,8 @@ class DialDialog(_Dialog):
             yield from self.buttons(t("console.dial.submit"))
 
     def action_submit(self) -> None:
-        number = self.query_one("#dial-number", Input).value.strip()
-        if number:
-            self.dismiss(number)
+        # Empty is allowed from a profile: the server then dials the customer's first phone.
+        self.dismiss(self.query_one("#dial-number", Input).value.strip())
 
 
 class QueuesDialog(_Dialog):

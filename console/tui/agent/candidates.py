@@ -12,7 +12,7 @@ from console.tui.text import label, pad
 
 def customer_line(customer: Customer) -> str:
     """One aligned line per customer: name, tier, client number, branch, first phone."""
-    phone = customer.phones[0] if customer.phones else ""
+    phone = customer.phones[0].number if customer.phones else ""
     return (f"{pad(customer.name, 10)} {pad(label('tier', customer.tier), 6)} "
             f"{pad(customer.client_no, 12)} {pad(customer.branch or '', 12)} {phone}")
 

@@ -91,7 +91,7 @@ class CustomerCard(Vertical):
             (t("console.card.branch"), customer.branch or "—"),
             (t("console.card.products"), " ".join(products) or "—"),
             (t("console.card.id_number"), customer.id_number or "—"),
-            (t("console.card.phones"), " ".join(customer.phones) or "—"),
+            (t("console.card.phones"), " ".join(p.number for p in customer.phones) or "—"),
             (t("console.card.verified"), t("console.card.yes") if verified else t("console.card.verify_hint")),
         ]
         self._facts((call_facts or []) + facts)

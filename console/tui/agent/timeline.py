@@ -23,7 +23,7 @@ class Timeline(DataTable):
         self.clear()
         for c in contacts:
             self.add_row(
-                local_time(c.started_at, tz), label("direction", c.direction), c.agent or "—",
+                local_time(c.started_at, tz), label("direction", c.direction), c.agent_name or c.agent or "—",
                 label("outcome", c.outcome), label("disposition", c.disposition),
                 (c.notes or "")[:40], key=str(c.id) if c.id is not None else None,
             )

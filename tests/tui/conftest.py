@@ -1,0 +1,39 @@
+"""Fixtures of the console tests.
+
+The end-to-end tests run the REAL server (``create_app`` on 127.0.0.1, the seeded database of
+``tests/server/conftest.py``) with a recorded Asterisk capture replayed over real TCP as the
+PBX (``telephony.replay_server`` + ``telephony.bridge``), and the console App against it.
+Clocks are frozen by injection; the console's drafts go to ``tmp_path``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from console.i18n import get_locale, set_locale
+from tests.server.conftest import (  # noqa: F401 - fixtures shared with the server tests
+    PASSWORD, FrozenClock, frozen_clock, seed, seeded, seeded_engine, server_settings,
+)
+from tests.tui.floor import Floor
+
+TRANSCRIPTS = Path(__file__).resolve().parents[1] / "fixtures" / "ami-transcripts"
+
+
+@pytest.fixture(autouse=True)
+def zh_locale() -> Iterator[None]:
+    """Every test starts in Chinese and leaves the locale as it found it."""
+    before = get_locale()
+    set_locale("zh_CN")
+    yield
+    set_locale(before)
+
+
+@pytest.fixture
+async def floor(seeded_engine: Any, tmp_path: Path, frozen_clock: FrozenClock) -> AsyncIterator[Floor]:
+    f = Floor(seeded_engine, tmp_path, frozen_clock)
+    yield f
+    await f.close()
