@@ -1,0 +1,61 @@
+"""The simulated call center: the lab's queues (queues.conf) and agents with Chinese names."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from telephony.simulator import members
+from telephony.simulator.model import Phone, QueueConfig
+from telephony.simulator.pbx import Pbx
+
+# The lab's four agents first (the captures' names), then generated ones.
+LAB_AGENTS = [("张伟", "Zhang Wei"), ("李娜", "Li Na"), ("王芳", "Wang Fang"), ("陈杰", "Chen Jie")]
+SURNAMES = [("刘", "Liu"), ("杨", "Yang"), ("赵", "Zhao"), ("黄", "Huang"), ("周", "Zhou"), ("吴", "Wu"),
+            ("徐", "Xu"), ("孙", "Sun"), ("马", "Ma"), ("朱", "Zhu"), ("胡", "Hu"), ("郭", "Guo")]
+GIVEN = [("洋", "Yang"), ("敏", "Min"), ("静", "Jing"), ("丽", "Li"), ("强", "Qiang"), ("磊", "Lei"),
+         ("军", "Jun"), ("勇", "Yong"), ("艳", "Yan"), ("杰", "Jie"), ("涛", "Tao"), ("明", "Ming"),
+         ("超", "Chao"), ("秀英", "Xiuying"), ("霞", "Xia"), ("平", "Ping"), ("刚", "Gang"), ("桂英", "Guiying")]
+
+
+def lab_queues() -> list[QueueConfig]:
+    """retail (weight 0, exit key 1 = callback), vip (weight 10), ringall: timeout 12, retry 2, wrap-up 3."""
+    return [
+        QueueConfig("retail", "rrmemory", weight=0, exit_keys=frozenset({"1"})),
+        QueueConfig("vip", "rrmemory", weight=10, servicelevel=10),
+        QueueConfig("ringall", "ringall", weight=0),
+    ]
+
+
+def agent_name(index: int) -> tuple[str, str]:
+    """(member name, phone caller ID name) of the index-th agent: 张伟/Zhang Wei, 李娜/Li Na, …"""
+    if index < len(LAB_AGENTS):
+        return LAB_AGENTS[index]
+    i = index - len(LAB_AGENTS)
+    (s, sp), (g, gp) = SURNAMES[i % len(SURNAMES)], GIVEN[(i // len(SURNAMES)) % len(GIVEN)]
+    return s + g, f"{sp} {gp}"
+
+
+@dataclass
+class AgentSetup:
+    """How many agents and how they behave: ring delay, manual answer, where they are logged in."""
+
+    count: int = 4
+    first_extension: int = 1001
+    ring_delay: float | None = 3.0
+    manual: set[str] = field(default_factory=set)  # extensions that answer only on CalldeskAnswer
+    queues: tuple[str, ...] = ("retail", "vip", "ringall")
+    logged_in: bool = True
+
+
+def build(pbx: Pbx, agents: AgentSetup, queue_configs: list[QueueConfig] | None = None) -> None:
+    for config in queue_configs or lab_queues():
+        pbx.add_queue(config)
+    for i in range(agents.count):
+        ext = str(agents.first_extension + i)
+        name, cid = agent_name(i)
+        delay = None if ext in agents.manual else agents.ring_delay
+        pbx.add_phone(Phone(interface=f"PJSIP/{ext}", extension=ext, name=name, cid_name=cid, ring_delay=delay))
+        if agents.logged_in:
+            for queue in agents.queues:
+                if queue in pbx.queues:
+                    members.add(pbx, queue, f"PJSIP/{ext}", name)

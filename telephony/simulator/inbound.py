@@ -1,0 +1,60 @@
+"""A caller arrives from the carrier trunk and follows the lab dialplan (asterisk-etc/extensions.conf).
+
+95555: IVR (account keyed in, tier looked up), then queue vip or retail. 95556: IVR, then queue
+ringall. A spec with ``direct_to`` is a direct line: ``Dial(PJSIP/<ext>,20)`` with no Answer first.
+"""
+
+from __future__ import annotations
+
+from telephony.simulator import direct, events as ev, queues
+from telephony.simulator.model import Call, CallSpec
+from telephony.simulator.pbx import Pbx
+
+RINGALL_DID = "95556"
+
+
+def place_call(pbx: Pbx, spec: CallSpec) -> Call:
+    caller = pbx.sip_channel(
+        "carrier", caller_num=spec.number, caller_name=spec.name, context="from-carrier",
+        exten=spec.did, priority=1, state=4,
+    )
+    call = Call(spec=spec, caller=caller)
+    pbx.calls.append(call)
+    if spec.direct_to is not None:
+        caller.priority = 3
+        direct.dial(pbx, call, spec.direct_to)
+        return call
+    caller.priority = 3
+    pbx.set_state(caller, 6)  # Answer() before the IVR
+    call.timers.append(pbx.clock.call_later(spec.ivr_s, lambda: _after_ivr(pbx, call)))
+    return call
+
+
+def queue_for(pbx: Pbx, spec: CallSpec) -> str:
+    if spec.queue is not None:
+        return spec.queue
+    if spec.did == RINGALL_DID:
+        return "ringall"
+    return "vip" if spec.tier == "vip" and "vip" in pbx.queues else "retail"
+
+
+def _after_ivr(pbx: Pbx, call: Call) -> None:
+    if call.done:
+        return
+    spec, caller = call.spec, call.caller
+    hotline = spec.did != RINGALL_DID and spec.queue is None
+    caller.context, caller.exten, caller.priority = ("ivr" if hotline else "ivr-queue"), "s", 3
+    if spec.account is not None:
+        pbx.set_var(caller, "__CUSTOMER_ACCOUNT", spec.account)
+        if hotline:
+            caller.priority = 4
+            pbx.set_var(caller, "__CUSTOMER_TIER", spec.tier)
+    caller.priority = 7 if hotline else 5
+    queue = queue_for(pbx, spec)
+    if queue not in pbx.queues:
+        pbx.emit(ev.on_channel("SoftHangupRequest", caller, Cause="16"))
+        from telephony.simulator import talk
+
+        talk.finish(pbx, call, caller_cause=16)
+        return
+    queues.join(pbx, call, queue)

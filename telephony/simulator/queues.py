@@ -1,0 +1,210 @@
+"""app_queue: callers join, free members are rung by strategy, the first to answer gets the call.
+
+Event order follows the captures (01, 03, 04, 14, 15, 19 in tests/fixtures/ami-transcripts):
+one ``AgentCalled``/``DialBegin``/``DialState`` per rung member, ``QueueMemberStatus`` for every
+queue of a phone whose state changes, two ``DialEnd CANCEL`` per cancelled leg, and
+``AgentRingNoAnswer`` + ``Auto-Pause`` only when the ring times out.
+"""
+
+from __future__ import annotations
+
+from telephony.simulator import events as ev
+from telephony.simulator import legs, talk
+from telephony.simulator.model import Call, Leg, Member, Queue
+from telephony.simulator.pbx import Pbx
+from telephony.simulator.strategy import Candidate, pick
+
+
+def join(pbx: Pbx, call: Call, queue_name: str) -> None:
+    queue = pbx.queues[queue_name]
+    call.queue, call.joined_at, call.attempt = queue_name, pbx.clock.now, "idle"
+    queue.entries.append(call)
+    call.position = call.original_position = len(queue.entries)
+    call.caller.application = "Queue"
+    pbx.emit(ev.on_channel("QueueCallerJoin", call.caller, "agent", Queue=queue_name,
+                           Position=str(call.position), Count=str(len(queue.entries))))
+    spec = call.spec
+    if spec.patience_s is not None:
+        call.timers.append(pbx.clock.call_later(spec.patience_s, lambda: abandon(pbx, call)))
+    if spec.exit_key_after_s is not None and "1" in queue.config.exit_keys:
+        call.timers.append(pbx.clock.call_later(spec.exit_key_after_s, lambda: exit_key(pbx, call, "1")))
+    pbx.wake()
+
+
+def dispatch(pbx: Pbx) -> None:
+    """Ring free members for every caller not already ringing, higher queue weight first."""
+    waiting = [c for q in pbx.queues.values() for c in q.entries if c.attempt == "idle"]
+    if not waiting:
+        return
+    now = pbx.clock.now
+    free = {i: p for i, p in pbx.phones.items() if not p.busy and p.wrapup_until <= now}
+    if not free:
+        return
+    waiting.sort(key=lambda c: (-pbx.queues[c.queue].config.weight, c.joined_at))
+    for call in waiting:
+        queue = pbx.queues[call.queue]
+        candidates = [
+            Candidate(order, m, free[m.state_interface].last_call)
+            for order, m in enumerate(queue.members.values())
+            if not m.paused and m.state_interface in free and not _wanted_elsewhere(pbx, m, queue)
+        ]
+        members, queue.rr_next = pick(queue.config.strategy, candidates, queue.rr_next)
+        if members:
+            ring(pbx, call, members)
+            for m in members:
+                free.pop(m.state_interface, None)
+        if not free:
+            return
+
+
+def _wanted_elsewhere(pbx: Pbx, member: Member, queue: Queue) -> bool:
+    """app_queue's compare_weight: a member of a heavier queue with callers is kept for it."""
+    for other in pbx.member_index.get(member.state_interface, {}):
+        heavier = pbx.queues[other]
+        if heavier.config.weight > queue.config.weight and any(c.connected is None for c in heavier.entries):
+            return True
+    return False
+
+
+def ring(pbx: Pbx, call: Call, members: list[Member]) -> None:
+    call.attempt = "ringing"
+    timeout = pbx.queues[call.queue].config.timeout
+    for member in members:
+        phone = pbx.phone_of(member)
+        leg = legs.dial_member(pbx, call, phone, member)
+        call.legs.append(leg)
+        phone.answer = lambda leg=leg: answer(pbx, call, leg)
+        if (delay := pbx.answer_delay(phone)) is not None and delay < timeout:
+            leg.timer = pbx.clock.call_later(delay, phone.answer)
+    call.ring_timer = pbx.clock.call_later(timeout, lambda: ring_timeout(pbx, call))
+
+
+def answer(pbx: Pbx, call: Call, leg: Leg) -> None:
+    if leg not in call.legs:
+        return
+    queue = pbx.queues[call.queue]
+    losers = [other for other in call.legs if other is not leg]
+    _stop_ringing(call)
+    legs.answered(pbx, leg)
+    pbx.emit(ev.on_pair("DialEnd", call.caller, leg.channel, DialStatus="ANSWER"))
+    legs.cancel_twice(pbx, call.caller, losers)
+    _leave(pbx, call)
+    hold, ring_s = int(pbx.clock.now - call.joined_at), int(pbx.clock.now - leg.dialed_at)
+    pbx.emit(ev.on_pair("AgentConnect", call.caller, leg.channel, "agent", Queue=queue.name,
+                        Interface=leg.member.interface, MemberName=leg.member.name,
+                        HoldTime=str(hold), RingTime=str(ring_s)))
+    for loser in losers:
+        legs.hang_up(pbx, loser, 26)
+    queue.holdtime_total += hold
+    call.queue_of_answer = queue.name
+    talk.connect(pbx, call, leg)
+
+
+def ring_timeout(pbx: Pbx, call: Call) -> None:
+    queue = pbx.queues[call.queue]
+    rung = list(call.legs)
+    _stop_ringing(call)
+    for leg in rung:
+        ring_ms = int((pbx.clock.now - leg.dialed_at) * 1000)
+        pbx.emit(ev.on_pair("AgentRingNoAnswer", call.caller, leg.channel, "agent", Queue=queue.name,
+                            Interface=leg.member.interface, MemberName=leg.member.name, RingTime=str(ring_ms)))
+        if queue.config.autopause:
+            leg.member.paused, leg.member.paused_reason = True, "Auto-Pause"
+            leg.member.last_pause = pbx.unix()
+            pbx.emit(ev.member_event("QueueMemberPause", leg.member, leg.phone))
+        pbx.emit(ev.on_pair("DialEnd", call.caller, leg.channel, DialStatus="NOANSWER"))
+        pbx.emit(ev.on_pair("DialEnd", call.caller, leg.channel, DialStatus="CANCEL"))
+        legs.hang_up(pbx, leg, 0)
+    _retry_later(pbx, call, queue.config.retry)
+
+
+def leg_rejected(pbx: Pbx, call: Call, leg: Leg) -> None:
+    """The agent declined the ring (AMI Hangup of a ringing leg): try again after ``retry``."""
+    call.legs.remove(leg)
+    if leg.timer:
+        leg.timer.cancel()
+    pbx.emit(ev.on_pair("DialEnd", call.caller, leg.channel, DialStatus="BUSY"))
+    legs.hang_up(pbx, leg, 21)
+    if not call.legs:
+        _stop_ringing(call)
+        _retry_later(pbx, call, pbx.queues[call.queue].config.retry)
+
+
+def _retry_later(pbx: Pbx, call: Call, retry: float) -> None:
+    call.attempt = "retry"
+
+    def again() -> None:
+        if not call.done and call.connected is None and call.attempt == "retry":
+            call.attempt = "idle"
+            pbx.wake()
+
+    pbx.clock.call_later(retry, again)
+
+
+def abandon(pbx: Pbx, call: Call) -> None:
+    """The caller hangs up while waiting (or while agents ring): QueueCallerAbandon."""
+    if call.done or call.connected is not None or call.queue is None:
+        return
+    queue = pbx.queues[call.queue]
+    rung = list(call.legs)
+    _stop_ringing(call)
+    pbx.emit(ev.on_channel("HangupRequest", call.caller))
+    legs.cancel_twice(pbx, call.caller, rung)
+    pbx.set_var(call.caller, "ABANDONED", "TRUE")
+    pbx.emit(ev.on_channel("QueueCallerAbandon", call.caller, "agent", Queue=queue.name,
+                           Position=str(call.position), OriginalPosition=str(call.original_position),
+                           HoldTime=str(int(pbx.clock.now - call.joined_at))))
+    _leave(pbx, call)
+    for leg in rung:
+        legs.hang_up(pbx, leg, 0)
+    queue.abandoned += 1
+    pbx.emit(ev.on_channel("SoftHangupRequest", call.caller, Cause="16"))
+    talk.finish(pbx, call, caller_cause=0)
+
+
+def exit_key(pbx: Pbx, call: Call, digit: str) -> None:
+    """The caller presses an exit key: leaves to ``queue-exit`` and asks for a callback (capture 19)."""
+    if call.done or call.connected is not None or call.queue is None:
+        return
+    queue_name, rung = call.queue, list(call.legs)
+    _stop_ringing(call)
+    legs.cancel_twice(pbx, call.caller, rung)
+    caller = call.caller
+    caller.context, caller.exten, caller.priority = "queue-exit", digit, 1
+    _leave(pbx, call)
+    for leg in rung:
+        legs.hang_up(pbx, leg, 0)
+    caller.priority = 2
+    pbx.set_var(caller, "CALLBACK_REQUESTED", "1")
+    caller.priority = 4
+    pbx.emit(ev.on_channel("UserEvent", caller, "user", UserEvent="CallbackRequest", Number=caller.caller_num,
+                           Account=call.spec.account or "", Queue=queue_name))
+
+    def goodbye() -> None:  # Playback(auth-thankyou), then Hangup()
+        pbx.emit(ev.on_channel("SoftHangupRequest", caller, Cause="16"))
+        talk.finish(pbx, call, caller_cause=16)
+
+    pbx.clock.call_later(0.5, goodbye)
+
+
+def _stop_ringing(call: Call) -> None:
+    for leg in call.legs:
+        if leg.timer:
+            leg.timer.cancel()
+    if call.ring_timer:
+        call.ring_timer.cancel()
+        call.ring_timer = None
+    call.legs = []
+
+
+def _leave(pbx: Pbx, call: Call) -> None:
+    queue = pbx.queues[call.queue]
+    position = queue.entries.index(call) + 1
+    queue.entries.remove(call)
+    for later in queue.entries[position - 1:]:
+        later.position -= 1
+    call.attempt = "idle"
+    call.queue = None
+    pbx.emit(ev.on_channel("QueueCallerLeave", call.caller, "agent", Queue=queue.name,
+                           Position=str(position), Count=str(len(queue.entries))))
+

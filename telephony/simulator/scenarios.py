@@ -1,0 +1,88 @@
+"""Scripted runs that replay the real captures' situations (tests/fixtures/ami-transcripts).
+
+A scenario says which phones and queue members exist, how each phone answers, and what happens
+when: callers arriving (``CallSpec``), a phone hanging up, or an AMI action the client sends
+(values may be functions of the PBX, e.g. the channel an agent is on). ``run`` steps the
+virtual clock from one step to the next, so a 40-second call takes milliseconds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+from telephony.simulator import inbound, members, talk
+from telephony.simulator.dialout import Dialout
+from telephony.simulator.model import CallSpec, QueueConfig
+from telephony.simulator.pbx import Pbx
+
+ActionValue = str | Callable[[Pbx], str]
+SendAction = Callable[[dict[str, str]], Awaitable[object]]
+
+
+@dataclass
+class Step:
+    t: float
+    call: CallSpec | None = None
+    do: Callable[[Pbx], None] | None = None
+    action: dict[str, ActionValue] | None = None
+
+
+@dataclass
+class Scenario:
+    name: str
+    capture: str | None  # the capture it reproduces (None: no capture, e.g. VIP priority)
+    members: list[tuple[str, str, str]]  # (queue, extension, pause reason or "")
+    steps: list[Step]
+    end_t: float
+    ring_delays: dict[str, float | None] = field(default_factory=dict)  # extension -> seconds (None: never)
+    dialout: dict[str, Dialout] = field(default_factory=dict)
+    queues: tuple[str, ...] = ("retail", "vip")
+
+    def queue_configs(self, all_queues: list[QueueConfig]) -> list[QueueConfig]:
+        return [q for q in all_queues if q.name in self.queues]
+
+
+def prepare(pbx: Pbx, scenario: Scenario) -> None:
+    """Set the phones and memberships before the client connects (its QueueStatus will see them)."""
+    for ext, delay in scenario.ring_delays.items():
+        pbx.phones[f"PJSIP/{ext}"].ring_delay = delay
+    for queue, ext, reason in scenario.members:
+        phone = pbx.phones[f"PJSIP/{ext}"]
+        members.add(pbx, queue, phone.interface, phone.name, paused=bool(reason), reason=reason)
+    plans = dict(scenario.dialout)
+    pbx.dialout = lambda number: plans.get(number, Dialout())
+
+
+async def run(pbx: Pbx, scenario: Scenario, send: SendAction) -> None:
+    for step in sorted(scenario.steps, key=lambda s: s.t):
+        pbx.clock.run_until(step.t)
+        if step.call is not None:
+            inbound.place_call(pbx, step.call)
+        if step.do is not None:
+            step.do(pbx)
+        if step.action is not None:
+            await send({k: v(pbx) if callable(v) else v for k, v in step.action.items()})
+    pbx.clock.run_until(scenario.end_t)
+
+
+def agent_channel(ext: str) -> Callable[[Pbx], str]:
+    return lambda pbx: pbx.phones[f"PJSIP/{ext}"].channel.name
+
+
+def caller_hangs_up(number: str) -> Callable[[Pbx], None]:
+    return lambda pbx: talk.caller_hangs_up(pbx, _call_from(pbx, number))
+
+
+def agent_hangs_up(number: str) -> Callable[[Pbx], None]:
+    return lambda pbx: talk.agent_hangs_up(pbx, _call_from(pbx, number))
+
+
+def _call_from(pbx: Pbx, number: str):
+    return next(c for c in pbx.calls if c.spec.number == number and not c.done)
+
+
+def set_ring_delay(ext: str, delay: float | None) -> Callable[[Pbx], None]:
+    def apply(pbx: Pbx) -> None:
+        pbx.phones[f"PJSIP/{ext}"].ring_delay = delay
+    return apply

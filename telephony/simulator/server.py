@@ -1,0 +1,154 @@
+"""The simulator's AMI server: a real TCP endpoint that speaks like Asterisk's manager.
+
+Banner, Login (plain, or MD5 after a Challenge), ``Events: on/off``, Ping, Logoff, then the
+actions of ``actions.py``. Every PBX event is encoded once and written to each logged-in
+session that wants events. Incoming bytes go through the same framing code the client uses
+(``telephony.framing.FrameDecoder``), so split reads and multi-byte characters are safe.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import secrets
+
+from telephony.framing import FrameDecoder
+from telephony.simulator import actions
+from telephony.simulator.events import Fields
+from telephony.simulator.pbx import Pbx
+from telephony.simulator.replies import Reply, error, success, with_action_id
+
+log = logging.getLogger(__name__)
+BANNER = b"Asterisk Call Manager/11.0.0\r\n"
+
+
+def encode(fields: Fields) -> bytes:
+    return ("".join(f"{k}: {v}\r\n" for k, v in fields) + "\r\n").encode("utf-8")
+
+
+class AmiServer:
+    def __init__(self, pbx: Pbx, username: str, secret: str, host: str = "127.0.0.1", port: int = 0,
+                 timestamps: bool = False) -> None:
+        self.pbx, self.username, self.secret = pbx, username, secret
+        self.host, self.port, self.timestamps = host, port, timestamps
+        self.sessions: set[Session] = set()
+        self._server: asyncio.Server | None = None
+        pbx.subscribers.append(self._broadcast)
+
+    async def start(self) -> int:
+        self._server = await asyncio.start_server(self._accept, self.host, self.port)
+        self.port = self._server.sockets[0].getsockname()[1]
+        return self.port
+
+    async def close(self) -> None:
+        if self._server is not None:
+            self._server.close()
+        for session in list(self.sessions):
+            session.close()
+        if self._server is not None:
+            await self._server.wait_closed()
+
+    def _broadcast(self, fields: Fields) -> None:
+        listeners = [s for s in self.sessions if s.wants_events]
+        if not listeners:
+            return
+        if self.timestamps:  # manager.conf timestampevents = yes: right after Privilege
+            fields = fields[:2] + [("Timestamp", f"{self.pbx.clock.unix():.6f}")] + fields[2:]
+        data = encode(fields)
+        for session in listeners:
+            session.write(data)
+
+    async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        session = Session(self, writer)
+        self.sessions.add(session)
+        try:
+            await session.serve(reader)
+        finally:
+            self.sessions.discard(session)
+            session.close()
+
+
+class Session:
+    def __init__(self, server: AmiServer, writer: asyncio.StreamWriter) -> None:
+        self.server, self.writer = server, writer
+        self.authenticated = False
+        self.events = True
+        self.challenge: str | None = None
+        self.closed = False
+
+    @property
+    def wants_events(self) -> bool:
+        return self.authenticated and self.events and not self.closed
+
+    def write(self, data: bytes) -> None:
+        if not self.closed and not self.writer.is_closing():
+            self.writer.write(data)
+
+    def close(self) -> None:
+        if not self.closed:
+            self.closed = True
+            self.writer.close()
+
+    async def serve(self, reader: asyncio.StreamReader) -> None:
+        self.write(BANNER)
+        decoder = FrameDecoder(kinds=("Action",))
+        while not self.closed:
+            data = await reader.read(65536)
+            if not data:
+                return
+            for message in decoder.feed(data):
+                self._handle(message)
+                if self.closed:
+                    return
+            await self.writer.drain()
+
+    def _handle(self, msg: dict[str, str]) -> None:
+        name = msg.get("Action", "").lower()
+        if name == "login":
+            reply = self._login(msg)
+        elif name == "challenge":
+            self.challenge = str(secrets.randbelow(10**9)).zfill(9)
+            reply = success(None, Challenge=self.challenge)
+        elif name == "logoff":
+            self._respond(Reply([("Response", "Goodbye"), ("Message", "Thanks for all the fish.")]), msg)
+            self.close()
+            return
+        elif name == "ping":
+            reply = success(None, Ping="Pong", Timestamp=f"{self.server.pbx.clock.unix():.6f}")
+        elif not self.authenticated:
+            reply = error("Authentication Required")
+        elif name == "events":
+            self.events = msg.get("EventMask", "on").lower() not in ("off", "no", "false", "none")
+            reply = Reply([("Response", "Success"), ("Events", "On" if self.events else "Off")])
+        else:
+            reply = actions.handle(self.server.pbx, msg)
+        self._respond(reply, msg)
+        if name == "login" and self.wants_events:
+            pbx = self.server.pbx
+            uptime = str(int(pbx.clock.now))
+            self.write(encode([("Event", "FullyBooted"), ("Privilege", "system,all"), ("Uptime", uptime),
+                               ("LastReload", uptime), ("Status", "Fully Booted")]))
+
+    def _respond(self, reply: Reply, msg: dict[str, str]) -> None:
+        self.write(encode(with_action_id(reply.response, msg.get("ActionID"))))
+        for item in reply.listed:
+            self.write(encode(item))
+        if reply.effect is not None:
+            try:
+                reply.effect()
+            except Exception:  # a bug in one flow must not take the server down
+                log.exception("simulator: action %s failed", msg.get("Action"))
+
+    def _login(self, msg: dict[str, str]) -> Reply:
+        server = self.server
+        if msg.get("AuthType", "").lower() == "md5":
+            expected = hashlib.md5(f"{self.challenge or ''}{server.secret}".encode()).hexdigest()
+            ok = self.challenge is not None and secrets.compare_digest(msg.get("Key", ""), expected)
+        else:
+            ok = secrets.compare_digest(msg.get("Secret", ""), server.secret)
+        if not ok or msg.get("Username") != server.username:
+            return error("Authentication failed")
+        self.authenticated = True
+        self.events = msg.get("Events", "on").lower() not in ("off", "no", "false")
+        return success("Authentication accepted")

@@ -1,0 +1,101 @@
+"""Random callers: Poisson arrivals at a configured rate, from an injected RNG (so a seed replays).
+
+Numbers come from the customer list given (the CLI reads them from the store) plus a share of
+unknown numbers; some callers key in their account in the IVR (CUSTOMER_ACCOUNT/CUSTOMER_TIER),
+VIP-tier accounts go to queue vip. Patience and talk times are exponential / log-normal; agents
+answer after a random ring delay and sometimes not at all (ring-no-answer); a few callers press
+1 for a callback; outbound calls are answered, busy, unanswered or unreachable.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from dataclasses import dataclass, field
+
+from telephony.simulator import inbound
+from telephony.simulator.dialout import Dialout
+from telephony.simulator.model import UNKNOWN, CallSpec, Phone
+from telephony.simulator.pbx import Pbx
+
+
+@dataclass(frozen=True)
+class Customer:
+    number: str
+    account: str | None = None
+    tier: str = ""  # "vip" routes to queue vip
+    name: str | None = None  # the carrier's caller name, when it sends one
+
+
+@dataclass
+class TrafficConfig:
+    calls_per_hour: float = 120.0
+    customers: list[Customer] = field(default_factory=list)
+    unknown_share: float = 0.2  # callers not in the customer list
+    ivr_share: float = 0.7  # known callers who key in their account
+    ringall_share: float = 0.05
+    direct_share: float = 0.03
+    direct_extension: str = "1002"
+    patience_mean_s: float = 120.0
+    talk_median_s: float = 90.0
+    agent_hangup_share: float = 0.4
+    exit_key_share: float = 0.05
+    ring_no_answer_share: float = 0.03
+    ring_delay_range: tuple[float, float] = (1.0, 5.0)
+
+
+class Traffic:
+    def __init__(self, pbx: Pbx, config: TrafficConfig, rng: random.Random) -> None:
+        self.pbx, self.config, self.rng = pbx, config, rng
+        self.placed = 0
+        pbx.answer_delay = self._answer_delay
+        pbx.dialout = self._dialout
+
+    def start(self) -> None:
+        self._schedule_next()
+
+    def _schedule_next(self) -> None:
+        rate = self.config.calls_per_hour / 3600.0
+        if rate > 0:
+            self.pbx.clock.call_later(self.rng.expovariate(rate), self._arrive)
+
+    def _arrive(self) -> None:
+        inbound.place_call(self.pbx, self.next_spec())
+        self.placed += 1
+        self._schedule_next()
+
+    def next_spec(self) -> CallSpec:
+        c, rng = self.config, self.rng
+        known = c.customers and rng.random() >= c.unknown_share
+        customer = rng.choice(c.customers) if known else Customer(self._unknown_number())
+        keyed = known and customer.account and rng.random() < c.ivr_share
+        roll = rng.random()
+        did, direct_to = "95555", None
+        if roll < c.direct_share:
+            did, direct_to = "95557", c.direct_extension
+        elif roll < c.direct_share + c.ringall_share:
+            did = "95556"
+        return CallSpec(
+            number=customer.number, name=customer.name or UNKNOWN, did=did, direct_to=direct_to,
+            account=customer.account if keyed else ("" if rng.random() < 0.5 else None),
+            tier=customer.tier if keyed else "", ivr_s=rng.uniform(2.0, 8.0),
+            patience_s=rng.expovariate(1.0 / c.patience_mean_s),
+            talk_s=rng.lognormvariate(math.log(c.talk_median_s), 0.6),
+            hangup_by="agent" if rng.random() < c.agent_hangup_share else "caller",
+            exit_key_after_s=rng.uniform(5.0, 60.0) if rng.random() < c.exit_key_share else None,
+        )
+
+    def _unknown_number(self) -> str:
+        if self.rng.random() < 0.8:
+            return "1" + self.rng.choice("3456789") + "".join(self.rng.choices("0123456789", k=9))
+        return "0" + self.rng.choice(["21", "10", "755", "571"]) + "".join(self.rng.choices("0123456789", k=8))
+
+    def _answer_delay(self, phone: Phone) -> float | None:
+        if phone.ring_delay is None or self.rng.random() < self.config.ring_no_answer_share:
+            return None
+        return self.rng.uniform(*self.config.ring_delay_range)
+
+    def _dialout(self, number: str) -> Dialout:
+        roll = self.rng.random()
+        outcome = "answer" if roll < 0.6 else "busy" if roll < 0.75 else "noanswer" if roll < 0.9 else "unreachable"
+        return Dialout(outcome, self.rng.uniform(2.0, 10.0), self.rng.lognormvariate(math.log(60.0), 0.5))

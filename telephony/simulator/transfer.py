@@ -1,0 +1,147 @@
+"""Transfers of an answered call: BlindTransfer (capture 06), Atxfer (07) and Redirect.
+
+After any transfer the customer stays the call's caller: the target is dialled from the
+caller's channel (blind, redirect) or joined to it through a Local pair (attended).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from telephony.simulator import direct, events as ev, legs, queues, talk
+from telephony.simulator.model import Call, Channel, Leg
+from telephony.simulator.pbx import Pbx
+
+TRANSFER_QUEUES = {"8001": "retail", "8002": "vip"}
+
+
+@dataclass
+class Consult:
+    """An attended transfer in progress: transferer on hold, target rung through Local ;1/;2."""
+
+    one: Channel
+    two: Channel
+    leg: Leg
+    bridge_id: str
+    answered: bool = False
+
+
+def route(pbx: Pbx, call: Call, exten: str) -> None:
+    """Where the caller goes in context transfer-targets: an extension, or a queue (8001, 8002)."""
+    if exten in TRANSFER_QUEUES and TRANSFER_QUEUES[exten] in pbx.queues:
+        queues.join(pbx, call, TRANSFER_QUEUES[exten])
+    else:
+        direct.dial(pbx, call, exten)
+
+
+def blind(pbx: Pbx, call: Call, exten: str, context: str) -> None:
+    leg, caller = call.connected, call.caller
+    agent = talk.agent_channel(leg)
+    pbx.emit(ev.on_channel("Unhold", agent))
+    pbx.emit(ev.header("BlindTransfer", "call") + [("Result", "Success")]
+             + ev.channel_fields(agent, "Transferer") + ev.channel_fields(caller, "Transferee")
+             + ev.bridge_fields(caller.bridge, 2)
+             + [("IsExternal", "Yes"), ("Context", context), ("Extension", exten)])
+    if leg.member is not None:
+        talk.agent_complete(pbx, call, leg, "transfer")
+    caller.context, caller.exten, caller.priority = context, exten, 1
+    talk.end_leg(pbx, call, leg)
+    route(pbx, call, exten)
+
+
+def redirect(pbx: Pbx, call: Call, exten: str, context: str) -> None:
+    """The caller's channel is sent elsewhere; the agent leg hangs up at once, but app_queue's
+    AgentComplete for it comes only when the caller finally hangs up (README, Redirect)."""
+    leg, caller = call.connected, call.caller
+    if leg is not None:
+        if leg.member is not None:
+            call.complete_on_hangup = leg
+        talk.end_leg(pbx, call, leg)
+    caller.context, caller.exten, caller.priority = context, exten, 1
+    route(pbx, call, exten)
+
+
+def attended(pbx: Pbx, call: Call, exten: str, context: str) -> bool:
+    phone = pbx.phone_by_extension(exten)
+    if phone is None or phone.busy or call.connected is None:
+        return False
+    agent = talk.agent_channel(call.connected)
+    pbx.emit(ev.on_channel("Hold", agent))
+    one, two = pbx.local_pair(exten, context, call.caller.linkedid)
+    bridge_id = pbx.bridge(one, agent)
+    two.caller_num, two.caller_name = agent.caller_num, agent.caller_name
+    target = pbx.agent_channel(phone, call.caller.linkedid)
+    leg = Leg(phone=phone, channel=one, member=None, dialed_at=pbx.clock.now, local2=two, phone_channel=target)
+    pbx.emit(ev.on_pair("DialBegin", two, target, DialString=exten))
+    phone.channel, phone.ringing = target, True
+    pbx.set_state(target, 5)
+    pbx.emit(ev.on_pair("DialState", two, target, DialStatus="RINGING"))
+    one.caller_num, one.caller_name = phone.extension, phone.cid_name
+    one.connected_num, one.connected_name = agent.caller_num, agent.caller_name
+    one.state = 5
+    pbx.emit(ev.on_pair("DialState", None, one, DialStatus="RINGING"))
+    pbx.phone_changed(phone)
+    consult = call.transfer = Consult(one, two, leg, bridge_id)
+    phone.answer = lambda: _target_answers(pbx, call, consult)
+    if (delay := pbx.answer_delay(phone)) is not None and delay < direct.DIAL_TIMEOUT_S:
+        leg.timer = pbx.clock.call_later(delay, phone.answer)
+    call.timers.append(pbx.clock.call_later(direct.DIAL_TIMEOUT_S, lambda: _target_missed(pbx, call, consult)))
+    return True
+
+
+def _target_answers(pbx: Pbx, call: Call, consult: Consult) -> None:
+    if call.transfer is not consult or consult.answered:
+        return
+    consult.answered = True
+    leg = consult.leg
+    if leg.timer:
+        leg.timer.cancel()
+    leg.phone.ringing, leg.phone.answer = False, None
+    leg.phone_channel.state = 6
+    pbx.emit(ev.on_pair("DialEnd", consult.two, leg.phone_channel, DialStatus="ANSWER"))
+    pbx.bridge(leg.phone_channel, consult.two)
+    consult.one.state = consult.two.state = 6
+    pbx.emit(ev.on_pair("DialEnd", None, consult.one, DialStatus="ANSWER"))
+    pbx.phone_changed(leg.phone, in_call=True)
+
+
+def _target_missed(pbx: Pbx, call: Call, consult: Consult) -> None:
+    if call.transfer is not consult or consult.answered:
+        return
+    call.transfer = None
+    leg = consult.leg
+    pbx.emit(ev.on_pair("DialEnd", consult.two, leg.phone_channel, DialStatus="NOANSWER"))
+    legs.hang_up(pbx, leg, 0)
+    if call.connected is not None:
+        pbx.emit(ev.on_channel("Unhold", talk.agent_channel(call.connected)))
+
+
+def complete_attended(pbx: Pbx, call: Call) -> bool:
+    """The transferer hangs up after the target answered: the caller now talks to the target."""
+    consult = call.transfer
+    call.transfer = None
+    if consult is None or not consult.answered:
+        if consult is not None:
+            _target_missed_now(pbx, consult)
+        return False
+    leg, caller = call.connected, call.caller
+    agent = talk.agent_channel(leg)
+    pbx.emit(ev.on_channel("HangupRequest", agent))
+    pbx.connect_line(consult.one, caller)
+    pbx.emit(ev.header("AttendedTransfer", "call") + [("Result", "Success")]
+             + ev.channel_fields(agent, "OrigTransferer") + ev.bridge_fields(caller.bridge, 2, "OrigBridge")
+             + ev.channel_fields(agent, "SecondTransferer") + ev.bridge_fields(consult.bridge_id, 0, "SecondBridge")
+             + ev.channel_fields(caller, "Transferee") + ev.channel_fields(consult.one, "TransferTarget")
+             + [("IsExternal", "No"), ("DestType", "Bridge"), ("DestBridgeUniqueid", caller.bridge)])
+    if leg.member is not None:
+        talk.agent_complete(pbx, call, leg, "transfer")
+    talk.end_leg(pbx, call, leg)
+    call.connected = consult.leg
+    call.queue_of_answer = None
+    return True
+
+
+def _target_missed_now(pbx: Pbx, consult: Consult) -> None:
+    if consult.leg.timer:
+        consult.leg.timer.cancel()
+    legs.hang_up(pbx, consult.leg, 16)
