@@ -180,9 +180,23 @@ def handle(pbx: Pbx, msg: Message) -> Reply:
     handler = HANDLERS.get(msg.get("Action", "").lower())
     if handler is None:
         return error("Invalid/unknown command")
+    pbx.held = []
     try:
-        return handler(pbx, msg)
+        reply = handler(pbx, msg)
     except ActionError as exc:
         return error(str(exc))
     except ValueError as exc:
         return error(f"Invalid value: {exc}")
+    finally:
+        held, pbx.held = pbx.held, None
+    if held:
+        then = reply.effect
+
+        def effect() -> None:
+            for fields in held:
+                pbx.emit(fields)
+            if then is not None:
+                then()
+
+        reply.effect = effect
+    return reply

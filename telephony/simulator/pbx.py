@@ -31,6 +31,7 @@ class Pbx:
         self.calls: list[Call] = []
         self.subscribers: list[Subscriber] = []
         self.globals: dict[str, str] = {}
+        self.held: list[ev.Fields] | None = None
         self.started_unix = int(self.clock.unix())
         self.events_emitted = 0
         # Seconds until a ringing phone answers by itself (None: it does not); traffic randomises it.
@@ -62,6 +63,9 @@ class Pbx:
 
     # -- events ----------------------------------------------------------------------------
     def emit(self, fields: ev.Fields) -> None:
+        if self.held is not None:  # an action is being answered: its events follow its response
+            self.held.append(fields)
+            return
         self.events_emitted += 1
         for subscriber in list(self.subscribers):
             subscriber(fields)
