@@ -56,23 +56,29 @@ def _split_surname(name: str) -> tuple[list[str], str]:
     # A two-character name is surname + given name even if the pair is a compound surname.
     if len(name) >= 3 and name[:2] in COMPOUND_SURNAMES:
         return COMPOUND_SURNAMES[name[:2]].split(), name[2:]
-    first = name[0]
+    return _surname_reading(name[0]), name[1:]
+
+
+@lru_cache(maxsize=8192)
+def _surname_reading(first: str) -> list[str]:
     if first in SURNAME_READINGS:
-        return [SURNAME_READINGS[first]], name[1:]
-    return lazy_pinyin(first), name[1:]
+        return [SURNAME_READINGS[first]]
+    return lazy_pinyin(first)
 
 
-def _rest_syllables(rest: str) -> list[str]:
+@lru_cache(maxsize=100_000)
+def _rest_syllables(rest: str) -> tuple[str, ...]:
+    # Cached: given names repeat far more than full names (seeding 1M customers).
     syllables: list[str] = []
     for chunk in lazy_pinyin(rest, style=Style.NORMAL, errors="default"):
         chunk = chunk.lower()
         if _HAN.search(chunk):  # pypinyin could not read it (rare extension-B characters)
             continue
         syllables.extend(_WORD.findall(chunk))
-    return syllables
+    return tuple(syllables)
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=4096)
 def syllables_of(name: str) -> tuple[str, ...]:
     """The name's pinyin syllables, surname first, lowercase, without tones."""
     cleaned = _clean(name)
@@ -81,7 +87,7 @@ def syllables_of(name: str) -> tuple[str, ...]:
         folded = unicodedata.normalize("NFKC", name or "").lower()
         return tuple(_WORD.findall(folded))
     surname, rest = _split_surname(cleaned)
-    return tuple(surname + _rest_syllables(rest))
+    return (*surname, *_rest_syllables(rest))
 
 
 def pinyin_of(name: str) -> str:

@@ -1,0 +1,144 @@
+"""One matcher per kind of query part: Han name, Latin pinyin/initials, digits, id tail.
+
+Each matcher finds its candidates from index buckets (``candidates``) and can also score a
+single customer (``score``), which is how a mixed query ("张三 5678") checks the candidates
+of its most selective part against its other parts.
+
+Scores (0-100) put the obvious hit first: exact > prefix > homophone/initials > fuzzy
+(rapidfuzz ``ratio`` over the few hundred candidates the postings give, never over all).
+"""
+
+from __future__ import annotations
+
+from rapidfuzz import fuzz, process
+
+from console.crm.names import pinyin_of
+from console.crm.search.index import SearchIndex
+from console.crm.search.tables import rarest_postings
+
+Scored = tuple[float, str]
+Candidates = dict[int, Scored]
+
+PREFIX_CAP = 300
+FUZZY_CAP = 3000
+
+
+def _keep(found: Candidates, slot: int, scored: Scored) -> None:
+    held = found.get(slot)
+    if held is None or held[0] < scored[0]:
+        found[slot] = scored
+
+
+def _add_names(ix: SearchIndex, found: Candidates, name_ids, scored: Scored, budget: int) -> None:
+    for name_id in name_ids:
+        for slot in ix.names.slots(name_id):
+            if len(found) >= budget and slot not in found:
+                return
+            _keep(found, slot, scored)
+
+
+class HanMatcher:
+    """A Chinese name, whole or its start; homophones (IME slips) and one-character typos."""
+
+    def __init__(self, han: str) -> None:
+        self.han = han[:16]
+        self.compact = pinyin_of(self.han).replace(" ", "")
+        self.misses = 0 if len(self.han) < 3 else (1 if len(self.han) <= 5 else 2)
+
+    def _prefix_score(self, name: str) -> float:
+        return 92.0 - min(12, 3 * (len(name) - len(self.han)))
+
+    def candidates(self, ix: SearchIndex, budget: int) -> Candidates:
+        found: Candidates = {}
+        exact = ix.names.id_of(self.han)
+        if exact is not None:
+            _add_names(ix, found, (exact,), (100.0, "name"), budget)
+        for name in ix.names.sorted.prefixed(self.han, PREFIX_CAP):
+            if name != self.han:
+                _add_names(ix, found, (ix.names.id_of(name),), (self._prefix_score(name), "name_prefix"), budget)
+        homophone = ix.pinyins.id_of(self.compact)
+        if homophone is not None:
+            others = [n for n in ix.pinyins.names(homophone) if n != exact]
+            _add_names(ix, found, others, (86.0, "name_homophone"), budget)
+        if self.misses:
+            ids = rarest_postings(self.han, ix.names.chars, self.misses + 1, FUZZY_CAP)
+            choices = {name_id: ix.names.names[name_id] for name_id in ids}
+            for _, ratio, name_id in process.extract(
+                self.han, choices, scorer=fuzz.ratio, score_cutoff=60, limit=200
+            ):
+                _add_names(ix, found, (name_id,), (round(0.8 * ratio, 1), "name_fuzzy"), budget)
+        return found
+
+    def score(self, ix: SearchIndex, slot: int) -> Scored | None:
+        name_id = ix.name_id_of(slot)
+        if name_id < 0:
+            return None
+        name = ix.names.names[name_id]
+        if name == self.han:
+            return 100.0, "name"
+        if name.startswith(self.han):
+            return self._prefix_score(name), "name_prefix"
+        if ix.pinyins.compact[ix.pinyins.of_name[name_id]] == self.compact:
+            return 86.0, "name_homophone"
+        if self.han in name:
+            return 70.0, "name_part"
+        ratio = fuzz.ratio(self.han, name, score_cutoff=60)
+        return (round(0.8 * ratio, 1), "name_fuzzy") if ratio else None
+
+
+class LatinMatcher:
+    """Full pinyin ("zhangsan", "zhang san"), its start, initials ("zs"), pinyin typos."""
+
+    def __init__(self, compact: str) -> None:
+        self.q = compact[:32]
+        self.misses = 0 if len(self.q) < 4 else (1 if len(self.q) <= 8 else 2)
+
+    def _prefix_score(self, compact: str) -> float:
+        return 88.0 - min(10, len(compact) - len(self.q))
+
+    def candidates(self, ix: SearchIndex, budget: int) -> Candidates:
+        found: Candidates = {}
+        table = ix.pinyins
+
+        def add(pinyin_ids, scored: Scored) -> None:
+            for pinyin_id in pinyin_ids:
+                _add_names(ix, found, table.names(pinyin_id), scored, budget)
+
+        exact = table.id_of(self.q)
+        if exact is not None:
+            add((exact,), (96.0, "pinyin"))
+        add(table.initials.get(self.q, ()), (90.0, "initials"))
+        for compact in table.sorted.prefixed(self.q, PREFIX_CAP):
+            if compact != self.q:
+                add((table.id_of(compact),), (self._prefix_score(compact), "pinyin_prefix"))
+        if len(self.q) >= 2:
+            for initials in table.sorted_initials.prefixed(self.q, 50):
+                if initials != self.q:
+                    add(table.initials[initials], (80.0, "initials_prefix"))
+        if self.misses and len(found) < budget:
+            grams = [self.q[i : i + 3] for i in range(len(self.q) - 2)]
+            ids = rarest_postings(grams, table.trigrams, 3 * self.misses + 1, FUZZY_CAP)
+            choices = {pinyin_id: table.compact[pinyin_id] for pinyin_id in ids}
+            for _, ratio, pinyin_id in process.extract(
+                self.q, choices, scorer=fuzz.ratio, score_cutoff=75, limit=100
+            ):
+                add((pinyin_id,), (round(0.8 * ratio, 1), "pinyin_fuzzy"))
+        return found
+
+    def score(self, ix: SearchIndex, slot: int) -> Scored | None:
+        name_id = ix.name_id_of(slot)
+        if name_id < 0:
+            return None
+        pinyin_id = ix.pinyins.of_name[name_id]
+        compact = ix.pinyins.compact[pinyin_id]
+        initials = ix.pinyins.initials_of(pinyin_id)
+        if compact == self.q:
+            return 96.0, "pinyin"
+        if initials == self.q:
+            return 90.0, "initials"
+        if compact.startswith(self.q):
+            return self._prefix_score(compact), "pinyin_prefix"
+        if initials.startswith(self.q):
+            return 80.0, "initials_prefix"
+        ratio = fuzz.ratio(self.q, compact, score_cutoff=75) if self.misses else 0
+        return (round(0.8 * ratio, 1), "pinyin_fuzzy") if ratio else None

@@ -1,0 +1,141 @@
+"""Distinct names and distinct pinyin spellings, each stored once with its postings.
+
+A million customers share far fewer names, and fewer pinyin spellings still (homophones
+collapse), so prefix ranges and typo postings are kept per distinct string.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Iterable
+
+from console.crm.search.sorted_keys import SortedKeys
+
+EMPTY = array("i")
+
+
+def _attach(lists: list, at: int, value: int) -> None:
+    # One bearer is the common case: an int, not a list, saves ~60 bytes per distinct name.
+    held = lists[at]
+    if held is None:
+        lists[at] = value
+    elif isinstance(held, list):
+        held.append(value)
+    else:
+        lists[at] = [held, value]
+
+
+def members(held: int | list[int] | None) -> tuple[int, ...] | list[int]:
+    if held is None:
+        return ()
+    return held if isinstance(held, list) else (held,)
+
+
+def rarest_postings(grams: Iterable[str], postings: dict[str, array], needed: int, cap: int) -> set[int]:
+    """Ids in the postings of the ``needed`` rarest grams (pigeonhole: a string within the
+    allowed edits keeps at least one of them), at most about ``cap`` of them."""
+    # Grams no string has cannot be shared with the target, so they never count as a pick.
+    lists = sorted((postings[gram] for gram in set(grams) if gram in postings), key=len)
+    found: set[int] = set()
+    for posting in lists[:needed]:
+        found.update(posting[: max(0, cap - len(found))])
+        if len(found) >= cap:
+            break
+    return found
+
+
+class NameTable:
+    def __init__(self) -> None:
+        self.names: list[str] = []
+        self._ids: dict[str, int] = {}
+        self._slots: list[int | list[int] | None] = []
+        self.sorted = SortedKeys()
+        self.chars: dict[str, array] = {}
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    def id_of(self, name: str) -> int | None:
+        return self._ids.get(name)
+
+    def add(self, name: str, bulk: bool = False) -> int:
+        name_id = self._ids.get(name)
+        if name_id is None:
+            name_id = self._ids[name] = len(self.names)
+            self.names.append(name)
+            self._slots.append(None)
+            self.sorted.add(name, bulk)
+            for char in set(name):
+                self.chars.setdefault(char, array("i")).append(name_id)
+        return name_id
+
+    def attach(self, name_id: int, slot: int) -> None:
+        _attach(self._slots, name_id, slot)
+
+    def detach(self, name_id: int, slot: int) -> None:
+        if name_id < 0:
+            return
+        held = self._slots[name_id]
+        if isinstance(held, list):
+            held.remove(slot)
+            if len(held) == 1:
+                self._slots[name_id] = held[0]
+        elif held == slot:
+            self._slots[name_id] = None
+
+    def slots(self, name_id: int) -> tuple[int, ...] | list[int]:
+        return members(self._slots[name_id])
+
+    def freeze(self) -> None:
+        self.sorted.freeze()
+
+
+class PinyinTable:
+    """Compact pinyin ("zhangsan") -> names, initials ("zs") -> pinyins, trigrams -> pinyins."""
+
+    def __init__(self) -> None:
+        self.compact: list[str] = []
+        self.spaced: list[str] = []
+        self._ids: dict[str, int] = {}
+        self._names: list[int | list[int] | None] = []
+        self.of_name = array("i")
+        self.sorted = SortedKeys()
+        self.initials: dict[str, list[int]] = {}
+        self.sorted_initials = SortedKeys()
+        self.trigrams: dict[str, array] = {}
+
+    def id_of(self, compact: str) -> int | None:
+        return self._ids.get(compact)
+
+    def link_name(self, spaced: str, name_id: int, bulk: bool = False) -> None:
+        """Record the pinyin of a name the first time the name is seen."""
+        if name_id < len(self.of_name):
+            return
+        words = spaced.split()
+        compact = "".join(words)
+        pinyin_id = self._ids.get(compact)
+        if pinyin_id is None:
+            pinyin_id = self._ids[compact] = len(self.compact)
+            self.compact.append(compact)
+            self.spaced.append(" ".join(words))
+            self._names.append(None)
+            self.sorted.add(compact, bulk)
+            initials = "".join(word[0] for word in words)
+            if initials not in self.initials:
+                self.initials[initials] = []
+                self.sorted_initials.add(initials, bulk)
+            self.initials[initials].append(pinyin_id)
+            for gram in {compact[i : i + 3] for i in range(len(compact) - 2)}:
+                self.trigrams.setdefault(gram, array("i")).append(pinyin_id)
+        _attach(self._names, pinyin_id, name_id)
+        self.of_name.append(pinyin_id)
+
+    def names(self, pinyin_id: int) -> tuple[int, ...] | list[int]:
+        return members(self._names[pinyin_id])
+
+    def initials_of(self, pinyin_id: int) -> str:
+        return "".join(word[0] for word in self.spaced[pinyin_id].split())
+
+    def freeze(self) -> None:
+        self.sorted.freeze()
+        self.sorted_initials.freeze()
