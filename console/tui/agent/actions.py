@@ -89,6 +89,8 @@ class AgentActions(Screen):
                 followups = await client.followups(due=True, owner="me")
             except ApiError:
                 return  # the stream reconnect will try again
+            if not self.is_attached:
+                return  # the console closed while the request was out
             self.post_message(self._state_message(me))
             panel = self.query_one(FollowUpsPanel)
             panel.show(followups, self.ctx.tz)
