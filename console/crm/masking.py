@@ -11,7 +11,8 @@ takes the customer id and the server dials.
 
 What masking shows: phones keep the first 3 and last 4 digits of the national number
 (``138****8000``), id numbers the first 4 and last 4 (``3101**********123X``), AUM only as
-its band (``50万–200万``). Everything else in the summary is needed to serve an unverified
+its band (``50万–200万``), and the date of birth not at all (it answers a verification question).
+Everything else in the summary is needed to serve an unverified
 caller (name, tier, risk level, flags) and stays.
 """
 
@@ -74,6 +75,9 @@ def mask_customer(summary: dict[str, Any], verified: bool, role: str | None = No
     out["phones"] = [_mask_phone_entry(p) for p in summary.get("phones", [])]
     out["id_number"] = mask_id_number(summary.get("id_number") or "")
     out["aum"] = None
+    if "birth_date" in out:
+        # A verification question's answer (console/crm/verification.py): never before verification.
+        out["birth_date"] = None
     return out
 
 

@@ -6,7 +6,7 @@ from console.crm.masking import mask_customer, mask_id_number, mask_phone, natio
 
 SUMMARY = {
     "id": 7, "name": "张三", "tier": "gold", "aum": "800000.00", "aum_band": "50万–200万",
-    "id_number": "31010119900101123X",
+    "id_number": "31010119900101123X", "birth_date": "1990-01-01",
     "phones": [{"number": "+8613812348000", "kind": "mobile"}, {"number": "+862162345678", "kind": "landline"}],
 }
 
@@ -53,6 +53,7 @@ def test_every_role_sees_masked_until_verified(role):
     assert masked["id_number"] == "3101**********123X"
     assert [p["number"] for p in masked["phones"]] == ["138****8000", "021****5678"]
     assert masked["aum"] is None and masked["aum_band"] == "50万–200万"
+    assert masked["birth_date"] is None
     assert masked["name"] == "张三" and masked["tier"] == "gold"
     # The input is not modified: the unmasked form stays with the caller.
     assert SUMMARY["phones"][0]["number"] == "+8613812348000"
@@ -62,7 +63,7 @@ def test_verified_sees_everything():
     shown = mask_customer(SUMMARY, verified=True, role="agent")
     assert shown["masked"] is False
     assert shown["id_number"] == SUMMARY["id_number"] and shown["aum"] == "800000.00"
-    assert shown["phones"] == SUMMARY["phones"]
+    assert shown["phones"] == SUMMARY["phones"] and shown["birth_date"] == "1990-01-01"
 
 
 @given(st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True))

@@ -9,6 +9,7 @@ message from the translation layer.
 from __future__ import annotations
 
 import asyncio
+import json
 import datetime as dt
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -41,6 +42,11 @@ async def in_db(request: web.Request, fn: Callable[..., T], *args: Any, **kwargs
         return await asyncio.to_thread(_in_session, request.app[keys.ENGINE], fn, args, kwargs)
     except CrmError as exc:
         raise api_error(exc) from None
+
+
+def json_response(data: Any, status: int = 200) -> web.Response:
+    """JSON with Chinese left readable (not \\u-escaped); Decimals and dates as strings."""
+    return web.json_response(data, status=status, dumps=lambda o: json.dumps(o, ensure_ascii=False, default=str))
 
 
 def now(request: web.Request) -> dt.datetime:
@@ -80,4 +86,5 @@ def query_flag(request: web.Request, name: str) -> bool | None:
     return raw.lower() in ("1", "true", "yes")
 
 
-__all__ = ["Session", "api_error", "center_tz", "in_db", "now", "path_int", "query_flag", "query_int"]
+__all__ = ["Session", "api_error", "center_tz", "in_db", "json_response", "now", "path_int", "query_flag",
+           "query_int"]

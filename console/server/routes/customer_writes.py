@@ -1,0 +1,127 @@
+"""``POST /api/customers`` and ``PATCH /api/customers/{id}``: validated input, field-level roles.
+
+Which role may set which field is the CRM's :data:`FIELD_ROLES`. On creation the identity
+basics (client number, name, id number, phones, branch, birth date, gender) are open to agents,
+who register callers; regulated fields still need their role. An agent changing a customer's
+phone numbers must have verified the caller on the call: a phone number is what the next
+caller is recognised by, so changing it for an unverified caller would hand the account over.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any, Literal
+
+from aiohttp import web
+from pydantic import BaseModel, ConfigDict, Field
+
+from console.crm.customer_edit import FIELD_ROLES, create, update_customer as update_row
+from console.crm.customers import load_summary
+from console.crm.masking import mask_customer
+from console.server import keys
+from console.server.auth import AuthUser, require_role
+from console.server.errors import ApiError, read_body
+from console.server.routes.crm_common import in_db, json_response, now, path_int
+from console.server.routes.customer_access import summary_context, verified_for
+
+CREATE_BASICS = frozenset({"client_no", "name", "id_number", "phones", "branch", "birth_date", "gender"})
+
+
+class CustomerFields(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str | None = Field(default=None, min_length=1, max_length=64)
+    id_number: str | None = Field(default=None, pattern=r"^(\d{15}|\d{17}[\dXx])$")
+    phones: list[str] | None = Field(default=None, max_length=10)
+    branch: str | None = Field(default=None, max_length=64)
+    birth_date: dt.date | None = None
+    gender: Literal["M", "F", ""] | None = None
+    manager_id: int | None = None
+    aum: Decimal | None = Field(default=None, ge=0, max_digits=18, decimal_places=2)
+    risk_level: Literal["C1", "C2", "C3", "C4", "C5"] | None = None
+    risk_assessed_on: dt.date | None = None
+    investor_type: Literal["ordinary", "professional"] | None = None
+    margin: bool | None = None
+    star: bool | None = None
+    chinext: bool | None = None
+    status: Literal["active", "dormant", "closed"] | None = None
+    do_not_call: bool | None = None
+    churn_risk: float | None = Field(default=None, ge=0, le=1)
+
+
+class CreateBody(CustomerFields):
+    client_no: str = Field(pattern=r"^\d{6,12}$")
+    name: str = Field(min_length=1, max_length=64)
+    call: str | None = Field(default=None, max_length=64)
+
+
+class UpdateBody(CustomerFields):
+    version: int = Field(ge=1)
+
+
+def _check_roles(user: AuthUser, fields: set[str], exempt: frozenset[str] = frozenset()) -> None:
+    for field in sorted(fields - exempt):
+        needed = FIELD_ROLES.get(field, "manager")
+        if not user.at_least(needed):
+            raise ApiError(403, "forbidden", f"修改字段 {field} 需要 {needed} 及以上角色", field=field)
+
+
+def _index_row(session: Any, customer_id: int) -> Any:
+    from sqlmodel import select
+
+    from console.crm.search.model import CustomerRow
+    from console.store.models import Customer, CustomerPhone
+
+    c = session.get(Customer, customer_id)
+    phones = tuple(session.exec(select(CustomerPhone.e164).where(CustomerPhone.customer_id == customer_id)))
+    return CustomerRow(id=c.id, name=c.name, name_pinyin=c.name_pinyin, name_initials=c.name_initials,
+                       client_no=c.client_no, phones=phones, id_last4=c.id_last4, tier=c.tier, branch=c.branch)
+
+
+def _created(session: Any, values: dict, actor_id: int, at: Any, tiers: Any, call: str | None,
+             ctx: Any, with_index: bool) -> tuple[dict, Any]:
+    customer = create(session, values, actor_id, at, tiers, call)
+    row = _index_row(session, customer.id) if with_index else None
+    return load_summary(session, customer.id, ctx), row  # type: ignore[arg-type]
+
+
+async def create_customer(request: web.Request) -> web.Response:
+    user = require_role(request, "agent")
+    body = await read_body(request, CreateBody)
+    values = body.model_dump(exclude_unset=True, exclude={"call"})
+    _check_roles(user, set(values), CREATE_BASICS)
+    index = request.app.get(keys.SEARCH_INDEX)
+    summary, row = await in_db(request, _created, values, user.id, now(request), request.app[keys.SETTINGS].tiers,
+                               body.call, summary_context(request), index is not None)
+    if index is not None:
+        index.upsert(row)
+    # The creator typed these details in: showing them back reveals nothing new.
+    return json_response(mask_customer(summary, verified=True, role=user.role), status=201)
+
+
+def _updated(session: Any, customer_id: int, version: int, changes: dict, actor_id: int, at: Any, tiers: Any,
+             call: str | None, ctx: Any, with_index: bool) -> tuple[dict, Any]:
+    update_row(session, customer_id, version, changes, actor_id, at, tiers, call)
+    row = _index_row(session, customer_id) if with_index else None
+    return load_summary(session, customer_id, ctx), row  # type: ignore[return-value]
+
+
+async def update_customer_route(request: web.Request) -> web.Response:
+    user = require_role(request, "agent")
+    customer_id = path_int(request, "id")
+    call = request.query.get("call") or None
+    body = await read_body(request, UpdateBody)
+    changes = body.model_dump(exclude_unset=True, exclude={"version"})
+    if not changes:
+        raise ApiError(400, "bad_request", "没有要修改的内容")
+    _check_roles(user, set(changes))
+    verified = verified_for(request, user, call, customer_id)
+    if "phones" in changes and not user.at_least("supervisor") and not verified:
+        raise ApiError(403, "forbidden", "修改电话号码前须先核验来电者身份", field="phones")
+    index = request.app.get(keys.SEARCH_INDEX)
+    summary, row = await in_db(request, _updated, customer_id, body.version, changes, user.id, now(request),
+                               request.app[keys.SETTINGS].tiers, call, summary_context(request), index is not None)
+    if index is not None:
+        index.upsert(row)
+    return json_response(mask_customer(summary, verified=verified, role=user.role))
+
