@@ -44,14 +44,14 @@ _add(Scenario(
     [Step(0.115, call=_caller("13700001111", "310033334444")),
      Step(6.172, action={"Action": "QueuePause", "Interface": "PJSIP/1002", "Paused": "false"}),
      Step(33.376, do=caller_hangs_up("13700001111"))],
-    end_t=35.7, ring_delays={"1001": None, "1002": 2.51}))
+    end_t=35.7, ring_delays={"1001": None, "1002": 2.51}, late_device_state=True))
 _add(Scenario(
     "blind-transfer", "06-blind-transfer.jsonl", [("retail", "1001", "")],
     [Step(0.115, call=_caller("13811112222", "310077778888")),
      Step(9.183, action={"Action": "BlindTransfer", "Channel": agent_channel("1001"),
                          "Context": "transfer-targets", "Exten": "1002"}),
      Step(28.376, do=caller_hangs_up("13811112222"))],
-    end_t=30.7, ring_delays={"1001": 2.0, "1002": 3.0}))
+    end_t=30.7, ring_delays={"1001": 2.0, "1002": 3.0}, late_device_state=True))
 _add(Scenario(
     "attended-transfer", "07-attended-transfer.jsonl", [("retail", "1001", "")],
     [Step(0.115, call=_caller("13833334444", "310012121212")),
@@ -115,7 +115,8 @@ _add(Scenario(
     [("ringall", "1001", ""), ("ringall", "1002", ""), ("ringall", "1003", "")],
     [Step(0.117, call=_caller("13911140014", "310014141414", did="95556")),
      Step(11.879, do=caller_hangs_up("13911140014"))],
-    end_t=14.2, ring_delays={"1001": 8.0, "1002": 9.0, "1003": 3.0}, queues=("retail", "vip", "ringall")))
+    end_t=14.2, ring_delays={"1001": 8.0, "1002": 9.0, "1003": 3.0}, queues=("retail", "vip", "ringall"),
+    late_device_state=True))
 _add(Scenario(
     "direct-extension-call", "18-direct-extension-call.jsonl", [],
     [Step(0.114, call=CallSpec("02188180001", did="95557", direct_to="1002", talk_s=None)),

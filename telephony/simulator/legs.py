@@ -26,8 +26,13 @@ def dial_member(pbx: Pbx, call: Call, phone: Phone, member: Member) -> Leg:
     leg.channel.connected_num, leg.channel.connected_name = caller.caller_num, caller.caller_name
     pbx.emit(ev.on_pair("AgentCalled", caller, leg.channel, "agent", Queue=member.queue,
                         Interface=member.interface, MemberName=member.name))
-    _ring(pbx, caller, leg, member.interface)
+    _ring(pbx, caller, leg, member.interface, announce=False)
     return leg
+
+
+def ringing_announced(pbx: Pbx, caller: Channel, leg: Leg) -> None:
+    """What ``dial_member`` leaves for later: DialState RINGING (the phone's status is the caller's)."""
+    pbx.emit(ev.on_pair("DialState", caller, leg.channel, DialStatus="RINGING"))
 
 
 def dial_phone(pbx: Pbx, caller: Channel, phone: Phone) -> Leg:
@@ -39,7 +44,7 @@ def dial_phone(pbx: Pbx, caller: Channel, phone: Phone) -> Leg:
     return leg
 
 
-def _ring(pbx: Pbx, caller: Channel | None, leg: Leg, dial_string: str) -> None:
+def _ring(pbx: Pbx, caller: Channel | None, leg: Leg, dial_string: str, announce: bool = True) -> None:
     phone = leg.phone
     # Asterisk has not told the dialled leg who is calling yet when DialBegin goes out.
     fresh = dataclasses.replace(leg.channel, connected_num=UNKNOWN, connected_name=UNKNOWN)
@@ -58,11 +63,13 @@ def _ring(pbx: Pbx, caller: Channel | None, leg: Leg, dial_string: str) -> None:
     if leg.local2 is not None:
         pbx.emit(ev.on_pair("DialState", leg.local2, target, DialStatus="RINGING"))
         leg.channel.state = 5
-    pbx.phone_changed(phone)
-    pbx.emit(ev.on_pair("DialState", caller, leg.channel, DialStatus="RINGING"))
+    if announce:
+        pbx.phone_changed(phone)
+        pbx.emit(ev.on_pair("DialState", caller, leg.channel, DialStatus="RINGING"))
 
 
-def answered(pbx: Pbx, leg: Leg) -> None:
+def answered(pbx: Pbx, leg: Leg, announce: bool = True) -> None:
+    """The phone went off-hook; ``announce`` sends its QueueMemberStatus now (else the caller does later)."""
     phone = leg.phone
     phone.ringing, phone.answer = False, None
     if leg.local2 is not None:
@@ -71,7 +78,8 @@ def answered(pbx: Pbx, leg: Leg) -> None:
         leg.local2.state = 6
     leg.channel.state = 6
     pbx.emit(ev.on_channel("Newstate", leg.channel))
-    pbx.phone_changed(phone, in_call=True)
+    if announce:
+        pbx.phone_changed(phone, in_call=True)
 
 
 def cancel_twice(pbx: Pbx, caller: Channel, legs: list[Leg]) -> None:

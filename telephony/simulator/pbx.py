@@ -36,6 +36,8 @@ class Pbx:
         self.events_emitted = 0
         # Seconds until a ringing phone answers by itself (None: it does not); traffic randomises it.
         self.answer_delay: Callable[[Phone], float | None] = lambda phone: phone.ring_delay
+        # Whether a phone's "in use" status follows AgentConnect (True) or precedes DialEnd.
+        self.late_device_state: Callable[[], bool] = lambda: False
         self.dialout: Callable[[str], Dialout] = lambda number: Dialout()
         self.on_idle: list[Callable[[], None]] = []  # run when a phone or member may have freed up
         self._wake_pending = False

@@ -67,15 +67,24 @@ def _wanted_elsewhere(pbx: Pbx, member: Member, queue: Queue) -> bool:
 
 
 def ring(pbx: Pbx, call: Call, members: list[Member]) -> None:
+    """Dial each member. Phones' "ringing" statuses lag behind the dials (a separate thread in
+    Asterisk): in capture 14 the earlier members' come just before the last member is dialled,
+    the last member's after every DialState."""
     call.attempt = "ringing"
     timeout = pbx.queues[call.queue].config.timeout
-    for member in members:
-        phone = pbx.phone_of(member)
-        leg = legs.dial_member(pbx, call, phone, member)
+    for index, member in enumerate(members):
+        if index and index == len(members) - 1:
+            for earlier in call.legs:
+                pbx.phone_changed(earlier.phone)
+        leg = legs.dial_member(pbx, call, pbx.phone_of(member), member)
         call.legs.append(leg)
+        phone = leg.phone
         phone.answer = lambda leg=leg: answer(pbx, call, leg)
         if (delay := pbx.answer_delay(phone)) is not None and delay < timeout:
             leg.timer = pbx.clock.call_later(delay, phone.answer)
+    for leg in call.legs:
+        legs.ringing_announced(pbx, call.caller, leg)
+    pbx.phone_changed(call.legs[-1].phone)
     call.ring_timer = pbx.clock.call_later(timeout, lambda: ring_timeout(pbx, call))
 
 
@@ -85,7 +94,10 @@ def answer(pbx: Pbx, call: Call, leg: Leg) -> None:
     queue = pbx.queues[call.queue]
     losers = [other for other in call.legs if other is not leg]
     _stop_ringing(call)
-    legs.answered(pbx, leg)
+    # Asterisk's device-state thread races app_queue: the "in use" QueueMemberStatus comes before
+    # the DialEnd in some captures (01, 02, 09) and after AgentConnect in others (04, 06, 14).
+    late = pbx.late_device_state()
+    legs.answered(pbx, leg, announce=not late)
     pbx.emit(ev.on_pair("DialEnd", call.caller, leg.channel, DialStatus="ANSWER"))
     legs.cancel_twice(pbx, call.caller, losers)
     _leave(pbx, call)
@@ -93,6 +105,8 @@ def answer(pbx: Pbx, call: Call, leg: Leg) -> None:
     pbx.emit(ev.on_pair("AgentConnect", call.caller, leg.channel, "agent", Queue=queue.name,
                         Interface=leg.member.interface, MemberName=leg.member.name,
                         HoldTime=str(hold), RingTime=str(ring_s)))
+    if late:
+        pbx.phone_changed(leg.phone, in_call=True)
     for loser in losers:
         legs.hang_up(pbx, loser, 26)
     queue.holdtime_total += hold

@@ -38,6 +38,7 @@ class Scenario:
     ring_delays: dict[str, float | None] = field(default_factory=dict)  # extension -> seconds (None: never)
     dialout: dict[str, Dialout] = field(default_factory=dict)
     queues: tuple[str, ...] = ("retail", "vip")
+    late_device_state: bool = False  # the capture's QueueMemberStatus "in use" follows AgentConnect
 
     def queue_configs(self, all_queues: list[QueueConfig]) -> list[QueueConfig]:
         return [q for q in all_queues if q.name in self.queues]
@@ -50,6 +51,7 @@ def prepare(pbx: Pbx, scenario: Scenario) -> None:
     for queue, ext, reason in scenario.members:
         phone = pbx.phones[f"PJSIP/{ext}"]
         members.add(pbx, queue, phone.interface, phone.name, paused=bool(reason), reason=reason)
+    pbx.late_device_state = lambda: scenario.late_device_state
     plans = dict(scenario.dialout)
     pbx.dialout = lambda number: plans.get(number, Dialout())
 

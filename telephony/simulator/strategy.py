@@ -27,7 +27,8 @@ def pick(strategy: Strategy, candidates: Sequence[Candidate], rr_next: int) -> t
     best = min(c.member.penalty for c in candidates)
     pool = [c for c in candidates if c.member.penalty == best]
     if strategy == "ringall":
-        return [c.member for c in pool], rr_next
+        # app_queue walks its member container, which rang the last-added member first (capture 14).
+        return [c.member for c in sorted(pool, key=lambda c: -c.order)], rr_next
     if strategy == "leastrecent":
         chosen = min(pool, key=lambda c: (c.last_call, c.order))
         return [chosen.member], rr_next

@@ -50,6 +50,7 @@ class Traffic:
         self.placed = 0
         pbx.answer_delay = self._answer_delay
         pbx.dialout = self._dialout
+        pbx.late_device_state = lambda: rng.random() < 0.5
 
     def start(self) -> None:
         self._schedule_next()
