@@ -55,10 +55,13 @@ class CallBook:
         if chan is None:
             chan = Chan(name=name, uniqueid=uid, linkedid=m.get(prefix + "Linkedid") or uid,
                         num=clean_number(m.get(prefix + "CallerIDNum")),
-                        cid_name=clean_name(m.get(prefix + "CallerIDName")))
+                        cid_name=clean_name(m.get(prefix + "CallerIDName")),
+                        exten=m.get("Exten", "") if not prefix else "")
             self.channels[uid] = chan
             self.by_name[name] = uid
             self._call(chan.linkedid).channels.add(uid)
+        elif not chan.num:  # Newchannel often has no number yet; later events do
+            chan.num = clean_number(m.get(prefix + "CallerIDNum"))
         return chan
 
     def _chan_by_name(self, name: str | None) -> Chan | None:
@@ -123,8 +126,7 @@ class CallBook:
         if ring.stopped or ring.answered:
             return
         ring.stopped = True
-        if ring.status is None:
-            ring.status = reason
+        ring.reason = reason
         if ring.agent is not None and not ring.announced:
             self._announce(ring, t, out)  # a pop nobody saw still needs its clear: keep pairs
         if ring.announced:
@@ -162,7 +164,8 @@ class CallBook:
         seg.ended = True
         for ring in seg.rings:
             self._stop_ring(ring, "caller_left" if outcome != "answered" else "answered_elsewhere", t, out)
-        if seg.consult or (seg.queue is None and not any(r.agent for r in seg.rings)):
+        if seg.consult or (seg.queue is None and seg.handed_from is None
+                           and not any(r.agent for r in seg.rings)):
             return  # a consult leg, or a non-queue dial that rang no agent, is no call of ours
         if seg.key in self._ended_keys:
             log.debug("second end of %s suppressed", seg.key)

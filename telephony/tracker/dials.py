@@ -19,6 +19,15 @@ _STOP_REASON = {"NOANSWER": "timeout", "BUSY": "rejected", "CONGESTION": "reject
 _CAUSE_REASON = {26: "answered_elsewhere", 17: "rejected", 21: "rejected", 19: "timeout", 18: "timeout"}
 
 
+def _left_bridge(chan: Chan | None) -> float | None:
+    """When the channel left its last bridge for good (None: still in it, or never bridged)."""
+    if chan is None or chan.bridge_leave_t is None:
+        return None
+    if chan.bridge_enter_t is not None and chan.bridge_enter_t > chan.bridge_leave_t:
+        return None
+    return chan.bridge_leave_t
+
+
 class Dials(CallBook):
     def _on_newchannel(self, m: Mapping[str, str], t: float, out: list[DomainEvent]) -> None:
         self._chan(m)
@@ -97,7 +106,10 @@ class Dials(CallBook):
         ring = self.ring_by_chan.get(dest)
         if ring is None:
             hop = self.hops.get(local_base(dest)) if is_local(dest) else None
-            if hop is not None and status != "ANSWER":
+            src = m.get("Channel") or ""
+            # After a blonde transfer the old dialler's Dial ends (NOANSWER) while the target
+            # still rings for the transferee: only the segment's own caller (or a hop) counts.
+            if hop is not None and status != "ANSWER" and (is_local(src) or src == hop[0].caller_channel):
                 seg, _, root = hop
                 for r in seg.rings:
                     if r.via == root:
@@ -137,7 +149,23 @@ class Dials(CallBook):
             return "caller"
         if a_req is not None:
             return "agent"
+        # No HangupRequest (older Asterisk, filtered recordings): who left the bridge first.
+        c_left, a_left = _left_bridge(caller), _left_bridge(agent)
+        if c_left is not None and (a_left is None or c_left < a_left):
+            return "caller"
+        if a_left is not None and (c_left is None or a_left < c_left):
+            return "agent"
         return "agent" if agent_leg_first else "caller"
+
+    def _on_bridge_enter(self, m: Mapping[str, str], t: float, out: list[DomainEvent]) -> None:
+        chan = self.channels.get(m.get("Uniqueid") or "")
+        if chan is not None:
+            chan.bridge_enter_t = t
+
+    def _on_bridge_leave(self, m: Mapping[str, str], t: float, out: list[DomainEvent]) -> None:
+        chan = self.channels.get(m.get("Uniqueid") or "")
+        if chan is not None:
+            chan.bridge_leave_t = t
 
     def _on_hangup(self, m: Mapping[str, str], t: float, out: list[DomainEvent]) -> None:
         uid = m.get("Uniqueid") or ""
@@ -171,19 +199,28 @@ class Dials(CallBook):
             else:
                 self._end(seg, t, "cancelled", "caller" if requested else "system", out, cause=cause)
         else:
-            live = bool(seg.live_rings())
-            statuses = {r.status for r in seg.rings}
-            if live or (requested and not statuses & {"NOANSWER", "timeout"}):
-                outcome, by = "cancelled", "caller"
-            elif statuses & {"NOANSWER", "timeout"}:
-                outcome, by = "no_answer", "caller" if requested else "system"
-            elif statuses & {"BUSY"}:
-                outcome, by = "busy", "system"
-            elif statuses & {"rejected", "CHANUNAVAIL", "CONGESTION"}:
-                outcome, by = "rejected", "system"
-            else:
-                outcome, by = "no_answer", "caller" if requested else "system"
-            self._end(seg, t, outcome, by, out, cause=cause)
+            self._end_direct_unanswered(seg, requested, t, cause, out)
+
+    def _end_direct_unanswered(self, seg: Segment, requested: bool, t: float, cause: int | None,
+                               out: list[DomainEvent]) -> None:
+        """A non-queue call nobody answered: why, from how its rings ended."""
+        rings = [r for r in seg.rings if r.agent]
+        reasons = {r.reason for r in rings}
+        if seg.handed_from is not None:  # transferred on, nobody took it: still the agent's call
+            seg.agent, seg.talk_s = seg.handed_from
+            self._end(seg, t, "answered", "caller" if requested else "system", out, cause=cause)
+            return
+        if any(not r.stopped for r in rings) or "caller_left" in reasons:
+            outcome, by = "cancelled", "caller"
+        elif "timeout" in reasons:
+            outcome, by = "no_answer", "caller" if requested else "system"
+        elif any(r.status == "BUSY" for r in rings):
+            outcome, by = "busy", "system"
+        elif "rejected" in reasons:
+            outcome, by = "rejected", "system"
+        else:
+            outcome, by = "no_answer", "caller" if requested else "system"
+        self._end(seg, t, outcome, by, out, cause=cause)
 
     def _forget_channel(self, uid: str, name: str) -> None:
         chan = self.channels.pop(uid, None)

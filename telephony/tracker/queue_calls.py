@@ -123,7 +123,7 @@ class QueueCalls(CallBook):
             seg.left_t = t
 
     def _on_queue_caller_abandon(self, m: Mapping[str, str], t: float, out: list[DomainEvent]) -> None:
-        seg = self._queue_seg(m, t, create=False)
+        seg = self._queue_seg(m, t, create=False) or self._unseen_queue_pass(m, t)
         if seg is None or seg.ended or seg.answered_t is not None:
             return
         seg.abandon_wait = to_float(m.get("HoldTime"), t - seg.start_t)
@@ -131,6 +131,18 @@ class QueueCalls(CallBook):
         if chan is not None and chan.hangup_requested_t is not None:
             self._end(seg, t, "abandoned", "caller", out, wait_s=seg.abandon_wait)
         # else: LEAVEEMPTY also sends QueueCallerAbandon; QUEUESTATUS or the hang-up decides.
+
+    def _unseen_queue_pass(self, m: Mapping[str, str], t: float) -> Segment | None:
+        """An abandon from a queue whose join we never saw (started mid-call, or a recording
+        without queue events): the caller's unanswered non-queue rings were that queue's."""
+        chan = self._chan(m)
+        if chan is None or not m.get("Queue"):
+            return None
+        for seg in self.segs_by_caller.get(chan.uniqueid, ()):
+            if seg.queue is None and not seg.ended and seg.answered_t is None:
+                seg.queue = m["Queue"]
+                return seg
+        return self._new_segment(chan.linkedid, m["Queue"], chan, m, t - to_float(m.get("HoldTime")))
 
     def _on_var_set(self, m: Mapping[str, str], t: float, out: list[DomainEvent]) -> None:
         var = m.get("Variable") or ""

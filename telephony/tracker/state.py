@@ -77,11 +77,14 @@ class Chan:
     linkedid: str
     num: str = ""
     cid_name: str | None = None
+    exten: str = ""  # what the channel dialled (Newchannel Exten): names a transfer's target
     vars: dict[str, str] = field(default_factory=dict)
     # Variables are read "before the queue": once the channel joins a queue or dials, stop.
     vars_frozen: bool = False
     hangup_requested_t: float | None = None
     pending_queue: str | None = None  # from Newexten Application=Queue, for JOINEMPTY
+    bridge_enter_t: float | None = None
+    bridge_leave_t: float | None = None
     up: bool = False
 
 
@@ -97,7 +100,8 @@ class Ring:
     picked_up: bool = False  # DialEnd ANSWER seen (a queue ring is answered at AgentConnect)
     answered: bool = False
     stopped: bool = False
-    status: str | None = None  # the DialStatus or reason that ended the ring
+    status: str | None = None  # the DialStatus that ended the ring, if a DialEnd did
+    reason: str | None = None  # the ring_stopped reason
 
 
 @dataclass(slots=True)
@@ -120,6 +124,9 @@ class Segment:
     complete_reason: str | None = None  # AgentComplete Reason
     talk_s: float | None = None
     consult: bool = False  # an attended-transfer consult leg: no history of its own
+    # (agent, talk seconds) before a transfer handed the call on: if nobody takes it over,
+    # the call still ends as answered by that agent.
+    handed_from: tuple[str | None, float] | None = None
     ended: bool = False
 
     @property

@@ -31,6 +31,8 @@ _ROUTES: dict[str, tuple[str, ...]] = {
     "Newchannel": ("_on_newchannel",),
     "DialBegin": ("_on_dial_begin",),
     "DialEnd": ("_on_dial_end",),
+    "BridgeEnter": ("_on_bridge_enter",),
+    "BridgeLeave": ("_on_bridge_leave",),
     "HangupRequest": ("_on_hangup_request", "_on_originate_hangup"),
     "Hangup": ("_on_originate_hangup", "_on_hangup"),
     "QueueCallerJoin": ("_on_queue_caller_join",),

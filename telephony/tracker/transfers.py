@@ -1,11 +1,15 @@
-"""Blind, attended and blonde transfers: the customer stays the caller.
+"""Blind, attended and blonde transfers: the customer (the transferee) stays the caller.
 
-* Blind (``BlindTransfer``): the agent's pass ends (answered, by the agent) and the customer's
-  channel dials the target as a new non-queue segment of the same call.
-* Attended (``AttendedTransfer``, the consult leg answered) and blonde (the consult leg still
-  ringing when the transferer completes): the consult segment — rings that did not count as a
-  call of their own — becomes the call's non-queue segment with the target as its agent. A consult
-  made as a separate call (a phone's own transfer key: another Linkedid) is folded in the same way.
+* Blind (``BlindTransfer``): a queue pass ends there (answered, by the agent); the transferee's
+  channel then dials the target as the call's non-queue segment. A non-queue segment is handed
+  on: same segment, new rings.
+* Attended (``AttendedTransfer``; the transferer's second call — the consult — answered) and
+  blonde (``DestType: App``, or the consult still ringing): the consult segment carries the call
+  on, with the transferee as its caller and the target as its agent. The consult may share the
+  Linkedid (AMI ``Atxfer``) or be a call of its own (a phone's transfer key).
+
+A party is found by channel: the answered agent leg of a segment, or a segment's caller. When the
+transferer was the *caller* (an internal A calls B, then hands B on), B becomes the caller.
 """
 
 from __future__ import annotations
@@ -18,101 +22,141 @@ from telephony.tracker.state import Ring, Segment, is_local, local_base
 
 
 class Transfers(CallBook):
-    def _segment_of_agent_leg(self, *channels: str | None) -> Segment | None:
-        for name in channels:
-            ring = self.ring_by_chan.get(name or "")
-            if ring is not None and ring.answered and not ring.seg.ended:
-                return ring.seg
-        for name in channels:  # the transferer may be the customer side of a direct call
-            uid = self.by_name.get(name or "")
-            for seg in self.segs_by_caller.get(uid or "", ()):
-                if not seg.ended and seg.answered_t is not None:
-                    return seg
-        return None
+    def _party(self, channel: str | None) -> tuple[Segment | None, str]:
+        ring = self.ring_by_chan.get(channel or "")
+        if ring is not None and ring.answered and not ring.seg.ended:
+            return ring.seg, "agent"
+        uid = self.by_name.get(channel or "")
+        for seg in reversed(self.segs_by_caller.get(uid or "", [])):
+            if not seg.ended:
+                return seg, "caller"
+        return None, ""
 
     def _on_blind_transfer(self, m: Mapping[str, str], t: float, out: list[DomainEvent]) -> None:
         if m.get("Result", "Success") != "Success":
             return
-        transferer = m.get("TransfererChannel")
-        seg = self._segment_of_agent_leg(transferer)
+        transferer = m.get("TransfererChannel") or ""
+        seg, role = self._party(transferer)
         if seg is None:
             return
-        from_agent = seg.agent if seg.agent_channel == transferer else None
+        transferee = m.get("TransfereeChannel") or (seg.caller_channel if role == "agent" else seg.agent_channel)
         out.append(Transferred(
-            t=t, call=seg.call, from_agent=from_agent, to=m.get("Extension") or "",
-            kind="blind", caller_channel=seg.caller_channel, to_channel=None,
+            t=t, call=seg.call, from_agent=self._transferer_agent(seg, role, transferer),
+            to=m.get("Extension") or "", kind="blind",
+            caller_channel=seg.caller_channel if role == "agent" else transferee, to_channel=None,
         ))
-        self._hand_over(seg, t, out)
-
-    def _hand_over(self, seg: Segment, t: float, out: list[DomainEvent]) -> None:
-        """The transferer is gone from the call: its pass ends (a queue pass) or is re-ringing."""
-        if seg.queue is not None:
+        if role == "agent" and seg.queue is not None:
             self._end(seg, t, "answered", "agent", out)
-        else:
-            seg.agent = seg.agent_channel = None
-            for ring in seg.rings:
-                ring.stopped = True
+            return
+        if role == "caller":
+            self._recaller(seg, transferee)
+        self._hand_over(seg, t, keep_agent=role == "agent")
+
+    def _transferer_agent(self, seg: Segment, role: str, channel: str) -> str | None:
+        return seg.agent if role == "agent" else self.agent_of_channel(channel)
+
+    def _hand_over(self, seg: Segment, t: float, keep_agent: bool) -> None:
+        """The segment's agent is gone; the segment waits for the target's rings."""
+        if keep_agent and seg.answered_t is not None:
+            seg.handed_from = (seg.agent, t - seg.answered_t)
+        for ring in seg.rings:
+            ring.stopped = True
+            for key in (ring.dest, ring.agent_channel):
+                if key and self.ring_by_chan.get(key) is ring:
+                    del self.ring_by_chan[key]
+        seg.rings = []
+        seg.agent = seg.agent_channel = None
+        seg.answered_t = seg.wait_s = None
+        seg.complete_reason = None
+        seg.start_t = t
+
+    def _recaller(self, seg: Segment, channel: str | None) -> None:
+        """The transferee (the old agent leg) becomes the segment's caller."""
+        chan = self._chan_by_name(channel)
+        if chan is None:
+            return
+        mine = self.segs_by_caller.get(seg.caller_uid, [])
+        if seg in mine:
+            mine.remove(seg)
+        self.segs_by_caller.setdefault(chan.uniqueid, []).append(seg)
+        seg.caller = chan.num or self.agent_of_channel(chan.name) or seg.caller
+        seg.caller_name, seg.caller_channel, seg.caller_uid = chan.cid_name, chan.name, chan.uniqueid
 
     def _on_attended_transfer(self, m: Mapping[str, str], t: float, out: list[DomainEvent]) -> None:
         if m.get("Result", "Success") != "Success":
             return
-        orig = m.get("OrigTransfererChannel")
-        second = m.get("SecondTransfererChannel")
-        seg = self._segment_of_agent_leg(orig, second)
-        target_name = m.get("TransferTargetChannel") or ""
-        target = self._target_ring(target_name)
-        if seg is None and target is None:
+        orig, second = m.get("OrigTransfererChannel") or "", m.get("SecondTransfererChannel") or ""
+        seg1, role1 = self._party(orig)
+        seg2, role2 = self._party(second)
+        if seg1 is None:
+            seg1, role1, seg2, role2, orig, second = seg2, role2, None, "", second, ""
+        if seg1 is None:
             return
-        if seg is None:
-            seg = target.seg
-        from_agent = seg.agent
-        consult = target.seg if target is not None else None
-        kind = "attended" if target is None or target.answered or target.picked_up else "blonde"
-        to = (target.agent if target is not None else None) or m.get("TransferTargetCallerIDNum") or target_name
-        to_channel = (target.agent_channel or target.dest) if target is not None else target_name or None
-        out.append(Transferred(t=t, call=seg.call, from_agent=from_agent, to=to, kind=kind,
-                               caller_channel=seg.caller_channel, to_channel=to_channel))
-        if consult is None or consult is seg:
-            self._hand_over(seg, t, out)
-            return
-        if seg.queue is not None:
-            self._end(seg, t, "answered", "agent", out)
+        target = self._target_ring(m.get("TransferTargetChannel") or "", seg2 if role2 == "caller" else None)
+        transferee = m.get("TransfereeChannel") or (seg1.caller_channel if role1 == "agent" else seg1.agent_channel)
+        blonde = m.get("DestType") == "App" or (target is not None and not (target.answered or target.picked_up))
+        second_chan = self._chan_by_name(second)
+        if target is not None and target.agent:
+            to = target.agent
+        elif role2 == "agent" and seg2 is not None:
+            to = seg2.caller
         else:
-            seg.ended = True  # folded into the consult segment, which carries the call on
-        self._adopt(seg, consult, target, t, out)
+            to = m.get("TransferTargetCallerIDNum") or (second_chan.exten if second_chan else "") or ""
+        out.append(Transferred(
+            t=t, call=seg1.call, from_agent=self._transferer_agent(seg1, role1, orig), to=to,
+            kind="blonde" if blonde else "attended",
+            caller_channel=seg1.caller_channel if role1 == "agent" else transferee,
+            to_channel=(target.agent_channel or target.dest) if target is not None else m.get("TransferTargetChannel"),
+        ))
+        if seg2 is None or seg2 is seg1 or role2 != "caller":
+            # No consult of ours to carry on (the transferer was the agent of both calls): the
+            # transferer's part is over in each.
+            for seg in (seg1, seg2):
+                if seg is not None and not seg.ended:
+                    self._end(seg, t, "answered", "agent", out)
+            return
+        if role1 == "agent" and seg1.queue is not None:
+            self._end(seg1, t, "answered", "agent", out)
+        else:
+            if role1 == "caller":
+                self._recaller(seg1, transferee)
+            else:
+                seg2.handed_from = (seg1.agent, t - (seg1.answered_t or t))
+            seg1.ended = True  # folded into the consult segment, which carries the call on
+        self._adopt(seg1, seg2, target, t, out)
 
-    def _target_ring(self, name: str) -> Ring | None:
-        ring = self.ring_by_chan.get(name)
-        if ring is None and is_local(name):
-            hop = self.hops.get(local_base(name))
+    def _target_ring(self, name: str, consult: Segment | None) -> Ring | None:
+        ring = self.ring_by_chan.get(name) if name else None
+        if ring is None and name and is_local(name):
             real = self.local_real.get(local_base(name))
+            hop = self.hops.get(local_base(name))
             if real:
                 ring = self.ring_by_chan.get(real)
             elif hop is not None:
-                seg, _, root = hop
-                ring = next((r for r in seg.rings if r.via == root and not r.stopped), None)
+                ring = next((r for r in hop[0].rings if r.via == hop[2] and not r.stopped), None)
+        if ring is None and consult is not None:
+            ring = next((r for r in consult.rings if r.answered), None) or next(
+                (r for r in consult.rings if not r.stopped and r.agent), None)
         return ring
 
-    def _adopt(self, old: Segment, consult: Segment, target: Ring, t: float,
+    def _adopt(self, old: Segment, consult: Segment, target: Ring | None, t: float,
                out: list[DomainEvent]) -> None:
-        """The consult segment carries the call on: the customer of ``old`` is its caller now."""
+        """The consult segment carries the call on, with ``old``'s caller as its caller."""
         previous = self.calls.get(consult.call)
         if previous is not None and consult.call != old.call and consult in previous.segments:
             previous.segments.remove(consult)
-        if consult.caller_uid != old.caller_uid:
-            mine = self.segs_by_caller.get(consult.caller_uid, [])
-            if consult in mine:
-                mine.remove(consult)
-            self.segs_by_caller.setdefault(old.caller_uid, []).append(consult)
+        mine = self.segs_by_caller.get(consult.caller_uid, [])
+        if consult in mine:
+            mine.remove(consult)
+        self.segs_by_caller.setdefault(old.caller_uid, []).append(consult)
         consult.consult = False
         consult.call = old.call
         consult.caller, consult.caller_name = old.caller, old.caller_name
         consult.caller_channel, consult.caller_uid = old.caller_channel, old.caller_uid
         consult.vars = dict(old.vars)
         consult.start_t = t
-        if consult not in self._call(old.call).segments:
-            self._call(old.call).segments.append(consult)
-        if target.answered or target.picked_up:
+        self._call(old.call).segments.append(consult)
+        if target is not None and (target.answered or target.picked_up):
             target.answered = False
             consult.answered_t = None
             self._answer(target, t, 0.0, out)
