@@ -103,7 +103,7 @@ class Client:
     async def customer(self, customer_id: int | str, call: str | None = None) -> Customer:
         return await self.get_as(Customer, f"/api/customers/{customer_id}", call=call)
 
-    async def verify(self, customer_id: int | str, call: str, answers: list[str],
+    async def verify(self, customer_id: int | str, call: str, answers: list[dict[str, str]],
                      method: str = "questions") -> Customer:
         body = await self.request("POST", f"/api/customers/{customer_id}/verify",
                                   json_body={"call": call, "method": method, "answers": answers})
@@ -135,9 +135,13 @@ class Client:
     async def followups(self, due: bool = True, owner: str = "me") -> list[FollowUp]:
         return await self.list_of(FollowUp, "/api/followups", due=int(due), owner=owner)
 
-    async def create_followup(self, customer_id: int | str, due_at: str, owner: str, reason: str) -> FollowUp:
-        return FollowUp.model_validate(await self.request("POST", "/api/followups", json_body={
-            "customer_id": customer_id, "due_at": due_at, "owner": owner, "reason": reason}))
+    async def create_followup(self, customer_id: int | str, when: str, owner: str, reason: str,
+                              due_at: str | None = None) -> FollowUp:
+        """``when``: in_1h | tomorrow_10 (the server's clock decides) | at (with ``due_at``)."""
+        body = {"customer_id": customer_id, "when": when, "owner": owner, "reason": reason}
+        if due_at is not None:
+            body["due_at"] = due_at
+        return FollowUp.model_validate(await self.request("POST", "/api/followups", json_body=body))
 
     async def complete_followup(self, followup_id: int | str, result: str) -> Any:
         return await self.request("POST", f"/api/followups/{followup_id}/complete", json_body={"result": result})

@@ -106,6 +106,7 @@ class TicketEvent(Model):
     at: str | None = None
     kind: str | None = None
     body: str | None = None
+    to: str | None = None
     author: str | None = None
 
 

@@ -21,15 +21,16 @@ WHEN = ("in_1h", "tomorrow_10", "pick")
 OWNERS = ("me", "manager", "pool")
 
 
-def due_time(choice: str, now: dt.datetime, tz: ZoneInfo, typed: str = "") -> dt.datetime:
-    """The due time of a quick choice, in the center's zone; ValueError for a bad typed time."""
-    local_now = now.astimezone(tz)
-    if choice == "in_1h":
-        return local_now + dt.timedelta(hours=1)
-    if choice == "tomorrow_10":
-        return (local_now + dt.timedelta(days=1)).replace(hour=10, minute=0, second=0, microsecond=0)
-    picked = dt.datetime.strptime(typed.strip(), "%Y-%m-%d %H:%M").replace(tzinfo=tz)
-    if picked <= local_now:
+def picked_time(typed: str, now: dt.datetime, tz: ZoneInfo) -> dt.datetime:
+    """A typed time in the center's zone; ValueError("format") or ValueError("past").
+
+    Quick choices are left to the server's clock; only a typed time is read here.
+    """
+    try:
+        picked = dt.datetime.strptime(typed.strip(), "%Y-%m-%d %H:%M").replace(tzinfo=tz)
+    except ValueError:
+        raise ValueError("format") from None
+    if picked <= now:
         raise ValueError("past")
     return picked
 
@@ -89,22 +90,24 @@ class FollowUpForm(ModalScreen[FollowUp | None]):
     def action_submit(self) -> None:
         reason = self.query_one("#followup-reason", Input).value.strip()
         self._error("reason", None if reason else t("console.followup.need_reason"))
-        try:
-            due = due_time(self._pressed("#followup-when"), self.clock(), self.tz,
-                           self.query_one("#followup-time", Input).value)
-            self._error("time", None)
-        except ValueError as exc:
-            self._error("time", t("console.followup.past") if str(exc) == "past" else t("console.followup.bad_time"))
-            return
+        when, due = self._pressed("#followup-when"), None
+        if when == "pick":
+            try:
+                due = picked_time(self.query_one("#followup-time", Input).value, self.clock(), self.tz)
+            except ValueError as exc:
+                self._error("time", t("console.followup.past") if str(exc) == "past" else t("console.followup.bad_time"))
+                return
+        self._error("time", None)
         if reason:
-            self._send(due, self._pressed("#followup-owner"), reason)
+            self._send("at" if due else when, due, self._pressed("#followup-owner"), reason)
 
     @work(exclusive=True, group="followup-submit")
-    async def _send(self, due: dt.datetime, owner: str, reason: str) -> None:
+    async def _send(self, when: str, due: dt.datetime | None, owner: str, reason: str) -> None:
         if self.client is None:
             return
         try:
-            followup = await self.client.create_followup(self.customer.id, due.isoformat(), owner, reason)
+            followup = await self.client.create_followup(self.customer.id, when, owner, reason,
+                                                         due.isoformat() if due else None)
         except ApiError as exc:
             self._error("time" if exc.field == "due_at" else "reason", exc.message)
             return
