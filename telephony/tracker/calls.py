@@ -34,6 +34,9 @@ class CallBook:
         # Local pair base -> (segment, the ring keyed by its ;1 or None, the outermost pair)
         self.hops: dict[str, tuple[Segment, str | None, str]] = {}
         self.local_real: dict[str, str] = {}  # Local pair base -> real leg its ;2 dialled
+        # Local pairs an Originate dialled first: what their ;2 dials is the originate's own
+        # first leg (the agent's phone for click-to-dial), never a pop.
+        self.originate_hops: set[str] = set()
         self.segs_by_caller: dict[str, list[Segment]] = {}  # caller uniqueid -> segments
 
     # -- lookups ---------------------------------------------------------------------------

@@ -46,7 +46,13 @@ class Dials(CallBook):
         if not dest:
             return
         if not src:
+            if is_local(dest):
+                self.originate_hops.add(local_base(dest))
             self._originate_leg(m, t, out)
+            return
+        if is_local(src) and src.endswith(";2") and local_base(src) in self.originate_hops:
+            if is_local(dest):
+                self.originate_hops.add(local_base(dest))
             return
         if is_local(src) and self._continue_hop(src, dest, t, out):
             return
@@ -233,6 +239,7 @@ class Dials(CallBook):
         if is_local(name) and name.endswith(";2"):
             self.hops.pop(local_base(name), None)
             self.local_real.pop(local_base(name), None)
+            self.originate_hops.discard(local_base(name))
         if chan is not None:
             call = self.calls.get(chan.linkedid)
             if call is not None:

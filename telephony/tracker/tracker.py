@@ -72,6 +72,7 @@ class Tracker(QueueCalls, Dials, Transfers, Agents, Originates, Resync):
     def __init__(self, agent_map: Mapping[str, str] | None = None, wrapup_s: float = 0.0) -> None:
         super().__init__(agent_map)
         self.wrapup_s = wrapup_s
+        self.skipped = 0  # messages a handler tripped over (logged at debug): 0 on real traffic
         self._init_agents()
         self._init_originates()
         self._init_resync()
@@ -98,6 +99,7 @@ class Tracker(QueueCalls, Dials, Transfers, Agents, Originates, Resync):
             for handler in handlers or ():
                 handler(msg, t, out)
         except Exception:  # a malformed or surprising message must not stop the bridge
+            self.skipped += 1
             log.debug("tracker skipped %r", dict(msg) if isinstance(msg, Mapping) else msg, exc_info=True)
         return out
 

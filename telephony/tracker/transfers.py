@@ -88,9 +88,11 @@ class Transfers(CallBook):
         orig, second = m.get("OrigTransfererChannel") or "", m.get("SecondTransfererChannel") or ""
         seg1, role1 = self._party(orig)
         seg2, role2 = self._party(second)
-        if seg1 is None:
-            seg1, role1, seg2, role2, orig, second = seg2, role2, None, "", second, ""
-        if seg1 is None:
+        if seg1 is None:  # the transferer's first call rang no agent of ours (an outbound call)
+            if seg2 is not None and role2 == "caller":
+                self._consult_takes_over(m, seg2, orig, t, out)
+            elif seg2 is not None:
+                self._end(seg2, t, "answered", "agent", out)
             return
         target = self._target_ring(m.get("TransferTargetChannel") or "", seg2 if role2 == "caller" else None)
         transferee = m.get("TransfereeChannel") or (seg1.caller_channel if role1 == "agent" else seg1.agent_channel)
@@ -124,6 +126,30 @@ class Transfers(CallBook):
                 seg2.handed_from = (seg1.agent, t - (seg1.answered_t or t))
             seg1.ended = True  # folded into the consult segment, which carries the call on
         self._adopt(seg1, seg2, target, t, out)
+
+    def _consult_takes_over(self, m: Mapping[str, str], consult: Segment, orig: str, t: float,
+                            out: list[DomainEvent]) -> None:
+        """The transferee was on an untracked call (say an outbound one): it becomes the
+        consult's caller, and the consult becomes that call's non-queue segment."""
+        target = self._target_ring(m.get("TransferTargetChannel") or "", consult)
+        transferee = self._chan_by_name(m.get("TransfereeChannel"))
+        call = transferee.linkedid if transferee else consult.call
+        out.append(Transferred(
+            t=t, call=call, from_agent=self.agent_of_channel(orig),
+            to=(target.agent if target is not None else None) or m.get("TransferTargetCallerIDNum") or "",
+            kind="blonde" if m.get("DestType") == "App" else "attended",
+            caller_channel=transferee.name if transferee else None,
+            to_channel=(target.agent_channel or target.dest) if target is not None else None,
+        ))
+        if transferee is None:
+            return
+        self._recaller(consult, transferee.name)
+        if call != consult.call:
+            previous = self.calls.get(consult.call)
+            if previous is not None and consult in previous.segments:
+                previous.segments.remove(consult)
+            consult.call = call
+            self._call(call).segments.append(consult)
 
     def _target_ring(self, name: str, consult: Segment | None) -> Ring | None:
         ring = self.ring_by_chan.get(name) if name else None
