@@ -1,0 +1,161 @@
+"""Ticket routes: create, list, get (with its event log), change (status, assignee, priority), comment.
+
+Changes carry the ``version`` the client last saw; a stale one is 409 ``conflict`` and changes
+nothing (console/crm/ticket_store.py). Workflow violations are 400 ``invalid`` on ``status``
+with a message naming both states and the allowed moves. Agents may take a ticket (assign it to
+themselves) and work it; handing a ticket to someone else, and closing a complaint, are for
+supervisors and above.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from aiohttp import web
+from pydantic import BaseModel, Field
+from sqlmodel import col, select
+
+from console.crm import ticket_store
+from console.crm import tickets as rules
+from console.crm.errors import CrmError
+from console.i18n import t
+from console.server import keys
+from console.server.auth import AuthUser, require_role
+from console.server.errors import ApiError, read_body
+from console.server.routes.crm_common import center_tz, in_db, json_response, now, path_int, query_flag, query_int
+from console.store.models import Interaction, Ticket
+
+Category = Literal["account_service", "trading", "margin", "ipo", "bank_transfer",
+                   "password", "suitability", "complaint", "information", "other"]
+Priority = Literal["low", "normal", "high", "urgent"]
+
+
+class CreateBody(BaseModel):
+    customer_id: int
+    category: Category
+    priority: Priority | None = None
+    subject: str = Field(min_length=1, max_length=200)
+    description: str = Field(default="", max_length=20_000)
+    call: str | None = Field(default=None, max_length=64)
+
+
+class ChangeBody(BaseModel):
+    version: int = Field(ge=1)
+    status: str | None = None
+    assignee_id: int | None = None
+    priority: Priority | None = None
+
+
+class CommentBody(BaseModel):
+    version: int = Field(ge=1)
+    body: str = Field(min_length=1, max_length=20_000)
+
+
+def _transition_error(exc: rules.TransitionError) -> ApiError:
+    def label(status: str) -> str:
+        return t(f"crm.status.{status}") if status in rules.STATUSES else status
+
+    allowed = "、".join(label(s) for s in rules.allowed_next(exc.from_status)) or "—"
+    message = t(exc.key, to=exc.to_status, from_label=label(exc.from_status), to_label=label(exc.to_status),
+                allowed=allowed)
+    return ApiError(400, "invalid", message, field="status")
+
+
+def _create(session: Any, body: CreateBody, user: AuthUser, at: Any, tz: Any, settings: Any) -> dict:
+    interaction_id = None
+    if body.call:
+        interaction_id = session.exec(
+            select(Interaction.id).where(Interaction.linkedid == body.call, Interaction.agent_id == user.id)
+            .order_by(col(Interaction.started_at).desc()).limit(1)
+        ).first()
+    ticket = ticket_store.create_ticket(
+        session, customer_id=body.customer_id, category=body.category, subject=body.subject,
+        description=body.description, actor_id=user.id, now=at, tz=tz, config=settings.tickets,
+        tiers=settings.tiers, priority=body.priority, interaction_id=interaction_id)
+    return ticket_store.ticket_json(ticket, at)
+
+
+async def create_ticket(request: web.Request) -> web.Response:
+    user = require_role(request, "agent")
+    body = await read_body(request, CreateBody)
+    result = await in_db(request, _create, body, user, now(request), center_tz(request), request.app[keys.SETTINGS])
+    return json_response(result, status=201)
+
+
+def _assignee_filter(raw: str | None, user: AuthUser) -> int | None | str:
+    if raw in (None, "", "any"):
+        return "any"
+    if raw == "me":
+        return user.id
+    if raw == "none":
+        return None
+    if raw.isdigit():  # type: ignore[union-attr]
+        return int(raw)  # type: ignore[arg-type]
+    raise ApiError(400, "invalid", f"参数 assignee 无效：{raw!r}（me、none、any 或员工编号）", field="assignee")
+
+
+async def list_tickets(request: web.Request) -> web.Response:
+    user = require_role(request, "agent")
+    statuses = [s for s in (request.query.get("status") or "").split(",") if s]
+    for status in statuses:
+        if status not in rules.STATUSES:
+            raise ApiError(400, "invalid", t("crm.ticket.unknown_status", to=status), field="status")
+    category = request.query.get("category") or None
+    if category is not None and category not in rules.CATEGORIES:
+        raise ApiError(400, "invalid", t("crm.ticket.bad_category", value=category), field="category")
+    at = now(request)
+    rows = await in_db(request, ticket_store.list_tickets, customer_id=query_int(request, "customer"),
+                       statuses=statuses, assignee=_assignee_filter(request.query.get("assignee"), user),
+                       category=category, attention=query_flag(request, "attention"),
+                       limit=query_int(request, "limit", 50, low=1, high=ticket_store.MAX_LIST) or 50)
+    return json_response({"tickets": [ticket_store.ticket_json(r, at) for r in rows]})
+
+
+def _get(session: Any, ticket_id: int, at: Any) -> dict:
+    ticket, events = ticket_store.get_ticket(session, ticket_id)
+    return {**ticket_store.ticket_json(ticket, at), "events": [ticket_store.event_json(e) for e in events]}
+
+
+async def get_ticket(request: web.Request) -> web.Response:
+    require_role(request, "agent")
+    return json_response(await in_db(request, _get, path_int(request, "id"), now(request)))
+
+
+def _change(session: Any, ticket_id: int, user: AuthUser, at: Any, **changes: Any) -> dict:
+    if changes.get("status") == "closed" and not user.at_least("supervisor"):
+        ticket = session.get(Ticket, ticket_id)
+        if ticket is not None and ticket.category == "complaint":
+            raise CrmError("forbidden", "crm.supervisor_only", field="status")
+    ticket = ticket_store.change_ticket(session, ticket_id, changes.pop("version"), user.id, at, **changes)
+    return _get(session, ticket.id, at)  # type: ignore[arg-type]
+
+
+async def change_ticket(request: web.Request) -> web.Response:
+    user = require_role(request, "agent")
+    body = await read_body(request, ChangeBody)
+    changes: dict[str, Any] = {"version": body.version, "status": body.status, "priority": body.priority}
+    if "assignee_id" in body.model_fields_set:
+        if body.assignee_id not in (None, user.id) and not user.at_least("supervisor"):
+            raise ApiError(403, "forbidden", t("crm.supervisor_only"), field="assignee_id")
+        changes["assignee_id"] = body.assignee_id
+    try:
+        result = await in_db(request, _change, path_int(request, "id"), user, now(request), **changes)
+    except rules.TransitionError as exc:
+        raise _transition_error(exc) from None
+    return json_response(result)
+
+
+async def comment_ticket(request: web.Request) -> web.Response:
+    user = require_role(request, "agent")
+    body = await read_body(request, CommentBody)
+    result = await in_db(request, _change, path_int(request, "id"), user, now(request),
+                         version=body.version, comment=body.body)
+    return json_response(result, status=201)
+
+
+def setup(app: web.Application) -> None:
+    app.router.add_get("/api/tickets", list_tickets)
+    app.router.add_post("/api/tickets", create_ticket)
+    app.router.add_get("/api/tickets/{id}", get_ticket)
+    app.router.add_patch("/api/tickets/{id}", change_ticket)
+    app.router.add_post("/api/tickets/{id}/comments", comment_ticket)
