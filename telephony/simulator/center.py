@@ -35,6 +35,15 @@ def agent_name(index: int) -> tuple[str, str]:
     return s + g, f"{sp} {gp}"
 
 
+@dataclass(frozen=True)
+class Agent:
+    extension: str
+    name: str  # member name, e.g. 张伟
+    cid_name: str  # the phone's caller ID name, e.g. Zhang Wei
+    queues: tuple[str, ...] = ("retail", "vip", "ringall")
+    ring_delay: float | None = 3.0  # None: answers only on CalldeskAnswer (the console)
+
+
 @dataclass
 class AgentSetup:
     """How many agents and how they behave: ring delay, manual answer, where they are logged in."""
@@ -45,17 +54,27 @@ class AgentSetup:
     manual: set[str] = field(default_factory=set)  # extensions that answer only on CalldeskAnswer
     queues: tuple[str, ...] = ("retail", "vip", "ringall")
     logged_in: bool = True
+    roster: list[Agent] | None = None  # explicit agents (e.g. the store's staff) instead of generated ones
+
+    def agents(self) -> list[Agent]:
+        if self.roster is not None:
+            return self.roster
+        out = []
+        for i in range(self.count):
+            ext = str(self.first_extension + i)
+            name, cid = agent_name(i)
+            delay = None if ext in self.manual else self.ring_delay
+            out.append(Agent(ext, name, cid, self.queues if self.logged_in else (), delay))
+        return out
 
 
 def build(pbx: Pbx, agents: AgentSetup, queue_configs: list[QueueConfig] | None = None) -> None:
     for config in queue_configs or lab_queues():
         pbx.add_queue(config)
-    for i in range(agents.count):
-        ext = str(agents.first_extension + i)
-        name, cid = agent_name(i)
-        delay = None if ext in agents.manual else agents.ring_delay
-        pbx.add_phone(Phone(interface=f"PJSIP/{ext}", extension=ext, name=name, cid_name=cid, ring_delay=delay))
-        if agents.logged_in:
-            for queue in agents.queues:
-                if queue in pbx.queues:
-                    members.add(pbx, queue, f"PJSIP/{ext}", name)
+    for agent in agents.agents():
+        interface = f"PJSIP/{agent.extension}"
+        pbx.add_phone(Phone(interface=interface, extension=agent.extension, name=agent.name,
+                            cid_name=agent.cid_name, ring_delay=agent.ring_delay))
+        for queue in agent.queues:
+            if queue in pbx.queues:
+                members.add(pbx, queue, interface, agent.name)

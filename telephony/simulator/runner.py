@@ -64,6 +64,17 @@ class Simulator:
                 pass
         await self.server.close()
 
+    def status(self) -> dict[str, int]:
+        """A one-line picture for the console: calls placed, in progress, waiting, talking, events."""
+        pbx = self.pbx
+        waiting = sum(len(q.entries) for q in pbx.queues.values())
+        talking = sum(1 for c in pbx.calls if c.connected is not None)
+        return {
+            "placed": self.traffic.placed if self.traffic else 0, "active": len(pbx.calls),
+            "waiting": waiting, "talking": talking, "events": pbx.events_emitted,
+            "clients": len(self.server.sessions),
+        }
+
     async def __aenter__(self) -> Simulator:
         await self.start()
         return self

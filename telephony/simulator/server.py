@@ -33,6 +33,7 @@ class AmiServer:
         self.pbx, self.username, self.secret = pbx, username, secret
         self.host, self.port, self.timestamps = host, port, timestamps
         self.sessions: set[Session] = set()
+        self._handlers: set[asyncio.Task] = set()
         self._server: asyncio.Server | None = None
         pbx.subscribers.append(self._broadcast)
 
@@ -46,6 +47,8 @@ class AmiServer:
             self._server.close()
         for session in list(self.sessions):
             session.close()
+        if self._handlers:  # let each connection's reader see its EOF and finish
+            await asyncio.wait(list(self._handlers), timeout=2.0)
         if self._server is not None:
             await self._server.wait_closed()
 
@@ -62,11 +65,17 @@ class AmiServer:
     async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         session = Session(self, writer)
         self.sessions.add(session)
+        task = asyncio.current_task()
+        if task is not None:
+            self._handlers.add(task)
         try:
             await session.serve(reader)
+        except ConnectionError:
+            pass  # the client went away mid-write
         finally:
             self.sessions.discard(session)
             session.close()
+            self._handlers.discard(task)
 
 
 class Session:
@@ -94,7 +103,10 @@ class Session:
         self.write(BANNER)
         decoder = FrameDecoder(kinds=("Action",))
         while not self.closed:
-            data = await reader.read(65536)
+            try:
+                data = await reader.read(65536)
+            except ConnectionError:
+                return
             if not data:
                 return
             for message in decoder.feed(data):
