@@ -95,6 +95,8 @@ class Transfers(CallBook):
                 self._end(seg2, t, "answered", "agent", out)
             return
         target = self._target_ring(m.get("TransferTargetChannel") or "", seg2 if role2 == "caller" else None)
+        if target is not None and target.seg is not seg1 and (seg2 is seg1 or seg2 is None):
+            seg2, role2 = target.seg, "caller"  # AMI Atxfer: the consult dials from a Local ;2
         transferee = m.get("TransfereeChannel") or (seg1.caller_channel if role1 == "agent" else seg1.agent_channel)
         blonde = m.get("DestType") == "App" or (target is not None and not (target.answered or target.picked_up))
         second_chan = self._chan_by_name(second)

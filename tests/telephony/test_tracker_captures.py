@@ -1,0 +1,215 @@
+"""Every real Asterisk capture, replayed offline through the tracker, gives its header's truth.
+
+The header's ``expected`` block (see tests/fixtures/ami-transcripts/README.md) was derived from
+the raw AMI by the capture tooling; here each fact is turned into the domain events it must
+produce (one ``ringing`` per rung agent with the IVR account and the caller's name, the pops that
+must be cleared and why, one ``ended`` per call and queue with who hung up, ...).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from telephony.replay import replay
+
+FOLDER = Path(__file__).resolve().parents[1] / "fixtures" / "ami-transcripts"
+CAPTURES = sorted(FOLDER.glob("*.jsonl"))
+
+
+def header(path: Path) -> dict[str, Any]:
+    with path.open(encoding="utf-8") as f:
+        return json.loads(f.readline())
+
+
+def events(path: Path) -> list[dict[str, Any]]:
+    return [e.to_json() for e in replay(path)]
+
+
+def of(evs: list[dict[str, Any]], kind: str, **where: Any) -> list[dict[str, Any]]:
+    return [e for e in evs if e["event"] == kind and all(e.get(k) == v for k, v in where.items())]
+
+
+def name_or_none(name: str | None) -> str | None:
+    return None if name in (None, "", "<unknown>") else name
+
+
+def check_queue_call(qc: dict[str, Any], evs: list[dict[str, Any]]) -> None:
+    call, queue = qc["linkedid"], qc["queue"]
+    rang = {r["agent"] for r in qc["rings"]}
+    for ring in qc["rings"]:
+        pops = of(evs, "ringing", call=call, agent=ring["agent"], queue=queue)
+        assert len(pops) == 1, f"{queue}:{ring['agent']} popped {len(pops)} times"
+        pop = pops[0]
+        assert pop["caller"] == qc["caller_num"]
+        assert pop["caller_name"] == name_or_none(qc["caller_name"])
+        assert pop["caller_channel"] == qc["caller_channel"]
+        assert pop["agent_channel"] == ring["dest_channel"]
+        assert pop["vars"].get("CUSTOMER_ACCOUNT") == qc["account"]
+        assert abs(pop["t"] - ring["called_t"]) < 0.01
+        stops = of(evs, "ring_stopped", call=call, agent=ring["agent"])
+        if ring["outcome"] == "answered":
+            assert stops == []
+        else:
+            want = {"ring_no_answer": "timeout",
+                    "cancelled": "answered_elsewhere" if qc.get("answered_by") else "caller_left"}[ring["outcome"]]
+            assert [s["reason"] for s in stops] == [want]
+    strangers = [e["agent"] for e in of(evs, "ringing", call=call, queue=queue) if e["agent"] not in rang]
+    assert strangers == [], f"pops on agents that never rang: {strangers}"
+
+    answers = of(evs, "answered", call=call, queue=queue)
+    if qc.get("answered_by"):
+        assert len(answers) == 1 and answers[0]["agent"] == qc["answered_by"]
+        assert answers[0]["wait_s"] == qc["wait_s"]
+        assert answers[0]["agent_channel"] == qc["answered_channel"]
+    else:
+        assert answers == []
+
+    ends = of(evs, "ended", call=call, queue=queue)
+    finished = qc.get("completed_t") is not None or qc.get("caller_hangup_t") is not None
+    if not finished:
+        return
+    assert len(ends) == 1, f"{queue}:{qc['caller_num']} ended {len(ends)} times"
+    end = ends[0]
+    assert end["caller"] == qc["caller_num"] and end["caller_channel"] == qc["caller_channel"]
+    if qc.get("abandoned"):
+        assert (end["outcome"], end["hangup_by"], end["agent"]) == ("abandoned", "caller", None)
+        assert end["wait_s"] == qc["abandon_wait_s"]
+    elif qc.get("answered_by"):
+        assert end["outcome"] == "answered" and end["agent"] == qc["answered_by"]
+        assert end["hangup_by"] == {"transfer": "agent"}.get(qc["hangup_by"], qc["hangup_by"])
+        assert end["wait_s"] == qc["wait_s"]
+        assert abs(end["talk_s"] - qc["talk_s"]) <= 1.0
+
+
+@pytest.mark.parametrize("path", CAPTURES, ids=lambda p: p.stem)
+def test_capture_gives_its_expected_events(path: Path) -> None:
+    exp = header(path)["expected"]
+    evs = events(path)
+    for qc in exp.get("queue_calls", []):
+        check_queue_call(qc, evs)
+    ended = Counter((e["call"], e["queue"]) for e in of(evs, "ended"))
+    assert all(n == 1 for n in ended.values()), ended
+    for e in evs:  # every pop is cleared or answered, unless its call is still up at the end
+        if e["event"] == "ringing":
+            settled = of(evs, "ring_stopped", call=e["call"], agent=e["agent"]) + \
+                of(evs, "answered", call=e["call"], agent=e["agent"])
+            assert settled, f"pop of {e['agent']} on {e['call']} never cleared"
+
+
+def test_01_caller_hangs_up_after_talking_to_1001() -> None:
+    evs = events(FOLDER / "01-answered-caller-hangup.jsonl")
+    assert [e["event"] for e in evs if e["event"] != "agent_state"] == ["ringing", "answered", "ended"]
+    assert of(evs, "ended")[0]["cause"] == 16
+    states = [e["state"] for e in of(evs, "agent_state", agent="1001")]
+    assert states == ["available", "ringing", "on_call", "wrap_up", "available"]
+
+
+def test_03_and_19_paused_agents_learnt_from_the_snapshot_at_connect() -> None:
+    for name in ("03-abandon-all-paused.jsonl", "19-queue-exit-callback-request.jsonl"):
+        path = FOLDER / name
+        paused = header(path)["expected"]["agents_paused"]
+        evs = events(path)
+        first_call_t = min(e["t"] for e in evs if e["event"] != "agent_state")
+        for agent, reason in paused.items():
+            assert any(e["state"] == "paused" and e["reason"] == reason and e["t"] < first_call_t
+                       for e in of(evs, "agent_state", agent=agent, queue="retail"))
+
+
+def test_08_member_events_become_agent_states_in_order() -> None:
+    path = FOLDER / "08-agent-login-pause-logout.jsonl"
+    evs = of(events(path), "agent_state")
+    for m in header(path)["expected"]["member_events"]:
+        if m["event"] == "QueueMemberPenalty":
+            continue
+        agent = "".join(ch for ch in m["interface"] if ch.isdigit())
+        mine = [e for e in evs if e["agent"] == agent and e["queue"] == m["queue"] and abs(e["t"] - m["t"]) < 0.01]
+        if m["event"] == "QueueMemberRemoved":
+            want = ("logged_out", None)
+        elif m["paused"] == "1":
+            want = ("paused", m["paused_reason"])
+        else:
+            want = ("available", None)
+        current = [e for e in evs if e["agent"] == agent and e["queue"] == m["queue"] and e["t"] <= m["t"] + 0.001]
+        assert (current[-1]["state"], current[-1]["reason"]) == want, (m, mine)
+
+
+def test_09_originate_outcomes_tell_busy_from_no_answer() -> None:
+    path = FOLDER / "09-outbound-callback-originate.jsonl"
+    results = {e["action_id"]: e for e in of(events(path), "originate_result")}
+    outcomes = {a: (r["outcome"], r["number"]) for a, r in results.items()}
+    assert outcomes == {
+        "cc-0003": ("answered", "13900139000"),  # click-to-dial from 1001
+        "cc-0004": ("answered", "13910001000"),  # campaign call, then queued
+        "cc-0005": ("busy", "13700137000"),  # Reason 0, DialEnd BUSY, cause 17
+        "cc-0006": ("no_answer", "13600136000"),  # Reason 3: rang until the Originate timeout
+        "cc-0007": ("no_answer", "13500135000"),  # Reason 0, 480 -> NOANSWER, cause 19
+    }
+    assert results["cc-0003"]["call"] == "1795373211.23"
+
+
+def test_12_restart_and_sigkill_lose_no_call_and_duplicate_none() -> None:
+    evs = events(FOLDER / "12-restart-and-reconnect.jsonl")
+    first = of(evs, "ended", call="1795373446.144")
+    assert [(e["outcome"], e["hangup_by"]) for e in first] == [("answered", "agent")]
+    # SIGKILL mid-call: no Hangup ever comes; the call is closed once, by the system, when
+    # the PBX is back (FullyBooted Uptime 0 / the empty snapshot).
+    second = of(evs, "ended", call="1795373458.0")
+    assert [(e["outcome"], e["hangup_by"], e["agent"]) for e in second] == [("answered", "system", "1001")]
+    assert len(of(evs, "ringing")) == 2 and len(of(evs, "answered")) == 2
+
+
+def test_14_ring_all_pops_three_agents_and_clears_the_two_losers() -> None:
+    evs = events(FOLDER / "14-ringall-third-agent-answers.jsonl")
+    assert sorted(e["agent"] for e in of(evs, "ringing")) == ["1001", "1002", "1003"]
+    stops = of(evs, "ring_stopped")
+    assert sorted((e["agent"], e["reason"]) for e in stops) == [
+        ("1001", "answered_elsewhere"), ("1002", "answered_elsewhere")]
+    # cleared on the first DialEnd CANCEL, before AgentConnect names the winner
+    assert max(e["t"] for e in stops) < of(evs, "answered")[0]["t"]
+
+
+def test_16_chinese_caller_name_reaches_the_pop_intact() -> None:
+    evs = events(FOLDER / "16-chinese-caller-name-utf8.jsonl")
+    assert [e["caller_name"] for e in of(evs, "ringing")] == ["张三丰"]
+
+
+def test_18_direct_calls_ring_the_extension_without_a_queue() -> None:
+    path = FOLDER / "18-direct-extension-call.jsonl"
+    evs = events(path)
+    answered, unanswered = header(path)["expected"]["direct_calls"]
+    a = answered["linkedid"]
+    assert [e["agent_channel"] for e in of(evs, "ringing", call=a)] == [answered["dest_channel"]]
+    assert [(e["agent"], e["queue"]) for e in of(evs, "answered", call=a)] == [("1002", None)]
+    assert [(e["outcome"], e["hangup_by"]) for e in of(evs, "ended", call=a)] == [("answered", "caller")]
+    u = unanswered["linkedid"]
+    assert [e["reason"] for e in of(evs, "ring_stopped", call=u)] == ["timeout"]
+    assert [(e["outcome"], e["hangup_by"]) for e in of(evs, "ended", call=u)] == [("no_answer", "system")]
+
+
+def test_19_exit_key_is_a_callback_request_not_an_abandon() -> None:
+    evs = events(FOLDER / "19-queue-exit-callback-request.jsonl")
+    assert [(e["caller"], e["account"], e["queue"]) for e in of(evs, "callback_requested")] == [
+        ("13719190019", "310019191919", "retail")]
+    assert [e["outcome"] for e in of(evs, "ended")] == ["callback_requested"]
+
+
+@pytest.mark.parametrize("name,kind,target,from_agent", [
+    ("06-blind-transfer.jsonl", "blind", "1002", "1001"),
+    ("07-attended-transfer.jsonl", "attended", "1002", "1001"),
+])
+def test_transfers_keep_the_customer_as_the_caller(name: str, kind: str, target: str, from_agent: str) -> None:
+    path = FOLDER / name
+    qc = header(path)["expected"]["queue_calls"][0]
+    evs = events(path)
+    [moved] = of(evs, "transferred")
+    assert (moved["kind"], moved["to"], moved["from_agent"]) == (kind, target, from_agent)
+    assert moved["caller_channel"] == qc["caller_channel"]
+    assert moved["to_channel"] in (None, "PJSIP/1002-00000014")
+    after = of(evs, "ended", call=qc["linkedid"], queue=None)
+    assert [(e["agent"], e["caller"], e["outcome"], e["hangup_by"]) for e in after] == [
+        (target, qc["caller_num"], "answered", "caller")]
