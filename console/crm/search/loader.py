@@ -57,19 +57,17 @@ def _customer(row: Any, phones: list[str]) -> CustomerRow:
     )
 
 
+def iter_customer_rows(engine: Any) -> Iterator[CustomerRow]:
+    """Every customer with its phones, streamed in id order from a synchronous engine."""
+    with engine.connect() as connection:
+        yield from _stream(connection)
+
+
 def load_index(engine: Any) -> SearchIndex:
     """Build the index from a synchronous SQLAlchemy engine (SQLite or PostgreSQL)."""
-    with engine.connect() as connection:
-        result = connection.execution_options(stream_results=True, yield_per=BATCH_ROWS).execute(_statement())
-        return SearchIndex.build(fold_rows(result))
+    return SearchIndex.build(iter_customer_rows(engine))
 
 
-async def load_index_async(engine: Any) -> SearchIndex:
-    """The same from an ``AsyncEngine``: the load runs in the driver's sync facade."""
-    async with engine.connect() as connection:
-        return await connection.run_sync(_load_on)
-
-
-def _load_on(connection: Any) -> SearchIndex:
+def _stream(connection: Any) -> Iterator[CustomerRow]:
     result = connection.execution_options(stream_results=True, yield_per=BATCH_ROWS).execute(_statement())
-    return SearchIndex.build(fold_rows(result))
+    yield from fold_rows(result)

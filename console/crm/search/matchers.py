@@ -48,6 +48,11 @@ class HanMatcher:
     def _prefix_score(self, name: str) -> float:
         return 92.0 - min(12, 3 * (len(name) - len(self.han)))
 
+    def _fuzzy_score(self, name: str, ratio: float) -> Scored:
+        # A slip keeps the length and nearly always the surname: 张山丰 is 张三丰, not 山丰.
+        kept = len(name) == len(self.han) and name[0] == self.han[0]
+        return round(0.8 * ratio + (8.0 if kept else 0.0), 1), "name_fuzzy"
+
     def candidates(self, ix: SearchIndex, budget: int) -> Candidates:
         found: Candidates = {}
         exact = ix.names.id_of(self.han)
@@ -66,7 +71,7 @@ class HanMatcher:
             for _, ratio, name_id in process.extract(
                 self.han, choices, scorer=fuzz.ratio, score_cutoff=60, limit=200
             ):
-                _add_names(ix, found, (name_id,), (round(0.8 * ratio, 1), "name_fuzzy"), budget)
+                _add_names(ix, found, (name_id,), self._fuzzy_score(choices[name_id], ratio), budget)
         return found
 
     def score(self, ix: SearchIndex, slot: int) -> Scored | None:
@@ -83,7 +88,7 @@ class HanMatcher:
         if self.han in name:
             return 70.0, "name_part"
         ratio = fuzz.ratio(self.han, name, score_cutoff=60)
-        return (round(0.8 * ratio, 1), "name_fuzzy") if ratio else None
+        return self._fuzzy_score(name, ratio) if ratio else None
 
 
 class LatinMatcher:

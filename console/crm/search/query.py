@@ -17,6 +17,8 @@ MAX_QUERY_CHARS = 64
 _MAX_RAW_SCAN = 4 * MAX_QUERY_CHARS
 
 _HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+# "138 1234 5678", "021-6123-4567": digit groups split only by spacing belong together.
+_SPACING = re.compile(r"[\s\-/.()]*")
 _RUN = re.compile(rf"(?P<han>[{_HAN}]+)|(?P<id4>(?<![0-9a-z])[0-9]{{3}}x(?![0-9a-z]))|(?P<digits>[0-9]+)|(?P<latin>[a-z]+)")
 
 
@@ -62,9 +64,15 @@ def parse(raw: object) -> ParsedQuery:
     latin: list[str] = []
     digits: list[str] = []
     id_last4: str | None = None
+    joinable_from = -1  # where the last digit run ended, or -1
     for match in _RUN.finditer(text):
         kind = match.lastgroup
         value = match.group()
+        if kind == "digits" and joinable_from >= 0 and _SPACING.fullmatch(text, joinable_from, match.start()):
+            digits[-1] += value
+            joinable_from = match.end()
+            continue
+        joinable_from = match.end() if kind == "digits" else -1
         if kind == "han":
             han.append(value)
         elif kind == "id4":

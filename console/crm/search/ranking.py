@@ -39,15 +39,14 @@ def _combine(ix: SearchIndex, matchers: list, found: list[Candidates]) -> Candid
     driver = min(range(len(found)), key=lambda i: len(found[i]))
     combined: Candidates = {}
     for slot, scored in found[driver].items():
-        scores = [scored]
+        scores: list[tuple[float, str]] = []
         for i, matcher in enumerate(matchers):
-            if i == driver:
-                continue
-            other = found[i].get(slot) or matcher.score(ix, slot)
-            if other is None:
+            part = scored if i == driver else (found[i].get(slot) or matcher.score(ix, slot))
+            if part is None:
                 break
-            scores.append(other)
+            scores.append(part)
         else:
+            # Named in the order the agent typed the parts: "name+phone" for "张三 5678".
             total = min(100.0, sum(s for s, _ in scores) / len(scores) + 5.0)
             combined[slot] = (round(total, 1), "+".join(dict.fromkeys(m for _, m in scores)))
     if combined:

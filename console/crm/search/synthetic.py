@@ -8,6 +8,7 @@ numbers are 12 digits by branch. Same seed, same customers and queries.
 from __future__ import annotations
 
 import random
+from itertools import accumulate
 from collections.abc import Iterator
 
 from console.crm.names import pinyin_of
@@ -32,12 +33,15 @@ _TIERS = ("standard",) * 6 + ("silver",) * 2 + ("gold", "platinum")
 _MOBILE_PREFIXES = ("133", "135", "136", "137", "138", "139", "150", "151", "158", "170", "177", "179", "186", "188", "199")
 
 
+# Zipf-like weights 1/(rank+3): 王/李/张 ~7% each, the top 20 about half, as in census data.
+_SURNAME_WEIGHTS = list(accumulate(1 / (rank + 3) for rank in range(1, len(_SURNAMES) + 1)))
+
+
 def _name(rng: random.Random) -> str:
-    # Zipf-like surname choice: the first dozen surnames carry about half the population.
     if rng.random() < 0.003:
         surname = rng.choice(_COMPOUND)
     else:
-        surname = _SURNAMES[min(int(rng.paretovariate(0.9)) - 1, len(_SURNAMES) - 1)]
+        surname = rng.choices(_SURNAMES, cum_weights=_SURNAME_WEIGHTS)[0]
     given = rng.choice(_GIVEN) if rng.random() < 0.3 else rng.choice(_GIVEN) + rng.choice(_GIVEN)
     return surname + given
 
@@ -77,8 +81,8 @@ def _typo(rng: random.Random, text: str) -> str:
     return text[:at] + text[at + 1 :]  # drop one letter
 
 
-def query_mix(sample: list[CustomerRow], count: int, seed: int = 7) -> list[tuple[str, str]]:
-    """(kind, query) pairs drawn from ``sample`` the way agents type them."""
+def query_mix(sample: list[CustomerRow], count: int, seed: int = 7) -> list[tuple[str, str, int]]:
+    """(kind, query, customer id it was made from), drawn from ``sample`` as agents type."""
     rng = random.Random(seed)
     kinds = (
         ["name"] * 20 + ["name_part"] * 8 + ["pinyin"] * 10 + ["pinyin_spaced"] * 5
@@ -86,7 +90,7 @@ def query_mix(sample: list[CustomerRow], count: int, seed: int = 7) -> list[tupl
         + ["phone4"] * 8 + ["phone7"] * 4 + ["phone_full"] * 4 + ["client_prefix"] * 5
         + ["client_full"] * 3 + ["id4"] * 5 + ["name_phone"] * 3
     )
-    queries: list[tuple[str, str]] = []
+    queries: list[tuple[str, str, int]] = []
     for _ in range(count):
         row = rng.choice(sample)
         kind = rng.choice(kinds)
@@ -109,5 +113,5 @@ def query_mix(sample: list[CustomerRow], count: int, seed: int = 7) -> list[tupl
             "id4": row.id_last4,
             "name_phone": f"{row.name} {phone[-4:]}",
         }[kind]
-        queries.append((kind, query))
+        queries.append((kind, query, row.id))
     return queries
