@@ -113,6 +113,7 @@ def end_leg(pbx: Pbx, call: Call, leg: Leg, cause: int = 16) -> None:
 def finish(pbx: Pbx, call: Call, caller_cause: int) -> None:
     if call.done:
         return
+    _deferred_complete(pbx, call)
     call.done = True
     for timer in call.timers:
         timer.cancel()
