@@ -1,0 +1,219 @@
+"""Tracker behaviour the README describes but the captures here do not show, scripted.
+
+Each script follows the event order the README documents for Asterisk 22 (see tracker_script).
+"""
+
+from __future__ import annotations
+
+from tests.telephony.tracker_script import Chan, Script, carrier, leg
+
+
+def test_leaveempty_is_refused_not_abandoned() -> None:
+    s, c = Script(), carrier(1, "13920200020")
+    s.inbound(c, "310020202020", at=0.1)
+    s.join(c, "margin", at=3.0)
+    s.send("QueueMemberRemoved", 10.0, Queue="margin", Interface="PJSIP/1001", MemberName="x")
+    s.send("VarSet", 10.2, c, Variable="ABANDONED", Value="TRUE")
+    s.send("QueueCallerAbandon", 10.2, c, Queue="margin", HoldTime="7", Position="1")
+    s.send("QueueCallerLeave", 10.2, c, Queue="margin", Position="1", Count="0")
+    assert s.of("ended") == []  # no HangupRequest: not yet known whether the caller left
+    s.send("VarSet", 10.3, c, Variable="QUEUESTATUS", Value="LEAVEEMPTY")
+    s.send("SoftHangupRequest", 10.4, c, Cause="16")
+    s.send("Hangup", 10.4, c, Cause="16")
+    [end] = s.of("ended")
+    assert (end["outcome"], end["hangup_by"], end["queue"], end["wait_s"]) == ("refused", "system", "margin", 7.0)
+
+
+def test_joinempty_refusal_is_recorded_with_the_queue_from_the_dialplan() -> None:
+    s, c = Script(), carrier(2, "13920200021")
+    s.inbound(c, "310020202021", at=0.1)
+    s.send("Newexten", 3.0, c, Application="Queue", AppData="margin,,,,60", Context="ivr")
+    for var in ("ANSWEREDTIME", "DIALEDTIME", "QUEUEWAIT"):
+        s.send("VarSet", 3.0, c, Variable=var, Value="")
+    s.send("VarSet", 3.0, c, Variable="QUEUESTATUS", Value="JOINEMPTY")
+    s.hangup(c, at=4.0, request=False)
+    [end] = s.of("ended")
+    assert (end["caller"], end["queue"], end["outcome"], end["hangup_by"]) == (
+        "13920200021", "margin", "refused", "system")
+    assert s.of("ringing") == []
+
+
+def test_caller_leaving_a_ring_all_queue_clears_every_pop_and_is_an_abandon() -> None:
+    s, c = Script(), carrier(3, "13915150015")
+    s.inbound(c, "310015151515", at=0.1)
+    s.join(c, "ringall", at=3.0)
+    legs = [leg(f"PJSIP/100{n}", n, c.linkedid) for n in (1, 2, 3)]
+    for n, a in enumerate(legs, start=1):
+        s.ring(c, a, "ringall", f"PJSIP/100{n}", at=3.0 + n / 1000)
+    s.send("HangupRequest", 5.0, c)
+    for a in legs:
+        s.send("DialEnd", 5.001, c, a, DialStatus="CANCEL")
+        s.send("DialEnd", 5.002, c, a, DialStatus="CANCEL")
+    s.send("QueueCallerAbandon", 5.003, c, Queue="ringall", HoldTime="2", Position="1", OriginalPosition="1")
+    s.send("QueueCallerLeave", 5.003, c, Queue="ringall", Position="1", Count="0")
+    for a in legs:
+        s.send("Hangup", 5.004, a, Cause="0")
+    s.send("Hangup", 5.005, c, Cause="0")
+    assert sorted((e["agent"], e["reason"]) for e in s.of("ring_stopped")) == [
+        ("1001", "caller_left"), ("1002", "caller_left"), ("1003", "caller_left")]
+    [end] = s.of("ended")
+    assert (end["outcome"], end["hangup_by"], end["wait_s"], end["agent"]) == ("abandoned", "caller", 2.0, None)
+
+
+def test_local_member_pops_with_the_real_phone_leg() -> None:
+    s, c = Script(), carrier(4, "13800000004", "王五")
+    s.inbound(c, "310000000004", at=0.1)
+    s.join(c, "vip", at=3.0)
+    local1 = Chan("Local/1004@agents-00000001;1", "1795370002.1", c.linkedid)
+    local2 = Chan("Local/1004@agents-00000001;2", "1795370002.2", c.linkedid)
+    phone = leg("PJSIP/1004", 9, c.linkedid)
+    s.send("Newchannel", 3.0, local1)
+    s.send("Newchannel", 3.0, local2)
+    s.send("AgentCalled", 3.001, c, local1, Queue="vip", Interface="Local/1004@agents/n", MemberName="陈杰")
+    assert s.of("ringing") == []  # the real leg is not known yet
+    s.send("DialBegin", 3.001, c, local1, DialString="Local/1004@agents/n")
+    s.send("DialBegin", 3.002, local2, phone, DialString="PJSIP/1004")
+    [pop] = s.of("ringing")
+    assert (pop["agent"], pop["agent_channel"], pop["caller_name"]) == ("1004", phone.name, "王五")
+    assert pop["vars"]["CUSTOMER_ACCOUNT"] == "310000000004"
+    s.send("DialEnd", 6.0, local2, phone, DialStatus="ANSWER")
+    s.connect(c, local1, "vip", "Local/1004@agents/n", hold=3, at=6.01)
+    [ans] = s.of("answered")
+    assert (ans["agent"], ans["agent_channel"], ans["wait_s"]) == ("1004", phone.name, 3.0)
+    s.send("AgentComplete", 9.0, c, local1, Queue="vip", Interface="Local/1004@agents/n",
+           Reason="agent", HoldTime="3", TalkTime="3")
+    s.hangup(phone, at=9.01)
+    s.hangup(local2, at=9.01, request=False)
+    s.hangup(local1, at=9.01, request=False)
+    s.hangup(c, at=9.02, request=False)
+    [end] = s.of("ended")
+    assert (end["agent"], end["hangup_by"], end["talk_s"]) == ("1004", "agent", 3.0)
+
+
+def test_redirect_into_another_queue_ends_the_first_pass_at_the_agent_hangup() -> None:
+    s, c = Script(), carrier(5, "13811110011")
+    s.inbound(c, "310011110011", at=0.1)
+    s.join(c, "retail", at=3.0)
+    first = leg("PJSIP/1001", 1, c.linkedid)
+    s.ring(c, first, "retail", "PJSIP/1001", at=3.0)
+    s.connect(c, first, "retail", "PJSIP/1001", hold=2, at=5.0)
+    s.send("QueueCallerJoin", 9.0, c, Queue="vip", Position="1", Count="1")
+    s.send("Hangup", 9.001, first, Cause="16")
+    [end1] = s.of("ended", queue="retail")
+    assert (end1["agent"], end1["outcome"], end1["t"]) == ("1001", "answered", 9.0)
+    second = leg("PJSIP/1002", 2, c.linkedid)
+    s.ring(c, second, "vip", "PJSIP/1002", at=9.5)
+    s.connect(c, second, "vip", "PJSIP/1002", hold=1, at=10.5)
+    s.send("HangupRequest", 20.0, c)
+    s.send("AgentComplete", 20.0, c, second, Queue="vip", Interface="PJSIP/1002", Reason="caller",
+           HoldTime="1", TalkTime="10")
+    # app_queue reports the first agent's completion only now, covering the whole rest of the call
+    s.send("AgentComplete", 20.0, c, first, Queue="retail", Interface="PJSIP/1001", Reason="caller",
+           HoldTime="2", TalkTime="15")
+    s.hangup(second, at=20.01, request=False)
+    s.hangup(c, at=20.02, request=False)
+    ends = s.of("ended")
+    assert [(e["queue"], e["agent"]) for e in ends] == [("retail", "1001"), ("vip", "1002")]
+    assert ends[1]["hangup_by"] == "caller" and ends[1]["talk_s"] == 10.0
+
+
+def _answered_call(s: Script, seq: int) -> tuple[Chan, Chan]:
+    c = carrier(seq, f"1380000000{seq}")
+    s.inbound(c, f"31000000000{seq}", at=seq)
+    s.join(c, "retail", at=seq + 0.1)
+    a = leg(f"PJSIP/100{seq}", seq, c.linkedid)
+    s.ring(c, a, "retail", f"PJSIP/100{seq}", at=seq + 0.2)
+    s.connect(c, a, "retail", f"PJSIP/100{seq}", hold=1, at=seq + 0.3)
+    return c, a
+
+
+def test_reconnect_keeps_calls_the_snapshot_shows_and_ends_the_rest_once() -> None:
+    s = Script()
+    kept, kept_leg = _answered_call(s, 1)
+    lost, _ = _answered_call(s, 2)
+    assert s.tracker.connection_lost(10.0) == []
+    s.send("FullyBooted", 11.0, Status="Fully Booted", Uptime="3600")
+    s.send("CoreShowChannel", 11.1, kept, Application="Queue", ActionID="r1")
+    s.send("CoreShowChannel", 11.1, kept_leg, Application="AppQueue", ActionID="r1")
+    s.send("CoreShowChannelsComplete", 11.2, ActionID="r1")
+    resync = [e.to_json() for e in s.tracker.resync_done(11.2)]
+    assert [(e["event"], e["call"], e["hangup_by"]) for e in resync] == [("ended", lost.linkedid, "system")]
+    assert s.tracker.resync_done(11.3) == []
+    s.out.extend(resync)
+    s.hangup(kept, at=20.0)
+    ends = s.of("ended")
+    assert sorted(e["call"] for e in ends) == sorted([kept.linkedid, lost.linkedid])
+    assert len(s.of("ringing")) == 2 and len(s.of("answered")) == 2  # nothing popped twice
+
+
+def test_fully_booted_after_a_restart_ends_calls_from_before_it() -> None:
+    s = Script()
+    _answered_call(s, 1)
+    s.send("FullyBooted", 100.0, Status="Fully Booted", Uptime="5000")  # a reconnect, no restart
+    assert s.of("ended") == []
+    s.send("FullyBooted", 200.0, Status="Fully Booted", Uptime="0")
+    [end] = s.of("ended")
+    assert (end["hangup_by"], end["outcome"]) == ("system", "answered")
+    s.send("FullyBooted", 201.0, Status="Fully Booted", Uptime="1")
+    assert len(s.of("ended")) == 1
+
+
+def test_wrap_up_lasts_its_configured_time_of_event_time() -> None:
+    from telephony.tracker import Tracker
+
+    s = Script(tracker=Tracker(wrapup_s=3.0))
+    member = {"Queue": "retail", "Interface": "PJSIP/1001", "MemberName": "x", "Paused": "0"}
+    c, a = _answered_call(s, 1)
+    s.send("QueueMemberStatus", 1.3, **member, Status="2")
+    s.send("AgentComplete", 10.0, c, a, Queue="retail", Interface="PJSIP/1001", Reason="caller",
+           HoldTime="1", TalkTime="9")
+    s.send("QueueMemberStatus", 10.01, **member, Status="1")
+    assert s.of("agent_state")[-1]["state"] == "wrap_up"
+    s.send("VarSet", 12.0, c, Variable="X", Value="y")
+    assert s.of("agent_state")[-1]["state"] == "wrap_up"
+    s.send("Newexten", 13.5, c, Application="Playback")
+    assert (s.of("agent_state")[-1]["state"], s.of("agent_state")[-1]["t"]) == ("available", 13.5)
+
+
+def test_agent_map_overrides_the_extension_digits() -> None:
+    from telephony.tracker import Tracker
+
+    s = Script(tracker=Tracker(agent_map={"PJSIP/1001": "zhangwei"}))
+    _answered_call(s, 1)
+    s.send("QueueMemberPause", 2.0, Queue="retail", Interface="PJSIP/1001", Paused="1", PausedReason="lunch")
+    assert [e["agent"] for e in s.of("ringing")] == ["zhangwei"]
+    assert s.of("agent_state")[-1]["agent"] == "zhangwei"
+    assert s.tracker.agent_states()["zhangwei"]["retail"].reason == "lunch"
+
+
+def test_names_asterisk_could_not_decode_are_unknown() -> None:
+    s, c = Script(), carrier(1, "13817170017", "\ufffd\ufffd\ufffd\ufffd")
+    s.inbound(c, at=0.1)
+    s.join(c, "retail", at=1.0)
+    s.ring(c, leg("PJSIP/1001", 1, c.linkedid), "retail", "PJSIP/1001", at=1.1)
+    assert s.of("ringing")[0]["caller_name"] is None
+
+
+def test_active_calls_view_follows_the_call() -> None:
+    s = Script()
+    c, a = _answered_call(s, 1)
+    [row] = s.tracker.active_calls()
+    assert (row["call"], row["state"], row["agent"], row["agent_channel"]) == (c.linkedid, "talking", "1001", a.name)
+    s.hangup(c, at=5.0)
+    assert s.tracker.active_calls() == []
+
+
+def test_originate_failure_waits_for_the_dial_outcome() -> None:
+    s = Script()
+    out = Chan("PJSIP/carrier-00000019", "1795373247.27", "1795373247.27", "95555")
+    s.send("Newchannel", 1.0, out)
+    s.send("DialBegin", 1.0, None, out, DialString="13700137000@carrier")
+    s.send("OriginateResponse", 1.1, ActionID="a-1", Response="Failure", Reason="0",
+           Channel="PJSIP/13700137000@carrier", Uniqueid="<unknown>", Context="campaign", Exten="s")
+    assert s.of("originate_result") == []  # Reason 0 is busy or unavailable: wait for DialEnd
+    s.send("DialEnd", 1.2, None, out, DialStatus="BUSY")
+    [res] = s.of("originate_result")
+    assert (res["outcome"], res["number"], res["call"]) == ("busy", "13700137000", out.linkedid)
+    s.send("OriginateResponse", 2.0, ActionID="a-2", Response="Failure", Reason="0",
+           Channel="PJSIP/99@nowhere", Uniqueid="<unknown>")
+    assert s.of("originate_result")[-1]["outcome"] == "failed"
