@@ -23,6 +23,13 @@ from tests.tui.floor import Floor
 TRANSCRIPTS = Path(__file__).resolve().parents[1] / "fixtures" / "ami-transcripts"
 
 
+@pytest.fixture
+def db_url(sqlite_url: str) -> str:
+    """SQLite only: the console sees the database through the server, whose own tests run every
+    route on SQLite and PostgreSQL; running each console flow twice would double the slowest tests."""
+    return sqlite_url
+
+
 @pytest.fixture(autouse=True)
 def zh_locale() -> Iterator[None]:
     """Every test starts in Chinese and leaves the locale as it found it."""

@@ -51,8 +51,8 @@ def pop(match: str = "known", call: str = "1700000000.1", **over: Any) -> dict[s
     return frame
 
 
-def event(kind: str, **fields: Any) -> dict[str, Any]:
-    return {"seq": 4, "kind": kind, "event": {"event": kind, "t": 2.0, **fields}}
+def event(frame_kind: str, **fields: Any) -> dict[str, Any]:
+    return {"seq": 4, "kind": frame_kind, "event": {"event": frame_kind, "t": 2.0, **fields}}
 
 
 CENTER = {

@@ -163,7 +163,7 @@ class AgentActions(Screen):
 
     # --- actions (keys, command palette) ----------------------------------------------------
     def action_show_keys(self) -> None:
-        if self.app.query("HelpPanel"):
+        if self.query("HelpPanel"):
             self.app.action_hide_help_panel()
         else:
             self.app.action_show_help_panel()

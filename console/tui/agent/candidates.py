@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
@@ -11,10 +12,10 @@ from console.tui.text import label, pad
 
 
 def customer_line(customer: Customer) -> str:
-    """One aligned line per customer: name, tier, client number, branch, first phone."""
+    """One aligned line per customer: name, tier, client number, first phone, branch (cut first)."""
     phone = customer.phones[0].number if customer.phones else ""
-    return (f"{pad(customer.name, 10)} {pad(label('tier', customer.tier), 6)} "
-            f"{pad(customer.client_no, 12)} {pad(customer.branch or '', 12)} {phone}")
+    return (f"{pad(customer.name, 8)} {pad(label('tier', customer.tier), 8)} "
+            f"{pad(customer.client_no, 12)} {pad(phone, 11)} {customer.branch or ''}")
 
 
 class CandidateList(OptionList):
@@ -28,7 +29,9 @@ class CandidateList(OptionList):
     def show(self, customers: list[Customer]) -> None:
         self._customers = list(customers)
         self.clear_options()
-        self.add_options(Option(customer_line(c), id=str(c.id)) for c in self._customers)
+        # One line each, cut at the edge: a wrapped list is hard to scan under pressure.
+        self.add_options(Option(Text(customer_line(c), no_wrap=True, overflow="ellipsis"), id=str(c.id))
+                         for c in self._customers)
         self.display = bool(self._customers)
         if self._customers:
             self.highlighted = 0

@@ -47,6 +47,7 @@ class AgentScreen(AgentActions):
         install(self, AGENT_KEYS)
         self.ctx = ctx
         self.pop: Pop | None = None
+        self.transferred_to_me: str | None = None
         self.queue_waiting: dict[str, int] = {}
 
     def compose(self) -> ComposeResult:
@@ -90,7 +91,8 @@ class AgentScreen(AgentActions):
         self.query_one(TicketsPanel).show(pop.tickets, self.ctx.tz)
         for followup in pop.followups:
             self.query_one(FollowUpsPanel).add(followup, self.ctx.tz)
-        self.call_state = "ringing"
+        # A call transferred to me is already up when its pop arrives (the server pops the target).
+        self.call_state = "on_call" if pop.call == self.transferred_to_me else "ringing"
         if pop.match == "ambiguous":
             self.query_one("#card-candidates", CandidateList).focus()
         elif pop.match == "unknown":
@@ -118,6 +120,8 @@ class AgentScreen(AgentActions):
 
     @on(stream.CallTransferred)
     def _transferred(self, message: stream.CallTransferred) -> None:
+        if message.to == self.ctx.agent_id:
+            self.transferred_to_me = message.call
         if self.pop is not None and message.call == self.pop.call and message.from_agent == self.ctx.agent_id:
             self.notify(t("console.notify.transferred", to=message.to))
             self.open_wrapup(message.call)

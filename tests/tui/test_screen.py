@@ -1,0 +1,103 @@
+"""The agent screen offline, driven by real frames through the stream's decoder."""
+
+from __future__ import annotations
+
+from textual.widgets import Input
+
+from console.tui.agent.customer_card import CustomerCard
+from console.tui.agent.followups_panel import FollowUpsPanel
+from console.tui.agent.status_bar import StatusBar
+from console.tui.agent.ticket_form import TicketForm
+from tests.tui import frames
+from tests.tui.offline import feed, offline_app, settle
+
+CALL = "1700000000.1"
+
+
+async def test_a_transferred_call_arrives_on_call_and_the_first_agent_wraps_up(tmp_path):
+    app = offline_app(tmp_path)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await feed(pilot, frames.event("transferred", call=CALL, from_agent="1002", to="1001", kind="blind"),
+                   frames.pop("known", call=CALL))
+        assert app.agent_screen.call_state == "on_call"
+    app = offline_app(tmp_path)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await feed(pilot, frames.pop("known", call=CALL), frames.event("answered", call=CALL, agent="1001"),
+                   frames.event("transferred", call=CALL, from_agent="1001", to="1002", kind="blind"))
+        assert app.agent_screen.call_state == "wrap_up"
+
+
+async def test_the_pop_clears_when_the_caller_leaves(tmp_path):
+    app = offline_app(tmp_path)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await feed(pilot, frames.pop("known", call=CALL),
+                   frames.event("ring_stopped", call=CALL, agent="1001", reason="caller_left"))
+        assert app.agent_screen.call_state == "idle"
+        assert app.agent_screen.query_one(CustomerCard).customer is None
+
+
+async def test_a_due_follow_up_is_announced_and_counted(tmp_path):
+    app = offline_app(tmp_path)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await feed(pilot, {"seq": 5, "kind": "followup_due",
+                           "followup": {"id": 7, "customer_id": 42, "reason": "回电确认", "due_at": "2026-11-23T02:30:00+00:00"}})
+        assert app.agent_screen.query_one(StatusBar).followups_due == 1
+        assert app.agent_screen.query_one(FollowUpsPanel).row_count == 1
+        assert any("回电确认" in str(n.message) for n in app._notifications)
+
+
+async def test_pause_state_and_lost_link_show_on_the_screen(tmp_path):
+    app = offline_app(tmp_path)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await feed(pilot, frames.event("agent_state", agent="1001", state="paused", reason="break"))
+        assert app.agent_screen.has_class("-paused")
+        assert app.agent_screen.query_one(StatusBar).agent_state == "paused"
+        from console.tui.stream import ConnectionStateChanged
+        app.agent_screen.post_message(ConnectionStateChanged("reconnecting", "refused"))
+        await pilot.pause()
+        assert app.agent_screen.has_class("-reconnecting")
+        assert "重连" in str(app.agent_screen.query_one(StatusBar).render())
+
+
+async def test_a_ticket_draft_comes_back_after_the_form_is_closed(tmp_path):
+    app = offline_app(tmp_path)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await feed(pilot, frames.pop("known", call=CALL))
+        await pilot.press("f9")
+        app.screen.query_one("#ticket-subject", Input).value = "转账延迟再次反映"
+        await pilot.pause()
+        await pilot.press("escape")
+        assert not isinstance(app.screen, TicketForm)
+        await pilot.press("f9")
+        assert app.screen.query_one("#ticket-subject", Input).value == "转账延迟再次反映"
+
+
+async def test_keys_are_remapped_by_config_and_listed_in_the_palette(tmp_path):
+    app = offline_app(tmp_path, keymap={"agent.ticket": "ctrl+n"})
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await feed(pilot, frames.pop("known", call=CALL))
+        await pilot.press("f9")
+        assert not isinstance(app.screen, TicketForm)  # f9 no longer opens it
+        await pilot.press("ctrl+n")
+        assert isinstance(app.screen, TicketForm)
+        await pilot.press("escape")
+        titles = [c.title for c in app.get_system_commands(app.agent_screen)]
+        assert {"新建工单", "转接", "核实身份", "话后处理", "外呼"} <= set(titles)
+
+
+async def test_f1_lists_the_keys(tmp_path):
+    app = offline_app(tmp_path)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("f1")
+        assert app.screen.query("HelpPanel")
+        await pilot.press("f1")
+        await pilot.pause()
+        assert not app.screen.query("HelpPanel")

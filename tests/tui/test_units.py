@@ -1,0 +1,105 @@
+"""Pure parts of the console: frames to messages, i18n catalogues, cell widths, drafts, times."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from rich.cells import cell_len
+
+from console import i18n
+from console.tui import stream
+from console.tui.agent.drafts import DraftStore
+from console.tui.agent.followup_form import picked_time
+from console.tui.text import duration, local_time, pad
+from tests.tui import frames
+
+TUI = Path(__file__).resolve().parents[2] / "console" / "tui"
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+@pytest.mark.parametrize(("frame", "kind"), [
+    (frames.pop("known"), stream.CallOffered),
+    (frames.event("ring_stopped", call="c", agent="1001", reason="answered_elsewhere"), stream.RingStopped),
+    (frames.event("answered", call="c", agent="1001"), stream.CallAnswered),
+    (frames.event("transferred", call="c", from_agent="1001", to="1002", kind="blind"), stream.CallTransferred),
+    (frames.event("ended", call="c", caller="1", agent="1001", queue="q", outcome="answered", hangup_by="caller"),
+     stream.CallEnded),
+    (frames.event("agent_state", agent="1001", state="paused", reason="break"), stream.AgentStateChanged),
+    (frames.event("queue_stats", queue="retail", waiting=3), stream.QueueStatsUpdated),
+    ({"seq": 9, "kind": "followup_due", "followup": {"id": 5, "reason": "回电"}}, stream.FollowUpDue),
+    ({"seq": 9, "kind": "resync"}, stream.StreamResynced),
+    ({"seq": 1, "kind": "hello", "state": {"event": "agent_state", "agent": "1001", "state": "available"}},
+     stream.AgentStateChanged),
+])
+def test_each_frame_kind_becomes_its_message(frame, kind):
+    assert isinstance(stream.message_for(frame, "1001"), kind)
+
+
+def test_other_agents_states_and_unknown_kinds_are_ignored():
+    assert stream.message_for(frames.event("agent_state", agent="1002", state="paused"), "1001") is None
+    assert stream.message_for({"seq": 1, "kind": "something_new"}, "1001") is None
+
+
+def test_a_pop_with_phone_objects_or_strings_reads_the_same():
+    as_objects = frames.pop("known")
+    as_objects["customer"]["phones"] = [{"number": "138****0001", "kind": "mobile"}]
+    a = stream.message_for(as_objects).pop.customer.phones
+    b = stream.message_for(frames.pop("known")).pop.customer.phones
+    assert a[0].number == b[0].number == "138****0001"
+
+
+def test_catalogues_have_the_same_keys_in_both_languages():
+    assert i18n.keys("zh_CN") == i18n.keys("en")
+
+
+def test_every_key_the_console_uses_is_translated():
+    used = set()
+    for path in TUI.rglob("*.py"):
+        used |= set(re.findall(r'\bt\("(console\.[a-z_.0-9]+)"', path.read_text(encoding="utf-8")))
+    keys_module = (TUI / "keys.py").read_text(encoding="utf-8")
+    used |= set(re.findall(r'"(console\.(?:key|form)\.[a-z_]+)"', keys_module))
+    assert used and not {k for k in used if not i18n.has(k, "zh_CN") or not i18n.has(k, "en")}
+
+
+def test_locale_switch_and_fallbacks():
+    i18n.set_locale("en")
+    assert i18n.t("console.tab.tickets") == "Tickets"
+    assert i18n.t("no.such.key") == "no.such.key"
+    assert i18n.t("console.search.count", n=3) == "3 customers found"
+    i18n.set_locale("zh_CN")
+    assert i18n.t("console.search.count", n=3) == "找到 3 位客户"
+    with pytest.raises(ValueError, match="unknown locale"):
+        i18n.set_locale("fr")
+
+
+@pytest.mark.parametrize("text", ["张三", "Zhang San", "欧阳娜娜A", ""])
+def test_pad_counts_terminal_cells_not_characters(text):
+    assert cell_len(pad(text, 12)) == 12
+
+
+def test_times_are_shown_in_the_center_zone():
+    assert local_time("2026-11-23T02:30:00+00:00", SHANGHAI) == "11-23 10:30"
+    assert local_time(None, SHANGHAI) == "—"
+    assert duration(65) == "01:05" and duration(3725) == "1:02:05"
+
+
+def test_a_typed_follow_up_time_is_read_in_the_center_zone():
+    now = frames.FROZEN
+    assert picked_time("2026-11-24 09:00", now, SHANGHAI) == dt.datetime(2026, 11, 24, 9, tzinfo=SHANGHAI)
+    with pytest.raises(ValueError, match="past"):
+        picked_time("2026-11-22 09:00", now, SHANGHAI)
+    with pytest.raises(ValueError, match="format"):
+        picked_time("tomorrow", now, SHANGHAI)
+
+
+def test_drafts_survive_a_restart_and_a_corrupt_file_is_set_aside(tmp_path):
+    path = tmp_path / "state" / "drafts.json"
+    DraftStore(path).save("ticket:c1", {"subject": "两融额度"})
+    assert DraftStore(path).get("ticket:c1") == {"subject": "两融额度"}
+    path.write_text("{not json", encoding="utf-8")
+    assert DraftStore(path).keys() == []
+    assert path.with_suffix(".corrupt").read_text(encoding="utf-8") == "{not json"
