@@ -130,6 +130,7 @@ async def _service(app: web.Application) -> AsyncIterator[None]:
     from console.server.service import Service
 
     service = Service(app)
+    app[keys.SERVICE] = service
     service.start()
     yield
     await service.stop()

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from console.server.outbox import Outbox
     from console.server.pop import PopBuilder
     from console.server.recorder import Recorder
-    from console.server.service import BridgeLike
+    from console.server.service import BridgeLike, Service
 
 Clock = Callable[[], datetime]
 """Returns the current time, timezone-aware UTC; injected so tests can freeze it."""
@@ -40,6 +40,8 @@ CALLS: web.AppKey[CallRegistry] = web.AppKey("calls")
 """Live calls: who rings or talks on which call, the matched customer, verification state."""
 BRIDGES: web.AppKey[dict[str, BridgeLike]] = web.AppKey("bridges")
 """PBX name -> bridge (the AMI side: a stream of domain events plus action methods)."""
+SERVICE: web.AppKey[Service] = web.AppKey("service")
+"""The live service (bridges -> pops, recorder, hub); ``settle()`` waits for it to catch up."""
 METRICS: web.AppKey[Metrics] = web.AppKey("metrics")
 OUTBOX: web.AppKey[Outbox] = web.AppKey("outbox")
 RECORDER: web.AppKey[Recorder] = web.AppKey("recorder")

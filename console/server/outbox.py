@@ -14,6 +14,7 @@ is moved to the ``dead`` table with the error, so that one bad record cannot blo
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import sqlite3
@@ -60,6 +61,7 @@ class Outbox:
         self._wakeup = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._idle = asyncio.Event()
+        self._stopping = asyncio.Event()
         self.depth = 0
         self.last_error: str | None = None
 
@@ -125,12 +127,11 @@ class Outbox:
         self._wakeup.set()
 
     async def stop(self) -> None:
+        # Not a cancel: a write running in a thread must finish before the journal closes.
+        self._stopping.set()
+        self._wakeup.set()
         if self._task is not None:
-            self._task.cancel()
-            try:
-                await self._task
-            except asyncio.CancelledError:
-                pass
+            await self._task
         if self._db is not None:
             await asyncio.to_thread(self._db.close)
             self._db = None
@@ -154,9 +155,11 @@ class Outbox:
 
     async def _drain_forever(self) -> None:
         delay = RETRY_FIRST_S
-        while True:
+        while not self._stopping.is_set():
             await self._wakeup.wait()
             self._wakeup.clear()
+            if self._stopping.is_set():
+                return
             try:
                 while await asyncio.to_thread(self._apply_head):
                     self.depth -= 1
@@ -167,6 +170,7 @@ class Outbox:
             except Exception as exc:  # noqa: BLE001 - the database is down; keep the record
                 self.last_error = str(exc).splitlines()[0]
                 log.warning("database unreachable, %d record(s) kept in the outbox: %s", self.depth, self.last_error)
-                await asyncio.sleep(delay)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._stopping.wait(), delay)
                 delay = min(delay * 2, RETRY_MAX_S)
                 self._wakeup.set()

@@ -42,6 +42,7 @@ class Service:
     def __init__(self, app: web.Application) -> None:
         self.app = app
         self._tasks: list[asyncio.Task[Any]] = []
+        self._inboxes: dict[str, asyncio.Queue[Any]] = {}
         self._hub = app[keys.HUB]
         self._dir = app[keys.DIRECTORY]
         self._calls = app[keys.CALLS]
@@ -52,23 +53,63 @@ class Service:
     def start(self) -> None:
         for name, bridge in self.app[keys.BRIDGES].items():
             stream = bridge.events()  # subscribe before the bridge runs: nothing is missed
-            self._tasks.append(asyncio.create_task(self._consume(name, stream), name=f"events-{name}"))
+            inbox: asyncio.Queue[tuple[DomainEvent | asyncio.Event | None, float]] = asyncio.Queue()
+            self._inboxes[name] = inbox
+            self._tasks.append(asyncio.create_task(self._pump(stream, inbox), name=f"pump-{name}"))
+            self._tasks.append(asyncio.create_task(self._consume(name, inbox), name=f"events-{name}"))
             self._tasks.append(asyncio.create_task(bridge.run(), name=f"bridge-{name}"))
 
+    async def settle(self) -> None:
+        """Return when every event the PBXs have sent so far has been handled (tests, benchmarks).
+
+        A Ping's reply comes after every event sent before it, and the bridge queues those
+        events before it reads the reply; a marker queued behind them is handled after them."""
+        from telephony import actions
+
+        for name, bridge in self.app[keys.BRIDGES].items():
+            if bridge.connected:
+                with contextlib.suppress(Exception):
+                    await bridge.conn.send(actions.ping())
+            done = asyncio.Event()
+            self._inboxes[name].put_nowait((done, 0.0))
+            await done.wait()
+
     async def stop(self) -> None:
+        """Stop the bridges; let the consumers finish what is queued (a lookup may be running
+        in a thread on the engine, which must outlive it)."""
         for bridge in self.app[keys.BRIDGES].values():
             with contextlib.suppress(Exception):
                 await bridge.close()
+        consumers = [t for t in self._tasks if t.get_name().startswith("events-")]
         for task in self._tasks:
-            task.cancel()
+            if task not in consumers:
+                task.cancel()
+        for inbox in self._inboxes.values():
+            inbox.put_nowait((None, 0.0))
+        if self._tasks:
+            _, pending = await asyncio.wait(self._tasks, timeout=10)
+            for task in pending:
+                task.cancel()
         for task in self._tasks:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
 
-    async def _consume(self, pbx: str, stream: AsyncIterator[DomainEvent]) -> None:
+    @staticmethod
+    async def _pump(stream: AsyncIterator[DomainEvent], inbox: asyncio.Queue[Any]) -> None:
+        # Stamped when the bridge hands the event over: the pop latency starts here.
         async for event in stream:
+            inbox.put_nowait((event, time.perf_counter()))
+
+    async def _consume(self, pbx: str, inbox: asyncio.Queue[Any]) -> None:
+        while True:
+            event, received = await inbox.get()
+            if event is None:
+                return
+            if isinstance(event, asyncio.Event):
+                event.set()
+                continue
             try:
-                await self.handle(pbx, event, time.perf_counter())
+                await self.handle(pbx, event, received)
             except Exception:  # noqa: BLE001 - one bad event must not stop the floor's pops
                 log.exception("pbx %s: failed to handle %s", pbx, event.name)
 

@@ -25,8 +25,11 @@ from aiohttp.test_utils import TestClient, TestServer
 PASSWORD = "s3cret-pass"
 START = dt.datetime(2026, 11, 22, 2, 0, tzinfo=dt.UTC)
 KNOWN_NUMBER, KNOWN_ACCOUNT = "13800138000", "310012345678"
-SHARED_NUMBER = "13900139001"
-UNKNOWN_NUMBER = "13600136999"
+SHARED_NUMBER = "02188180001"  # a family landline (capture 18 rings 1002 from it)
+TRANSFER_NUMBER, TRANSFER_ACCOUNT = "13811112222", "310077778888"  # capture 06
+ABANDON_NUMBER = "13912345678"  # capture 03
+CALLBACK_ACCOUNT = "310019191919"  # capture 19
+UNKNOWN_NUMBER = "13911140014"  # capture 14 (its IVR account is not a customer either)
 
 
 @dataclass
@@ -46,6 +49,9 @@ class Seed:
     known: int = 0
     shared: tuple[int, int] = (0, 0)
     other: int = 0
+    transfer: int = 0
+    abandon: int = 0
+    callback: int = 0
     open_ticket: int = 0
 
 
@@ -61,6 +67,7 @@ def password_hash() -> str:
 
 
 def seed_floor(engine: Any) -> Seed:
+    from console.crm.phones import normalize
     from console.store.db import session_scope
     from console.store.models import Customer, CustomerPhone, FollowUp, Interaction, Staff, Ticket
 
@@ -88,7 +95,8 @@ def seed_floor(engine: Any) -> Seed:
                          id_last4="1234", **kw)
             s.add(c)
             s.flush()
-            s.add(CustomerPhone(customer_id=c.id, e164="+86" + phone, raw=phone))
+            s.add(CustomerPhone(customer_id=c.id, e164=normalize(phone).e164, raw=phone,
+                                kind=normalize(phone).kind if normalize(phone).kind in ("mobile", "landline") else "other"))
             return c.id
 
         seed.known = customer(KNOWN_ACCOUNT, "赵敏", "zhao min", KNOWN_NUMBER, tier="gold",
@@ -100,6 +108,11 @@ def seed_floor(engine: Any) -> Seed:
         )
         seed.other = customer("310000000003", "单田芳", "shan tian fang", "13700137000", tier="diamond",
                               aum=Decimal("20000000"), risk_level="C5", risk_assessed_on=dt.date(2026, 1, 1))
+        seed.transfer = customer(TRANSFER_ACCOUNT, "孙丽", "sun li", TRANSFER_NUMBER, tier="platinum",
+                                 aum=Decimal("3000000"), manager_id=seed.staff["mgr1"])
+        seed.abandon = customer("310012340000", "周杰", "zhou jie", ABANDON_NUMBER, tier="gold", aum=Decimal("600000"))
+        seed.callback = customer(CALLBACK_ACCOUNT, "吴静", "wu jing", "13719190019", tier="diamond",
+                                 aum=Decimal("12000000"))
         for day in range(6):
             s.add(Interaction(pbx="main", linkedid=f"hist-{day}", queue="retail", customer_id=seed.known,
                               agent_id=seed.staff["agent2"], agent_ext="1002", caller_number=KNOWN_NUMBER,
