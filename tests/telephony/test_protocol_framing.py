@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from telephony.framing import EventFilter, FrameDecoder, parse_headers, serialize
-from telephony.transcripts import load
+from telephony.transcripts import load, parse_frame_headers
 
 CAPTURES = sorted((Path(__file__).parents[1] / "fixtures" / "ami-transcripts").glob("*.jsonl"))
 
@@ -19,7 +19,7 @@ def stream_of(path: Path, encoding: str = "utf-8") -> tuple[bytes, list[dict[str
     tr = load(path)
     frames = [f for f in tr.received() if f.conn == 1]
     data = b"".join(f.raw if f.is_banner else f.raw + b"\r\n" for f in frames)
-    expected = [parse_headers(f.raw.decode("utf-8")) for f in frames if not f.is_banner]
+    expected = [parse_frame_headers(f.raw) for f in frames if not f.is_banner]
     if encoding != "utf-8":
         data = data.decode("utf-8").encode(encoding)
     return data, expected

@@ -7,9 +7,12 @@ import logging
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from telephony.framing import EventFilter, FrameDecoder
+from telephony.framing import EventFilter, FrameDecoder, parse_headers
+from telephony.transcripts import parse_frame_headers
 from telephony.protocol import AmiProtocol
 
+# Whitespace other than space, tab, CR, LF: the fast path does not strip it (see parse_headers).
+EXOTIC_SPACE = "".join(c for c in map(chr, range(0x3001)) if c.isspace() and c not in " \t\r\n")
 ENCODINGS = st.sampled_from(["utf-8", "gbk", "gb18030"])
 
 line = st.one_of(
@@ -81,3 +84,18 @@ def test_protocol_survives_garbage_and_a_failing_consumer(data: bytes) -> None:
     finally:
         logging.disable(logging.NOTSET)
     assert sink.events[-1] == {"Event": "Y", "Channel": "ok"}
+
+
+plain_text = st.text(st.characters(blacklist_categories=["Cs"], blacklist_characters=EXOTIC_SPACE), max_size=12)
+plain_line = st.one_of(
+    st.builds(lambda k, v: f"{k}: {v}", st.sampled_from(["Event", "Value", "Key "]), plain_text),
+    plain_text, st.text(alphabet=" \t:abc", max_size=8),
+)
+
+
+@settings(max_examples=300)
+@given(lines=st.lists(plain_line, max_size=8))
+def test_fast_header_parsing_equals_the_careful_reading(lines: list[str]) -> None:
+    frame = "\r\n".join(lines)
+    assert parse_headers(frame) == parse_frame_headers(frame.encode("utf-8", "surrogatepass"), "utf-8") \
+        or "\r" in frame.replace("\r\n", "") or "\n" in frame.replace("\r\n", "")
