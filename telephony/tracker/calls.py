@@ -23,6 +23,7 @@ class CallBook:
         self.agent_map: dict[str, str] = dict(agent_map or {})
         self.device_agents: dict[str, str] = {}  # StateInterface / member interface -> agent
         self._now = 0.0  # the t of the message being fed
+        self._sees_hangup_requests = False  # recordings filtered of HangupRequest exist
         self._reset_calls()
         self._ended_keys: set[tuple[str, str | None]] = set()
 
@@ -136,9 +137,15 @@ class CallBook:
             out.append(RingStopped(t=t, call=ring.seg.call, agent=ring.agent, reason=reason))
 
     def _cancel_reason(self, seg: Segment) -> str:
+        """Why a ring was cancelled: another ring won, or the caller gave up. Asterisk sends a
+        HangupRequest when the caller hangs up; if this PBX sends them and the caller sent
+        none, the call went on elsewhere (a pickup, a forward, a redirect)."""
         if any(r.answered or r.picked_up for r in seg.rings):
             return "answered_elsewhere"
-        return "caller_left"
+        caller = self.channels.get(seg.caller_uid)
+        if caller is None or caller.hangup_requested_t is not None or not self._sees_hangup_requests:
+            return "caller_left"
+        return "answered_elsewhere"
 
     def _answer(self, ring: Ring, t: float, wait_s: float | None, out: list[DomainEvent]) -> None:
         seg = ring.seg

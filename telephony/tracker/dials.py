@@ -136,6 +136,7 @@ class Dials(CallBook):
         self._stop_ring(ring, reason, t, out)
 
     def _on_hangup_request(self, m: Mapping[str, str], t: float, out: list[DomainEvent]) -> None:
+        self._sees_hangup_requests = True
         chan = self.channels.get(m.get("Uniqueid") or "")
         if chan is None or chan.hangup_requested_t is not None:
             return
