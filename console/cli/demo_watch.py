@@ -1,0 +1,72 @@
+"""Until `calldesk serve` exists: the simulator's live domain events, read through the telephony
+Bridge exactly as the server would, printed one per line with the caller's name from the store."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+
+from console.i18n import t
+
+
+def caller_names(url: str) -> dict[str, str]:
+    from sqlalchemy import select
+
+    from console.cli.simulate_store import national
+    from console.store.db import open_engine
+    from console.store.models import Customer, CustomerPhone
+
+    engine = open_engine(url, check=False)
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(select(CustomerPhone.e164, Customer.name)
+                                .join(Customer, Customer.id == CustomerPhone.customer_id)).all()
+    finally:
+        engine.dispose()
+    return {national(e164): name for e164, name in rows}
+
+
+def describe(event, names: dict[str, str], callers: dict[str, str]) -> str | None:
+    data = event.to_json()
+    kind = data["event"]
+    time = dt.datetime.now().strftime("%H:%M:%S")
+    if kind == "ringing":
+        callers[data["call"]] = data["caller"]
+    caller = data.get("caller") or callers.get(data.get("call", ""), "")
+    name = names.get(caller) or data.get("caller_name") or t("demo.unknown_caller")
+    common = {"time": time, "caller": caller, "name": name, "agent": data.get("agent"), "queue": data.get("queue") or "-"}
+    if kind == "ringing":
+        return t("demo.event.ringing", **common)
+    if kind == "answered":
+        return t("demo.event.answered", **common, wait=round(data.get("wait_s") or 0))
+    if kind == "ended":
+        return t("demo.event.ended", **common, outcome=t(f"demo.outcome.{data['outcome']}"),
+                 by=t(f"demo.by.{data['hangup_by']}"),
+                 talk=round(data.get("talk_s") or 0))
+    if kind == "callback_requested":
+        return t("demo.event.callback", **common)
+    if kind == "transferred":
+        return t("demo.event.transferred", time=time, from_agent=data.get("from_agent"), to=data.get("to"))
+    return None
+
+
+async def _watch(settings, url: str, ami_port: int) -> None:
+    from telephony.bridge import Bridge
+
+    pbx = settings.pbx[0]
+    names = caller_names(url)
+    bridge = Bridge("demo", "127.0.0.1", ami_port, pbx.username, pbx.secret.get_secret_value())
+    runner = asyncio.create_task(bridge.run())
+    callers: dict[str, str] = {}
+    try:
+        async for event in bridge.events():
+            line = describe(event, names, callers)
+            if line:
+                print(line, flush=True)
+    finally:
+        runner.cancel()
+        await bridge.close()
+
+
+def watch(settings, url: str, ami_port: int) -> None:
+    asyncio.run(_watch(settings, url, ami_port))
