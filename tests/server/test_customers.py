@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from console.server.routes.customer_index import index_ready
 from tests.server.conftest import KNOWN_ACCOUNT, bearer, login
 from tests.server.crm_helpers import audit_rows, error_of, live_call
 
@@ -34,27 +35,54 @@ async def test_unknown_customer_is_404_in_chinese(client, agent_token):
     assert resp.status == 404
 
 
-async def test_search_finds_by_client_no_phone_name_and_pinyin(client, seed, agent_token):
-    for query, expected in [(KNOWN_ACCOUNT, [seed.known]), ("13800138000", [seed.known]),
-                            ("赵", [seed.known]), ("zhao", [seed.known]), ("zm", [seed.known]),
-                            ("钱", sorted(seed.shared)), ("nobody", [])]:
+SEARCHES = [(KNOWN_ACCOUNT, "known"), ("13800138000", "known"), ("赵", "known"), ("zhao", "known"), ("zm", "known"),
+            ("钱", "shared"), ("nobody", None)]
+
+
+def expected_ids(seed, who):
+    return {"known": [seed.known], "shared": sorted(seed.shared), None: []}[who]
+
+
+async def test_search_through_the_index(client, seed, agent_token):
+    assert await index_ready(client.server.app) is not None
+    for query, who in SEARCHES + [("zhaomin", "known")]:  # compact pinyin: only the index knows it
         resp = await client.get("/api/customers", params={"q": query}, headers=bearer(agent_token))
         assert resp.status == 200, await resp.text()
         results = (await resp.json())["results"]
-        assert sorted(r["id"] for r in results) == sorted(expected), query
+        assert sorted(r["id"] for r in results) == expected_ids(seed, who), query
         assert all(r["masked"] for r in results)
 
 
-async def test_search_needs_a_query_and_binds_parameters(client, agent_token):
+def test_sql_fallback_search(seeded_engine, seed):
+    from console.crm.customer_lookup import fallback_search
+    from console.store.db import session_scope
+
+    with session_scope(seeded_engine) as session:
+        for query, who in SEARCHES + [("1234", "all")]:
+            found = sorted(fallback_search(session, query))
+            if who == "all":  # the id number's last four: the seeded customers all end in 1234
+                from sqlmodel import select
+
+                from console.store.models import Customer
+
+                assert found == sorted(session.exec(select(Customer.id).where(Customer.id_last4 == "1234")))
+                assert seed.known in found
+            else:
+                assert found == expected_ids(seed, who), query
+        # Quotes and LIKE wildcards are data, not SQL.
+        for nasty in ["' OR 1=1 --", "%", "_", "zh%o", "zha_", "\\"]:
+            assert fallback_search(session, nasty) == [], nasty
+
+
+async def test_search_needs_a_query(client, agent_token):
     resp = await client.get("/api/customers", params={"q": "  "}, headers=bearer(agent_token))
     assert resp.status == 400 and (await error_of(resp))["field"] == "q"
-    # Quotes and LIKE wildcards are data, not SQL.
-    for nasty in ["' OR 1=1 --", "%", "_", "zh%o", "zha_"]:
-        resp = await client.get("/api/customers", params={"q": nasty}, headers=bearer(agent_token))
-        assert resp.status == 200 and (await resp.json())["results"] == []
+    resp = await client.get("/api/customers", params={"q": "x", "limit": "0"}, headers=bearer(agent_token))
+    assert resp.status == 400 and (await error_of(resp))["field"] == "limit"
 
 
 async def test_create_normalises_phones_and_derives_columns(client, seed, agent_token, seeded_engine):
+    await index_ready(client.server.app)
     body = {"client_no": "310099990001", "name": "单田芳", "id_number": "11010519491231002x",
             "phones": ["+86 139-0000-1111", "13900001111", "021 6123 4567"], "branch": "北京营业部"}
     resp = await client.post("/api/customers", json=body, headers=bearer(agent_token))
@@ -63,9 +91,10 @@ async def test_create_normalises_phones_and_derives_columns(client, seed, agent_
     assert created["name_pinyin"] == "shan tian fang" and created["tier"] == "standard"
     assert [p["number"] for p in created["phones"]] == ["+8613900001111", "+862161234567"]
     assert created["id_number"] == "11010519491231002X"
-    # Found again by the new number, and the creation is audited.
-    resp = await client.get("/api/customers", params={"q": "13900001111"}, headers=bearer(agent_token))
-    assert [r["id"] for r in (await resp.json())["results"]] == [created["id"]]
+    # Found again by the new number and the name's pinyin (the index was updated), and audited.
+    for query in ("13900001111", "shantianfang", "021 6123 4567"):
+        resp = await client.get("/api/customers", params={"q": query}, headers=bearer(agent_token))
+        assert created["id"] in [r["id"] for r in (await resp.json())["results"]], query
     assert audit_rows(seeded_engine, created["id"])[0]["action"] == "customer.create"
 
 

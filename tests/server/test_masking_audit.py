@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from console.server import keys
+from console.server.routes.customer_index import index_ready
 from tests.server.conftest import KNOWN_NUMBER, bearer, login
 from tests.server.crm_helpers import audit_rows, error_of, live_call
 
@@ -124,6 +125,7 @@ async def test_supervisor_on_a_verified_call_sees_what_the_agent_sees(client, se
 
 
 async def test_search_results_masked_and_audited_without_the_query(client, seed, agent_token, seeded_engine):
+    await index_ready(client.server.app)
     resp = await client.get("/api/customers", params={"q": KNOWN_NUMBER}, headers=bearer(agent_token))
     result = (await resp.json())["results"][0]
     assert result["phones"][0]["number"] == "138****8000" and result["id_number"].count("*") == 10

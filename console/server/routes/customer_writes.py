@@ -24,6 +24,7 @@ from console.server.auth import AuthUser, require_role
 from console.server.errors import ApiError, read_body
 from console.server.routes.crm_common import in_db, json_response, now, path_int
 from console.server.routes.customer_access import summary_context, verified_for
+from console.server.routes.customer_index import current_index, upsert
 
 CREATE_BASICS = frozenset({"client_no", "name", "id_number", "phones", "branch", "birth_date", "gender"})
 
@@ -90,11 +91,10 @@ async def create_customer(request: web.Request) -> web.Response:
     body = await read_body(request, CreateBody)
     values = body.model_dump(exclude_unset=True, exclude={"call"})
     _check_roles(user, set(values), CREATE_BASICS)
-    index = request.app.get(keys.SEARCH_INDEX)
+    index = current_index(request.app)
     summary, row = await in_db(request, _created, values, user.id, now(request), request.app[keys.SETTINGS].tiers,
                                body.call, summary_context(request), index is not None)
-    if index is not None:
-        index.upsert(row)
+    await upsert(request.app, row)
     # The creator typed these details in: showing them back reveals nothing new.
     return json_response(mask_customer(summary, verified=True, role=user.role), status=201)
 
@@ -118,10 +118,9 @@ async def update_customer_route(request: web.Request) -> web.Response:
     verified = verified_for(request, user, call, customer_id)
     if "phones" in changes and not user.at_least("supervisor") and not verified:
         raise ApiError(403, "forbidden", "修改电话号码前须先核验来电者身份", field="phones")
-    index = request.app.get(keys.SEARCH_INDEX)
+    index = current_index(request.app)
     summary, row = await in_db(request, _updated, customer_id, body.version, changes, user.id, now(request),
                                request.app[keys.SETTINGS].tiers, call, summary_context(request), index is not None)
-    if index is not None:
-        index.upsert(row)
+    await upsert(request.app, row)
     return json_response(mask_customer(summary, verified=verified, role=user.role))
 

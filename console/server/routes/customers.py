@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from sqlmodel import select
 
 from console.crm import audit
+from console.crm.customer_lookup import fallback_search
 from console.crm.customers import contact_history, load_summaries
 from console.crm.errors import CrmError
 from console.crm.masking import mask_customer, mask_phone
@@ -17,7 +18,7 @@ from console.crm.verification import Answer, check_answers
 from console.server import keys
 from console.server.auth import require_role
 from console.server.errors import ApiError, read_body
-from console.server.routes import customer_writes
+from console.server.routes import customer_index, customer_writes
 from console.server.routes.customer_access import audited_view, on_call, summary_context, verified_for
 from console.server.routes.crm_common import in_db, now, path_int, query_int
 from console.server.routes.crm_common import json_response as _json
@@ -34,12 +35,10 @@ async def get_customer(request: web.Request) -> web.Response:
     return _json(body)
 
 
-def _search(session: Any, query: str, limit: int, index: Any, ctx: Any, actor_id: int, at: Any) -> list[dict]:
-    if index is not None:
-        ids = [hit.customer_id for hit in index.search(query, limit)]
-    else:
-        from console.crm.customer_lookup import fallback_search
-
+def _search(session: Any, query: str, limit: int, app: web.Application, ctx: Any, actor_id: int,
+            at: Any) -> list[dict]:
+    ids = customer_index.search(app, query, limit)
+    if ids is None:
         ids = fallback_search(session, query, limit)
     summaries = load_summaries(session, ids, ctx)
     found = [summaries[i] for i in ids if i in summaries]
@@ -54,7 +53,7 @@ async def search_customers(request: web.Request) -> web.Response:
     if not query:
         raise ApiError(400, "invalid", CrmError("invalid", "crm.customer.query_required").message(), field="q")
     limit = query_int(request, "limit", 20, low=1, high=100) or 20
-    found = await in_db(request, _search, query, limit, request.app.get(keys.SEARCH_INDEX),
+    found = await in_db(request, _search, query, limit, request.app,
                         summary_context(request), user.id, now(request))
     return _json({"results": [mask_customer(s, verified=False, role=user.role) for s in found]})
 
@@ -142,6 +141,7 @@ async def customer_interactions(request: web.Request) -> web.Response:
 
 
 def setup(app: web.Application) -> None:
+    customer_index.setup(app)
     app.router.add_get("/api/customers", search_customers)
     app.router.add_post("/api/customers", customer_writes.create_customer)
     app.router.add_get("/api/customers/{id}", get_customer)

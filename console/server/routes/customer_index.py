@@ -1,0 +1,97 @@
+"""The customer search index as the customer routes use it.
+
+If start-up put an index under ``keys.SEARCH_INDEX`` it is used. Otherwise one is built here,
+in a worker thread, after the app has started (``console.crm.search.load_index``: a streaming
+read of the customers); searches take the indexed-SQL fallback until it is ready, so the
+server answers from its first second. Creates and updates upsert the index as they commit.
+
+A customer written while the build is reading may be missed by it; such a customer is still
+found by the SQL fallback's exact keys (client number, full phone), and an edit re-indexes it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import threading
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+from console.server import keys
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class IndexState:
+    index: Any = None
+    task: asyncio.Task | None = None
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    """The index is not thread-safe: searches (in worker threads) and upserts take turns."""
+
+
+STATE: web.AppKey[IndexState] = web.AppKey("customer_index_state", IndexState)
+
+
+def current_index(app: web.Application) -> Any:
+    """The ready index, or None (then search falls back to SQL)."""
+    return app.get(keys.SEARCH_INDEX) or app[STATE].index
+
+
+def search(app: web.Application, query: str, limit: int) -> list[int] | None:
+    """Customer ids from the index (call from a worker thread), or None when there is no index."""
+    index = current_index(app)
+    if index is None:
+        return None
+    with app[STATE].lock:
+        return [hit.customer_id for hit in index.search(query, limit)]
+
+
+async def upsert(app: web.Application, row: Any) -> None:
+    index = current_index(app)
+    if index is None or row is None:
+        return
+
+    def locked() -> None:
+        with app[STATE].lock:
+            index.upsert(row)
+
+    await asyncio.to_thread(locked)
+
+
+async def _build(app: web.Application, state: IndexState) -> None:
+    from console.crm.search import load_index
+
+    try:
+        state.index = await asyncio.to_thread(load_index, app[keys.ENGINE])
+        log.info("customer search index ready: %d customers", len(state.index))
+    except Exception:  # noqa: BLE001 - search keeps working on the SQL fallback
+        log.exception("could not build the customer search index; searching through SQL instead")
+
+
+async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
+    state = app[STATE]
+    if app.get(keys.SEARCH_INDEX) is None:
+        state.task = asyncio.create_task(_build(app, state), name="customer-index")
+    yield
+    if state.task is not None and not state.task.done():
+        state.task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await state.task
+
+
+async def index_ready(app: web.Application) -> Any:
+    """Wait for the build (tests, benchmarks); the index or None if it failed."""
+    task = app[STATE].task
+    if task is not None:
+        await asyncio.shield(task)
+    return current_index(app)
+
+
+def setup(app: web.Application) -> None:
+    app[STATE] = IndexState()
+    app.cleanup_ctx.append(_lifecycle)
