@@ -1,0 +1,166 @@
+"""Seeded customers and their phones, as row tuples ready for a bulk insert.
+
+AUM is log-normal (median ~60k CNY, a long tail into the millions), which gives tiers
+roughly 63% standard, 28% silver, 8% gold, 1.5% platinum and a few diamond. About one
+assessment in five is older than the validity period (expired), a few percent of
+customers share a number with a family member (same surname, same branch).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import random
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from console.store.seed import vocab
+from console.store.seed.people import NameMaker, PhoneMaker, birth_date, resident_id, weighted
+
+CUSTOMER_COLUMNS = (
+    "id", "client_no", "name", "name_pinyin", "name_initials", "id_number", "id_last4", "gender",
+    "birth_date", "branch", "manager_id", "tier", "aum", "risk_level", "risk_assessed_on",
+    "investor_type", "margin", "star", "chinext", "status", "do_not_call", "churn_risk",
+    "created_at", "updated_at", "version",
+)
+PHONE_COLUMNS = ("id", "customer_id", "e164", "raw", "kind", "valid")
+RISK_LEVELS = ("C1", "C2", "C3", "C4", "C5")
+RISK_WEIGHTS = (8, 25, 35, 22, 10)
+FAMILY_SHARE = 0.04
+_EPOCH = dt.date(2008, 1, 1)
+_UTC = dt.timezone.utc
+
+
+@dataclass(slots=True)
+class Profile:
+    """What the history generator needs to know of a customer."""
+
+    id: int
+    name: str
+    tier: str
+    phones: list[str]
+    manager_id: int | None
+    risk_expired: bool
+    do_not_call: bool
+    branch: int = 0
+
+
+@dataclass(slots=True)
+class Overrides:
+    """Fixed attributes of a demo customer (anything None is drawn at random)."""
+
+    name: str | None = None
+    client_no: str | None = None
+    aum: Decimal | None = None
+    risk_level: str | None = None
+    risk_age_days: int | None = None
+    phones: list[tuple[str, str, str]] = field(default_factory=list)  # (e164, raw, kind)
+    branch: int | None = None
+    margin: bool | None = None
+    do_not_call: bool | None = None
+
+
+_RANDOM = Overrides()
+
+
+class CustomerMaker:
+    def __init__(self, rng: random.Random, names: NameMaker, phones: PhoneMaker, *, settings,
+                 now: dt.datetime, managers: list[int]) -> None:
+        self.rng, self.names, self.phones = rng, names, phones
+        self.settings = settings
+        self.now = now
+        self.today = now.astimezone(_center_tz(settings)).date()
+        self.valid_days = settings.risk.assessment_valid_days
+        self.managers = managers
+        self.next_phone_id = 1
+        self._last: Profile | None = None
+        self._last_surname = ""
+        self._branch = weighted(rng, range(len(vocab.BRANCHES)), vocab.BRANCH_WEIGHTS)
+        self._status = weighted(rng, ("active", "dormant", "closed"), (85, 13, 2))
+        self._risk = weighted(rng, RISK_LEVELS, RISK_WEIGHTS)
+        self._vip = {t.name: t.vip for t in settings.tiers}
+        self._open_span = (self.today - _EPOCH).days - 30
+
+    def make(self, cid: int, fixed: Overrides | None = None) -> tuple[tuple, list[tuple], Profile]:
+        rng, fixed = self.rng, fixed or _RANDOM
+        family = self._last if fixed.name is None and self._last and rng.random() < FAMILY_SHARE else None
+        branch = fixed.branch if fixed.branch is not None else (
+            family.branch if family else self._branch())
+        branch_name, region, area, prefix = vocab.BRANCHES[branch]
+        name = self.names.named(fixed.name) if fixed.name else self.names.make(self._last_surname if family else None)
+        birth = birth_date(rng, self.today)
+        rand = rng.random
+        seq = 1 + int(rand() * 999)
+        id_number = resident_id(region, birth, seq)
+        status = self._status()
+        aum = fixed.aum if fixed.aum is not None else self._aum(status)
+        tier = self.settings.tier_for(aum)
+        vip = self._vip[tier]
+        risk = fixed.risk_level or self._risk()
+        opened = _EPOCH + dt.timedelta(days=int(rand() * self._open_span))
+        risk_age = fixed.risk_age_days if fixed.risk_age_days is not None else (
+            int(rand() * (self.valid_days - 20)) if rand() < 0.8 else self.valid_days + 1 + int(rand() * 1000))
+        assessed = max(opened, self.today - dt.timedelta(days=risk_age))
+        expired = (self.today - assessed).days > self.valid_days
+        rich = aum >= 500_000
+        margin = fixed.margin if fixed.margin is not None else (rich and risk >= "C3" and rng.random() < 0.3)
+        dnc = fixed.do_not_call if fixed.do_not_call is not None else rng.random() < 0.02
+        manager = self.managers[int(rand() * len(self.managers))] if self.managers and (
+            rand() < (0.9 if vip else 0.6 if rich else 0.08)) else None
+        created = _at(opened, rand)
+        updated = min(created + dt.timedelta(days=int(rand() * 2000)), self.now)
+        row = (
+            cid, fixed.client_no or f"{prefix}{20_000_000 + cid:08d}", name.name, name.pinyin, name.initials,
+            id_number, id_number[-4:], "M" if seq % 2 else "F", birth, branch_name, manager, tier, aum, risk,
+            assessed, "professional" if aum >= 5_000_000 and rng.random() < 0.3 else "ordinary",
+            margin, rich and rng.random() < 0.4, aum >= 100_000 and rng.random() < 0.45,
+            status, dnc, round(rand() * rand(), 3), created, updated, 1,
+        )
+        phone_rows = self._phones(cid, fixed, family, area)
+        profile = Profile(cid, name.name, tier, [p[2] for p in phone_rows], manager, expired, dnc, branch)
+        self._last, self._last_surname = profile, name.surname
+        return row, phone_rows, profile
+
+    def _aum(self, status: str) -> Decimal:
+        if status == "closed":
+            return Decimal("0.00")
+        mu = math.log(60_000 if status == "active" else 8_000)
+        value = min(self.rng.lognormvariate(mu, 1.6), 400_000_000)
+        return Decimal(int(value * 100)) / 100
+
+    def _phones(self, cid: int, fixed: Overrides, family: Profile | None, area: str) -> list[tuple]:
+        rng = self.rng
+        numbers: list[tuple[str, str, str, bool]] = [(e, raw, kind, True) for e, raw, kind in fixed.phones]
+        if not fixed.phones:
+            if rng.random() < 0.97:
+                numbers.append((*self.phones.mobile(), "mobile", True))
+            if rng.random() < 0.25:
+                numbers.append((*self.phones.mobile(), "mobile", True))
+            if rng.random() < 0.2:
+                numbers.append((*self.phones.landline(area), "landline", True))
+            shareable = [p for p in family.phones if p.startswith("+86")] if family else []
+            if shareable:
+                shared = shareable[-1]
+                numbers.append((shared, shared, "landline" if not shared.startswith("+861") else "mobile", True))
+            if rng.random() < 0.005:
+                junk = str(10_000 + int(rng.random() * 9_000_000))
+                numbers.append((junk, junk, "other", False))
+        rows, seen = [], set()
+        for e164, raw, kind, valid in numbers:
+            if e164 in seen:
+                continue
+            seen.add(e164)
+            rows.append((self.next_phone_id, cid, e164, raw, kind, valid))
+            self.next_phone_id += 1
+        return rows
+
+
+def _at(day: dt.date, rand) -> dt.datetime:
+    """A moment during business hours (Beijing time) of that day, in UTC."""
+    return dt.datetime(day.year, day.month, day.day, 1, 0, tzinfo=_UTC) + dt.timedelta(seconds=int(rand() * 8 * 3600))
+
+
+def _center_tz(settings) -> dt.tzinfo:
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(settings.center.time_zone)

@@ -1,0 +1,158 @@
+"""Deterministic people: names with their pinyin, resident id numbers, phone numbers.
+
+Everything draws from one ``random.Random`` so that the same seed gives the same people.
+Phone numbers come from a bijection of a counter (an affine map modulo 10^8), so that no
+two seeded customers get the same number by accident: sharing is always deliberate
+(families, the demo's ambiguous landline).
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import itertools
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TypeVar
+
+from console.crm.names import initials_of, pinyin_of
+from console.store.seed import vocab
+
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+_SUFFIX_SPACE = 100_000_000
+_LANDLINE_BLOCKS = ("52", "54", "56", "58", "61", "62", "64", "68")
+_STRIDE = 48_271_137  # odd and not a multiple of 5: coprime to 10^8, so the map is a bijection
+
+
+T = TypeVar("T")
+
+
+def weighted(rng: random.Random, values: Sequence[T], weights: Sequence[float]) -> Callable[[], T]:
+    """A draw from ``values`` by ``weights``; ~10x cheaper than ``rng.choices`` per call."""
+    cum = list(itertools.accumulate(weights))
+    total, rand, pick = cum[-1], rng.random, bisect.bisect
+    return lambda: values[pick(cum, rand() * total)]
+
+
+def _checksum(digits: str) -> int:
+    return sum(int(d) * w for d, w in zip(digits, _ID_WEIGHTS))
+
+
+def id_check_digit(first17: str) -> str:
+    """The ISO 7064 MOD 11-2 check character of a resident id number."""
+    return _ID_CHECK[_checksum(first17) % 11]
+
+
+@lru_cache(maxsize=64)
+def _region_part(region: str) -> int:
+    return _checksum(region)
+
+
+@lru_cache(maxsize=40_000)
+def _birth_part(birth: dt.date) -> tuple[str, int]:
+    text = f"{birth:%Y%m%d}"
+    return text, sum(int(d) * w for d, w in zip(text, _ID_WEIGHTS[6:14]))
+
+
+def _id_head(region: str, birth: dt.date) -> tuple[str, int]:
+    text, partial = _birth_part(birth)
+    return region + text, _region_part(region) + partial
+
+
+def resident_id(region: str, birth: dt.date, sequence: int) -> str:
+    """An 18-character id number; an odd sequence means male."""
+    head, partial = _id_head(region, birth)
+    tail = f"{sequence:03d}"
+    total = partial + int(tail[0]) * _ID_WEIGHTS[14] + int(tail[1]) * _ID_WEIGHTS[15] + int(tail[2]) * _ID_WEIGHTS[16]
+    return f"{head}{tail}{_ID_CHECK[total % 11]}"
+
+
+@dataclass(frozen=True, slots=True)
+class Name:
+    name: str
+    surname: str
+    pinyin: str
+    initials: str
+
+
+class NameMaker:
+    """Chinese names from weighted surnames and a fixed pool of given names, pinyin cached."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self._rng = rng
+        self._surname = weighted(rng, [s for s, _ in vocab.SURNAMES], [w for _, w in vocab.SURNAMES])
+        chars = vocab.GIVEN_CHARS
+        pool: list[str] = []
+        while len(pool) < vocab.GIVEN_NAME_POOL_SIZE:
+            given = rng.choice(chars) if rng.random() < vocab.SINGLE_CHAR_SHARE else rng.choice(chars) + rng.choice(chars)
+            if given not in pool:
+                pool.append(given)
+        self._given = pool
+        self._cache: dict[str, Name] = {}
+
+    def surname(self) -> str:
+        return self._surname()
+
+    def make(self, surname: str | None = None) -> Name:
+        surname = surname or self._surname()
+        given = self._given[int(self._rng.random() * len(self._given))]
+        return self.named(surname + given, surname)
+
+    def named(self, full: str, surname: str | None = None) -> Name:
+        cached = self._cache.get(full)
+        if cached is None:
+            cached = Name(full, surname or full[0], pinyin_of(full), initials_of(full))
+            self._cache[full] = cached
+        return cached
+
+
+class PhoneMaker:
+    """Unique mobile and landline numbers (E.164 and a raw form as a customer wrote it)."""
+
+    def __init__(self, rng: random.Random, reserved: set[str]) -> None:
+        self._rng = rng
+        self._reserved = reserved
+        self._mobile_counter = 0
+        self._landline_counter = 0
+        self._offset = rng.randrange(_SUFFIX_SPACE)
+
+    def _suffix(self, counter: int, salt: int) -> int:
+        return (counter * _STRIDE + self._offset + salt) % _SUFFIX_SPACE
+
+    def mobile(self) -> tuple[str, str]:
+        while True:
+            k = self._mobile_counter
+            self._mobile_counter += 1
+            prefixes = vocab.MOBILE_PREFIXES
+            national = f"{prefixes[k % len(prefixes)]}{self._suffix(k // len(prefixes), 0):08d}"
+            e164 = "+86" + national
+            if e164 not in self._reserved:
+                return e164, self._mobile_raw(national)
+
+    def landline(self, area: str) -> tuple[str, str]:
+        while True:
+            k = self._landline_counter
+            self._landline_counter += 1
+            # 8-digit local numbers, in blocks that phonenumbers knows as fixed lines everywhere.
+            block = _LANDLINE_BLOCKS[k % len(_LANDLINE_BLOCKS)]
+            local = f"{block}{self._suffix(k // len(_LANDLINE_BLOCKS), 7) % 1_000_000:06d}"
+            e164 = f"+86{area}{local}"
+            if e164 not in self._reserved:
+                return e164, f"0{area}-{local}"
+
+    def _mobile_raw(self, national: str) -> str:
+        style = self._rng.random()
+        if style < 0.6:
+            return national
+        if style < 0.85:
+            return f"{national[:3]} {national[3:7]} {national[7:]}"
+        return f"+86 {national[:3]}-{national[3:7]}-{national[7:]}"
+
+
+def birth_date(rng: random.Random, today: dt.date) -> dt.date:
+    """Adults of 20 to 80, skewed to the middle-aged (as a brokerage's clients are)."""
+    age_days = int(rng.triangular(20, 80, 45) * 365.25)
+    return today - dt.timedelta(days=age_days)
