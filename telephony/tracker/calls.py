@@ -16,6 +16,7 @@ from telephony.tracker.state import (
 )
 
 log = logging.getLogger(__name__)
+_ENDED_MEMORY = 100_000  # calls remembered as ended (a busy center's day or two)
 
 
 class CallBook:
@@ -25,7 +26,8 @@ class CallBook:
         self._now = 0.0  # the t of the message being fed
         self._sees_hangup_requests = False  # recordings filtered of HangupRequest exist
         self._reset_calls()
-        self._ended_keys: set[tuple[str, str | None]] = set()
+        # (call, queue) already ended, oldest first; bounded, so a long-running bridge stays small
+        self._ended_keys: dict[tuple[str, str | None], None] = {}
 
     def _reset_calls(self) -> None:
         self.channels: dict[str, Chan] = {}  # uniqueid -> channel
@@ -180,7 +182,9 @@ class CallBook:
         if seg.key in self._ended_keys:
             log.debug("second end of %s suppressed", seg.key)
             return
-        self._ended_keys.add(seg.key)
+        self._ended_keys[seg.key] = None
+        if len(self._ended_keys) > _ENDED_MEMORY:
+            del self._ended_keys[next(iter(self._ended_keys))]
         if wait_s is None:
             wait_s = seg.wait_s if seg.wait_s is not None else t - seg.start_t
         talk = seg.talk_s

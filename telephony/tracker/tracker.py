@@ -15,6 +15,7 @@ from typing import Any
 from telephony.events import AgentState, DomainEvent
 from telephony.tracker.agents import Agents
 from telephony.tracker.dials import Dials
+from telephony.tracker.hangups import Hangups
 from telephony.tracker.originate import Originates
 from telephony.tracker.queue_calls import QueueCalls
 from telephony.tracker.resync import Resync
@@ -62,7 +63,7 @@ _ROUTES: dict[str, tuple[str, ...]] = {
 _NOTHING: list[DomainEvent] = []
 
 
-class Tracker(QueueCalls, Dials, Transfers, Agents, Originates, Resync):
+class Tracker(QueueCalls, Dials, Hangups, Transfers, Agents, Originates, Resync):
     """Feed it every AMI event (and response) in order; it returns the domain events they cause.
 
     ``agent_map`` maps member interfaces or devices (``PJSIP/1001``) to agent ids, overriding the

@@ -1,0 +1,158 @@
+"""Hang-ups: who hung up, and how each kind of call ends when its parties go.
+
+Who hung up comes from, in order: AgentComplete's ``Reason`` (queue calls); the first
+``HangupRequest`` (a party's own BYE; a dialplan or PBX hang-up gives only SoftHangupRequest);
+who left the bridge first (recordings without HangupRequest); which leg hung up first. Asterisk
+22 hangs the agent leg up before the caller even when the caller hung up, so the last is a
+fallback only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from telephony.events import DomainEvent
+from telephony.tracker.calls import CallBook
+from telephony.tracker.state import Chan, Segment, is_local, local_base, to_int
+
+_CAUSE_REASON = {26: "answered_elsewhere", 17: "rejected", 21: "rejected", 19: "timeout", 18: "timeout"}
+
+
+def _left_bridge(chan: Chan | None) -> float | None:
+    """When the channel left its last bridge for good (None: still in it, or never bridged)."""
+    if chan is None or chan.bridge_leave_t is None:
+        return None
+    if chan.bridge_enter_t is not None and chan.bridge_enter_t > chan.bridge_leave_t:
+        return None
+    return chan.bridge_leave_t
+
+
+class Hangups(CallBook):
+    def _on_hangup_request(self, m: Mapping[str, str], t: float, out: list[DomainEvent]) -> None:
+        self._sees_hangup_requests = True
+        chan = self.channels.get(m.get("Uniqueid") or "")
+        if chan is None or chan.hangup_requested_t is not None:
+            return
+        chan.hangup_requested_t = t
+        for seg in self.segs_by_caller.get(chan.uniqueid, ()):
+            if not seg.ended and seg.abandon_wait is not None and seg.answered_t is None:
+                self._end(seg, t, "abandoned", "caller", out, wait_s=seg.abandon_wait)
+
+    def _hangup_by(self, seg: Segment, agent_leg_first: bool) -> str:
+        if seg.complete_reason in ("caller", "agent"):
+            return seg.complete_reason
+        caller = self.channels.get(seg.caller_uid)
+        agent = self._chan_by_name(seg.agent_channel)
+        c_req = caller.hangup_requested_t if caller else None
+        a_req = agent.hangup_requested_t if agent else None
+        if c_req is not None and (a_req is None or c_req <= a_req):
+            return "caller"
+        if a_req is not None:
+            return "agent"
+        # No HangupRequest (older Asterisk, filtered recordings): who left the bridge first.
+        c_left, a_left = _left_bridge(caller), _left_bridge(agent)
+        if c_left is not None and (a_left is None or c_left < a_left):
+            return "caller"
+        if a_left is not None and (c_left is None or a_left < c_left):
+            return "agent"
+        return "agent" if agent_leg_first else "caller"
+
+    def _on_bridge_enter(self, m: Mapping[str, str], t: float, out: list[DomainEvent]) -> None:
+        chan = self.channels.get(m.get("Uniqueid") or "")
+        if chan is not None:
+            chan.bridge_enter_t = t
+
+    def _on_bridge_leave(self, m: Mapping[str, str], t: float, out: list[DomainEvent]) -> None:
+        chan = self.channels.get(m.get("Uniqueid") or "")
+        if chan is not None:
+            chan.bridge_leave_t = t
+
+    def _on_hangup(self, m: Mapping[str, str], t: float, out: list[DomainEvent]) -> None:
+        uid = m.get("Uniqueid") or ""
+        name = m.get("Channel") or ""
+        chan = self.channels.get(uid)
+        cause = to_int(m.get("Cause"))
+        ring = self.ring_by_chan.get(name)
+        if ring is not None and not ring.answered and not ring.stopped:
+            reason = _CAUSE_REASON.get(cause or 0) or self._cancel_reason(ring.seg)
+            self._stop_ring(ring, reason, t, out)
+        if ring is not None and ring.answered and not ring.seg.ended and ring.seg.agent_channel == (ring.agent_channel or ring.dest):
+            seg = ring.seg
+            if seg.consult:
+                self._end(seg, t, "answered", "agent", out, cause=cause)
+            else:
+                self._end(seg, t, "answered", self._hangup_by(seg, True), out, cause=cause)
+        for seg in list(self.segs_by_caller.get(uid, ())):
+            if not seg.ended:
+                self._caller_gone(seg, chan, t, cause, out)
+        self._forget_channel(uid, name)
+        call = self.calls.get(chan.linkedid) if chan is not None else None
+        if call is not None and not call.channels:
+            # Every channel of the call is gone: whatever is still open is over too.
+            for seg in call.open_segments():
+                self._caller_gone(seg, None, t, cause, out)
+            self._drop_call(call.linkedid)
+
+    def _caller_gone(self, seg: Segment, chan: Chan | None, t: float, cause: int | None,
+                     out: list[DomainEvent]) -> None:
+        requested = chan is not None and chan.hangup_requested_t is not None
+        if seg.answered_t is not None:
+            self._end(seg, t, "answered", self._hangup_by(seg, False), out, cause=cause)
+        elif seg.queue is not None:
+            if seg.abandon_wait is not None or seg.left_t is None:
+                self._end(seg, t, "abandoned", "caller", out, cause=cause,
+                          wait_s=seg.abandon_wait)
+            else:
+                self._end(seg, t, "cancelled", "caller" if requested else "system", out, cause=cause)
+        else:
+            self._end_direct_unanswered(seg, requested, t, cause, out)
+
+    def _end_direct_unanswered(self, seg: Segment, requested: bool, t: float, cause: int | None,
+                               out: list[DomainEvent]) -> None:
+        """A non-queue call nobody answered: why, from how its rings ended."""
+        rings = [r for r in seg.rings if r.agent]
+        reasons = {r.reason for r in rings}
+        if seg.handed_from is not None:  # transferred on, nobody took it: still the agent's call
+            seg.agent, seg.talk_s = seg.handed_from
+            self._end(seg, t, "answered", "caller" if requested else "system", out, cause=cause)
+            return
+        if any(not r.stopped for r in rings) or "caller_left" in reasons:
+            outcome, by = "cancelled", "caller"
+        elif "timeout" in reasons:
+            outcome, by = "no_answer", "caller" if requested else "system"
+        elif any(r.status == "BUSY" for r in rings):
+            outcome, by = "busy", "system"
+        elif "rejected" in reasons:
+            outcome, by = "rejected", "system"
+        else:
+            outcome, by = "no_answer", "caller" if requested else "system"
+        self._end(seg, t, outcome, by, out, cause=cause)
+
+    def _forget_channel(self, uid: str, name: str) -> None:
+        chan = self.channels.pop(uid, None)
+        if self.by_name.get(name) == uid:
+            del self.by_name[name]
+        self.segs_by_caller.pop(uid, None)
+        ring = self.ring_by_chan.get(name)
+        if ring is not None and (ring.stopped or ring.seg.ended):
+            del self.ring_by_chan[name]
+        if is_local(name) and name.endswith(";2"):
+            self.hops.pop(local_base(name), None)
+            self.local_real.pop(local_base(name), None)
+            self.originate_hops.discard(local_base(name))
+        if chan is not None:
+            call = self.calls.get(chan.linkedid)
+            if call is not None:
+                call.channels.discard(uid)
+                if not call.channels and not call.open_segments():
+                    self._drop_call(call.linkedid)
+
+    def _drop_call(self, linkedid: str) -> None:
+        call = self.calls.pop(linkedid, None)
+        if call is None:
+            return
+        for seg in call.segments:
+            for ring in seg.rings:
+                for key in (ring.dest, ring.agent_channel):
+                    if key and self.ring_by_chan.get(key) is ring:
+                        del self.ring_by_chan[key]
