@@ -81,8 +81,11 @@ def _agent_first(pbx: Pbx, req: Request, phone) -> None:
         ch.context, ch.exten, ch.priority = req.context, req.exten, 1
         ch.caller_num, ch.caller_name = req.caller_num, req.caller_name
         _respond(pbx, req, ch, "Success", 4)
-        call = Call(spec=CallSpec(number=req.exten, talk_s=None), caller=ch)
+        call = Call(spec=CallSpec(number=req.exten or phone.extension, talk_s=None), caller=ch)
         pbx.calls.append(call)
+        if req.application:  # e.g. ChanSpy for a supervisor: the channel stays up until hung up
+            ch.application, ch.app_data = req.application, req.data
+            return
         _dial_customer(pbx, call, leg, req.exten)
 
     def missed() -> None:

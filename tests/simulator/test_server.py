@@ -144,3 +144,23 @@ async def test_manual_phone_rings_until_calldesk_answer() -> None:
     events = [e for e in through_tracker(client.received) if e[0] in ("ringing", "answered", "ended")]
     assert [e[0] for e in events] == ["ringing", "answered", "ended"]
     assert dict(events[-1][1:])["outcome"] == "answered"
+
+
+async def test_originate_application_stays_up_until_hangup(sim: Simulator) -> None:
+    client = await connect(sim)
+    queued = await client.action({"Action": "Originate", "Channel": "PJSIP/1003", "Application": "ChanSpy",
+                                  "Data": "PJSIP/1001,qE", "CallerID": '"Spy 1001" <1003>', "Async": "true"})
+    assert queued["Message"] == "Originate successfully queued"
+    sim.clock.run_until(10.0)
+    await client.drain()
+    response = next(m for _, m in client.received if m.get("Event") == "OriginateResponse")
+    assert (response["Response"], response["Reason"], response["Application"]) == ("Success", "4", "ChanSpy")
+    channels = await client.action({"Action": "CoreShowChannels"})
+    await client.drain()
+    listed = [m for _, m in client.received if m.get("ActionID") == channels["ActionID"] and "Event" in m]
+    assert listed[0]["Application"] == "ChanSpy" and listed[-1]["ListItems"] == "1"
+    hung = await client.action({"Action": "Hangup", "Channel": response["Channel"]})
+    assert hung["Message"] == "Channel Hungup"
+    await client.drain()
+    assert any(m.get("Event") == "Hangup" and m["Channel"] == response["Channel"] for _, m in client.received)
+    await client.close()

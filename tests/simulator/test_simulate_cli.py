@@ -1,0 +1,67 @@
+"""`calldesk simulate`: callers and agents from the store (SQLite and PostgreSQL), the CLI's
+errors, and a short real-time run answering over TCP."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+from console.cli.simulate_store import national, read_population
+from console.config import load_settings
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_national_numbers_as_the_carrier_sends_them() -> None:
+    assert national("+8613800138000") == "13800138000"
+    assert national("+862161234567") == "02161234567"
+
+
+def test_population_from_a_seeded_store(migrated_engine, db_url: str) -> None:
+    from console.store.seed import seed_database
+
+    settings = load_settings(env={"CALLDESK_DATABASE_URL": db_url})
+    seed_database(migrated_engine, settings, customers=50, agents=3)
+    callers, roster, note = read_population(settings, db_url, None)
+    assert len(callers) >= 50 and "13800138000" in {c.number for c in callers}
+    assert next(c for c in callers if c.number == "13800138000").account == "310012345678"
+    assert [a.extension for a in roster] == ["1001", "1002", "1003"]
+    assert all(a.name and a.cid_name and a.queues for a in roster), roster
+    assert "from the store" in note
+
+
+def test_missing_sqlite_file_is_not_created(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'none.db'}"
+    callers, roster, note = read_population(load_settings(env={"CALLDESK_DATABASE_URL": url}), url, None)
+    assert (callers, roster) == ([], None) and "calldesk db upgrade" in note
+    assert not (tmp_path / "none.db").exists()
+
+
+def _calldesk(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CALLDESK_")}
+    env["PYTHONPATH"] = str(ROOT)
+    return subprocess.run([sys.executable, "-m", "console", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=60)
+
+
+def test_busy_port_is_one_clear_error(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = _calldesk("simulate", "--no-database", "--port", str(port), "--duration", "1", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip().startswith("calldesk: error: cannot listen on 127.0.0.1:") , result.stderr
+
+
+def test_short_run_places_calls(tmp_path: Path) -> None:
+    result = _calldesk("simulate", "--no-database", "--port", "0", "--rate", "36000", "--speed", "10",
+                       "--duration", "2", "--status-every", "0.5", "--seed", "3", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "AMI on 127.0.0.1:" in result.stdout and "20 agents" in result.stdout
+    placed = [int(line.split("placed ")[1].split()[0]) for line in result.stdout.splitlines() if "placed " in line]
+    assert placed and placed[-1] > 0
+    assert not (tmp_path / "var").exists()  # --no-database touches no store
