@@ -1,7 +1,8 @@
 """One PBX: the AMI connection, the call tracker fed in wire order, domain events out.
 
-``Bridge.run()`` keeps the link up until ``close()``. After every login it turns events on and
-resyncs: ``QueueStatus`` and ``CoreShowChannels`` are sent, every event of their replies is fed
+``Bridge.run()`` keeps the link up until ``close()``. After every login it turns events on,
+waits for ``FullyBooted`` (a PBX still booting may not have its queues loaded) and resyncs:
+``QueueStatus`` and ``CoreShowChannels`` are sent, every event of their replies is fed
 to the tracker in wire order together with the live events, and ``tracker.resync_done(t)`` is
 called right when the last list completes, before any later event is fed. When the link drops,
 ``tracker.connection_lost(t)``. So a call that was up across a reconnect is known from the
@@ -57,6 +58,18 @@ DEFAULT_FILTER = EventFilter(
 )
 
 
+def filter_for(tracker: Any) -> EventFilter:
+    """Parse only what the tracker reads: its ``event_filter`` if it has one, else its handled
+    event names (``handled_events``, or the keys of its ``_routes`` table) minus the noise."""
+    explicit = getattr(tracker, "event_filter", None)
+    if isinstance(explicit, EventFilter):
+        return explicit
+    handled = getattr(tracker, "handled_events", None) or getattr(tracker, "_routes", None)
+    if not handled:
+        return DEFAULT_FILTER
+    return EventFilter(ignore=NOISE_EVENTS, only=frozenset(handled), by_header=DEFAULT_FILTER.by_header)
+
+
 def _default_tracker(agent_map: Mapping[str, str] | None) -> Any:
     from telephony.tracker import Tracker
 
@@ -91,12 +104,14 @@ class Bridge:
         action_timeout_s: float = 10.0,
         backoff: Backoff = Backoff(),
         event_filter: EventFilter | None = None,
+        boot_timeout_s: float = 30.0,
     ) -> None:
         self.name = name
+        self.boot_timeout_s = boot_timeout_s
         self.tracker = tracker_factory(agent_map)
         self._clock = clock
-        if event_filter is None:  # a tracker may say what it needs; else drop the known noise
-            event_filter = getattr(self.tracker, "event_filter", None) or DEFAULT_FILTER
+        if event_filter is None:
+            event_filter = filter_for(self.tracker)
         self.conn = AmiConnection(
             host, port, username, secret, on_event=self._on_event, on_up=self._on_up,
             on_down=self._on_down, encoding=encoding, auth=auth, event_filter=event_filter,
@@ -151,6 +166,7 @@ class Bridge:
 
     async def _on_up(self) -> None:
         await self.conn.send(actions.events(True))
+        await self.conn.wait_booted(self.boot_timeout_s)
         qs_id, csc_id = self.conn.next_action_id(), self.conn.next_action_id()
         self._resync_last = csc_id
         qs = self.conn.send({**actions.queue_status(), "ActionID": qs_id}, forward_events=True)

@@ -129,6 +129,7 @@ class AmiConnection:
         self.last_error: str | None = None
         self._closed = False
         self._lost: asyncio.Future[None] | None = None
+        self._booted = asyncio.Event()
         self._logins = 0
 
     def _make_protocol(self) -> AmiProtocol:
@@ -137,8 +138,22 @@ class AmiConnection:
         return self.protocol
 
     def _on_event(self, message: Message) -> None:
+        if message["Event"] == "FullyBooted":
+            self._booted.set()
         self.on_event(message)
         self.manager.dispatch_if_subscribed(message)
+
+    async def wait_booted(self, timeout_s: float) -> bool:
+        """Wait for this connection's ``FullyBooted`` (sent right after login once Asterisk is up).
+
+        Asking for a snapshot before it can find app_queue not loaded yet, after a restart.
+        """
+        try:
+            await asyncio.wait_for(self._booted.wait(), timeout_s)
+            return True
+        except asyncio.TimeoutError:
+            log.warning("AMI %s:%s: no FullyBooted within %s s; going on", self.host, self.port, timeout_s)
+            return False
 
     def _on_lost(self, exc: Exception | None) -> None:
         if self._lost is not None and not self._lost.done():
@@ -154,7 +169,8 @@ class AmiConnection:
         if protocol is None or protocol.closed:
             raise AmiConnectionLost(f"not connected to AMI at {self.host}:{self.port}")
         headers = dict(action)
-        headers.setdefault("ActionID", self.next_action_id())
+        if "ActionID" not in headers:
+            headers["ActionID"] = self.next_action_id()
         name = headers.get("Action", "?")
         future = protocol.send(headers, forward_events=forward_events)
         try:
@@ -172,9 +188,10 @@ class AmiConnection:
         try:
             if self.auth == "md5":
                 reply = await self.send(actions.challenge())
-                action = actions.login_md5(self.username, self._secret, reply.response.get("Challenge", ""))
+                action = actions.login_md5(self.username, self._secret, reply.response.get("Challenge", ""),
+                                           events=True)
             else:
-                action = actions.login(self.username, self._secret)
+                action = actions.login(self.username, self._secret, events=True)
             await self.send(action)
         except AmiActionError as exc:
             if exc.response is None:
@@ -191,6 +208,7 @@ class AmiConnection:
         while not self._closed:
             up = False
             self._lost = loop.create_future()
+            self._booted = asyncio.Event()
             try:
                 task = self.manager.connect()
                 await asyncio.wait_for(task, self.connect_timeout_s)

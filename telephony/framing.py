@@ -127,6 +127,9 @@ class FrameDecoder:
         self.max_frame_chars = max_frame_chars
         self.kinds = kinds  # a message must have one of these headers (a server reads "Action")
         self._events_wanted = "Event" in kinds
+        # Set while actions await replies: list events (QueueParams, …Complete) carry their
+        # ActionID and pass the filter whatever their name.
+        self.keep_replies = False
         self.version: str | None = None
         self.dropped = 0  # frames skipped as malformed or oversized
         self._buffer = ""
@@ -163,9 +166,10 @@ class FrameDecoder:
             if frame.startswith("Event: "):
                 end = frame.find("\r\n", 7)
                 name = frame[7:end] if end >= 0 else frame[7:]
-                if name in ignore or (only is not None and name not in only):
-                    continue
-                if name in rules and not self.filter.wants(name, frame):
+                if (
+                    name in ignore or (only is not None and name not in only)
+                    or (name in rules and not self.filter.wants(name, frame))
+                ) and not (self.keep_replies and "\r\nActionID: " in frame):
                     continue
                 if not undecodable and self._events_wanted:
                     out.append(parse_headers(frame))  # it has its Event header: well-formed

@@ -125,6 +125,7 @@ class AmiProtocol(AMIProtocol):
                         self.on_event(message)
                     if pending.add(message):
                         del self.pending[action_id]
+                        self.decoder.keep_replies = bool(self.pending)
                     if forward or pending.reply is not None:
                         return
             if "Event" in message:
@@ -144,11 +145,13 @@ class AmiProtocol(AMIProtocol):
             return future
         action_id = str(action["ActionID"])
         self.pending[action_id] = PendingAction(str(action.get("Action", "")), future, forward_events)
+        self.decoder.keep_replies = True
         self.transport.write(serialize(action, self.encoding))
         return future
 
     def forget(self, action_id: str) -> None:
         self.pending.pop(action_id, None)
+        self.decoder.keep_replies = bool(self.pending)
 
     def connection_lost(self, exc: Exception | None) -> None:
         if self.closed:

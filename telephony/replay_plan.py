@@ -33,17 +33,18 @@ def _headers(frame: Frame) -> Message:
     return parse_headers(frame.raw.decode("utf-8", "replace"))
 
 
-def _action_ids(frames: Iterable[Frame], action: str) -> list[str]:
+def action_ids(frames: Iterable[Frame], action: str, *, plain: bool = False) -> list[str]:
+    """ActionIDs of the recorded actions of that name (``plain``: with no header but ActionID)."""
     out = []
     for f in frames:
         if f.dir == "sent":
             h = _headers(f)
-            if h.get("Action", "").lower() == action.lower() and len(h) <= 2:
+            if h.get("Action", "").lower() == action.lower() and (len(h) <= 2 or not plain):
                 out.append(h.get("ActionID", ""))
     return out
 
 
-def _list_events(frames: list[Frame], action_id: str) -> list[Message]:
+def list_events(frames: list[Frame], action_id: str) -> list[Message]:
     out = []
     for f in frames:
         if f.dir == "recv" and f.raw.startswith(b"Event: "):
@@ -53,23 +54,42 @@ def _list_events(frames: list[Frame], action_id: str) -> list[Message]:
     return out
 
 
+def _initial_snapshot_ids(frames: list[Frame], action: str) -> list[str]:
+    """Recorded snapshot actions sent before any call traffic: what a resync would be told."""
+    out = []
+    for f in frames:
+        if f.dir == "recv" and b"\r\nLinkedid: " in f.raw and not _headers(f).get("ActionID"):
+            break
+        if f.dir == "sent":
+            h = _headers(f)
+            if h.get("Action", "").lower() == action.lower() and len(h) <= 2:
+                out.append(h.get("ActionID", ""))
+    return out
+
+
 def plans_from_transcript(transcript: Transcript, snapshots: Literal["recorded", "empty"] = "recorded") -> list[ConnPlan]:
-    """One plan per recorded connection; each but the last ends with EOF, as recorded."""
+    """One plan per recorded connection; each but the last ends with EOF, as recorded.
+
+    With ``snapshots="recorded"``, a QueueStatus / CoreShowChannels the capture client sent
+    right after login (before any call traffic) answers the client's own request instead,
+    and its recorded reply leaves the stream (else the tracker would read it twice).
+    """
     conns = sorted({f.conn for f in transcript.frames}) or [1]
     plans = []
     for conn in conns:
         frames = [f for f in transcript.frames if f.conn == conn]
-        login_ids = set(_action_ids(frames, "Login"))
-        streamed = [
-            f for f in frames
-            if f.dir == "recv" and not f.is_banner and _headers(f).get("ActionID") not in login_ids
-        ]
+        skip = set(action_ids(frames, "Login"))
         snapshot: dict[str, list[Message]] = {}
         if snapshots == "recorded":
             for action in ("QueueStatus", "CoreShowChannels"):
-                ids = _action_ids(frames, action)
+                ids = _initial_snapshot_ids(frames, action)
                 if ids:
-                    snapshot[action] = _list_events(frames, ids[0])
+                    snapshot[action] = list_events(frames, ids[0])
+                    skip.add(ids[0])
+        streamed = [
+            f for f in frames
+            if f.dir == "recv" and not f.is_banner and _headers(f).get("ActionID") not in skip
+        ]
         plans.append(ConnPlan(streamed, "close" if conn != conns[-1] else "idle", snapshot))
     return plans
 

@@ -9,9 +9,10 @@ Meanwhile it answers what the client sends: Ping (unless :meth:`go_silent` made 
 half-open), Events, Logoff, list actions (QueueStatus, CoreShowChannels, …) with the plan's
 snapshot or an empty list + Complete, anything else with a plain Success. Successive client
 connections get successive plans (scenario 12's ``conn`` 1/2/3); past the last plan, a
-connection gets nothing but answers. Streaming waits until the client asked for ``hold_until``
-(default ``CoreShowChannels``, the last step of the bridge's resync) so that every run sees
-the same order; ``hold_until=None`` streams right after login.
+connection gets nothing but answers. Streaming starts at login, up to the plan's
+``FullyBooted`` (one is made up when the plan has none), then waits until the client asked
+for ``hold_until`` (default ``CoreShowChannels``, the last step of the bridge's resync) so that
+every run sees the same order; ``hold_until=None`` streams everything right away.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ from telephony.replay_plan import DEFAULT_BANNER, ConnPlan, frame_bytes, plans_f
 from telephony.transcripts import Transcript
 
 log = logging.getLogger(__name__)
+
+FULLY_BOOTED = b"Event: FullyBooted\r\nPrivilege: system,all\r\nUptime: 300\r\nLastReload: 300\r\nStatus: Fully Booted\r\n\r\n"
 
 _LIST_NAMES = {"QueueStatus": "Queue status will follow", "CoreShowChannels": "Channels will follow",
                "QueueSummary": "Queue summary will follow", "Status": "Channel status will follow"}
@@ -50,6 +53,7 @@ class ReplayServer:
         encoding: str = "utf-8",
         errors: dict[str, str] | None = None,
         originate_reason: str | None = None,
+        timestamps: bool = False,
     ) -> None:
         if isinstance(source, Transcript):
             self.plans = plans_from_transcript(source)
@@ -64,6 +68,7 @@ class ReplayServer:
         self.encoding = encoding
         self.errors = dict(errors or {})  # action name -> the Message of an Error response to it
         self.originate_reason = originate_reason  # set: each Originate gets an OriginateResponse
+        self.timestamps = timestamps  # add "Timestamp: <recorded t>" to events (timestampevents=yes)
         self.connections = 0
         self.logins_ok = 0
         self.actions: list[Message] = []  # every action received, in order
@@ -129,6 +134,7 @@ class _Client:
         self.out = bytearray()
         self.wake = asyncio.Event()
         self.closing = False
+        self.resynced = asyncio.Event()  # the client asked for hold_until: stream the rest
         self.tasks: list[asyncio.Task] = []
         self.challenge = f"{server.rng.randrange(10**9):09d}"
 
@@ -168,8 +174,7 @@ class _Client:
             if self._login_ok(action):
                 srv.logins_ok += 1
                 self.send(frame_bytes({**head, "Message": "Authentication accepted"}))
-                if srv.hold_until is None:
-                    self._start_stream()
+                self._start_stream()
             else:
                 srv.reject_logins = max(0, srv.reject_logins - 1)
                 self.send(frame_bytes({"Response": "Error", "ActionID": aid, "Message": "Authentication failed"}))
@@ -186,7 +191,7 @@ class _Client:
         elif name in _LIST_NAMES:
             self._answer_list(name, aid)
             if name == srv.hold_until:
-                self._start_stream()
+                self.resynced.set()
         elif name in srv.errors:
             self.send(frame_bytes({"Response": "Error", "ActionID": aid, "Message": srv.errors[name]}))
         elif name == "Originate":
@@ -228,15 +233,25 @@ class _Client:
             self.tasks.append(asyncio.create_task(self._stream(), name="stream"))
 
     async def _stream(self) -> None:
+        """The plan's frames; the ones after ``FullyBooted`` wait for the client's resync."""
         frames, speed = self.plan.frames, self.server.speed
         loop = asyncio.get_running_loop()
         start, t0 = loop.time(), (frames[0].t if frames else 0.0)
-        for frame in frames:
+        booted = next((i for i, f in enumerate(frames) if f.raw.startswith(b"Event: FullyBooted")), None)
+        if booted is None:
+            self.send(FULLY_BOOTED)  # Asterisk always says so right after a login once it is up
+        for index, frame in enumerate(frames):
+            if index == (booted + 1 if booted is not None else 0) and self.server.hold_until:
+                await self.resynced.wait()
+                start, t0 = loop.time(), frame.t
             if speed:
                 delay = start + (frame.t - t0) / speed - loop.time()
                 if delay > 0:
                     await asyncio.sleep(delay)
-            self.send(frame.raw + b"\r\n")
+            if self.server.timestamps and frame.raw.startswith(b"Event: "):
+                self.send(frame.raw + b"Timestamp: %.6f\r\n\r\n" % frame.t)
+            else:
+                self.send(frame.raw + b"\r\n")
             if len(self.out) > 1 << 20:
                 await asyncio.sleep(0)  # let the writer drain before queuing more
         if self.plan.then == "silent":
