@@ -22,6 +22,9 @@ from console.crm.phones import normalize
 
 QUESTIONS = ("id_number", "birth_date", "phone")
 REQUIRED_CORRECT = 2
+MAX_FAILED_ATTEMPTS = 3
+"""Failed attempts per call and customer after which questions are no longer accepted (a
+caller guessing dates of birth gets three tries, then a supervisor)."""
 
 
 @dataclass(frozen=True, slots=True)

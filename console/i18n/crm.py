@@ -51,6 +51,8 @@ ZH_CN = {
     "crm.customer.call_required": "需要提供通话编号 call",
     "crm.customer.query_required": "请输入搜索内容",
     "crm.customer.unmask_reason": "查看完整信息须说明原因",
+    "crm.customer.not_on_call": "您不在通话 {call} 中",
+    "crm.customer.verify_locked": "本次通话身份核验已失败 {n} 次，请转主管处理",
     # Follow-ups.
     "crm.followup.at_missing": "选择「指定时间」时须填写时间",
     "crm.followup.naive_time": "时间须带时区（如 2026-11-23T10:00:00+08:00）",
@@ -117,6 +119,8 @@ EN = {
     "crm.customer.call_required": "The call id (call) is required",
     "crm.customer.query_required": "Type something to search for",
     "crm.customer.unmask_reason": "Say why you need the unmasked profile",
+    "crm.customer.not_on_call": "You are not on call {call}",
+    "crm.customer.verify_locked": "Verification failed {n} times on this call; hand the caller to a supervisor",
     "crm.followup.at_missing": "Pick a time for 'at'",
     "crm.followup.naive_time": "The time needs an offset (e.g. 2026-11-23T10:00:00+08:00)",
     "crm.followup.in_past": "The follow-up must be due in the future",

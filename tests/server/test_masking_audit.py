@@ -59,7 +59,6 @@ async def test_wrong_or_too_few_answers_fail_and_are_audited(client, seed, agent
     attempts = [
         RIGHT[:1],  # one right answer is not enough
         RIGHT + [{"question": "birth_date", "answer": "1980-01-01"}],  # no birth date on record: wrong
-        [{"question": "id_number", "answer": "310101198001019999"}, RIGHT[1]],
         [{"question": "name", "answer": "赵敏"}, {"question": "client_no", "answer": "310012345678"}],
     ]
     for answers in attempts:
@@ -70,7 +69,28 @@ async def test_wrong_or_too_few_answers_fail_and_are_audited(client, seed, agent
         assert (await error_of(resp))["message"] == "身份核验未通过"
     assert (await profile(client, agent_token, seed.known, "c1"))["masked"] is True
     failed = [r for r in audit_rows(seeded_engine, seed.known) if r["action"] == "customer.verify_failed"]
-    assert len(failed) == 4
+    assert len(failed) == 3 and failed[1]["detail"]["wrong"] == ["birth_date"]
+
+
+async def test_three_failures_lock_questions_on_that_call(client, seed, agent_token, agent2_token):
+    live_call(client, "c1", KNOWN_NUMBER, agent="1001")
+    wrong = [{"question": "id_number", "answer": "310101198001019999"}, RIGHT[1]]
+    for _ in range(3):
+        resp = await client.post(f"/api/customers/{seed.known}/verify",
+                                 json={"call": "c1", "method": "questions", "answers": wrong},
+                                 headers=bearer(agent_token))
+        assert resp.status == 403
+    # Even right answers are refused now, for any agent the call reaches.
+    live_call(client, "c1", KNOWN_NUMBER, agent="1002")
+    resp = await client.post(f"/api/customers/{seed.known}/verify",
+                             json={"call": "c1", "method": "questions", "answers": RIGHT}, headers=bearer(agent2_token))
+    assert resp.status == 403
+    assert (await error_of(resp))["message"] == "本次通话身份核验已失败 3 次，请转主管处理"
+    # Another call starts afresh.
+    live_call(client, "c2", KNOWN_NUMBER, agent="1001")
+    resp = await client.post(f"/api/customers/{seed.known}/verify",
+                             json={"call": "c2", "method": "questions", "answers": RIGHT}, headers=bearer(agent_token))
+    assert resp.status == 200
 
 
 async def test_ivr_verification_marked_by_the_pop(client, seed, agent_token):

@@ -7,14 +7,15 @@ from typing import Any
 
 from aiohttp import web
 from pydantic import BaseModel, Field
-from sqlmodel import select
+from sqlmodel import func, select
 
 from console.crm import audit
 from console.crm.customer_lookup import fallback_search
 from console.crm.customers import contact_history, load_summaries
 from console.crm.errors import CrmError
 from console.crm.masking import mask_customer, mask_phone
-from console.crm.verification import Answer, check_answers
+from console.crm.verification import MAX_FAILED_ATTEMPTS, Answer, check_answers
+from console.i18n import t
 from console.server import keys
 from console.server.auth import require_role
 from console.server.errors import ApiError, read_body
@@ -22,7 +23,7 @@ from console.server.routes import customer_index, customer_writes
 from console.server.routes.customer_access import audited_view, on_call, summary_context, verified_for
 from console.server.routes.crm_common import in_db, now, path_int, query_int
 from console.server.routes.crm_common import json_response as _json
-from console.store.models import Customer, CustomerPhone
+from console.store.models import AuditEvent, Customer, CustomerPhone
 
 
 async def get_customer(request: web.Request) -> web.Response:
@@ -51,7 +52,7 @@ async def search_customers(request: web.Request) -> web.Response:
     user = require_role(request, "agent")
     query = (request.query.get("q") or "").strip()
     if not query:
-        raise ApiError(400, "invalid", CrmError("invalid", "crm.customer.query_required").message(), field="q")
+        raise ApiError(400, "invalid", t("crm.customer.query_required"), field="q")
     limit = query_int(request, "limit", 20, low=1, high=100) or 20
     found = await in_db(request, _search, query, limit, request.app,
                         summary_context(request), user.id, now(request))
@@ -64,10 +65,22 @@ class VerifyBody(BaseModel):
     answers: list[dict[str, str]] = []
 
 
-def _check_and_view(session: Any, customer_id: int, body: VerifyBody, ctx: Any, user: Any, at: Any) -> tuple[bool, Any]:
+def _failed_attempts(session: Any, customer_id: int, call: str) -> int:
+    statement = select(func.count()).select_from(AuditEvent).where(
+        AuditEvent.customer_id == customer_id, AuditEvent.linkedid == call,
+        AuditEvent.action == audit.VERIFY_FAILED)
+    return int(session.exec(statement).one())
+
+
+def _check_and_view(session: Any, customer_id: int, body: VerifyBody, ctx: Any, user: Any,
+                    at: Any) -> tuple[bool, Any]:
     customer = session.get(Customer, customer_id)
     if customer is None:
         raise CrmError("not_found", "crm.customer.not_found", id=customer_id)
+    # Counted from the audit trail: durable, and shared by every agent the call reaches.
+    failed = _failed_attempts(session, customer_id, body.call)
+    if failed >= MAX_FAILED_ATTEMPTS:
+        raise CrmError("forbidden", "crm.customer.verify_locked", n=failed)
     phones = session.exec(select(CustomerPhone.e164).where(CustomerPhone.customer_id == customer_id))
     answers = [Answer(a.get("question", ""), a.get("answer", "")) for a in body.answers]
     result = check_answers(answers, customer.id_number, customer.birth_date, list(phones))
@@ -86,18 +99,17 @@ async def verify_customer(request: web.Request) -> web.Response:
     body = await read_body(request, VerifyBody)
     calls = request.app[keys.CALLS]
     if not on_call(request, user, body.call):
-        raise ApiError(403, "forbidden", CrmError("forbidden", "crm.wrapup.not_your_call", call=body.call).message(),
-                       field="call")
+        raise ApiError(403, "forbidden", t("crm.customer.not_on_call", call=body.call), field="call")
     if body.method == "ivr":
         # The IVR's verification is marked by the screen pop; an agent cannot claim it.
         if not calls.is_verified(body.call, customer_id):
-            raise ApiError(403, "forbidden", CrmError("forbidden", "crm.customer.verify_failed").message())
+            raise ApiError(403, "forbidden", t("crm.customer.verify_failed"))
         view = await in_db(request, audited_view, customer_id, summary_context(request), actor_id=user.id,
                            call=body.call, unmasked=True, role=user.role, at=now(request))
         return _json(view)
     ok, view = await in_db(request, _check_and_view, customer_id, body, summary_context(request), user, now(request))
     if not ok:
-        raise ApiError(403, "forbidden", CrmError("forbidden", "crm.customer.verify_failed").message())
+        raise ApiError(403, "forbidden", t("crm.customer.verify_failed"))
     calls.mark_verified(body.call, customer_id, "questions")
     return _json(view)
 
