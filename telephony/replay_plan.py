@@ -104,3 +104,17 @@ def recorded_secret(transcript: Transcript) -> tuple[str, str]:
 
 def frame_bytes(headers: dict[str, str], encoding: str = "utf-8") -> bytes:
     return "".join(f"{k}: {v}\r\n" for k, v in headers.items()).encode(encoding) + b"\r\n"
+
+
+def cut(plan: ConnPlan, at: int, *, then: Then = "close", resume: int | None = None) -> list[ConnPlan]:
+    """Split one connection's plan at frame ``at`` into two successive connections.
+
+    The first ends there (``then``: EOF, or ``"silent"`` for a half-open socket); the second
+    streams from ``resume`` (default ``at``: nothing lost; later: what happened while the
+    link was down is missed) and answers the resync with the snapshot of that point.
+    """
+    from telephony.replay_snapshot import snapshot_at
+
+    resume = at if resume is None else resume
+    snapshot = snapshot_at(plan.frames[:resume], plan.snapshot.get("QueueStatus", []))
+    return [ConnPlan(plan.frames[:at], then, plan.snapshot), ConnPlan(plan.frames[resume:], plan.then, snapshot)]

@@ -8,8 +8,8 @@ does), then streams that connection's plan (:mod:`telephony.replay_plan`) at the
 Meanwhile it answers what the client sends: Ping (unless :meth:`go_silent` made the socket
 half-open), Events, Logoff, list actions (QueueStatus, CoreShowChannels, …) with the plan's
 snapshot or an empty list + Complete, anything else with a plain Success. Successive client
-connections get successive plans (scenario 12's ``conn`` 1/2/3); past the last plan, a
-connection gets nothing but answers. Streaming starts at login, up to the plan's
+logins get successive plans (scenario 12's ``conn`` 1/2/3; a refused login uses none); past
+the last plan, a connection gets nothing but answers. Streaming starts at login, up to the plan's
 ``FullyBooted`` (one is made up when the plan has none), then waits until the client asked
 for ``hold_until`` (default ``CoreShowChannels``, the last step of the bridge's resync) so that
 every run sees the same order; ``hold_until=None`` streams everything right away.
@@ -30,7 +30,7 @@ from telephony.transcripts import Transcript
 
 log = logging.getLogger(__name__)
 
-FULLY_BOOTED = b"Event: FullyBooted\r\nPrivilege: system,all\r\nUptime: 300\r\nLastReload: 300\r\nStatus: Fully Booted\r\n\r\n"
+FULLY_BOOTED = b"Event: FullyBooted\r\nPrivilege: system,all\r\nUptime: 86400\r\nLastReload: 86400\r\nStatus: Fully Booted\r\n\r\n"
 
 _LIST_NAMES = {"QueueStatus": "Queue status will follow", "CoreShowChannels": "Channels will follow",
                "QueueSummary": "Queue summary will follow", "Status": "Channel status will follow"}
@@ -110,10 +110,8 @@ class ReplayServer:
         await self.close()
 
     async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        index = self.connections
         self.connections += 1
-        plan = self.plans[index] if index < len(self.plans) else ConnPlan([], "idle")
-        client = _Client(self, plan, reader, writer, last=index >= len(self.plans) - 1)
+        client = _Client(self, reader, writer)
         self._clients.add(client)
         task = asyncio.current_task()
         if task is not None:
@@ -127,13 +125,15 @@ class ReplayServer:
 
 
 class _Client:
-    def __init__(self, server: ReplayServer, plan: ConnPlan, reader: asyncio.StreamReader,
-                 writer: asyncio.StreamWriter, last: bool) -> None:
-        self.server, self.plan, self.reader, self.writer, self.last = server, plan, reader, writer, last
-        self.silent = False
+    def __init__(self, server: ReplayServer, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.server, self.reader, self.writer = server, reader, writer
+        self.plan, self.last = ConnPlan([], "idle"), True  # chosen at login: refused logins use none
+        self.silent = False  # writes and answers nothing (go_silent)
+        self.deaf = False  # answers nothing, but what was queued still goes out (then="silent")
         self.out = bytearray()
         self.wake = asyncio.Event()
         self.closing = False
+        self.now_t = 0.0  # recorded time reached so far
         self.resynced = asyncio.Event()  # the client asked for hold_until: stream the rest
         self.tasks: list[asyncio.Task] = []
         self.challenge = f"{server.rng.randrange(10**9):09d}"
@@ -156,10 +156,10 @@ class _Client:
             if not data:
                 break
             for action in decoder.feed(data):
-                if not self.silent:
+                if not (self.silent or self.deaf):
                     self._answer(action)
         for task in self.tasks:  # the client left (or we close): stop streaming, flush answers
-            if task.get_name() == "stream" or self.silent:
+            if task.get_name() == "stream" or self.silent or self.deaf:
                 task.cancel()
         self.closing = True
         self.wake.set()
@@ -172,7 +172,10 @@ class _Client:
         head = {"Response": "Success", "ActionID": aid}
         if name == "Login":
             if self._login_ok(action):
+                index = srv.logins_ok
                 srv.logins_ok += 1
+                if index < len(srv.plans):
+                    self.plan, self.last = srv.plans[index], index == len(srv.plans) - 1
                 self.send(frame_bytes({**head, "Message": "Authentication accepted"}))
                 self._start_stream()
             else:
@@ -223,10 +226,10 @@ class _Client:
         self.send(frame_bytes({"Response": "Success", "ActionID": aid, "EventList": "start",
                                "Message": _LIST_NAMES[name]}))
         for item in items:
-            self.send(frame_bytes({**{k: v for k, v in item.items() if k != "ActionID"}, "ActionID": aid},
-                                  self.server.encoding))
-        self.send(frame_bytes({"Event": _COMPLETE[name], "ActionID": aid, "EventList": "Complete",
-                               "ListItems": str(len(items))}))
+            self.send(self._stamp(frame_bytes({**{k: v for k, v in item.items() if k != "ActionID"},
+                                               "ActionID": aid}, self.server.encoding)))
+        self.send(self._stamp(frame_bytes({"Event": _COMPLETE[name], "ActionID": aid, "EventList": "Complete",
+                                           "ListItems": str(len(items))})))
 
     def _start_stream(self) -> None:
         if not any(t.get_name() == "stream" for t in self.tasks):
@@ -238,8 +241,9 @@ class _Client:
         loop = asyncio.get_running_loop()
         start, t0 = loop.time(), (frames[0].t if frames else 0.0)
         booted = next((i for i, f in enumerate(frames) if f.raw.startswith(b"Event: FullyBooted")), None)
+        self.now_t = t0
         if booted is None:
-            self.send(FULLY_BOOTED)  # Asterisk always says so right after a login once it is up
+            self.send(self._stamp(FULLY_BOOTED))  # Asterisk always says so after a login once it is up
         for index, frame in enumerate(frames):
             if index == (booted + 1 if booted is not None else 0) and self.server.hold_until:
                 await self.resynced.wait()
@@ -248,19 +252,23 @@ class _Client:
                 delay = start + (frame.t - t0) / speed - loop.time()
                 if delay > 0:
                     await asyncio.sleep(delay)
-            if self.server.timestamps and frame.raw.startswith(b"Event: "):
-                self.send(frame.raw + b"Timestamp: %.6f\r\n\r\n" % frame.t)
-            else:
-                self.send(frame.raw + b"\r\n")
+            self.now_t = frame.t
+            self.send(self._stamp(frame.raw + b"\r\n"))
             if len(self.out) > 1 << 20:
                 await asyncio.sleep(0)  # let the writer drain before queuing more
         if self.plan.then == "silent":
-            self.silent = True
+            self.deaf = True
         elif self.plan.then == "close":
             self.closing = True
             self.wake.set()
         if self.last:
             self.server.finished.set()
+
+    def _stamp(self, data: bytes) -> bytes:
+        """With ``timestamps``: an event gets ``Timestamp:`` the recorded time it stands at."""
+        if not self.server.timestamps or not data.startswith(b"Event: "):
+            return data
+        return data[:-2] + b"Timestamp: %.6f\r\n\r\n" % self.now_t
 
     def _chunk_size(self) -> int:
         chunk = self.server.chunk
