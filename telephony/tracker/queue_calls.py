@@ -102,6 +102,8 @@ class QueueCalls(CallBook):
         seg.complete_reason = m.get("Reason") or None
         if m.get("TalkTime"):
             seg.talk_s = to_float(m.get("TalkTime"))
+        if m.get("HoldTime"):  # app_queue's own figure; a call learnt from a snapshot had none
+            seg.wait_s = to_float(m.get("HoldTime"), seg.wait_s or 0.0)
         if seg.complete_reason == "transfer":
             self._end(seg, t, "answered", "agent", out)
         elif seg.caller_uid not in self.channels or (seg.agent_channel and seg.agent_channel not in self.by_name):

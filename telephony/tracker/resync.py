@@ -15,7 +15,7 @@ from collections.abc import Mapping
 
 from telephony.events import DomainEvent
 from telephony.tracker.calls import CallBook
-from telephony.tracker.state import Call, clean_name, clean_number, to_float, to_int
+from telephony.tracker.state import Call, Ring, clean_name, clean_number, to_float, to_int
 
 _RESTART_SLACK_S = 2.0
 
@@ -23,6 +23,7 @@ _RESTART_SLACK_S = 2.0
 class Resync(CallBook):
     def _init_resync(self) -> None:
         self._resyncing = False  # between connection_lost and resync_done: events confirm calls
+        self._snapshot_bridges: dict[str, list[str]] = {}  # BridgeId -> uniqueids, this snapshot
 
     def connection_lost(self, t: float) -> list[DomainEvent]:
         """The AMI link dropped: nothing is emitted yet; every call waits for the snapshot."""
@@ -37,6 +38,7 @@ class Resync(CallBook):
         for call in [c for c in self.calls.values() if c.unconfirmed]:
             self._lose_call(call, t, out)
         self._resyncing = False
+        self._snapshot_bridges = {}
         return out
 
     def _confirm(self, m: Mapping[str, str]) -> None:
@@ -84,4 +86,47 @@ class Resync(CallBook):
             seg.start_t = t - to_float(m.get("Wait"))
 
     def _on_core_show_channel(self, m: Mapping[str, str], t: float, out: list[DomainEvent]) -> None:
-        self._chan(m)  # confirmation happened in feed(); learn channels we never saw
+        """A channel from the snapshot (confirmation already happened in feed()). A call we
+        never saw is tracked from here on: a caller in ``Queue``/``Dial`` opens its segment, and
+        the leg sharing its ``BridgeId`` is its agent (answered before we knew: no pop)."""
+        chan = self._chan(m)
+        if chan is None:
+            return
+        app, bridge = m.get("Application", ""), m.get("BridgeId", "")
+        if app in ("Queue", "Dial") and not any(not s.ended for s in self.segs_by_caller.get(chan.uniqueid, ())):
+            chan.num = chan.num or clean_number(m.get("CallerIDNum"))
+            queue = (m.get("ApplicationData") or "").split(",", 1)[0] if app == "Queue" else None
+            self._new_segment(chan.linkedid, queue or None, chan, m, t - _duration(m.get("Duration")))
+        if bridge:
+            members = self._snapshot_bridges.setdefault(bridge, [])
+            members.append(chan.uniqueid)
+            self._pair_snapshot_bridge(members, t)
+
+    def _on_snapshot_complete(self, m: Mapping[str, str], t: float, out: list[DomainEvent]) -> None:
+        self._snapshot_bridges = {}
+
+    def _pair_snapshot_bridge(self, members: list[str], t: float) -> None:
+        callers = [seg for uid in members for seg in self.segs_by_caller.get(uid, ()) if not seg.ended]
+        for seg in callers:
+            if seg.answered_t is not None:
+                continue
+            for uid in members:
+                leg = self.channels.get(uid)
+                agent = self.agent_of_channel(leg.name) if leg is not None else None
+                if leg is None or uid == seg.caller_uid or agent is None:
+                    continue
+                ring = Ring(seg=seg, agent=agent, dest=leg.name, agent_channel=leg.name, t=t,
+                            announced=True, answered=True)
+                seg.rings.append(ring)
+                self.ring_by_chan[leg.name] = ring
+                seg.agent, seg.agent_channel, seg.answered_t, seg.wait_s = agent, leg.name, t, 0.0
+                break
+
+
+def _duration(value: str | None) -> float:
+    """``00:01:05`` -> 65.0 (CoreShowChannel's Duration); 0 when absent or odd."""
+    try:
+        hours, minutes, seconds = (int(part) for part in (value or "").split(":"))
+    except ValueError:
+        return 0.0
+    return float(hours * 3600 + minutes * 60 + seconds)

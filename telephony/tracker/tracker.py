@@ -56,6 +56,7 @@ _ROUTES: dict[str, tuple[str, ...]] = {
     "QueueMember": ("_on_member_snapshot",),
     "QueueEntry": ("_on_queue_entry",),
     "CoreShowChannel": ("_on_core_show_channel",),
+    "CoreShowChannelsComplete": ("_on_snapshot_complete",),
     "Status": ("_on_core_show_channel",),
     "FullyBooted": ("_on_fully_booted",),
     "Shutdown": ("_on_shutdown",),

@@ -213,3 +213,26 @@ def test_transfers_keep_the_customer_as_the_caller(name: str, kind: str, target:
     after = of(evs, "ended", call=qc["linkedid"], queue=None)
     assert [(e["agent"], e["caller"], e["outcome"], e["hangup_by"]) for e in after] == [
         (target, qc["caller_num"], "answered", "caller")]
+
+
+def test_a_tracker_started_mid_session_learns_calls_from_the_snapshot() -> None:
+    """Capture 10 fed from its CoreShowChannels reply on: two answered calls and three waiting
+    callers are tracked from the snapshot alone, ended once each, and nobody is popped."""
+    from telephony.tracker import Tracker
+    from telephony.transcripts import load, parse_frame_headers
+
+    frames = [f for f in load(FOLDER / "10-supervisor-status-and-chanspy.jsonl").received() if not f.is_banner]
+    messages = [(parse_frame_headers(f.raw), f.t) for f in frames]
+    start = next(i for i, (m, _) in enumerate(messages) if m.get("ActionID") == "cc-0007")
+    tracker = Tracker()
+    evs = [e.to_json() for m, t in messages[start:] for e in tracker.feed(m, t)]
+    assert of(evs, "ringing") == [] and of(evs, "answered") == []
+    ends = sorted((e["caller"], e["queue"], e["outcome"], e["agent"], e["wait_s"]) for e in of(evs, "ended"))
+    assert ends == [
+        ("13500000005", "vip", "abandoned", None, 30.0),
+        ("13800000001", "retail", "answered", "1001", 1.0),
+        ("13800000002", "retail", "answered", "1002", 2.0),
+        ("13800000003", "retail", "abandoned", None, 30.0),
+        ("13800000004", "retail", "abandoned", None, 30.0),
+    ]
+    assert tracker.calls == {} and tracker.skipped == 0
