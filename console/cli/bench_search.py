@@ -1,4 +1,4 @@
-"""`calldesk bench search`: customer-search latency over a realistic query mix.
+"""`calldesk bench search` (customer search) and `calldesk bench kb` (knowledge base).
 
 Builds the in-memory index from N deterministic synthetic customers (or from a database with
 ``--database URL``), runs the query mix (names, partial names, pinyin, initials, typos, phone
@@ -25,6 +25,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--database", metavar="URL", help="index the customers of this database instead")
     parser.add_argument("--json", action="store_true", help="details as JSON lines instead of a table")
     parser.set_defaults(func=run)
+    kb = bench_subparsers(subparsers).add_parser("kb", help="knowledge-base search latency (p50/p95) over kb/")
+    kb.add_argument("--dir", metavar="DIR", help="articles folder (default: kb/ of the checkout)")
+    kb.add_argument("--rounds", type=int, default=20, help="times the query mix is run (default 20)")
+    kb.set_defaults(func=run_kb)
+
+
+def run_kb(args: argparse.Namespace) -> int:
+    from console.crm.kb import KnowledgeBase, bench_kb
+
+    if args.rounds < 1:
+        raise CalldeskError("bench kb: --rounds must be at least 1")
+    print(json.dumps(bench_kb(KnowledgeBase.load(args.dir), rounds=args.rounds)))
+    return 0
 
 
 def _rss_mb() -> float:

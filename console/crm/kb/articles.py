@@ -1,0 +1,118 @@
+"""Knowledge-base articles: Markdown files with a small YAML-like front matter.
+
+The front matter is a strict subset we parse ourselves (no YAML dependency, no surprises):
+``key: value`` lines between ``---`` fences; list values in ``[a, b, c]``. Every problem is
+reported with the file and the key, because articles are written by people, not programs.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from console.errors import CalldeskError
+
+KINDS = ("faq", "procedure", "compliance-script")
+CATEGORIES = (
+    "account_service", "trading", "margin", "ipo", "bank_transfer",
+    "password", "suitability", "complaint", "information", "other",
+)
+# Customer or call flags an article can apply to ("always": every call).
+FLAGS = (
+    "always", "first_call", "margin", "star", "chinext", "complaint", "risk_expired",
+    "elderly", "fraud_risk", "outbound", "dormant",
+)
+REQUIRED = ("title", "title_en", "slug", "kind", "categories", "products", "tags", "basis")
+OPTIONAL = ("applies_when", "priority")
+LISTS = ("categories", "products", "tags", "basis", "applies_when")
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+class KbError(CalldeskError):
+    """An article that cannot be loaded; the message names the file and the key."""
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    slug: str
+    title: str
+    title_en: str
+    kind: str
+    categories: tuple[str, ...]
+    products: tuple[str, ...]
+    tags: tuple[str, ...]
+    basis: tuple[str, ...]
+    """The rules the article rests on (laws, exchange rules, company policy)."""
+    applies_when: tuple[str, ...]
+    priority: int
+    """Order among scripts read in one call (lower first); 50 unless the article says."""
+    body: str
+    path: Path
+
+
+def _split_front_matter(path: Path, text: str) -> tuple[list[str], str]:
+    lines = text.splitlines()
+    if not lines or lines[0].strip() != "---":
+        raise KbError(f"{path}: the file must start with a '---' front matter block")
+    for end in range(1, len(lines)):
+        if lines[end].strip() == "---":
+            return lines[1:end], "\n".join(lines[end + 1 :]).strip()
+    raise KbError(f"{path}: the front matter block is not closed by a '---' line")
+
+
+def _parse_fields(path: Path, lines: list[str]) -> dict[str, str | tuple[str, ...]]:
+    fields: dict[str, str | tuple[str, ...]] = {}
+    for number, line in enumerate(lines, start=2):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        key, sep, value = line.partition(":")
+        key, value = key.strip(), value.strip()
+        if not sep or not key:
+            raise KbError(f"{path}:{number}: expected 'key: value', got {line!r}")
+        if key not in REQUIRED and key not in OPTIONAL:
+            raise KbError(f"{path}:{number}: unknown front matter key '{key}'")
+        if key in fields:
+            raise KbError(f"{path}:{number}: front matter key '{key}' is given twice")
+        if key in LISTS:
+            if not (value.startswith("[") and value.endswith("]")):
+                raise KbError(f"{path}:{number}: key '{key}' must be a list like [a, b]")
+            fields[key] = tuple(item.strip() for item in value[1:-1].split(",") if item.strip())
+        else:
+            fields[key] = value
+    return fields
+
+
+def _check_values(path: Path, fields: dict, allowed: tuple[str, ...], key: str) -> None:
+    wrong = [value for value in fields.get(key, ()) if value not in allowed]
+    if wrong:
+        raise KbError(f"{path}: key '{key}' has {', '.join(wrong)}; allowed: {', '.join(allowed)}")
+
+
+def parse_article(path: Path) -> Article:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise KbError(f"{path}: cannot read the article: {exc}") from exc
+    header, body = _split_front_matter(path, text)
+    fields = _parse_fields(path, header)
+    for key in REQUIRED:
+        if not fields.get(key):
+            raise KbError(f"{path}: front matter key '{key}' is missing or empty")
+    if fields["kind"] not in KINDS:
+        raise KbError(f"{path}: key 'kind' is {fields['kind']!r}; allowed: {', '.join(KINDS)}")
+    _check_values(path, fields, CATEGORIES, "categories")
+    _check_values(path, fields, FLAGS, "applies_when")
+    if not _SLUG.match(fields["slug"]) or fields["slug"] != path.stem:
+        raise KbError(f"{path}: key 'slug' must be lowercase-with-dashes and equal the file name ({path.stem!r})")
+    priority = fields.get("priority", "50")
+    if not str(priority).isdigit():
+        raise KbError(f"{path}: key 'priority' must be a whole number, got {priority!r}")
+    if not body:
+        raise KbError(f"{path}: the article has no body after its front matter")
+    return Article(
+        slug=fields["slug"], title=fields["title"], title_en=fields["title_en"], kind=fields["kind"],
+        categories=fields["categories"], products=fields["products"], tags=fields["tags"],
+        basis=fields["basis"], applies_when=fields.get("applies_when", ()), priority=int(priority),
+        body=body, path=path,
+    )
