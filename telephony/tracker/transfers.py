@@ -24,7 +24,8 @@ from telephony.tracker.state import Ring, Segment, is_local, local_base
 class Transfers(CallBook):
     def _party(self, channel: str | None) -> tuple[Segment | None, str]:
         ring = self.ring_by_chan.get(channel or "")
-        if ring is not None and ring.answered and not ring.seg.ended:
+        # AgentComplete "transfer" may come before the transfer event: that pass still counts.
+        if ring is not None and ring.answered and (not ring.seg.ended or ring.seg.complete_reason == "transfer"):
             return ring.seg, "agent"
         uid = self.by_name.get(channel or "")
         for seg in reversed(self.segs_by_caller.get(uid or "", [])):

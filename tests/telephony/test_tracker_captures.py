@@ -236,3 +236,18 @@ def test_a_tracker_started_mid_session_learns_calls_from_the_snapshot() -> None:
         ("13800000004", "retail", "abandoned", None, 30.0),
     ]
     assert tracker.calls == {} and tracker.skipped == 0
+
+
+@pytest.mark.parametrize("path", CAPTURES, ids=lambda p: p.stem)
+def test_a_tracker_started_anywhere_in_a_capture_never_trips(path: Path) -> None:
+    """Every third suffix (a bridge may start at any point of the traffic)."""
+    from telephony.tracker import Tracker
+    from telephony.transcripts import load, parse_frame_headers
+
+    messages = [(parse_frame_headers(f.raw), f.t) for f in load(path).received() if not f.is_banner]
+    for start in range(0, len(messages), 3):
+        tracker = Tracker()
+        ended = Counter()
+        for message, t in messages[start:]:
+            ended.update((e.call, e.queue) for e in tracker.feed(message, t) if e.name == "ended")
+        assert tracker.skipped == 0 and all(n == 1 for n in ended.values()), (start, ended)

@@ -217,3 +217,20 @@ def test_originate_failure_waits_for_the_dial_outcome() -> None:
     s.send("OriginateResponse", 2.0, ActionID="a-2", Response="Failure", Reason="0",
            Channel="PJSIP/99@nowhere", Uniqueid="<unknown>")
     assert s.of("originate_result")[-1]["outcome"] == "failed"
+
+
+def test_agent_complete_before_the_blind_transfer_event_still_reports_the_transfer() -> None:
+    s = Script()
+    c, a = _answered_call(s, 1)
+    s.send("AgentComplete", 5.0, c, a, Queue="retail", Interface="PJSIP/1001", Reason="transfer",
+           HoldTime="1", TalkTime="4")
+    s.send("BlindTransfer", 5.0, Result="Success", TransfererChannel=a.name, TransfereeChannel=c.name,
+           Extension="1002", Context="transfer-targets")
+    [moved] = s.of("transferred")
+    assert (moved["from_agent"], moved["to"], moved["kind"]) == ("1001", "1002", "blind")
+    target = leg("PJSIP/1002", 7, c.linkedid)
+    s.send("DialBegin", 5.1, c, target, DialString="1002")
+    s.send("DialEnd", 7.0, c, target, DialStatus="ANSWER")
+    s.hangup(c, at=9.0)
+    ends = s.of("ended")
+    assert [(e["queue"], e["agent"], e["hangup_by"]) for e in ends] == [("retail", "1001", "agent"), (None, "1002", "caller")]
