@@ -116,7 +116,7 @@ def test_unknown_category_is_refused(kb: KnowledgeBase) -> None:
 
 def test_compliance_scripts_every_call_first_then_flagged(kb: KnowledgeBase) -> None:
     plain = [a.slug for a in kb.compliance_scripts_for([])]
-    assert set(plain) == {"identity-verification-script", "recording-notice-script"}
+    assert plain == ["recording-notice-script", "identity-verification-script"]  # the order they are read
     flagged = [a.slug for a in kb.compliance_scripts_for(["margin", "complaint"])]
     assert flagged[:2] == plain
     assert set(flagged[2:]) == {"margin-risk-disclosure", "complaint-intake-script"}
