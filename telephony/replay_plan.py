@@ -29,8 +29,8 @@ class ConnPlan:
     snapshot: dict[str, list[Message]] = field(default_factory=dict)  # action -> list events
 
 
-def _headers(frame: Frame) -> Message:
-    return parse_headers(frame.raw.decode("utf-8", "replace"))
+def _headers(frame: Frame, encoding: str = "utf-8") -> Message:
+    return parse_headers(frame.raw.decode(encoding, "replace"))
 
 
 def action_ids(frames: Iterable[Frame], action: str, *, plain: bool = False) -> list[str]:
@@ -44,11 +44,11 @@ def action_ids(frames: Iterable[Frame], action: str, *, plain: bool = False) -> 
     return out
 
 
-def list_events(frames: list[Frame], action_id: str) -> list[Message]:
+def list_events(frames: list[Frame], action_id: str, encoding: str = "utf-8") -> list[Message]:
     out = []
     for f in frames:
         if f.dir == "recv" and f.raw.startswith(b"Event: "):
-            h = _headers(f)
+            h = _headers(f, encoding)
             if h.get("ActionID") == action_id and h.get("EventList", "").lower() != "complete":
                 out.append(h)
     return out
@@ -67,7 +67,8 @@ def _initial_snapshot_ids(frames: list[Frame], action: str) -> list[str]:
     return out
 
 
-def plans_from_transcript(transcript: Transcript, snapshots: Literal["recorded", "empty"] = "recorded") -> list[ConnPlan]:
+def plans_from_transcript(transcript: Transcript, snapshots: Literal["recorded", "empty"] = "recorded",
+                          encoding: str = "utf-8") -> list[ConnPlan]:
     """One plan per recorded connection; each but the last ends with EOF, as recorded.
 
     With ``snapshots="recorded"``, a QueueStatus / CoreShowChannels the capture client sent
@@ -84,7 +85,7 @@ def plans_from_transcript(transcript: Transcript, snapshots: Literal["recorded",
             for action in ("QueueStatus", "CoreShowChannels"):
                 ids = _initial_snapshot_ids(frames, action)
                 if ids:
-                    snapshot[action] = list_events(frames, ids[0])
+                    snapshot[action] = list_events(frames, ids[0], encoding)
                     skip.add(ids[0])
         streamed = [
             f for f in frames

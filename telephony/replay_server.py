@@ -56,7 +56,7 @@ class ReplayServer:
         timestamps: bool = False,
     ) -> None:
         if isinstance(source, Transcript):
-            self.plans = plans_from_transcript(source)
+            self.plans = plans_from_transcript(source, encoding=encoding)
             rec_user, rec_secret = recorded_secret(source)
         else:
             self.plans, rec_user, rec_secret = list(source), "calldesk", "secret"
