@@ -82,8 +82,7 @@ class Resync(CallBook):
         chan.num = chan.num or clean_number(m.get("CallerIDNum"))
         chan.cid_name = chan.cid_name or clean_name(m.get("CallerIDName"))
         if self._open_segment(chan.linkedid, queue) is None:
-            seg = self._new_segment(chan.linkedid, queue, chan, m, t - to_float(m.get("Wait")))
-            seg.start_t = t - to_float(m.get("Wait"))
+            self._new_segment(chan.linkedid, queue, chan, m, t - to_float(m.get("Wait")))
 
     def _on_core_show_channel(self, m: Mapping[str, str], t: float, out: list[DomainEvent]) -> None:
         """A channel from the snapshot (confirmation already happened in feed()). A call we
@@ -92,11 +91,14 @@ class Resync(CallBook):
         chan = self._chan(m)
         if chan is None:
             return
-        app, bridge = m.get("Application", ""), m.get("BridgeId", "")
+        # CoreShowChannel names; a Status reply says Data, BridgeID and Seconds instead.
+        app, bridge = m.get("Application", ""), m.get("BridgeId") or m.get("BridgeID") or ""
         if app in ("Queue", "Dial") and not any(not s.ended for s in self.segs_by_caller.get(chan.uniqueid, ())):
             chan.num = chan.num or clean_number(m.get("CallerIDNum"))
-            queue = (m.get("ApplicationData") or "").split(",", 1)[0] if app == "Queue" else None
-            self._new_segment(chan.linkedid, queue or None, chan, m, t - _duration(m.get("Duration")))
+            data = m.get("ApplicationData") or m.get("Data") or ""
+            queue = data.split(",", 1)[0] if app == "Queue" else None
+            age = _duration(m.get("Duration")) if "Duration" in m else to_float(m.get("Seconds"))
+            self._new_segment(chan.linkedid, queue or None, chan, m, t - age)
         if bridge:
             members = self._snapshot_bridges.setdefault(bridge, [])
             members.append(chan.uniqueid)
