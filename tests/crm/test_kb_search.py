@@ -126,3 +126,22 @@ def test_compliance_scripts_every_call_first_then_flagged(kb: KnowledgeBase) -> 
 def test_unknown_flag_is_refused(kb: KnowledgeBase) -> None:
     with pytest.raises(KbError, match="vip"):
         kb.compliance_scripts_for(["vip"])
+
+
+def test_context_lifts_matching_articles_in_search(kb: KnowledgeBase) -> None:
+    plain = {hit.slug: hit.score for hit in kb.search("开通", limit=10)}
+    lifted = {hit.slug: hit.score for hit in kb.search("开通", limit=10, category="margin")}
+    assert lifted["margin-eligibility"] > plain["margin-eligibility"]
+    assert lifted["star-market-eligibility"] == plain["star-market-eligibility"]
+
+
+def test_empty_query_with_context_gives_the_suggestions(kb: KnowledgeBase) -> None:
+    hits = kb.search("", limit=10, flags=["risk_expired"])
+    assert [hit.slug for hit in hits] == [a.slug for a in kb.suggest(flags=["risk_expired"])]
+    assert kb.search("", limit=10) == []
+
+
+def test_json_forms_leave_the_file_path_out(kb: KnowledgeBase) -> None:
+    article = kb.get("password-reset").to_json()
+    assert article["slug"] == "password-reset" and "path" not in article and article["body"]
+    assert set(kb.search("密码", 1)[0].to_json()) == {"slug", "title", "title_en", "kind", "score", "snippet"}

@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from console.crm.search.query import clean
 from console.crm.kb.articles import CATEGORIES, FLAGS, Article, KbError, parse_article
-from console.crm.kb.search import KbHit, PreparedArticle, search
+from console.crm.kb.search import KbHit, PreparedArticle, as_hit, search
 
 __all__ = ["Article", "KbError", "KbHit", "KnowledgeBase", "bench_kb", "default_kb_dir"]
 
@@ -51,8 +52,18 @@ class KnowledgeBase:
     def get(self, slug: str) -> Article | None:
         return self._articles.get(slug)
 
-    def search(self, query: str, limit: int = 10) -> list[KbHit]:
-        return search(self._prepared, query, limit)
+    def search(
+        self, query: str, limit: int = 10, category: str | None = None, flags: Iterable[str] = ()
+    ) -> list[KbHit]:
+        """Articles matching ``query``, best first. A ticket category and customer flags lift the
+        articles they suggest; with an empty query they alone decide (the suggestions, in order)."""
+        flags = tuple(flags)
+        context = self.suggest(category, flags) if category is not None or flags else []
+        boost = {article.slug: 10.0 for article in context}
+        hits = search(self._prepared, query, limit, boost)
+        if hits or clean(query):
+            return hits
+        return [as_hit(article) for article in context[: max(limit, 0)]]
 
     def suggest(self, category: str | None = None, flags: Iterable[str] = ()) -> list[Article]:
         """Articles for a ticket category and customer flags, most specific first.

@@ -50,6 +50,14 @@ class Article:
     body: str
     path: Path
 
+    def to_json(self) -> dict[str, object]:
+        """The article as JSON-ready data (the file path stays on the server)."""
+        return {
+            "slug": self.slug, "title": self.title, "title_en": self.title_en, "kind": self.kind,
+            "categories": list(self.categories), "products": list(self.products), "tags": list(self.tags),
+            "basis": list(self.basis), "applies_when": list(self.applies_when), "body": self.body,
+        }
+
 
 def _split_front_matter(path: Path, text: str) -> tuple[list[str], str]:
     lines = text.splitlines()

@@ -32,6 +32,10 @@ class KbHit:
     score: float
     snippet: str
 
+    def to_json(self) -> dict[str, object]:
+        return {"slug": self.slug, "title": self.title, "title_en": self.title_en, "kind": self.kind,
+                "score": self.score, "snippet": self.snippet}
+
 
 def _pinyin(text: str) -> tuple[str, str]:
     syllables = [s for s in lazy_pinyin(text) if s.isascii() and s.isalpha()]
@@ -140,6 +144,11 @@ class PreparedArticle:
         return lines[0][:width] if lines else ""
 
 
+def as_hit(article: Article, score: float = 0.0) -> KbHit:
+    first = next((line.strip() for line in article.body.splitlines() if line.strip() and not line.startswith("#")), "")
+    return KbHit(article.slug, article.title, article.title_en, article.kind, score, first[:80])
+
+
 def _score_run(article: PreparedArticle, run: str, han_pinyin: dict[str, str]) -> float:
     if run.isdigit():
         return article.score_digits(run)
@@ -148,7 +157,11 @@ def _score_run(article: PreparedArticle, run: str, han_pinyin: dict[str, str]) -
     return article.score_han(run, han_pinyin[run])
 
 
-def search(prepared: list[PreparedArticle], query: object, limit: int = 10) -> list[KbHit]:
+def search(
+    prepared: list[PreparedArticle], query: object, limit: int = 10, boost: dict[str, float] | None = None
+) -> list[KbHit]:
+    """Hits for ``query``; ``boost`` adds to the score of the slugs it names (context)."""
+    boost = boost or {}
     text = clean(query)
     runs = _RUNS.findall(text)[:MAX_RUNS]
     if not runs or limit <= 0:
@@ -166,6 +179,7 @@ def search(prepared: list[PreparedArticle], query: object, limit: int = 10) -> l
         if len(runs) > 1 and len(phrase) >= 2 and (phrase in article.title or phrase in article.body):
             score += 15.0  # the words appear together, as typed: "t+1", "50万"
         if score >= MIN_SCORE:
+            score += boost.get(article.article.slug, 0.0)
             hits.append((round(score, 1), article.article.slug, article))
     hits.sort(key=lambda hit: (-hit[0], hit[1]))
     return [
