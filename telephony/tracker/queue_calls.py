@@ -4,8 +4,11 @@ How a pass through a queue ends (see tests/fixtures/ami-transcripts/README.md):
 * answered: at the first Hangup of the caller or the agent leg after AgentConnect (AgentComplete
   gives who hung up); at the transfer; or when the caller is redirected into another queue;
 * abandoned: QueueCallerAbandon after the caller's HangupRequest;
-* refused: QueueCallerAbandon *without* a HangupRequest, followed by QUEUESTATUS=LEAVEEMPTY
-  (the queue dropped the caller), or QUEUESTATUS=JOINEMPTY/FULL with no join at all;
+* abandoned by the system: QueueCallerAbandon *without* a HangupRequest, followed by
+  QUEUESTATUS=LEAVEEMPTY (the queue dropped the caller when its last member left). app_queue
+  counts it as an abandon, so do we, but ``hangup_by`` "system" tells it from a caller's;
+* refused: QUEUESTATUS=JOINEMPTY/FULL with no join at all (DESIGN.md: "the queue would not
+  take it");
 * callback_requested: QueueCallerLeave with no answer, then UserEvent CallbackRequest;
 * no_answer: QUEUESTATUS=TIMEOUT after a Leave without an answer.
 """
@@ -26,7 +29,8 @@ _INTERNAL_VARS = (
     "CHANNEL", "LOCAL_", "SHARED", "DYNAMIC_", "MOH", "SPY", "AUDIOHOOK", "RINGTIME", "PLAYBACK",
     "PROGRESSTIME",
 )
-_REFUSED = frozenset({"JOINEMPTY", "JOINUNAVAIL", "FULL", "LEAVEEMPTY", "LEAVEUNAVAIL"})
+_REFUSED = frozenset({"JOINEMPTY", "JOINUNAVAIL", "FULL"})
+_DROPPED = frozenset({"LEAVEEMPTY", "LEAVEUNAVAIL"})
 
 
 class QueueCalls(CallBook):
@@ -170,10 +174,12 @@ class QueueCalls(CallBook):
                 continue
             if status == "TIMEOUT":
                 self._end(seg, t, "no_answer", "system", out)
+            elif status in _DROPPED:
+                self._end(seg, t, "abandoned", "system", out, wait_s=seg.abandon_wait)
             elif status in _REFUSED:
                 self._end(seg, t, "refused", "system", out, wait_s=seg.abandon_wait)
             return
-        if status in ("JOINEMPTY", "JOINUNAVAIL", "FULL"):
+        if status in _REFUSED:
             seg = self._new_segment(chan.linkedid, chan.pending_queue or m.get("Queue") or "?", chan, m, t)
             seg.wait_s = 0.0
             self._end(seg, t, "refused", "system", out)

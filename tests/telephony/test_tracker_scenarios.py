@@ -8,7 +8,7 @@ from __future__ import annotations
 from tests.telephony.tracker_script import Chan, Script, carrier, leg
 
 
-def test_leaveempty_is_refused_not_abandoned() -> None:
+def test_leaveempty_is_an_abandon_by_the_system_not_by_the_caller() -> None:
     s, c = Script(), carrier(1, "13920200020")
     s.inbound(c, "310020202020", at=0.1)
     s.join(c, "margin", at=3.0)
@@ -21,7 +21,7 @@ def test_leaveempty_is_refused_not_abandoned() -> None:
     s.send("SoftHangupRequest", 10.4, c, Cause="16")
     s.send("Hangup", 10.4, c, Cause="16")
     [end] = s.of("ended")
-    assert (end["outcome"], end["hangup_by"], end["queue"], end["wait_s"]) == ("refused", "system", "margin", 7.0)
+    assert (end["outcome"], end["hangup_by"], end["queue"], end["wait_s"]) == ("abandoned", "system", "margin", 7.0)
 
 
 def test_joinempty_refusal_is_recorded_with_the_queue_from_the_dialplan() -> None:
