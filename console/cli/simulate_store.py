@@ -24,7 +24,7 @@ def read_population(settings, url: str | None, agents: int | None):
     from console.crm.names import pinyin_of
     from console.store.db import open_engine
     from console.store.models import Customer, CustomerPhone, Staff
-    from telephony.simulator.center import Agent
+    from telephony.simulator.center import RINGALL_TEAM, Agent
     from telephony.simulator.traffic import Customer as Caller
 
     db_url = url or settings.database.url.get_secret_value()
@@ -57,13 +57,20 @@ def read_population(settings, url: str | None, agents: int | None):
     if staff:
         chosen = staff[:agents] if agents else staff
         roster = [
-            Agent(ext, name, pinyin_of(name).title() if name else ext,
-                  tuple(q.strip() for q in (queues or "retail,vip,ringall").split(",") if q.strip()))
-            for ext, name, queues in chosen
+            Agent(ext, name, pinyin_of(name).title() if name else ext, _queues(queues, i < RINGALL_TEAM))
+            for i, (ext, name, queues) in enumerate(chosen)
         ]
         if agents and agents > len(roster):
             return callers, None, f"{len(callers)} caller numbers from the store; {agents} generated agents"
     return callers, roster, f"{len(callers)} caller numbers and {len(roster or [])} agents from the store"
+
+
+def _queues(text: str | None, ringall: bool) -> tuple[str, ...]:
+    """The staff member's queues, plus the ring-all line for the first few (the sales team)."""
+    names = [q.strip() for q in (text or "retail,vip").split(",") if q.strip()]
+    if ringall and "ringall" not in names:
+        names.append("ringall")
+    return tuple(names)
 
 
 def _missing_sqlite_file(url: str) -> str | None:

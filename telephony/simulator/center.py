@@ -35,6 +35,9 @@ def agent_name(index: int) -> tuple[str, str]:
     return s + g, f"{sp} {gp}"
 
 
+RINGALL_TEAM = 5  # agents in queue ringall (the sales line)
+
+
 @dataclass(frozen=True)
 class Agent:
     extension: str
@@ -64,7 +67,10 @@ class AgentSetup:
             ext = str(self.first_extension + i)
             name, cid = agent_name(i)
             delay = None if ext in self.manual else self.ring_delay
-            out.append(Agent(ext, name, cid, self.queues if self.logged_in else (), delay))
+            queues = self.queues if self.logged_in else ()
+            if i >= RINGALL_TEAM:  # a ring-all line rings a small team, not the whole floor
+                queues = tuple(q for q in queues if q != "ringall")
+            out.append(Agent(ext, name, cid, queues, delay))
         return out
 
 

@@ -36,18 +36,25 @@ def dispatch(pbx: Pbx) -> None:
     waiting = [c for q in pbx.queues.values() for c in q.entries if c.attempt == "idle"]
     if not waiting:
         return
-    now = pbx.clock.now
-    free = {i: p for i, p in pbx.phones.items() if not p.busy and p.wrapup_until <= now}
+    now, index = pbx.clock.now, pbx.member_index
+    free = {
+        i: p for i, p in pbx.phones.items()
+        if not p.busy and p.wrapup_until <= now and any(not m.paused for m in index.get(i, {}).values())
+    }
     if not free:
         return
     waiting.sort(key=lambda c: (-pbx.queues[c.queue].config.weight, c.joined_at))
+    orders: dict[str, dict[str, int]] = {}
     for call in waiting:
         queue = pbx.queues[call.queue]
-        candidates = [
-            Candidate(order, m, free[m.state_interface].last_call)
-            for order, m in enumerate(queue.members.values())
-            if not m.paused and m.state_interface in free and not _wanted_elsewhere(pbx, m, queue)
-        ]
+        if queue.name not in orders:
+            orders[queue.name] = {m.interface: n for n, m in enumerate(queue.members.values())}
+        order = orders[queue.name]
+        candidates = []
+        for interface, phone in free.items():
+            member = index.get(interface, {}).get(queue.name)
+            if member is not None and not member.paused and not _wanted_elsewhere(pbx, member, queue):
+                candidates.append(Candidate(order[member.interface], member, phone.last_call))
         members, queue.rr_next = pick(queue.config.strategy, candidates, queue.rr_next)
         if members:
             ring(pbx, call, members)
@@ -126,6 +133,7 @@ def ring_timeout(pbx: Pbx, call: Call) -> None:
             leg.member.paused, leg.member.paused_reason = True, "Auto-Pause"
             leg.member.last_pause = pbx.unix()
             pbx.emit(ev.member_event("QueueMemberPause", leg.member, leg.phone))
+            pbx.on_auto_pause(leg.member)
         pbx.emit(ev.on_pair("DialEnd", call.caller, leg.channel, DialStatus="NOANSWER"))
         pbx.emit(ev.on_pair("DialEnd", call.caller, leg.channel, DialStatus="CANCEL"))
         legs.hang_up(pbx, leg, 0)

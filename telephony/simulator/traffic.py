@@ -13,9 +13,9 @@ import math
 import random
 from dataclasses import dataclass, field
 
-from telephony.simulator import inbound
+from telephony.simulator import inbound, members
 from telephony.simulator.dialout import Dialout
-from telephony.simulator.model import UNKNOWN, CallSpec, Phone
+from telephony.simulator.model import UNKNOWN, CallSpec, Member, Phone
 from telephony.simulator.pbx import Pbx
 
 
@@ -42,6 +42,7 @@ class TrafficConfig:
     exit_key_share: float = 0.05
     ring_no_answer_share: float = 0.03
     ring_delay_range: tuple[float, float] = (1.0, 5.0)
+    auto_pause_s: tuple[float, float] = (20.0, 120.0)  # how long an auto-paused agent stays paused
 
 
 class Traffic:
@@ -51,6 +52,7 @@ class Traffic:
         pbx.answer_delay = self._answer_delay
         pbx.dialout = self._dialout
         pbx.late_device_state = lambda: rng.random() < 0.5
+        pbx.on_auto_pause = self._come_back_later
 
     def start(self) -> None:
         self._schedule_next()
@@ -95,6 +97,14 @@ class Traffic:
         if phone.ring_delay is None or self.rng.random() < self.config.ring_no_answer_share:
             return None
         return self.rng.uniform(*self.config.ring_delay_range)
+
+    def _come_back_later(self, member: Member) -> None:
+        """An auto-paused agent notices and unpauses after a while (from the phone, like a real one)."""
+        def unpause() -> None:
+            if member.paused and member.paused_reason == "Auto-Pause" and member.interface in self.pbx.queues[member.queue].members:
+                members.pause(self.pbx, member.interface, False, queue=member.queue)
+
+        self.pbx.clock.call_later(self.rng.uniform(*self.config.auto_pause_s), unpause)
 
     def _dialout(self, number: str) -> Dialout:
         roll = self.rng.random()
