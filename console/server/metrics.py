@@ -77,7 +77,9 @@ async def healthz_handler(request: web.Request) -> web.Response:
     database = await asyncio.to_thread(_database_ok, app[keys.ENGINE])
     outbox = app[keys.OUTBOX].depth if keys.OUTBOX in app else 0
     ok = database and all(v["connected"] for v in ami.values())
-    return web.json_response({"ok": ok, "ami": ami, "database": database, "outbox": outbox})
+    # 503 when something is down, so that a plain HTTP probe (systemd, a load balancer) sees it.
+    return web.json_response({"ok": ok, "ami": ami, "database": database, "outbox": outbox},
+                             status=200 if ok else 503)
 
 
 def setup(app: web.Application) -> None:

@@ -87,8 +87,11 @@ class Floor:
 
 @asynccontextmanager
 async def replay_floor(make_client: Any, capture: str, *, hold_until: str | None = GO,
-                       **server_kw: Any) -> AsyncIterator[Floor]:
+                       cut_at: float | None = None, **server_kw: Any) -> AsyncIterator[Floor]:
+    """``cut_at``: serve only the frames recorded before this time (the call stays up)."""
     transcript = load(CAPTURES / f"{capture}.jsonl")
+    if cut_at is not None:
+        transcript.frames = [f for f in transcript.frames if f.t < cut_at]
     server = ReplayServer(transcript, speed=None, hold_until=hold_until, **server_kw)
     await server.start()
     bridge = Bridge("main", "127.0.0.1", server.port, server.username, server.secret)
