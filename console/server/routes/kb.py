@@ -1,82 +1,72 @@
 """Knowledge-base routes: ``GET /api/kb?q=&category=&flags=&limit=`` and ``GET /api/kb/{slug}``.
 
-The search itself is :class:`console.crm.kb.KnowledgeBase` (the search helper's), held under
-``keys.KB``. When start-up did not put one there, the first request loads it from the
-``kb/`` directory (in a worker thread: it reads files), and keeps it. Without the module or
-the directory the routes answer 503 ``unavailable`` instead of failing on a missing import.
-List answers leave the article bodies out; ``GET /api/kb/{slug}`` carries the body.
+The search is :class:`console.crm.kb.KnowledgeBase`, held under ``keys.KB``. When start-up did
+not put one there, the first request loads it from ``kb/`` (in a worker thread: it reads and
+validates the files) and keeps it. A knowledge base that cannot be loaded (a broken article)
+answers 503 ``unavailable`` with the loader's message, which names the file and the key.
+Searches answer hits without bodies; ``GET /api/kb/{slug}`` carries the Markdown body.
 """
 
 from __future__ import annotations
 
 import asyncio
-import dataclasses
-from pathlib import Path
+from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
 
+from console.crm.kb import KbError, KnowledgeBase, default_kb_dir
+from console.crm.kb.articles import CATEGORIES, FLAGS
 from console.i18n import t
 from console.server import keys
 from console.server.auth import require_role
 from console.server.errors import ApiError
 from console.server.routes.crm_common import json_response, query_int
 
-KB_DIR = Path(__file__).resolve().parents[3] / "kb"
-_LOAD_LOCK: web.AppKey[asyncio.Lock] = web.AppKey("kb_load_lock", asyncio.Lock)
+
+@dataclass
+class KbState:
+    kb: KnowledgeBase | None = None
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
 
-def _load(directory: Path) -> Any:
-    from console.crm.kb import KnowledgeBase
-
-    loader = getattr(KnowledgeBase, "load", None) or getattr(KnowledgeBase, "from_directory", None)
-    return loader(directory) if loader is not None else KnowledgeBase(directory)
+STATE: web.AppKey[KbState] = web.AppKey("kb_state", KbState)
 
 
-async def knowledge_base(app: web.Application) -> Any:
-    kb = app.get(keys.KB)
-    if kb is not None:
-        return kb
-    async with app[_LOAD_LOCK]:
-        if app.get(keys.KB) is None:
+async def knowledge_base(app: web.Application) -> KnowledgeBase:
+    """The app's knowledge base, loaded on first use when start-up did not provide one."""
+    given = app.get(keys.KB)
+    if given is not None:
+        return given
+    state = app[STATE]
+    async with state.lock:
+        if state.kb is None:
             try:
-                app[keys.KB] = await asyncio.to_thread(_load, KB_DIR)
-            except (ImportError, OSError):
-                raise ApiError(503, "unavailable", t("crm.kb.unavailable")) from None
-    return app[keys.KB]
-
-
-def article_json(item: Any, with_body: bool) -> dict[str, Any]:
-    """A hit or an article as JSON, whatever shape the KB returns (dataclass, model or dict)."""
-    if hasattr(item, "to_json"):
-        data = dict(item.to_json())
-    elif hasattr(item, "model_dump"):
-        data = item.model_dump(mode="json")
-    elif dataclasses.is_dataclass(item):
-        data = dataclasses.asdict(item)  # type: ignore[arg-type]
-    else:
-        data = dict(item)
-    nested = data.pop("article", None)  # a hit that wraps its article: flatten it
-    if isinstance(nested, dict):
-        data = {**nested, **data}
-    if not with_body:
-        data.pop("body", None)
-    return {k: (list(v) if isinstance(v, (tuple, set, frozenset)) else v) for k, v in data.items()}
+                state.kb = await asyncio.to_thread(KnowledgeBase.load, default_kb_dir())
+            except KbError as exc:
+                raise ApiError(503, "unavailable", f"{t('crm.kb.unavailable')}：{exc}") from None
+    return state.kb
 
 
 def _flags(request: web.Request) -> list[str]:
-    raw = request.query.getall("flags", [])
-    return [flag for value in raw for flag in value.split(",") if flag]
+    flags = [flag for value in request.query.getall("flags", []) for flag in value.split(",") if flag]
+    unknown = sorted(set(flags) - set(FLAGS))
+    if unknown:
+        raise ApiError(400, "invalid", f"未知的标记：{', '.join(unknown)}（可用：{', '.join(FLAGS)}）", field="flags")
+    return flags
 
 
 async def search_kb(request: web.Request) -> web.Response:
     require_role(request, "agent")
+    category = request.query.get("category") or None
+    if category is not None and category not in CATEGORIES:
+        raise ApiError(400, "invalid", t("crm.ticket.bad_category", value=category), field="category")
+    flags = _flags(request)
+    limit = query_int(request, "limit", 20, low=1, high=100) or 20
     kb = await knowledge_base(request.app)
     query = (request.query.get("q") or "").strip()
-    limit = query_int(request, "limit", 20, low=1, high=100) or 20
-    hits = await asyncio.to_thread(kb.search, query, category=request.query.get("category") or None,
-                                   flags=_flags(request), limit=limit)
-    return json_response({"articles": [article_json(hit, with_body=False) for hit in hits]})
+    hits = await asyncio.to_thread(kb.search, query, limit, category, flags)
+    return json_response({"articles": [hit.to_json() for hit in hits]})
 
 
 async def get_article(request: web.Request) -> web.Response:
@@ -86,10 +76,11 @@ async def get_article(request: web.Request) -> web.Response:
     article = kb.get(slug)
     if article is None:
         raise ApiError(404, "not_found", t("crm.kb.not_found", slug=slug))
-    return json_response(article_json(article, with_body=True))
+    body: dict[str, Any] = article.to_json()
+    return json_response(body)
 
 
 def setup(app: web.Application) -> None:
-    app[_LOAD_LOCK] = asyncio.Lock()
+    app[STATE] = KbState()
     app.router.add_get("/api/kb", search_kb)
     app.router.add_get("/api/kb/{slug}", get_article)
