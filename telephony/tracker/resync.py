@@ -80,7 +80,8 @@ class Resync(CallBook):
         if chan is None or not queue:
             return
         chan.num = chan.num or clean_number(m.get("CallerIDNum"))
-        chan.cid_name = chan.cid_name or clean_name(m.get("CallerIDName"))
+        name = m.get("CallerIDName")
+        chan.cid_name = chan.cid_name or (None if name == "unknown" else clean_name(name))  # QueueEntry's way
         if self._open_segment(chan.linkedid, queue) is None:
             self._new_segment(chan.linkedid, queue, chan, m, t - to_float(m.get("Wait")))
 

@@ -11,23 +11,22 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-# Asterisk prints empty names as this literal; res_pjsip turns undecodable bytes into U+FFFD.
-UNKNOWN_NAMES = frozenset({"", "<unknown>", "unknown"})
+# Asterisk prints an empty name or number as this literal.
+UNKNOWN = frozenset({"", "<unknown>"})
 _DIGITS = re.compile(r"\d{2,}")
 _CHANNEL_SEQ = re.compile(r"-[0-9a-fA-F]{8}(;\d)?$")
 
 
 def clean_name(value: str | None) -> str | None:
-    """A caller name as Asterisk gave it, or None when Asterisk had none (or only U+FFFD)."""
-    if value is None or value in UNKNOWN_NAMES:
-        return None
-    if all(ch == "\ufffd" for ch in value):
-        return None
-    return value
+    """A caller name exactly as Asterisk gave it (Chinese intact), None when it had none.
+
+    A name res_pjsip could not decode arrives as U+FFFD characters: it is passed on as given
+    (consumers show it as unknown; it cannot be turned back into the original GBK)."""
+    return None if value is None or value in UNKNOWN else value
 
 
 def clean_number(value: str | None) -> str:
-    return "" if value is None or value in UNKNOWN_NAMES else value
+    return "" if value is None or value in UNKNOWN else value
 
 
 def device_of(channel: str) -> str:

@@ -186,12 +186,17 @@ def test_agent_map_overrides_the_extension_digits() -> None:
     assert s.tracker.agent_states()["zhangwei"]["retail"].reason == "lunch"
 
 
-def test_names_asterisk_could_not_decode_are_unknown() -> None:
-    s, c = Script(), carrier(1, "13817170017", "\ufffd\ufffd\ufffd\ufffd")
-    s.inbound(c, at=0.1)
-    s.join(c, "retail", at=1.0)
-    s.ring(c, leg("PJSIP/1001", 1, c.linkedid), "retail", "PJSIP/1001", at=1.1)
-    assert s.of("ringing")[0]["caller_name"] is None
+def test_caller_names_pass_as_asterisk_gave_them() -> None:
+    """<unknown> is no name; a GBK name res_pjsip replaced by U+FFFD is passed on unchanged
+    (the original cannot be recovered from AMI; the console shows it as unknown)."""
+    s = Script()
+    for seq, name, want in ((1, "\ufffd\ufffd\ufffd\ufffd", "\ufffd\ufffd\ufffd\ufffd"), (2, "<unknown>", None),
+                            (3, "张三丰", "张三丰")):
+        c = carrier(seq, f"1381717001{seq}", name)
+        s.inbound(c, at=seq)
+        s.join(c, "retail", at=seq + 0.1)
+        s.ring(c, leg("PJSIP/1001", seq, c.linkedid), "retail", "PJSIP/1001", at=seq + 0.2)
+        assert s.of("ringing")[-1]["caller_name"] == want
 
 
 def test_active_calls_view_follows_the_call() -> None:
