@@ -12,6 +12,7 @@ from telephony.simulator import events as ev
 from telephony.simulator import legs, talk
 from telephony.simulator.model import Call, Leg, Member, Queue
 from telephony.simulator.pbx import Pbx
+from telephony.simulator.departures import abandon, exit_key, leave, stop_ringing
 from telephony.simulator.strategy import Candidate, pick
 
 
@@ -100,14 +101,14 @@ def answer(pbx: Pbx, call: Call, leg: Leg) -> None:
         return
     queue = pbx.queues[call.queue]
     losers = [other for other in call.legs if other is not leg]
-    _stop_ringing(call)
+    stop_ringing(call)
     # Asterisk's device-state thread races app_queue: the "in use" QueueMemberStatus comes before
     # the DialEnd in some captures (01, 02, 09) and after AgentConnect in others (04, 06, 14).
     late = pbx.late_device_state()
     legs.answered(pbx, leg, announce=not late)
     pbx.emit(ev.on_pair("DialEnd", call.caller, leg.channel, DialStatus="ANSWER"))
     legs.cancel_twice(pbx, call.caller, losers)
-    _leave(pbx, call)
+    leave(pbx, call)
     hold, ring_s = int(pbx.clock.now - call.joined_at), int(pbx.clock.now - leg.dialed_at)
     pbx.emit(ev.on_pair("AgentConnect", call.caller, leg.channel, "agent", Queue=queue.name,
                         Interface=leg.member.interface, MemberName=leg.member.name,
@@ -124,7 +125,7 @@ def answer(pbx: Pbx, call: Call, leg: Leg) -> None:
 def ring_timeout(pbx: Pbx, call: Call) -> None:
     queue = pbx.queues[call.queue]
     rung = list(call.legs)
-    _stop_ringing(call)
+    stop_ringing(call)
     for leg in rung:
         ring_ms = int((pbx.clock.now - leg.dialed_at) * 1000)
         pbx.emit(ev.on_pair("AgentRingNoAnswer", call.caller, leg.channel, "agent", Queue=queue.name,
@@ -148,7 +149,7 @@ def leg_rejected(pbx: Pbx, call: Call, leg: Leg) -> None:
     pbx.emit(ev.on_pair("DialEnd", call.caller, leg.channel, DialStatus="BUSY"))
     legs.hang_up(pbx, leg, 21)
     if not call.legs:
-        _stop_ringing(call)
+        stop_ringing(call)
         _retry_later(pbx, call, pbx.queues[call.queue].config.retry)
 
 
@@ -161,72 +162,3 @@ def _retry_later(pbx: Pbx, call: Call, retry: float) -> None:
             pbx.wake()
 
     pbx.clock.call_later(retry, again)
-
-
-def abandon(pbx: Pbx, call: Call) -> None:
-    """The caller hangs up while waiting (or while agents ring): QueueCallerAbandon."""
-    if call.done or call.connected is not None or call.queue is None:
-        return
-    queue = pbx.queues[call.queue]
-    rung = list(call.legs)
-    _stop_ringing(call)
-    pbx.emit(ev.on_channel("HangupRequest", call.caller))
-    legs.cancel_twice(pbx, call.caller, rung)
-    pbx.set_var(call.caller, "ABANDONED", "TRUE")
-    pbx.emit(ev.on_channel("QueueCallerAbandon", call.caller, "agent", Queue=queue.name,
-                           Position=str(call.position), OriginalPosition=str(call.original_position),
-                           HoldTime=str(int(pbx.clock.now - call.joined_at))))
-    _leave(pbx, call)
-    for leg in rung:
-        legs.hang_up(pbx, leg, 0)
-    queue.abandoned += 1
-    pbx.emit(ev.on_channel("SoftHangupRequest", call.caller, Cause="16"))
-    talk.finish(pbx, call, caller_cause=0)
-
-
-def exit_key(pbx: Pbx, call: Call, digit: str) -> None:
-    """The caller presses an exit key: leaves to ``queue-exit`` and asks for a callback (capture 19)."""
-    if call.done or call.connected is not None or call.queue is None:
-        return
-    queue_name, rung = call.queue, list(call.legs)
-    _stop_ringing(call)
-    legs.cancel_twice(pbx, call.caller, rung)
-    caller = call.caller
-    caller.context, caller.exten, caller.priority = "queue-exit", digit, 1
-    _leave(pbx, call)
-    for leg in rung:
-        legs.hang_up(pbx, leg, 0)
-    caller.priority = 2
-    pbx.set_var(caller, "CALLBACK_REQUESTED", "1")
-    caller.priority = 4
-    pbx.emit(ev.on_channel("UserEvent", caller, "user", UserEvent="CallbackRequest", Number=caller.caller_num,
-                           Account=call.spec.account or "", Queue=queue_name))
-
-    def goodbye() -> None:  # Playback(auth-thankyou), then Hangup()
-        pbx.emit(ev.on_channel("SoftHangupRequest", caller, Cause="16"))
-        talk.finish(pbx, call, caller_cause=16)
-
-    pbx.clock.call_later(0.5, goodbye)
-
-
-def _stop_ringing(call: Call) -> None:
-    for leg in call.legs:
-        if leg.timer:
-            leg.timer.cancel()
-    if call.ring_timer:
-        call.ring_timer.cancel()
-        call.ring_timer = None
-    call.legs = []
-
-
-def _leave(pbx: Pbx, call: Call) -> None:
-    queue = pbx.queues[call.queue]
-    position = queue.entries.index(call) + 1
-    queue.entries.remove(call)
-    for later in queue.entries[position - 1:]:
-        later.position -= 1
-    call.attempt = "idle"
-    call.queue = None
-    pbx.emit(ev.on_channel("QueueCallerLeave", call.caller, "agent", Queue=queue.name,
-                           Position=str(position), Count=str(len(queue.entries))))
-

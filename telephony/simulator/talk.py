@@ -34,14 +34,14 @@ def agent_channel(leg: Leg) -> Channel:
 
 
 def caller_hangs_up(pbx: Pbx, call: Call) -> None:
-    from telephony.simulator import direct, queues  # the flows call each other
+    from telephony.simulator import departures, direct  # the flows call each other
 
     if call.done:
         return
     leg = call.connected
     if leg is None:
         if call.queue is not None:
-            queues.abandon(pbx, call)
+            departures.abandon(pbx, call)
         else:
             direct.caller_gave_up(pbx, call)
         return
