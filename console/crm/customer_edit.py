@@ -18,6 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import delete, update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from console.crm import audit
@@ -25,7 +26,7 @@ from console.crm.errors import CrmError
 from console.crm.names import initials_of, pinyin_of
 from console.crm.phones import normalize
 from console.crm.tiers import tier_for
-from console.store.models import Customer, CustomerPhone
+from console.store.models import Customer, CustomerPhone, Staff
 
 FIELD_ROLES: dict[str, str] = {
     "phones": "agent", "branch": "agent", "do_not_call": "agent",
@@ -47,6 +48,14 @@ def normalized_phones(raw_numbers: Sequence[str]) -> list[CustomerPhone]:
         rows.setdefault(phone.e164, CustomerPhone(customer_id=0, e164=phone.e164, raw=raw[:32],
                                                   kind=PHONE_KIND.get(phone.kind, "other"), valid=True))
     return list(rows.values())
+
+
+def _check_manager(session: Session, values: dict[str, Any]) -> None:
+    manager_id = values.get("manager_id")
+    if manager_id is not None:
+        staff = session.get(Staff, manager_id)
+        if staff is None or not staff.active:
+            raise CrmError("invalid", "crm.customer.bad_field", field="manager_id", value=manager_id)
 
 
 def _derived(values: dict[str, Any], tiers: Sequence[Any] | None) -> dict[str, Any]:
@@ -75,9 +84,15 @@ def create(
     existing = session.exec(select(Customer.id).where(Customer.client_no == values["client_no"])).first()
     if existing is not None:
         raise CrmError("invalid", "crm.customer.duplicate_client_no", field="client_no", client_no=values["client_no"])
+    _check_manager(session, values)
     customer = Customer(**_derived(values, tiers), created_at=now, updated_at=now)
     session.add(customer)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:
+        # Two creates of one client number at once: the unique index decides, the loser is told.
+        raise CrmError("invalid", "crm.customer.duplicate_client_no", field="client_no",
+                       client_no=values["client_no"]) from None
     for phone in phones:
         phone.customer_id = customer.id  # type: ignore[assignment]
         session.add(phone)
@@ -98,6 +113,7 @@ def update_customer(
     values = dict(changes)
     raw_phones = values.pop("phones", None)
     phones = normalized_phones(raw_phones) if raw_phones is not None else None
+    _check_manager(session, values)
     result = session.execute(
         update(Customer)
         .where(Customer.id == customer_id, Customer.version == version)  # type: ignore[arg-type]

@@ -135,6 +135,20 @@ async def test_manager_update_recomputes_tier_and_locks_optimistically(client, s
     assert stale.status == 409 and (await error_of(stale))["code"] == "conflict"
     missing = await client.patch("/api/customers/999999", json={"version": 1, "aum": "100"}, headers=bearer(manager))
     assert missing.status == 404
+    no_such_manager = await client.patch(f"/api/customers/{seed.known}", json={"version": 2, "manager_id": 999999},
+                                         headers=bearer(manager))
+    assert no_such_manager.status == 400 and (await error_of(no_such_manager))["field"] == "manager_id"
+
+
+async def test_two_creates_of_one_client_number_one_wins(client, agent_token, agent2_token):
+    import asyncio
+
+    body = {"client_no": "310077770001", "name": "孙悟空"}
+    first, second = await asyncio.gather(*(client.post("/api/customers", json=body, headers=bearer(t))
+                                           for t in (agent_token, agent2_token)))
+    assert sorted([first.status, second.status]) == [201, 400]
+    loser = first if first.status == 400 else second
+    assert (await error_of(loser))["field"] == "client_no"
 
 
 async def test_agent_changes_phones_only_for_a_verified_caller(client, seed, agent_token):
