@@ -49,7 +49,9 @@ class Hangups(CallBook):
             return "caller"
         if a_req is not None:
             return "agent"
-        # No HangupRequest (older Asterisk, filtered recordings): who left the bridge first.
+        if self._sees_hangup_requests:  # neither party hung up: a redirect, or the PBX did
+            return "agent" if agent_leg_first else "caller"
+        # No HangupRequest at all (filtered recordings): who left the bridge first.
         c_left, a_left = _left_bridge(caller), _left_bridge(agent)
         if c_left is not None and (a_left is None or c_left < a_left):
             return "caller"
