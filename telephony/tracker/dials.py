@@ -51,6 +51,9 @@ class Dials(CallBook):
             return
         if is_local(src) and src.endswith(";2"):
             self.local_real.setdefault(local_base(src), dest)
+            call = self.calls.get(xchan.linkedid)
+            if call is not None and any(s.queue and s.left_t is None and not s.ended for s in call.segments):
+                return  # a queue's Local member, its AgentCalled still to come: that makes the ring
         for seg in self.segs_by_caller.get(xchan.uniqueid, ()):
             if seg.queue is not None and seg.left_t is None and not seg.ended:
                 if is_local(dest):  # a queue's Local member: the ;2 will dial the phone
@@ -90,6 +93,10 @@ class Dials(CallBook):
             parent.agent_channel = dest
             self.ring_by_chan[dest] = parent
             self._announce(parent, t, out)
+        elif parent is None and key and not seg.ended:
+            # The queue's Local member reached its phone before AgentCalled came: the ring is
+            # keyed by the ;1 the queue named, so AgentCalled finds it and pops nothing twice.
+            self._add_ring(seg, self.agent_of_channel(dest), key, dest, t, out)
         elif dest not in self.ring_by_chan and not seg.ended:
             self._add_ring(seg, self.agent_of_channel(dest), dest, dest, t, out, via=root)
         return True

@@ -239,3 +239,26 @@ def test_agent_complete_before_the_blind_transfer_event_still_reports_the_transf
     s.hangup(c, at=9.0)
     ends = s.of("ended")
     assert [(e["queue"], e["agent"], e["hangup_by"]) for e in ends] == [("retail", "1001", "agent"), (None, "1002", "caller")]
+
+
+def test_local_member_reaching_its_phone_before_agent_called_pops_once() -> None:
+    """app_queue publishes AgentCalled after calling the Local ;1; the ;2 half runs in its own
+    thread and may dial the phone first. Either order gives one pop, with the real leg."""
+    for caller_dials_first in (True, False):
+        s, c = Script(), carrier(4, "13800000004")
+        s.inbound(c, "310000000004", at=0.1)
+        s.join(c, "vip", at=3.0)
+        local1 = Chan("Local/1004@agents-00000001;1", "1795370002.1", c.linkedid)
+        local2 = Chan("Local/1004@agents-00000001;2", "1795370002.2", c.linkedid)
+        phone = leg("PJSIP/1004", 9, c.linkedid)
+        if caller_dials_first:
+            s.send("DialBegin", 3.001, c, local1, DialString="Local/1004@agents/n")
+        s.send("DialBegin", 3.002, local2, phone, DialString="PJSIP/1004")
+        s.send("AgentCalled", 3.003, c, local1, Queue="vip", Interface="Local/1004@agents/n", MemberName="陈杰")
+        if not caller_dials_first:
+            s.send("DialBegin", 3.004, c, local1, DialString="Local/1004@agents/n")
+        s.send("DialEnd", 6.0, local2, phone, DialStatus="ANSWER")
+        s.connect(c, local1, "vip", "Local/1004@agents/n", hold=3, at=6.01)
+        pops = s.of("ringing")
+        assert [(p["agent"], p["agent_channel"], p["queue"]) for p in pops] == [("1004", phone.name, "vip")]
+        assert [(a["agent"], a["agent_channel"]) for a in s.of("answered")] == [("1004", phone.name)]
