@@ -1,7 +1,7 @@
 """The demo's child processes: one process group, health checks, and a shutdown that leaves nothing.
 
-The simulator and the server run in a process group of their own (so a Ctrl-C typed at the
-console reaches only the console and the demo, which then stops the group in order): SIGTERM
+The simulator and the server run in a background process group of their own (so a Ctrl-C typed
+at the console reaches only the console and the demo, which then stops the group in order): SIGTERM
 to the group, wait, SIGKILL after a timeout. ``stop`` is idempotent and registered with atexit
 and for SIGTERM/SIGHUP, so the group goes away however the demo ends.
 """
@@ -44,7 +44,9 @@ class ChildGroup:
         self.log_dir.mkdir(parents=True, exist_ok=True)
         log = self.log_dir / f"{what}.log"
         with open(log, "wb") as out:
-            group = {"start_new_session": True} if self.pgid is None else {"process_group": self.pgid}
+            # A group of their own in the demo's session (a group in another session cannot be
+            # joined): the terminal's Ctrl-C reaches only the foreground group, the demo's.
+            group = {"process_group": 0 if self.pgid is None else self.pgid}
             proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
                                     env=env, **group)
         if self.pgid is None:
