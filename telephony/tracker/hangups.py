@@ -78,8 +78,8 @@ class Hangups(CallBook):
         if ring is not None and not ring.answered and not ring.stopped:
             reason = _CAUSE_REASON.get(cause or 0) or self._cancel_reason(ring.seg)
             self._stop_ring(ring, reason, t, out)
-        if ring is not None and ring.answered and not ring.seg.ended and ring.seg.agent_channel == (ring.agent_channel or ring.dest):
-            seg = ring.seg
+        seg = ring.seg if ring is not None and ring.answered and not ring.seg.ended else None
+        if seg is not None and seg.agent_channel == (ring.agent_channel or ring.dest):  # the agent leg
             if seg.consult:
                 self._end(seg, t, "answered", "agent", out, cause=cause)
             else:

@@ -111,7 +111,9 @@ class QueueCalls(CallBook):
         if seg.complete_reason == "transfer":
             self._end(seg, t, "answered", "agent", out)
         elif seg.caller_uid not in self.channels or (seg.agent_channel and seg.agent_channel not in self.by_name):
-            self._end(seg, t, "answered", seg.complete_reason if seg.complete_reason in ("caller", "agent") else "caller", out)
+            # a leg is already gone (its Hangup came first): nothing more will end the pass
+            by = seg.complete_reason if seg.complete_reason in ("caller", "agent") else "caller"
+            self._end(seg, t, "answered", by, out)
 
     def _on_agent_ring_no_answer(self, m: Mapping[str, str], t: float, out: list[DomainEvent]) -> None:
         ring = self._queue_ring(m, t)
