@@ -37,6 +37,13 @@ def followup_json(row: FollowUp, now: dt.datetime | None = None) -> dict[str, An
     return out
 
 
+def followups_json(session: Session, rows: list[FollowUp], now: dt.datetime) -> list[dict[str, Any]]:
+    """Follow-ups as JSON with their customer's name (one query for the whole list)."""
+    ids = {row.customer_id for row in rows}
+    names = dict(session.exec(select(Customer.id, Customer.name).where(col(Customer.id).in_(ids))).all()) if ids else {}
+    return [{**followup_json(row, now), "customer_name": names.get(row.customer_id)} for row in rows]
+
+
 def _owner_id(session: Session, owner: Any, actor_id: int, customer: Customer) -> int | None:
     try:
         resolved = rules.resolve_owner(owner, actor_id, customer.manager_id)

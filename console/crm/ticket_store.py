@@ -41,9 +41,17 @@ def ticket_json(ticket: Ticket, now: dt.datetime | None = None) -> dict[str, Any
     return out
 
 
-def event_json(event: TicketEvent) -> dict[str, Any]:
-    return {"id": event.id, "at": _iso(event.at), "actor_id": event.actor_id, "kind": event.kind,
-            "from": event.from_value, "to": event.to_value, "body": event.body}
+def event_json(event: TicketEvent, author: str | None = None) -> dict[str, Any]:
+    return {"id": event.id, "at": _iso(event.at), "actor_id": event.actor_id, "author": author,
+            "kind": event.kind, "from": event.from_value, "to": event.to_value, "body": event.body}
+
+
+def ticket_detail(session: Session, ticket_id: int, now: dt.datetime) -> dict[str, Any]:
+    """The ticket with its event log, each event with its author's name."""
+    ticket, events = get_ticket(session, ticket_id)
+    actor_ids = {e.actor_id for e in events if e.actor_id is not None}
+    names = dict(session.exec(select(Staff.id, Staff.name).where(col(Staff.id).in_(actor_ids))).all()) if actor_ids else {}
+    return {**ticket_json(ticket, now), "events": [event_json(e, names.get(e.actor_id)) for e in events]}
 
 
 def create_ticket(session: Session, *, customer_id: int, category: str, subject: str, description: str,

@@ -62,6 +62,8 @@ async def test_owners_and_due_lists(client, seed, agent_token, agent2_token, fro
     due_now = await listed(client, agent_token, owner="me", due=1)
     assert mine["id"] in due_now and to_manager["id"] not in due_now
     assert pooled["id"] in await listed(client, agent2_token, owner="pool", due=1)
+    resp = await client.get("/api/followups", params={"owner": "pool"}, headers=bearer(agent2_token))
+    assert {f["customer_name"] for f in (await resp.json())["followups"]} == {"赵敏"}
     # Agents see only their own and the pool's.
     resp = await client.get("/api/followups", params={"owner": "all"}, headers=bearer(agent_token))
     assert resp.status == 403

@@ -59,7 +59,7 @@ async def test_workflow_through_to_closed_with_event_log(client, seed, agent_tok
     assert kinds == [("created", None, "new"), ("status", "new", "open"), ("status", "open", "pending"),
                      ("status", "pending", "open"), ("status", "open", "resolved"), ("status", "resolved", "open"),
                      ("status", "open", "resolved"), ("status", "resolved", "closed")]
-    assert all(e["actor_id"] == seed.staff["agent1"] for e in ticket["events"])
+    assert all(e["actor_id"] == seed.staff["agent1"] and e["author"] == "张伟" for e in ticket["events"])
 
 
 async def test_invalid_transitions_are_refused_with_a_clear_message(client, seed, agent_token):

@@ -83,11 +83,17 @@ async def list_followups(request: web.Request) -> web.Response:
     if status not in ("open", "done", "cancelled"):
         raise ApiError(400, "invalid", f"参数 status 无效：{status!r}", field="status")
     at = now(request)
-    rows = await in_db(request, followup_store.list_followups, owner=_owner_filter(request.query.get("owner"), user),
-                       now=at, due_only=bool(query_flag(request, "due")), status=status,
-                       customer_id=query_int(request, "customer"),
-                       limit=query_int(request, "limit", 50, low=1, high=followup_store.MAX_LIST) or 50)
-    return json_response({"followups": [followup_store.followup_json(r, at) for r in rows]})
+    owner = _owner_filter(request.query.get("owner"), user)
+    due_only = bool(query_flag(request, "due"))
+    customer_id = query_int(request, "customer")
+    limit = query_int(request, "limit", 50, low=1, high=followup_store.MAX_LIST) or 50
+
+    def work(session: Any) -> list[dict]:
+        rows = followup_store.list_followups(session, owner=owner, now=at, due_only=due_only, status=status,
+                                             customer_id=customer_id, limit=limit)
+        return followup_store.followups_json(session, rows, at)
+
+    return json_response({"followups": await in_db(request, work)})
 
 
 async def complete_followup(request: web.Request) -> web.Response:

@@ -111,14 +111,9 @@ async def list_tickets(request: web.Request) -> web.Response:
     return json_response({"tickets": [ticket_store.ticket_json(r, at) for r in rows]})
 
 
-def _get(session: Any, ticket_id: int, at: Any) -> dict:
-    ticket, events = ticket_store.get_ticket(session, ticket_id)
-    return {**ticket_store.ticket_json(ticket, at), "events": [ticket_store.event_json(e) for e in events]}
-
-
 async def get_ticket(request: web.Request) -> web.Response:
     require_role(request, "agent")
-    return json_response(await in_db(request, _get, path_int(request, "id"), now(request)))
+    return json_response(await in_db(request, ticket_store.ticket_detail, path_int(request, "id"), now(request)))
 
 
 def _change(session: Any, ticket_id: int, user: AuthUser, at: Any, **changes: Any) -> dict:
@@ -127,7 +122,7 @@ def _change(session: Any, ticket_id: int, user: AuthUser, at: Any, **changes: An
         if ticket is not None and ticket.category == "complaint":
             raise CrmError("forbidden", "crm.supervisor_only", field="status")
     ticket = ticket_store.change_ticket(session, ticket_id, changes.pop("version"), user.id, at, **changes)
-    return _get(session, ticket.id, at)  # type: ignore[arg-type]
+    return ticket_store.ticket_detail(session, ticket.id, at)  # type: ignore[arg-type]
 
 
 async def change_ticket(request: web.Request) -> web.Response:
