@@ -45,6 +45,7 @@ class SearchIndex:
         self._name_of = array("i")
         self._id4_of: list[str] = []
         self._phone = array("q")
+        self._phone2 = array("q")  # most customers have one or two numbers; the rest go below
         self._more_phones: dict[int, tuple[int, ...]] = {}
         self.names = NameTable()
         self.pinyins = PinyinTable()
@@ -94,6 +95,7 @@ class SearchIndex:
             self._name_of.append(-1)
             self._id4_of.append("")
             self._phone.append(_NO_PHONE)
+            self._phone2.append(_NO_PHONE)
         else:
             self._unlink(slot)
         self._link(slot, row)
@@ -128,7 +130,9 @@ class SearchIndex:
         if phones:
             self._phone[slot] = phones[0]
             if len(phones) > 1:
-                self._more_phones[slot] = tuple(phones[1:])
+                self._phone2[slot] = phones[1]
+            if len(phones) > 2:
+                self._more_phones[slot] = tuple(phones[2:])
         for phone in phones:
             bucket = self._bucket(phone % 10_000)
             bucket[0].append(phone)
@@ -149,6 +153,7 @@ class SearchIndex:
                     del slots[at], numbers[at]
                     break
         self._phone[slot] = _NO_PHONE
+        self._phone2[slot] = _NO_PHONE
         self._more_phones.pop(slot, None)
 
     def _bucket(self, last4: int) -> tuple[array, array]:
@@ -169,7 +174,10 @@ class SearchIndex:
         first = self._phone[slot]
         if first == _NO_PHONE:
             return ()
-        return (first, *self._more_phones.get(slot, ()))
+        second = self._phone2[slot]
+        if second == _NO_PHONE:
+            return (first,)
+        return (first, second, *self._more_phones.get(slot, ()))
 
     def client_no_of(self, slot: int) -> str:
         return self.clients.of_slot(slot)

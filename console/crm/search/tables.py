@@ -6,29 +6,14 @@ collapse), so prefix ranges and typo postings are kept per distinct string.
 
 from __future__ import annotations
 
+import sys
 from array import array
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
+from console.crm.search.chains import Chains
 from console.crm.search.sorted_keys import SortedKeys
 
 EMPTY = array("i")
-
-
-def _attach(lists: list, at: int, value: int) -> None:
-    # One bearer is the common case: an int, not a list, saves ~60 bytes per distinct name.
-    held = lists[at]
-    if held is None:
-        lists[at] = value
-    elif isinstance(held, list):
-        held.append(value)
-    else:
-        lists[at] = [held, value]
-
-
-def members(held: int | list[int] | None) -> tuple[int, ...] | list[int]:
-    if held is None:
-        return ()
-    return held if isinstance(held, list) else (held,)
 
 
 def rarest_postings(grams: Iterable[str], postings: dict[str, array], needed: int, cap: int) -> set[int]:
@@ -48,7 +33,7 @@ class NameTable:
     def __init__(self) -> None:
         self.names: list[str] = []
         self._ids: dict[str, int] = {}
-        self._slots: list[int | list[int] | None] = []
+        self._slots = Chains()
         self.sorted = SortedKeys()
         self.chars: dict[str, array] = {}
 
@@ -63,28 +48,19 @@ class NameTable:
         if name_id is None:
             name_id = self._ids[name] = len(self.names)
             self.names.append(name)
-            self._slots.append(None)
             self.sorted.add(name, bulk)
             for char in set(name):
                 self.chars.setdefault(char, array("i")).append(name_id)
         return name_id
 
     def attach(self, name_id: int, slot: int) -> None:
-        _attach(self._slots, name_id, slot)
+        self._slots.add(name_id, slot)
 
     def detach(self, name_id: int, slot: int) -> None:
-        if name_id < 0:
-            return
-        held = self._slots[name_id]
-        if isinstance(held, list):
-            held.remove(slot)
-            if len(held) == 1:
-                self._slots[name_id] = held[0]
-        elif held == slot:
-            self._slots[name_id] = None
+        self._slots.remove(name_id, slot)
 
-    def slots(self, name_id: int) -> tuple[int, ...] | list[int]:
-        return members(self._slots[name_id])
+    def slots(self, name_id: int) -> Iterator[int]:
+        return self._slots.members(name_id)
 
     def freeze(self) -> None:
         self.sorted.freeze()
@@ -95,9 +71,9 @@ class PinyinTable:
 
     def __init__(self) -> None:
         self.compact: list[str] = []
-        self.spaced: list[str] = []
+        self._initials_of: list[str] = []  # interned: a few thousand distinct strings, shared
         self._ids: dict[str, int] = {}
-        self._names: list[int | list[int] | None] = []
+        self._names = Chains()
         self.of_name = array("i")
         self.sorted = SortedKeys()
         self.initials: dict[str, list[int]] = {}
@@ -117,24 +93,23 @@ class PinyinTable:
         if pinyin_id is None:
             pinyin_id = self._ids[compact] = len(self.compact)
             self.compact.append(compact)
-            self.spaced.append(" ".join(words))
-            self._names.append(None)
             self.sorted.add(compact, bulk)
             initials = "".join(word[0] for word in words)
             if initials not in self.initials:
                 self.initials[initials] = []
                 self.sorted_initials.add(initials, bulk)
             self.initials[initials].append(pinyin_id)
+            self._initials_of.append(sys.intern(initials))
             for gram in {compact[i : i + 3] for i in range(len(compact) - 2)}:
                 self.trigrams.setdefault(gram, array("i")).append(pinyin_id)
-        _attach(self._names, pinyin_id, name_id)
+        self._names.add(pinyin_id, name_id)
         self.of_name.append(pinyin_id)
 
-    def names(self, pinyin_id: int) -> tuple[int, ...] | list[int]:
-        return members(self._names[pinyin_id])
+    def names(self, pinyin_id: int) -> Iterator[int]:
+        return self._names.members(pinyin_id)
 
     def initials_of(self, pinyin_id: int) -> str:
-        return "".join(word[0] for word in self.spaced[pinyin_id].split())
+        return self._initials_of[pinyin_id]
 
     def freeze(self) -> None:
         self.sorted.freeze()
