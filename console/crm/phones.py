@@ -27,6 +27,8 @@ Kind = Literal["mobile", "landline", "service", "other"]
 
 # Long enough for any real number with an extension; longer input is junk we only keep raw.
 MAX_SCAN_CHARS = 64
+# The key of an invalid number is cut to the width of CustomerPhone.e164 (no real number is longer).
+MAX_KEY_CHARS = 20
 
 _EXTENSION = re.compile(
     r"^(?P<main>.*?)\s*(?:ext\.?|extension|x|转|分机号?|#|,|;)\s*(?P<ext>\d{1,6})\s*$",
@@ -147,7 +149,7 @@ def normalize(raw: str, region: str = "CN") -> NormalizedPhone:
                 result = None
     if result is None:
         cleaned = ("+" if main.lstrip().startswith("+") else "") + _digits(main)
-        return NormalizedPhone(cleaned, raw, False, "other", extension)
+        return NormalizedPhone(cleaned[:MAX_KEY_CHARS], raw, False, "other", extension)
     e164, valid, kind = result
     return NormalizedPhone(e164, raw, valid, kind, extension)
 
