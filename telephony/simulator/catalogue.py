@@ -92,10 +92,10 @@ def _login_steps() -> list[Step]:
 _add(Scenario("agent-login-pause-logout", "08-agent-login-pause-logout.jsonl", [], _login_steps(), end_t=17.0))
 
 
-def _campaign(number: str, timeout: str = "20000") -> dict[str, str]:
+def _campaign(number: str, account: str, timeout: str = "20000") -> dict[str, str]:
     return {"Action": "Originate", "Channel": f"PJSIP/{number}@carrier", "Context": "campaign", "Exten": "s",
             "Priority": "1", "CallerID": '"Brokerage" <95555>', "Timeout": timeout, "Async": "true",
-            "Variable": f"CAMPAIGN_NUMBER={number}\nCAMPAIGN_ACCOUNT=3100{number[-8:]}\nCAMPAIGN_ID=margin-call-0601"}
+            "Variable": f"CAMPAIGN_NUMBER={number}\nCAMPAIGN_ACCOUNT={account}\nCAMPAIGN_ID=margin-call-0601"}
 
 
 _add(Scenario(
@@ -104,8 +104,10 @@ _add(Scenario(
                          "Exten": "13900139000", "Priority": "1", "CallerID": '"Callback 13900139000" <13900139000>',
                          "Timeout": "20000", "Async": "true",
                          "Variable": "CUSTOMER_ACCOUNT=310024682468\nCALLBACK_TICKET=T-20001"}),
-     Step(13.031, action=_campaign("13910001000")), Step(36.080, action=_campaign("13700137000")),
-     Step(37.588, action=_campaign("13600136000", "8000")), Step(46.601, action=_campaign("13500135000"))],
+     Step(13.031, action=_campaign("13910001000", "310013571357")),
+     Step(36.080, action=_campaign("13700137000", "310000000137")),
+     Step(37.588, action=_campaign("13600136000", "310000000136", "8000")),
+     Step(46.601, action=_campaign("13500135000", "310000000135"))],
     end_t=48.6, ring_delays={"1001": 2.0, "1002": 2.0},
     dialout={"13900139000": Dialout("answer", 2.0, 8.0), "13910001000": Dialout("answer", 2.0, 18.0),
              "13700137000": Dialout("busy"), "13600136000": Dialout("noanswer"),

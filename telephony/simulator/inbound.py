@@ -20,10 +20,15 @@ def place_call(pbx: Pbx, spec: CallSpec) -> Call:
     )
     call = Call(spec=spec, caller=caller)
     pbx.calls.append(call)
+    caller.priority = 2
+    pbx.set_var(caller, "__CC_DID", spec.did)  # Set(__CC_DID=${EXTEN}): inherited by every leg
     if spec.direct_to is not None:
         caller.priority = 3
         direct.dial(pbx, call, spec.direct_to)
         return call
+    if spec.did == RINGALL_DID and spec.queue is None:
+        caller.priority = 3
+        pbx.set_var(caller, "CC_QUEUE", "ringall")
     caller.priority = 3
     pbx.set_state(caller, 6)  # Answer() before the IVR
     call.timers.append(pbx.clock.call_later(spec.ivr_s, lambda: _after_ivr(pbx, call)))
@@ -45,7 +50,10 @@ def _after_ivr(pbx: Pbx, call: Call) -> None:
     hotline = spec.did != RINGALL_DID and spec.queue is None
     caller.context, caller.exten, caller.priority = ("ivr" if hotline else "ivr-queue"), "s", 3
     if spec.account is not None:
-        pbx.set_var(caller, "__CUSTOMER_ACCOUNT", spec.account)
+        caller.priority = 2
+        pbx.set_var(caller, "ACCT_IN", spec.account)
+        caller.priority = 3
+        pbx.set_var(caller, "__CUSTOMER_ACCOUNT", spec.account or "unknown")
         if hotline:
             caller.priority = 4
             pbx.set_var(caller, "__CUSTOMER_TIER", spec.tier)

@@ -172,7 +172,7 @@ def _customer_answered(pbx: Pbx, req: Request, ch: Channel, number: str, plan: D
     pbx.emit(ev.on_pair("DialEnd", None, ch, DialStatus="ANSWER"))
     variables = req.variables or {}
     for name, value in variables.items():
-        ch.vars[name] = value
+        pbx.set_var(ch, name, value)
     account = variables.get("CAMPAIGN_ACCOUNT") or variables.get("CUSTOMER_ACCOUNT")
     spec = CallSpec(number=variables.get("CAMPAIGN_NUMBER", number), name="Callback", account=account,
                     talk_s=plan.talk_s, ivr_s=0.0)

@@ -131,7 +131,7 @@ class Pbx:
 
     def inherit_vars(self, parent: Channel, child: Channel) -> None:
         """Variables set with ``__`` are inherited by dialled legs (VarSet on the new leg)."""
-        for name in ("__CUSTOMER_TIER", "__CUSTOMER_ACCOUNT"):
+        for name in ("__CC_DID", "__CUSTOMER_TIER", "__CUSTOMER_ACCOUNT"):
             if name in parent.vars:
                 child.vars[name] = parent.vars[name]
                 self.emit(ev.varset(child, name, parent.vars[name]))

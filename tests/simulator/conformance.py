@@ -11,7 +11,8 @@ from telephony.transcripts import load, parse_frame_headers
 
 CAPTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ami-transcripts"
 # What must match: event names, agents, queues, outcomes, hang-up sides, kinds, reasons, states.
-KEPT = ("agent", "queue", "outcome", "hangup_by", "kind", "reason", "state", "from_agent", "to", "caller")
+KEPT = ("agent", "queue", "outcome", "hangup_by", "kind", "reason", "state", "from_agent", "to", "caller",
+        "caller_name", "vars", "account", "number")
 WRAPUP_S = 3.0
 
 
@@ -21,7 +22,8 @@ def reduce(events: Iterable) -> list[tuple]:
         data = event.to_json()
         if data["event"] == "queue_stats":
             continue
-        out.append((data["event"],) + tuple((k, data[k]) for k in KEPT if data.get(k) not in (None, "")))
+        kept = tuple((k, data[k]) for k in KEPT if data.get(k) not in (None, "", {}))
+        out.append((data["event"],) + tuple((k, tuple(sorted(v.items())) if isinstance(v, dict) else v) for k, v in kept))
     return out
 
 
