@@ -148,7 +148,8 @@ def normalize(raw: str, region: str = "CN") -> NormalizedPhone:
             else:
                 result = None
     if result is None:
-        cleaned = ("+" if main.lstrip().startswith("+") else "") + _digits(main)
+        digits = _digits(main)
+        cleaned = ("+" if digits and main.lstrip().startswith("+") else "") + digits
         return NormalizedPhone(cleaned[:MAX_KEY_CHARS], raw, False, "other", extension)
     e164, valid, kind = result
     return NormalizedPhone(e164, raw, valid, kind, extension)

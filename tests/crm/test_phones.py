@@ -57,6 +57,7 @@ CASES: list[tuple[str, str, bool, str, str | None]] = [
     ("12345678901", "12345678901", False, "other", None),  # 12x is no mobile range
     ("+999 1234", "+9991234", False, "other", None),
     ("anonymous", "", False, "other", None),
+    ("+", "", False, "other", None),
     ("", "", False, "other", None),
 ]
 
