@@ -70,6 +70,14 @@ ZH_CN = {
     "crm.kb.not_found": "知识库文章「{slug}」不存在",
     "crm.kb.unavailable": "知识库暂不可用",
     "crm.supervisor_only": "仅限主管及以上角色",
+    # Request parameters.
+    "crm.param.bad_id": "「{value}」不是有效的编号",
+    "crm.param.not_integer": "参数 {name} 须为整数：{value}",
+    "crm.param.out_of_range": "参数 {name} 超出范围：{value}",
+    "crm.param.bad_value": "参数 {name} 无效：{value}（可用：{allowed}）",
+    "crm.customer.field_role": "修改字段 {field} 需要 {role} 及以上角色",
+    "crm.customer.nothing_to_change": "没有要修改的内容",
+    "crm.customer.phones_need_verification": "修改电话号码前须先核验来电者身份",
 }
 
 EN = {
@@ -135,4 +143,11 @@ EN = {
     "crm.kb.not_found": "Knowledge-base article '{slug}' does not exist",
     "crm.kb.unavailable": "The knowledge base is not available",
     "crm.supervisor_only": "Supervisors and above only",
+    "crm.param.bad_id": "'{value}' is not a valid id",
+    "crm.param.not_integer": "Parameter {name} must be an integer: {value}",
+    "crm.param.out_of_range": "Parameter {name} is out of range: {value}",
+    "crm.param.bad_value": "Parameter {name} is invalid: {value} (allowed: {allowed})",
+    "crm.customer.field_role": "Changing {field} needs the {role} role or above",
+    "crm.customer.nothing_to_change": "Nothing to change",
+    "crm.customer.phones_need_verification": "Verify the caller before changing phone numbers",
 }

@@ -19,6 +19,7 @@ from aiohttp import web
 from sqlmodel import Session
 
 from console.crm.errors import CrmError
+from console.i18n import t
 from console.server import keys
 from console.server.errors import ApiError
 from console.store.db import session_scope
@@ -61,7 +62,7 @@ def path_int(request: web.Request, name: str) -> int:
     try:
         value = int(request.match_info[name])
     except ValueError:
-        raise ApiError(404, "not_found", f"{request.match_info[name]!r} 不是有效的编号") from None
+        raise ApiError(404, "not_found", t("crm.param.bad_id", value=request.match_info[name])) from None
     return value
 
 
@@ -73,9 +74,9 @@ def query_int(request: web.Request, name: str, default: int | None = None, *, lo
     try:
         value = int(raw)
     except ValueError:
-        raise ApiError(400, "invalid", f"参数 {name} 须为整数：{raw!r}", field=name) from None
+        raise ApiError(400, "invalid", t("crm.param.not_integer", name=name, value=raw), field=name) from None
     if value < low or (high is not None and value > high):
-        raise ApiError(400, "invalid", f"参数 {name} 超出范围：{value}", field=name)
+        raise ApiError(400, "invalid", t("crm.param.out_of_range", name=name, value=value), field=name)
     return value
 
 

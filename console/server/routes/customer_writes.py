@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from console.crm.customer_edit import FIELD_ROLES, create, update_customer as update_row
 from console.crm.customers import load_summary
 from console.crm.masking import mask_customer
+from console.i18n import t
 from console.server import keys
 from console.server.auth import AuthUser, require_role
 from console.server.errors import ApiError, read_body
@@ -64,7 +65,7 @@ def _check_roles(user: AuthUser, fields: set[str], exempt: frozenset[str] = froz
     for field in sorted(fields - exempt):
         needed = FIELD_ROLES.get(field, "manager")
         if not user.at_least(needed):
-            raise ApiError(403, "forbidden", f"修改字段 {field} 需要 {needed} 及以上角色", field=field)
+            raise ApiError(403, "forbidden", t("crm.customer.field_role", field=field, role=needed), field=field)
 
 
 def _index_row(session: Any, customer_id: int) -> Any:
@@ -113,11 +114,11 @@ async def update_customer_route(request: web.Request) -> web.Response:
     body = await read_body(request, UpdateBody)
     changes = body.model_dump(exclude_unset=True, exclude={"version"})
     if not changes:
-        raise ApiError(400, "bad_request", "没有要修改的内容")
+        raise ApiError(400, "bad_request", t("crm.customer.nothing_to_change"))
     _check_roles(user, set(changes))
     verified = verified_for(request, user, call, customer_id)
     if "phones" in changes and not user.at_least("supervisor") and not verified:
-        raise ApiError(403, "forbidden", "修改电话号码前须先核验来电者身份", field="phones")
+        raise ApiError(403, "forbidden", t("crm.customer.phones_need_verification"), field="phones")
     index = current_index(request.app)
     summary, row = await in_db(request, _updated, customer_id, body.version, changes, user.id, now(request),
                                request.app[keys.SETTINGS].tiers, call, summary_context(request), index is not None)

@@ -52,7 +52,7 @@ def _flags(request: web.Request) -> list[str]:
     flags = [flag for value in request.query.getall("flags", []) for flag in value.split(",") if flag]
     unknown = sorted(set(flags) - set(FLAGS))
     if unknown:
-        raise ApiError(400, "invalid", f"未知的标记：{', '.join(unknown)}（可用：{', '.join(FLAGS)}）", field="flags")
+        raise ApiError(400, "invalid", t("crm.param.bad_value", name="flags", value=", ".join(unknown), allowed=", ".join(FLAGS)), field="flags")
     return flags
 
 

@@ -91,7 +91,7 @@ def _assignee_filter(raw: str | None, user: AuthUser) -> int | None | str:
         return None
     if raw.isdigit():  # type: ignore[union-attr]
         return int(raw)  # type: ignore[arg-type]
-    raise ApiError(400, "invalid", f"参数 assignee 无效：{raw!r}（me、none、any 或员工编号）", field="assignee")
+    raise ApiError(400, "invalid", t("crm.param.bad_value", name="assignee", value=raw, allowed="me, none, any, <id>"), field="assignee")
 
 
 async def list_tickets(request: web.Request) -> web.Response:
