@@ -52,6 +52,8 @@ class Hub:
         self._channels: dict[int, _Channel] = {}
         self._on_clients = on_clients or (lambda n: None)
         self._clients = 0
+        self.on_written: Callable[[str], None] | None = None
+        """Called with each frame's text right after it was written to a socket (benchmarks)."""
 
     def _channel(self, user_id: int) -> _Channel:
         channel = self._channels.get(user_id)
@@ -116,7 +118,7 @@ class Hub:
                 sub.queue.put_nowait(text)
         channel.subscribers.add(sub)
         self._count(+1)
-        writer = asyncio.create_task(_write(sub))
+        writer = asyncio.create_task(_write(sub, self))
         try:
             async for msg in ws:  # consoles send nothing we act on; reading keeps pings answered
                 if msg.type == WSMsgType.ERROR:
@@ -140,13 +142,15 @@ class Hub:
                 await sub.ws.close(code=1001, message=b"server shutdown")
 
 
-async def _write(sub: _Subscriber) -> None:
+async def _write(sub: _Subscriber, hub: Hub) -> None:
     while True:
         text = await sub.queue.get()
         if text is None or sub.ws.closed:
             await sub.ws.close(code=1013, message=b"too slow, reconnect with since")
             return
         await sub.ws.send_str(text)
+        if hub.on_written is not None:
+            hub.on_written(text)
 
 
 def _authenticate(request: web.Request) -> AuthUser:

@@ -1,0 +1,158 @@
+"""The body of `calldesk bench screenpop` (see console/cli/bench_screenpop.py)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import statistics
+import time
+from collections.abc import Callable
+from typing import Any
+
+from console.errors import CalldeskError
+
+BENCH_PBX = "bench"
+FIRST_EXTENSION = 7000
+
+
+def prepare_database(url: str, settings: Any, customers: int, say: Callable[[str], None]) -> tuple[Any, float | None]:
+    from sqlalchemy import func, select
+
+    from console.store.db import make_engine
+    from console.store.migrate import upgrade
+    from console.store.models import Customer
+
+    engine = make_engine(url)
+    upgrade(engine)
+    with engine.connect() as conn:
+        have = conn.execute(select(func.count()).select_from(Customer)).scalar()
+    if have == 0:
+        from console.store.seed import seed_database
+
+        say(f"seeding {customers} customers into {engine.url.render_as_string(hide_password=True)} …")
+        started = time.perf_counter()
+        seed_database(engine, settings, customers=customers, progress=say)
+        return engine, round(time.perf_counter() - started, 1)
+    if have < customers:
+        raise CalldeskError(f"the database has {have} customers, fewer than --customers {customers}: "
+                            "point --database at an empty database (it is seeded) or lower --customers")
+    return engine, None
+
+
+def sample_numbers(engine: Any, count: int, rng: random.Random) -> list[str]:
+    from sqlalchemy import func, select
+
+    from console.crm.masking import national_digits
+    from console.store.models import CustomerPhone
+
+    with engine.connect() as conn:
+        top = conn.execute(select(func.max(CustomerPhone.id))).scalar() or 0
+        ids = rng.sample(range(1, top + 1), min(count, top))
+        numbers = conn.execute(select(CustomerPhone.e164).where(CustomerPhone.id.in_(ids))).scalars().all()
+    return [national_digits(n) for n in numbers if n.startswith("+86")]
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+async def run_bench(engine: Any, settings: Any, consoles: int, calls: int, unknown_share: float) -> dict[str, Any]:
+    import aiohttp
+    from aiohttp import web
+
+    from console.cli.bench_screenpop_ami import ScriptedPbx
+    from console.server import keys
+    from console.server.app import create_app
+    from console.server.auth import AuthUser
+    from telephony.bridge import Bridge
+
+    rng = random.Random(7)
+    known = await asyncio.to_thread(sample_numbers, engine, 3000, rng)
+    pbx = ScriptedPbx("bench", "bench-secret")
+    await pbx.start()
+    bridge = Bridge(BENCH_PBX, "127.0.0.1", pbx.port, "bench", "bench-secret")
+    import tempfile
+
+    outbox_dir = tempfile.TemporaryDirectory()
+    app = create_app(settings, engine=engine, bridges={BENCH_PBX: bridge}, outbox_path=f"{outbox_dir.name}/outbox.sqlite3")
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+
+    written: dict[str, float] = {}
+    received: dict[str, float] = {}
+    matches: dict[str, int] = {}
+    internal: list[float] = []  # the pop's own latency_ms: bridge hand-over to frame queued
+    arrived: dict[str, asyncio.Event] = {}
+
+    def on_written(text: str) -> None:
+        if '"kind":"pop"' in text:
+            frame = json.loads(text)
+            written[frame["call"]] = time.perf_counter()
+            internal.append(frame["latency_ms"])
+            matches[frame["match"]] = matches.get(frame["match"], 0) + 1
+
+    app[keys.HUB].on_written = on_written
+    tokens = []
+    for i in range(consoles):
+        user = AuthUser(id=900_000 + i, username=f"bench{i}", name=f"bench{i}", role="agent",
+                        extension=str(FIRST_EXTENSION + i), queues=("retail",))
+        app[keys.DIRECTORY].add(user)
+        tokens.append(app[keys.TOKENS].issue(user)[0])
+
+    async def console(session: aiohttp.ClientSession, token: str) -> None:
+        async with session.ws_connect(f"http://127.0.0.1:{port}/ws?token={token}") as ws:
+            async for msg in ws:
+                if '"kind":"pop"' in msg.data:
+                    call = json.loads(msg.data)["call"]
+                    received[call] = time.perf_counter()
+                    arrived.setdefault(call, asyncio.Event()).set()
+
+    session = aiohttp.ClientSession()
+    readers = [asyncio.create_task(console(session, t)) for t in tokens]
+    try:
+        await asyncio.wait_for(pbx.ready.wait(), 30)
+        while app[keys.HUB].clients < consoles:
+            await asyncio.sleep(0.05)
+        sent: dict[str, float] = {}
+        for n in range(calls):
+            number = f"170{rng.randrange(10**8):08d}" if rng.random() < unknown_share else rng.choice(known)
+            ext = str(FIRST_EXTENSION + n % consoles)
+            call = pbx.linkedid(n)
+            event = arrived.setdefault(call, asyncio.Event())
+            sent[call] = pbx.ring(n, number, ext)
+            await asyncio.wait_for(event.wait(), 10)
+            pbx.finish(n, number, ext)
+            await asyncio.sleep(rng.uniform(0.001, 0.004))
+        await app[keys.SERVICE].settle()
+        await app[keys.RECORDER].idle()
+    finally:
+        for task in readers:
+            task.cancel()
+        await session.close()
+        await runner.cleanup()
+        await pbx.close()
+        await asyncio.to_thread(_forget_bench_calls, engine)
+        outbox_dir.cleanup()
+    server_ms = [(written[c] - sent[c]) * 1000 for c in sent]
+    client_ms = [(received[c] - sent[c]) * 1000 for c in sent]
+    return {
+        "p50_ms": round(statistics.median(server_ms), 3), "p99_ms": round(percentile(server_ms, 0.99), 3),
+        "max_ms": round(max(server_ms), 3), "client_p50_ms": round(statistics.median(client_ms), 3),
+        "client_p99_ms": round(percentile(client_ms, 0.99), 3),
+        "service_p50_ms": round(statistics.median(internal), 3), "service_p99_ms": round(percentile(internal, 0.99), 3),
+        "calls": calls, "matches": matches,
+    }
+
+
+def _forget_bench_calls(engine: Any) -> None:
+    from sqlalchemy import delete
+
+    from console.store.models import Interaction
+
+    with engine.begin() as conn:
+        conn.execute(delete(Interaction).where(Interaction.pbx == BENCH_PBX))
