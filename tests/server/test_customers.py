@@ -182,3 +182,23 @@ async def test_contact_history_newest_first_masked(client, seed, agent_token, se
 async def test_routes_need_a_login(client, path):
     resp = await client.get(path)
     assert resp.status == 401
+
+
+async def test_suitability_of_a_product(client, seed, agent_token, frozen_clock):
+    async def ask(customer_id, product):
+        resp = await client.get(f"/api/customers/{customer_id}/suitability", params={"product_risk": product},
+                                headers=bearer(agent_token))
+        return resp.status, await resp.json()
+
+    # 单田芳: C5, assessed 2026-01-01.
+    status, body = await ask(seed.other, "r5")
+    assert status == 200 and body["ok"] and body["reason"] == "match" and body["max_product_risk"] == "R5"
+    assert body["message"] == "风险等级匹配：C5 可购买 R5 产品"
+    # 赵敏: C3, assessed 2023-01-05, expired by 2026-11-22.
+    status, body = await ask(seed.known, "R1")
+    assert not body["ok"] and body["reason"] == "assessment_expired"
+    assert body["message"] == "风险承受能力评估已过期（2023-01-05），须重新评估"
+    status, body = await ask(seed.other, "R9")
+    assert status == 400 and body["error"]["field"] == "product_risk"
+    status, body = await ask(999999, "R1")
+    assert status == 404
