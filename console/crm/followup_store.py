@@ -12,7 +12,7 @@ import datetime as dt
 from typing import Any
 
 from sqlalchemy import update
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, or_, select
 
 from console.crm import followups as rules
 from console.crm.errors import CrmError
@@ -69,14 +69,17 @@ def create_followup(session: Session, *, customer_id: int, due_at: dt.datetime, 
     return row
 
 
-def list_followups(session: Session, *, owner: int | None | str, now: dt.datetime, due_only: bool,
+def list_followups(session: Session, *, owner: int | None | str | list[int | None], now: dt.datetime, due_only: bool,
                    status: str = "open", customer_id: int | None = None, limit: int = 50) -> list[FollowUp]:
-    """Soonest first. ``owner``: a staff id, None for the pool, or "any"."""
+    """Soonest first. ``owner``: a staff id, None for the pool, a list of those, or "any"."""
     statement = select(FollowUp).where(FollowUp.status == status)
-    if owner is None:
-        statement = statement.where(col(FollowUp.owner_id).is_(None))
-    elif owner != "any":
-        statement = statement.where(FollowUp.owner_id == owner)
+    if owner != "any":
+        owners = owner if isinstance(owner, list) else [owner]
+        staff_ids = [o for o in owners if o is not None]
+        conditions = [col(FollowUp.owner_id).in_(staff_ids)] if staff_ids else []
+        if None in owners:
+            conditions.append(col(FollowUp.owner_id).is_(None))
+        statement = statement.where(or_(*conditions))
     if customer_id is not None:
         statement = statement.where(FollowUp.customer_id == customer_id)
     if due_only:

@@ -64,9 +64,12 @@ async def test_owners_and_due_lists(client, seed, agent_token, agent2_token, fro
     assert pooled["id"] in await listed(client, agent2_token, owner="pool", due=1)
     resp = await client.get("/api/followups", params={"owner": "pool"}, headers=bearer(agent2_token))
     assert {f["customer_name"] for f in (await resp.json())["followups"]} == {"赵敏"}
+    both = await listed(client, agent_token, owner="me,pool", due=1)
+    assert mine["id"] in both and pooled["id"] in both and to_manager["id"] not in both
     # Agents see only their own and the pool's.
-    resp = await client.get("/api/followups", params={"owner": "all"}, headers=bearer(agent_token))
-    assert resp.status == 403
+    for forbidden in ("all", "me,all", str(seed.staff["mgr1"])):
+        resp = await client.get("/api/followups", params={"owner": forbidden}, headers=bearer(agent_token))
+        assert resp.status == 403, forbidden
 
 
 async def test_complete_once_only_and_only_by_the_owner(client, seed, agent_token, agent2_token, supervisor_token):

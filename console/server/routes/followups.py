@@ -63,8 +63,8 @@ async def create_followup(request: web.Request) -> web.Response:
     return json_response(await in_db(request, _create, body, due, user, at), status=201)
 
 
-def _owner_filter(raw: str | None, user: AuthUser) -> int | None | str:
-    if raw in (None, "", "me"):
+def _one_owner(raw: str, user: AuthUser) -> int | None | str:
+    if raw in ("", "me"):
         return user.id
     if raw == "pool":
         return None
@@ -72,9 +72,15 @@ def _owner_filter(raw: str | None, user: AuthUser) -> int | None | str:
         raise ApiError(403, "forbidden", t("crm.followup.not_yours"), field="owner")
     if raw == "all":
         return "any"
-    if raw.isdigit():  # type: ignore[union-attr]
-        return int(raw)  # type: ignore[arg-type]
+    if raw.isdigit():
+        return int(raw)
     raise ApiError(400, "invalid", t("crm.followup.bad_owner", value=raw), field="owner")
+
+
+def _owner_filter(raw: str | None, user: AuthUser) -> list[int | None] | str:
+    """``me`` (default), ``pool``, ``me,pool`` (an agent's whole to-do), ``all`` or staff ids."""
+    owners = [_one_owner(part.strip(), user) for part in (raw or "me").split(",")]
+    return "any" if "any" in owners else list(dict.fromkeys(owners))
 
 
 async def list_followups(request: web.Request) -> web.Response:
