@@ -7,6 +7,7 @@ agent screen's. ``client=None`` in the context runs it offline, for widget tests
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 
 from textual.app import App, SystemCommand
 from textual.screen import Screen
@@ -19,7 +20,7 @@ from console.tui.stream import follow_stream
 
 
 class AgentApp(App[None]):
-    CSS_PATH = "agent.tcss"
+    CSS_PATH = Path(__file__).with_name("agent.tcss")  # absolute: subclasses may live anywhere
 
     def __init__(self, ctx: AgentContext, keymap: dict[str, str] | None = None,
                  stream: bool = True) -> None:

@@ -55,7 +55,7 @@ async def test_pause_state_and_lost_link_show_on_the_screen(tmp_path):
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot)
         await feed(pilot, frames.event("agent_state", agent="1001", state="paused", reason="break"))
-        assert app.agent_screen.has_class("-paused")
+        assert app.agent_screen.query_one(StatusBar).has_class("-paused")
         assert app.agent_screen.query_one(StatusBar).agent_state == "paused"
         from console.tui.stream import ConnectionStateChanged
         app.agent_screen.post_message(ConnectionStateChanged("reconnecting", "refused"))

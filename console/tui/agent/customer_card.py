@@ -71,8 +71,8 @@ class CustomerCard(Vertical):
         self.query_one("#card-name", Label).update(customer.name or customer.client_no)
         tier = self.query_one("#card-tier", Label)
         tier.update(f" {label('tier', customer.tier)} ")
-        for name in TIERS:
-            tier.set_class(customer.tier == name, f"-{name}")
+        tier.remove_class(*(f"-{name}" for name in TIERS), update=False)
+        tier.add_class(f"-{customer.tier}")
         tier.display = True
         alerts = [label("flag", f) for f in customer.flags.active() if f in ALERT_FLAGS]
         alert_label = self.query_one("#card-alerts", Label)
