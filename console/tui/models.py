@@ -169,6 +169,8 @@ class Pop(Model):
 class KbArticle(Model):
     slug: str
     title: str = ""
+    title_en: str = ""
+    snippet: str = ""
     kind: str = "faq"
     tags: list[str] = []
     categories: list[str] = []

@@ -71,10 +71,14 @@ class AgentActions(Screen):
         self.query_one(WrapUpPanel).open(call, choices(self.ctx.center.dispositions, "disposition"))
 
     def suggest_kb(self, category: str | None) -> None:
+        """Articles for this call: every-call scripts, plus the customer's products and risks."""
         customer = self.customer
-        flags = customer.flags.active() if customer else []
-        if customer is not None and customer.risk_expired:
-            flags.append("risk_expired")
+        flags = ["always"]
+        if customer is not None:
+            active = set(customer.flags.active())
+            flags += [f for f in ("margin", "star", "chinext") if f in active]
+            flags += ["complaint"] if "open_complaint" in active else []
+            flags += ["risk_expired"] if customer.risk_expired else []
         self.query_one(KbPanel).suggest(category, flags)
 
     def refresh_state(self) -> None:

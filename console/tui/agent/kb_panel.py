@@ -14,12 +14,16 @@ from textual.timer import Timer
 from textual.widgets import Input, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
-from console.i18n import t
+from console.i18n import get_locale, t
 from console.tui.client import ApiError, Client
 from console.tui.models import KbArticle
 from console.tui.text import label
 
 COMPLIANCE = "compliance-script"
+
+
+def title_of(article: KbArticle) -> str:
+    return article.title_en if get_locale() == "en" and article.title_en else article.title
 
 
 class KbPanel(Vertical):
@@ -42,15 +46,16 @@ class KbPanel(Vertical):
         """Suggest articles for this call (an empty query, filtered by category and flags)."""
         self._lookup("", category, flags)
 
-    def show_articles(self, articles: list[KbArticle]) -> None:
-        scripts = [a for a in articles if a.kind == COMPLIANCE]
+    def show_articles(self, articles: list[KbArticle], pin: bool = True) -> None:
+        """Show ``articles``; with ``pin`` (suggestions for this call) compliance scripts go on top."""
+        scripts = [a for a in articles if a.kind == COMPLIANCE] if pin else []
         pinned = self.query_one("#kb-compliance", Static)
-        pinned.update("\n".join(f"§ {t('console.kb.compliance')}: {a.title}" for a in scripts))
+        pinned.update("\n".join(f"§ {t('console.kb.compliance')}: {title_of(a)}" for a in scripts))
         pinned.display = bool(scripts)
         self._articles = [a for a in articles if a.kind != COMPLIANCE] + scripts
         results = self.query_one("#kb-results", OptionList)
         results.clear_options()
-        results.add_options(Option(f"{a.title}  ·  {label('kb_kind', a.kind)}", id=a.slug)
+        results.add_options(Option(f"{title_of(a)}  ·  {label('kb_kind', a.kind)}", id=a.slug)
                             for a in self._articles)
 
     @on(Input.Changed, "#kb-input")
@@ -64,7 +69,7 @@ class KbPanel(Vertical):
         if self.client is None:
             return
         try:
-            self.show_articles(await self.client.kb_search(query, category, flags))
+            self.show_articles(await self.client.kb_search(query, category, flags), pin=not query)
         except ApiError as exc:
             self.notify(exc.message, severity="warning")
 
@@ -77,4 +82,4 @@ class KbPanel(Vertical):
         except ApiError as exc:
             self.notify(exc.message, severity="warning")
             return
-        await self.query_one("#kb-article", Markdown).update(f"# {article.title}\n\n{article.body}")
+        await self.query_one("#kb-article", Markdown).update(f"# {title_of(article)}\n\n{article.body}")
