@@ -105,6 +105,8 @@ class Agents(CallBook):
             self._publish(agent, queue, member, t, out)
 
     def _on_agent_complete_state(self, m: Mapping[str, str], t: float, out: list[DomainEvent]) -> None:
+        if m.get("DestChannel") not in self.by_name:
+            return  # a late report (the caller was redirected long ago): the agent moved on
         found = self._member(m)
         if found is None:
             return

@@ -115,6 +115,7 @@ def test_redirect_into_another_queue_ends_the_first_pass_at_the_agent_hangup() -
     ends = s.of("ended")
     assert [(e["queue"], e["agent"]) for e in ends] == [("retail", "1001"), ("vip", "1002")]
     assert ends[1]["hangup_by"] == "caller" and ends[1]["talk_s"] == 10.0
+    assert [e["state"] for e in s.of("agent_state", agent="1001")] == []  # no late wrap-up
 
 
 def _answered_call(s: Script, seq: int) -> tuple[Chan, Chan]:
