@@ -251,3 +251,25 @@ def test_a_tracker_started_anywhere_in_a_capture_never_trips(path: Path) -> None
         for message, t in messages[start:]:
             ended.update((e.call, e.queue) for e in tracker.feed(message, t) if e.name == "ended")
         assert tracker.skipped == 0 and all(n == 1 for n in ended.values()), (start, ended)
+
+
+def test_10_agent_board_from_the_snapshot_includes_the_local_member() -> None:
+    from telephony.tracker import Tracker
+    from telephony.transcripts import load, parse_frame_headers
+
+    tracker = Tracker()
+    for f in load(FOLDER / "10-supervisor-status-and-chanspy.jsonl").received():
+        if f.t > 17.3727:  # up to the second QueueStatus reply: two agents on calls, two paused
+            break
+        if not f.is_banner:
+            tracker.feed(parse_frame_headers(f.raw), f.t)
+    board = {(agent, queue): (s.state, s.reason) for agent, by_queue in tracker.agent_states().items()
+             for queue, s in by_queue.items()}
+    assert board == {
+        ("1004", "vip"): ("paused", "lunch"),  # Local/1004@agents/n, StateInterface PJSIP/1004
+        ("1001", "vip"): ("on_call", None), ("1001", "retail"): ("on_call", None),
+        ("1002", "retail"): ("on_call", None), ("1003", "retail"): ("paused", "coaching"),
+    }
+    assert {row["caller"]: row["state"] for row in tracker.active_calls()} == {
+        "13800000001": "talking", "13800000002": "talking",
+        "13800000003": "waiting", "13800000004": "waiting", "13500000005": "waiting"}
