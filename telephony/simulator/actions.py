@@ -7,6 +7,7 @@ Logoff belong to the session (server.py).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from telephony.simulator import inspect, members, originate, talk, transfer
@@ -15,6 +16,7 @@ from telephony.simulator.model import UNKNOWN
 from telephony.simulator.pbx import Pbx
 from telephony.simulator.replies import Reply, error, success
 
+log = logging.getLogger(__name__)
 Message = dict[str, str]
 Handler = Callable[[Pbx, Message], Reply]
 TRUE = {"true", "yes", "1", "on", "y", "t"}
@@ -70,6 +72,8 @@ def hangup(pbx: Pbx, msg: Message) -> Reply:
 
         if channel is call.caller:
             talk.caller_hangs_up(pbx, call)
+        elif channel is call.customer:
+            originate.customer_hangs_up(pbx, call, channel)
         elif call.connected is not None and channel in (call.connected.channel, call.connected.phone_channel):
             talk.agent_hangs_up(pbx, call)
         else:
@@ -187,6 +191,9 @@ def handle(pbx: Pbx, msg: Message) -> Reply:
         return error(str(exc))
     except ValueError as exc:
         return error(f"Invalid value: {exc}")
+    except Exception:  # a simulator bug must cost one action, not the session
+        log.exception("simulator: action %s failed", msg.get("Action"))
+        return error("Internal error")
     finally:
         held, pbx.held = pbx.held, None
     if held:

@@ -31,8 +31,11 @@ class Timer:
 class SimClock:
     """Seconds since the simulator started, plus the Unix epoch they correspond to."""
 
-    def __init__(self, epoch: float | None = None, wall: Callable[[], float] = time.time) -> None:
+    def __init__(self, epoch: float | None = None, wall: Callable[[], float] = time.time,
+                 on_error: Callable[[BaseException], None] | None = None) -> None:
         self.now = 0.0
+        # None: a failing timer raises (tests see it); a long-running simulator logs and goes on.
+        self.on_error = on_error
         self.epoch = wall() if epoch is None else epoch
         self._heap: list[Timer] = []
         self._seq = itertools.count()
@@ -63,7 +66,12 @@ class SimClock:
         while (due := self.next_due()) is not None and due <= t:
             timer = heapq.heappop(self._heap)
             self.now = max(self.now, timer.due)
-            timer.action()
+            try:
+                timer.action()
+            except Exception as exc:
+                if self.on_error is None:
+                    raise
+                self.on_error(exc)
             fired += 1
         self.now = max(self.now, t)
         return fired

@@ -122,13 +122,13 @@ def _dial_customer(pbx: Pbx, call: Call, agent_leg: Leg, number: str) -> None:
         call.connected = agent_leg
         pbx.bridge(customer, agent)
         if plan.talk_s is not None:
-            call.timers.append(pbx.clock.call_later(plan.talk_s, lambda: _customer_hangs_up(pbx, call, customer)))
+            call.timers.append(pbx.clock.call_later(plan.talk_s, lambda: customer_hangs_up(pbx, call, customer)))
 
     pbx.clock.call_later(plan.after_s, picked_up)
     call.customer = customer
 
 
-def _customer_hangs_up(pbx: Pbx, call: Call, customer: Channel) -> None:
+def customer_hangs_up(pbx: Pbx, call: Call, customer: Channel) -> None:
     if call.done:
         return
     pbx.emit(ev.on_channel("HangupRequest", customer, Cause="16"))

@@ -167,7 +167,7 @@ class Pbx:
 
     def call_of(self, ch: Channel) -> Call | None:
         for call in self.calls:
-            if call.caller is ch:
+            if call.caller is ch or call.customer is ch:
                 return call
             legs = call.legs + ([call.connected] if call.connected else [])
             if any(ch in (leg.channel, leg.phone_channel, leg.local2) for leg in legs):

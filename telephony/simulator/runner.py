@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import random
 from dataclasses import dataclass, field
 
@@ -12,6 +13,13 @@ from telephony.simulator.model import QueueConfig
 from telephony.simulator.pbx import Pbx
 from telephony.simulator.server import AmiServer
 from telephony.simulator.traffic import Traffic, TrafficConfig
+
+
+log = logging.getLogger(__name__)
+
+
+def _log_error(exc: BaseException) -> None:
+    log.error("simulator: a timer failed", exc_info=exc)
 
 
 @dataclass
@@ -34,7 +42,7 @@ class Simulator:
     def __init__(self, config: SimulatorConfig) -> None:
         self.config = config
         self.rng = random.Random(config.seed)
-        self.clock = SimClock(epoch=config.epoch)
+        self.clock = SimClock(epoch=config.epoch, on_error=None if config.manual_clock else _log_error)
         self.pbx = Pbx(self.clock, self.rng)
         self.pbx.on_idle.append(lambda: queues.dispatch(self.pbx))
         center.build(self.pbx, config.agents, config.queues)

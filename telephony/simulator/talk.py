@@ -120,5 +120,7 @@ def finish(pbx: Pbx, call: Call, caller_cause: int) -> None:
     if call.ring_timer is not None:
         call.ring_timer.cancel()
     pbx.destroy(call.caller, caller_cause)
+    if call.customer is not None:  # an agent's click-to-dial: the customer's leg goes too
+        pbx.destroy(call.customer, 16)
     if call in pbx.calls:
         pbx.calls.remove(call)

@@ -149,3 +149,35 @@ def test_traffic_is_reproducible_from_its_seed(seed: int) -> None:
     assert first == run(seed)
     assert first != run(seed + 10)
     assert sum(1 for e in first if e.startswith("Newchannel:PJSIP/carrier")) > 150  # ~300 expected in 30 min
+
+
+def test_click_to_dial_customer_hangs_up_or_agent_does() -> None:
+    from telephony.simulator import originate
+    from telephony.simulator.dialout import Dialout
+
+    for who in ("customer", "agent"):
+        pbx, seen = make_pbx(agents=1)
+        pbx.dialout = lambda number: Dialout("answer", 2.0, None)
+        originate.start(pbx, originate.Request(channel="PJSIP/1001", action_id="a1", context="outbound",
+                                               exten="13900139000"))
+        pbx.clock.advance(10)
+        call = next(iter(pbx.calls))
+        assert call.customer is not None and call.customer.name in pbx.channels
+        if who == "customer":
+            originate.customer_hangs_up(pbx, call, call.customer)
+        else:
+            talk.caller_hangs_up(pbx, call)  # the agent's channel is this call's first leg
+        assert not pbx.channels and not pbx.calls and not pbx.phones["PJSIP/1001"].busy
+
+
+def test_a_failing_timer_is_logged_when_asked_and_raises_otherwise() -> None:
+    errors: list[BaseException] = []
+    clock = SimClock(epoch=0.0, on_error=errors.append)
+    clock.call_later(1.0, lambda: 1 / 0)
+    clock.call_later(2.0, lambda: errors.append(None))
+    clock.run_until(3.0)
+    assert isinstance(errors[0], ZeroDivisionError) and errors[1] is None
+    strict = SimClock(epoch=0.0)
+    strict.call_later(1.0, lambda: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        strict.run_until(2.0)
