@@ -80,6 +80,8 @@ def message(draw: st.DrawFn) -> dict[str, str]:
     for key in draw(st.lists(st.sampled_from(sorted(msg)), max_size=2, unique=True)):
         if key != "Event":
             del msg[key]
+    for key in draw(st.lists(st.sampled_from(sorted(msg)), max_size=1)):
+        msg[key] = None  # type: ignore[assignment]  # a reader that lost a value
     return msg
 
 
