@@ -135,6 +135,10 @@ async def test_manager_update_recomputes_tier_and_locks_optimistically(client, s
     assert stale.status == 409 and (await error_of(stale))["code"] == "conflict"
     missing = await client.patch("/api/customers/999999", json={"version": 1, "aum": "100"}, headers=bearer(manager))
     assert missing.status == 404
+    for field in ("branch", "aum", "name", "phones"):
+        cleared = await client.patch(f"/api/customers/{seed.known}", json={"version": 2, field: None},
+                                     headers=bearer(manager))
+        assert cleared.status == 400 and (await error_of(cleared))["field"] == field
     no_such_manager = await client.patch(f"/api/customers/{seed.known}", json={"version": 2, "manager_id": 999999},
                                          headers=bearer(manager))
     assert no_such_manager.status == 400 and (await error_of(no_such_manager))["field"] == "manager_id"

@@ -15,10 +15,12 @@ from typing import Any, Literal
 
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field
+from sqlmodel import select
 
 from console.crm.customer_edit import FIELD_ROLES, create, update_customer as update_row
 from console.crm.customers import load_summary
 from console.crm.masking import mask_customer
+from console.crm.search.model import CustomerRow
 from console.i18n import t
 from console.server import keys
 from console.server.auth import AuthUser, require_role
@@ -26,8 +28,11 @@ from console.server.errors import ApiError, read_body
 from console.server.routes.crm_common import in_db, json_response, now, path_int
 from console.server.routes.customer_access import summary_context, verified_for
 from console.server.routes.customer_index import current_index, upsert
+from console.store.models import Customer, CustomerPhone
 
 CREATE_BASICS = frozenset({"client_no", "name", "id_number", "phones", "branch", "birth_date", "gender"})
+NULLABLE = frozenset({"manager_id", "birth_date", "risk_assessed_on"})
+"""The fields a client may clear with null; the others are NOT NULL in the store."""
 
 
 class CustomerFields(BaseModel):
@@ -68,12 +73,13 @@ def _check_roles(user: AuthUser, fields: set[str], exempt: frozenset[str] = froz
             raise ApiError(403, "forbidden", t("crm.customer.field_role", field=field, role=needed), field=field)
 
 
-def _index_row(session: Any, customer_id: int) -> Any:
-    from sqlmodel import select
+def _check_nulls(values: dict[str, Any]) -> None:
+    for field, value in values.items():
+        if value is None and field not in NULLABLE:
+            raise ApiError(400, "invalid", t("crm.customer.bad_field", field=field, value="null"), field=field)
 
-    from console.crm.search.model import CustomerRow
-    from console.store.models import Customer, CustomerPhone
 
+def _index_row(session: Any, customer_id: int) -> CustomerRow:
     c = session.get(Customer, customer_id)
     phones = tuple(session.exec(select(CustomerPhone.e164).where(CustomerPhone.customer_id == customer_id)))
     return CustomerRow(id=c.id, name=c.name, name_pinyin=c.name_pinyin, name_initials=c.name_initials,
@@ -91,6 +97,7 @@ async def create_customer(request: web.Request) -> web.Response:
     user = require_role(request, "agent")
     body = await read_body(request, CreateBody)
     values = body.model_dump(exclude_unset=True, exclude={"call"})
+    _check_nulls(values)
     _check_roles(user, set(values), CREATE_BASICS)
     index = current_index(request.app)
     summary, row = await in_db(request, _created, values, user.id, now(request), request.app[keys.SETTINGS].tiers,
@@ -115,6 +122,7 @@ async def update_customer_route(request: web.Request) -> web.Response:
     changes = body.model_dump(exclude_unset=True, exclude={"version"})
     if not changes:
         raise ApiError(400, "bad_request", t("crm.customer.nothing_to_change"))
+    _check_nulls(changes)
     _check_roles(user, set(changes))
     verified = verified_for(request, user, call, customer_id)
     if "phones" in changes and not user.at_least("supervisor") and not verified:
