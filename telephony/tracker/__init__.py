@@ -1,10 +1,11 @@
 """The call tracker: AMI events in, domain events out (see docs/tracker.md).
 
-``Tracker`` is the only public name; the modules here split it by concern: ``queue_calls``
-(app_queue), ``dials`` (channels, direct calls, Local hops), ``transfers``, ``agents``,
-``originate``, ``resync`` (reconnects and restarts), on the shared ``calls`` bookkeeping.
+Public: ``Tracker`` and ``EVENTS_USED`` (the event names it reads; a reader may drop the rest
+before parsing). The modules split it by concern: ``queue_calls`` (app_queue), ``dials``
+(channels, direct calls, Local hops), ``hangups``, ``transfers``, ``agents``, ``originate``,
+``resync`` (reconnects and restarts), on the shared ``calls`` bookkeeping and ``state`` data.
 """
 
-from telephony.tracker.tracker import Tracker
+from telephony.tracker.tracker import EVENTS_USED, Tracker
 
-__all__ = ["Tracker"]
+__all__ = ["EVENTS_USED", "Tracker"]

@@ -62,6 +62,9 @@ _ROUTES: dict[str, tuple[str, ...]] = {
     "Shutdown": ("_on_shutdown",),
 }
 _NOTHING: list[DomainEvent] = []
+# Every event name the tracker reads: anything else may be dropped before parsing. (List
+# replies and responses are not needed by the tracker; the bridge keeps them for itself.)
+EVENTS_USED = frozenset(_ROUTES)
 
 
 class Tracker(QueueCalls, Dials, Hangups, Transfers, Agents, Originates, Resync):

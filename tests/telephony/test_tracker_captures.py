@@ -273,3 +273,16 @@ def test_10_agent_board_from_the_snapshot_includes_the_local_member() -> None:
     assert {row["caller"]: row["state"] for row in tracker.active_calls()} == {
         "13800000001": "talking", "13800000002": "talking",
         "13800000003": "waiting", "13800000004": "waiting", "13500000005": "waiting"}
+
+
+@pytest.mark.parametrize("path", CAPTURES, ids=lambda p: p.stem)
+def test_events_the_tracker_does_not_use_can_be_dropped_before_parsing(path: Path) -> None:
+    """EVENTS_USED is what a reader may filter on: dropping the rest changes nothing."""
+    from telephony.tracker import EVENTS_USED, Tracker
+    from telephony.transcripts import load, parse_frame_headers
+
+    messages = [(parse_frame_headers(f.raw), f.t) for f in load(path).received() if not f.is_banner]
+    everything, filtered = Tracker(), Tracker()
+    got_all = [e for m, t in messages for e in everything.feed(m, t)]
+    got_filtered = [e for m, t in messages if m.get("Event") in EVENTS_USED for e in filtered.feed(m, t)]
+    assert got_filtered == got_all
