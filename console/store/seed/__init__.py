@@ -1,17 +1,21 @@
 """`calldesk seed`: realistic, deterministic demo data, loaded in bulk.
 
 The data is a function of (seed, customer count, agent count, ``now``): the same arguments
-give the same rows, ids included. Customers are generated and written in chunks so that a
-million of them never sit in memory at once; a sample of them (the "pool") gets a contact
-history. See ``docs`` of ``calldesk seed --help`` for the demo accounts and numbers.
+give the same rows, ids included, however many processes made them. Customers are made in
+chunks by worker processes (each chunk from its own seeded generator) while the parent
+writes the chunks already made; a sample of customers (the "pool") gets a contact history.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
+import os
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from sqlalchemy import Engine, func, select
@@ -20,15 +24,11 @@ from console.errors import CalldeskError
 from console.store.models import Customer, Staff
 from console.store.seed import campaigns as campaign_data
 from console.store.seed.bulk import BulkLoader, wipe
-from console.store.seed.customers import CUSTOMER_COLUMNS, PHONE_COLUMNS, CustomerMaker, Profile
-from console.store.seed.demo import COMPLAINT_DEMO_ID, DEMO_CUSTOMERS, RESERVED_NUMBERS, VIP_DEMO_ID
-from console.store.seed.history import (
-    AUDIT_COLUMNS, FOLLOWUP_COLUMNS, INTERACTION_COLUMNS, TICKET_COLUMNS, TICKET_EVENT_COLUMNS, HistoryMaker,
-)
-from console.store.seed.people import NameMaker, PhoneMaker
+from console.store.seed.chunks import CustomerJob, HistoryJob, make_customers, make_history
+from console.store.seed.demo import COMPLAINT_DEMO_ID, DEMO_CUSTOMERS, VIP_DEMO_ID
+from console.store.seed.people import NameMaker
 from console.store.seed.staff import DEMO_PASSWORD, STAFF_COLUMNS, account_manager_count, make_staff
 
-# Children first: the order in which a re-seed deletes.
 TABLES = ("audit_event", "ticket_event", "follow_up", "ticket", "interaction", "lead", "campaign",
           "do_not_call", "customer_phone", "customer", "staff")
 BULK_TABLES = ("customer", "customer_phone", "interaction", "ticket", "ticket_event", "follow_up",
@@ -54,8 +54,11 @@ class SeedReport:
 
 def seed_database(engine: Engine, settings, *, customers: int = 10_000, seed: int = 1,
                   now: dt.datetime | None = None, agents: int = 20, replace: bool = False,
-                  progress: Callable[[str], None] | None = None) -> SeedReport:
-    """Fill an upgraded, empty database (``replace`` empties it first)."""
+                  workers: int | None = None, progress: Callable[[str], None] | None = None) -> SeedReport:
+    """Fill an upgraded, empty database (``replace`` empties it first).
+
+    ``workers``: processes making rows (default: one per CPU, none for small seeds).
+    """
     if customers < len(DEMO_CUSTOMERS):
         raise CalldeskError(f"--customers must be at least {len(DEMO_CUSTOMERS)} (the demo customers), got {customers}")
     if not 1 <= agents <= MAX_AGENTS:
@@ -67,68 +70,86 @@ def seed_database(engine: Engine, settings, *, customers: int = 10_000, seed: in
     report = SeedReport()
     clock = _Clock(report)
     _make_room(engine, replace)
-    clock.lap("wipe")
+    dialect = engine.dialect.name
+    rng = random.Random(f"{seed}:staff")
+    staff_rows, plan = make_staff(NameMaker(seed, rng), seed, agents, account_manager_count(customers))
+    clock.lap("staff")
+    jobs = [CustomerJob(seed, start, min(start + CHUNK, customers + 1), dialect, settings, now,
+                        plan.managers, min(1.0, POOL_MAX / customers))
+            for start in range(1, customers + 1, CHUNK)]
+    if workers is None:
+        workers = 0 if len(jobs) <= 2 else min(os.cpu_count() or 1, 4)
 
-    rng = random.Random(seed)
-    names = NameMaker(rng)
-    staff_rows, plan = make_staff(names, seed, agents, account_manager_count(customers))
-    clock.lap("staff (password hashing)")
-    maker = CustomerMaker(rng, names, PhoneMaker(rng, set(RESERVED_NUMBERS)), settings=settings, now=now,
-                          managers=plan.managers)
-    history = HistoryMaker(rng, settings, now, plan, {r[0]: r[4] for r in staff_rows if r[4]},
-                           campaign_data.CALLBACK)
-    pool_share = min(1.0, POOL_MAX / customers)
-
-    with engine.connect() as conn:
+    with _executor(workers) as pool_exec, engine.connect() as conn:
         loader = BulkLoader(conn)
-        if loader.dialect == "sqlite":
-            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")  # rows are consistent by construction
+        _bulk_pragmas(conn, on=True)
         loader.drop_indexes(BULK_TABLES)
         loader.insert("staff", STAFF_COLUMNS, staff_rows)
         demo, pool, dnc_numbers = [], [], []
-        for start in range(1, customers + 1, CHUNK):
-            rows, phones = [], []
-            for cid in range(start, min(start + CHUNK, customers + 1)):
-                fixed = DEMO_CUSTOMERS[cid - 1] if cid <= len(DEMO_CUSTOMERS) else None
-                row, phone_rows, profile = maker.make(cid, fixed)
-                rows.append(row)
-                phones.extend(phone_rows)
-                if fixed is not None:
-                    demo.append(profile)
-                elif rng.random() < pool_share:
-                    pool.append(profile)
-                if profile.do_not_call and profile.phones:
-                    dnc_numbers.append((profile.phones[0], cid))
-            loader.insert("customer", CUSTOMER_COLUMNS, rows)
-            loader.insert("customer_phone", PHONE_COLUMNS, phones)
-            say(f"customers {min(start + CHUNK - 1, customers):,}/{customers:,}")
+        for chunk in _map(pool_exec, make_customers, jobs):
+            for part in chunk.tables:
+                loader.write(part.table, part.columns, part.payload, part.count)
+            demo += chunk.demo
+            pool += chunk.pool
+            dnc_numbers += chunk.do_not_call
+            say(f"customers {loader.counts['customer']:,}/{customers:,}")
         clock.lap("customers and phones")
 
+        history = HistoryJob(seed, dialect, settings, now, plan, {r[0]: r[4] for r in staff_rows if r[4]},
+                             campaign_data.CALLBACK, pool, demo, min(2 * customers, MAX_INTERACTIONS),
+                             VIP_DEMO_ID, COMPLAINT_DEMO_ID)
+        pending = pool_exec.submit(make_history, history) if pool_exec else None
+        lead_rng = random.Random(f"{seed}:leads")
         loader.insert("campaign", campaign_data.CAMPAIGN_COLUMNS, campaign_data.campaigns(settings, now))
-        loader.insert("lead", campaign_data.LEAD_COLUMNS, campaign_data.leads(rng, now, pool, demo))
+        loader.insert("lead", campaign_data.LEAD_COLUMNS, campaign_data.leads(lead_rng, now, pool, demo))
         loader.insert("do_not_call", campaign_data.DNC_COLUMNS, campaign_data.do_not_call(dnc_numbers, now))
-        made = history.calls(pool, min(2 * customers, MAX_INTERACTIONS), demo)
-        history.demo_extras(demo[VIP_DEMO_ID - 1], demo[COMPLAINT_DEMO_ID - 1])
-        clock.lap("history (generate)")
-        loader.insert("interaction", INTERACTION_COLUMNS, made.interactions)
-        loader.insert("ticket", TICKET_COLUMNS, made.tickets)
-        loader.insert("ticket_event", TICKET_EVENT_COLUMNS, made.ticket_events)
-        loader.insert("follow_up", FOLLOWUP_COLUMNS, made.followups)
-        loader.insert("audit_event", AUDIT_COLUMNS, made.audit)
-        clock.lap("history (load)")
+        for part in pending.result() if pending else make_history(history):
+            loader.write(part.table, part.columns, part.payload, part.count)
+        clock.lap("history")
         say("rebuilding indexes")
         loader.rebuild_indexes()
         loader.reset_sequences(TABLES)
         conn.commit()
         clock.lap("indexes")
-        if loader.dialect == "sqlite":
-            conn.exec_driver_sql("PRAGMA foreign_keys=ON")
-            _check_foreign_keys(conn)
+        _bulk_pragmas(conn, on=False)
         loader.analyze()
         conn.commit()
         clock.lap("check and analyze")
         report.counts = dict(loader.counts)
     return report
+
+
+@contextmanager
+def _executor(workers: int) -> Iterator[Executor | None]:
+    if workers <= 0:
+        yield None
+        return
+    # fork: the workers inherit the imported modules and start in milliseconds.
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as executor:
+        yield executor
+
+
+def _map(executor: Executor | None, fn, jobs: list) -> Iterator:
+    if executor is None:
+        return map(fn, jobs)
+    return executor.map(fn, jobs)
+
+
+def _bulk_pragmas(conn, *, on: bool) -> None:
+    if conn.dialect.name != "sqlite":
+        return
+    if on:
+        conn.exec_driver_sql("PRAGMA foreign_keys=OFF")  # rows are consistent by construction…
+        conn.exec_driver_sql("PRAGMA cache_size=-262144")  # 256 MiB: index builds sort in memory
+        conn.exec_driver_sql("PRAGMA temp_store=MEMORY")
+        return
+    conn.exec_driver_sql("PRAGMA cache_size=-2000")
+    conn.exec_driver_sql("PRAGMA temp_store=DEFAULT")
+    conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchmany(5)  # …and checked here
+    if broken:
+        raise RuntimeError(f"seed produced rows with broken foreign keys: {broken}")
 
 
 class _Clock:
@@ -151,9 +172,3 @@ def _make_room(engine: Engine, replace: bool) -> None:
                 f"the database already holds {existing:,} customers and {staff:,} staff: "
                 "use `calldesk seed --replace` to delete everything and seed again")
         wipe(engine)
-
-
-def _check_foreign_keys(conn) -> None:
-    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchmany(5)
-    if broken:
-        raise RuntimeError(f"seed produced rows with broken foreign keys: {broken}")

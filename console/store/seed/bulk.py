@@ -1,68 +1,99 @@
 """Bulk loading for the seed: SQLite executemany in big transactions, PostgreSQL COPY.
 
-Row tuples come in with Python values (aware datetimes, Decimal, date). PostgreSQL's COPY
-(psycopg) adapts them itself; for SQLite they are converted here into exactly the text
-SQLAlchemy writes (``YYYY-MM-DD HH:MM:SS.ffffff`` naive UTC), so that rows loaded in bulk
-compare and sort like rows written through the ORM. Secondary indexes are dropped during
-the load and rebuilt after it: one sort instead of a million B-tree inserts.
+Rows are *encoded* where they are made (in the worker processes) and only written here:
+for SQLite into exactly the values SQLAlchemy writes (``YYYY-MM-DD HH:MM:SS.ffffff`` naive
+UTC text, float for NUMERIC), so that rows loaded in bulk compare and sort like rows written
+through the ORM; for PostgreSQL into COPY text. Secondary indexes are dropped during the
+load and rebuilt after it: one sort instead of millions of B-tree inserts.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
-from itertools import islice
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Table
 from sqlmodel import SQLModel
 
+import console.store.models  # noqa: F401  (the tables)
 from console.store.types import UTCDateTime
 
 BATCH = 50_000
-
-
 _UTC = dt.timezone.utc
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
+def _table(name: str) -> Table:
+    return SQLModel.metadata.tables[name]
+
+
+def _kind(table: Table, column: str) -> str:
+    col_type = table.c[column].type
+    if isinstance(col_type, UTCDateTime):
+        return "datetime"
+    try:
+        python = col_type.python_type
+    except NotImplementedError:
+        return "other"
+    return {dt.time: "time", dt.date: "date", Decimal: "decimal", bool: "bool"}.get(python, "other")
+
+
+# -- SQLite ---------------------------------------------------------------------------------
 def _sqlite_datetime(value: dt.datetime | None) -> str | None:
     if value is None:
         return None
-    if value.tzinfo is _UTC:  # the seed's own times: the fast path
-        return value.isoformat(" ", "microseconds")[:26]
-    if value.utcoffset():
-        value = value.astimezone(dt.timezone.utc)
-    return value.replace(tzinfo=None).isoformat(" ", "microseconds")
+    if value.tzinfo is not _UTC:
+        value = value.astimezone(_UTC)
+    return value.isoformat(" ", "microseconds")[:26]
 
 
-def _sqlite_time(value: dt.time | None) -> str | None:
-    return None if value is None else value.isoformat("microseconds")
+_SQLITE: dict[str, Callable[[Any], Any] | None] = {
+    "datetime": _sqlite_datetime,
+    "time": lambda v: None if v is None else v.isoformat("microseconds"),
+    "date": lambda v: None if v is None else v.isoformat(),
+    "decimal": lambda v: None if v is None else float(v),
+    "bool": None,
+    "other": None,
+}
 
 
-def _sqlite_converters(table: Table, columns: Sequence[str]) -> list[Callable[[Any], Any] | None]:
-    converters: list[Callable[[Any], Any] | None] = []
-    for name in columns:
-        col_type = table.c[name].type
-        python = None
-        try:
-            python = col_type.python_type
-        except NotImplementedError:
-            pass
-        if isinstance(col_type, UTCDateTime):
-            converters.append(_sqlite_datetime)
-        elif python is dt.time:
-            converters.append(_sqlite_time)
-        elif python is dt.date:
-            converters.append(lambda v: None if v is None else v.isoformat())
-        elif name in ("aum",):
-            converters.append(lambda v: None if v is None else float(v))
-        else:
-            converters.append(None)
-    return converters
+# -- PostgreSQL COPY text ---------------------------------------------------------------------
+def _pg_text(value: Any) -> str:
+    if value is None:
+        return "\\N"
+    if isinstance(value, str):
+        return value.translate(_COPY_ESCAPES)
+    if value is True:
+        return "t"
+    if value is False:
+        return "f"
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    return str(value)
+
+
+def encode(dialect: str, name: str, columns: Sequence[str], rows: list[tuple]) -> Any:
+    """Rows in the form :meth:`BulkLoader.write` takes for ``dialect``."""
+    table = _table(name)
+    if dialect == "postgresql":
+        text = _pg_text
+        return "".join("\t".join([text(v) for v in row]) + "\n" for row in rows).encode("utf-8")
+    plan = [(i, f) for i, f in enumerate(_SQLITE[_kind(table, c)] for c in columns) if f is not None]
+    if not plan:
+        return rows
+    out = []
+    for row in rows:
+        values = list(row)
+        for i, convert in plan:
+            values[i] = convert(values[i])
+        out.append(values)
+    return out
 
 
 class BulkLoader:
-    """Loads row tuples into the tables of one connection, in one transaction."""
+    """Writes encoded rows into the tables of one connection, in one transaction."""
 
     def __init__(self, connection: Connection) -> None:
         self.conn = connection
@@ -71,12 +102,9 @@ class BulkLoader:
         self.counts: dict[str, int] = {}
         self._dropped: list = []
 
-    def table(self, name: str) -> Table:
-        return SQLModel.metadata.tables[name]
-
     def drop_indexes(self, names: Iterable[str]) -> None:
         for name in names:
-            for index in sorted(self.table(name).indexes, key=lambda ix: ix.name or ""):
+            for index in sorted(_table(name).indexes, key=lambda ix: ix.name or ""):
                 index.drop(self.conn)
                 self._dropped.append(index)
 
@@ -85,28 +113,22 @@ class BulkLoader:
             index.create(self.conn)
         self._dropped.clear()
 
-    def insert(self, name: str, columns: Sequence[str], rows: Iterable[tuple]) -> int:
-        total = 0
+    def insert(self, name: str, columns: Sequence[str], rows: list[tuple]) -> int:
+        return self.write(name, columns, encode(self.dialect, name, columns, rows), len(rows))
+
+    def write(self, name: str, columns: Sequence[str], payload: Any, count: int) -> int:
         if self.dialect == "postgresql":
             cols = ", ".join(f'"{c}"' for c in columns)
             with self.driver.cursor() as cursor, cursor.copy(f'COPY "{name}" ({cols}) FROM STDIN') as copy:
-                for row in rows:
-                    copy.write_row(row)
-                    total += 1
+                copy.write(payload)
         else:
             sql = f'INSERT INTO "{name}" ({", ".join(columns)}) VALUES ({", ".join("?" * len(columns))})'
-            converters = _sqlite_converters(self.table(name), columns)
-            plan = [(i, f) for i, f in enumerate(converters) if f is not None]
             cursor = self.driver.cursor()
-            iterator = iter(rows)
-            while batch := list(islice(iterator, BATCH)):
-                if plan:
-                    batch = [_convert(row, plan) for row in batch]
-                cursor.executemany(sql, batch)
-                total += len(batch)
+            for start in range(0, len(payload), BATCH):
+                cursor.executemany(sql, payload[start:start + BATCH])
             cursor.close()
-        self.counts[name] = self.counts.get(name, 0) + total
-        return total
+        self.counts[name] = self.counts.get(name, 0) + count
+        return count
 
     def reset_sequences(self, names: Iterable[str]) -> None:
         """PostgreSQL: explicit ids were loaded, so move each id sequence past them."""
@@ -120,13 +142,6 @@ class BulkLoader:
 
     def analyze(self) -> None:
         self.conn.exec_driver_sql("ANALYZE")
-
-
-def _convert(row: tuple, plan: list[tuple[int, Callable[[Any], Any]]]) -> tuple:
-    values = list(row)
-    for i, convert in plan:
-        values[i] = convert(values[i])
-    return tuple(values)
 
 
 def wipe(engine: Engine) -> None:

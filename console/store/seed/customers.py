@@ -27,6 +27,7 @@ PHONE_COLUMNS = ("id", "customer_id", "e164", "raw", "kind", "valid")
 RISK_LEVELS = ("C1", "C2", "C3", "C4", "C5")
 RISK_WEIGHTS = (8, 25, 35, 22, 10)
 FAMILY_SHARE = 0.04
+PHONES_PER_CUSTOMER = 8  # room in the phone id space; a seeded customer has at most 5
 _EPOCH = dt.date(2008, 1, 1)
 _UTC = dt.timezone.utc
 
@@ -72,7 +73,6 @@ class CustomerMaker:
         self.today = now.astimezone(_center_tz(settings)).date()
         self.valid_days = settings.risk.assessment_valid_days
         self.managers = managers
-        self.next_phone_id = 1
         self._last: Profile | None = None
         self._last_surname = ""
         self._branch = weighted(rng, range(len(vocab.BRANCHES)), vocab.BRANCH_WEIGHTS)
@@ -133,11 +133,11 @@ class CustomerMaker:
         numbers: list[tuple[str, str, str, bool]] = [(e, raw, kind, True) for e, raw, kind in fixed.phones]
         if not fixed.phones:
             if rng.random() < 0.97:
-                numbers.append((*self.phones.mobile(), "mobile", True))
+                numbers.append((*self.phones.mobile(cid, 0), "mobile", True))
             if rng.random() < 0.25:
-                numbers.append((*self.phones.mobile(), "mobile", True))
+                numbers.append((*self.phones.mobile(cid, 1), "mobile", True))
             if rng.random() < 0.2:
-                numbers.append((*self.phones.landline(area), "landline", True))
+                numbers.append((*self.phones.landline(cid, area), "landline", True))
             shareable = [p for p in family.phones if p.startswith("+86")] if family else []
             if shareable:
                 shared = shareable[-1]
@@ -150,8 +150,8 @@ class CustomerMaker:
             if e164 in seen:
                 continue
             seen.add(e164)
-            rows.append((self.next_phone_id, cid, e164, raw, kind, valid))
-            self.next_phone_id += 1
+            # Ids from the customer id: chunks made in parallel need no shared counter.
+            rows.append((cid * PHONES_PER_CUSTOMER + len(rows), cid, e164, raw, kind, valid))
         return rows
 
 

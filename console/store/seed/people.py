@@ -1,9 +1,9 @@
 """Deterministic people: names with their pinyin, resident id numbers, phone numbers.
 
-Everything draws from one ``random.Random`` so that the same seed gives the same people.
-Phone numbers come from a bijection of a counter (an affine map modulo 10^8), so that no
-two seeded customers get the same number by accident: sharing is always deliberate
-(families, the demo's ambiguous landline).
+Everything draws from ``random.Random`` generators derived from the seed, so that the same
+seed gives the same people. Phone numbers come from a bijection of (customer id, slot) (an
+affine map modulo 10^8), so that no two seeded customers get the same number by accident:
+sharing is always deliberate (families, the demo's ambiguous landline).
 """
 
 from __future__ import annotations
@@ -78,20 +78,20 @@ class Name:
     initials: str
 
 
-class NameMaker:
-    """Chinese names from weighted surnames and a fixed pool of given names, pinyin cached."""
+_NAMES: dict[str, Name] = {}  # per process: pinyin is the costly part, names repeat a lot
 
-    def __init__(self, rng: random.Random) -> None:
+
+class NameMaker:
+    """Chinese names from weighted surnames and a fixed pool of given names, pinyin cached.
+
+    The given-name pool depends on the seed only; the draws come from ``rng``, so that
+    every chunk of customers can draw from its own generator.
+    """
+
+    def __init__(self, seed: int, rng: random.Random) -> None:
         self._rng = rng
         self._surname = weighted(rng, [s for s, _ in vocab.SURNAMES], [w for _, w in vocab.SURNAMES])
-        chars = vocab.GIVEN_CHARS
-        pool: list[str] = []
-        while len(pool) < vocab.GIVEN_NAME_POOL_SIZE:
-            given = rng.choice(chars) if rng.random() < vocab.SINGLE_CHAR_SHARE else rng.choice(chars) + rng.choice(chars)
-            if given not in pool:
-                pool.append(given)
-        self._given = pool
-        self._cache: dict[str, Name] = {}
+        self._given = _given_pool(seed)
 
     def surname(self) -> str:
         return self._surname()
@@ -101,47 +101,61 @@ class NameMaker:
         given = self._given[int(self._rng.random() * len(self._given))]
         return self.named(surname + given, surname)
 
-    def named(self, full: str, surname: str | None = None) -> Name:
-        cached = self._cache.get(full)
+    @staticmethod
+    def named(full: str, surname: str | None = None) -> Name:
+        cached = _NAMES.get(full)
         if cached is None:
             cached = Name(full, surname or full[0], pinyin_of(full), initials_of(full))
-            self._cache[full] = cached
+            _NAMES[full] = cached
         return cached
 
 
-class PhoneMaker:
-    """Unique mobile and landline numbers (E.164 and a raw form as a customer wrote it)."""
+@lru_cache(maxsize=8)
+def _given_pool(seed: int) -> tuple[str, ...]:
+    rng = random.Random(f"{seed}:given-names")
+    chars = vocab.GIVEN_CHARS
+    pool: list[str] = []
+    while len(pool) < vocab.GIVEN_NAME_POOL_SIZE:
+        given = rng.choice(chars) if rng.random() < vocab.SINGLE_CHAR_SHARE else rng.choice(chars) + rng.choice(chars)
+        if given not in pool:
+            pool.append(given)
+    return tuple(pool)
 
-    def __init__(self, rng: random.Random, reserved: set[str]) -> None:
+
+class PhoneMaker:
+    """Unique mobile and landline numbers (E.164 and a raw form as a customer wrote it).
+
+    A number is a function of (seed, customer id, slot): no counter is shared between
+    chunks, and two customers never get the same number unless the seed shares it on purpose.
+    """
+
+    MOBILE_SLOTS = 4  # slots 0-1 are drawn, 2-3 replace a number that is reserved for the demo
+    LANDLINE_SLOTS = 2
+
+    def __init__(self, seed: int, rng: random.Random, reserved: frozenset[str] | set[str]) -> None:
         self._rng = rng
         self._reserved = reserved
-        self._mobile_counter = 0
-        self._landline_counter = 0
-        self._offset = rng.randrange(_SUFFIX_SPACE)
+        self._offset = random.Random(f"{seed}:phones").randrange(_SUFFIX_SPACE)
 
     def _suffix(self, counter: int, salt: int) -> int:
         return (counter * _STRIDE + self._offset + salt) % _SUFFIX_SPACE
 
-    def mobile(self) -> tuple[str, str]:
-        while True:
-            k = self._mobile_counter
-            self._mobile_counter += 1
-            prefixes = vocab.MOBILE_PREFIXES
+    def mobile(self, cid: int, slot: int) -> tuple[str, str]:
+        prefixes = vocab.MOBILE_PREFIXES
+        for k in (cid * self.MOBILE_SLOTS + slot, cid * self.MOBILE_SLOTS + slot + 2):
             national = f"{prefixes[k % len(prefixes)]}{self._suffix(k // len(prefixes), 0):08d}"
-            e164 = "+86" + national
-            if e164 not in self._reserved:
-                return e164, self._mobile_raw(national)
+            if "+86" + national not in self._reserved:
+                break
+        return "+86" + national, self._mobile_raw(national)
 
-    def landline(self, area: str) -> tuple[str, str]:
-        while True:
-            k = self._landline_counter
-            self._landline_counter += 1
+    def landline(self, cid: int, area: str) -> tuple[str, str]:
+        for k in (cid * self.LANDLINE_SLOTS, cid * self.LANDLINE_SLOTS + 1):
             # 8-digit local numbers, in blocks that phonenumbers knows as fixed lines everywhere.
             block = _LANDLINE_BLOCKS[k % len(_LANDLINE_BLOCKS)]
             local = f"{block}{self._suffix(k // len(_LANDLINE_BLOCKS), 7) % 1_000_000:06d}"
-            e164 = f"+86{area}{local}"
-            if e164 not in self._reserved:
-                return e164, f"0{area}-{local}"
+            if f"+86{area}{local}" not in self._reserved:
+                break
+        return f"+86{area}{local}", f"0{area}-{local}"
 
     def _mobile_raw(self, national: str) -> str:
         style = self._rng.random()

@@ -1,0 +1,109 @@
+"""The seed's units of work, run in worker processes: a chunk of customers, the history.
+
+Each chunk draws from its own generator, seeded from (seed, first customer id), so the
+data does not depend on how many processes made it or in which order they finished.
+Workers return rows already encoded for the target database; the parent only writes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass, field
+from typing import Any
+
+from console.store.seed import bulk
+from console.store.seed.customers import CUSTOMER_COLUMNS, PHONE_COLUMNS, CustomerMaker, Profile
+from console.store.seed.demo import DEMO_CUSTOMERS, RESERVED_NUMBERS
+from console.store.seed.history import (
+    AUDIT_COLUMNS, FOLLOWUP_COLUMNS, INTERACTION_COLUMNS, TICKET_COLUMNS, TICKET_EVENT_COLUMNS, HistoryMaker,
+)
+from console.store.seed.people import NameMaker, PhoneMaker
+from console.store.seed.staff import StaffPlan
+
+
+@dataclass(frozen=True)
+class CustomerJob:
+    seed: int
+    start: int
+    stop: int  # exclusive
+    dialect: str
+    settings: Any
+    now: dt.datetime
+    managers: list[int]
+    pool_share: float
+
+
+@dataclass
+class Encoded:
+    """Rows of one table, encoded for the target database."""
+
+    table: str
+    columns: tuple[str, ...]
+    payload: Any
+    count: int
+
+
+@dataclass
+class CustomerChunk:
+    tables: list[Encoded]
+    demo: list[Profile] = field(default_factory=list)
+    pool: list[Profile] = field(default_factory=list)
+    do_not_call: list[tuple[str, int]] = field(default_factory=list)
+
+
+def _encoded(dialect: str, table: str, columns: tuple[str, ...], rows: list[tuple]) -> Encoded:
+    return Encoded(table, columns, bulk.encode(dialect, table, columns, rows), len(rows))
+
+
+def make_customers(job: CustomerJob) -> CustomerChunk:
+    rng = random.Random(f"{job.seed}:customers:{job.start}")
+    maker = CustomerMaker(rng, NameMaker(job.seed, rng), PhoneMaker(job.seed, rng, RESERVED_NUMBERS),
+                          settings=job.settings, now=job.now, managers=job.managers)
+    rows, phones = [], []
+    chunk = CustomerChunk(tables=[])
+    for cid in range(job.start, job.stop):
+        fixed = DEMO_CUSTOMERS[cid - 1] if cid <= len(DEMO_CUSTOMERS) else None
+        row, phone_rows, profile = maker.make(cid, fixed)
+        rows.append(row)
+        phones.extend(phone_rows)
+        if fixed is not None:
+            chunk.demo.append(profile)
+        elif rng.random() < job.pool_share:
+            chunk.pool.append(profile)
+        if profile.do_not_call and profile.phones:
+            chunk.do_not_call.append((profile.phones[0], cid))
+    chunk.tables = [_encoded(job.dialect, "customer", CUSTOMER_COLUMNS, rows),
+                    _encoded(job.dialect, "customer_phone", PHONE_COLUMNS, phones)]
+    return chunk
+
+
+@dataclass(frozen=True)
+class HistoryJob:
+    seed: int
+    dialect: str
+    settings: Any
+    now: dt.datetime
+    staff: StaffPlan
+    extensions: dict[int, str]
+    callback_campaign: int
+    pool: list[Profile]
+    demo: list[Profile]
+    calls: int
+    vip_demo: int
+    complaint_demo: int
+
+
+def make_history(job: HistoryJob) -> list[Encoded]:
+    rng = random.Random(f"{job.seed}:history")
+    maker = HistoryMaker(rng, job.settings, job.now, job.staff, job.extensions, job.callback_campaign)
+    made = maker.calls(job.pool, job.calls, job.demo)
+    maker.demo_extras(job.demo[job.vip_demo - 1], job.demo[job.complaint_demo - 1])
+    d = job.dialect
+    return [
+        _encoded(d, "interaction", INTERACTION_COLUMNS, made.interactions),
+        _encoded(d, "ticket", TICKET_COLUMNS, made.tickets),
+        _encoded(d, "ticket_event", TICKET_EVENT_COLUMNS, made.ticket_events),
+        _encoded(d, "follow_up", FOLLOWUP_COLUMNS, made.followups),
+        _encoded(d, "audit_event", AUDIT_COLUMNS, made.audit),
+    ]
