@@ -3,6 +3,7 @@ screen, then quit, and no process of the demo left behind (checked by pid)."""
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import pty
 import re
@@ -75,6 +76,8 @@ def test_demo_shows_a_call_and_stops_cleanly(tmp_path: Path) -> None:
         assert len(running) >= 2, "the demo and at least the simulator run"
         text = out.decode("utf-8", "replace")
         full = "calldesk console" in text  # the full product prints how to open another console
+        if importlib.util.find_spec("console.cli.serve") is not None:
+            assert full, "with calldesk serve installed the demo runs the server and the console"
         os.write(fd, b"\x11" if full else b"\x03")  # the console's quit key (ctrl+q), or Ctrl-C
         assert _read_until(fd, lambda t: bool(re.search("没有遗留进程|no process left", t)),
                            time.monotonic() + WAIT_S, out), out.decode("utf-8", "replace")[-3000:]
