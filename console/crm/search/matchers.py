@@ -19,7 +19,7 @@ from console.crm.search.tables import rarest_postings
 Scored = tuple[float, str]
 Candidates = dict[int, Scored]
 
-PREFIX_CAP = 300
+PREFIX_CAP = 200
 FUZZY_CAP = 3000
 
 

@@ -17,7 +17,7 @@ from console.crm.search.matchers import Candidates, HanMatcher, LatinMatcher
 from console.crm.search.model import SearchHit
 from console.crm.search.query import parse
 
-CANDIDATE_BUDGET = 2000
+CANDIDATE_BUDGET = 1000
 MAX_PARTS = 4
 PARTIAL_FACTOR = 0.5
 
