@@ -14,10 +14,13 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import logging
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
+
+from sqlalchemy.exc import SQLAlchemyError
 
 from console.crm.masking import mask_customer
 from console.crm.phones import normalize
@@ -29,11 +32,13 @@ from telephony.events import Ringing
 ACCOUNT_VARS = ("CUSTOMER_ACCOUNT", "__CUSTOMER_ACCOUNT")
 VERIFIED_VARS = ("CUSTOMER_VERIFIED", "__CUSTOMER_VERIFIED", "IVR_VERIFIED", "__IVR_VERIFIED")
 FOLLOWUP_HORIZON = dt.timedelta(hours=24)
+log = logging.getLogger(__name__)
 
 
 def ivr_info(vars: dict[str, str]) -> dict[str, Any]:
     """The account keyed in the IVR and whether the IVR verified it (its PIN check)."""
-    account = next((vars[k].strip() for k in ACCOUNT_VARS if vars.get(k, "").strip()), None)
+    # Only digits are an account: the dialplan writes "unknown" when the caller keyed in none.
+    account = next((vars[k].strip() for k in ACCOUNT_VARS if vars.get(k, "").strip().isdigit()), None)
     verified = any(vars.get(k, "").strip().lower() in ("1", "yes", "true", "ok") for k in VERIFIED_VARS)
     return {"account": account, "verified": bool(account) and verified}
 
@@ -48,6 +53,8 @@ class Lookup:
     tickets: list[dict[str, Any]] = field(default_factory=list)
     followups: list[dict[str, Any]] = field(default_factory=list)
     by: str | None = None
+    unavailable: bool = False
+    """The database did not answer: the pop shows the number only."""
 
     @property
     def customer_id(self) -> int | None:
@@ -62,7 +69,13 @@ class PopBuilder:
         self._tz = ZoneInfo(settings.center.time_zone)
 
     async def lookup(self, caller: str, account: str | None) -> Lookup:
-        return await asyncio.to_thread(self.lookup_sync, caller, account)
+        try:
+            return await asyncio.to_thread(self.lookup_sync, caller, account)
+        except SQLAlchemyError as exc:
+            # The agent must still see the call ringing, with the number, during an outage.
+            log.warning("screen-pop lookup failed, popping the number only: %s", str(exc).splitlines()[0])
+            phone = normalize(caller) if caller else None
+            return Lookup("unknown", phone.e164 if phone and phone.e164 else caller, unavailable=True)
 
     def lookup_sync(self, caller: str, account: str | None) -> Lookup:
         phone = normalize(caller) if caller else None
@@ -127,7 +140,7 @@ class PopBuilder:
             "customer": customers[0] if known else None,
             "candidates": customers if lookup.match == "ambiguous" else [],
             "contacts": lookup.contacts, "tickets": lookup.tickets, "followups": lookup.followups,
-            "verified": verified, "ivr": ivr,
+            "verified": verified, "ivr": ivr, "unavailable": lookup.unavailable,
         }
 
 

@@ -167,17 +167,21 @@ class Service:
         ivr = ivr_info(live.vars)
         if live.lookup is None:
             # The caller of record is the call's first caller: after a transfer the customer.
-            live.lookup = await self._pop.lookup(live.caller, ivr["account"])
-            live.customer_id = live.lookup.customer_id
-            live.candidates = tuple(c["id"] for c in live.lookup.customers)
-            if ivr["verified"] and live.customer_id is not None and live.lookup.by == "account":
+            lookup = await self._pop.lookup(live.caller, ivr["account"])
+            if not lookup.unavailable:  # after an outage, the next agent it rings looks again
+                live.lookup = lookup
+            live.customer_id = lookup.customer_id
+            live.candidates = tuple(c["id"] for c in lookup.customers)
+            if ivr["verified"] and live.customer_id is not None and lookup.by == "account":
                 live.verified.setdefault(live.customer_id, "ivr")
+        else:
+            lookup = live.lookup
         verified = live.customer_id is not None and live.customer_id in live.verified
-        body = self._pop.frame(live.lookup, ringing, verified, ivr)
+        body = self._pop.frame(lookup, ringing, verified, ivr)
         body["latency_ms"] = round((time.perf_counter() - received) * 1000, 3)
         self._hub.publish(self._dir.users_of_agent(agent), "pop", body)
         self._metrics.pop_latency.observe(time.perf_counter() - received)
-        self._metrics.pops.labels(live.lookup.match).inc()
+        self._metrics.pops.labels(lookup.match).inc()
 
     async def _transferred(self, pbx: str, event: Transferred, received: float) -> None:
         live = self._calls.get(event.call)

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.pool import NullPool
 
 import console.server.recorder  # noqa: F401 - registers the "interaction" applier
+from console.server import keys
 from console.server.outbox import Outbox
 from console.store.db import make_engine
 from console.store.migrate import upgrade
@@ -158,3 +159,45 @@ async def test_a_record_the_database_rejects_does_not_block_the_rest(migrated_en
         assert linkedids(migrated_engine) == ["good"]
     else:  # SQLite does not enforce VARCHAR lengths: both rows are written
         assert dead == [] and linkedids(migrated_engine) == ["bad", "good"]
+
+
+async def test_calls_during_an_outage_survive_a_server_restart(make_client, seeded_engine, seed,
+                                                               tmp_path: Path) -> None:
+    """The whole server: PostgreSQL goes away mid-shift, a call comes in (the agent still gets a
+    pop with the number), the server is stopped; it comes back with the database and writes the
+    call, once, attributed to the customer."""
+    from tests.server.conftest import KNOWN_NUMBER
+    from tests.server.floor import replay_floor
+
+    if seeded_engine.url.get_backend_name() != "postgresql":
+        pytest.skip("the outage cuts a TCP proxy to PostgreSQL; for SQLite see test_sqlite_outage_and_restart_lose_nothing")
+    direct = seeded_engine
+    pg_url = direct.url.render_as_string(hide_password=False).replace("postgresql+psycopg://", "postgresql://")
+    proxy = TcpProxy("127.0.0.1", 5432)
+    await proxy.start()
+    via_proxy = make_engine(pg_url.replace("127.0.0.1:5432", f"127.0.0.1:{proxy.port}"),
+                            connect_args={"connect_timeout": 2})
+    journal = tmp_path / "var" / "outbox.sqlite3"
+    try:
+        async with replay_floor(make_client, "01-answered-caller-hangup", engine=via_proxy,
+                                outbox_path=journal) as floor:
+            await floor.connect("agent1")
+            await proxy.cut()
+            await floor.go()
+            pop = await floor.consoles["agent1"].read_until("pop")
+            await floor.consoles["agent1"].read_until("ended")
+            outbox = floor.client.app[keys.OUTBOX]
+            await wait_for(lambda: outbox.depth == 1 and outbox.last_error is not None)
+            await floor.client.close()  # the server stops with the call still in its outbox
+        assert pop["unavailable"] is True and pop["number"] == "+86" + KNOWN_NUMBER
+        assert linkedids(direct) == [f"hist-{d}" for d in range(6)]
+
+        await proxy.restore()
+        restarted = await make_client(engine=via_proxy, outbox_path=journal)
+        await asyncio.wait_for(restarted.app[keys.OUTBOX].drained(), 30)
+        with direct.connect() as conn:
+            rows = conn.execute(select(Interaction).where(Interaction.linkedid == "1795372966.0")).all()
+        assert len(rows) == 1 and rows[0].customer_id == seed.known and rows[0].agent_ext == "1001"
+    finally:
+        await proxy.cut()
+        via_proxy.dispose()
