@@ -214,3 +214,18 @@ def test_the_conditional_update_catches_a_change_made_after_the_read(seeded_engi
         ticket, events = get_ticket(check, seed.open_ticket)
         assert (ticket.status, ticket.priority, ticket.version) == ("open", "urgent", 2)
         assert [e.kind for e in events] == ["priority"]
+
+
+async def test_out_of_range_ids_are_client_errors_not_database_errors(client, agent_token):
+    huge = 10**12
+    resp = await client.get(f"/api/tickets/{huge}", headers=bearer(agent_token))
+    assert resp.status == 404
+    resp = await client.get("/api/tickets/²", headers=bearer(agent_token))
+    assert resp.status == 404
+    resp = await client.post("/api/tickets", json={"customer_id": huge, "category": "trading", "subject": "x"},
+                             headers=bearer(agent_token))
+    assert resp.status == 400 and (await error_of(resp))["field"] == "customer_id"
+    resp = await client.get("/api/tickets", params={"customer": str(huge)}, headers=bearer(agent_token))
+    assert resp.status == 400 and (await error_of(resp))["field"] == "customer"
+    resp = await client.get(f"/api/customers/{huge}", headers=bearer(agent_token))
+    assert resp.status == 404

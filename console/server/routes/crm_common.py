@@ -12,10 +12,11 @@ import asyncio
 import json
 import datetime as dt
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
+from pydantic import Field
 from sqlmodel import Session
 
 from console.crm.errors import CrmError
@@ -25,6 +26,10 @@ from console.server.errors import ApiError
 from console.store.db import session_scope
 
 T = TypeVar("T")
+MAX_ID = 2**31 - 1
+"""Row ids of customers, staff, tickets and follow-ups are 32-bit: a larger one names nothing."""
+RowId = Annotated[int, Field(ge=1, le=MAX_ID)]
+"""An id in a request body (a larger one is a 400 naming the field, not a database error)."""
 STATUS_BY_CODE = {"bad_request": 400, "invalid": 400, "forbidden": 403, "not_found": 404, "conflict": 409}
 
 
@@ -59,11 +64,10 @@ def center_tz(request: web.Request) -> ZoneInfo:
 
 
 def path_int(request: web.Request, name: str) -> int:
-    try:
-        value = int(request.match_info[name])
-    except ValueError:
-        raise ApiError(404, "not_found", t("crm.param.bad_id", value=request.match_info[name])) from None
-    return value
+    raw = request.match_info[name]
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_ID:
+        raise ApiError(404, "not_found", t("crm.param.bad_id", value=raw))
+    return int(raw)
 
 
 def query_int(request: web.Request, name: str, default: int | None = None, *, low: int = 0,
@@ -87,5 +91,5 @@ def query_flag(request: web.Request, name: str) -> bool | None:
     return raw.lower() in ("1", "true", "yes")
 
 
-__all__ = ["Session", "api_error", "center_tz", "in_db", "json_response", "now", "path_int", "query_flag",
+__all__ = ["MAX_ID", "RowId", "Session", "api_error", "center_tz", "in_db", "json_response", "now", "path_int", "query_flag",
            "query_int"]

@@ -25,7 +25,7 @@ from console.i18n import t
 from console.server import keys
 from console.server.auth import AuthUser, require_role
 from console.server.errors import ApiError, read_body
-from console.server.routes.crm_common import in_db, json_response, now, path_int
+from console.server.routes.crm_common import RowId, in_db, json_response, now, path_int
 from console.server.routes.customer_access import summary_context, verified_for
 from console.server.routes.customer_index import current_index, upsert
 from console.store.models import Customer, CustomerPhone
@@ -43,7 +43,7 @@ class CustomerFields(BaseModel):
     branch: str | None = Field(default=None, max_length=64)
     birth_date: dt.date | None = None
     gender: Literal["M", "F", ""] | None = None
-    manager_id: int | None = None
+    manager_id: RowId | None = None
     aum: Decimal | None = Field(default=None, ge=0, max_digits=18, decimal_places=2)
     risk_level: Literal["C1", "C2", "C3", "C4", "C5"] | None = None
     risk_assessed_on: dt.date | None = None

@@ -17,13 +17,15 @@ from console.crm import followups as rules
 from console.i18n import t
 from console.server.auth import AuthUser, require_role
 from console.server.errors import ApiError, read_body
-from console.server.routes.crm_common import center_tz, in_db, json_response, now, path_int, query_flag, query_int
+from console.server.routes.crm_common import (
+    MAX_ID, RowId, center_tz, in_db, json_response, now, path_int, query_flag, query_int,
+)
 
-Owner = int | Literal["me", "manager", "pool"]
+Owner = RowId | Literal["me", "manager", "pool"]
 
 
 class CreateBody(BaseModel):
-    customer_id: int
+    customer_id: RowId
     when: Literal["in_1h", "tomorrow_10", "at"] | None = None
     due_at: dt.datetime | None = None
     owner: Owner = "me"
@@ -91,7 +93,7 @@ async def list_followups(request: web.Request) -> web.Response:
     at = now(request)
     owner = _owner_filter(request.query.get("owner"), user)
     due_only = bool(query_flag(request, "due"))
-    customer_id = query_int(request, "customer")
+    customer_id = query_int(request, "customer", high=MAX_ID)
     limit = query_int(request, "limit", 50, low=1, high=followup_store.MAX_LIST) or 50
 
     def work(session: Any) -> list[dict]:

@@ -22,7 +22,9 @@ from console.i18n import t
 from console.server import keys
 from console.server.auth import AuthUser, require_role
 from console.server.errors import ApiError, read_body
-from console.server.routes.crm_common import center_tz, in_db, json_response, now, path_int, query_flag, query_int
+from console.server.routes.crm_common import (
+    MAX_ID, RowId, center_tz, in_db, json_response, now, path_int, query_flag, query_int,
+)
 from console.store.models import Interaction, Ticket
 
 Category = Literal["account_service", "trading", "margin", "ipo", "bank_transfer",
@@ -31,7 +33,7 @@ Priority = Literal["low", "normal", "high", "urgent"]
 
 
 class CreateBody(BaseModel):
-    customer_id: int
+    customer_id: RowId
     category: Category
     priority: Priority | None = None
     subject: str = Field(min_length=1, max_length=200)
@@ -42,7 +44,7 @@ class CreateBody(BaseModel):
 class ChangeBody(BaseModel):
     version: int = Field(ge=1)
     status: str | None = None
-    assignee_id: int | None = None
+    assignee_id: RowId | None = None
     priority: Priority | None = None
 
 
@@ -104,7 +106,7 @@ async def list_tickets(request: web.Request) -> web.Response:
     if category is not None and category not in rules.CATEGORIES:
         raise ApiError(400, "invalid", t("crm.ticket.bad_category", value=category), field="category")
     at = now(request)
-    rows = await in_db(request, ticket_store.list_tickets, customer_id=query_int(request, "customer"),
+    rows = await in_db(request, ticket_store.list_tickets, customer_id=query_int(request, "customer", high=MAX_ID),
                        statuses=statuses, assignee=_assignee_filter(request.query.get("assignee"), user),
                        category=category, attention=query_flag(request, "attention"),
                        limit=query_int(request, "limit", 50, low=1, high=ticket_store.MAX_LIST) or 50)
