@@ -70,7 +70,10 @@ def test_demo_shows_a_call_and_stops_cleanly(tmp_path: Path) -> None:
         assert _read_until(fd, lambda text: bool(re.search("就绪|Ready", text)), time.monotonic() + WAIT_S, out), \
             out.decode("utf-8", "replace")[-3000:]
         names = _customer_names(db)
-        shown = lambda text: any(name in text for name in names)  # noqa: E731
+
+        def shown(text: str) -> bool:  # a ring (console banner, or the event line) and a customer's name
+            return bool(re.search("来电振铃|振铃|ringing", text)) and any(name in text for name in names)
+
         assert _read_until(fd, shown, time.monotonic() + WAIT_S, out), out.decode("utf-8", "replace")[-3000:]
         running = _processes_in(tmp_path)
         assert len(running) >= 2, "the demo and at least the simulator run"
