@@ -8,7 +8,7 @@ Layout, chosen for 1M customers in a few hundred MB and lookups that touch only 
 * pinyin likewise once per distinct compact pinyin ("zhangsan"), with a sorted list for
   prefixes, an initials table and a trigram posting list for typos;
 * phones are integers bucketed by their last four digits (suffix search scans one bucket);
-* id-number tails map to slots; client numbers sit in a sorted list of "client_no\\0slot".
+* id-number tails map to slots; client numbers are integers in sorted arrays (``clients``).
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from bisect import bisect_left
 from collections.abc import Iterable
 
 from console.crm.names import pinyin_of
-from console.crm.search.model import CustomerRow, SearchHit
 from console.crm.search.clients import ClientNumbers
+from console.crm.search.model import CustomerRow, SearchHit
 from console.crm.search.tables import NameTable, PinyinTable
 
 _NO_PHONE = -1
@@ -195,7 +195,7 @@ class SearchIndex:
         return self.clients.slots_with_prefix(prefix, cap)
 
     def search(self, query: str, limit: int = 20) -> list[SearchHit]:
-        from console.crm.search.ranking import search
+        from console.crm.search.ranking import search  # ranking imports this module
 
         return search(self, query, limit)
 
