@@ -229,3 +229,16 @@ async def test_out_of_range_ids_are_client_errors_not_database_errors(client, ag
     assert resp.status == 400 and (await error_of(resp))["field"] == "customer"
     resp = await client.get(f"/api/customers/{huge}", headers=bearer(agent_token))
     assert resp.status == 404
+
+
+async def test_many_concurrent_edits_exactly_one_lands(client, seed, agent_token, agent2_token, supervisor_token):
+    ticket = await create(client, agent_token, customer_id=seed.known)
+    tokens = [agent_token, agent2_token, supervisor_token] * 2
+    attempts = [patch(client, token, ticket, priority=priority)
+                for token, priority in zip(tokens, ["low", "high", "urgent", "low", "high", "urgent"])]
+    attempts.append(client.post(f"/api/tickets/{ticket['id']}/comments", json={"version": 1, "body": "并发评论"},
+                                headers=bearer(agent2_token)))
+    responses = await asyncio.gather(*attempts)
+    assert sorted(r.status for r in responses).count(409) == len(responses) - 1
+    fresh = await (await client.get(f"/api/tickets/{ticket['id']}", headers=bearer(agent_token))).json()
+    assert fresh["version"] == 2 and len(fresh["events"]) == 2
