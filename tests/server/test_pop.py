@@ -89,3 +89,25 @@ async def test_blind_transfer_moves_the_pop_to_the_target_with_the_customer(make
     assert pop["customer"]["id"] == seed.transfer  # the customer, not the transferring agent
     assert pop["ringing"]["caller"] == "13811112222" and pop["ringing"]["agent"] == "1002"
     assert first[0]["customer"]["id"] == seed.transfer
+
+
+async def test_viewing_the_popped_profile_is_audited_with_the_call(make_client, seeded_engine, seed) -> None:
+    from sqlalchemy import select
+
+    from console.store.models import AuditEvent
+    from tests.server.conftest import bearer, login
+
+    async with replay_floor(make_client, "01-answered-caller-hangup", cut_at=7.0) as floor:
+        await floor.connect("agent1")
+        await floor.go()
+        pop = await floor.consoles["agent1"].read_until("pop")
+        await floor.settle()
+        client = floor.client
+        resp = await client.get(f"/api/customers/{seed.known}?call={pop['call']}",
+                                headers=bearer(await login(client, "agent1")))
+        assert resp.status == 200
+        profile = await resp.json()
+    assert profile["masked"] is True and profile["phones"][0]["number"] == "138****8000"
+    with seeded_engine.connect() as conn:
+        rows = conn.execute(select(AuditEvent).where(AuditEvent.customer_id == seed.known)).all()
+    assert [(r.actor_id, r.action, r.linkedid) for r in rows] == [(seed.staff["agent1"], "customer.view", pop["call"])]

@@ -95,3 +95,27 @@ async def test_websocket_clients_are_counted(client, agent_token) -> None:
         await ws.receive_json(timeout=5)
         assert client.app[keys.HUB].clients == 1
         assert metrics.registry.get_sample_value("calldesk_websocket_clients") == 1
+
+
+async def test_agent_states_reach_the_agent_and_the_supervisors_of_its_queues(make_client, seed) -> None:
+    from tests.server.floor import replay_floor
+
+    async with replay_floor(make_client, "08-agent-login-pause-logout") as floor:
+        await floor.connect("agent1", "agent3", "sup1")
+        await floor.go()
+        await floor.settle()
+        frames = {name: [f["event"] for f in await c.drain() if f["kind"] == "agent_state"]
+                  for name, c in floor.consoles.items()}
+        board = await (await floor.client.get(
+            "/api/supervisor/agents", headers=bearer(await login(floor.client, "sup1")))).json()
+    own = frames["agent3"]
+    assert {e["agent"] for e in own} == {"1003"}
+    assert [(e["state"], e["reason"], e["queue"]) for e in own][-2:] == [("logged_out", None, "vip"),
+                                                                          ("logged_out", None, "retail")]
+    assert ("paused", "lunch", "retail") in [(e["state"], e["reason"], e["queue"]) for e in own]
+    supervised = frames["sup1"]
+    assert {e["queue"] for e in supervised} == {"retail"}  # sup1 supervises retail, not vip
+    assert {e["agent"] for e in supervised} == {"1003", "1004"}
+    assert frames["agent1"] == []  # another agent's state is not this agent's business
+    by_agent = {a["agent"]: a for a in board["agents"]}
+    assert by_agent["1003"]["state"]["state"] == "logged_out"
