@@ -94,8 +94,10 @@ def query_mix(sample: list[CustomerRow], count: int, seed: int = 7) -> list[tupl
     for _ in range(count):
         row = rng.choice(sample)
         kind = rng.choice(kinds)
-        words = row.name_pinyin.split()
-        phone = row.phones[0][3:]
+        words = row.name_pinyin.split() or [row.name]
+        if not row.phones and kind.startswith(("phone", "name_phone")):
+            kind = "name"  # customers from a database may have no phone
+        phone = row.phones[0].removeprefix("+86") if row.phones else ""
         query = {
             "name": row.name,
             "name_part": row.name[:2] if len(row.name) >= 3 else row.name[:1],
