@@ -120,6 +120,7 @@ def _recording(outbox_path: Path):  # noqa: ANN202 - a cleanup_ctx factory
         app[keys.RECORDER] = recorder
         app[keys.POP] = PopBuilder(app[keys.ENGINE], app[keys.SETTINGS], app[keys.CLOCK])
         yield
+        await app[keys.POP].close()
         await recorder.stop()
         await outbox.stop()
 

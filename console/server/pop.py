@@ -5,16 +5,20 @@ otherwise the number, normalised (``console.crm.phones.normalize``), is looked u
 CustomerPhone.e164 index: one customer is a ``known`` match, several an ``ambiguous`` candidate
 list, none ``unknown`` (with the number, so the agent can search or create).
 
-The lookup blocks (database), so it runs in a worker thread on one pooled connection with the
-statements of pop_queries.py; building the frame from its result is cheap and runs on the loop.
+The lookup blocks (database), so it runs off the event loop, in a thread of its own that keeps
+one connection open in autocommit mode: no pool checkout, pre-ping, BEGIN or ROLLBACK round
+trips, only the statements of pop_queries.py (built once). Building the frame from its result
+is cheap and runs on the loop.
 The lookup is done once per call and reused for every agent it rings (ring-all, transfers).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -67,10 +71,27 @@ class PopBuilder:
         self._settings = settings
         self._clock = clock
         self._tz = ZoneInfo(settings.center.time_zone)
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="screenpop")
+        self._conn: Any = None  # touched only in that thread
+
+    def _connection(self) -> Any:
+        if self._conn is None or self._conn.closed or self._conn.invalidated:
+            self._conn = self._engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+        return self._conn
+
+    def _drop_connection(self) -> None:
+        if self._conn is not None:
+            with contextlib.suppress(Exception):
+                self._conn.close()
+            self._conn = None
+
+    async def close(self) -> None:
+        await asyncio.get_running_loop().run_in_executor(self._thread, self._drop_connection)
+        self._thread.shutdown(wait=True)
 
     async def lookup(self, caller: str, account: str | None) -> Lookup:
         try:
-            return await asyncio.to_thread(self.lookup_sync, caller, account)
+            return await asyncio.get_running_loop().run_in_executor(self._thread, self.lookup_sync, caller, account)
         except SQLAlchemyError as exc:
             # The agent must still see the call ringing, with the number, during an outage.
             log.warning("screen-pop lookup failed, popping the number only: %s", str(exc).splitlines()[0])
@@ -80,32 +101,40 @@ class PopBuilder:
     def lookup_sync(self, caller: str, account: str | None) -> Lookup:
         phone = normalize(caller) if caller else None
         number = phone.e164 if phone is not None and phone.e164 else (caller or "")
-        with self._engine.connect() as conn:
-            found, by = [], None
-            if account:
-                found, by = q.rows(conn.execute(q.BY_CLIENT_NO, {"client_no": account})), "account"
-            if not found and number:
-                found, by = q.rows(conn.execute(q.BY_PHONE, {"e164": number})), "phone"
-            if not found:
-                return Lookup("unknown", number)
-            found = found[: q.MAX_CANDIDATES]
-            ids = [c["id"] for c in found]
-            phones: dict[int, list[dict[str, str]]] = {i: [] for i in ids}
-            for row in conn.execute(q.PHONES, {"ids": ids}):
-                phones[row.customer_id].append({"number": row.e164, "kind": row.kind})
+        try:
+            return self._lookup(self._connection(), number, account)
+        except SQLAlchemyError:
+            self._drop_connection()  # the next lookup reconnects
+            raise
+
+    def _lookup(self, conn: Any, number: str, account: str | None) -> Lookup:
+        found, by = [], None
+        if account:
+            found, by = q.rows(conn.execute(q.BY_CLIENT_NO, {"client_no": account})), "account"
+        if not found and number:
+            found, by = q.rows(conn.execute(q.BY_PHONE, {"e164": number})), "phone"
+        if not found:
+            return Lookup("unknown", number)
+        found = found[: q.MAX_CANDIDATES]
+        ids = [c["id"] for c in found]
+        phones: dict[int, list[dict[str, str]]] = {i: [] for i in ids}
+        for row in conn.execute(q.PHONES, {"ids": ids}):
+            phones[row.customer_id].append({"number": row.e164, "kind": row.kind})
+        if len(found) > 1:
             complaints = {row.customer_id for row in conn.execute(q.OPEN_COMPLAINTS, {"ids": ids})}
             summaries = [self.summary(c, phones[c["id"]], c["id"] in complaints) for c in found]
-            if len(found) > 1:
-                return Lookup("ambiguous", number, summaries, by=by)
-            cid = ids[0]
-            until = self._clock() + FOLLOWUP_HORIZON
-            return Lookup(
-                "known", number, summaries,
-                contacts=[_jsonable(r) for r in q.rows(conn.execute(q.CONTACTS, {"cid": cid}))],
-                tickets=[_jsonable(r) for r in q.rows(conn.execute(q.OPEN_TICKETS, {"cid": cid}))],
-                followups=[_jsonable(r) for r in q.rows(conn.execute(q.DUE_FOLLOWUPS, {"cid": cid, "until": until}))],
-                by=by,
-            )
+            return Lookup("ambiguous", number, summaries, by=by)
+        cid = ids[0]
+        tickets = [_jsonable(r) for r in q.rows(conn.execute(q.OPEN_TICKETS, {"cid": cid}))]
+        complaint = any(t["category"] == "complaint" for t in tickets)
+        until = self._clock() + FOLLOWUP_HORIZON
+        return Lookup(
+            "known", number, [self.summary(found[0], phones[cid], complaint)],
+            contacts=[_jsonable(r) for r in q.rows(conn.execute(q.CONTACTS, {"cid": cid}))],
+            tickets=tickets,
+            followups=[_jsonable(r) for r in q.rows(conn.execute(q.DUE_FOLLOWUPS, {"cid": cid, "until": until}))],
+            by=by,
+        )
 
     def summary(self, c: dict[str, Any], phones: list[dict[str, str]], open_complaint: bool) -> dict[str, Any]:
         """The unmasked customer summary of docs/API.md (mask it with console.crm.masking)."""
