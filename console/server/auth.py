@@ -9,6 +9,7 @@ in a thread so that a login never stalls the event loop that delivers screen pop
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import secrets
 from collections.abc import Awaitable, Callable
@@ -102,22 +103,18 @@ def _check_password_sync(engine: Any, username: str, password: str) -> AuthUser 
         staff = conn.execute(select(Staff).where(Staff.username == username)).first()
     if staff is None or not getattr(staff, "active", True) or not staff.password_hash:
         # Same slow work for an unknown user, so timing does not reveal which names exist.
-        verify_password(password, _DUMMY_HASH())
+        verify_password(password, _dummy_hash())
         return None
     if not verify_password(password, staff.password_hash):
         return None
     return user_from_staff(staff)
 
 
-_dummy: list[str] = []
+@functools.cache
+def _dummy_hash() -> str:
+    from console.crm.passwords import hash_password
 
-
-def _DUMMY_HASH() -> str:  # noqa: N802 - a lazily built constant
-    if not _dummy:
-        from console.crm.passwords import hash_password
-
-        _dummy.append(hash_password(secrets.token_hex(8)))
-    return _dummy[0]
+    return hash_password(secrets.token_hex(8))
 
 
 async def check_password(app: web.Application, username: str, password: str) -> AuthUser | None:

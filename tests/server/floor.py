@@ -88,7 +88,7 @@ class Floor:
 @asynccontextmanager
 async def replay_floor(make_client: Any, capture: str, *, hold_until: str | None = GO,
                        cut_at: float | None = None, engine: Any = None, outbox_path: Any = None,
-                       **server_kw: Any) -> AsyncIterator[Floor]:
+                       settings: Any = None, **server_kw: Any) -> AsyncIterator[Floor]:
     """``cut_at``: serve only the frames recorded before this time (the call stays up)."""
     transcript = load(CAPTURES / f"{capture}.jsonl")
     if cut_at is not None:
@@ -96,8 +96,8 @@ async def replay_floor(make_client: Any, capture: str, *, hold_until: str | None
     server = ReplayServer(transcript, speed=None, hold_until=hold_until, **server_kw)
     await server.start()
     bridge = Bridge("main", "127.0.0.1", server.port, server.username, server.secret)
-    floor = Floor(await make_client(bridges={"main": bridge}, engine=engine, outbox_path=outbox_path),
-                  server, bridge)
+    client = await make_client(bridges={"main": bridge}, engine=engine, outbox_path=outbox_path, settings=settings)
+    floor = Floor(client, server, bridge)
     try:
         yield floor
     finally:

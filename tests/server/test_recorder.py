@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from console.store.models import FollowUp, Interaction
-from tests.server.conftest import ABANDON_NUMBER
+from tests.server.conftest import ABANDON_NUMBER, server_settings
 from tests.server.floor import CAPTURES, replay_floor
 
 CALL_CAPTURES = sorted(p.stem for p in CAPTURES.glob("*.jsonl"))
@@ -78,23 +78,10 @@ async def test_abandon_by_a_known_customer_creates_a_callback(make_client, seede
 
 
 async def test_abandon_callbacks_can_be_switched_off(make_client, seeded_engine) -> None:
-    from tests.server.conftest import server_settings
-
     settings = server_settings(callbacks={"create_on_abandon": False})
-    from telephony.bridge import Bridge
-    from telephony.replay_server import ReplayServer
-    from telephony.transcripts import load
-
-    server = ReplayServer(load(CAPTURES / "03-abandon-all-paused.jsonl"), speed=None)
-    await server.start()
-    bridge = Bridge("main", "127.0.0.1", server.port, server.username, server.secret)
-    client = await make_client(settings=settings, bridges={"main": bridge})
-    from tests.server.floor import Floor
-
-    try:
-        await Floor(client, server, bridge).settle()
-    finally:
-        await server.close()
+    async with replay_floor(make_client, "03-abandon-all-paused", hold_until="CoreShowChannels",
+                            settings=settings) as floor:
+        await floor.settle()
     assert [r.outcome for r in interactions(seeded_engine) if r.linkedid == "1795372998.4"] == ["abandoned"]
     with seeded_engine.connect() as conn:
         assert conn.execute(select(FollowUp).where(FollowUp.kind == "callback")).all() == []
