@@ -65,6 +65,7 @@ def run(args: argparse.Namespace) -> int:
         print(t("demo.ready"), flush=True)
         if full:
             print(t("demo.more", password=DEMO_PASSWORD, url=server_url), flush=True)
+            print(t("demo.quit_hint"), flush=True)
             _console(base, server_url, args.user, dict(env, CALLDESK_PASSWORD=DEMO_PASSWORD))
         else:
             print(t("demo.no_server"), flush=True)

@@ -8,6 +8,7 @@ ZH_CN = {
     "demo.ready": "一切就绪。几秒钟内就会有来电。",
     "demo.more": "再开一个坐席台：CALLDESK_PASSWORD={password} calldesk console --server {url} --user agent1002\n"
                  "主管视图：      CALLDESK_PASSWORD={password} calldesk supervisor --server {url} --user sup1",
+    "demo.quit_hint": "在坐席台中按 Ctrl+Q 退出，演示随之关闭。",
     "demo.no_server": "服务器（calldesk serve）尚未就绪：这里直接显示模拟器的实时通话事件。按 Ctrl-C 退出。",
     "demo.stopping": "正在关闭演示…",
     "demo.stopped": "演示已关闭，没有遗留进程。",
@@ -33,6 +34,7 @@ EN = {
     "demo.ready": "Ready. Calls will arrive within seconds.",
     "demo.more": "Another agent console: CALLDESK_PASSWORD={password} calldesk console --server {url} --user agent1002\n"
                  "Supervisor view:       CALLDESK_PASSWORD={password} calldesk supervisor --server {url} --user sup1",
+    "demo.quit_hint": "Quit the console with Ctrl+Q; the demo stops with it.",
     "demo.no_server": "The server (calldesk serve) is not available yet: showing the simulator's live call events. "
                       "Ctrl-C to quit.",
     "demo.stopping": "Stopping the demo…",
