@@ -4,7 +4,7 @@ the real Bridge (connection, tracker, resync) inside a real server, consoles on 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +16,7 @@ from aiohttp.test_utils import TestClient
 from console.server import keys
 from telephony.bridge import Bridge
 from telephony.replay_server import ReplayServer
-from telephony.transcripts import load
+from telephony.transcripts import Frame, load
 from tests.server.conftest import login
 
 CAPTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ami-transcripts"
@@ -88,9 +88,13 @@ class Floor:
 @asynccontextmanager
 async def replay_floor(make_client: Any, capture: str, *, hold_until: str | None = GO,
                        cut_at: float | None = None, engine: Any = None, outbox_path: Any = None,
-                       settings: Any = None, **server_kw: Any) -> AsyncIterator[Floor]:
-    """``cut_at``: serve only the frames recorded before this time (the call stays up)."""
+                       settings: Any = None, edit: Callable[[list[Frame]], list[Frame]] | None = None,
+                       **server_kw: Any) -> AsyncIterator[Floor]:
+    """``cut_at``: serve only the frames recorded before this time (the call stays up);
+    ``edit``: rewrite the recorded frames first (e.g. add a channel variable)."""
     transcript = load(CAPTURES / f"{capture}.jsonl")
+    if edit is not None:
+        transcript.frames = edit(transcript.frames)
     if cut_at is not None:
         transcript.frames = [f for f in transcript.frames if f.t < cut_at]
     server = ReplayServer(transcript, speed=None, hold_until=hold_until, **server_kw)

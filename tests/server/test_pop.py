@@ -111,3 +111,34 @@ async def test_viewing_the_popped_profile_is_audited_with_the_call(make_client, 
     with seeded_engine.connect() as conn:
         rows = conn.execute(select(AuditEvent).where(AuditEvent.customer_id == seed.known)).all()
     assert [(r.actor_id, r.action, r.linkedid) for r in rows] == [(seed.staff["agent1"], "customer.view", pop["call"])]
+
+
+def _ivr_verified(frames):
+    """Capture 01 as if the IVR had checked the caller's PIN: CUSTOMER_VERIFIED=1 next to the account."""
+    import dataclasses
+
+    out = []
+    for f in frames:
+        out.append(f)
+        if f.dir == "recv" and f.raw.startswith(b"Event: VarSet") and b"Variable: __CUSTOMER_ACCOUNT" in f.raw:
+            out.append(dataclasses.replace(f, raw=f.raw.replace(b"__CUSTOMER_ACCOUNT", b"__CUSTOMER_VERIFIED")
+                                           .replace(KNOWN_ACCOUNT.encode(), b"1")))
+    return out
+
+
+async def test_ivr_verified_caller_pops_unmasked_and_stays_verified_on_the_call(make_client, seed) -> None:
+    from tests.server.conftest import bearer, login
+
+    async with replay_floor(make_client, "01-answered-caller-hangup", cut_at=7.0, edit=_ivr_verified) as floor:
+        await floor.connect("agent1")
+        await floor.go()
+        pop = await floor.consoles["agent1"].read_until("pop")
+        await floor.settle()
+        client = floor.client
+        headers = bearer(await login(client, "agent1"))
+        on_call = await (await client.get(f"/api/customers/{seed.known}?call={pop['call']}", headers=headers)).json()
+        off_call = await (await client.get(f"/api/customers/{seed.known}", headers=headers)).json()
+    assert pop["ivr"] == {"account": KNOWN_ACCOUNT, "verified": True} and pop["verified"] is True
+    assert pop["customer"]["masked"] is False and pop["customer"]["phones"][0]["number"] == "+86" + KNOWN_NUMBER
+    assert pop["customer"]["id_number"] == "310101198001011234"
+    assert on_call["masked"] is False and off_call["masked"] is True
