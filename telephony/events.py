@@ -159,6 +159,19 @@ class QueueStats(DomainEvent):
     service_level: float | None = None
     asa_s: float | None = None
     aht_s: float | None = None
+    # Added for the wallboard (telephony.stats_live); defaults keep older producers valid.
+    short_abandoned: int = 0
+    abandon_rate: float | None = None
+    longest_wait_today_s: float = 0.0
+    service_level_s: float | None = None
+    target_pct: float | None = None
+    vip_waiting: int = 0
+    longest_vip_wait_s: float = 0.0
+    day_start: float | None = None
+    """Local midnight of the day these counts cover (epoch seconds)."""
+    interval_s: float = 900.0
+    sparkline: list[int] = field(default_factory=list)
+    """Offered calls per ``interval_s`` from ``day_start`` up to the current interval."""
 
 
 EVENT_TYPES: dict[str, type[DomainEvent]] = {

@@ -1,0 +1,124 @@
+"""Today's queue figures, kept up to date one finished call at a time: pure, no I/O, no clock.
+
+The server feeds it every finished queue pass (``ended`` events live, stored Interactions at
+start-up) and asks for a ``queue_stats`` event when the wallboard needs one. The figures are the
+ones of :func:`telephony.stats.compute` over today's calls, so the live board and a report over
+the same day agree by construction. What happens *now* (who is waiting, which agents are free)
+is not history: the caller passes it in, from the tracker's live view.
+
+Wrap-up in AHT: the queue's configured wrap-up time (Asterisk's ``wrapuptime``, the after-call
+time the PBX itself gives an agent) per answered call. It is what the tracker's ``wrap_up``
+state lasts, and unlike a measured one it is the same after a restart (the store keeps no
+wrap-up durations).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from telephony.events import AgentState, QueueStats
+from telephony.stats import QueueCall, QueueMetrics, compute
+
+DAY_S = 86_400
+SPARK_INTERVAL_S = 900
+
+
+@dataclass(frozen=True, slots=True)
+class QueueTarget:
+    service_level_s: float = 20.0
+    target_pct: float = 80.0
+    wrapup_s: float = 0.0
+
+
+@dataclass
+class DayStats:
+    """Every finished queue pass of one day (``day_start`` = local midnight, epoch seconds)."""
+
+    day_start: float
+    targets: Mapping[str, QueueTarget] = field(default_factory=dict)
+    short_abandon_s: float = 5.0
+    interval_s: float = SPARK_INTERVAL_S
+    calls: dict[str, list[QueueCall]] = field(default_factory=dict)
+    handled: dict[str, int] = field(default_factory=dict)
+    """Agent -> calls answered today (queue calls and direct ones)."""
+    _seen: set[tuple[str, ...]] = field(default_factory=set)
+
+    def target(self, queue: str) -> QueueTarget:
+        return self.targets.get(queue) or QueueTarget()
+
+    def in_day(self, t: float) -> bool:
+        return self.day_start <= t < self.day_start + DAY_S
+
+    def add(self, key: tuple[str, ...], call: QueueCall) -> bool:
+        """Count one finished pass (``key``: pbx, call, queue) once; False when already counted
+        or not of this day."""
+        if key in self._seen or not self.in_day(call.offered_at):
+            return False
+        self._seen.add(key)
+        if call.outcome == "answered" and call.agent:
+            self.handled[call.agent] = self.handled.get(call.agent, 0) + 1
+        if call.queue:  # a direct call counts for its agent, not for any queue
+            wrap = self.target(call.queue).wrapup_s if call.outcome == "answered" else 0.0
+            self.calls.setdefault(call.queue, []).append(
+                QueueCall(call.queue, call.offered_at, call.outcome, call.wait_s, call.talk_s, wrap, call.agent))
+        return True
+
+    def metrics(self, queue: str) -> QueueMetrics:
+        return compute(self.calls.get(queue, ()), service_level_s=self.target(queue).service_level_s,
+                       short_abandon_s=self.short_abandon_s)
+
+    def sparkline(self, queue: str, now: float) -> list[int]:
+        """Offered calls (short abandons left out) per interval, from midnight to ``now``'s interval."""
+        upto = int(min(max(now, self.day_start), self.day_start + DAY_S - 1) - self.day_start) // int(self.interval_s)
+        counts = [0] * (upto + 1)
+        for call in self.calls.get(queue, ()):
+            if call.outcome == "abandoned" and call.wait_s < self.short_abandon_s:
+                continue
+            slot = int(call.offered_at - self.day_start) // int(self.interval_s)
+            if slot < len(counts):
+                counts[slot] += 1
+        return counts
+
+
+@dataclass(frozen=True, slots=True)
+class LiveQueue:
+    """What a queue looks like now (from the tracker's views)."""
+
+    waiting: int = 0
+    longest_wait_s: float = 0.0
+    vip_waiting: int = 0
+    longest_vip_wait_s: float = 0.0
+    agents: dict[str, int] = field(default_factory=dict)
+
+
+def live_queue(queue: str, active_calls: Iterable[Mapping[str, Any]],
+               agent_states: Mapping[str, Mapping[str, AgentState]], now: float,
+               is_vip: Any = lambda row: False) -> LiveQueue:
+    """Waiting callers (rows of ``Tracker.active_calls()`` in state ``waiting``/``ringing``) and
+    agents by state (``Tracker.agent_states()``: agent -> queue -> agent_state event)."""
+    rows = [row for row in active_calls if row.get("queue") == queue and row.get("state") in ("waiting", "ringing")]
+    waits = [max(0.0, now - row["since"]) for row in rows]
+    vip = [max(0.0, now - row["since"]) for row in rows if is_vip(row)]
+    agents: dict[str, int] = {}
+    for by_queue in agent_states.values():
+        state = getattr(by_queue.get(queue), "state", None)
+        if state and state != "logged_out":
+            agents[state] = agents.get(state, 0) + 1
+    return LiveQueue(len(waits), max(waits, default=0.0), len(vip), max(vip, default=0.0), agents)
+
+
+def queue_stats(day: DayStats, queue: str, live: LiveQueue, now: float) -> QueueStats:
+    m = day.metrics(queue)
+    target = day.target(queue)
+    return QueueStats(
+        t=now, queue=queue, waiting=live.waiting, longest_wait_s=round(live.longest_wait_s, 3),
+        agents=dict(live.agents), offered=m.offered, answered=m.answered, abandoned=m.abandoned,
+        service_level=m.service_level, asa_s=m.asa_s, aht_s=m.aht_s,
+        short_abandoned=m.short_abandoned, abandon_rate=m.abandon_rate,
+        longest_wait_today_s=m.longest_wait_s, service_level_s=target.service_level_s,
+        target_pct=target.target_pct, vip_waiting=live.vip_waiting,
+        longest_vip_wait_s=round(live.longest_vip_wait_s, 3), day_start=day.day_start,
+        interval_s=day.interval_s, sparkline=day.sparkline(queue, now),
+    )
