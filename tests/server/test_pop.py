@@ -142,3 +142,15 @@ async def test_ivr_verified_caller_pops_unmasked_and_stays_verified_on_the_call(
     assert pop["customer"]["masked"] is False and pop["customer"]["phones"][0]["number"] == "+86" + KNOWN_NUMBER
     assert pop["customer"]["id_number"] == "310101198001011234"
     assert on_call["masked"] is False and off_call["masked"] is True
+
+
+async def test_attended_transfer_pops_the_customer_on_the_target_not_the_transferring_agent(make_client, seed) -> None:
+    async with replay_floor(make_client, "07-attended-transfer") as floor:
+        await floor.connect("agent1", "agent2")
+        await floor.go()
+        await floor.settle()
+        target = [f for f in await floor.consoles["agent2"].drain() if f["kind"] in ("pop", "transferred")]
+    pops = [f for f in target if f["kind"] == "pop"]
+    assert len(pops) == 1 and "transferred" in [f["kind"] for f in target]
+    assert pops[0]["number"] == "+8613833334444" and pops[0]["ringing"]["caller"] == "13833334444"
+    assert pops[0]["ivr"]["account"] == "310012121212"
