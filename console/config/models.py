@@ -141,11 +141,22 @@ class QueueSettings(Section):
     """A call answered within this many seconds counts as within the service level."""
     target_pct: float = Field(80, gt=0, le=100)
     """Share of calls (percent) to be answered within service_level_s."""
+    wrapup_s: float = Field(0, ge=0)
+    """After-call work per answered call, counted into the average handle time (Asterisk's wrapuptime)."""
 
 
 class StatsSettings(Section):
     short_abandon_s: float = Field(5, ge=0)
     """Callers who hang up within this many seconds are short abandons: left out of the abandon rate."""
+
+
+class SupervisorSettings(Section):
+    vip_wait_alert_s: float = Field(30, gt=0)
+    """Alert the supervisor when a VIP caller has waited longer than this many seconds."""
+    wrapup_alert_min: float = Field(3, gt=0)
+    """Alert when an agent has been in wrap-up longer than this many minutes."""
+    pause_alert_min: float = Field(15, gt=0)
+    """Alert when an agent has been paused longer than this many minutes."""
 
 
 class DialerSettings(Section):

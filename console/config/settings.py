@@ -10,7 +10,7 @@ from pydantic import Field, PrivateAttr, field_validator
 from console.config.models import (
     TIER_IDS, CallbackSettings, CenterSettings, ConsoleSettings, DatabaseSettings,
     DialerSettings, PbxSettings, QueueSettings, RiskSettings, Section, ServerSettings,
-    StatsSettings, TicketSettings, TierSettings,
+    StatsSettings, SupervisorSettings, TicketSettings, TierSettings,
 )
 
 DEFAULT_TIERS = [
@@ -42,6 +42,8 @@ class Settings(Section):
     """The queues and their service-level targets."""
     stats: StatsSettings = StatsSettings()
     """Queue statistics."""
+    supervisor: SupervisorSettings = SupervisorSettings()
+    """Alert thresholds of the supervisor's wallboard."""
     dialer: DialerSettings = DialerSettings()
     """Outbound dialing rules."""
     callbacks: CallbackSettings = CallbackSettings()
