@@ -48,7 +48,7 @@ class ChildGroup:
             # joined): the terminal's Ctrl-C reaches only the foreground group, the demo's.
             group = {"process_group": 0 if self.pgid is None else self.pgid}
             proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
-                                    env=env, **group)
+                                    env=env, preexec_fn=_die_with_parent, **group)
         if self.pgid is None:
             self.pgid = proc.pid
         self.procs.append((what, proc, log))
@@ -87,6 +87,16 @@ class ChildGroup:
                 proc.wait(2.0)
             except subprocess.TimeoutExpired:
                 pass
+
+
+def _die_with_parent() -> None:
+    """Linux: the child gets SIGTERM if the demo itself is killed (SIGKILL leaves no handler to run)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
 
 
 def _signal_group(pgid: int, sig: int) -> None:
