@@ -137,3 +137,15 @@ _add(Scenario(
      Step(8.0, action={"Action": "QueuePause", "Interface": "PJSIP/1001", "Paused": "false"}),
      Step(20.0, do=caller_hangs_up("13500000005")), Step(40.0, do=caller_hangs_up("13800000001"))],
     end_t=45.0, ring_delays={"1001": 2.0}))
+_add(Scenario(
+    "ringall-caller-leaves", None,
+    [("ringall", "1001", ""), ("ringall", "1002", ""), ("ringall", "1003", "")],
+    [Step(0.117, call=_caller("13915150015", "310015151515", did="95556", patience_s=5.0))],
+    end_t=12.0, ring_delays={"1001": None, "1002": None, "1003": None}, queues=("retail", "vip", "ringall")))
+_add(Scenario(
+    "margin-joinempty-leaveempty", None, [("margin", "1001", "lunch"), ("margin", "1002", "")],
+    [Step(0.1, call=_caller("13820200001", "310020200001", did="95558")),  # 1002 rings, never answers
+     Step(0.2, do=set_ring_delay("1002", None)),
+     Step(5.0, action={"Action": "QueueRemove", "Queue": "margin", "Interface": "PJSIP/1002"}),
+     Step(10.0, call=_caller("13820200002", "310020200002", did="95558"))],
+    end_t=20.0, queues=("retail", "vip", "margin")))

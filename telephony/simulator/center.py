@@ -18,11 +18,13 @@ GIVEN = [("洋", "Yang"), ("敏", "Min"), ("静", "Jing"), ("丽", "Li"), ("强"
 
 
 def lab_queues() -> list[QueueConfig]:
-    """retail (weight 0, exit key 1 = callback), vip (weight 10), ringall: timeout 12, retry 2, wrap-up 3."""
+    """retail (weight 0, exit key 1 = callback), vip (weight 10), ringall, margin (joinempty = no,
+    leavewhenempty = yes): timeout 12, retry 2, wrap-up 3."""
     return [
         QueueConfig("retail", "rrmemory", weight=0, exit_keys=frozenset({"1"})),
         QueueConfig("vip", "rrmemory", weight=10, servicelevel=10),
         QueueConfig("ringall", "ringall", weight=0),
+        QueueConfig("margin", "rrmemory", weight=0, joinempty=False, leavewhenempty=True),
     ]
 
 

@@ -30,6 +30,37 @@ def abandon(pbx: Pbx, call: Call) -> None:
     talk.finish(pbx, call, caller_cause=0)
 
 
+def refuse(pbx: Pbx, call: Call, status: str) -> None:
+    """Queue() returned at once (JOINEMPTY): no queue events, only QUEUESTATUS, then Hangup()."""
+    pbx.set_var(call.caller, "QUEUESTATUS", status)
+    pbx.emit(ev.on_channel("SoftHangupRequest", call.caller, Cause="16"))
+    talk.finish(pbx, call, caller_cause=16)
+
+
+def leave_empty(pbx: Pbx, call: Call, usable) -> None:
+    """leavewhenempty: the last usable member went away while the caller waited (README, 20)."""
+    call.leaving_empty = False
+    if call.done or call.connected is not None or call.queue is None:
+        return
+    queue = pbx.queues[call.queue]
+    if usable(pbx, queue):
+        return
+    rung = list(call.legs)
+    stop_ringing(call)
+    legs.cancel_twice(pbx, call.caller, rung)
+    pbx.set_var(call.caller, "ABANDONED", "TRUE")
+    pbx.emit(ev.on_channel("QueueCallerAbandon", call.caller, "agent", Queue=queue.name,
+                           Position=str(call.position), OriginalPosition=str(call.original_position),
+                           HoldTime=str(int(pbx.clock.now - call.joined_at))))
+    leave(pbx, call)
+    for leg in rung:
+        legs.hang_up(pbx, leg, 0)
+    queue.abandoned += 1
+    pbx.set_var(call.caller, "QUEUESTATUS", "LEAVEEMPTY")
+    pbx.emit(ev.on_channel("SoftHangupRequest", call.caller, Cause="16"))
+    talk.finish(pbx, call, caller_cause=16)
+
+
 def exit_key(pbx: Pbx, call: Call, digit: str) -> None:
     """The caller presses an exit key: leaves to ``queue-exit`` and asks for a callback (capture 19)."""
     if call.done or call.connected is not None or call.queue is None:

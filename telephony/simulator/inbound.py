@@ -11,6 +11,8 @@ from telephony.simulator.model import Call, CallSpec
 from telephony.simulator.pbx import Pbx
 
 RINGALL_DID = "95556"
+MARGIN_DID = "95558"
+FIXED_QUEUE_DIDS = {RINGALL_DID: "ringall", MARGIN_DID: "margin"}  # the ivr-queue lines
 
 
 def place_call(pbx: Pbx, spec: CallSpec) -> Call:
@@ -26,9 +28,9 @@ def place_call(pbx: Pbx, spec: CallSpec) -> Call:
         caller.priority = 3
         direct.dial(pbx, call, spec.direct_to)
         return call
-    if spec.did == RINGALL_DID and spec.queue is None:
+    if spec.did in FIXED_QUEUE_DIDS and spec.queue is None:
         caller.priority = 3
-        pbx.set_var(caller, "CC_QUEUE", "ringall")
+        pbx.set_var(caller, "CC_QUEUE", FIXED_QUEUE_DIDS[spec.did])
     caller.priority = 3
     pbx.set_state(caller, 6)  # Answer() before the IVR
     call.timers.append(pbx.clock.call_later(spec.ivr_s, lambda: _after_ivr(pbx, call)))
@@ -38,8 +40,8 @@ def place_call(pbx: Pbx, spec: CallSpec) -> Call:
 def queue_for(pbx: Pbx, spec: CallSpec) -> str:
     if spec.queue is not None:
         return spec.queue
-    if spec.did == RINGALL_DID:
-        return "ringall"
+    if spec.did in FIXED_QUEUE_DIDS:
+        return FIXED_QUEUE_DIDS[spec.did]
     return "vip" if spec.tier == "vip" and "vip" in pbx.queues else "retail"
 
 
@@ -47,7 +49,7 @@ def _after_ivr(pbx: Pbx, call: Call) -> None:
     if call.done:
         return
     spec, caller = call.spec, call.caller
-    hotline = spec.did != RINGALL_DID and spec.queue is None
+    hotline = spec.did not in FIXED_QUEUE_DIDS and spec.queue is None
     caller.context, caller.exten, caller.priority = ("ivr" if hotline else "ivr-queue"), "s", 3
     if spec.account is not None:
         caller.priority = 2

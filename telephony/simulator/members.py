@@ -42,6 +42,7 @@ def remove(pbx: Pbx, queue: str, interface: str) -> str:
         raise ActionError("Unable to remove interface: Not there")
     pbx.member_index.get(member.state_interface, {}).pop(queue, None)
     pbx.emit(ev.member_event("QueueMemberRemoved", member, pbx.phone_of(member)))
+    pbx.wake()  # a queue left empty may send its callers out (leavewhenempty)
     return "Removed interface from queue"
 
 
@@ -59,8 +60,7 @@ def pause(pbx: Pbx, interface: str, paused: bool, reason: str = "", queue: str |
         member.paused_reason = reason if paused else ""
         member.last_pause = pbx.unix() if paused else member.last_pause
         pbx.emit(ev.member_event("QueueMemberPause", member, pbx.phone_of(member)))
-    if not paused:
-        pbx.wake()
+    pbx.wake()
     return "Interface paused successfully" if paused else "Interface unpaused successfully"
 
 

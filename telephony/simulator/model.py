@@ -86,6 +86,8 @@ class QueueConfig:
     autopause: bool = True
     servicelevel: int = 20
     exit_keys: frozenset[str] = frozenset()  # digits of the queue's exit context (retail: "1")
+    joinempty: bool = True  # False: a caller is refused (QUEUESTATUS=JOINEMPTY) when no member is usable
+    leavewhenempty: bool = False  # True: waiting callers are sent out (LEAVEEMPTY) when none is left
 
 
 @dataclass
@@ -156,4 +158,5 @@ class Call:
     transfer: object | None = None  # an attended transfer in progress (talk.Consult)
     complete_on_hangup: Leg | None = None
     customer: Channel | None = None  # the customer leg of an agent's click-to-dial  # a redirect defers AgentComplete to the caller's hang-up
+    leaving_empty: bool = False  # a LEAVEEMPTY check is pending
     done: bool = False

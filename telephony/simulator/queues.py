@@ -12,12 +12,20 @@ from telephony.simulator import events as ev
 from telephony.simulator import legs, talk
 from telephony.simulator.model import Call, Leg, Member, Queue
 from telephony.simulator.pbx import Pbx
-from telephony.simulator.departures import abandon, exit_key, leave, stop_ringing
+from telephony.simulator.departures import abandon, exit_key, leave, leave_empty, refuse, stop_ringing
 from telephony.simulator.strategy import Candidate, pick
+
+
+def usable(pbx: Pbx, queue: Queue) -> bool:
+    """joinempty = no counts only paused or invalid members as absent: a busy member is present."""
+    return any(not m.paused and pbx.phone_of(m) is not None for m in queue.members.values())
 
 
 def join(pbx: Pbx, call: Call, queue_name: str) -> None:
     queue = pbx.queues[queue_name]
+    if not queue.config.joinempty and not usable(pbx, queue):
+        refuse(pbx, call, "JOINEMPTY")
+        return
     call.queue, call.joined_at, call.attempt = queue_name, pbx.clock.now, "idle"
     queue.entries.append(call)
     call.position = call.original_position = len(queue.entries)
@@ -34,6 +42,7 @@ def join(pbx: Pbx, call: Call, queue_name: str) -> None:
 
 def dispatch(pbx: Pbx) -> None:
     """Ring free members for every caller not already ringing, higher queue weight first."""
+    _check_empty(pbx)
     waiting = [c for q in pbx.queues.values() for c in q.entries if c.attempt == "idle"]
     if not waiting:
         return
@@ -63,6 +72,16 @@ def dispatch(pbx: Pbx) -> None:
                 free.pop(m.state_interface, None)
         if not free:
             return
+
+
+def _check_empty(pbx: Pbx) -> None:
+    """app_queue looks again after each ``retry`` wait: a queue left empty sends its callers out."""
+    for queue in pbx.queues.values():
+        if queue.config.leavewhenempty and queue.entries and not usable(pbx, queue):
+            for call in queue.entries:
+                if not call.leaving_empty:
+                    call.leaving_empty = True
+                    pbx.clock.call_later(queue.config.retry, lambda call=call: leave_empty(pbx, call, usable))
 
 
 def _wanted_elsewhere(pbx: Pbx, member: Member, queue: Queue) -> bool:
