@@ -183,7 +183,8 @@ class Bridge:
 
     def _on_down(self, reason: str) -> None:
         self._resync_last = None
-        log.warning("bridge %s: AMI link lost (%s)", self.name, reason)
+        level = logging.INFO if reason == "closed by us" else logging.WARNING
+        log.log(level, "bridge %s: AMI link lost (%s)", self.name, reason)
         self._publish(self.tracker.connection_lost(self._now()))
 
     def events(self) -> AsyncIterator[DomainEvent]:

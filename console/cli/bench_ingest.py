@@ -21,7 +21,7 @@ from console.cli import bench_subparsers
 from console.errors import CalldeskError
 
 DEFAULT_CAPTURES = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "ami-transcripts"
-SENTINEL = b"Event: BenchDone\r\n\r\n"
+SENTINEL = b"Event: UserEvent\r\nUserEvent: BenchDone\r\n\r\n"  # an event the filter keeps
 BANNER = b"Asterisk Call Manager/11.0.0\r\n"
 
 
@@ -85,6 +85,8 @@ class BlastServer:
                             self.handshake = False
                     else:
                         conn.sendall(f"Response: Success\r\nActionID: {aid}\r\nMessage: ok\r\n\r\n".encode())
+                        if name == "Login":
+                            conn.sendall(b"Event: FullyBooted\r\nUptime: 9\r\nStatus: Fully Booted\r\n\r\n")
             conn.sendall(self.blob + SENTINEL)
             while conn.recv(65536):  # until the client leaves
                 pass
@@ -104,7 +106,7 @@ async def bare_reader(blob: bytes, n: int) -> float:
     while True:
         frame = await reader.readuntil(b"\r\n\r\n")
         message = dict(line.split(": ", 1) for line in frame.decode().split("\r\n") if ": " in line)
-        if message.get("Event") == "BenchDone":
+        if message.get("UserEvent") == "BenchDone":
             break
         count += 1
     elapsed = time.perf_counter() - start
@@ -125,7 +127,7 @@ async def connection_path(blob: bytes, n: int, tracker_factory) -> float:
     inner_feed = bridge.tracker.feed
 
     def feed(message, t):  # the sentinel ends the measurement
-        if message["Event"] == "BenchDone":
+        if message.get("UserEvent") == "BenchDone":
             done.set()
         return inner_feed(message, t)
 
