@@ -63,8 +63,12 @@ class TokenStore:
         return hashlib.sha256(token.encode()).hexdigest()
 
     def issue(self, user: AuthUser) -> tuple[str, datetime]:
+        now = self.clock()
+        # Forget expired sessions here too, so that tokens never presented again do not pile up.
+        for key in [k for k, s in self._sessions.items() if s.expires_at <= now]:
+            del self._sessions[key]
         token = secrets.token_urlsafe(32)
-        expires_at = self.clock() + self.ttl
+        expires_at = now + self.ttl
         self._sessions[self._key(token)] = Session(user, expires_at)
         return token, expires_at
 
