@@ -149,3 +149,22 @@ _add(Scenario(
      Step(5.0, action={"Action": "QueueRemove", "Queue": "margin", "Interface": "PJSIP/1002"}),
      Step(10.0, call=_caller("13820200002", "310020200002", did="95558"))],
     end_t=20.0, queues=("retail", "vip", "margin")))
+_add(Scenario(
+    "supervisor-status-and-chanspy", "10-supervisor-status-and-chanspy.jsonl",
+    [("vip", "Local/1004@agents/n", "lunch"), ("vip", "1001", ""), ("retail", "1001", ""),
+     ("retail", "1002", ""), ("retail", "1003", "coaching")],
+    [Step(0.12, call=_caller("13800000001", "310000000001")),
+     Step(4.80, call=_caller("13800000002", "310000000002")),
+     Step(10.48, call=_caller("13800000003", "310000000003", patience_s=30.2)),
+     Step(10.484, call=_caller("13800000004", "310000000004", patience_s=30.21)),
+     Step(10.485, call=_caller("13500000005", "880000000002", tier="vip", patience_s=30.21)),
+     Step(17.371, action={"Action": "QueueSummary"}),
+     Step(17.373, action={"Action": "QueueSummary", "Queue": "retail"}),
+     Step(17.374, action={"Action": "CoreShowChannels"}),
+     Step(17.375, action={"Action": "Originate", "Channel": "PJSIP/1009", "Application": "ChanSpy",
+                          "Data": "PJSIP/1001,qE", "CallerID": '"Spy 1001" <1009>', "Timeout": "15000",
+                          "Async": "true"}),
+     Step(24.489, action={"Action": "Hangup", "Channel": agent_channel("1009"), "Cause": "16"}),
+     Step(43.38, do=caller_hangs_up("13800000001")), Step(48.06, do=caller_hangs_up("13800000002"))],
+    end_t=50.5, ring_delays={"1001": 1.51, "1002": 1.51, "1009": 1.0}, extra_phones=("1009",),
+    late_device_state=(False, True)))

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from telephony.simulator import inbound, members, talk
 from telephony.simulator.dialout import Dialout
-from telephony.simulator.model import CallSpec, QueueConfig
+from telephony.simulator.model import CallSpec, Phone, QueueConfig
 from telephony.simulator.pbx import Pbx
 
 ActionValue = str | Callable[[Pbx], str]
@@ -32,13 +32,15 @@ class Step:
 class Scenario:
     name: str
     capture: str | None  # the capture it reproduces (None: no capture, e.g. VIP priority)
-    members: list[tuple[str, str, str]]  # (queue, extension, pause reason or "")
+    members: list[tuple[str, str, str]]  # (queue, extension or Local/… interface, pause reason or "")
     steps: list[Step]
     end_t: float
     ring_delays: dict[str, float | None] = field(default_factory=dict)  # extension -> seconds (None: never)
     dialout: dict[str, Dialout] = field(default_factory=dict)
     queues: tuple[str, ...] = ("retail", "vip")
-    late_device_state: bool = False  # the capture's QueueMemberStatus "in use" follows AgentConnect
+    # The capture's QueueMemberStatus "in use" follows AgentConnect: for every answer, or per answer in turn.
+    late_device_state: bool | tuple[bool, ...] = False
+    extra_phones: tuple[str, ...] = ()  # phones in no queue (a supervisor's 1009)
 
     def queue_configs(self, all_queues: list[QueueConfig]) -> list[QueueConfig]:
         return [q for q in all_queues if q.name in self.queues]
@@ -46,12 +48,22 @@ class Scenario:
 
 def prepare(pbx: Pbx, scenario: Scenario) -> None:
     """Set the phones and memberships before the client connects (its QueueStatus will see them)."""
+    for ext in scenario.extra_phones:
+        pbx.add_phone(Phone(interface=f"PJSIP/{ext}", extension=ext, name=ext, cid_name=ext))
     for ext, delay in scenario.ring_delays.items():
         pbx.phones[f"PJSIP/{ext}"].ring_delay = delay
-    for queue, ext, reason in scenario.members:
+    for queue, member, reason in scenario.members:
+        # "1001" is PJSIP/1001; "Local/1004@agents/n" is a FreePBX-style member of phone PJSIP/1004
+        ext = "".join(ch for ch in member.split("@")[0] if ch.isdigit())
         phone = pbx.phones[f"PJSIP/{ext}"]
-        members.add(pbx, queue, phone.interface, phone.name, paused=bool(reason), reason=reason)
-    pbx.late_device_state = lambda: scenario.late_device_state
+        interface = member if member.startswith("Local/") else phone.interface
+        members.add(pbx, queue, interface, phone.name, paused=bool(reason), reason=reason,
+                    state_interface=phone.interface)
+    if isinstance(scenario.late_device_state, tuple):
+        turns = iter(scenario.late_device_state)
+        pbx.late_device_state = lambda: next(turns, False)
+    else:
+        pbx.late_device_state = lambda: bool(scenario.late_device_state)
     plans = dict(scenario.dialout)
     pbx.dialout = lambda number: plans.get(number, Dialout())
 
