@@ -29,6 +29,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="extensions whose phones ring until answered from the console (CalldeskAnswer)")
     parser.add_argument("--status-every", type=float, default=10.0, metavar="S",
                         help="print a status line every S seconds (0: never)")
+    parser.add_argument("--scenario", metavar="NAME", type=_scenario,
+                        help="play one scripted scenario (agents 1001-1004, no random traffic) instead; "
+                             "names: " + ", ".join(_scenario_names()))
     parser.set_defaults(func=_simulate)
     bench = bench_subparsers(subparsers).add_parser(
         "simulator", help="simulator CPU and event rate under load (virtual clock, one AMI client)")
@@ -47,6 +50,18 @@ def _traffic_options(parser: argparse.ArgumentParser, rate: float = 360.0, agent
                         help="store to draw callers and agents from (default: the configured one)")
     parser.add_argument("--no-database", action="store_true", help="do not read the store: unknown callers only")
     parser.add_argument("--talk", type=_positive, default=90.0, metavar="S", help="median talk time (default 90 s)")
+
+
+def _scenario_names() -> list[str]:
+    from telephony.simulator.catalogue import SCENARIOS
+
+    return sorted(SCENARIOS)
+
+
+def _scenario(text: str) -> str:
+    if text not in _scenario_names():
+        raise argparse.ArgumentTypeError(f"unknown scenario {text!r} (known: {', '.join(_scenario_names())})")
+    return text
 
 
 def _positive(text: str) -> float:
@@ -78,10 +93,14 @@ def build_config(args: argparse.Namespace, *, manual_clock: bool = False):
                   for a in roster]
     agents = AgentSetup(count=args.agents or 20, manual=manual, roster=roster)
     traffic = TrafficConfig(calls_per_hour=args.rate, customers=customers, talk_median_s=args.talk)
+    scenario = getattr(args, "scenario", None)
+    if scenario is not None:
+        traffic, note = None, f"scenario {scenario}"
     config = SimulatorConfig(
         username=pbx.username, secret=pbx.secret.get_secret_value(), host=getattr(args, "host", "127.0.0.1"),
         port=args.port if getattr(args, "port", None) is not None else pbx.port,
         speed=getattr(args, "speed", 1.0), manual_clock=manual_clock, seed=args.seed, agents=agents, traffic=traffic,
+        scenario=scenario,
     )
     return config, note
 

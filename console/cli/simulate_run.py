@@ -20,8 +20,9 @@ async def serve(config, note: str, duration: float | None, status_every: float) 
 
         raise CalldeskError(f"cannot listen on {config.host}:{config.port}: {exc.strerror or exc}") from None
     agents = len(sim.pbx.phones)
+    rate = f"{config.traffic.calls_per_hour:g} calls/h" if config.traffic else "no random calls"
     print(f"calldesk simulate: AMI on {config.host}:{port} (user {config.username}), {agents} agents, "
-          f"{config.traffic.calls_per_hour:g} calls/h, speed x{config.speed:g}; {note}", flush=True)
+          f"{rate}, speed x{config.speed:g}; {note}", flush=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -36,6 +36,7 @@ class SimulatorConfig:
     agents: center.AgentSetup = field(default_factory=center.AgentSetup)
     queues: list[QueueConfig] | None = None  # None: the lab's retail, vip and ringall
     traffic: TrafficConfig | None = None  # None: no random callers (scripted runs)
+    scenario: str | None = None  # a scripted scenario (catalogue name) to play once, from t = 1 s
 
 
 class Simulator:
@@ -45,7 +46,19 @@ class Simulator:
         self.clock = SimClock(epoch=config.epoch, on_error=None if config.manual_clock else _log_error)
         self.pbx = Pbx(self.clock, self.rng)
         self.pbx.on_idle.append(lambda: queues.dispatch(self.pbx))
+        scenario = None
+        if config.scenario is not None:
+            from telephony.simulator.catalogue import SCENARIOS
+
+            scenario = SCENARIOS[config.scenario]
+            config.agents = center.AgentSetup(count=4, logged_in=False)
+            config.queues = scenario.queue_configs(center.lab_queues())
         center.build(self.pbx, config.agents, config.queues)
+        if scenario is not None:
+            from telephony.simulator import scenarios
+
+            scenarios.prepare(self.pbx, scenario)
+            scenarios.schedule(self.pbx, scenario, offset=1.0)
         self.server = AmiServer(self.pbx, config.username, config.secret, config.host, config.port,
                                 timestamps=config.timestamps)
         self.traffic = Traffic(self.pbx, config.traffic, self.rng) if config.traffic else None

@@ -80,6 +80,25 @@ async def run(pbx: Pbx, scenario: Scenario, send: SendAction) -> None:
     pbx.clock.run_until(scenario.end_t)
 
 
+def schedule(pbx: Pbx, scenario: Scenario, offset: float = 0.0) -> None:
+    """Play a scenario on a running clock (``calldesk simulate --scenario``): its actions are
+    carried out in the PBX itself, as if a client had sent them; connected clients see the events."""
+    from telephony.simulator import actions
+
+    def perform(step: Step) -> None:
+        if step.call is not None:
+            inbound.place_call(pbx, step.call)
+        if step.do is not None:
+            step.do(pbx)
+        if step.action is not None:
+            reply = actions.handle(pbx, {k: v(pbx) if callable(v) else v for k, v in step.action.items()})
+            if reply.effect is not None:
+                reply.effect()
+
+    for step in scenario.steps:
+        pbx.clock.call_at(offset + step.t, lambda step=step: perform(step))
+
+
 def agent_channel(ext: str) -> Callable[[Pbx], str]:
     return lambda pbx: pbx.phones[f"PJSIP/{ext}"].channel.name
 

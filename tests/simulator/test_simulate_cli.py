@@ -65,3 +65,32 @@ def test_short_run_places_calls(tmp_path: Path) -> None:
     placed = [int(line.split("placed ")[1].split()[0]) for line in result.stdout.splitlines() if "placed " in line]
     assert placed and placed[-1] > 0
     assert not (tmp_path / "var").exists()  # --no-database touches no store
+
+
+def test_scenario_plays_on_a_running_simulator(tmp_path: Path) -> None:
+    result = _calldesk("simulate", "--no-database", "--port", "0", "--scenario", "blind-transfer", "--speed", "20",
+                       "--duration", "2.5", "--status-every", "0.5", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "no random calls" in result.stdout and "scenario blind-transfer" in result.stdout
+    bad = _calldesk("simulate", "--scenario", "nope", cwd=tmp_path)
+    assert bad.returncode == 2 and "unknown scenario 'nope'" in bad.stderr
+
+
+async def test_scheduled_scenario_gives_the_same_events_as_the_scripted_run() -> None:
+    """``schedule`` (actions in-process, real clock) and ``run`` (actions over TCP) agree."""
+    from telephony.simulator.catalogue import SCENARIOS
+    from tests.simulator.conformance import through_tracker
+    from tests.simulator.harness import make_simulator, record
+    from telephony.simulator import scenarios
+
+    scenario = SCENARIOS["attended-transfer"]
+    sim = make_simulator(scenario)
+    seen: list[tuple[float, dict[str, str]]] = []
+    sim.pbx.subscribers.append(lambda fields: seen.append((sim.clock.now, dict(fields))))
+    scenarios.schedule(sim.pbx, scenario)
+    sim.clock.run_until(scenario.end_t)
+
+    def calls(events: list[tuple]) -> list[tuple]:  # agent states aside: no QueueStatus snapshot here
+        return [e for e in events if e[0] != "agent_state"]
+
+    assert calls(through_tracker(seen)) == calls(through_tracker(await record(scenario)))
