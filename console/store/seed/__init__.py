@@ -35,7 +35,7 @@ BULK_TABLES = ("customer", "customer_phone", "interaction", "ticket", "ticket_ev
                "lead", "audit_event")
 CHUNK = 50_000
 POOL_MAX = 150_000
-MAX_INTERACTIONS = 300_000
+MAX_INTERACTIONS = 150_000
 MAX_AGENTS = 99
 
 __all__ = ["DEMO_PASSWORD", "SeedReport", "seed_database"]
@@ -112,7 +112,7 @@ def seed_database(engine: Engine, settings, *, customers: int = 10_000, seed: in
         conn.commit()
         clock.lap("indexes")
         _bulk_pragmas(conn, on=False)
-        loader.analyze()
+        loader.analyze(TABLES)
         conn.commit()
         clock.lap("check and analyze")
         report.counts = dict(loader.counts)

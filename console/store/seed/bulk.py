@@ -10,6 +10,7 @@ load and rebuilt after it: one sort instead of millions of B-tree inserts.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from typing import Any
@@ -22,6 +23,7 @@ from console.store.types import UTCDateTime
 
 BATCH = 50_000
 _UTC = dt.timezone.utc
+_COPY_SPECIAL = re.compile(r"[\\\t\n\r]")
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
@@ -60,26 +62,32 @@ _SQLITE: dict[str, Callable[[Any], Any] | None] = {
 
 
 # -- PostgreSQL COPY text ---------------------------------------------------------------------
-def _pg_text(value: Any) -> str:
+def _pg_plain(value: Any) -> str:
     if value is None:
         return "\\N"
-    if isinstance(value, str):
-        return value.translate(_COPY_ESCAPES)
-    if value is True:
-        return "t"
-    if value is False:
-        return "f"
-    if isinstance(value, (dt.date, dt.time)):
-        return value.isoformat()
-    return str(value)
+    if value.__class__ is str:
+        return value.translate(_COPY_ESCAPES) if _COPY_SPECIAL.search(value) else value
+    return str(value)  # int, float, Decimal, date, time, aware datetime
+
+
+_PG: dict[str, Callable[[Any], str]] = {
+    "bool": lambda v: "\\N" if v is None else ("t" if v else "f"),
+    "datetime": _pg_plain, "time": _pg_plain, "date": _pg_plain, "decimal": _pg_plain, "other": _pg_plain,
+}
+
+
+def _pg_lines(table: Table, columns: Sequence[str], rows: list[tuple]) -> bytes:
+    encoders = [_PG[_kind(table, c)] for c in columns]
+    lines = ["\t".join([f(v) for f, v in zip(encoders, row)]) for row in rows]
+    lines.append("")
+    return "\n".join(lines).encode("utf-8")
 
 
 def encode(dialect: str, name: str, columns: Sequence[str], rows: list[tuple]) -> Any:
     """Rows in the form :meth:`BulkLoader.write` takes for ``dialect``."""
     table = _table(name)
     if dialect == "postgresql":
-        text = _pg_text
-        return "".join("\t".join([text(v) for v in row]) + "\n" for row in rows).encode("utf-8")
+        return _pg_lines(table, columns, rows) if rows else b""
     plan = [(i, f) for i, f in enumerate(_SQLITE[_kind(table, c)] for c in columns) if f is not None]
     if not plan:
         return rows
@@ -140,8 +148,12 @@ class BulkLoader:
                 f"COALESCE((SELECT MAX(id) FROM \"{name}\"), 0) + 1, false)"
             )
 
-    def analyze(self) -> None:
-        self.conn.exec_driver_sql("ANALYZE")
+    def analyze(self, names: Iterable[str]) -> None:
+        """Fresh planner statistics for the loaded tables (only those: a shared database has others)."""
+        if self.dialect == "postgresql":
+            self.conn.exec_driver_sql("ANALYZE " + ", ".join(f'"{n}"' for n in names))
+        else:
+            self.conn.exec_driver_sql("ANALYZE")
 
 
 def wipe(engine: Engine) -> None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from console.store.seed import vocab
-from console.store.seed.people import NameMaker, PhoneMaker, birth_date, resident_id, weighted
+from console.store.seed.people import NameMaker, PhoneMaker, resident_id, weighted
 
 CUSTOMER_COLUMNS = (
     "id", "client_no", "name", "name_pinyin", "name_initials", "id_number", "id_last4", "gender",
@@ -28,7 +28,7 @@ RISK_LEVELS = ("C1", "C2", "C3", "C4", "C5")
 RISK_WEIGHTS = (8, 25, 35, 22, 10)
 FAMILY_SHARE = 0.04
 PHONES_PER_CUSTOMER = 8  # room in the phone id space; a seeded customer has at most 5
-_EPOCH = dt.date(2008, 1, 1)
+_EPOCH = dt.date(2008, 1, 1)  # the oldest accounts were opened then
 _UTC = dt.timezone.utc
 
 
@@ -79,7 +79,12 @@ class CustomerMaker:
         self._status = weighted(rng, ("active", "dormant", "closed"), (85, 13, 2))
         self._risk = weighted(rng, RISK_LEVELS, RISK_WEIGHTS)
         self._vip = {t.name: t.vip for t in settings.tiers}
+        self._tiers = [(float(t.min_aum), t.name) for t in reversed(settings.tiers)]
         self._open_span = (self.today - _EPOCH).days - 30
+        # Date and time arithmetic is most of the cost of a row: look days up instead.
+        self._days_back = [self.today - dt.timedelta(days=d) for d in range(max(40_000, self._open_span + 31))]
+        self._midnights = [dt.datetime(d.year, d.month, d.day, tzinfo=_UTC) for d in self._days_back[: self._open_span + 31]]
+        self._seconds = [dt.timedelta(seconds=s) for s in range(0, 86_400)]
 
     def make(self, cid: int, fixed: Overrides | None = None) -> tuple[tuple, list[tuple], Profile]:
         rng, fixed = self.rng, fixed or _RANDOM
@@ -88,32 +93,36 @@ class CustomerMaker:
             family.branch if family else self._branch())
         branch_name, region, area, prefix = vocab.BRANCHES[branch]
         name = self.names.named(fixed.name) if fixed.name else self.names.make(self._last_surname if family else None)
-        birth = birth_date(rng, self.today)
         rand = rng.random
+        birth = self._days_back[int(rng.triangular(20, 80, 45) * 365.25)]
         seq = 1 + int(rand() * 999)
         id_number = resident_id(region, birth, seq)
         status = self._status()
         aum = fixed.aum if fixed.aum is not None else self._aum(status)
-        tier = self.settings.tier_for(aum)
+        aum_f = float(aum)
+        tier = next(name for floor, name in self._tiers if aum_f >= floor)
         vip = self._vip[tier]
         risk = fixed.risk_level or self._risk()
-        opened = _EPOCH + dt.timedelta(days=int(rand() * self._open_span))
+        opened_ago = 30 + int(rand() * self._open_span)
         risk_age = fixed.risk_age_days if fixed.risk_age_days is not None else (
             int(rand() * (self.valid_days - 20)) if rand() < 0.8 else self.valid_days + 1 + int(rand() * 1000))
-        assessed = max(opened, self.today - dt.timedelta(days=risk_age))
-        expired = (self.today - assessed).days > self.valid_days
-        rich = aum >= 500_000
-        margin = fixed.margin if fixed.margin is not None else (rich and risk >= "C3" and rng.random() < 0.3)
-        dnc = fixed.do_not_call if fixed.do_not_call is not None else rng.random() < 0.02
+        risk_age = min(risk_age, opened_ago)  # not assessed before the account was opened
+        assessed = self._days_back[risk_age]
+        expired = risk_age > self.valid_days
+        rich = aum_f >= 500_000
+        margin = fixed.margin if fixed.margin is not None else (rich and risk >= "C3" and rand() < 0.3)
+        dnc = fixed.do_not_call if fixed.do_not_call is not None else rand() < 0.02
         manager = self.managers[int(rand() * len(self.managers))] if self.managers and (
             rand() < (0.9 if vip else 0.6 if rich else 0.08)) else None
-        created = _at(opened, rand)
-        updated = min(created + dt.timedelta(days=int(rand() * 2000)), self.now)
+        # Opened during business hours (01:00-09:00 UTC is 09:00-17:00 Beijing time).
+        created = self._midnights[opened_ago] + self._seconds[3600 + int(rand() * 8 * 3600)]
+        updated_ago = max(0, opened_ago - int(rand() * 2000))
+        updated = min(self._midnights[updated_ago] + self._seconds[3600 + int(rand() * 8 * 3600)], self.now)
         row = (
             cid, fixed.client_no or f"{prefix}{20_000_000 + cid:08d}", name.name, name.pinyin, name.initials,
             id_number, id_number[-4:], "M" if seq % 2 else "F", birth, branch_name, manager, tier, aum, risk,
-            assessed, "professional" if aum >= 5_000_000 and rng.random() < 0.3 else "ordinary",
-            margin, rich and rng.random() < 0.4, aum >= 100_000 and rng.random() < 0.45,
+            assessed, "professional" if aum_f >= 5_000_000 and rand() < 0.3 else "ordinary",
+            margin, rich and rand() < 0.4, aum_f >= 100_000 and rand() < 0.45,
             status, dnc, round(rand() * rand(), 3), created, updated, 1,
         )
         phone_rows = self._phones(cid, fixed, family, area)
@@ -141,7 +150,8 @@ class CustomerMaker:
             shareable = [p for p in family.phones if p.startswith("+86")] if family else []
             if shareable:
                 shared = shareable[-1]
-                numbers.append((shared, shared, "landline" if not shared.startswith("+861") else "mobile", True))
+                mobile = len(shared) == 14 and shared[3] == "1"  # +86 1xx xxxx xxxx; +8610… is Beijing
+                numbers.append((shared, shared, "mobile" if mobile else "landline", True))
             if rng.random() < 0.005:
                 junk = str(10_000 + int(rng.random() * 9_000_000))
                 numbers.append((junk, junk, "other", False))
@@ -153,11 +163,6 @@ class CustomerMaker:
             # Ids from the customer id: chunks made in parallel need no shared counter.
             rows.append((cid * PHONES_PER_CUSTOMER + len(rows), cid, e164, raw, kind, valid))
         return rows
-
-
-def _at(day: dt.date, rand) -> dt.datetime:
-    """A moment during business hours (Beijing time) of that day, in UTC."""
-    return dt.datetime(day.year, day.month, day.day, 1, 0, tzinfo=_UTC) + dt.timedelta(seconds=int(rand() * 8 * 3600))
 
 
 def _center_tz(settings) -> dt.tzinfo:

@@ -164,9 +164,3 @@ class PhoneMaker:
         if style < 0.85:
             return f"{national[:3]} {national[3:7]} {national[7:]}"
         return f"+86 {national[:3]}-{national[3:7]}-{national[7:]}"
-
-
-def birth_date(rng: random.Random, today: dt.date) -> dt.date:
-    """Adults of 20 to 80, skewed to the middle-aged (as a brokerage's clients are)."""
-    age_days = int(rng.triangular(20, 80, 45) * 365.25)
-    return today - dt.timedelta(days=age_days)
