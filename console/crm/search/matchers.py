@@ -59,13 +59,15 @@ class HanMatcher:
         if exact is not None:
             _add_names(ix, found, (exact,), (100.0, "name"), budget)
         for name in ix.names.sorted.prefixed(self.han, PREFIX_CAP):
+            if len(found) >= budget:
+                break
             if name != self.han:
                 _add_names(ix, found, (ix.names.id_of(name),), (self._prefix_score(name), "name_prefix"), budget)
         homophone = ix.pinyins.id_of(self.compact)
         if homophone is not None:
             others = [n for n in ix.pinyins.names(homophone) if n != exact]
             _add_names(ix, found, others, (86.0, "name_homophone"), budget)
-        if self.misses:
+        if self.misses and exact is None:
             ids = rarest_postings(self.han, ix.names.chars, self.misses + 1, FUZZY_CAP)
             choices = {name_id: ix.names.names[name_id] for name_id in ids}
             for _, ratio, name_id in process.extract(
@@ -107,6 +109,8 @@ class LatinMatcher:
 
         def add(pinyin_ids, scored: Scored) -> None:
             for pinyin_id in pinyin_ids:
+                if len(found) >= budget:
+                    return  # full: later (weaker) groups could only re-score customers already in
                 _add_names(ix, found, table.names(pinyin_id), scored, budget)
 
         exact = table.id_of(self.q)
@@ -120,7 +124,8 @@ class LatinMatcher:
             for initials in table.sorted_initials.prefixed(self.q, 50):
                 if initials != self.q:
                     add(table.initials[initials], (80.0, "initials_prefix"))
-        if self.misses and len(found) < budget:
+        # Typos only matter when nothing matched as typed: "zhangsan" need not look for "zhagnsan".
+        if self.misses and len(found) < budget and max((s for s, _ in found.values()), default=0) < 90:
             grams = [self.q[i : i + 3] for i in range(len(self.q) - 2)]
             ids = rarest_postings(grams, table.trigrams, 3 * self.misses + 1, FUZZY_CAP)
             choices = {pinyin_id: table.compact[pinyin_id] for pinyin_id in ids}
