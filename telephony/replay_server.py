@@ -193,8 +193,6 @@ class _Client:
             self.closing = True
         elif name in _LIST_NAMES:
             self._answer_list(name, aid)
-            if name == srv.hold_until:
-                self.resynced.set()
         elif name in srv.errors:
             self.send(frame_bytes({"Response": "Error", "ActionID": aid, "Message": srv.errors[name]}))
         elif name == "Originate":
@@ -209,6 +207,8 @@ class _Client:
                 }))
         else:
             self.send(frame_bytes({**head, "Message": f"{name} accepted by the replay server"}))
+        if name == srv.hold_until:
+            self.resynced.set()  # any action name may release the stream (a test's "go")
         if self.closing:
             self.wake.set()
 
