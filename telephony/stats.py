@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 
 from telephony.events import Ended
@@ -85,23 +85,26 @@ def _ratio(num: float, den: float) -> float | None:
     return num / den if den else None
 
 
-def compute(calls: Iterable[QueueCall], *, service_level_s: float, short_abandon_s: float) -> QueueMetrics:
-    """The metrics of a set of calls (usually one queue over one period)."""
+def compute(calls: Iterable[QueueCall], *, service_level_s: float, short_abandon_s: float,
+            levels: Mapping[str, float] | None = None) -> QueueMetrics:
+    """The metrics of a set of calls (usually one queue over one period). ``levels``: queue ->
+    its own threshold, for a set that mixes queues (an agent's calls); others use ``service_level_s``."""
     offered = answered = in_sl = abandoned = abandoned_after = short = 0
     abandoned_within_all = abandoned_all = 0
     wait_sum = handle_sum = longest = 0.0
     for call in calls:
+        sl = levels.get(call.queue, service_level_s) if levels else service_level_s
         if call.outcome == "abandoned":
             abandoned_all += 1
-            abandoned_within_all += call.wait_s <= service_level_s
+            abandoned_within_all += call.wait_s <= sl
             if call.wait_s < short_abandon_s:
                 short += 1
                 continue
             abandoned += 1
-            abandoned_after += call.wait_s > service_level_s
+            abandoned_after += call.wait_s > sl
         elif call.outcome == "answered":
             answered += 1
-            in_sl += call.wait_s <= service_level_s
+            in_sl += call.wait_s <= sl
             wait_sum += call.wait_s
             handle_sum += call.talk_s + call.wrapup_s
         offered += 1

@@ -60,6 +60,7 @@ def create_app(
 
     app.cleanup_ctx.append(_database(engine is None))
     app.cleanup_ctx.append(_recording(Path(outbox_path) if outbox_path else _default_outbox(settings)))
+    app.cleanup_ctx.append(_stats)
     app.cleanup_ctx.append(_service)
     app.on_shutdown.append(_close_websockets)
 
@@ -125,6 +126,15 @@ def _recording(outbox_path: Path):  # noqa: ANN202 - a cleanup_ctx factory
         await outbox.stop()
 
     return ctx
+
+
+async def _stats(app: web.Application) -> AsyncIterator[None]:
+    from console.server.stats_service import StatsService, start_stats
+
+    app[keys.STATS] = StatsService(app)
+    await start_stats(app[keys.STATS])
+    yield
+    app[keys.STATS].close()
 
 
 async def _service(app: web.Application) -> AsyncIterator[None]:

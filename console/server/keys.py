@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from console.server.pop import PopBuilder
     from console.server.recorder import Recorder
     from console.server.service import BridgeLike, Service
+    from console.server.stats_service import StatsService
 
 Clock = Callable[[], datetime]
 """Returns the current time, timezone-aware UTC; injected so tests can freeze it."""
@@ -43,6 +44,8 @@ BRIDGES: web.AppKey[dict[str, BridgeLike]] = web.AppKey("bridges")
 SERVICE: web.AppKey[Service] = web.AppKey("service")
 """The live service (bridges -> pops, recorder, hub); ``settle()`` waits for it to catch up."""
 METRICS: web.AppKey[Metrics] = web.AppKey("metrics")
+STATS: web.AppKey[StatsService] = web.AppKey("stats")
+"""Live queue statistics (today's figures, rebuilt from the store at start-up)."""
 OUTBOX: web.AppKey[Outbox] = web.AppKey("outbox")
 RECORDER: web.AppKey[Recorder] = web.AppKey("recorder")
 POP: web.AppKey[PopBuilder] = web.AppKey("pop")

@@ -118,6 +118,9 @@ class Service:
 
     async def handle(self, pbx: str, event: DomainEvent, received: float) -> None:
         calls = self._calls
+        stats = self.app.get(keys.STATS)
+        if stats is not None:
+            stats.observe(pbx, event)
         if isinstance(event, Ringing):
             await self._ringing(pbx, event, received)
         elif isinstance(event, RingStopped):

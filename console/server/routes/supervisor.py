@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 
 from console.server import keys
 from console.server.auth import AuthUser, require_role
+from console.server.callstate import LiveCall
 from console.server.errors import ApiError, read_body
 from console.server.routes.actions import act, bridge_for, interface_of
 
@@ -39,6 +40,14 @@ def _agent_of_mine(request: web.Request, user: AuthUser, agent: str) -> None:
         raise ApiError(403, "forbidden", f"坐席 {agent} 不在你管理的队列中")
 
 
+def _customer_of(call: LiveCall) -> dict[str, object]:
+    """Who the caller is, as far as the pop knew: name and tier (no id numbers: the board is wide)."""
+    lookup = call.lookup
+    known = lookup is not None and getattr(lookup, "match", None) == "known" and lookup.customers
+    customer = lookup.customers[0] if known else {}
+    return {"customer_name": customer.get("name"), "tier": customer.get("tier") or call.vars.get("CUSTOMER_TIER")}
+
+
 async def queues(request: web.Request) -> web.Response:
     user = require_role(request, "supervisor")
     stats = request.app[keys.CALLS].queue_stats
@@ -50,6 +59,7 @@ async def agents(request: web.Request) -> web.Response:
     user = require_role(request, "supervisor")
     app = request.app
     states = app[keys.CALLS].agent_states()
+    stats = app.get(keys.STATS)
     out = []
     for member in sorted(app[keys.DIRECTORY].users.values(), key=lambda u: u.extension or ""):
         if member.role != "agent" or not member.extension or not _sees(user, set(member.queues)):
@@ -59,8 +69,9 @@ async def agents(request: web.Request) -> web.Response:
         out.append({
             "agent": member.extension, "name": member.name, "queues": list(member.queues),
             "state": state.to_json() if state else None,
-            "calls": [{"call": c.call, "caller": c.caller, "queue": c.queue, "answered": c.agent == member.extension}
-                      for c in calls],
+            "calls": [{"call": c.call, "caller": c.caller, "queue": c.queue, "answered": c.agent == member.extension,
+                       **_customer_of(c)} for c in calls],
+            "handled_today": stats.day.handled.get(member.extension, 0) if stats else 0,
         })
     return web.json_response({"agents": out})
 
@@ -107,3 +118,6 @@ def setup(app: web.Application) -> None:
     app.router.add_post("/api/supervisor/spy", spy)
     app.router.add_post("/api/supervisor/agents/{agent}/pause", pause_agent)
     app.router.add_post("/api/supervisor/agents/{agent}/logout", logout_agent)
+    from console.server.routes import supervisor_report
+
+    supervisor_report.setup(app)

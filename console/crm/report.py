@@ -1,0 +1,117 @@
+"""Queue reports from the contact history: Interactions in, telephony.stats figures out.
+
+The same conversion (:func:`queue_call`) feeds the server's live statistics when it rebuilds
+today's figures at start-up, so a report over today and the wallboard agree. A call belongs to
+the interval, day and period in which it was offered (``started_at``: it entered the queue).
+AHT adds the queue's configured wrap-up (``queues[].wrapup_s``) to each answered call.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from console.store.models import Interaction
+from telephony.stats import QueueCall, QueueMetrics, by_interval, compute, group
+from telephony.stats_live import QueueTarget
+
+By = Literal["interval", "agent", "queue"]
+_i = Interaction.__table__.c
+_COLUMNS = (_i.pbx, _i.linkedid, _i.queue, _i.agent_ext, _i.started_at, _i.wait_s, _i.talk_s, _i.outcome)
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    key: str
+    """The interval's local start (``YYYY-MM-DD HH:MM``), the agent id, or the queue name."""
+    queue: str | None
+    metrics: QueueMetrics
+
+
+def local_period(first: dt.date, last: dt.date, tz: ZoneInfo) -> tuple[dt.datetime, dt.datetime]:
+    """[first 00:00, the day after last 00:00) in the center's zone, as aware UTC datetimes."""
+    if last < first:
+        raise ValueError(f"--to {last} is before --from {first}")
+    start = dt.datetime.combine(first, dt.time(), tz)
+    end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), tz)
+    return start.astimezone(dt.UTC), end.astimezone(dt.UTC)
+
+
+def _epoch(value: dt.datetime) -> float:
+    return (value if value.tzinfo else value.replace(tzinfo=dt.UTC)).timestamp()
+
+
+def queue_call(row: Any) -> tuple[tuple[str, str, str], QueueCall]:
+    """One Interaction row -> its key (pbx, linkedid, queue) and its QueueCall (no wrap-up yet)."""
+    return (row.pbx, row.linkedid, row.queue or ""), QueueCall(
+        queue=row.queue or "", offered_at=_epoch(row.started_at), outcome=row.outcome,
+        wait_s=float(row.wait_s or 0), talk_s=float(row.talk_s or 0), agent=row.agent_ext)
+
+
+def load_calls(engine: Any, start: dt.datetime, end: dt.datetime,
+               queue: str | None = None) -> list[tuple[tuple[str, str, str], QueueCall]]:
+    """Inbound Interactions offered in [start, end) (blocking: call it in a thread)."""
+    query = select(*_COLUMNS).where(_i.started_at >= start, _i.started_at < end, _i.direction == "inbound")
+    if queue is not None:
+        query = query.where(_i.queue == queue)
+    with engine.connect() as conn:
+        return [queue_call(row) for row in conn.execute(query.order_by(_i.started_at, _i.id))]
+
+
+def with_wrapup(calls: Iterable[QueueCall], targets: Mapping[str, QueueTarget]) -> list[QueueCall]:
+    out = []
+    for c in calls:
+        wrap = (targets.get(c.queue) or QueueTarget()).wrapup_s if c.outcome == "answered" else 0.0
+        out.append(QueueCall(c.queue, c.offered_at, c.outcome, c.wait_s, c.talk_s, wrap, c.agent))
+    return out
+
+
+def report(calls: Iterable[QueueCall], *, by: By, start: float, end: float, tz: ZoneInfo,
+           targets: Mapping[str, QueueTarget], short_abandon_s: float, interval_s: float = 900,
+           queues: Iterable[str] = ()) -> list[ReportRow]:
+    """Rows of figures over the queue calls offered in [start, end) (epoch seconds); ``queues``
+    are listed (by queue and by interval) even when they had no call."""
+    queued = with_wrapup((c for c in calls if c.queue and start <= c.offered_at < end), targets)
+    levels = {q: t.service_level_s for q, t in targets.items()}
+
+    def sl(queue: str) -> float:
+        return (targets.get(queue) or QueueTarget()).service_level_s
+
+    groups = group(queued, lambda c: c.queue)
+    for name in queues:
+        groups.setdefault(name, [])
+    if by == "queue":
+        return [ReportRow(str(q), str(q), compute(cs, service_level_s=sl(str(q)), short_abandon_s=short_abandon_s))
+                for q, cs in sorted(groups.items())]
+    if by == "agent":
+        agents = group(queued, lambda c: c.agent or "")
+        return [ReportRow(str(a) or "—", None, compute(cs, service_level_s=20, short_abandon_s=short_abandon_s,
+                                                       levels=levels))
+                for a, cs in sorted(agents.items(), key=lambda kv: (kv[0] == "", kv[0]))]
+    rows = []
+    for q, cs in sorted(groups.items()):
+        for t, m in by_interval(cs, start=start, end=end, interval_s=interval_s,
+                                service_level_s=sl(str(q)), short_abandon_s=short_abandon_s):
+            rows.append(ReportRow(dt.datetime.fromtimestamp(t, tz).strftime("%Y-%m-%d %H:%M"), str(q), m))
+    return rows
+
+
+def targets_of(settings: Any) -> dict[str, QueueTarget]:
+    return {q.name: QueueTarget(q.service_level_s, q.target_pct, q.wrapup_s) for q in settings.queues}
+
+
+def parse_interval(text: str) -> int:
+    """``15m``, ``1h``, ``30m``, ``900`` (seconds) -> seconds; a day must split into whole intervals."""
+    raw = text.strip().lower()
+    try:
+        seconds = int(raw[:-1]) * {"m": 60, "h": 3600, "s": 1}[raw[-1]] if raw[-1:] in "mhs" else int(raw)
+    except (ValueError, KeyError):
+        raise ValueError(f"--interval {text!r}: expected minutes or hours such as 15m, 30m, 1h") from None
+    if seconds <= 0 or 86_400 % seconds:
+        raise ValueError(f"--interval {text!r}: must divide a day into whole intervals (15m, 30m, 1h…)")
+    return seconds

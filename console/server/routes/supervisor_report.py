@@ -1,0 +1,76 @@
+"""``GET /api/supervisor/report?from=&to=&by=&interval=&queue=``: queue figures from the contact history.
+
+The same rows as ``calldesk report`` (console.crm.report); a supervisor gets the queues on
+their staff record (managers and up: all).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from aiohttp import web
+
+from console.crm.report import load_calls, local_period, parse_interval, report, targets_of
+from console.server import keys
+from console.server.auth import require_role
+from console.server.errors import ApiError
+
+BY = ("interval", "agent", "queue")
+MAX_DAYS = 92
+
+
+def _date(request: web.Request, name: str, default: dt.date) -> dt.date:
+    raw = request.query.get(name)
+    if not raw:
+        return default
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        raise ApiError(400, "invalid", f"{name} 须为 YYYY-MM-DD 日期", field=name) from None
+
+
+def row_json(row: Any) -> dict[str, Any]:
+    m = row.metrics
+    return {"key": row.key, "queue": row.queue, "offered": m.offered, "answered": m.answered,
+            "answered_in_sl": m.answered_in_sl, "abandoned": m.abandoned, "short_abandoned": m.short_abandoned,
+            "service_level": m.service_level, "service_level_perf": m.service_level_perf,
+            "service_level_perf2": m.service_level_perf2, "asa_s": m.asa_s, "aht_s": m.aht_s,
+            "longest_wait_s": m.longest_wait_s, "abandon_rate": m.abandon_rate}
+
+
+async def supervisor_report(request: web.Request) -> web.Response:
+    user = require_role(request, "supervisor")
+    app = request.app
+    settings = app[keys.SETTINGS]
+    tz = ZoneInfo(settings.center.time_zone)
+    today = app[keys.CLOCK]().astimezone(tz).date()
+    first, last = _date(request, "from", today), _date(request, "to", today)
+    if last < first or (last - first).days >= MAX_DAYS:
+        raise ApiError(400, "invalid", f"日期范围须在 1 到 {MAX_DAYS} 天之间", field="to")
+    by = request.query.get("by", "interval")
+    if by not in BY:
+        raise ApiError(400, "invalid", f"by 须为 {'/'.join(BY)}", field="by")
+    try:
+        interval_s = parse_interval(request.query.get("interval", "15m"))
+    except ValueError as exc:
+        raise ApiError(400, "invalid", str(exc), field="interval") from None
+    queue = request.query.get("queue") or None
+    allowed = None if user.at_least("manager") else set(user.queues)
+    if queue is not None and allowed is not None and queue not in allowed:
+        raise ApiError(403, "forbidden", f"队列 {queue} 不在你管理的范围内", field="queue")
+    start, end = local_period(first, last, tz)
+    rows = await asyncio.to_thread(load_calls, app[keys.ENGINE], start, end, queue)
+    calls = [c for _, c in rows if allowed is None or c.queue in allowed]
+    names = [queue] if queue else [q.name for q in settings.queues if allowed is None or q.name in allowed]
+    out = report(calls, by=by, start=start.timestamp(), end=end.timestamp(), tz=tz, targets=targets_of(settings),
+                 short_abandon_s=settings.stats.short_abandon_s, interval_s=interval_s,
+                 queues=names if by != "agent" else ())
+    return web.json_response({"from": first.isoformat(), "to": last.isoformat(), "by": by,
+                              "interval_s": interval_s, "rows": [row_json(r) for r in out]})
+
+
+def setup(app: web.Application) -> None:
+    app.router.add_get("/api/supervisor/report", supervisor_report)

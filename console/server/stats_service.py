@@ -1,0 +1,179 @@
+"""Live queue statistics: today's figures per queue, pushed as ``queue_stats`` frames.
+
+Thin on purpose: the figures are telephony.stats_live's. At start-up today's Interactions are
+read back from the store (so a PBX restart or a server restart loses nothing; Asterisk's own
+counters and moving averages are never used), then every ``ended`` adds its queue pass and
+every call or agent event marks its queue changed. A changed queue is sent at most once per
+``min_interval_s`` (coalesced), to that queue's agents and supervisors, and kept for the
+``GET /api/supervisor/queues`` snapshot.
+
+"Now" for the waits is the later of the server clock and the last PBX event time, so a PBX whose
+clock runs a little ahead never shows negative waits. "Today" is the center's local day.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from aiohttp import web
+
+from console.crm.report import load_calls, targets_of
+from console.server import keys
+from telephony.events import AgentState, DomainEvent, Ended, QueueStats
+from telephony.stats import QueueCall
+from telephony.stats_live import DAY_S, DayStats, LiveQueue, live_queue, queue_stats
+
+log = logging.getLogger(__name__)
+
+
+class StatsService:
+    def __init__(self, app: web.Application, min_interval_s: float = 1.0) -> None:
+        self.app = app
+        settings = app[keys.SETTINGS]
+        self._settings = settings
+        self._tz = ZoneInfo(settings.center.time_zone)
+        self._targets = targets_of(settings)
+        self.min_interval_s = min_interval_s
+        self.day = self._new_day(self._local_midnight(self._clock_s()))
+        self._last_event_t = 0.0
+        self._last_sent: dict[str, float] = {}
+        self._scheduled: dict[str, asyncio.TimerHandle] = {}
+        self.sent = 0
+
+    # --- time -------------------------------------------------------------------------------
+    def _clock_s(self) -> float:
+        return self.app[keys.CLOCK]().timestamp()
+
+    def now(self) -> float:
+        return max(self._clock_s(), self._last_event_t)
+
+    def _local_midnight(self, t: float) -> float:
+        local = dt.datetime.fromtimestamp(t, self._tz)
+        return dt.datetime.combine(local.date(), dt.time(), self._tz).timestamp()
+
+    def _new_day(self, day_start: float) -> DayStats:
+        return DayStats(day_start=day_start, targets=self._targets,
+                        short_abandon_s=self._settings.stats.short_abandon_s)
+
+    def _roll(self, t: float) -> None:
+        """A new day begins when the clock or the PBX says so (yesterday's calls are in the store)."""
+        midnight = self._local_midnight(t)
+        if midnight >= self.day.day_start + DAY_S:
+            self.day = self._new_day(midnight)
+
+    # --- input ------------------------------------------------------------------------------
+    async def rebuild(self) -> int:
+        """Today's figures from the stored Interactions; the number of passes read."""
+        start = dt.datetime.fromtimestamp(self.day.day_start, dt.UTC)
+        rows = await asyncio.to_thread(load_calls, self.app[keys.ENGINE], start, start + dt.timedelta(days=1))
+        day = self._new_day(self.day.day_start)
+        for key, call in rows:
+            day.add(key, call)
+        self.day = day
+        return len(rows)
+
+    def observe(self, pbx: str, event: DomainEvent) -> None:
+        """Every domain event of a PBX, in order (called by the live service)."""
+        self._last_event_t = max(self._last_event_t, event.t)
+        if isinstance(event, QueueStats):
+            return
+        if isinstance(event, Ended):
+            call = QueueCall.from_ended(event)
+            self._roll(max(call.offered_at, self._clock_s()))
+            self.day.add((pbx, event.call, event.queue or ""), call)
+            if event.agent:
+                self._changed_agent(event.agent)
+        elif isinstance(event, AgentState):
+            if event.queue:
+                self.changed(event.queue)
+            else:
+                self._changed_agent(event.agent)
+        queue = getattr(event, "queue", None)
+        if queue:
+            self.changed(queue)
+        elif not isinstance(event, AgentState):
+            live = self.app[keys.CALLS].get(getattr(event, "call", "") or "")
+            if live is not None and live.queue:
+                self.changed(live.queue)
+
+    def _changed_agent(self, agent: str) -> None:
+        for queue in self.app[keys.DIRECTORY].queues_of_agent(agent):
+            self.changed(queue)
+
+    # --- output -----------------------------------------------------------------------------
+    def changed(self, queue: str) -> None:
+        """Send this queue's figures soon: now if none went out for ``min_interval_s``."""
+        if queue in self._scheduled:
+            return
+        loop = asyncio.get_running_loop()
+        delay = max(0.0, self._last_sent.get(queue, -1e9) + self.min_interval_s - loop.time())
+        self._scheduled[queue] = loop.call_later(delay, self._send, queue)
+
+    def queues(self) -> list[str]:
+        return sorted(set(self._targets) | set(self.day.calls))
+
+    def live(self, queue: str, now: float) -> LiveQueue:
+        rows: list[dict[str, Any]] = []
+        states: dict[str, Any] = {}
+        for bridge in self.app[keys.BRIDGES].values():
+            tracker = getattr(bridge, "tracker", None)
+            if tracker is not None:
+                rows += tracker.active_calls()
+                for agent, by_queue in tracker.agent_states().items():
+                    states.setdefault(agent, {}).update(by_queue)
+        return live_queue(queue, rows, states, now, is_vip=self._is_vip)
+
+    def _is_vip(self, row: dict[str, Any]) -> bool:
+        tier = (row.get("vars") or {}).get("CUSTOMER_TIER")
+        return row.get("queue") == "vip" or bool(tier and self._settings.is_vip(str(tier).lower()))
+
+    def snapshot(self, queue: str) -> QueueStats:
+        now = self.now()
+        self._roll(now)
+        return queue_stats(self.day, queue, self.live(queue, now), now)
+
+    def _send(self, queue: str) -> None:
+        self._scheduled.pop(queue, None)
+        self._last_sent[queue] = asyncio.get_running_loop().time()
+        try:
+            event = self.snapshot(queue)
+        except Exception:  # noqa: BLE001 - a bad figure must not stop the next ones
+            log.exception("queue %s: could not compute its statistics", queue)
+            return
+        self.app[keys.CALLS].queue_stats[queue] = event
+        directory = self.app[keys.DIRECTORY]
+        users = directory.members_of_queue(queue) | directory.supervisors_of([queue])
+        self.app[keys.HUB].publish(users, event.name, {"event": event.to_json()})
+        self.sent += 1
+
+    def store_all(self) -> None:
+        """Every queue's snapshot for ``GET /api/supervisor/queues``, sent to nobody (a console
+        reads the snapshot when it connects; frames go out when something happens)."""
+        for queue in self.queues():
+            self.app[keys.CALLS].queue_stats[queue] = self.snapshot(queue)
+
+    async def flushed(self) -> None:
+        """Send every pending queue now (tests, shutdown): what a board shows is up to date."""
+        for queue, handle in list(self._scheduled.items()):
+            handle.cancel()
+            self._send(queue)
+
+    def close(self) -> None:
+        for handle in self._scheduled.values():
+            handle.cancel()
+        self._scheduled.clear()
+
+
+async def start_stats(stats: StatsService) -> None:
+    """Rebuild today's figures and keep their snapshots; a database that is down leaves them empty
+    (said in the log) rather than keeping the server from starting."""
+    try:
+        count = await stats.rebuild()
+        log.info("queue statistics rebuilt from %d stored calls of today", count)
+    except Exception:  # noqa: BLE001
+        log.exception("could not read today's calls back: the queue statistics start empty")
+    stats.store_all()

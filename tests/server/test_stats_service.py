@@ -1,0 +1,94 @@
+"""Live queue statistics in the real server: each real capture replayed through the real Bridge,
+then the live figures compared with the report computed from the Interactions it recorded, and
+with the figures a restarted server rebuilds from the store."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from console.crm.report import load_calls, local_period, report, targets_of
+from console.server import keys
+from tests.server.floor import CAPTURES, replay_floor
+
+CAPTURE_NAMES = sorted(p.stem for p in CAPTURES.glob("*.jsonl"))
+TZ = ZoneInfo("Asia/Shanghai")
+
+
+def _report_by_queue(app, day_start: float) -> dict[str, object]:
+    settings = app[keys.SETTINGS]
+    day = dt.datetime.fromtimestamp(day_start, TZ).date()
+    start, end = local_period(day, day, TZ)
+    calls = [c for _, c in load_calls(app[keys.ENGINE], start, end)]
+    rows = report(calls, by="queue", start=start.timestamp(), end=end.timestamp(), tz=TZ,
+                  targets=targets_of(settings), short_abandon_s=settings.stats.short_abandon_s)
+    return {row.key: row.metrics for row in rows}
+
+
+@pytest.mark.parametrize("capture", CAPTURE_NAMES)
+async def test_live_figures_equal_the_report_of_the_recorded_calls(make_client, seed, capture) -> None:
+    async with replay_floor(make_client, capture, hold_until=None) as floor:
+        await floor.settle()
+        app = floor.client.app
+        stats = app[keys.STATS]
+        live = {q: stats.day.metrics(q) for q in stats.day.calls}
+        assert live == _report_by_queue(app, stats.day.day_start)
+
+
+async def test_a_restarted_server_rebuilds_the_same_figures(make_client, seed, frozen_clock, tmp_path) -> None:
+    async with replay_floor(make_client, "04-ringnoanswer-then-next-agent", hold_until=None) as floor:
+        await floor.settle()
+        before = floor.client.app[keys.STATS]
+        day_start, calls, handled = before.day.day_start, dict(before.day.calls), dict(before.day.handled)
+        last_t = max(c.offered_at for cs in calls.values() for c in cs)
+        sparks = {q: before.day.sparkline(q, last_t) for q in calls}
+        assert sum(len(cs) for cs in calls.values()) >= 1 and handled
+    frozen_clock.now = dt.datetime.fromtimestamp(last_t, dt.UTC)  # the server comes back the same day
+    again = await make_client(outbox_path=tmp_path / "outbox2.sqlite3")
+    after = again.app[keys.STATS]
+    assert after.day.day_start == day_start
+    assert _rounded(after.day.calls) == _rounded(calls)
+    assert after.day.handled == handled
+    assert {q: after.day.sparkline(q, last_t) for q in calls} == sparks
+    snapshot = await (await again.get("/api/supervisor/queues", headers=await _sup(again))).json()
+    retail = next(q for q in snapshot["queues"] if q["queue"] == "retail")
+    assert retail["offered"] == after.day.metrics("retail").offered
+
+
+def _rounded(calls):
+    """The store keeps microseconds: the same call read back may differ in the last float bits."""
+    return {q: sorted((round(c.offered_at, 3), c.outcome, c.wait_s, c.talk_s, c.wrapup_s, c.agent) for c in cs)
+            for q, cs in calls.items()}
+
+
+async def _sup(client) -> dict[str, str]:
+    from tests.server.conftest import bearer, login
+
+    return bearer(await login(client, "sup1"))
+
+
+async def test_queue_stats_frames_reach_supervisors_and_agents_of_the_queue_coalesced(make_client, seed) -> None:
+    async with replay_floor(make_client, "01-answered-caller-hangup") as floor:
+        stats = floor.client.app[keys.STATS]
+        stats.min_interval_s = 3600  # a change goes out at once, the ones after it wait for the interval
+        await floor.connect("sup1", "agent1", "mgr1")
+        sent_before = stats.sent
+        await floor.go()
+        await floor.settle()
+        await stats.flushed()
+        sup, agent = floor.consoles["sup1"], floor.consoles["agent1"]
+        await agent.read_until("queue_stats")
+        await sup.drain()
+        frames = [f["event"] for f in sup.frames if f["kind"] == "queue_stats"]
+        # a whole call (ring, answer, wrap-up, hang-up: a dozen events) makes at most two frames
+        assert 1 <= len(frames) <= stats.sent - sent_before <= 2
+        last = frames[-1]
+        assert last["queue"] == "retail"
+        assert (last["offered"], last["answered"], last["abandoned"]) == (1, 1, 0)
+        assert (last["service_level_s"], last["target_pct"]) == (20, 80)
+        assert last["asa_s"] == 3.0 and last["service_level"] == 1.0
+        assert sum(last["sparkline"]) == 1 and last["waiting"] == 0
+        # a manager with no queues on the staff record gets no queue frames pushed
+        assert "queue_stats" not in [f["kind"] for f in await floor.consoles["mgr1"].drain()]
