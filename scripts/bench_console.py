@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -62,12 +63,15 @@ async def pop_latency(pops: int) -> list[float]:
     from tests.tui.offline import offline_app, settle
 
     shown: list[float] = []
+    cpu: list[float] = []
+    cpu_start = [0.0]
     hook_done = asyncio.Event()
 
     def hook(message: object) -> None:
         # PopShown bubbles from the screen to the App: count each pop once.
         if isinstance(message, AgentScreen.PopShown) and not hook_done.is_set():
             shown.append(time.perf_counter() - message.received)
+            cpu.append(time.process_time() - cpu_start[0])
             hook_done.set()
 
     app = offline_app(Path(tempfile.mkdtemp()))
@@ -78,6 +82,7 @@ async def pop_latency(pops: int) -> list[float]:
             text = json.dumps(frames.pop("known" if i % 3 else "ambiguous", call=call), ensure_ascii=False)
             hook_done.clear()
             received = time.perf_counter()
+            cpu_start[0] = time.process_time()
             offered = message_for(json.loads(text), "1001")
             assert isinstance(offered, CallOffered)
             offered.received = received
@@ -86,7 +91,7 @@ async def pop_latency(pops: int) -> list[float]:
             stop = message_for(frames.event("ring_stopped", call=call, agent="1001", reason="caller_left"), "1001")
             app.agent_screen.post_message(stop)
             await pilot.pause()
-    return shown
+    return shown, cpu
 
 
 def describe(name: str, values: list[float], unit: float = 1000.0, label: str = "ms") -> None:
@@ -102,7 +107,11 @@ def main() -> None:
     parser.add_argument("--pops", type=int, default=100, help="pops to time")
     args = parser.parse_args()
     describe("first frame (process start -> agent screen painted)", first_frame(args.runs))
-    describe("pop (frame text in hand -> card painted)", asyncio.run(pop_latency(args.pops)))
+    wall, cpu = asyncio.run(pop_latency(args.pops))
+    describe("pop (frame text in hand -> card painted), wall clock", wall)
+    describe("pop, CPU time of this process over the same span", cpu)
+    print(f"load average while measuring: {' '.join(f'{x:.2f}' for x in os.getloadavg())} "
+          f"on {os.cpu_count()} CPUs (other work on the machine stretches the wall-clock figures)")
 
 
 if __name__ == "__main__":

@@ -15,6 +15,8 @@ ZH_CN: dict[str, str] = {
     "console.state.wrap_up": "话后处理", "console.state.paused": "暂停",
     "console.link.connecting": "正在连接…", "console.link.connected": "已连接",
     "console.link.reconnecting": "⚠ 连接中断，正在重连…",
+    "console.banner.idle": "空闲 · 等待来电", "console.banner.ringing": "☎ 来电振铃",
+    "console.banner.on_call": "通话中", "console.banner.wrap_up": "话后处理",
     # customer card
     "console.card.title": "来电客户", "console.card.idle": "等待来电",
     "console.card.number": "来电号码", "console.card.queue": "队列",
@@ -130,6 +132,8 @@ EN: dict[str, str] = {
     "console.state.wrap_up": "Wrap-up", "console.state.paused": "Paused",
     "console.link.connecting": "Connecting…", "console.link.connected": "Connected",
     "console.link.reconnecting": "⚠ Connection lost, reconnecting…",
+    "console.banner.idle": "Idle · waiting for a call", "console.banner.ringing": "☎ Ringing",
+    "console.banner.on_call": "On call", "console.banner.wrap_up": "Wrap-up",
     "console.card.title": "Caller", "console.card.idle": "Waiting for a call",
     "console.card.number": "Number", "console.card.queue": "Queue",
     "console.card.waited": "waited {time}", "console.card.ivr": "IVR",

@@ -11,6 +11,7 @@ from collections.abc import Awaitable
 from typing import Any
 
 from textual import on
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import TabbedContent
 
@@ -62,7 +63,7 @@ class AgentActions(Screen):
         self.pop = None
         self.call_state = "idle"
         self.query_one(CustomerCard).clear()
-        self.query_one(Timeline).display = False
+        self.query_one(Timeline).show([], self.ctx.tz)
         self.query_one(TicketsPanel).show([], self.ctx.tz)
         self.query_one(WrapUpPanel).close()
 
@@ -93,10 +94,11 @@ class AgentActions(Screen):
                 followups = await client.followups(due=True, owner="me")
             except ApiError:
                 return  # the stream reconnect will try again
-            if not self.is_attached:
-                return  # the console closed while the request was out
+            try:
+                panel = self.query_one(FollowUpsPanel)
+            except NoMatches:
+                return  # the console is closing: its widgets go before its workers
             self.post_message(self._state_message(me))
-            panel = self.query_one(FollowUpsPanel)
             panel.show(followups, self.ctx.tz)
             self.query_one(StatusBar).followups_due = len(followups)
         self.run_worker(fetch(), group="refresh", exclusive=True)
@@ -124,9 +126,7 @@ class AgentActions(Screen):
                 self.notify(exc.message, severity="error")
                 return
             self.query_one(CustomerCard).show_customer(profile, verified=bool(self.pop and self.pop.verified))
-            timeline = self.query_one(Timeline)
-            timeline.show(contacts, self.ctx.tz)
-            timeline.display = True
+            self.query_one(Timeline).show(contacts, self.ctx.tz)
             self.query_one(TicketsPanel).show([tk for tk in tickets if tk.status not in ("resolved", "closed")], self.ctx.tz)
             self.suggest_kb(None)
         self.run_worker(fetch(), group="customer", exclusive=True)

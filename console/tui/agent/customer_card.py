@@ -3,6 +3,9 @@
 Name and tier badge first (the badge coloured by a ``-<tier>`` state class), then the facts an
 agent must not miss: an expired risk assessment, VIP/complaint/churn flags, the IVR check.
 Masked fields stay masked until the server says the caller is verified.
+
+Every part keeps its size from one call to the next (fixed heights and widths, updates without
+layout): a pop then repaints a few lines instead of re-flowing the whole screen.
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ ALERT_FLAGS = ("vip", "open_complaint", "churn_risk", "do_not_call")
 
 
 class CustomerCard(Vertical):
+    customer: Customer | None = None
+
     def compose(self) -> ComposeResult:
         with Horizontal(id="card-head"):
             yield Label(t("console.card.idle"), id="card-name")
@@ -36,13 +41,24 @@ class CustomerCard(Vertical):
 
     def on_mount(self) -> None:
         self.border_title = t("console.card.title")
+        self.query_one(CandidateList).display = False
         self.clear()
 
+    def _set(self, part: str, text: str | Table) -> None:
+        self.query_one(part, Static).update(text, layout=False)
+
+    def _candidates(self, customers: list[Customer]) -> None:
+        candidates = self.query_one(CandidateList)
+        if customers or candidates.display:  # only an ambiguous pop (or the one after) re-flows
+            candidates.show(customers)
+
     def clear(self) -> None:
-        self.customer: Customer | None = None
-        self.query_one("#card-name", Label).update(t("console.card.idle"))
-        for part in ("#card-tier", "#card-alerts", "#card-risk-warning", "#card-facts", "#card-candidates"):
-            self.query_one(part).display = False
+        self.customer = None
+        self._set("#card-name", t("console.card.idle"))
+        for part in ("#card-tier", "#card-alerts", "#card-risk-warning", "#card-facts"):
+            self._set(part, "")
+        self.query_one("#card-tier").remove_class(*(f"-{name}" for name in TIERS))
+        self._candidates([])
 
     def show_pop(self, pop: Pop, tz: ZoneInfo) -> None:
         ring = pop.ringing
@@ -51,36 +67,29 @@ class CustomerCard(Vertical):
             (t("console.card.queue"), f"{ring.queue or '—'}  {t('console.card.waited', time=duration(ring.wait_s))}"),
             (t("console.card.ivr"), self._ivr_text(pop)),
         ]
-        candidates = self.query_one(CandidateList)
         if pop.customer is not None:
             self.show_customer(pop.customer, call_facts, verified=pop.verified)
-            candidates.display = False
             return
-        self.customer = None
+        self.clear()
         name = ring.caller_name or pop.number or ring.caller
         key = "console.card.ambiguous" if pop.match == "ambiguous" else "console.card.unknown"
-        self.query_one("#card-name", Label).update(f"{name}  ·  {t(key, n=len(pop.candidates))}")
-        for part in ("#card-tier", "#card-alerts", "#card-risk-warning"):
-            self.query_one(part).display = False
+        self._set("#card-name", name)
+        self._set("#card-alerts", t(key, n=len(pop.candidates)))
         self._facts(call_facts)
-        candidates.show(pop.candidates)
+        self._candidates(pop.candidates)
 
     def show_customer(self, customer: Customer, call_facts: list[tuple[str, str]] | None = None,
                       verified: bool = False) -> None:
         self.customer = customer
-        self.query_one("#card-name", Label).update(customer.name or customer.client_no)
-        tier = self.query_one("#card-tier", Label)
-        tier.update(f" {label('tier', customer.tier)} ")
+        self._set("#card-name", customer.name or customer.client_no)
+        self._set("#card-tier", f" {label('tier', customer.tier)} ")
+        tier = self.query_one("#card-tier")
         tier.remove_class(*(f"-{name}" for name in TIERS), update=False)
         tier.add_class(f"-{customer.tier}")
-        tier.display = True
         alerts = [label("flag", f) for f in customer.flags.active() if f in ALERT_FLAGS]
-        alert_label = self.query_one("#card-alerts", Label)
-        alert_label.update("  ".join(f"⚑ {a}" for a in alerts))
-        alert_label.display = bool(alerts)
-        warning = self.query_one("#card-risk-warning", Label)
-        warning.update(t("console.card.risk_expired", date=customer.risk_assessed_on or "—"))
-        warning.display = customer.risk_expired
+        self._set("#card-alerts", "  ".join(f"⚑ {a}" for a in alerts))
+        self._set("#card-risk-warning", t("console.card.risk_expired", date=customer.risk_assessed_on or "—")
+                  if customer.risk_expired else "")
         manager = customer.manager
         products = [label("flag", f) for f in customer.flags.active() if f not in ALERT_FLAGS]
         facts = [
@@ -95,7 +104,7 @@ class CustomerCard(Vertical):
             (t("console.card.verified"), t("console.card.yes") if verified else t("console.card.verify_hint")),
         ]
         self._facts((call_facts or []) + facts)
-        self.query_one(CandidateList).display = False
+        self._candidates([])
 
     def _facts(self, facts: list[tuple[str, str]]) -> None:
         # A Rich grid pads by cell width, so Chinese labels line up with English values.
@@ -107,9 +116,7 @@ class CustomerCard(Vertical):
         pairs = list(facts) + ([("", "")] if len(facts) % 2 else [])
         for (k1, v1), (k2, v2) in zip(pairs[::2], pairs[1::2], strict=True):
             grid.add_row(k1, Text(v1), k2, Text(v2))
-        static = self.query_one("#card-facts", Static)
-        static.update(grid)
-        static.display = True
+        self._set("#card-facts", grid)
 
     @staticmethod
     def _ivr_text(pop: Pop) -> str:
