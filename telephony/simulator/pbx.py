@@ -33,6 +33,7 @@ class Pbx:
         self.globals: dict[str, str] = {}
         self.held: list[ev.Fields] | None = None
         self.started_unix = int(self.clock.unix())
+        self.booted_at = self.clock.now
         self.events_emitted = 0
         # Seconds until a ringing phone answers by itself (None: it does not); traffic randomises it.
         self.answer_delay: Callable[[Phone], float | None] = lambda phone: phone.ring_delay
@@ -63,6 +64,21 @@ class Pbx:
 
     def memberships(self, phone: Phone) -> list[Member]:
         return list(self.member_index.get(phone.interface, {}).values())
+
+    def reboot(self) -> None:
+        """A new Asterisk process: memberships and pauses persist (persistentmembers), nothing else."""
+        self.booted_at = self.clock.now
+        self._sip_seq = self._local_seq = 0
+        for queue in self.queues.values():
+            queue.rr_next = queue.completed = queue.abandoned = 0
+            queue.holdtime_total = queue.talktime_total = 0.0
+            for member in queue.members.values():
+                member.calls_taken = member.last_call = 0
+        for phone in self.phones.values():
+            phone.wrapup_until, phone.last_call = 0.0, 0
+
+    def uptime(self) -> int:
+        return int(self.clock.now - self.booted_at)
 
     # -- events ----------------------------------------------------------------------------
     def emit(self, fields: ev.Fields) -> None:

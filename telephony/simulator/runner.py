@@ -85,6 +85,20 @@ class Simulator:
                 pass
         await self.server.close()
 
+    async def restart(self, clean: bool = True, down_s: float = 0.5) -> None:
+        """`core restart now` (clean) or a crash: connections close, the port refuses for ``down_s``
+        real seconds, then the PBX is back with its queue members and no calls."""
+        from telephony.simulator import lifecycle
+
+        if clean:
+            lifecycle.shut_down_cleanly(self.pbx)
+        else:
+            lifecycle.crash(self.pbx)
+        await self.server.close()
+        lifecycle.boot(self.pbx)
+        await asyncio.sleep(down_s)
+        await self.server.start()
+
     def status(self) -> dict[str, int]:
         """A one-line picture for the console: calls placed, in progress, waiting, talking, events."""
         pbx = self.pbx

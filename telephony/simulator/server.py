@@ -137,10 +137,13 @@ class Session:
             reply = actions.handle(self.server.pbx, msg)
         self._respond(reply, msg)
         if name == "login" and self.wants_events:
-            pbx = self.server.pbx
-            uptime = str(int(pbx.clock.now))
-            self.write(encode([("Event", "FullyBooted"), ("Privilege", "system,all"), ("Uptime", uptime),
-                               ("LastReload", uptime), ("Status", "Fully Booted")]))
+            uptime = str(self.server.pbx.uptime())
+            fields = [("Uptime", uptime), ("LastReload", uptime), ("Status", "Fully Booted")]
+            if uptime == "0":  # logged in while booting: Asterisk sends it from the boot, Status first
+                fields = fields[2:] + fields[:2]
+            if self.server.timestamps:
+                fields = [("Timestamp", f"{self.server.pbx.clock.unix():.6f}")] + fields
+            self.write(encode([("Event", "FullyBooted"), ("Privilege", "system,all")] + fields))
 
     def _respond(self, reply: Reply, msg: dict[str, str]) -> None:
         self.write(encode(with_action_id(reply.response, msg.get("ActionID"))))
