@@ -144,7 +144,10 @@ class Lead(SQLModel, table=True):
     """One number to call in a campaign."""
 
     __tablename__ = "lead"
-    __table_args__ = (Index("ix_lead_due", "campaign_id", "status", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_lead_due", "campaign_id", "status", "next_attempt_at"),
+        Index("ix_lead_followup", "campaign_id", "followup_id", unique=True),
+    )
     id: int | None = Field(default=None, primary_key=True)
     campaign_id: int = Field(foreign_key="campaign.id", ondelete="CASCADE")
     customer_id: int | None = Field(default=None, foreign_key="customer.id", index=True)
@@ -156,6 +159,12 @@ class Lead(SQLModel, table=True):
     result: str | None = Field(default=None, max_length=255)
     exclusion_reason: str | None = Field(default=None, max_length=64)
     version: int = 1
+    priority: int = 0
+    """Higher is dialled first among due leads (callbacks: from the tier's SLA)."""
+    source: str = Field(default="", max_length=16)
+    """Where the lead came from: csv, filter, followup, manual."""
+    followup_id: int | None = None
+    """The callback follow-up this lead answers (unique per campaign: imported once)."""
 
 
 class Interaction(SQLModel, table=True):
