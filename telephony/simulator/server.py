@@ -21,6 +21,9 @@ from telephony.simulator.replies import Reply, error, success, with_action_id
 
 log = logging.getLogger(__name__)
 BANNER = b"Asterisk Call Manager/11.0.0\r\n"
+# A client that reads slower than events come is cut off, as Asterisk does after its write
+# timeout, rather than let its backlog grow without end.
+MAX_BACKLOG_BYTES = 16 << 20
 
 
 def encode(fields: Fields) -> bytes:
@@ -91,8 +94,15 @@ class Session:
         return self.authenticated and self.events and not self.closed
 
     def write(self, data: bytes) -> None:
-        if not self.closed and not self.writer.is_closing():
-            self.writer.write(data)
+        if self.closed or self.writer.is_closing():
+            return
+        if self.writer.transport.get_write_buffer_size() > MAX_BACKLOG_BYTES:
+            log.warning("simulator: AMI client too slow (%d bytes unread), disconnected",
+                        self.writer.transport.get_write_buffer_size())
+            self.closed = True
+            self.writer.transport.abort()  # close() would wait for the backlog to drain first
+            return
+        self.writer.write(data)
 
     def close(self) -> None:
         if not self.closed:

@@ -164,3 +164,30 @@ async def test_originate_application_stays_up_until_hangup(sim: Simulator) -> No
     await client.drain()
     assert any(m.get("Event") == "Hangup" and m["Channel"] == response["Channel"] for _, m in client.received)
     await client.close()
+
+
+async def test_a_client_that_does_not_read_is_cut_off(sim: Simulator, monkeypatch) -> None:
+    import socket
+
+    from telephony.simulator import members, server
+
+    monkeypatch.setattr(server, "MAX_BACKLOG_BYTES", 64 * 1024)
+    raw = socket.socket()
+    raw.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    raw.setblocking(False)
+    await asyncio.get_running_loop().sock_connect(raw, ("127.0.0.1", sim.port))
+    await asyncio.get_running_loop().sock_sendall(raw, b"Action: Login\r\nUsername: u\r\nSecret: s3cret\r\n\r\n")
+    for _ in range(200):
+        await asyncio.sleep(0.01)
+        if sim.server.sessions and all(s.authenticated for s in sim.server.sessions):
+            break
+    for i in range(4000):  # ~1.5 MB of QueueMemberPause events nobody reads
+        members.pause(sim.pbx, "PJSIP/1001", i % 2 == 0, "lunch")
+        if i % 100 == 0:
+            await asyncio.sleep(0)
+    for _ in range(200):
+        if not sim.server.sessions:
+            break
+        await asyncio.sleep(0.01)
+    assert not sim.server.sessions
+    raw.close()
