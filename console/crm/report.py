@@ -115,3 +115,19 @@ def parse_interval(text: str) -> int:
     if seconds <= 0 or 86_400 % seconds:
         raise ValueError(f"--interval {text!r}: must divide a day into whole intervals (15m, 30m, 1h…)")
     return seconds
+
+
+COLUMNS = ("key", "queue", "offered", "answered", "answered_in_sl", "abandoned", "short_abandoned",
+           "service_level", "service_level_perf", "service_level_perf2", "asa_s", "aht_s",
+           "longest_wait_s", "abandon_rate")
+
+
+def row_dict(row: ReportRow) -> dict[str, Any]:
+    """A row as plain data (the API's JSON and the CSV columns, in :data:`COLUMNS` order)."""
+    m = row.metrics
+    return {"key": row.key, "queue": row.queue, "offered": m.offered, "answered": m.answered,
+            "answered_in_sl": m.answered_in_sl, "abandoned": m.abandoned, "short_abandoned": m.short_abandoned,
+            "service_level": m.service_level, "service_level_perf": m.service_level_perf,
+            "service_level_perf2": m.service_level_perf2, "asa_s": m.asa_s, "aht_s": m.aht_s,
+            "longest_wait_s": m.longest_wait_s, "abandon_rate": m.abandon_rate}
+

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
-from console.crm.report import load_calls, local_period, parse_interval, report, targets_of
+from console.crm.report import load_calls, local_period, parse_interval, report, row_dict, targets_of
 from console.server import keys
 from console.server.auth import require_role
 from console.server.errors import ApiError
@@ -30,15 +29,6 @@ def _date(request: web.Request, name: str, default: dt.date) -> dt.date:
         return dt.date.fromisoformat(raw)
     except ValueError:
         raise ApiError(400, "invalid", f"{name} 须为 YYYY-MM-DD 日期", field=name) from None
-
-
-def row_json(row: Any) -> dict[str, Any]:
-    m = row.metrics
-    return {"key": row.key, "queue": row.queue, "offered": m.offered, "answered": m.answered,
-            "answered_in_sl": m.answered_in_sl, "abandoned": m.abandoned, "short_abandoned": m.short_abandoned,
-            "service_level": m.service_level, "service_level_perf": m.service_level_perf,
-            "service_level_perf2": m.service_level_perf2, "asa_s": m.asa_s, "aht_s": m.aht_s,
-            "longest_wait_s": m.longest_wait_s, "abandon_rate": m.abandon_rate}
 
 
 async def supervisor_report(request: web.Request) -> web.Response:
@@ -69,7 +59,7 @@ async def supervisor_report(request: web.Request) -> web.Response:
                  short_abandon_s=settings.stats.short_abandon_s, interval_s=interval_s,
                  queues=names if by != "agent" else ())
     return web.json_response({"from": first.isoformat(), "to": last.isoformat(), "by": by,
-                              "interval_s": interval_s, "rows": [row_json(r) for r in out]})
+                              "interval_s": interval_s, "rows": [row_dict(r) for r in out]})
 
 
 def setup(app: web.Application) -> None:
