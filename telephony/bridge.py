@@ -28,6 +28,7 @@ from telephony import actions
 from telephony.connection import AmiActionError, AmiConnection, Backoff
 from telephony.events import DomainEvent
 from telephony.framing import EventFilter, Message
+from telephony.tracker import Tracker
 
 log = logging.getLogger(__name__)
 
@@ -70,12 +71,6 @@ def filter_for(tracker: Any) -> EventFilter:
     return EventFilter(ignore=NOISE_EVENTS, only=frozenset(handled), by_header=DEFAULT_FILTER.by_header)
 
 
-def _default_tracker(agent_map: Mapping[str, str] | None) -> Any:
-    from telephony.tracker import Tracker
-
-    return Tracker(agent_map=agent_map)
-
-
 def wall_clock() -> Callable[[], float]:
     """Wall-clock seconds that follow the loop's monotonic time (immune to clock steps)."""
     loop = asyncio.get_running_loop()
@@ -96,7 +91,7 @@ class Bridge:
         ping_timeout_s: float = 10.0,
         agent_map: Mapping[str, str] | None = None,
         *,
-        tracker_factory: Callable[[Mapping[str, str] | None], Any] = _default_tracker,
+        tracker_factory: Callable[[Mapping[str, str] | None], Any] = Tracker,
         clock: Callable[[], float] | None = None,
         sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
         rng: random.Random | None = None,
@@ -171,15 +166,17 @@ class Bridge:
         self._resync_last = csc_id
         qs = self.conn.send({**actions.queue_status(), "ActionID": qs_id}, forward_events=True)
         csc = self.conn.send({**actions.core_show_channels(), "ActionID": csc_id}, forward_events=True)
-        results = await asyncio.gather(qs, csc, return_exceptions=True)
-        if self._resync_last is not None:  # an error reply has no Complete event: end it here
-            for r in results:
-                if isinstance(r, AmiActionError):
-                    log.warning("bridge %s: resync incomplete: %s", self.name, r)
+        qs_result, csc_result = await asyncio.gather(qs, csc, return_exceptions=True)
+        for result in (qs_result, csc_result):
+            refused = isinstance(result, AmiActionError) and result.response is not None
+            if isinstance(result, BaseException) and not refused:
+                raise result  # unanswered: the link is bad, reconnect and resync again
+        if isinstance(csc_result, AmiActionError):
+            raise csc_result  # without the channel list we cannot tell which calls survived
+        if isinstance(qs_result, AmiActionError):  # e.g. a PBX without app_queue
+            log.warning("bridge %s: QueueStatus refused during resync: %s", self.name, qs_result)
+        if self._resync_last is not None:  # normally ended by the list's Complete event
             self._finish_resync(self._now())
-        for r in results:
-            if isinstance(r, BaseException) and not isinstance(r, AmiActionError):
-                raise r
 
     def _on_down(self, reason: str) -> None:
         self._resync_last = None

@@ -130,6 +130,7 @@ class AmiConnection:
         self._closed = False
         self._lost: asyncio.Future[None] | None = None
         self._booted = asyncio.Event()
+        self._backoff_wait: asyncio.Future[object] | None = None
         self._logins = 0
 
     def _make_protocol(self) -> AmiProtocol:
@@ -212,6 +213,8 @@ class AmiConnection:
             try:
                 task = self.manager.connect()
                 await asyncio.wait_for(task, self.connect_timeout_s)
+                if self._closed:
+                    break
                 await self.login()
                 self.connected, up = True, True
                 if self._logins:
@@ -231,7 +234,12 @@ class AmiConnection:
                     self.on_down("closed by us" if self._closed else self.last_error or "connection closed")
             if self._closed:
                 break
-            await self._sleep(self.backoff.delay(attempt, self._rng))
+            self._backoff_wait = asyncio.ensure_future(self._sleep(self.backoff.delay(attempt, self._rng)))
+            try:
+                await self._backoff_wait
+            except asyncio.CancelledError:
+                if not self._closed:
+                    raise  # run() itself was cancelled
             attempt += 1
 
     async def _watch(self) -> None:
@@ -266,3 +274,5 @@ class AmiConnection:
         self._drop()
         if self._lost is not None and not self._lost.done():
             self._lost.set_result(None)
+        if self._backoff_wait is not None:
+            self._backoff_wait.cancel()  # don't sit out a 30 s backoff before returning

@@ -182,6 +182,8 @@ class _Client:
                 srv.reject_logins = max(0, srv.reject_logins - 1)
                 self.send(frame_bytes({"Response": "Error", "ActionID": aid, "Message": "Authentication failed"}))
                 self.closing = True
+        elif name in srv.errors:
+            self.send(frame_bytes({"Response": "Error", "ActionID": aid, "Message": srv.errors[name]}))
         elif name == "Challenge":
             self.send(frame_bytes({**head, "Challenge": self.challenge}))
         elif name == "Ping":
@@ -193,8 +195,6 @@ class _Client:
             self.closing = True
         elif name in _LIST_NAMES:
             self._answer_list(name, aid)
-        elif name in srv.errors:
-            self.send(frame_bytes({"Response": "Error", "ActionID": aid, "Message": srv.errors[name]}))
         elif name == "Originate":
             self.send(frame_bytes({**head, "Message": "Originate successfully queued"}))
             if srv.originate_reason is not None:

@@ -167,15 +167,15 @@ def run(args: argparse.Namespace) -> int:
     import asyncio
     import statistics
 
-    from telephony.bridge import _default_tracker
+    from telephony.tracker import Tracker
 
     frames, per_capture = load_events(args.captures, args.events)
     blob = b"".join(frames)
     figures: dict[str, list[float]] = {"tracker": [], "connection": [], "bare": []}
     for _ in range(max(1, args.runs)):
-        figures["tracker"].append(tracker_offline(per_capture, args.events, _default_tracker))
+        figures["tracker"].append(tracker_offline(per_capture, args.events, Tracker))
         figures["bare"].append(asyncio.run(bare_reader(blob, args.events)))
-        figures["connection"].append(asyncio.run(connection_path(blob, args.events, _default_tracker)))
+        figures["connection"].append(asyncio.run(connection_path(blob, args.events, Tracker)))
         if not args.json:
             print({k: round(v[-1]) for k, v in figures.items()})
     med = {k: statistics.median(v) for k, v in figures.items()}

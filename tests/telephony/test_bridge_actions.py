@@ -94,3 +94,31 @@ async def test_actions_are_sent_as_asterisk_expects_and_answered() -> None:
     spy = [a for a in server.actions if a["Action"] == "Originate"][-1]
     assert spy["Channel"] == "Local/1009@agents" and spy["Data"] == "PJSIP/1001-00000001,qEw"
     assert [a["Action"] for a in server.actions][:4] == ["Login", "Events", "QueueStatus", "CoreShowChannels"]
+
+
+class RecordingTracker(Tracker):
+    def __init__(self, agent_map=None) -> None:
+        super().__init__(agent_map)
+        self.hooks: list[str] = []
+
+    def connection_lost(self, t: float):
+        self.hooks.append("lost")
+        return super().connection_lost(t)
+
+    def resync_done(self, t: float):
+        self.hooks.append("done")
+        return super().resync_done(t)
+
+
+async def test_a_refused_channel_list_is_no_resync_the_link_is_retried() -> None:
+    async with ReplayServer([ConnPlan([])], errors={"CoreShowChannels": "Permission denied"}) as server:
+        bridge = Bridge("pbx", "127.0.0.1", server.port, server.username, server.secret, sleep=SleepLog(),
+                        rng=random.Random(1), clock=lambda: 0.0, boot_timeout_s=5, tracker_factory=RecordingTracker)
+        task = asyncio.create_task(bridge.run())
+        async with asyncio.timeout(10):
+            while server.connections < 3:
+                await asyncio.sleep(0.01)
+        await bridge.close()
+        await task
+    assert "done" not in bridge.tracker.hooks and bridge.tracker.hooks[:2] == ["lost", "lost"]
+    assert "Permission denied" in (bridge.last_error or "")

@@ -197,3 +197,22 @@ async def test_originate_reply_is_the_response_and_its_outcome_an_ordinary_event
         assert rec.events[-1]["ActionID"] == "camp-1" and rec.events[-1]["Reason"] == "0"
         await conn.close()
         await task
+
+
+async def test_close_during_backoff_returns_without_sitting_it_out() -> None:
+    async with ReplayServer([ConnPlan([], then="close")], hold_until=None) as server:
+        rec = Recorder()
+        never = asyncio.Event()
+
+        async def endless_sleep(delay: float) -> None:
+            rec.delays.append(delay)
+            rec.changed.set()
+            await never.wait()
+
+        conn = AmiConnection("127.0.0.1", server.port, server.username, server.secret, on_event=rec.on_event,
+                             on_up=rec.on_up, on_down=rec.on_down, sleep=endless_sleep)
+        task = asyncio.create_task(conn.run())
+        await rec.until(lambda: len(rec.delays) == 1)
+        await conn.close()
+        await asyncio.wait_for(task, 5)  # a guard against hanging, not a speed check
+        assert rec.ups == 1 and not never.is_set()
