@@ -51,6 +51,9 @@ FIRST = [
     ("张山丰", 6),  # one wrong character
     ("zhagnsanfeng", 6),  # swapped letters
     ("zhangsanfen", 6),  # pinyin prefix
+    ("zhangsf", 6),  # surname spelled, given name by initials
+    ("shantf", 2),
+    ("zengguof", 3),
     ("13812345678", 1),
     ("+86 138 1234 5678", 1),
     ("0086-138-1234-5678", 1),

@@ -94,7 +94,8 @@ class HanMatcher:
 
 
 class LatinMatcher:
-    """Full pinyin ("zhangsan", "zhang san"), its start, initials ("zs"), pinyin typos."""
+    """Full pinyin ("zhangsan", "zhang san"), its start, initials ("zs"), the surname spelled
+    and the given name by initials ("zhangsf"), pinyin typos."""
 
     def __init__(self, compact: str) -> None:
         self.q = compact[:32]
@@ -102,6 +103,15 @@ class LatinMatcher:
 
     def _prefix_score(self, compact: str) -> float:
         return 88.0 - min(10, len(compact) - len(self.q))
+
+    def _splits(self) -> list[tuple[str, str]]:
+        """(spelled head, initials tail) readings of the query: zhangsf -> (zhang, sf), …"""
+        return [(self.q[:cut], self.q[cut:]) for cut in range(max(2, len(self.q) - 3), len(self.q))]
+
+    def _spelled_then_initials(self, compact: str, initials: str, head: str, tail: str) -> bool:
+        # A plain prefix ("zhang" of zhanggang) is the prefix rule's business, not this one's.
+        return (initials == head[0] + tail and compact.startswith(head) and not compact.startswith(self.q)
+                and len(compact) > len(head) and compact[len(head)] == tail[0])
 
     def candidates(self, ix: SearchIndex, budget: int) -> Candidates:
         found: Candidates = {}
@@ -117,6 +127,10 @@ class LatinMatcher:
         if exact is not None:
             add((exact,), (96.0, "pinyin"))
         add(table.initials.get(self.q, ()), (90.0, "initials"))
+        for head, tail in self._splits():
+            add((p for p in table.initials.get(head[0] + tail, ())
+                 if self._spelled_then_initials(table.compact[p], head[0] + tail, head, tail)),
+                (86.0, "pinyin_initials"))
         for compact in table.sorted.prefixed(self.q, PREFIX_CAP):
             if compact != self.q:
                 add((table.id_of(compact),), (self._prefix_score(compact), "pinyin_prefix"))
@@ -146,6 +160,8 @@ class LatinMatcher:
             return 96.0, "pinyin"
         if initials == self.q:
             return 90.0, "initials"
+        if any(self._spelled_then_initials(compact, initials, head, tail) for head, tail in self._splits()):
+            return 86.0, "pinyin_initials"
         if compact.startswith(self.q):
             return self._prefix_score(compact), "pinyin_prefix"
         if initials.startswith(self.q):
