@@ -102,3 +102,17 @@ def test_normalising_a_key_again_gives_the_same_key(raw: str) -> None:
     phone = normalize(raw)
     if phone.valid:
         assert normalize(phone.e164).e164 == phone.e164
+
+
+@pytest.mark.parametrize(
+    ("raw", "region", "e164", "valid"),
+    [
+        ("(650) 253-0000", "US", "+16502530000", True),
+        ("020 7946 0958", "GB", "+442079460958", True),
+        ("+86 138 1234 5678", "US", MOBILE, True),  # a +86 number is Chinese whatever the region
+        ("13812345678", "US", "13812345678", False),  # a national CN form means nothing in the US
+    ],
+)
+def test_other_default_regions(raw: str, region: str, e164: str, valid: bool) -> None:
+    phone = normalize(raw, region)
+    assert (phone.e164, phone.valid) == (e164, valid)
