@@ -84,14 +84,6 @@ def test_broken_front_matter_names_file_and_key(tmp_path: Path, change, message:
     assert isinstance(caught.value, CalldeskError)  # the CLI prints it as one line
 
 
-def test_duplicate_slugs_are_refused(tmp_path: Path) -> None:
-    write(tmp_path, "a.md", GOOD.format(slug="a"))
-    (tmp_path / "sub").mkdir()
-    write(tmp_path, "b.md", GOOD.format(slug="a"))
-    with pytest.raises(KbError, match="slug"):
-        KnowledgeBase.load(tmp_path)
-
-
 def test_missing_directory_and_undecodable_file(tmp_path: Path) -> None:
     with pytest.raises(KbError, match="not found"):
         KnowledgeBase.load(tmp_path / "nowhere")

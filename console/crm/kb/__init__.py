@@ -33,17 +33,12 @@ class KnowledgeBase:
         folder = Path(directory) if directory is not None else default_kb_dir()
         if not folder.is_dir():
             raise KbError(f"{folder}: knowledge-base directory not found")
-        articles: list[Article] = []
-        seen: dict[str, Path] = {}
-        for path in sorted(folder.glob("*.md")):
-            if path.name.upper().startswith("README"):
-                continue
-            article = parse_article(path)
-            if article.slug in seen:
-                raise KbError(f"{path}: key 'slug' {article.slug!r} is already used by {seen[article.slug]}")
-            seen[article.slug] = path
-            articles.append(article)
-        return cls(articles)
+        # Slugs are unique because each must equal its file's name (parse_article checks).
+        return cls(
+            parse_article(path)
+            for path in sorted(folder.glob("*.md"))
+            if not path.name.upper().startswith("README")
+        )
 
     @property
     def articles(self) -> list[Article]:
