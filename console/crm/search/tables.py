@@ -13,7 +13,6 @@ from collections.abc import Iterable, Iterator
 from console.crm.search.chains import Chains
 from console.crm.search.sorted_keys import SortedKeys
 
-EMPTY = array("i")
 
 
 def rarest_postings(grams: Iterable[str], postings: dict[str, array], needed: int, cap: int) -> set[int]:
