@@ -14,7 +14,6 @@ from console.crm.search.chains import Chains
 from console.crm.search.sorted_keys import SortedKeys
 
 
-
 def rarest_postings(grams: Iterable[str], postings: dict[str, array], needed: int, cap: int) -> set[int]:
     """Ids in the postings of the ``needed`` rarest grams (pigeonhole: a string within the
     allowed edits keeps at least one of them), at most about ``cap`` of them."""
