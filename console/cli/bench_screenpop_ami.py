@@ -2,9 +2,10 @@
 
 Each call is the recorded call of capture 01 (a real Asterisk 22: caller joins ``retail``,
 one agent rung, answered, caller hangs up), with its ids, channels, caller number and agent
-rewritten, so that the server's whole path runs on real Asterisk frames. ``ring()`` writes the
-frames up to the agent's ``AgentCalled`` (the screen-pop trigger) and returns the
-``perf_counter`` taken just before that frame was written; ``finish()`` writes the rest.
+rewritten, so that the server's whole path runs on real Asterisk frames. ``arrive()`` writes the
+frames before the agent's ``AgentCalled`` (channel, IVR, queue join: on a real PBX they come
+seconds earlier), ``ring()`` writes ``AgentCalled`` (the screen-pop trigger) and what follows
+it up to the answer, and returns the ``perf_counter`` taken just before; ``finish()`` the rest.
 """
 
 from __future__ import annotations
@@ -62,9 +63,12 @@ class ScriptedPbx:
     def linkedid(self, n: int) -> str:
         return f"1900000000.{2 * n}"
 
-    def ring(self, n: int, number: str, ext: str) -> float:
+    def arrive(self, n: int, number: str, ext: str) -> None:
         assert self._writer is not None
         self._writer.write(self._call(self.before, n, number, ext))
+
+    def ring(self, n: int, number: str, ext: str) -> float:
+        assert self._writer is not None
         frames = self._call(self.ringing, n, number, ext)
         t0 = time.perf_counter()
         self._writer.write(frames)

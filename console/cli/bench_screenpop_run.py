@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import random
 import statistics
 import time
@@ -112,22 +113,26 @@ async def run_bench(engine: Any, settings: Any, consoles: int, calls: int, unkno
                     received[call] = time.perf_counter()
                     arrived.setdefault(call, asyncio.Event()).set()
 
-    session = aiohttp.ClientSession()
+    # No connection limit: each console holds its WebSocket's connection (the default caps at 100).
+    session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0))
     readers = [asyncio.create_task(console(session, t)) for t in tokens]
     try:
         await asyncio.wait_for(pbx.ready.wait(), 30)
-        while app[keys.HUB].clients < consoles:
-            await asyncio.sleep(0.05)
+        async with asyncio.timeout(60):
+            while app[keys.HUB].clients < consoles:
+                await asyncio.sleep(0.05)
         sent: dict[str, float] = {}
         for n in range(calls):
             number = f"170{rng.randrange(10**8):08d}" if rng.random() < unknown_share else rng.choice(known)
             ext = str(FIRST_EXTENSION + n % consoles)
             call = pbx.linkedid(n)
             event = arrived.setdefault(call, asyncio.Event())
+            pbx.arrive(n, number, ext)
+            await asyncio.sleep(0.005)
             sent[call] = pbx.ring(n, number, ext)
             await asyncio.wait_for(event.wait(), 10)
             pbx.finish(n, number, ext)
-            await asyncio.sleep(rng.uniform(0.001, 0.004))
+            await asyncio.sleep(rng.uniform(0.005, 0.015))
         await app[keys.SERVICE].settle()
         await app[keys.RECORDER].idle()
     finally:
@@ -145,7 +150,7 @@ async def run_bench(engine: Any, settings: Any, consoles: int, calls: int, unkno
         "max_ms": round(max(server_ms), 3), "client_p50_ms": round(statistics.median(client_ms), 3),
         "client_p99_ms": round(percentile(client_ms, 0.99), 3),
         "service_p50_ms": round(statistics.median(internal), 3), "service_p99_ms": round(percentile(internal, 0.99), 3),
-        "calls": calls, "matches": matches,
+        "calls": calls, "matches": matches, "loadavg_1m": round(os.getloadavg()[0], 2),
     }
 
 
