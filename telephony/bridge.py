@@ -27,49 +27,11 @@ from typing import Any
 from telephony import actions
 from telephony.connection import AmiActionError, AmiConnection, Backoff
 from telephony.events import DomainEvent
-from telephony.framing import EventFilter, Message
+from telephony.event_filter import EventFilter, filter_for
+from telephony.framing import Message
 from telephony.tracker import Tracker
 
 log = logging.getLogger(__name__)
-
-# Events no call tracking needs: dropped after reading their name. Together with the noisy
-# VarSets and Newextens below they are most of a real Asterisk's stream.
-NOISE_EVENTS = frozenset({
-    "RTCPSent", "RTCPReceived", "DeviceStateChange", "Registry", "PeerStatus", "ContactStatus",
-    "SuccessfulAuth", "ChallengeSent", "Cdr", "Cel", "ChannelTalkingStart", "ChannelTalkingStop",
-    "DTMFBegin",
-})
-# Variables Asterisk sets by itself (queue, dial, RTP, SIP bookkeeping): not the dialplan's
-# data about the caller. QUEUESTATUS is the exception: it tells why a caller left a queue.
-NOISE_VAR_PREFIXES = (
-    "QUEUE", "QE", "MEMBER", "DIAL", "ANSWEREDTIME", "RTPAUDIOQOS", "BRIDGE", "MIXMONITOR",
-    "SIPDOMAIN", "SIPCALLID", "READSTATUS", "CDR", "PJSIP", "HANGUPCAUSE", "MACRO", "GOSUB",
-    "ARG", "AGI", "SHARED", "MOH", "AUDIOHOOK", "RINGTIME", "PLAYBACK",
-)
-
-
-def _var_wanted(name: str) -> bool:
-    name = name.lstrip("_")
-    return name == "QUEUESTATUS" or not name.startswith(NOISE_VAR_PREFIXES)
-
-
-DEFAULT_FILTER = EventFilter(
-    ignore=NOISE_EVENTS,
-    by_header={"VarSet": ("Variable", _var_wanted), "Newexten": ("Application", lambda app: app == "Queue")},
-)
-
-
-def filter_for(tracker: Any) -> EventFilter:
-    """Parse only what the tracker reads: its ``event_filter`` if it has one, else its handled
-    event names (``handled_events``, or the keys of its ``_routes`` table) minus the noise."""
-    explicit = getattr(tracker, "event_filter", None)
-    if isinstance(explicit, EventFilter):
-        return explicit
-    handled = getattr(tracker, "handled_events", None) or getattr(tracker, "_routes", None)
-    if not handled:
-        return DEFAULT_FILTER
-    return EventFilter(ignore=NOISE_EVENTS, only=frozenset(handled), by_header=DEFAULT_FILTER.by_header)
-
 
 def wall_clock() -> Callable[[], float]:
     """Wall-clock seconds that follow the loop's monotonic time (immune to clock steps)."""

@@ -26,12 +26,10 @@ import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 
-from panoramisk import Manager
-from panoramisk.message import Message as PanoramiskMessage
-
 from telephony import actions
-from telephony.framing import ACCEPT_ALL, EventFilter, Message
-from telephony.protocol import AmiConnectionLost, AmiProtocol, Reply
+from telephony.event_filter import ACCEPT_ALL, EventFilter
+from telephony.framing import Message
+from telephony.protocol import AmiConnectionLost, AmiManager, AmiProtocol, Reply
 
 log = logging.getLogger(__name__)
 
@@ -60,29 +58,6 @@ class Backoff:
     def delay(self, attempt: int, rng: random.Random) -> float:
         ceiling = min(self.cap_s, self.base_s * (2 ** min(attempt, 30)))
         return ceiling / 2 + rng.random() * ceiling / 2
-
-
-class AmiManager(Manager):
-    """panoramisk's Manager with our protocol; login, pings and reconnects belong to AmiConnection."""
-
-    def __init__(self, protocol_factory: Callable[[], AmiProtocol], **config: object) -> None:
-        super().__init__(protocol_factory=protocol_factory, **config)
-        # panoramisk re-sends queued actions on FullyBooted; we never re-send (see protocol.py).
-        self.callbacks.clear()
-        self.patterns.clear()
-
-    def connection_made(self, f: asyncio.Future) -> None:  # type: ignore[override]
-        if f.cancelled() or f.exception() is not None:
-            return  # AmiConnection awaits the same task and handles the failure
-        _transport, self.protocol = f.result()
-        self.protocol.factory = self
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        """No fixed-delay reconnect here: AmiConnection.run() decides when to connect again."""
-
-    def dispatch_if_subscribed(self, message: Message) -> None:
-        if self.patterns:  # only pay for panoramisk Messages when someone registered a pattern
-            self.dispatch(PanoramiskMessage(dict(message)))
 
 
 class AmiConnection:
@@ -225,8 +200,9 @@ class AmiConnection:
                     await self.on_up()
                 await self._watch()
             except (OSError, asyncio.TimeoutError, AmiLoginError, AmiActionError) as exc:
-                self.last_error = str(exc) or type(exc).__name__
-                log.warning("AMI %s:%s: %s", self.host, self.port, self.last_error)
+                if not self._closed:  # what our own close() breaks is no error of the link
+                    self.last_error = str(exc) or type(exc).__name__
+                    log.warning("AMI %s:%s: %s", self.host, self.port, self.last_error)
             finally:
                 self.connected = False
                 self._drop()

@@ -6,7 +6,7 @@ line of a connection is the banner ``Asterisk Call Manager/x.y.z`` with no blank
 Why not panoramisk's own reader: it decodes every TCP read on its own (a character split
 across two reads is lost) and builds a case-insensitive ``Message`` for every event. Here one
 incremental decoder per connection carries the half character over to the next read, and an
-:class:`EventFilter` looks at the ``Event:`` name alone before anything else is parsed, so the
+:class:`~telephony.event_filter.EventFilter` looks at the ``Event:`` name alone before anything else is parsed, so the
 flood of ``VarSet``/``RTCPSent``/``Newexten`` costs little. Bytes that do not decode are kept
 as surrogates (``surrogateescape``) so that the frame that holds them can be logged with its
 exact bytes and decoded with replacement characters; nothing here ever raises to the caller.
@@ -17,8 +17,8 @@ from __future__ import annotations
 import codecs
 import logging
 import re
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+
+from telephony.event_filter import ACCEPT_ALL, EventFilter
 
 log = logging.getLogger(__name__)
 
@@ -30,39 +30,6 @@ _SURROGATE = re.compile("[\udc80-\udcff]")
 Message = dict[str, str]
 
 
-HeaderRule = tuple[str, Callable[[str], bool]]
-
-
-@dataclass(frozen=True, slots=True)
-class EventFilter:
-    """Which events are worth parsing at all, decided on the raw frame before parsing it.
-
-    ``ignore``: names dropped after reading the name alone. ``only``: when set, every other
-    name is dropped too. ``by_header``: for an event name, a header and a test of its value
-    (read straight from the frame): e.g. keep ``VarSet`` only for variables that matter, since
-    about 60% of a real Asterisk's events are ``VarSet``. A frame without that header is kept.
-    """
-
-    ignore: frozenset[str] = frozenset()
-    only: frozenset[str] | None = None
-    by_header: Mapping[str, HeaderRule] = field(default_factory=dict)
-
-    def wants(self, name: str, frame: str) -> bool:
-        if name in self.ignore or (self.only is not None and name not in self.only):
-            return False
-        rule = self.by_header.get(name)
-        if rule is None:
-            return True
-        header, test = rule
-        start = frame.find(f"\r\n{header}:")
-        if start < 0:
-            return True
-        start += len(header) + 3
-        end = frame.find("\r\n", start)
-        return test(frame[start : end if end >= 0 else None].strip())
-
-
-ACCEPT_ALL = EventFilter()
 
 
 def parse_headers(frame: str) -> Message:

@@ -1,4 +1,6 @@
-"""The AMI protocol over asyncio: framing (telephony.framing) plus replies matched by ActionID.
+"""The AMI protocol over asyncio, and the panoramisk Manager that carries it.
+
+:class:`AmiProtocol`: framing (telephony.framing) plus replies matched by ActionID.
 
 :class:`AmiProtocol` is panoramisk's ``AMIProtocol`` with its reading and reply matching
 replaced; it is handed to ``panoramisk.Manager`` as ``protocol_factory`` (see connection.py).
@@ -16,6 +18,9 @@ What it replaces and why:
   ``OriginateResponse``) are ordinary events.
 * ``connection_lost``: panoramisk queues unanswered actions to send again after a reconnect;
   re-sending a Hangup or an Originate minutes later would be wrong, so they fail instead.
+
+:class:`AmiManager`: panoramisk's ``Manager`` opening connections with this protocol, minus its
+own login, pings and fixed-delay reconnects (telephony.connection does those properly).
 """
 
 from __future__ import annotations
@@ -26,9 +31,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from panoramisk import Manager
 from panoramisk.ami_protocol import AMIProtocol
+from panoramisk.message import Message as PanoramiskMessage
 
-from telephony.framing import ACCEPT_ALL, EventFilter, FrameDecoder, Message, serialize
+from telephony.event_filter import ACCEPT_ALL, EventFilter
+from telephony.framing import FrameDecoder, Message, serialize
 
 log = logging.getLogger(__name__)
 
@@ -167,3 +175,26 @@ class AmiProtocol(AMIProtocol):
     def close(self) -> None:
         if self.transport is not None and not self.transport.is_closing():
             self.transport.close()
+
+
+class AmiManager(Manager):
+    """panoramisk's Manager with our protocol; login, pings and reconnects belong to AmiConnection."""
+
+    def __init__(self, protocol_factory: Callable[[], AmiProtocol], **config: object) -> None:
+        super().__init__(protocol_factory=protocol_factory, **config)
+        # panoramisk re-sends queued actions on FullyBooted; we never re-send (see protocol.py).
+        self.callbacks.clear()
+        self.patterns.clear()
+
+    def connection_made(self, f: asyncio.Future) -> None:  # type: ignore[override]
+        if f.cancelled() or f.exception() is not None:
+            return  # AmiConnection awaits the same task and handles the failure
+        _transport, self.protocol = f.result()
+        self.protocol.factory = self
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        """No fixed-delay reconnect here: AmiConnection.run() decides when to connect again."""
+
+    def dispatch_if_subscribed(self, message: Message) -> None:
+        if self.patterns:  # only pay for panoramisk Messages when someone registered a pattern
+            self.dispatch(PanoramiskMessage(dict(message)))

@@ -216,3 +216,21 @@ async def test_close_during_backoff_returns_without_sitting_it_out() -> None:
         await conn.close()
         await asyncio.wait_for(task, 5)  # a guard against hanging, not a speed check
         assert rec.ups == 1 and not never.is_set()
+
+
+async def test_panoramisk_pattern_callbacks_still_work() -> None:
+    """Anyone used to panoramisk can register_event on the Manager and get its Message objects."""
+    capture = load(FIXTURES / "16-chinese-caller-name-utf8.jsonl")
+    async with ReplayServer(capture, chunk=(1, 7)) as server:
+        rec = Recorder()
+        conn = connection(server, rec)
+        seen: list[tuple[str, str]] = []
+        conn.manager.register_event("Agent*", lambda manager, msg: seen.append((msg.event, msg.calleridname)))
+        task = asyncio.create_task(conn.run())
+        await rec.until(lambda: rec.ups == 1)
+        await conn.send(actions.core_show_channels())  # lets the server stream the rest
+        await asyncio.wait_for(server.finished.wait(), 10)
+        await conn.send(actions.ping())
+        await conn.close()
+        await task
+    assert ("AgentCalled", "张三丰") in seen and ("AgentConnect", "张三丰") in seen

@@ -7,7 +7,8 @@ import logging
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from telephony.framing import EventFilter, FrameDecoder, parse_headers
+from telephony.event_filter import EventFilter
+from telephony.framing import FrameDecoder, parse_headers
 from telephony.transcripts import parse_frame_headers
 from telephony.protocol import AmiProtocol
 
