@@ -164,7 +164,8 @@ class Service:
 
     async def _pop_to(self, live: Any, agent: str, ringing: Ringing, received: float) -> None:
         """One pop frame to the agent's console(s), once per call and agent."""
-        if agent in live.popped:
+        users = self._dir.users_of_agent(agent)
+        if agent in live.popped or not users:  # no console can ever show it: spare the database
             return
         live.popped.add(agent)
         ivr = ivr_info(live.vars)
@@ -181,8 +182,11 @@ class Service:
             lookup = live.lookup
         verified = live.customer_id is not None and live.customer_id in live.verified
         body = self._pop.frame(lookup, ringing, verified, ivr)
+        dialer = self.app.get(keys.DIALER)
+        if dialer is not None:  # a campaign call: the lead, its campaign and the script
+            body.update(dialer.pop_extras(live.vars))
         body["latency_ms"] = round((time.perf_counter() - received) * 1000, 3)
-        self._hub.publish(self._dir.users_of_agent(agent), "pop", body)
+        self._hub.publish(users, "pop", body)
         self._metrics.pop_latency.observe(time.perf_counter() - received)
         self._metrics.pops.labels(lookup.match).inc()
 
