@@ -234,3 +234,16 @@ async def test_panoramisk_pattern_callbacks_still_work() -> None:
         await conn.close()
         await task
     assert ("AgentCalled", "张三丰") in seen and ("AgentConnect", "张三丰") in seen
+
+
+async def test_connection_reset_by_peer_reconnects() -> None:
+    async with ReplayServer([ConnPlan([]), ConnPlan([])], hold_until=None) as server:
+        rec = Recorder()
+        conn = connection(server, rec)
+        task = asyncio.create_task(conn.run())
+        await rec.until(lambda: rec.ups == 1)
+        server.drop_clients()  # abort(): the socket goes away without a goodbye
+        await rec.until(lambda: rec.ups == 2)
+        assert len(rec.downs) == 1 and conn.reconnects == 1
+        await conn.close()
+        await task

@@ -100,3 +100,25 @@ def test_fast_header_parsing_equals_the_careful_reading(lines: list[str]) -> Non
     frame = "\r\n".join(lines)
     assert parse_headers(frame) == parse_frame_headers(frame.encode("utf-8", "surrogatepass"), "utf-8") \
         or "\r" in frame.replace("\r\n", "") or "\n" in frame.replace("\r\n", "")
+
+
+@settings(max_examples=100)
+@given(junk=st.lists(st.text(st.characters(blacklist_categories=["Cs"], blacklist_characters=":\r\n"), min_size=1,
+                             max_size=30), min_size=1, max_size=4))
+def test_a_bad_frame_is_logged_with_its_bytes_and_skipped(junk: list[str]) -> None:
+    bad = "\r\n".join(junk).encode("utf-8")
+    records: list[logging.LogRecord] = []
+    handler = logging.Handler()
+    handler.emit = records.append  # type: ignore[method-assign]
+    framing_log = logging.getLogger("telephony.framing")
+    framing_log.addHandler(handler)
+    try:
+        decoder = FrameDecoder()
+        got = decoder.feed(b"Asterisk Call Manager/11.0.0\r\n" + bad + b"\r\n\r\nEvent: Hangup\r\nChannel: x\r\n\r\n")
+    finally:
+        framing_log.removeHandler(handler)
+    assert got == [{"Event": "Hangup", "Channel": "x"}]
+    stripped = bad.lstrip(b"\r\n")
+    if stripped:
+        assert decoder.dropped == 1
+        assert any(repr(stripped[:200]) in r.getMessage() for r in records)
