@@ -25,7 +25,7 @@ from console.server.hub import Hub
 from console.server.metrics import Metrics
 
 CORE_ROUTES = ("auth", "calls", "agent", "supervisor")
-CRM_ROUTES = ("customers", "tickets", "followups", "kb", "interactions")
+CRM_ROUTES = ("customers", "tickets", "followups", "kb", "interactions", "campaigns")
 
 
 def utc_now() -> datetime:
@@ -140,10 +140,15 @@ async def _stats(app: web.Application) -> AsyncIterator[None]:
 async def _service(app: web.Application) -> AsyncIterator[None]:
     from console.server.service import Service
 
+    from console.server.reminders import Reminders
+
     service = Service(app)
     app[keys.SERVICE] = service
     service.start()
+    reminders = app[keys.REMINDERS] = Reminders(app[keys.ENGINE], app[keys.HUB], app[keys.CLOCK])
+    reminders.start()
     yield
+    await reminders.stop()
     await service.stop()
 
 

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from console.server.outbox import Outbox
     from console.server.pop import PopBuilder
     from console.server.recorder import Recorder
+    from console.server.reminders import Reminders
     from console.server.service import BridgeLike, Service
     from console.server.stats_service import StatsService
 
@@ -43,6 +44,8 @@ BRIDGES: web.AppKey[dict[str, BridgeLike]] = web.AppKey("bridges")
 """PBX name -> bridge (the AMI side: a stream of domain events plus action methods)."""
 SERVICE: web.AppKey[Service] = web.AppKey("service")
 """The live service (bridges -> pops, recorder, hub); ``settle()`` waits for it to catch up."""
+REMINDERS: web.AppKey[Reminders] = web.AppKey("reminders")
+"""Pushes ``followup_due`` frames to follow-up owners."""
 METRICS: web.AppKey[Metrics] = web.AppKey("metrics")
 STATS: web.AppKey[StatsService] = web.AppKey("stats")
 """Live queue statistics (today's figures, rebuilt from the store at start-up)."""
@@ -52,6 +55,8 @@ POP: web.AppKey[PopBuilder] = web.AppKey("pop")
 SEARCH_INDEX: web.AppKey[Any] = web.AppKey("search_index")
 """The customer search index (console.crm.search), built at start-up when available."""
 KB: web.AppKey[Any] = web.AppKey("kb")
+DIALER: web.AppKey[Any] = web.AppKey("dialer")
+"""The outbound dialer (console.server.dialer_service), when the campaigns routes are mounted."""
 """The knowledge base (console.crm.kb), loaded at start-up when available."""
 
 USER: web.RequestKey[AuthUser] = web.RequestKey("user")

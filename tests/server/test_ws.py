@@ -119,3 +119,22 @@ async def test_agent_states_reach_the_agent_and_the_supervisors_of_its_queues(ma
     assert frames["agent1"] == []  # another agent's state is not this agent's business
     by_agent = {a["agent"]: a for a in board["agents"]}
     assert by_agent["1003"]["state"]["state"] == "logged_out"
+
+
+async def test_a_followup_falling_due_is_pushed_to_its_owner(client, seed, frozen_clock, agent_token, agent2_token) -> None:
+    reminders = client.app[keys.REMINDERS]
+    async with client.ws_connect(f"/ws?token={agent_token}") as ws1, \
+            client.ws_connect(f"/ws?token={agent2_token}") as ws2:
+        await ws1.receive_json(timeout=5)
+        await ws2.receive_json(timeout=5)
+        frozen_clock.advance(minutes=30)
+        assert await reminders.check() == 0  # due at 03:00, it is 02:30
+        frozen_clock.advance(minutes=31)
+        assert await reminders.check() == 1
+        frame = await ws1.receive_json(timeout=5)
+        assert frame["kind"] == "followup_due"
+        assert frame["followup"]["reason"] == "回访两融风险提示" and frame["followup"]["customer_name"] == "赵敏"
+        assert frame["followup"]["owner_id"] == seed.staff["agent1"]
+        assert await reminders.check() == 0  # pushed once
+        hub = client.app[keys.HUB]
+        assert hub.last_seq(seed.staff["agent2"]) == 0  # not someone else's follow-up
