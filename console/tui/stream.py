@@ -14,7 +14,6 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any, Literal
 
-import aiohttp
 from textual.message import Message
 
 from console.tui.client import ApiError, Client
@@ -132,8 +131,13 @@ def message_for(frame: dict[str, Any], me: str | None = None) -> Message | None:
 
 async def follow_stream(client: Client, post: Callable[[Message], Any], me: str | None = None,
                         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-                        max_backoff_s: float = 5.0) -> None:
-    """Follow the server's stream forever (until cancelled), reconnecting and resuming."""
+                        max_backoff_s: float = 5.0,
+                        translate: Callable[[dict[str, Any], str | None], Message | None] | None = None) -> None:
+    """Follow the server's stream forever (until cancelled), reconnecting and resuming.
+    ``translate``: frame -> message (default :func:`message_for`; the supervisor app has its own)."""
+    translate = translate or message_for
+    import aiohttp
+
     since: int | None = None
     backoff = 0.25
     post(ConnectionStateChanged("connecting"))
@@ -148,7 +152,7 @@ async def follow_stream(client: Client, post: Callable[[Message], Any], me: str 
                 if frame.get("kind") == "resync":
                     since = None  # the old numbering means nothing to the new buffer
                 try:
-                    message = message_for(frame, me)
+                    message = translate(frame, me)
                 except (ValueError, KeyError, TypeError):
                     # One frame we cannot read must not cost the agent the whole stream.
                     log.exception("unreadable frame %s", str(frame)[:200])

@@ -1,0 +1,69 @@
+"""`calldesk supervisor`: the supervisor's live board, a client of `calldesk serve`.
+
+Log-in as for `calldesk console` (``CALLDESK_TOKEN``, or ``--user`` / ``CALLDESK_USER`` with
+``CALLDESK_PASSWORD`` or a prompt). Keys, language and the alert thresholds (``[supervisor]``)
+come from the local config.toml; the figures come from the server.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("supervisor", help="the supervisor's live queues and agent board")
+    parser.add_argument("--server", metavar="URL", help="server address (default: from config, http://127.0.0.1:8421)")
+    parser.add_argument("--user", metavar="NAME", help="user name (default: $CALLDESK_USER, else asked)")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from console.config import load_settings
+    from console.i18n import set_locale
+    from console.tui.supervisor.board_state import Thresholds
+
+    settings = load_settings(args.config)
+    set_locale(settings.center.locale)
+    server = args.server or f"http://{settings.server.host}:{settings.server.port}"
+    ctx = asyncio.run(connect(server, args.user))
+    ctx.thresholds = Thresholds(**settings.supervisor.model_dump())
+    from console.tui.supervisor.app import SupervisorApp
+
+    SupervisorApp(ctx, keymap=dict(settings.console.keys)).run()
+    return 0
+
+
+async def connect(server: str, user: str | None):
+    """Log in before the screen opens, so a typo or a missing role fails in one line."""
+    import getpass
+
+    from console.errors import CalldeskError
+    from console.i18n import t
+    from console.tui.client import ApiError
+    from console.tui.supervisor.client import SupervisorClient
+    from console.tui.supervisor.context import SupervisorContext
+
+    token = os.environ.get("CALLDESK_TOKEN")
+    client = SupervisorClient(server, token=token)
+    try:
+        if token:
+            await client.me()
+        else:
+            name = user or os.environ.get("CALLDESK_USER") or input(t("console.login.user")).strip()
+            if not name:
+                raise CalldeskError(t("console.login.no_user"))
+            password = os.environ.get("CALLDESK_PASSWORD") or getpass.getpass(t("console.login.password"))
+            await client.login(name, password)
+        center = await client.config()
+    except ApiError as exc:
+        await client.close()
+        raise CalldeskError(t("console.login.failed", server=server, message=exc.message)) from None
+    await client.close()
+    client._session = None  # made on this short-lived loop; the App opens its own
+    assert client.user is not None
+    if client.user.role == "agent":
+        raise CalldeskError(t("sup.role", user=client.user.username, role=client.user.role))
+    return SupervisorContext(user=client.user, client=client, center=center)

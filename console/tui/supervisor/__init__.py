@@ -1,0 +1,1 @@
+"""The supervisor's Textual app: live queues, the agent board, alerts, actions and reports."""

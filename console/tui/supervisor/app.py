@@ -1,0 +1,47 @@
+"""The supervisor App: a thin composition root, like the agent console's.
+
+It owns the one long-lived stream worker (exclusive) and a one-second tick; the board screen
+does the rest.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.app import App
+
+from console.i18n import t
+from console.tui.stream import follow_stream
+from console.tui.supervisor.context import SupervisorContext
+from console.tui.supervisor.messages import supervisor_message
+from console.tui.supervisor.screen import BoardScreen
+
+
+class SupervisorApp(App[None]):
+    CSS_PATH = Path(__file__).with_name("supervisor.tcss")
+
+    def __init__(self, ctx: SupervisorContext, keymap: dict[str, str] | None = None, stream: bool = True,
+                 tick_s: float = 1.0) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.stream = stream
+        self.tick_s = tick_s
+        self.board_screen = BoardScreen(ctx)
+        if keymap:
+            self.set_keymap(keymap)
+
+    def on_mount(self) -> None:
+        self.title = self.ctx.center.center_name or t("sup.title")
+        self.sub_title = self.ctx.user.name or self.ctx.user.username
+        self.push_screen(self.board_screen)
+        if self.stream:
+            self.run_worker(self._follow(), name="stream", group="stream", exclusive=True)
+        if self.tick_s:
+            self.set_interval(self.tick_s, self.board_screen.tick)
+
+    async def _follow(self) -> None:
+        # Messages go to the board even while the report screen is on top of it.
+        await follow_stream(self.ctx.client, self.board_screen.post_message, translate=supervisor_message)
+
+    async def on_unmount(self) -> None:
+        await self.ctx.client.close()

@@ -1,0 +1,21 @@
+"""The supervisor's key bindings, as data (remappable by id like the agent console's)."""
+
+from __future__ import annotations
+
+from console.tui.keys import KeySpec
+
+SUPERVISOR_KEYS: tuple[KeySpec, ...] = (
+    KeySpec("supervisor.listen", "f2", "spy('listen')", "sup.key.listen"),
+    KeySpec("supervisor.whisper", "f3", "spy('whisper')", "sup.key.whisper"),
+    KeySpec("supervisor.barge", "f4", "spy('barge')", "sup.key.barge"),
+    KeySpec("supervisor.pause", "f6", "pause_agent(True)", "sup.key.pause"),
+    KeySpec("supervisor.unpause", "f7", "pause_agent(False)", "sup.key.unpause"),
+    KeySpec("supervisor.logout", "f8", "logout_agent", "sup.key.logout"),
+    KeySpec("supervisor.report", "f9", "report", "sup.key.report"),
+    KeySpec("supervisor.refresh", "f5", "refresh", "sup.key.refresh"),
+)
+
+REPORT_KEYS: tuple[KeySpec, ...] = (
+    KeySpec("report.board", "escape", "close", "sup.key.board"),
+    KeySpec("report.run", "f5", "run_report", "sup.report.load"),
+)
