@@ -31,14 +31,31 @@ def test_upgrade_from_empty_down_one_and_up_again(db_url: str) -> None:
         assert _tables(engine) == TABLES
         check_schema_current(engine)
 
-        downgrade(engine, "-1")
-        assert current_revision(engine) != head_revision()
-        with pytest.raises(CalldeskError, match=r"run `calldesk db upgrade`"):
+        previous = downgrade(engine, "-1")
+        assert previous is not None and previous != head_revision()
+        expected = rf"behind \(rev {previous[:4]} < {head_revision()[:4]}\).*run `calldesk db upgrade`"
+        with pytest.raises(CalldeskError, match=expected):
             check_schema_current(engine)
 
         assert upgrade(engine) == head_revision()
         assert _tables(engine) == TABLES
         check_schema_current(engine)
+    finally:
+        engine.dispose()
+
+
+def test_0003_drops_the_name_indexes_and_its_downgrade_restores_them(db_url: str) -> None:
+    engine = make_engine(db_url)
+    try:
+        def customer_indexes() -> set[str]:
+            return {ix["name"] for ix in inspect(engine).get_indexes("customer")}
+
+        upgrade(engine, "0002_lead_priority")
+        assert {"ix_customer_name", "ix_customer_name_initials", "ix_customer_name_pinyin"} <= customer_indexes()
+        upgrade(engine, "0003_drop_name_indexes")
+        assert "ix_customer_name" not in customer_indexes() and "ix_customer_name_pinyin" in customer_indexes()
+        downgrade(engine, "0002_lead_priority")
+        assert {"ix_customer_name", "ix_customer_name_initials"} <= customer_indexes()
     finally:
         engine.dispose()
 
