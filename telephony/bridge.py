@@ -33,6 +33,7 @@ from telephony.tracker import Tracker
 
 log = logging.getLogger(__name__)
 
+
 def wall_clock() -> Callable[[], float]:
     """Wall-clock seconds that follow the loop's monotonic time (immune to clock steps)."""
     loop = asyncio.get_running_loop()

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from telephony.event_filter import EventFilter
-from telephony.framing import FrameDecoder, parse_headers, serialize
+from telephony.framing import FrameDecoder, serialize
 from telephony.transcripts import load, parse_frame_headers
 
 CAPTURES = sorted((Path(__file__).parents[1] / "fixtures" / "ami-transcripts").glob("*.jsonl"))
