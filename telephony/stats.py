@@ -85,45 +85,69 @@ def _ratio(num: float, den: float) -> float | None:
     return num / den if den else None
 
 
+@dataclass(slots=True)
+class Tally:
+    """The running sums behind :class:`QueueMetrics`: add calls one at a time (a live board adds
+    each as it ends, in O(1)); :func:`compute` is a fold over the same ``add``, so both agree."""
+
+    service_level_s: float
+    short_abandon_s: float
+    offered: int = 0
+    answered: int = 0
+    in_sl: int = 0
+    abandoned: int = 0
+    abandoned_after: int = 0
+    short: int = 0
+    abandoned_within_all: int = 0
+    abandoned_all: int = 0
+    wait_sum: float = 0.0
+    handle_sum: float = 0.0
+    longest: float = 0.0
+
+    def add(self, call: QueueCall, service_level_s: float | None = None) -> None:
+        sl = self.service_level_s if service_level_s is None else service_level_s
+        if call.outcome == "abandoned":
+            self.abandoned_all += 1
+            self.abandoned_within_all += call.wait_s <= sl
+            if call.wait_s < self.short_abandon_s:
+                self.short += 1
+                return
+            self.abandoned += 1
+            self.abandoned_after += call.wait_s > sl
+        elif call.outcome == "answered":
+            self.answered += 1
+            self.in_sl += call.wait_s <= sl
+            self.wait_sum += call.wait_s
+            self.handle_sum += call.talk_s + call.wrapup_s
+        self.offered += 1
+        self.longest = max(self.longest, call.wait_s)
+
+    def metrics(self) -> QueueMetrics:
+        return QueueMetrics(
+            offered=self.offered,
+            answered=self.answered,
+            answered_in_sl=self.in_sl,
+            abandoned=self.abandoned,
+            abandoned_after_sl=self.abandoned_after,
+            short_abandoned=self.short,
+            service_level=_ratio(self.in_sl, self.answered + self.abandoned_after),
+            service_level_perf=_ratio(self.in_sl, self.answered),
+            service_level_perf2=_ratio(self.in_sl + self.abandoned_within_all, self.answered + self.abandoned_all),
+            asa_s=_ratio(self.wait_sum, self.answered),
+            aht_s=_ratio(self.handle_sum, self.answered),
+            longest_wait_s=self.longest,
+            abandon_rate=_ratio(self.abandoned, self.offered),
+        )
+
+
 def compute(calls: Iterable[QueueCall], *, service_level_s: float, short_abandon_s: float,
             levels: Mapping[str, float] | None = None) -> QueueMetrics:
     """The metrics of a set of calls (usually one queue over one period). ``levels``: queue ->
     its own threshold, for a set that mixes queues (an agent's calls); others use ``service_level_s``."""
-    offered = answered = in_sl = abandoned = abandoned_after = short = 0
-    abandoned_within_all = abandoned_all = 0
-    wait_sum = handle_sum = longest = 0.0
+    tally = Tally(service_level_s, short_abandon_s)
     for call in calls:
-        sl = levels.get(call.queue, service_level_s) if levels else service_level_s
-        if call.outcome == "abandoned":
-            abandoned_all += 1
-            abandoned_within_all += call.wait_s <= sl
-            if call.wait_s < short_abandon_s:
-                short += 1
-                continue
-            abandoned += 1
-            abandoned_after += call.wait_s > sl
-        elif call.outcome == "answered":
-            answered += 1
-            in_sl += call.wait_s <= sl
-            wait_sum += call.wait_s
-            handle_sum += call.talk_s + call.wrapup_s
-        offered += 1
-        longest = max(longest, call.wait_s)
-    return QueueMetrics(
-        offered=offered,
-        answered=answered,
-        answered_in_sl=in_sl,
-        abandoned=abandoned,
-        abandoned_after_sl=abandoned_after,
-        short_abandoned=short,
-        service_level=_ratio(in_sl, answered + abandoned_after),
-        service_level_perf=_ratio(in_sl, answered),
-        service_level_perf2=_ratio(in_sl + abandoned_within_all, answered + abandoned_all),
-        asa_s=_ratio(wait_sum, answered),
-        aht_s=_ratio(handle_sum, answered),
-        longest_wait_s=longest,
-        abandon_rate=_ratio(abandoned, offered),
-    )
+        tally.add(call, levels.get(call.queue, service_level_s) if levels else None)
+    return tally.metrics()
 
 
 def group(calls: Iterable[QueueCall], key: Callable[[QueueCall], Hashable]) -> dict[Hashable, list[QueueCall]]:

@@ -14,12 +14,13 @@ wrap-up durations).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from telephony.events import AgentState, QueueStats
-from telephony.stats import QueueCall, QueueMetrics, compute
+from telephony.stats import QueueCall, QueueMetrics, Tally
 
 DAY_S = 86_400
 SPARK_INTERVAL_S = 900
@@ -44,6 +45,9 @@ class DayStats:
     handled: dict[str, int] = field(default_factory=dict)
     """Agent -> calls answered today (queue calls and direct ones)."""
     _seen: set[tuple[str, ...]] = field(default_factory=set)
+    # Running sums per queue, so a board costs the same at 8:00 and at 20:00 (no pass over the day).
+    _tallies: dict[str, Tally] = field(default_factory=dict)
+    _slots: dict[str, list[int]] = field(default_factory=dict)
 
     def target(self, queue: str) -> QueueTarget:
         return self.targets.get(queue) or QueueTarget()
@@ -61,25 +65,29 @@ class DayStats:
             self.handled[call.agent] = self.handled.get(call.agent, 0) + 1
         if call.queue:  # a direct call counts for its agent, not for any queue
             wrap = self.target(call.queue).wrapup_s if call.outcome == "answered" else 0.0
-            self.calls.setdefault(call.queue, []).append(
-                QueueCall(call.queue, call.offered_at, call.outcome, call.wait_s, call.talk_s, wrap, call.agent))
+            call = QueueCall(call.queue, call.offered_at, call.outcome, call.wait_s, call.talk_s, wrap, call.agent)
+            self.calls.setdefault(call.queue, []).append(call)
+            self._tally(call.queue).add(call)
+            if not (call.outcome == "abandoned" and call.wait_s < self.short_abandon_s):
+                slots = self._slots.setdefault(call.queue, [0] * math.ceil(DAY_S / self.interval_s))
+                slots[min(len(slots) - 1, int((call.offered_at - self.day_start) // self.interval_s))] += 1
         return True
 
+    def _tally(self, queue: str) -> Tally:
+        tally = self._tallies.get(queue)
+        if tally is None:
+            tally = self._tallies[queue] = Tally(self.target(queue).service_level_s, self.short_abandon_s)
+        return tally
+
     def metrics(self, queue: str) -> QueueMetrics:
-        return compute(self.calls.get(queue, ()), service_level_s=self.target(queue).service_level_s,
-                       short_abandon_s=self.short_abandon_s)
+        """The same figures as ``compute`` over the queue's calls of the day, without the pass."""
+        return self._tally(queue).metrics()
 
     def sparkline(self, queue: str, now: float) -> list[int]:
         """Offered calls (short abandons left out) per interval, from midnight to ``now``'s interval."""
-        upto = int(min(max(now, self.day_start), self.day_start + DAY_S - 1) - self.day_start) // int(self.interval_s)
-        counts = [0] * (upto + 1)
-        for call in self.calls.get(queue, ()):
-            if call.outcome == "abandoned" and call.wait_s < self.short_abandon_s:
-                continue
-            slot = int(call.offered_at - self.day_start) // int(self.interval_s)
-            if slot < len(counts):
-                counts[slot] += 1
-        return counts
+        upto = int((min(max(now, self.day_start), self.day_start + DAY_S - 1) - self.day_start) // self.interval_s)
+        slots = self._slots.get(queue)
+        return slots[: upto + 1] if slots else [0] * (upto + 1)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,9 +1,11 @@
 """Today's figures kept call by call (telephony.stats_live): hand-computed cases."""
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from telephony.events import AgentState
-from telephony.stats import QueueCall
+from telephony.stats import QueueCall, by_interval, compute
 from telephony.stats_live import DayStats, QueueTarget, live_queue, queue_stats
 
 DAY = 1_795_334_400.0  # some local midnight, epoch seconds
@@ -90,3 +92,22 @@ def test_live_queue_counts_waiting_and_ringing_callers_and_agents_by_state():
     assert live.agents == {"available": 1, "paused": 1}
     # a PBX clock ahead of ours never gives a negative wait
     assert live_queue("vip", rows, states, 40.0).longest_wait_s == 0.0
+
+
+outcomes = st.sampled_from(["answered", "abandoned", "no_answer", "callback_requested"])
+passes = st.lists(st.tuples(st.sampled_from(["retail", "vip"]), outcomes, st.floats(0, 300), st.floats(0, 900),
+                            st.floats(-3600, 90_000)), max_size=80)
+
+
+@given(passes)
+def test_running_figures_equal_the_figures_of_the_days_calls(rows):
+    """What the board keeps call by call is what compute() and by_interval() say over the same calls."""
+    d = day()
+    for n, (queue, outcome, wait, talk, at) in enumerate(rows):
+        d.add(("m", str(n), queue), qc(outcome, wait, at, talk=talk, queue=queue, agent="1001"))
+    for queue, target in TARGETS.items():
+        kept = d.calls.get(queue, [])
+        assert d.metrics(queue) == compute(kept, service_level_s=target.service_level_s, short_abandon_s=5)
+        per_slot = by_interval(kept, start=DAY, end=DAY + 86_400, interval_s=900,
+                               service_level_s=target.service_level_s, short_abandon_s=5)
+        assert d.sparkline(queue, DAY + 86_399) == [m.offered for _, m in per_slot]
