@@ -14,12 +14,13 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlmodel import Session
 
 from console.errors import CalldeskError
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
+SUPPORTED = ("sqlite", "postgresql")
 
 
 def normalize_url(url: str) -> str:
@@ -39,6 +40,9 @@ def make_engine(url: Any, **kwargs: Any) -> Engine:
         parsed = make_url(url)
     except ArgumentError:
         raise CalldeskError(f"database url is not a valid SQLAlchemy URL: {_redact(url)}") from None
+    if parsed.get_backend_name() not in SUPPORTED:
+        raise CalldeskError(f"database url {_redact(url)}: unsupported database {parsed.get_backend_name()!r} "
+                            f"(calldesk runs on {' and '.join(SUPPORTED)})")
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
@@ -46,7 +50,11 @@ def make_engine(url: Any, **kwargs: Any) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
-    return create_engine(url, **kwargs)
+    try:
+        return create_engine(url, **kwargs)
+    except (ImportError, NoSuchModuleError) as exc:
+        raise CalldeskError(f"database url {_redact(url)}: driver not available ({exc}); "
+                            "use postgresql:// (psycopg 3)") from None
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

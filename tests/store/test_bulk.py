@@ -1,0 +1,51 @@
+"""Bulk-loaded rows read back exactly as ORM-written ones, special characters included."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlmodel import select
+
+from console.store.db import session_scope
+from console.store.models import Campaign, Staff, TicketEvent
+from console.store.seed.bulk import BulkLoader
+
+UTC = dt.timezone.utc
+AWKWARD = ["tab\there", "new\nline", "back\\slash", "\\N", "carriage\rreturn", "普通 text", ""]
+
+
+def test_bulk_rows_round_trip(migrated_engine) -> None:
+    at = dt.datetime(2026, 11, 22, 1, 2, 3, 4, tzinfo=UTC)
+    with migrated_engine.connect() as conn:
+        loader = BulkLoader(conn)
+        loader.insert("staff", ("id", "username", "name", "role", "extension", "queues", "password_hash", "active"),
+                      [(1, "agent1001", "王\t伟", "agent", None, "retail", "", True)])
+        loader.insert("campaign", ("id", "name", "kind", "mode", "status", "queue", "window_start", "window_end",
+                                   "max_attempts", "retry_busy_min", "retry_noanswer_min", "retry_failed_min",
+                                   "caller_id", "product_risk", "script_slug", "created_at"),
+                      [(1, "回访", "callback", "preview", "draft", "retail", dt.time(9), dt.time(20, 30), 3, 10, 60,
+                        30, "", None, None, at)])
+        conn.exec_driver_sql("INSERT INTO customer (id, client_no, name, name_pinyin, name_initials, id_number, "
+                             "id_last4, gender, branch, tier, aum, risk_level, investor_type, margin, star, chinext, "
+                             "status, do_not_call, churn_risk, created_at, updated_at, version) VALUES (1, "
+                             "'310000000001', 'x', 'x', 'x', '', '', '', '', 'standard', 0, 'C1', 'ordinary', "
+                             "false, false, false, 'active', false, 0, '2026-01-01 00:00:00', "
+                             "'2026-01-01 00:00:00', 1)")
+        conn.exec_driver_sql("INSERT INTO ticket (id, number, customer_id, category, priority, status, subject, "
+                             "description, supervisor_attention, created_at, updated_at, version) VALUES (1, "
+                             "'T20261122-000001', 1, 'other', 'normal', 'new', 's', '', false, "
+                             "'2026-01-01 00:00:00', '2026-01-01 00:00:00', 1)")
+        loader.insert("ticket_event", ("id", "ticket_id", "at", "actor_id", "kind", "from_value", "to_value", "body"),
+                      [(i + 1, 1, at, 1, "comment", None, text[:64], text) for i, text in enumerate(AWKWARD)])
+        loader.reset_sequences(["staff", "campaign", "ticket_event"])
+        conn.commit()
+    with session_scope(migrated_engine) as session:
+        events = session.exec(select(TicketEvent).order_by(TicketEvent.id)).all()
+        assert [e.body for e in events] == AWKWARD
+        assert all(e.at == at and e.from_value is None for e in events)
+        assert session.get(Staff, 1).name == "王\t伟"
+        campaign = session.get(Campaign, 1)
+        assert (campaign.window_start, campaign.window_end, campaign.created_at) == (dt.time(9), dt.time(20, 30), at)
+        session.add(TicketEvent(ticket_id=1, kind="comment", body="after the bulk load"))
+        session.flush()
+        assert max(e.id for e in events) < session.exec(select(TicketEvent.id).order_by(TicketEvent.id.desc())).first()
