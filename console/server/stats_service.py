@@ -28,6 +28,7 @@ from telephony.stats import QueueCall
 from telephony.stats_live import DAY_S, DayStats, LiveQueue, live_queue, queue_stats
 
 log = logging.getLogger(__name__)
+OUTBOX_WAIT_S = 5.0
 
 
 class StatsService:
@@ -171,6 +172,13 @@ class StatsService:
 async def start_stats(stats: StatsService) -> None:
     """Rebuild today's figures and keep their snapshots; a database that is down leaves them empty
     (said in the log) rather than keeping the server from starting."""
+    outbox = stats.app.get(keys.OUTBOX)
+    if outbox is not None and outbox.depth:
+        # Calls that ended before a restart may still be in the journal: let them reach the store.
+        try:
+            await asyncio.wait_for(outbox.drained(), OUTBOX_WAIT_S)
+        except TimeoutError:
+            log.warning("%d call(s) still in the outbox: today's figures start without them", outbox.depth)
     try:
         count = await stats.rebuild()
         log.info("queue statistics rebuilt from %d stored calls of today", count)

@@ -92,3 +92,25 @@ async def test_queue_stats_frames_reach_supervisors_and_agents_of_the_queue_coal
         assert sum(last["sparkline"]) == 1 and last["waiting"] == 0
         # a manager with no queues on the staff record gets no queue frames pushed
         assert "queue_stats" not in [f["kind"] for f in await floor.consoles["mgr1"].drain()]
+
+
+async def test_a_new_local_day_starts_from_zero_and_a_repeated_end_counts_once(client, seed, frozen_clock) -> None:
+    from telephony.events import Ended
+
+    stats = client.app[keys.STATS]
+    now = frozen_clock.now.timestamp()  # 10:00 in Shanghai
+
+    def ended(call: str, t: float, outcome: str = "answered") -> Ended:
+        return Ended(t=t, call=call, caller="13800138000", agent="1001", queue="retail", outcome=outcome,
+                     hangup_by="caller", wait_s=10, talk_s=50)
+
+    stats.observe("main", ended("a", now))
+    stats.observe("main", ended("a", now))  # the same pass again (a resync): counted once
+    stats.observe("main", ended("b", now, "abandoned"))
+    assert (stats.snapshot("retail").offered, stats.snapshot("retail").answered) == (2, 1)
+    assert stats.day.handled == {"1001": 1}
+    frozen_clock.advance(hours=14)  # 00:00 the next day, local
+    fresh = stats.snapshot("retail")
+    assert (fresh.offered, fresh.answered, fresh.sparkline) == (0, 0, [0])
+    stats.observe("main", ended("c", frozen_clock.now.timestamp() + 30))  # offered 23:59:30 yesterday
+    assert stats.snapshot("retail").offered == 0 and stats.day.handled == {}
