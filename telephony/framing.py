@@ -27,6 +27,15 @@ BANNER_PREFIX = "Asterisk Call Manager/"
 MAX_FRAME_CHARS = 1 << 20  # 1 MiB: a frame longer than this with no terminator is dropped
 _LOG_BYTES = 200  # how much of a bad frame goes into the log line
 _SURROGATE = re.compile("[\udc80-\udcff]")
+_ESCAPES = [0]  # bytes escaped so far, all decoders: tells feed() without scanning the text
+
+
+def _escape_counted(exc: UnicodeError) -> tuple[str, int]:
+    _ESCAPES[0] += 1
+    return codecs.lookup_error("surrogateescape")(exc)
+
+
+codecs.register_error("calldesk-surrogateescape", _escape_counted)
 Message = dict[str, str]
 
 
@@ -89,7 +98,7 @@ class FrameDecoder:
         kinds: tuple[str, ...] = ("Event", "Response"),
     ) -> None:
         self.encoding = codecs.lookup(encoding).name
-        self._decoder = codecs.getincrementaldecoder(self.encoding)(errors="surrogateescape")
+        self._decoder = codecs.getincrementaldecoder(self.encoding)(errors="calldesk-surrogateescape")
         self.filter = event_filter
         self.max_frame_chars = max_frame_chars
         self.kinds = kinds  # a message must have one of these headers (a server reads "Action")
@@ -102,9 +111,13 @@ class FrameDecoder:
         self._buffer = ""
         self._awaiting_banner = True
         self._skipping = False  # inside an oversized frame: discard up to its terminator
+        self._escaped = False  # undecodable bytes may be in the text not yet parsed
 
     def feed(self, data: bytes) -> list[Message]:
+        escapes = _ESCAPES[0]
         text = self._decoder.decode(data)
+        if _ESCAPES[0] != escapes:
+            self._escaped = True  # stays set while the text holding them may still be buffered
         if not text:
             return []
         if self._buffer:
@@ -127,7 +140,8 @@ class FrameDecoder:
                 return out
             parts.pop(0)
             self._skipping = False
-        undecodable = _SURROGATE.search(text) is not None
+        undecodable = self._escaped
+        self._escaped = undecodable and bool(self._buffer)
         ignore, only, rules = self.filter.ignore, self.filter.only, self.filter.by_header
         for frame in parts:
             if frame.startswith("Event: "):
