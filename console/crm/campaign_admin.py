@@ -1,0 +1,140 @@
+"""Campaigns: create, edit, list, start/pause/stop, and their statistics (CLI and API share it).
+
+Sync functions over an engine or a connection; the server runs them in a thread.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from sqlalchemy import insert, select, update
+
+from console.crm.campaign_leads import counts_by_status
+from console.errors import CalldeskError
+from console.store.models import CAMPAIGN_STATUSES, PRODUCT_RISKS, Campaign, Interaction, Lead
+
+_k, _l, _i = Campaign.__table__.c, Lead.__table__.c, Interaction.__table__.c
+ABANDON_AFTER_S = 2.0
+"""An answered campaign call not taken by an agent within this many seconds counts as abandoned."""
+
+# Which status each action leads to, and from which statuses it may be taken.
+MOVES = {"start": ("running", ("draft", "paused")), "pause": ("paused", ("running",)),
+         "stop": ("stopped", ("draft", "running", "paused"))}
+
+
+class CampaignSpec(BaseModel):
+    """The editable fields of a campaign (create: all defaults apply; edit: only those given)."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(min_length=1, max_length=128)
+    kind: Literal["callback", "survey", "compliance", "marketing"] = "callback"
+    mode: Literal["preview", "progressive", "predictive"] = "progressive"
+    queue: str = Field("retail", min_length=1, max_length=32)
+    window_start: dt.time = dt.time(9, 0)
+    window_end: dt.time = dt.time(20, 0)
+    max_attempts: int = Field(3, ge=1, le=20)
+    retry_busy_min: int = Field(10, ge=0)
+    retry_noanswer_min: int = Field(60, ge=0)
+    retry_failed_min: int = Field(30, ge=0)
+    caller_id: str = Field("", max_length=32)
+    product_risk: str | None = None
+    script_slug: str | None = Field(None, max_length=128)
+
+    @field_validator("product_risk")
+    @classmethod
+    def _risk(cls, value: str | None) -> str | None:
+        if value is not None and value not in PRODUCT_RISKS:
+            raise ValueError(f"product_risk must be one of {', '.join(PRODUCT_RISKS)}")
+        return value
+
+
+class CampaignEdit(CampaignSpec):
+    name: str | None = Field(None, min_length=1, max_length=128)  # type: ignore[assignment]
+
+
+def row_json(row: Any) -> dict[str, Any]:
+    out = dict(row._mapping)
+    for key, value in out.items():
+        if isinstance(value, (dt.time, dt.datetime)):
+            out[key] = value.isoformat()
+    return out
+
+
+def create(engine: Any, spec: CampaignSpec, now: dt.datetime) -> dict[str, Any]:
+    values = spec.model_dump()
+    _check_window(values)
+    with engine.begin() as conn:
+        new_id = conn.execute(insert(Campaign.__table__).values(**values, status="draft", created_at=now)
+                              ).inserted_primary_key[0]
+        return row_json(conn.execute(select(Campaign.__table__).where(_k.id == new_id)).one())
+
+
+def get(conn: Any, campaign_id: int) -> Any:
+    row = conn.execute(select(Campaign.__table__).where(_k.id == campaign_id)).first()
+    if row is None:
+        raise CalldeskError(f"campaign {campaign_id} does not exist")
+    return row
+
+
+def edit(engine: Any, campaign_id: int, changes: CampaignEdit) -> dict[str, Any]:
+    values = changes.model_dump(exclude_unset=True)
+    with engine.begin() as conn:
+        row = get(conn, campaign_id)
+        _check_window({**row._mapping, **values})
+        if values:
+            conn.execute(update(Campaign.__table__).where(_k.id == campaign_id).values(**values))
+        return row_json(get(conn, campaign_id))
+
+
+def _check_window(values: dict[str, Any]) -> None:
+    if values["window_start"] >= values["window_end"]:
+        raise CalldeskError(f"window_start {values['window_start']} must be before window_end {values['window_end']}")
+
+
+def list_all(engine: Any) -> list[dict[str, Any]]:
+    with engine.connect() as conn:
+        rows = conn.execute(select(Campaign.__table__).order_by(_k.id)).all()
+        return [row_json(r) | {"leads": counts_by_status(conn, r.id)} for r in rows]
+
+
+def move(engine: Any, campaign_id: int, action: str) -> dict[str, Any]:
+    """start / pause / stop; a move not allowed from the current status is refused, naming both."""
+    target, allowed = MOVES[action]
+    assert target in CAMPAIGN_STATUSES
+    with engine.begin() as conn:
+        row = get(conn, campaign_id)
+        if row.status not in allowed:
+            raise CalldeskError(f"campaign {campaign_id} is {row.status}: cannot {action} it "
+                                f"(only from {', '.join(allowed)})")
+        conn.execute(update(Campaign.__table__).where(_k.id == campaign_id).values(status=target))
+        return row_json(get(conn, campaign_id))
+
+
+def stats(conn: Any, campaign_id: int, abandon_after_s: float = ABANDON_AFTER_S) -> dict[str, Any]:
+    """attempts, contacts (a person answered), right-party contacts (the customer, not a wrong
+    number), dispositions, abandon rate (answered, no agent in time) and leads left."""
+    get(conn, campaign_id)
+    rows = conn.execute(select(_i.queue, _i.outcome, _i.wait_s, _i.disposition, _i.customer_id)
+                        .where(_i.campaign_id == campaign_id)).all()
+    reached = [r for r in rows if r.queue]  # reached the queue: the customer picked up
+    abandoned = [r for r in reached if r.outcome != "answered" or r.wait_s > abandon_after_s]
+    talked = [r for r in reached if r.outcome == "answered"]
+    leads = counts_by_status(conn, campaign_id)
+    return {
+        "campaign": campaign_id, "attempts": len(rows), "contacts": len(reached),
+        "right_party_contacts": sum(1 for r in talked if r.customer_id and r.disposition != "wrong_number"),
+        "connected": len(talked), "abandoned": len(abandoned),
+        "abandon_rate": round(len(abandoned) / len(reached), 4) if reached else 0.0,
+        "results": dict(Counter(r.outcome for r in rows)),
+        "dispositions": dict(Counter(r.disposition for r in talked if r.disposition)),
+        "leads": leads, "leads_left": leads.get("pending", 0) + leads.get("dialing", 0),
+        "excluded": _excluded(conn, campaign_id),
+    }
+
+
+def _excluded(conn: Any, campaign_id: int) -> dict[str, int]:
+    rows = conn.execute(select(_l.exclusion_reason).where(_l.campaign_id == campaign_id, _l.status == "excluded"))
+    return dict(Counter(r.exclusion_reason for r in rows))

@@ -1,0 +1,37 @@
+"""Adding leads to a campaign from a CSV text or a customer filter (the CLI and the API share it)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from console.crm import campaign_admin as admin
+from console.crm.campaign_csv import parse_leads
+from console.crm.campaign_leads import CustomerFilter, add_leads, filter_leads
+
+
+def _add(conn: Any, settings: Any, campaign: Any, leads: list, now: dt.datetime) -> dict[str, Any]:
+    return add_leads(conn, campaign, leads, now, valid_days=settings.risk.assessment_valid_days,
+                     tz=settings.center.time_zone).to_json()
+
+
+def import_csv_text(engine: Any, settings: Any, campaign_id: int, text: str, now: dt.datetime) -> dict[str, Any]:
+    """``{rows, added, excluded: {reason: n}, duplicates, errors: [{line, reason}]}``; good rows are
+    kept whatever the bad ones."""
+    with engine.begin() as conn:
+        campaign = admin.get(conn, campaign_id)
+        parsed = parse_leads(conn, text)
+        report = _add(conn, settings, campaign, parsed.leads, now)
+    return {"rows": parsed.rows, **report,
+            "errors": [{"line": line, "reason": reason} for line, reason in parsed.errors]}
+
+
+def import_filter(engine: Any, settings: Any, campaign_id: int, risk_expiring_days: int | None,
+                  tiers: tuple[str, ...], branch: str | None, now: dt.datetime) -> dict[str, Any]:
+    today = now.astimezone(ZoneInfo(settings.center.time_zone)).date()
+    flt = CustomerFilter(risk_expiring_days, tiers, branch)
+    with engine.begin() as conn:
+        campaign = admin.get(conn, campaign_id)
+        leads = filter_leads(conn, flt, today, settings.risk.assessment_valid_days)
+        return {"matched": len(leads), **_add(conn, settings, campaign, leads, now)}

@@ -1,0 +1,59 @@
+"""One campaign call in flight, and the JSON the dialer sends about leads (pop and preview)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from console.crm.campaigns import NextStep
+from console.crm.masking import mask_phone
+from telephony.events import Ended
+
+
+@dataclass
+class Flight:
+    action_id: str
+    pbx: str
+    campaign_id: int
+    lead_id: int
+    number: str
+    customer_id: int | None
+    attempts: int  # counting this one
+    followup_id: int | None
+    dialled_at: dt.datetime
+    agent: str | None = None  # preview: the agent who dials it
+    call: str | None = None  # the PBX linkedid, once the customer answered
+    answered_t: float | None = None
+    at_agent: bool = False  # rung an agent: no longer in flight for the pacer
+    wait_s: float = 0.0
+
+    def lead_json(self) -> dict[str, Any]:
+        return {"id": self.lead_id, "number": mask_phone(self.number), "customer_id": self.customer_id,
+                "attempt": self.attempts, "followup_id": self.followup_id}
+
+    def record(self, result: str, step: NextStep, now: dt.datetime, t: float, linkedid: str | None,
+               ended: Ended | None) -> dict[str, Any]:
+        """The outbox record of this attempt (recorder-shaped, plus the lead's next step)."""
+        return {
+            "pbx": self.pbx, "linkedid": (ended.call if ended else None) or linkedid or f"orig-{self.action_id}",
+            "queue": (ended.queue if ended else None) or "", "t": t, "caller": self.number,
+            "agent": ended.agent if ended else None, "outcome": ended.outcome if ended else result,
+            "hangup_by": ended.hangup_by if ended else None, "cause": ended.cause if ended else None,
+            "wait_s": float(ended.wait_s) if ended else 0.0, "talk_s": float(ended.talk_s) if ended else 0.0,
+            "customer_id": self.customer_id, "account": None, "direction": "outbound", "callback": None,
+            "campaign_id": self.campaign_id, "lead_id": self.lead_id, "attempts": self.attempts,
+            "followup_id": self.followup_id, "result": result, "next_status": step.status,
+            "next_attempt_at": step.next_attempt_at.isoformat() if step.next_attempt_at else None,
+            "lead_result": result, "now": now.isoformat(),
+        }
+
+
+def lead_frame(campaign: Any, lead: Any) -> dict[str, Any]:
+    """The body of a ``preview`` frame: the lead offered to an agent, to dial or skip."""
+    return {
+        "campaign": {"id": campaign.id, "name": campaign.name, "kind": campaign.kind},
+        "lead": {"id": lead.id, "number": mask_phone(lead.number), "customer_id": lead.customer_id,
+                 "attempt": lead.attempts + 1, "priority": lead.priority},
+        "script": campaign.script_slug,
+    }

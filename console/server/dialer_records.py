@@ -1,0 +1,121 @@
+"""The dialer's writes: claiming a lead, recording an attempt, and start-up reconciliation.
+
+A lead is claimed before it is dialled with one conditional UPDATE (``status`` pending and the
+``version`` read), so two dialers, or a dialer and a supervisor's edit, never both take it, and
+the attempt is counted before the call exists. The attempt's result travels through the
+durable outbox (kind ``campaign_attempt``): one transaction writes its Interaction (the call's
+row, shared with the recorder by the (pbx, linkedid, queue) key: whichever lands first, the row
+ends up outbound with the campaign and the lead) and moves the lead on (retry, done or failed).
+So after a crash a lead is either still ``dialing`` with no result recorded, or resolved.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import bindparam, func, select, update
+
+from console.crm.campaigns import CallingWindow, RetryPolicy, after_attempt
+from console.server.outbox import applier
+from console.server.recorder import write_interaction
+from console.store.models import DoNotCall, FollowUp, Interaction, Lead
+
+_l, _i, _d, _f = (m.__table__.c for m in (Lead, Interaction, DoNotCall, FollowUp))
+
+CLAIM = update(Lead.__table__).where(
+    _l.id == bindparam("lead_id"), _l.status == "pending", _l.version == bindparam("ver")
+).values(status="dialing", attempts=_l.attempts + 1, version=_l.version + 1)
+
+
+def policy_of(campaign: Any) -> RetryPolicy:
+    return RetryPolicy(campaign.max_attempts, {"busy": campaign.retry_busy_min,
+                                               "no_answer": campaign.retry_noanswer_min,
+                                               "failed": campaign.retry_failed_min})
+
+
+def claim(conn: Any, lead_id: int, version: int) -> bool:
+    return conn.execute(CLAIM, {"lead_id": lead_id, "ver": version}).rowcount == 1
+
+
+def dnc_reason(conn: Any, number: str, customer_id: int | None) -> str | None:
+    """Checked again at dial time: a number or customer may have been listed since the import."""
+    if conn.execute(select(_d.id).where(_d.e164 == number)).first() is not None:
+        return "do_not_call"
+    if customer_id is not None:
+        from console.store.models import Customer
+
+        flag = conn.execute(select(Customer.__table__.c.do_not_call).where(Customer.__table__.c.id == customer_id)).scalar()
+        if flag:
+            return "do_not_call"
+    return None
+
+
+def exclude(conn: Any, lead_id: int, version: int, reason: str) -> bool:
+    return conn.execute(update(Lead.__table__).where(
+        _l.id == lead_id, _l.status == "pending", _l.version == version
+    ).values(status="excluded", exclusion_reason=reason, version=_l.version + 1)).rowcount == 1
+
+
+def _when(text: str | None) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(text) if text else None
+
+
+@applier("campaign_attempt")
+def write_attempt(conn: Any, rec: dict[str, Any]) -> None:
+    """The attempt's Interaction and the lead's next step, in one transaction (idempotent)."""
+    write_interaction(conn, rec)
+    key = (_i.pbx == rec["pbx"]) & (_i.linkedid == rec["linkedid"]) & (_i.queue == (rec["queue"] or ""))
+    values: dict[str, Any] = {"direction": "outbound", "campaign_id": rec["campaign_id"], "lead_id": rec["lead_id"]}
+    if rec.get("customer_id"):
+        values["customer_id"] = rec["customer_id"]
+    conn.execute(update(Interaction.__table__).where(key).values(**values))
+    moved = conn.execute(update(Lead.__table__).where(
+        _l.id == rec["lead_id"], _l.status == "dialing", _l.attempts == rec["attempts"]
+    ).values(status=rec["next_status"], next_attempt_at=_when(rec.get("next_attempt_at")),
+             last_result=rec["result"], result=rec.get("lead_result"), version=_l.version + 1)).rowcount
+    if moved and rec["next_status"] == "done" and rec.get("followup_id"):
+        conn.execute(update(FollowUp.__table__).where(_f.id == rec["followup_id"], _f.status == "open").values(
+            status="done", result="外呼回拨已接通", completed_at=_when(rec["now"])))
+
+
+def reconcile(conn: Any, now: dt.datetime, campaigns: dict[int, Any], window_of: Any) -> dict[str, int]:
+    """Leads left ``dialing`` by a stop or crash (after the outbox has been replayed): resolved
+    from their last recorded Interaction when that attempt was recorded, else back to pending
+    with the attempt counted, retried after the campaign's failed-call delay (the call may still
+    be up on the PBX: never at once)."""
+    out = {"resolved": 0, "returned": 0}
+    stuck = conn.execute(select(_l.id, _l.campaign_id, _l.attempts, _l.version).where(_l.status == "dialing")).all()
+    for lead in stuck:
+        campaign = campaigns.get(lead.campaign_id)
+        recorded = conn.execute(select(func.count()).where(_i.lead_id == lead.id)).scalar() or 0
+        last = conn.execute(select(_i.queue, _i.outcome, _i.wait_s).where(_i.lead_id == lead.id)
+                            .order_by(_i.id.desc()).limit(1)).first()
+        if campaign is not None and last is not None and recorded >= lead.attempts:
+            result = attempt_result(last.queue, last.outcome, last.outcome == "answered")
+            step = after_attempt(result, lead.attempts, policy_of(campaign), window_of(campaign), now)
+            values = {"status": step.status, "next_attempt_at": step.next_attempt_at, "last_result": result}
+            out["resolved"] += 1
+        else:
+            delay = dt.timedelta(minutes=campaign.retry_failed_min if campaign is not None else 30)
+            values = {"status": "pending", "next_attempt_at": now + delay, "last_result": "interrupted"}
+            out["returned"] += 1
+        conn.execute(update(Lead.__table__).where(_l.id == lead.id, _l.version == lead.version)
+                     .values(**values, version=_l.version + 1))
+    return out
+
+
+def attempt_result(queue: str | None, outcome: str, agent_answered: bool) -> str:
+    """What the attempt was, for the retry rules: the customer reached an agent ("answered"), or
+    not. A customer who answered but got no agent is tried again like a failed call."""
+    if queue:
+        return "answered" if agent_answered else "failed"
+    return outcome if outcome in ("busy", "no_answer") else "failed"
+
+
+def window_for(settings: Any, campaign: Any) -> CallingWindow:
+    from zoneinfo import ZoneInfo
+
+    d = settings.dialer
+    return CallingWindow(campaign.window_start, campaign.window_end, frozenset(d.weekdays),
+                         frozenset(d.holidays), ZoneInfo(settings.center.time_zone))

@@ -1,0 +1,311 @@
+"""The outbound dialer: per running campaign, pick due leads, pace, claim, originate, record.
+
+It runs on a tick (the injected clock decides what is due and whether the window is open) and
+on the PBX events that change the picture: ``agent_state`` (an agent freed up),
+``originate_result`` and ``ended`` (a line freed up). It reads the bridges' domain events on a
+subscription of its own, so the floor's pops never wait for it.
+
+* Pacing is ``telephony.dialer.decide``: free agents are the campaign queue's ``available``
+  members in the live agent states; in flight are its calls not yet at an agent.
+* Every lead is claimed in the database before it is dialled (dialer_records.claim) and its
+  do-not-call status is checked again right then. The Originate carries our own ActionID, so
+  its result can never arrive before we know whose it is.
+* A call counts as abandoned-on-answer when the customer picked up but no agent took the call
+  within ``abandon_after_s`` (the queue's wait) — that is what the predictive cap bounds.
+* Preview campaigns dial nothing by themselves: a free agent is offered one lead at a time
+  (``preview`` frame) and dials or skips it (routes/campaigns.py).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import itertools
+import logging
+from collections import deque
+from typing import Any
+
+from sqlalchemy import select
+
+from console.crm.campaign_admin import ABANDON_AFTER_S
+from console.crm.campaigns import after_attempt
+from console.crm.masking import national_digits
+from console.server import dialer_records as rec
+from console.server import keys
+from console.server.dialer_flight import Flight, lead_frame
+from console.store.models import Campaign, Customer, Lead
+from telephony.dialer import PacingInput, Window, decide
+from telephony.events import AgentState, Answered, DomainEvent, Ended, OriginateResult, Ringing
+
+log = logging.getLogger(__name__)
+_k, _l, _c = Campaign.__table__.c, Lead.__table__.c, Customer.__table__.c
+LEAD_VAR, CAMPAIGN_VAR = "CALLDESK_LEAD", "CALLDESK_CAMPAIGN"
+
+
+class DialerService:
+    def __init__(self, app: Any, *, tick_s: float = 1.0, abandon_after_s: float = ABANDON_AFTER_S,
+                 window_size: int = 200, trunk: str = "carrier") -> None:
+        self.app = app
+        self.tick_s, self.abandon_after_s, self.trunk = tick_s, abandon_after_s, trunk
+        self._engine, self._clock, self._settings = app[keys.ENGINE], app[keys.CLOCK], app[keys.SETTINGS]
+        self._agents: dict[tuple[str, str], str] = {}  # (agent, queue) -> state
+        self._flights: dict[str, Flight] = {}  # action id -> flight
+        self._by_call: dict[str, Flight] = {}
+        self._windows: dict[int, deque[tuple[bool, bool]]] = {}  # campaign -> (answered, abandoned)
+        self._window_size = window_size
+        self._previews: dict[str, int] = {}  # agent -> lead offered
+        self._campaigns: dict[int, Any] = {}
+        self._ids = itertools.count(1)
+        self._wake = asyncio.Event()
+        self._lock = asyncio.Lock()
+        self._tasks: list[asyncio.Task[Any]] = []
+        self.dialled: list[tuple[int, str, dt.datetime]] = []  # (lead, number, when): tests and stats
+
+    # --- lifecycle --------------------------------------------------------------------------
+    async def start(self) -> None:
+        # Subscribe before any await: the bridges' first agent states (the resync) are not missed.
+        streams = {name: bridge.events() for name, bridge in self.app[keys.BRIDGES].items()}
+        for event in self.app[keys.CALLS].agent_states().values():
+            await self.observe(event)  # what the service saw before we subscribed
+        await self.app[keys.OUTBOX].drained()  # results journalled before a crash land first
+        summary = await asyncio.to_thread(self._reconcile)
+        if summary["resolved"] or summary["returned"]:
+            log.info("dialer: leads left dialing at start-up: %s", summary)
+        for name, stream in streams.items():
+            self._tasks.append(asyncio.create_task(self._listen(name, stream), name=f"dialer-{name}"))
+        self._tasks.append(asyncio.create_task(self._run(), name="dialer"))
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+
+    def _reconcile(self) -> dict[str, int]:
+        with self._engine.begin() as conn:
+            campaigns = {r.id: r for r in conn.execute(select(Campaign.__table__))}
+            return rec.reconcile(conn, self._clock(), campaigns, lambda c: rec.window_for(self._settings, c))
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                await self.tick()
+            except Exception:  # noqa: BLE001 - a bad round must not stop the dialer
+                log.exception("dialer: a round failed")
+            self._wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self.tick_s)
+
+    # --- one round --------------------------------------------------------------------------
+    async def tick(self) -> None:
+        async with self._lock:
+            now = self._clock()
+            campaigns = await asyncio.to_thread(self._running)
+            self._campaigns.update({c.id: c for c in campaigns})
+            for campaign in campaigns:
+                if not rec.window_for(self._settings, campaign).is_open(now):
+                    continue
+                if campaign.kind == "callback":
+                    await asyncio.to_thread(self._import_callbacks, campaign, now)
+                if campaign.mode == "preview":
+                    await self._offer_previews(campaign, now)
+                else:
+                    await self._pace(campaign, now)
+
+    def _running(self) -> list[Any]:
+        with self._engine.connect() as conn:
+            return conn.execute(select(Campaign.__table__).where(_k.status == "running").order_by(_k.id)).all()
+
+    def _import_callbacks(self, campaign: Any, now: dt.datetime) -> None:
+        from console.crm.campaign_leads import add_leads, callback_leads
+
+        with self._engine.begin() as conn:
+            leads = callback_leads(conn, campaign.id, now, dict(self._settings.callbacks.sla_minutes))
+            if leads:
+                add_leads(conn, campaign, leads, now, valid_days=self._settings.risk.assessment_valid_days,
+                          tz=self._settings.center.time_zone)
+
+    def free_agents(self, queue: str) -> list[str]:
+        return sorted(a for (a, q), state in self._agents.items() if q == queue and state == "available")
+
+    def window(self, campaign_id: int) -> Window:
+        recent = self._windows.get(campaign_id, ())
+        return Window(len(recent), sum(1 for a, _ in recent if a), sum(1 for _, b in recent if b))
+
+    def _in_flight(self, campaign_id: int) -> int:
+        return sum(1 for f in self._flights.values() if f.campaign_id == campaign_id and not f.at_agent)
+
+    def _due(self, campaign_id: int, now: dt.datetime, limit: int) -> list[Any]:
+        with self._engine.connect() as conn:
+            return conn.execute(
+                select(_l.id, _l.number, _l.customer_id, _l.version, _l.attempts, _l.followup_id, _l.priority)
+                .where(_l.campaign_id == campaign_id, _l.status == "pending", _l.next_attempt_at <= now)
+                .order_by(_l.priority.desc(), _l.next_attempt_at, _l.id).limit(limit)
+            ).all()
+
+    async def _pace(self, campaign: Any, now: dt.datetime) -> None:
+        free = len(self.free_agents(campaign.queue))
+        if free == 0:
+            return
+        due = await asyncio.to_thread(self._due, campaign.id, now, max(1, free) * 3 + 1)
+        decision = decide(PacingInput(
+            mode=campaign.mode, free_agents=free, in_flight=self._in_flight(campaign.id),
+            leads_ready=len(due), window=self.window(campaign.id),
+            abandon_cap=self._settings.dialer.abandon_cap,
+        ))
+        placed = 0
+        for lead in due:
+            if placed >= decision.dial:
+                break
+            if await self._claim_and_dial(campaign, lead, now):
+                placed += 1
+
+    async def _claim_and_dial(self, campaign: Any, lead: Any, now: dt.datetime, agent: str | None = None) -> bool:
+        claimed = await asyncio.to_thread(self._claim, lead)
+        if not claimed:
+            return False
+        await self._originate(campaign, lead, now, agent)
+        return True
+
+    def _claim(self, lead: Any) -> bool:
+        with self._engine.begin() as conn:
+            reason = rec.dnc_reason(conn, lead.number, lead.customer_id)
+            if reason is not None:
+                rec.exclude(conn, lead.id, lead.version, reason)
+                return False
+            return rec.claim(conn, lead.id, lead.version)
+
+    def _account(self, customer_id: int | None) -> str | None:
+        if customer_id is None:
+            return None
+        with self._engine.connect() as conn:
+            return conn.execute(select(_c.client_no).where(_c.id == customer_id)).scalar()
+
+    async def _originate(self, campaign: Any, lead: Any, now: dt.datetime, agent: str | None) -> None:
+        bridges = self.app[keys.BRIDGES]
+        pbx = next(iter(bridges), "")
+        action_id = f"dialer-{campaign.id}-{lead.id}-{lead.attempts + 1}-{next(self._ids)}"
+        flight = Flight(action_id, pbx, campaign.id, lead.id, lead.number, lead.customer_id, lead.attempts + 1,
+                        lead.followup_id, now, agent=agent)
+        self._flights[action_id] = flight
+        self.dialled.append((lead.id, lead.number, now))
+        variables = {LEAD_VAR: str(lead.id), CAMPAIGN_VAR: str(campaign.id)}
+        account = await asyncio.to_thread(self._account, lead.customer_id)
+        if account:
+            variables["CUSTOMER_ACCOUNT"] = account
+        context, exten = ("campaign", "s") if agent is None else ("campaign-direct", agent)
+        try:
+            bridge = bridges[pbx]
+            await bridge.originate(f"PJSIP/{national_digits(lead.number)}@{self.trunk}", exten=exten,
+                                   context=context, caller_id=campaign.caller_id or None, variables=variables,
+                                   action_id=action_id)
+        except Exception as exc:  # noqa: BLE001 - no PBX, or it refused: a failed attempt
+            log.warning("dialer: originate of lead %s failed: %s", lead.id, exc)
+            await self._finish(flight, "failed", reached=False, t=now.timestamp())
+
+    # --- preview ----------------------------------------------------------------------------
+    async def _offer_previews(self, campaign: Any, now: dt.datetime) -> None:
+        offered = set(self._previews.values())
+        for agent in self.free_agents(campaign.queue):
+            if agent in self._previews:
+                continue
+            due = await asyncio.to_thread(self._due, campaign.id, now, len(offered) + 1)
+            lead = next((d for d in due if d.id not in offered), None)
+            if lead is None:
+                return
+            self._previews[agent] = lead.id
+            offered.add(lead.id)
+            users = self.app[keys.DIRECTORY].users_of_agent(agent)
+            self.app[keys.HUB].publish(users, "preview", lead_frame(campaign, lead))
+
+    def offered_to(self, agent: str) -> int | None:
+        return self._previews.get(agent)
+
+    async def preview_dial(self, campaign_id: int, lead_id: int, agent: str) -> bool:
+        async with self._lock:
+            self._previews.pop(agent, None)
+            campaign = self._campaigns.get(campaign_id)
+            with self._engine.connect() as conn:
+                lead = conn.execute(select(_l.id, _l.number, _l.customer_id, _l.version, _l.attempts,
+                                           _l.followup_id).where(_l.id == lead_id)).first()
+            if campaign is None or lead is None:
+                return False
+            return await self._claim_and_dial(campaign, lead, self._clock(), agent)
+
+    def preview_skip(self, agent: str) -> None:
+        self._previews.pop(agent, None)
+        self.wake()
+
+    # --- events -----------------------------------------------------------------------------
+    async def _listen(self, pbx: str, stream: Any) -> None:
+        async for event in stream:
+            try:
+                await self.observe(event)
+            except Exception:  # noqa: BLE001
+                log.exception("dialer: failed to handle %s", event.name)
+
+    async def observe(self, event: DomainEvent) -> None:
+        if isinstance(event, AgentState):
+            if event.queue:
+                self._agents[(event.agent, event.queue)] = event.state
+            if event.state == "available":
+                self.wake()
+            return
+        if isinstance(event, OriginateResult):
+            flight = self._flights.get(event.action_id)
+            if flight is None:
+                return
+            if event.outcome == "answered" and event.call:
+                flight.call, flight.answered_t = event.call, event.t
+                self._by_call[event.call] = flight
+            else:
+                result = event.outcome if event.outcome in ("busy", "no_answer") else "failed"
+                await self._finish(flight, result, reached=False, t=event.t, linkedid=event.call)
+            return
+        call = getattr(event, "call", None)
+        flight = self._by_call.get(call) if call else None
+        if flight is None:
+            return
+        if isinstance(event, Ringing):
+            flight.at_agent = True
+        elif isinstance(event, Answered):
+            flight.at_agent, flight.agent, flight.wait_s = True, event.agent, event.wait_s
+        elif isinstance(event, Ended):
+            await self._finish(flight, "answered", reached=True, t=event.t, ended=event)
+
+    async def _finish(self, flight: Flight, result: str, *, reached: bool, t: float,
+                      linkedid: str | None = None, ended: Ended | None = None) -> None:
+        self._flights.pop(flight.action_id, None)
+        if flight.call:
+            self._by_call.pop(flight.call, None)
+        agent_took = ended is not None and ended.outcome == "answered" and ended.agent is not None
+        abandoned = reached and (not agent_took or (ended.wait_s if ended else 0) > self.abandon_after_s)
+        window = self._windows.setdefault(flight.campaign_id, deque(maxlen=self._window_size))
+        window.append((reached, abandoned))
+        result = rec.attempt_result(ended.queue if ended else None, ended.outcome if ended else result, agent_took) \
+            if reached else result
+        campaign = self._campaigns.get(flight.campaign_id)
+        now = self._clock()
+        step = after_attempt(result, flight.attempts, rec.policy_of(campaign),
+                             rec.window_for(self._settings, campaign), now)
+        record = flight.record(result, step, now, t, linkedid, ended)
+        await self.app[keys.OUTBOX].submit("campaign_attempt", record)
+        self.wake()
+
+    # --- the screen pop ---------------------------------------------------------------------
+    def pop_extras(self, variables: dict[str, str]) -> dict[str, Any]:
+        """``campaign``, ``lead`` and ``script`` for the pop of a campaign call, else nothing."""
+        lead_id = variables.get(LEAD_VAR)
+        flight = next((f for f in self._by_call.values() if str(f.lead_id) == lead_id), None) if lead_id else None
+        if flight is None:
+            return {}
+        campaign = self._campaigns.get(flight.campaign_id)
+        return {
+            "campaign": {"id": campaign.id, "name": campaign.name, "kind": campaign.kind} if campaign else None,
+            "lead": flight.lead_json(), "script": campaign.script_slug if campaign else None,
+        }

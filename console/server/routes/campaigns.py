@@ -1,0 +1,174 @@
+"""Campaign routes (docs/API.md "Campaigns"), and the dialer's place in the app's lifecycle.
+
+Supervisors create, edit, start, pause and stop campaigns, add leads (CSV, customer filter) and
+read the statistics; an agent dials or skips the lead a preview campaign offered them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from typing import Any, Callable
+
+from aiohttp import web
+from pydantic import BaseModel, Field
+
+from console.crm import campaign_admin as admin
+from console.errors import CalldeskError
+from console.server import keys
+from console.server.auth import require_role
+from console.server.dialer_service import DialerService
+from console.server.errors import ApiError, read_body
+
+DIALER = keys.DIALER
+CSV_MAX_BYTES = 5 * 1024 * 1024
+
+
+class FilterBody(BaseModel):
+    risk_expiring_days: int | None = Field(None, ge=0, le=3650)
+    tiers: list[str] = []
+    branch: str | None = Field(None, max_length=64)
+
+
+def _id(request: web.Request, name: str) -> int:
+    raw = request.match_info[name]
+    if not raw.isdigit() or int(raw) >= 2**31:
+        raise ApiError(404, "not_found", f"{name} {raw} 不存在")
+    return int(raw)
+
+
+async def _admin(fn: Callable[..., Any], *args: Any) -> Any:
+    """Run a campaign_admin call in a thread; its user errors become 404/409 responses."""
+    try:
+        return await asyncio.to_thread(fn, *args)
+    except CalldeskError as exc:
+        text = str(exc)
+        if "does not exist" in text:
+            raise ApiError(404, "not_found", text) from None
+        raise ApiError(409 if "cannot" in text else 400, "conflict" if "cannot" in text else "invalid", text) from None
+
+
+async def list_campaigns(request: web.Request) -> web.Response:
+    require_role(request, "supervisor")
+    return web.json_response({"campaigns": await _admin(admin.list_all, request.app[keys.ENGINE])})
+
+
+async def create_campaign(request: web.Request) -> web.Response:
+    require_role(request, "supervisor")
+    spec = await read_body(request, admin.CampaignSpec)
+    row = await _admin(admin.create, request.app[keys.ENGINE], spec, request.app[keys.CLOCK]())
+    return web.json_response(row, status=201)
+
+
+async def edit_campaign(request: web.Request) -> web.Response:
+    require_role(request, "supervisor")
+    changes = await read_body(request, admin.CampaignEdit)
+    return web.json_response(await _admin(admin.edit, request.app[keys.ENGINE], _id(request, "id"), changes))
+
+
+def _mover(action: str) -> Callable[[web.Request], Any]:
+    async def handler(request: web.Request) -> web.Response:
+        require_role(request, "supervisor")
+        row = await _admin(admin.move, request.app[keys.ENGINE], _id(request, "id"), action)
+        if DIALER in request.app:
+            request.app[DIALER].wake()
+        return web.json_response(row)
+
+    return handler
+
+
+async def campaign_stats(request: web.Request) -> web.Response:
+    require_role(request, "supervisor")
+    engine = request.app[keys.ENGINE]
+
+    def run(campaign_id: int) -> dict[str, Any]:
+        with engine.connect() as conn:
+            return admin.stats(conn, campaign_id)
+
+    return web.json_response(await _admin(run, _id(request, "id")))
+
+
+async def import_leads(request: web.Request) -> web.Response:
+    """The CSV file as the request body (text/csv); bad rows come back by line, good rows stay."""
+    require_role(request, "supervisor")
+    from console.crm.campaign_io import import_csv_text
+
+    data = await request.content.read(CSV_MAX_BYTES + 1)
+    if len(data) > CSV_MAX_BYTES:
+        raise ApiError(400, "invalid", "CSV 文件过大（上限 5 MB）")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ApiError(400, "invalid", f"CSV 不是 UTF-8 编码（第 {exc.start} 字节）") from None
+    app = request.app
+    result = await _admin(import_csv_text, app[keys.ENGINE], app[keys.SETTINGS], _id(request, "id"), text,
+                          app[keys.CLOCK]())
+    return web.json_response(result)
+
+
+async def filter_leads(request: web.Request) -> web.Response:
+    require_role(request, "supervisor")
+    from console.crm.campaign_io import import_filter
+
+    body = await read_body(request, FilterBody)
+    app = request.app
+    result = await _admin(import_filter, app[keys.ENGINE], app[keys.SETTINGS], _id(request, "id"),
+                          body.risk_expiring_days, tuple(body.tiers), body.branch, app[keys.CLOCK]())
+    return web.json_response(result)
+
+
+async def preview_action(request: web.Request) -> web.Response:
+    user = require_role(request, "agent")
+    campaign_id, lead_id = _id(request, "id"), _id(request, "lead")
+    dialer = request.app.get(DIALER)
+    if dialer is None or not user.extension or dialer.offered_to(user.extension) != lead_id:
+        raise ApiError(409, "conflict", f"线索 {lead_id} 没有分配给你预览")
+    if request.match_info["action"] == "skip":
+        dialer.preview_skip(user.extension)
+        await asyncio.to_thread(_skip, request.app, lead_id)
+        return web.json_response({"ok": True})
+    if not await dialer.preview_dial(campaign_id, lead_id, user.extension):
+        raise ApiError(409, "conflict", f"线索 {lead_id} 已不能拨打（已被处理或在免打扰名单）")
+    return web.json_response({"ok": True}, status=202)
+
+
+def _skip(app: web.Application, lead_id: int) -> None:
+    """A skipped lead waits the no-answer delay before it is offered again."""
+    import datetime as dt
+
+    from sqlalchemy import select, update
+
+    from console.store.models import Campaign, Lead
+
+    l, k = Lead.__table__.c, Campaign.__table__.c
+    with app[keys.ENGINE].begin() as conn:
+        delay = conn.execute(select(k.retry_noanswer_min).join_from(Lead.__table__, Campaign.__table__,
+                                                                    k.id == l.campaign_id).where(l.id == lead_id)).scalar()
+        conn.execute(update(Lead.__table__).where(l.id == lead_id, l.status == "pending").values(
+            next_attempt_at=app[keys.CLOCK]() + dt.timedelta(minutes=delay or 60), last_result="skipped",
+            version=l.version + 1))
+
+
+async def _dialer_ctx(app: web.Application) -> AsyncIterator[None]:
+    dialer = DialerService(app, **app.get(DIALER_OPTIONS, {}))
+    app[DIALER] = dialer
+    await dialer.start()
+    yield
+    await dialer.stop()
+
+
+DIALER_OPTIONS: web.AppKey[dict[str, Any]] = web.AppKey("dialer_options")
+"""Keyword arguments for DialerService (tests: a short tick); set before the app starts."""
+
+
+def setup(app: web.Application) -> None:
+    app.router.add_get("/api/campaigns", list_campaigns)
+    app.router.add_post("/api/campaigns", create_campaign)
+    app.router.add_patch("/api/campaigns/{id}", edit_campaign)
+    for action in admin.MOVES:
+        app.router.add_post(f"/api/campaigns/{{id}}/{action}", _mover(action))
+    app.router.add_get("/api/campaigns/{id}/stats", campaign_stats)
+    app.router.add_post("/api/campaigns/{id}/leads/import", import_leads)
+    app.router.add_post("/api/campaigns/{id}/leads/filter", filter_leads)
+    app.router.add_post("/api/campaigns/{id}/leads/{lead}/{action:dial|skip}", preview_action)
+    app.cleanup_ctx.append(_dialer_ctx)

@@ -1,0 +1,76 @@
+"""The dialer against the PBX simulator: a whole campaign, retries, the calling window, DNC."""
+
+from __future__ import annotations
+
+from sqlalchemy import insert
+
+from console.store.models import DoNotCall
+from telephony.simulator.dialout import Dialout
+from tests.campaigns.floor import MONDAY_10, attempts_recorded, campaign_floor, leads_of
+from tests.server.conftest import FrozenClock
+
+ANSWER = Dialout("answer", 0.5, 3.0)
+
+
+def numbers(n: int) -> list[str]:
+    return [f"1390000{i:04d}" for i in range(n)]
+
+
+def by_pattern(number: str, nth: int) -> Dialout:
+    """Lead i: i % 4 == 0 answers at once; 1 is busy, then answers; 2 rings out, is busy, then
+    answers; 3 is always busy (given up after max_attempts)."""
+    pattern = int(number) % 4
+    if pattern == 0 or (pattern == 1 and nth >= 2) or (pattern == 2 and nth >= 3):
+        return ANSWER
+    if pattern == 2 and nth == 1:
+        return Dialout("noanswer")
+    return Dialout("busy")
+
+
+EXPECTED = {0: (1, "done"), 1: (2, "done"), 2: (3, "done"), 3: (3, "failed")}
+
+
+async def test_hundred_leads_five_agents_complete_with_the_right_attempts(make_client, seeded_engine) -> None:
+    async with campaign_floor(make_client, by_pattern, clock=FrozenClock(MONDAY_10)) as floor:
+        campaign = await floor.create(max_attempts=3)
+        report = await floor.import_csv(campaign, "number\n" + "\n".join(numbers(100)) + "\n")
+        assert (report["added"], report["errors"]) == (100, [])
+        await floor.move(campaign, "start")
+        stats = await floor.until_done(campaign, timeout=120)
+    leads = leads_of(seeded_engine, campaign)
+    recorded = attempts_recorded(seeded_engine, campaign)
+    for number, lead in leads.items():
+        attempts, status = EXPECTED[int(number) % 4]
+        assert (lead.attempts, lead.status) == (attempts, status), number
+        assert floor.dialled[number.removeprefix("+86")] == attempts, number  # the PBX rang it exactly that often
+        assert recorded[lead.id] == attempts, number  # one Interaction per attempt
+    assert stats["attempts"] == sum(EXPECTED[i % 4][0] for i in range(100)) == 225
+    assert stats["connected"] == 75 and stats["leads"] == {"done": 75, "failed": 25}
+    assert stats["abandon_rate"] == 0.0
+
+
+async def test_nothing_is_dialled_outside_the_window_or_to_a_dnc_number(make_client, seeded_engine) -> None:
+    clock = FrozenClock(MONDAY_10.replace(hour=0, minute=30))  # 08:30 in Shanghai: not open yet
+    blocked = numbers(10)[3]
+    with seeded_engine.begin() as conn:
+        conn.execute(insert(DoNotCall.__table__).values(e164=f"+86{blocked}", reason="客户要求"))
+    async with campaign_floor(make_client, lambda n, k: ANSWER, clock=clock) as floor:
+        campaign = await floor.create()
+        report = await floor.import_csv(campaign, "number\n" + "\n".join(numbers(10)) + "\n")
+        assert report["excluded"] == {"do_not_call": 1} and report["added"] == 9
+        late = numbers(12)[11]  # listed after the import: caught at dial time
+        await floor.import_csv(campaign, f"number\n{late}\n")
+        with seeded_engine.begin() as conn:
+            conn.execute(insert(DoNotCall.__table__).values(e164=f"+86{late}", reason="投诉"))
+        await floor.move(campaign, "start")
+        for _ in range(3):
+            await floor.dialer.tick()
+        assert floor.dialer.dialled == [] and sum(floor.dialled.values()) == 0
+        clock.now = MONDAY_10  # the window opens
+        stats = await floor.until_done(campaign)
+    assert blocked not in floor.dialled and late not in floor.dialled
+    assert all(when == MONDAY_10 for _, _, when in floor.dialer.dialled)
+    leads = leads_of(seeded_engine, campaign)
+    assert (leads[f"+86{late}"].status, leads[f"+86{late}"].exclusion_reason) == ("excluded", "do_not_call")
+    assert stats["leads"] == {"done": 9, "excluded": 2} and stats["excluded"] == {"do_not_call": 2}
+
