@@ -19,47 +19,51 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import asyncio
-
     from console.config import load_settings
-    from console.i18n import set_locale
+    from console.errors import CalldeskError
+    from console.i18n import set_locale, t
 
     settings = load_settings(args.config)
     set_locale(settings.center.locale)
     server = args.server or f"http://{settings.server.host}:{settings.server.port}"
-    ctx = asyncio.run(_connect(server, args.user))
+    credentials = _credentials(args.user)
     from console.tui.app import AgentApp
 
-    AgentApp(ctx, keymap=dict(settings.console.keys)).run()
-    return 0
+    # The screen opens at once and logs in behind a "connecting" line: the first frame does
+    # not wait for aiohttp or the network. A refused login ends it with one line and exit 2.
+    app = AgentApp(connect=lambda: _connect(server, credentials), keymap=dict(settings.console.keys))
+    app.run()
+    if app.login_error is not None:
+        raise CalldeskError(t("console.login.failed", server=server, message=app.login_error))
+    return app.return_code or 0
 
 
-async def _connect(server: str, user: str | None):
-    """Log in (or check the token) before the screen opens, so a typo fails in one line."""
+def _credentials(user: str | None) -> tuple[str, str | None, str | None]:
+    """(user, password, token), asked for before the screen takes the terminal."""
     import getpass
 
     from console.errors import CalldeskError
     from console.i18n import t
-    from console.tui.agent.context import AgentContext
-    from console.tui.client import ApiError, Client
 
     token = os.environ.get("CALLDESK_TOKEN")
+    if token:
+        return user or "", None, token
+    name = user or os.environ.get("CALLDESK_USER") or input(t("console.login.user")).strip()
+    if not name:
+        raise CalldeskError(t("console.login.no_user"))
+    return name, os.environ.get("CALLDESK_PASSWORD") or getpass.getpass(t("console.login.password")), None
+
+
+async def _connect(server: str, credentials: tuple[str, str | None, str | None]):  # noqa: ANN202
+    from console.tui.agent.context import AgentContext
+    from console.tui.client import Client
+
+    user, password, token = credentials
     client = Client(server, token=token)
-    try:
-        if token:
-            await client.me()
-        else:
-            name = user or os.environ.get("CALLDESK_USER") or input(t("console.login.user")).strip()
-            if not name:
-                raise CalldeskError(t("console.login.no_user"))
-            password = os.environ.get("CALLDESK_PASSWORD") or getpass.getpass(t("console.login.password"))
-            await client.login(name, password)
-        center = await client.config()
-    except ApiError as exc:
-        await client.close()
-        raise CalldeskError(t("console.login.failed", server=server, message=exc.message)) from None
-    # The session was made on this short-lived loop; the App opens its own on its loop.
-    await client.close()
-    client._session = None
+    if token:
+        await client.me()
+    else:
+        await client.login(user, password or "")
+    center = await client.config()
     assert client.user is not None
     return AgentContext(user=client.user, center=center, client=client)

@@ -1,16 +1,19 @@
 """The agent console App: a thin composition root.
 
 It owns the one long-lived stream worker (exclusive) and the keymap; everything else is the
-agent screen's. ``client=None`` in the context runs it offline, for widget tests and snapshots.
+agent screen's. Two ways in: ``AgentApp(ctx)`` with a ready context (``client=None`` runs it
+offline, for widget tests and snapshots), or ``AgentApp.connecting(connect)``, which paints at
+once and logs in behind a "connecting" line, so the first frame does not wait for the network.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
 
-from textual.app import App, SystemCommand
+from textual.app import App, ComposeResult, SystemCommand
 from textual.screen import Screen
+from textual.widgets import Label
 
 from console.i18n import t
 from console.tui.agent.context import AgentContext
@@ -18,24 +21,53 @@ from console.tui.agent.screen import AgentScreen
 from console.tui.keys import AGENT_KEYS, actions
 from console.tui.stream import follow_stream
 
+Connect = Callable[[], Awaitable[AgentContext]]
+
+
+class ConnectingScreen(Screen):
+    def compose(self) -> ComposeResult:
+        yield Label(t("console.link.connecting"), id="connecting")
+
 
 class AgentApp(App[None]):
     CSS_PATH = Path(__file__).with_name("agent.tcss")  # absolute: subclasses may live anywhere
 
-    def __init__(self, ctx: AgentContext, keymap: dict[str, str] | None = None,
-                 stream: bool = True) -> None:
+    def __init__(self, ctx: AgentContext | None = None, keymap: dict[str, str] | None = None,
+                 stream: bool = True, connect: Connect | None = None) -> None:
         super().__init__()
-        self.ctx = ctx
-        self.stream = stream and ctx.client is not None
-        self.agent_screen = AgentScreen(ctx)
+        if (ctx is None) == (connect is None):
+            raise ValueError("AgentApp needs a context or a way to connect, not both")
+        self._connect, self._stream = connect, stream
+        self.login_error: str | None = None  # why connecting failed; the CLI prints it
+        self.ctx: AgentContext = ctx  # type: ignore[assignment] - set by _connected when connecting
+        self.agent_screen: AgentScreen = AgentScreen(ctx) if ctx is not None else None  # type: ignore[assignment]
         if keymap:
             self.set_keymap(keymap)
 
     def on_mount(self) -> None:
+        if self._connect is not None:
+            self.push_screen(ConnectingScreen())
+            self.run_worker(self._log_in(self._connect), name="login", exclusive=True)
+        else:
+            self._start()
+
+    async def _log_in(self, connect: Connect) -> None:
+        from console.tui.client import ApiError
+
+        try:
+            ctx = await connect()
+        except ApiError as exc:
+            self.login_error = exc.message
+            self.exit(return_code=2)
+            return
+        self.ctx, self.agent_screen = ctx, AgentScreen(ctx)
+        self._start()
+
+    def _start(self) -> None:
         self.title = self.ctx.center.center_name or t("console.title")
         self.sub_title = self.ctx.user.name or self.ctx.user.username
         self.push_screen(self.agent_screen)
-        if self.stream:
+        if self._stream and self.ctx.client is not None:
             self.run_worker(self._follow(), name="stream", group="stream", exclusive=True)
 
     async def _follow(self) -> None:
@@ -44,7 +76,7 @@ class AgentApp(App[None]):
         await follow_stream(self.ctx.client, self.agent_screen.post_message, me=self.ctx.agent_id)
 
     async def on_unmount(self) -> None:
-        if self.ctx.client is not None:
+        if self.ctx is not None and self.ctx.client is not None:
             await self.ctx.client.close()
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:

@@ -16,19 +16,14 @@ from textual.screen import Screen
 from textual.widgets import TabbedContent
 
 from console.i18n import t
-from console.tui.agent.call_controls import DialDialog, PauseDialog, QueuesDialog, TransferChoice, TransferDialog
 from console.tui.agent.candidates import CandidateList
 from console.tui.agent.customer_card import CustomerCard
-from console.tui.agent.followup_form import FollowUpForm
 from console.tui.agent.followups_panel import FollowUpsPanel
 from console.tui.agent.kb_panel import KbPanel
 from console.tui.agent.search import SearchPanel
 from console.tui.agent.status_bar import StatusBar
-from console.tui.agent.ticket_detail import TicketDetail
-from console.tui.agent.ticket_form import TicketForm, prefill
 from console.tui.agent.tickets_panel import TicketsPanel
 from console.tui.agent.timeline import Timeline
-from console.tui.agent.verify import VerifyScreen
 from console.tui.agent.wrapup import WrapUpPanel
 from console.tui.client import ApiError
 from console.tui.models import Customer
@@ -36,6 +31,7 @@ from console.tui.text import choices, local_time
 
 
 class AgentActions(Screen):
+    # The dialogs are imported where they open: start-up only pays for the main screen.
     # --- helpers ----------------------------------------------------------------------------
     def api(self, call: Awaitable[Any], done: str | None = None, then: Any = None) -> None:
         """Send a request in a worker; report a refusal, or ``done``, as a notification."""
@@ -142,6 +138,8 @@ class AgentActions(Screen):
 
     @on(TicketsPanel.TicketChosen)
     def _ticket(self, message: TicketsPanel.TicketChosen) -> None:
+        from console.tui.agent.ticket_detail import TicketDetail
+
         def done(ticket: Any) -> None:
             if ticket is not None:
                 self.query_one(TicketsPanel).upsert(ticket, self.ctx.tz)
@@ -201,6 +199,8 @@ class AgentActions(Screen):
             self.api(self.ctx.client.hangup(self.call))
 
     def action_transfer(self) -> None:
+        from console.tui.agent.call_controls import TransferChoice, TransferDialog
+
         call, client = self.call, self.ctx.client
         if call is None or client is None:
             self.notify(t("console.notify.no_call"), severity="warning")
@@ -213,6 +213,8 @@ class AgentActions(Screen):
         self.app.push_screen(TransferDialog(bool(customer and customer.manager)), chosen)
 
     def action_pause(self) -> None:
+        from console.tui.agent.call_controls import PauseDialog
+
         client = self.ctx.client
         if client is None:
             return
@@ -224,6 +226,8 @@ class AgentActions(Screen):
                              lambda reason: reason is not None and self.api(client.pause(True, reason or None)))
 
     def action_dial(self) -> None:
+        from console.tui.agent.call_controls import DialDialog
+
         client, customer = self.ctx.client, self.customer
         if client is None:
             return
@@ -233,6 +237,8 @@ class AgentActions(Screen):
             client.originate(n, customer.id if customer else None), t("console.notify.dialing")))
 
     def action_queues(self) -> None:
+        from console.tui.agent.call_controls import QueuesDialog
+
         client = self.ctx.client
         if client is None:
             return
@@ -246,6 +252,8 @@ class AgentActions(Screen):
         self.app.push_screen(QueuesDialog(membership), chosen)
 
     def action_new_ticket(self) -> None:
+        from console.tui.agent.ticket_form import TicketForm, prefill
+
         customer = self.customer
         if customer is None:
             self.notify(t("console.notify.no_customer"), severity="warning")
@@ -266,6 +274,8 @@ class AgentActions(Screen):
         self.app.push_screen(form, created)
 
     def action_new_followup(self) -> None:
+        from console.tui.agent.followup_form import FollowUpForm
+
         customer = self.customer
         if customer is None:
             self.notify(t("console.notify.no_customer"), severity="warning")
@@ -274,6 +284,8 @@ class AgentActions(Screen):
                              lambda f: f is not None and self.notify(t("console.notify.followup_created")))
 
     def action_verify(self) -> None:
+        from console.tui.agent.verify import VerifyScreen
+
         customer, call = self.customer, self.call
         if customer is None or call is None:
             self.notify(t("console.notify.no_call"), severity="warning")

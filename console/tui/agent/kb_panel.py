@@ -11,7 +11,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.timer import Timer
-from textual.widgets import Input, Markdown, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from console.i18n import get_locale, t
@@ -37,7 +37,6 @@ class KbPanel(Vertical):
         yield Input(placeholder=t("console.kb.placeholder"), id="kb-input")
         yield Static("", id="kb-compliance")
         yield OptionList(id="kb-results")
-        yield Markdown("", id="kb-article")
 
     def on_mount(self) -> None:
         self.query_one("#kb-compliance").display = False
@@ -82,4 +81,11 @@ class KbPanel(Vertical):
         except ApiError as exc:
             self.notify(exc.message, severity="warning")
             return
-        await self.query_one("#kb-article", Markdown).update(f"# {title_of(article)}\n\n{article.body}")
+        # Markdown (and markdown-it) load on the first article opened, not at start-up (~90 ms).
+        from textual.widgets import Markdown
+
+        viewers = self.query("#kb-article")
+        viewer = viewers.first(Markdown) if viewers else Markdown(id="kb-article")
+        if not viewers:
+            await self.mount(viewer)
+        await viewer.update(f"# {title_of(article)}\n\n{article.body}")

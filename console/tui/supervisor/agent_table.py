@@ -6,11 +6,18 @@ from typing import Any
 
 from textual.widgets import DataTable
 
-from console.i18n import t
+from console.i18n import has, t
 from console.tui.supervisor.board_state import BoardState
 from console.tui.text import duration, label
 
 COLUMNS = ("agent", "name", "state", "in_state", "caller", "tier", "reason", "handled")
+
+
+def pause_reason(code: str | None) -> str:
+    """A known reason in words; a reason set on the PBX itself as it was typed there."""
+    if not code:
+        return "—"
+    return t(f"sup.pause.{code}") if has(f"sup.pause.{code}") else code
 
 
 def cells(row: dict[str, Any], board: BoardState, now: float) -> dict[str, str]:
@@ -30,7 +37,7 @@ def cells(row: dict[str, Any], board: BoardState, now: float) -> dict[str, str]:
         "in_state": duration(board.in_state(str(row.get("agent")), now)) if state else "—",
         "caller": caller,
         "tier": label("tier", call.get("tier")) if call else "—",
-        "reason": (state.get("reason") or "—") if name == "paused" else "—",
+        "reason": pause_reason(state.get("reason")) if name == "paused" else "—",
         "handled": str(row.get("handled_today") or 0),
     }
 
