@@ -22,3 +22,9 @@ async def test_capture_over_tcp_gives_the_offline_events(path: Path) -> None:
     assert without_t(got) == expected
     conns = len({f.conn for f in load(path).frames})
     assert server.connections == conns and bridge.reconnects == conns - 1
+
+
+async def test_recorded_pace_scaled_by_speed() -> None:
+    path = next(p for p in CAPTURES if p.stem.startswith("01-"))
+    got, _, _ = await run_through_bridge(load(path), speed=200.0, timestamps=True)
+    assert without_t(got) == without_t(list(replay(path)))
