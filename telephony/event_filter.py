@@ -75,12 +75,15 @@ DEFAULT_FILTER = EventFilter(
 
 
 def filter_for(tracker: Any) -> EventFilter:
-    """Parse only what the tracker reads: its ``event_filter`` if it has one, else its handled
-    event names (``handled_events``, or the keys of its ``_routes`` table) minus the noise."""
+    """Parse only what the tracker reads: its own ``event_filter`` if it has one; for our
+    Tracker the names in ``telephony.tracker.EVENTS_USED`` (minus noisy VarSets and Newextens);
+    for anything else the known noise is dropped and the rest kept."""
+    from telephony.tracker import EVENTS_USED, Tracker
+
     explicit = getattr(tracker, "event_filter", None)
     if isinstance(explicit, EventFilter):
         return explicit
-    handled = getattr(tracker, "handled_events", None) or getattr(tracker, "_routes", None)
+    handled = getattr(tracker, "handled_events", None) or (EVENTS_USED if isinstance(tracker, Tracker) else None)
     if not handled:
         return DEFAULT_FILTER
     return EventFilter(ignore=NOISE_EVENTS, only=frozenset(handled), by_header=DEFAULT_FILTER.by_header)
