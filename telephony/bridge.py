@@ -1,7 +1,8 @@
 """One PBX: the AMI connection, the call tracker fed in wire order, domain events out.
 
 ``Bridge.run()`` keeps the link up until ``close()``. After every login it turns events on,
-waits for ``FullyBooted`` (a PBX still booting may not have its queues loaded) and resyncs:
+waits for ``FullyBooted`` (a PBX still booting may not have its queues loaded; an AMI user
+without ``system`` read permission never gets it, hence ``boot_timeout_s``) and resyncs:
 ``QueueStatus`` and ``CoreShowChannels`` are sent, every event of their replies is fed
 to the tracker in wire order together with the live events, and ``tracker.resync_done(t)`` is
 called right when the last list completes, before any later event is fed. When the link drops,
@@ -62,7 +63,7 @@ class Bridge:
         action_timeout_s: float = 10.0,
         backoff: Backoff = Backoff(),
         event_filter: EventFilter | None = None,
-        boot_timeout_s: float = 30.0,
+        boot_timeout_s: float = 10.0,
     ) -> None:
         self.name = name
         self.boot_timeout_s = boot_timeout_s
