@@ -89,3 +89,23 @@ async def test_pause_queue_logout_and_click_to_call_reach_the_pbx(floor):
         await until(pilot, lambda: any(a.get("Action") == "Originate" for a in floor.replay.actions))
         originate = next(a for a in floor.replay.actions if a.get("Action") == "Originate")
         assert "13700137000" in originate.get("Exten", "")
+
+
+async def test_transfer_and_hang_up_from_the_keyboard_reach_the_pbx(floor):
+    from console.tui.agent.call_controls import TransferDialog
+
+    await floor.start("01-answered-caller-hangup", speed=0.5)
+    app = await floor.console("agent1")
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = app.agent_screen
+        await until(pilot, lambda: screen.call_state == "on_call")
+        before = len(floor.replay.actions)
+        await pilot.press("f7")
+        await until(pilot, lambda: isinstance(app.screen, TransferDialog))
+        app.screen.query_one("#transfer-to").value = "1002"
+        await pilot.press("enter")
+        await until(pilot, lambda: len(floor.replay.actions) > before)
+        sent = [a.get("Action") for a in floor.replay.actions[before:]]
+        assert {"BlindTransfer", "Redirect"} & set(sent), sent
+        await pilot.press("f6")
+        await until(pilot, lambda: any(a.get("Action") == "Hangup" for a in floor.replay.actions))

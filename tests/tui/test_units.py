@@ -103,3 +103,17 @@ def test_drafts_survive_a_restart_and_a_corrupt_file_is_set_aside(tmp_path):
     path.write_text("{not json", encoding="utf-8")
     assert DraftStore(path).keys() == []
     assert path.with_suffix(".corrupt").read_text(encoding="utf-8") == "{not json"
+
+
+def test_the_console_talks_to_the_server_only_over_http():
+    """console.tui imports no server, store or CRM module (and no database driver)."""
+    import subprocess
+    import sys
+
+    code = ("import sys, console.tui.app, console.tui.agent.actions, console.cli.console\n"
+            "print('\\n'.join(sorted(sys.modules)))")
+    loaded = set(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                                cwd=TUI.parents[1]).stdout.split())
+    forbidden = {m for m in loaded if m.startswith(("console.server", "console.store", "console.crm",
+                                                    "sqlalchemy", "sqlmodel", "psycopg", "telephony"))}
+    assert not forbidden
