@@ -36,6 +36,7 @@ from telephony.events import Ringing
 ACCOUNT_VARS = ("CUSTOMER_ACCOUNT", "__CUSTOMER_ACCOUNT")
 VERIFIED_VARS = ("CUSTOMER_VERIFIED", "__CUSTOMER_VERIFIED", "IVR_VERIFIED", "__IVR_VERIFIED")
 FOLLOWUP_HORIZON = dt.timedelta(hours=24)
+LOOKUP_TIMEOUT_S = 2.0
 log = logging.getLogger(__name__)
 
 
@@ -73,6 +74,7 @@ class PopBuilder:
         self._tz = ZoneInfo(settings.center.time_zone)
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="screenpop")
         self._conn: Any = None  # touched only in that thread
+        self._pending: asyncio.Future[Lookup] | None = None
 
     def _connection(self) -> Any:
         if self._conn is None or self._conn.closed or self._conn.invalidated:
@@ -90,13 +92,26 @@ class PopBuilder:
         self._thread.shutdown(wait=True)
 
     async def lookup(self, caller: str, account: str | None) -> Lookup:
+        """The lookup, or the number alone when the database fails or hangs (a blackholed
+        host can keep a connect waiting for minutes: pops must not queue behind it)."""
+        if self._pending is not None and not self._pending.done():
+            return self._unavailable(caller, "the previous lookup is still waiting for the database")
+        self._pending = asyncio.get_running_loop().run_in_executor(self._thread, self.lookup_sync, caller, account)
+        # Given up on after the timeout, its outcome is still collected (no "never retrieved").
+        self._pending.add_done_callback(lambda f: f.cancelled() or f.exception())
         try:
-            return await asyncio.get_running_loop().run_in_executor(self._thread, self.lookup_sync, caller, account)
+            return await asyncio.wait_for(asyncio.shield(self._pending), LOOKUP_TIMEOUT_S)
+        except TimeoutError:
+            return self._unavailable(caller, f"no answer within {LOOKUP_TIMEOUT_S} s")
         except SQLAlchemyError as exc:
-            # The agent must still see the call ringing, with the number, during an outage.
-            log.warning("screen-pop lookup failed, popping the number only: %s", str(exc).splitlines()[0])
-            phone = normalize(caller) if caller else None
-            return Lookup("unknown", phone.e164 if phone and phone.e164 else caller, unavailable=True)
+            return self._unavailable(caller, str(exc).splitlines()[0])
+
+    @staticmethod
+    def _unavailable(caller: str, why: str) -> Lookup:
+        # The agent must still see the call ringing, with the number, during an outage.
+        log.warning("screen-pop lookup failed, popping the number only: %s", why)
+        phone = normalize(caller) if caller else None
+        return Lookup("unknown", phone.e164 if phone and phone.e164 else caller, unavailable=True)
 
     def lookup_sync(self, caller: str, account: str | None) -> Lookup:
         phone = normalize(caller) if caller else None

@@ -12,6 +12,8 @@ class TcpProxy:
         self.port = 0
         self._server: asyncio.Server | None = None
         self._writers: set[asyncio.StreamWriter] = set()
+        self.blackhole = False
+        """True: connections stay open but nothing gets through (a host that stopped answering)."""
 
     async def start(self, port: int = 0) -> int:
         self._server = await asyncio.start_server(self._accept, "127.0.0.1", port)
@@ -43,6 +45,8 @@ class TcpProxy:
     async def _pipe(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
             while data := await reader.read(65536):
+                if self.blackhole:
+                    continue
                 writer.write(data)
                 await writer.drain()
         except (ConnectionError, OSError):

@@ -154,3 +154,32 @@ async def test_attended_transfer_pops_the_customer_on_the_target_not_the_transfe
     assert len(pops) == 1 and "transferred" in [f["kind"] for f in target]
     assert pops[0]["number"] == "+8613833334444" and pops[0]["ringing"]["caller"] == "13833334444"
     assert pops[0]["ivr"]["account"] == "310012121212"
+
+
+async def test_a_hanging_database_does_not_hold_pops_back(make_client, seeded_engine, seed, tmp_path) -> None:
+    """The database host stops answering (no error, no reply): the first pop goes out with the
+    number after the lookup timeout, and the next ones at once instead of queueing behind it."""
+    import pytest
+
+    from console.store.db import make_engine
+    from tests.server.tcp_proxy import TcpProxy
+
+    if seeded_engine.url.get_backend_name() != "postgresql":
+        pytest.skip("a hanging database is made with a TCP proxy to PostgreSQL")
+    proxy = TcpProxy("127.0.0.1", 5432)
+    await proxy.start()
+    url = seeded_engine.url.render_as_string(hide_password=False).replace("127.0.0.1:5432", f"127.0.0.1:{proxy.port}")
+    via_proxy = make_engine(url.replace("postgresql+psycopg://", "postgresql://"))
+    try:
+        async with replay_floor(make_client, "14-ringall-third-agent-answers", engine=via_proxy,
+                                outbox_path=tmp_path / "outbox.sqlite3") as floor:
+            await floor.connect("agent1", "agent2", "agent3")
+            proxy.blackhole = True
+            await floor.go()
+            pops = [await floor.consoles[name].read_until("pop") for name in ("agent1", "agent2", "agent3")]
+            await proxy.cut()  # lets the stuck threads fail, so that the server can stop
+    finally:
+        await proxy.cut()
+        via_proxy.dispose()
+    assert [p["unavailable"] for p in pops] == [True, True, True]
+    assert {p["number"] for p in pops} == {"+8613911140014"}
