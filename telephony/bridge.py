@@ -109,7 +109,7 @@ class Bridge:
             t = self._now()
         self._publish(self.tracker.feed(message, t))
         if self._resync_last is not None and message.get("ActionID") == self._resync_last \
-                and message.get("EventList", "").lower() == "complete":
+                and message["Event"].endswith("Complete"):
             self._finish_resync(t)
 
     def _finish_resync(self, t: float) -> None:

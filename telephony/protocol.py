@@ -57,6 +57,15 @@ class Reply:
         return self.response.get("Response", "").lower() in ("success", "follows", "goodbye")
 
 
+def _starts_list(response: Message) -> bool:
+    # Asterisk 12+ says "EventList: start"; older ones only "... will follow".
+    return response.get("EventList", "").lower() == "start" or "will follow" in response.get("Message", "")
+
+
+def _ends_list(event: Message) -> bool:
+    return event.get("EventList", "").lower() == "complete" or event["Event"].endswith("Complete")
+
+
 @dataclass(slots=True)
 class PendingAction:
     name: str
@@ -70,10 +79,10 @@ class PendingAction:
             if "Response" not in message:
                 return False  # an event before the response: not ours to collect
             self.reply = Reply(message)
-            if message.get("EventList", "").lower() == "start" and self.reply.ok:
+            if self.reply.ok and _starts_list(message):
                 return False
         elif "Event" in message:
-            if message.get("EventList", "").lower() != "complete":
+            if not _ends_list(message):
                 self.reply.events.append(message)
                 return False
         self._resolve()

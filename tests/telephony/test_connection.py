@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
 from pathlib import Path
 
@@ -247,3 +248,36 @@ async def test_connection_reset_by_peer_reconnects() -> None:
         assert len(rec.downs) == 1 and conn.reconnects == 1
         await conn.close()
         await task
+
+
+async def test_lists_of_older_asterisks_without_eventlist_headers() -> None:
+    """Asterisk 11 says only "will follow" and ends the list with an event named …Complete."""
+
+    async def old_pbx(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        writer.write(b"Asterisk Call Manager/1.3\r\n")
+        with contextlib.suppress(asyncio.IncompleteReadError, ConnectionError):
+            await answer(reader, writer)
+
+    async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        while data := await reader.readuntil(b"\r\n\r\n"):
+            aid = next(line[10:] for line in data.split(b"\r\n") if line.startswith(b"ActionID: "))
+            if b"Action: Login" in data:
+                writer.write(b"Response: Success\r\nActionID: " + aid + b"\r\nMessage: Authentication accepted\r\n\r\n")
+            else:
+                writer.write(b"Response: Success\r\nActionID: " + aid + b"\r\nMessage: Queue status will follow\r\n\r\n"
+                             b"Event: QueueMember\r\nQueue: retail\r\nLocation: SIP/1001\r\nActionID: " + aid + b"\r\n\r\n"
+                             b"Event: QueueStatusComplete\r\nActionID: " + aid + b"\r\n\r\n")
+
+    server = await asyncio.start_server(old_pbx, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    rec = Recorder()
+    conn = AmiConnection("127.0.0.1", port, "u", "s", on_event=rec.on_event, on_up=rec.on_up, on_down=rec.on_down,
+                         sleep=rec.sleep)
+    task = asyncio.create_task(conn.run())
+    await rec.until(lambda: rec.ups == 1)
+    reply = await conn.send(actions.queue_status())
+    assert [e["Event"] for e in reply.events] == ["QueueMember"] and rec.events == []
+    await conn.close()
+    await task
+    server.close()
+    await server.wait_closed()
