@@ -16,11 +16,9 @@ import pytest
 
 from console.i18n import get_locale, set_locale
 from tests.server.conftest import (  # noqa: F401 - fixtures shared with the server tests
-    PASSWORD, FrozenClock, frozen_clock, seed, seeded, seeded_engine, server_settings,
+    FrozenClock, frozen_clock, seed, seeded, seeded_engine,
 )
 from tests.tui.floor import Floor
-
-TRANSCRIPTS = Path(__file__).resolve().parents[1] / "fixtures" / "ami-transcripts"
 
 
 @pytest.fixture

@@ -65,6 +65,26 @@ async def test_cells_change_in_place_and_the_table_is_never_rebuilt(seeded_engin
             assert "服务水平" not in str(app.board_screen.query_one("#alerts").render())
 
 
+async def test_frames_from_the_server_update_the_boards_live(seeded_engine, tmp_path):
+    from console.server import keys
+    from telephony.events import AgentState, Ended
+    from tests.tui.supervisor_floor import NOW
+
+    async with supervisor_floor(seeded_engine, tmp_path) as floor:
+        async with floor.supervisor_app().run_test(size=SIZE) as pilot:
+            queues, agents = await loaded(pilot)
+            service, t0 = floor.app[keys.SERVICE], NOW.timestamp()
+            await service.handle("main", AgentState(t=t0 - 120, agent="1003", state="paused", reason="lunch",
+                                                    queue="retail"), 0.0)
+            await until(pilot, lambda: agents.get_cell("1003", "reason") == "午餐")
+            assert agents.get_cell("1003", "in_state") == "02:00"
+            await service.handle("main", Ended(t=t0, call="x1", caller="13700000000", agent="1001", queue="retail",
+                                               outcome="answered", hangup_by="caller", wait_s=4, talk_s=30), 0.0)
+            await floor.app[keys.STATS].flushed()
+            await until(pilot, lambda: queues.get_cell("retail", "offered") == "6")
+            assert queues.get_cell("retail", "answered") == "5"
+
+
 async def test_actions_on_the_selected_agent_reach_the_pbx(seeded_engine, tmp_path):
     async with supervisor_floor(seeded_engine, tmp_path) as floor:
         async with floor.supervisor_app().run_test(size=SIZE) as pilot:
