@@ -21,15 +21,14 @@ import logging
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import SQLAlchemyError
 
 from console.crm.masking import mask_customer
 from console.crm.phones import normalize
-from console.crm.suitability import assessment_expired
-from console.crm.tiers import aum_band
+from console.crm.customers import SummaryContext, summary_of
 from console.server import pop_queries as q
 from telephony.events import Ringing
 
@@ -71,7 +70,6 @@ class PopBuilder:
         self._engine = engine
         self._settings = settings
         self._clock = clock
-        self._tz = ZoneInfo(settings.center.time_zone)
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="screenpop")
         self._conn: Any = None  # touched only in that thread
         self._pending: asyncio.Future[Lookup] | None = None
@@ -132,9 +130,9 @@ class PopBuilder:
             return Lookup("unknown", number)
         found = found[: q.MAX_CANDIDATES]
         ids = [c["id"] for c in found]
-        phones: dict[int, list[dict[str, str]]] = {i: [] for i in ids}
+        phones: dict[int, list[Any]] = {i: [] for i in ids}
         for row in conn.execute(q.PHONES, {"ids": ids}):
-            phones[row.customer_id].append({"number": row.e164, "kind": row.kind})
+            phones[row.customer_id].append(row)
         if len(found) > 1:
             complaints = {row.customer_id for row in conn.execute(q.OPEN_COMPLAINTS, {"ids": ids})}
             summaries = [self.summary(c, phones[c["id"]], c["id"] in complaints) for c in found]
@@ -151,28 +149,13 @@ class PopBuilder:
             by=by,
         )
 
-    def summary(self, c: dict[str, Any], phones: list[dict[str, str]], open_complaint: bool) -> dict[str, Any]:
-        """The unmasked customer summary of docs/API.md (mask it with console.crm.masking)."""
-        s = self._settings
-        today = self._clock().astimezone(self._tz).date()
+    def summary(self, c: dict[str, Any], phones: list[Any], open_complaint: bool) -> dict[str, Any]:
+        """The unmasked customer summary, built by the same rule as the profile route's."""
         manager = None
         if c["manager_id"] is not None:
-            manager = {"id": c["manager_id"], "name": c["manager_name"], "extension": c["manager_extension"]}
-        return {
-            "id": c["id"], "client_no": c["client_no"], "name": c["name"], "name_pinyin": c["name_pinyin"],
-            "tier": c["tier"], "aum": str(Decimal(c["aum"] or 0)),
-            "aum_band": aum_band(c["aum"], s.tiers, s.center.locale),
-            "risk_level": c["risk_level"],
-            "risk_assessed_on": c["risk_assessed_on"].isoformat() if c["risk_assessed_on"] else None,
-            "risk_expired": assessment_expired(c["risk_assessed_on"], today, s.risk.assessment_valid_days),
-            "investor_type": c["investor_type"], "manager": manager, "branch": c["branch"],
-            "flags": {
-                "vip": s.is_vip(c["tier"]), "open_complaint": open_complaint,
-                "churn_risk": float(c["churn_risk"] or 0) >= 0.5, "do_not_call": bool(c["do_not_call"]),
-                "margin": bool(c["margin"]), "star": bool(c["star"]), "chinext": bool(c["chinext"]),
-            },
-            "phones": phones, "id_number": c["id_number"], "status": c["status"],
-        }
+            manager = SimpleNamespace(id=c["manager_id"], name=c["manager_name"], extension=c["manager_extension"])
+        ctx = SummaryContext.from_settings(self._settings, self._clock())
+        return summary_of(SimpleNamespace(**c), phones, manager, ctx, open_complaint)  # type: ignore[arg-type]
 
     def frame(self, lookup: Lookup, ringing: Ringing, verified: bool, ivr: dict[str, Any]) -> dict[str, Any]:
         """The body of one ``pop`` frame for one agent (masked unless the caller is verified)."""

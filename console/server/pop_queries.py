@@ -28,7 +28,7 @@ _agent = aliased(Staff.__table__, name="agent")
 _CUSTOMER_COLUMNS = (
     _c.id, _c.client_no, _c.name, _c.name_pinyin, _c.id_number, _c.branch, _c.tier, _c.aum,
     _c.risk_level, _c.risk_assessed_on, _c.investor_type, _c.margin, _c.star, _c.chinext,
-    _c.status, _c.do_not_call, _c.churn_risk, _c.manager_id,
+    _c.status, _c.do_not_call, _c.churn_risk, _c.manager_id, _c.birth_date, _c.version,
     _manager.c.name.label("manager_name"), _manager.c.extension.label("manager_extension"),
 )
 _with_manager = Customer.__table__.outerjoin(_manager, _manager.c.id == _c.manager_id)
@@ -41,7 +41,7 @@ BY_PHONE = (
     .order_by(_c.id)
     .limit(MAX_CANDIDATES + 1)
 )
-PHONES = select(_p.customer_id, _p.e164, _p.kind).where(_p.customer_id.in_(bindparam("ids", expanding=True))).order_by(_p.id)
+PHONES = select(_p.id, _p.customer_id, _p.e164, _p.kind).where(_p.customer_id.in_(bindparam("ids", expanding=True))).order_by(_p.id)
 OPEN_COMPLAINTS = select(_t.customer_id).where(and_(
     _t.customer_id.in_(bindparam("ids", expanding=True)),
     _t.category == "complaint",
