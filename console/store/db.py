@@ -113,3 +113,19 @@ def open_engine(url: Any, *, check: bool = True) -> Engine:
 
 def engine_from_settings(settings: Any, *, check: bool = True) -> Engine:
     return open_engine(settings.database.url, check=check)
+
+
+# The schema helpers live in console.store.migrate (they need Alembic); they are re-exported
+# here so that callers find everything about opening the store in one module.
+def check_schema_current(engine: Engine) -> None:
+    """Raise CalldeskError ("… run `calldesk db upgrade`") unless the schema is at head."""
+    from console.store.migrate import check_schema_current as check
+
+    check(engine)
+
+
+def upgrade(engine_or_url: Any, revision: str = "head") -> str | None:
+    """Create or upgrade the schema; returns the revision reached."""
+    from console.store.migrate import upgrade as run_upgrade
+
+    return run_upgrade(engine_or_url, revision)
