@@ -119,7 +119,8 @@ def stats(conn: Any, campaign_id: int, abandon_after_s: float = ABANDON_AFTER_S)
     get(conn, campaign_id)
     rows = conn.execute(select(_i.queue, _i.outcome, _i.wait_s, _i.disposition, _i.customer_id)
                         .where(_i.campaign_id == campaign_id)).all()
-    reached = [r for r in rows if r.queue]  # reached the queue: the customer picked up
+    # The customer picked up: the call reached the queue (or an agent, for a call adopted after a restart).
+    reached = [r for r in rows if r.queue or r.outcome == "answered"]
     abandoned = [r for r in reached if r.outcome != "answered" or r.wait_s > abandon_after_s]
     talked = [r for r in reached if r.outcome == "answered"]
     leads = counts_by_status(conn, campaign_id)

@@ -71,7 +71,8 @@ def write_attempt(conn: Any, rec: dict[str, Any]) -> None:
         values["customer_id"] = rec["customer_id"]
     conn.execute(update(Interaction.__table__).where(key).values(**values))
     moved = conn.execute(update(Lead.__table__).where(
-        _l.id == rec["lead_id"], _l.status == "dialing", _l.attempts == rec["attempts"]
+        # Pending too: an attempt released after a restart whose call ended late (not yet redialled).
+        _l.id == rec["lead_id"], _l.status.in_(("dialing", "pending")), _l.attempts == rec["attempts"]
     ).values(status=rec["next_status"], next_attempt_at=_when(rec.get("next_attempt_at")),
              last_result=rec["result"], result=rec.get("lead_result"), version=_l.version + 1)).rowcount
     if moved and rec["next_status"] == "done" and rec.get("followup_id"):
@@ -79,37 +80,45 @@ def write_attempt(conn: Any, rec: dict[str, Any]) -> None:
             status="done", result="外呼回拨已接通", completed_at=_when(rec["now"])))
 
 
-def reconcile(conn: Any, now: dt.datetime, campaigns: dict[int, Any], window_of: Any) -> dict[str, int]:
-    """Leads left ``dialing`` by a stop or crash (after the outbox has been replayed): resolved
-    from their last recorded Interaction when that attempt was recorded, else back to pending
-    with the attempt counted, retried after the campaign's failed-call delay (the call may still
-    be up on the PBX: never at once)."""
-    out = {"resolved": 0, "returned": 0}
-    stuck = conn.execute(select(_l.id, _l.campaign_id, _l.attempts, _l.version).where(_l.status == "dialing")).all()
+def reconcile(conn: Any, now: dt.datetime, campaigns: dict[int, Any], window_of: Any) -> list[Any]:
+    """Leads left ``dialing`` by a stop or crash (run after the outbox has been replayed): those
+    whose attempt was recorded are resolved from that Interaction; the others are returned
+    (their calls may still be up on the PBX: the dialer adopts them from the events, and
+    releases the rest after a grace period with :func:`release`)."""
+    orphans = []
+    stuck = conn.execute(select(_l.id, _l.campaign_id, _l.number, _l.customer_id, _l.attempts, _l.version,
+                                _l.followup_id).where(_l.status == "dialing")).all()
     for lead in stuck:
         campaign = campaigns.get(lead.campaign_id)
         recorded = conn.execute(select(func.count()).where(_i.lead_id == lead.id)).scalar() or 0
-        last = conn.execute(select(_i.queue, _i.outcome, _i.wait_s).where(_i.lead_id == lead.id)
+        last = conn.execute(select(_i.queue, _i.outcome).where(_i.lead_id == lead.id)
                             .order_by(_i.id.desc()).limit(1)).first()
-        if campaign is not None and last is not None and recorded >= lead.attempts:
-            result = attempt_result(last.queue, last.outcome, last.outcome == "answered")
-            step = after_attempt(result, lead.attempts, policy_of(campaign), window_of(campaign), now)
-            values = {"status": step.status, "next_attempt_at": step.next_attempt_at, "last_result": result}
-            out["resolved"] += 1
-        else:
-            delay = dt.timedelta(minutes=campaign.retry_failed_min if campaign is not None else 30)
-            values = {"status": "pending", "next_attempt_at": now + delay, "last_result": "interrupted"}
-            out["returned"] += 1
-        conn.execute(update(Lead.__table__).where(_l.id == lead.id, _l.version == lead.version)
-                     .values(**values, version=_l.version + 1))
-    return out
+        if campaign is None or last is None or recorded < lead.attempts:
+            orphans.append(lead)
+            continue
+        result = attempt_result(last.queue, last.outcome, last.outcome == "answered")
+        step = after_attempt(result, lead.attempts, policy_of(campaign), window_of(campaign), now)
+        conn.execute(update(Lead.__table__).where(_l.id == lead.id, _l.version == lead.version).values(
+            status=step.status, next_attempt_at=step.next_attempt_at, last_result=result, version=_l.version + 1))
+    return orphans
+
+
+def release(conn: Any, lead_id: int, attempts: int, now: dt.datetime, retry_failed_min: int) -> bool:
+    """An attempt whose result never came: back to pending, the attempt counted, retried after
+    the failed-call delay."""
+    return conn.execute(update(Lead.__table__).where(
+        _l.id == lead_id, _l.status == "dialing", _l.attempts == attempts
+    ).values(status="pending", next_attempt_at=now + dt.timedelta(minutes=retry_failed_min),
+             last_result="interrupted", version=_l.version + 1)).rowcount == 1
 
 
 def attempt_result(queue: str | None, outcome: str, agent_answered: bool) -> str:
     """What the attempt was, for the retry rules: the customer reached an agent ("answered"), or
     not. A customer who answered but got no agent is tried again like a failed call."""
+    if agent_answered:  # also a call adopted after a restart, whose queue the snapshot did not say
+        return "answered"
     if queue:
-        return "answered" if agent_answered else "failed"
+        return "failed"
     return outcome if outcome in ("busy", "no_answer") else "failed"
 
 

@@ -31,6 +31,7 @@ from sqlalchemy import select
 from console.crm.campaign_admin import ABANDON_AFTER_S
 from console.crm.campaigns import after_attempt
 from console.crm.masking import national_digits
+from console.crm.phones import normalize
 from console.server import dialer_records as rec
 from console.server import keys
 from console.server.dialer_flight import Flight, lead_frame
@@ -43,9 +44,15 @@ _k, _l, _c = Campaign.__table__.c, Lead.__table__.c, Customer.__table__.c
 LEAD_VAR, CAMPAIGN_VAR = "CALLDESK_LEAD", "CALLDESK_CAMPAIGN"
 
 
+def lead_of_action(action_id: str) -> int | None:
+    """The lead of one of our Originates (``dialer-<campaign>-<lead>-<attempt>-<n>``)."""
+    parts = action_id.split("-")
+    return int(parts[2]) if len(parts) == 5 and parts[0] == "dialer" and parts[2].isdigit() else None
+
+
 class DialerService:
     def __init__(self, app: Any, *, tick_s: float = 1.0, abandon_after_s: float = ABANDON_AFTER_S,
-                 window_size: int = 200, trunk: str = "carrier") -> None:
+                 window_size: int = 200, trunk: str = "carrier", orphan_grace_s: float = 300.0) -> None:
         self.app = app
         self.tick_s, self.abandon_after_s, self.trunk = tick_s, abandon_after_s, trunk
         self._engine, self._clock, self._settings = app[keys.ENGINE], app[keys.CLOCK], app[keys.SETTINGS]
@@ -58,6 +65,11 @@ class DialerService:
         self._campaigns: dict[int, Any] = {}
         self._ids = itertools.count(1)
         self._wake = asyncio.Event()
+        self.ready = asyncio.Event()
+        self.orphan_grace_s = orphan_grace_s
+        self._orphans: dict[int, tuple[Any, float]] = {}  # lead id -> (lead row, loop time found)
+        self._late: dict[int, tuple[Any, float]] = {}  # released orphans, until their call ends
+        """Set once start-up reconciliation is done (the first round follows)."""
         self._lock = asyncio.Lock()
         self._tasks: list[asyncio.Task[Any]] = []
         self.dialled: list[tuple[int, str, dt.datetime]] = []  # (lead, number, when): tests and stats
@@ -68,10 +80,6 @@ class DialerService:
         streams = {name: bridge.events() for name, bridge in self.app[keys.BRIDGES].items()}
         for event in self.app[keys.CALLS].agent_states().values():
             await self.observe(event)  # what the service saw before we subscribed
-        await self.app[keys.OUTBOX].drained()  # results journalled before a crash land first
-        summary = await asyncio.to_thread(self._reconcile)
-        if summary["resolved"] or summary["returned"]:
-            log.info("dialer: leads left dialing at start-up: %s", summary)
         for name, stream in streams.items():
             self._tasks.append(asyncio.create_task(self._listen(name, stream), name=f"dialer-{name}"))
         self._tasks.append(asyncio.create_task(self._run(), name="dialer"))
@@ -83,15 +91,35 @@ class DialerService:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
 
-    def _reconcile(self) -> dict[str, int]:
+    def _reconcile(self) -> list[Any]:
         with self._engine.begin() as conn:
             campaigns = {r.id: r for r in conn.execute(select(Campaign.__table__))}
+            self._campaigns.update(campaigns)
             return rec.reconcile(conn, self._clock(), campaigns, lambda c: rec.window_for(self._settings, c))
 
     def wake(self) -> None:
         self._wake.set()
 
+    async def _recover(self) -> None:
+        """Before the first round: results journalled before a stop land first, then the leads
+        still ``dialing`` are reconciled. Retried while the database is away (never blocks start-up)."""
+        while True:
+            try:
+                await self.app[keys.OUTBOX].drained()
+                orphans = await asyncio.to_thread(self._reconcile)
+                break
+            except Exception as exc:  # noqa: BLE001 - the database is down: try again
+                log.warning("dialer: start-up reconciliation failed, retrying: %s", str(exc).splitlines()[0])
+                await asyncio.sleep(self.tick_s * 5)
+        found = asyncio.get_running_loop().time()
+        for lead in orphans:
+            self._orphans[lead.id] = (lead, found)
+        if orphans:
+            log.info("dialer: %d leads were dialing at start-up; their calls are adopted as they report", len(orphans))
+        self.ready.set()
+
     async def _run(self) -> None:
+        await self._recover()
         while True:
             try:
                 await self.tick()
@@ -105,6 +133,7 @@ class DialerService:
     async def tick(self) -> None:
         async with self._lock:
             now = self._clock()
+            await self._release_orphans(now)
             campaigns = await asyncio.to_thread(self._running)
             self._campaigns.update({c.id: c for c in campaigns})
             for campaign in campaigns:
@@ -257,7 +286,7 @@ class DialerService:
                 self.wake()
             return
         if isinstance(event, OriginateResult):
-            flight = self._flights.get(event.action_id)
+            flight = self._flights.get(event.action_id) or self._adopt(lead_of_action(event.action_id))
             if flight is None:
                 return
             if event.outcome == "answered" and event.call:
@@ -269,6 +298,8 @@ class DialerService:
             return
         call = getattr(event, "call", None)
         flight = self._by_call.get(call) if call else None
+        if flight is None and call and (self._orphans or self._late):
+            flight = self._adopt_call(event)
         if flight is None:
             return
         if isinstance(event, Ringing):
@@ -296,6 +327,51 @@ class DialerService:
         record = flight.record(result, step, now, t, linkedid, ended)
         await self.app[keys.OUTBOX].submit("campaign_attempt", record)
         self.wake()
+
+    # --- calls placed before a restart --------------------------------------------------------
+    def _adopt(self, lead_id: int | None) -> Flight | None:
+        entry = None
+        if lead_id is not None:
+            entry = self._orphans.pop(lead_id, None) or self._late.pop(lead_id, None)
+        if entry is None:
+            return None
+        lead = entry[0]
+        flight = Flight(f"adopted-{lead.id}", next(iter(self.app[keys.BRIDGES]), ""), lead.campaign_id, lead.id,
+                        lead.number, lead.customer_id, lead.attempts, lead.followup_id, self._clock(), at_agent=True)
+        self._flights[flight.action_id] = flight
+        return flight
+
+    def _adopt_call(self, event: DomainEvent) -> Flight | None:
+        """A call of a lead left dialing: known by its channel variable (ringing) or number (ended)."""
+        lead_id = None
+        if isinstance(event, Ringing) and event.vars.get(LEAD_VAR, "").isdigit():
+            lead_id = int(event.vars[LEAD_VAR])
+        elif isinstance(event, Ended) and event.caller:
+            number = normalize(event.caller).e164
+            waiting = itertools.chain(self._orphans.items(), self._late.items())
+            lead_id = next((i for i, (lead, _) in waiting if lead.number == number), None)
+        flight = self._adopt(lead_id)
+        if flight is not None:
+            flight.call = event.call
+            self._by_call[event.call] = flight
+        return flight
+
+    async def _release_orphans(self, now: dt.datetime) -> None:
+        """Orphans that no event claimed within the grace period: returned to pending."""
+        if not self._orphans:
+            return
+        expired = asyncio.get_running_loop().time() - self.orphan_grace_s
+        for lead_id, (lead, found) in list(self._orphans.items()):
+            if found <= expired:
+                del self._orphans[lead_id]
+                self._late[lead_id] = (lead, found)  # its call may still end: then it counts
+                campaign = self._campaigns.get(lead.campaign_id)
+                delay = campaign.retry_failed_min if campaign is not None else 30
+                await asyncio.to_thread(self._release, lead, now, delay)
+
+    def _release(self, lead: Any, now: dt.datetime, delay: int) -> None:
+        with self._engine.begin() as conn:
+            rec.release(conn, lead.id, lead.attempts, now, delay)
 
     # --- the screen pop ---------------------------------------------------------------------
     def pop_extras(self, variables: dict[str, str]) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from console.store.models import Interaction, Lead
 from telephony.bridge import Bridge
 from telephony.simulator.center import AgentSetup
 from telephony.simulator.dialout import Dialout
+from telephony.simulator.model import QueueConfig
 from telephony.simulator.runner import Simulator, SimulatorConfig
 from tests.server.conftest import bearer, login
 
@@ -79,16 +80,27 @@ def scripted(plan: Callable[[str, int], Dialout], dialled: Counter[str]) -> Call
     return dialout
 
 
+async def start_simulator(agents: int = 5, speed: float = 50.0) -> Simulator:
+    """Agents in queue retail answering after 0.3 s; events carry the simulator's own time
+    (Timestamp), so waits and talk times are in simulated seconds whatever the speed."""
+    # Queue retail without app_queue's wrap-up timer: a campaign's agents wrap up by pausing, so
+    # an agent the AMI shows free is free to the queue as well.
+    queues = [QueueConfig("retail", "rrmemory", wrapuptime=0.0)]
+    sim = Simulator(SimulatorConfig(agents=AgentSetup(count=agents, ring_delay=0.3, queues=("retail",)),
+                                    queues=queues, speed=speed, seed=7, timestamps=True))
+    await sim.start()
+    return sim
+
+
 @asynccontextmanager
 async def campaign_floor(make_client: Any, plan: Callable[[str, int], Dialout], *, agents: int = 5,
                          speed: float = 50.0, clock: Any = None, engine: Any = None,
                          outbox_path: Any = None, sim: Simulator | None = None) -> AsyncIterator[Floor]:
     own_sim = sim is None
     if sim is None:
-        sim = Simulator(SimulatorConfig(agents=AgentSetup(count=agents, ring_delay=0.3, queues=("retail",)),
-                                        speed=speed, seed=7))
-        await sim.start()
-    dialled: Counter[str] = Counter()
+        sim = await start_simulator(agents, speed)
+    dialled: Counter[str] = getattr(sim, "dialled", None) or Counter()
+    sim.dialled = dialled  # type: ignore[attr-defined] - one count across servers (restart tests)
     sim.pbx.dialout = scripted(plan, dialled)
     bridge = Bridge("main", "127.0.0.1", sim.port, "calldesk", "calldesk")
     client = await make_client(bridges={"main": bridge}, clock=clock, engine=engine, outbox_path=outbox_path)
