@@ -15,11 +15,19 @@ def dial(pbx: Pbx, call: Call, extension: str, timeout: float = DIAL_TIMEOUT_S) 
     caller = call.caller
     pbx.set_var(caller, "DIALSTATUS", "")
     phone = pbx.phone_by_extension(extension)
-    if phone is None or phone.busy:
-        status, cause = ("CHANUNAVAIL", 0) if phone is None else ("BUSY", 17)
-        pbx.set_var(caller, "DIALSTATUS", status)
+    if phone is None:
+        pbx.set_var(caller, "DIALSTATUS", "CHANUNAVAIL")
         pbx.emit(ev.on_channel("SoftHangupRequest", caller, Cause="16"))
-        talk.finish(pbx, call, caller_cause=16 if phone is None else cause)
+        talk.finish(pbx, call, caller_cause=16)
+        return
+    if phone.busy:  # the phone answers 486 Busy Here at once; the phone's own call is untouched
+        leg = pbx.agent_channel(phone, caller.linkedid)
+        pbx.emit(ev.on_pair("DialBegin", caller, leg, DialString=phone.extension))
+        pbx.emit(ev.on_pair("DialEnd", caller, leg, DialStatus="BUSY"))
+        pbx.destroy(leg, 17)
+        pbx.set_var(caller, "DIALSTATUS", "BUSY")
+        pbx.emit(ev.on_channel("SoftHangupRequest", caller, Cause="16"))
+        talk.finish(pbx, call, caller_cause=16)
         return
     leg = legs.dial_phone(pbx, caller, phone)
     call.legs = [leg]
