@@ -73,6 +73,8 @@ class DialerService:
         self._lock = asyncio.Lock()
         self._tasks: list[asyncio.Task[Any]] = []
         self.dialled: list[tuple[int, str, dt.datetime]] = []  # (lead, number, when): tests and stats
+        self.decisions: deque[tuple[int, int, int, int]] = deque(maxlen=1000)
+        """Recent pacing rounds: (campaign, free agents, in flight, dialled)."""
 
     # --- lifecycle --------------------------------------------------------------------------
     async def start(self) -> None:
@@ -187,6 +189,7 @@ class DialerService:
             leads_ready=len(due), window=self.window(campaign.id),
             abandon_cap=self._settings.dialer.abandon_cap,
         ))
+        self.decisions.append((campaign.id, free, self._in_flight(campaign.id), decision.dial))
         placed = 0
         for lead in due:
             if placed >= decision.dial:

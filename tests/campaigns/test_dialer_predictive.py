@@ -1,0 +1,42 @@
+"""Predictive pacing against the simulator: over-dials when few answer, never past the abandon cap.
+
+The exhaustive check across answer rates 10%–90% is the pure pacing simulation in
+tests/telephony/test_dialer.py; this is the shorter run of the real service (claims, Originates,
+the queue, the recorded Interactions) at three answer rates.
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from telephony.simulator.dialout import Dialout
+from tests.campaigns.floor import MONDAY_10, campaign_floor
+from tests.server.conftest import FrozenClock
+
+CAP = 0.03
+
+
+@pytest.mark.parametrize(("answer_rate", "leads"), [(0.1, 400), (0.5, 160), (0.9, 90)])
+async def test_predictive_keeps_the_abandon_rate_under_the_cap(make_client, seeded_engine, answer_rate, leads) -> None:
+    rng = random.Random(11)
+
+    def customers(number: str, nth: int) -> Dialout:
+        if rng.random() < answer_rate:
+            return Dialout("answer", rng.uniform(0.5, 3.0), rng.uniform(4.0, 8.0))
+        return Dialout(rng.choice(["busy", "unreachable"]))
+
+    async with campaign_floor(make_client, customers, agents=5, clock=FrozenClock(MONDAY_10)) as floor:
+        campaign = await floor.create(mode="predictive", max_attempts=1)
+        await floor.import_csv(campaign, "number\n" + "\n".join(f"1392222{i:04d}" for i in range(leads)) + "\n")
+        await floor.move(campaign, "start")
+        stats = await floor.until_done(campaign, timeout=120)
+        rounds = [r for r in floor.dialer.decisions if r[0] == campaign]
+    peak = max((in_flight + dial) / free for _, free, in_flight, dial in rounds)
+    print(f"answer rate {answer_rate:.0%}: {stats['attempts']} calls, {stats['contacts']} answered, "
+          f"{stats['abandoned']} abandoned ({stats['abandon_rate']:.1%}), peak lines per free agent {peak:.2f}")
+    assert stats["attempts"] == leads and stats["leads_left"] == 0
+    assert stats["abandon_rate"] <= CAP
+    if answer_rate <= 0.5:
+        assert peak > 1.0  # it did over-dial: few customers answer
