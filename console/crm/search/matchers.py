@@ -68,12 +68,11 @@ class HanMatcher:
             others = [n for n in ix.pinyins.names(homophone) if n != exact]
             _add_names(ix, found, others, (86.0, "name_homophone"), budget)
         if self.misses and exact is None:
-            ids = rarest_postings(self.han, ix.names.chars, self.misses + 1, FUZZY_CAP)
-            choices = {name_id: ix.names.names[name_id] for name_id in ids}
-            for _, ratio, name_id in process.extract(
-                self.han, choices, scorer=fuzz.ratio, score_cutoff=60, limit=200
-            ):
-                _add_names(ix, found, (name_id,), self._fuzzy_score(choices[name_id], ratio), budget)
+            ids = list(rarest_postings(self.han, ix.names.chars, self.misses + 1, FUZZY_CAP))
+            names = ix.names.names
+            choices = [names[name_id] for name_id in ids]
+            for name, ratio, at in process.extract(self.han, choices, scorer=fuzz.ratio, score_cutoff=60, limit=200):
+                _add_names(ix, found, (ids[at],), self._fuzzy_score(name, ratio), budget)
         return found
 
     def score(self, ix: SearchIndex, slot: int) -> Scored | None:
@@ -139,14 +138,13 @@ class LatinMatcher:
                 if initials != self.q:
                     add(table.initials[initials], (80.0, "initials_prefix"))
         # Typos only matter when nothing matched as typed: "zhangsan" need not look for "zhagnsan".
-        if self.misses and len(found) < budget and max((s for s, _ in found.values()), default=0) < 90:
+        if self.misses and not found:
             grams = [self.q[i : i + 3] for i in range(len(self.q) - 2)]
-            ids = rarest_postings(grams, table.trigrams, 3 * self.misses + 1, FUZZY_CAP)
-            choices = {pinyin_id: table.compact[pinyin_id] for pinyin_id in ids}
-            for _, ratio, pinyin_id in process.extract(
-                self.q, choices, scorer=fuzz.ratio, score_cutoff=75, limit=100
-            ):
-                add((pinyin_id,), (round(0.8 * ratio, 1), "pinyin_fuzzy"))
+            ids = list(rarest_postings(grams, table.trigrams, 3 * self.misses + 1, FUZZY_CAP))
+            compact = table.compact
+            choices = [compact[pinyin_id] for pinyin_id in ids]
+            for _, ratio, at in process.extract(self.q, choices, scorer=fuzz.ratio, score_cutoff=75, limit=100):
+                add((ids[at],), (round(0.8 * ratio, 1), "pinyin_fuzzy"))
         return found
 
     def score(self, ix: SearchIndex, slot: int) -> Scored | None:
