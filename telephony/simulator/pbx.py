@@ -41,6 +41,7 @@ class Pbx:
         self.late_device_state: Callable[[], bool] = lambda: False
         self.dialout: Callable[[str], Dialout] = lambda number: Dialout()
         self.on_auto_pause: Callable[[Member], None] = lambda member: None  # traffic: the agent comes back later
+        self.on_connected: list[Callable[[Call], None]] = []  # habits: an agent may transfer the call
         self.on_idle: list[Callable[[], None]] = []  # run when a phone or member may have freed up
         self._wake_pending = False
         self._unique_seq = 0

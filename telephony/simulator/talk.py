@@ -20,6 +20,8 @@ def connect(pbx: Pbx, call: Call, leg: Leg) -> None:
         who = call.spec.hangup_by
         call.talk_timer = pbx.clock.call_later(talk_s, lambda: hang_up(pbx, call, who))
         call.timers.append(call.talk_timer)
+    for hook in pbx.on_connected:
+        hook(call)
 
 
 def hang_up(pbx: Pbx, call: Call, who: str) -> None:

@@ -43,6 +43,8 @@ class TrafficConfig:
     ring_no_answer_share: float = 0.03
     ring_delay_range: tuple[float, float] = (1.0, 5.0)
     auto_pause_s: tuple[float, float] = (20.0, 120.0)  # how long an auto-paused agent stays paused
+    break_every_s: float = 1800.0  # mean time between an agent's breaks (0: none)
+    transfer_share: float = 0.03  # answered queue calls the agent transfers (to a colleague or queue retail)
 
 
 class Traffic:
@@ -55,6 +57,10 @@ class Traffic:
         pbx.on_auto_pause = self._come_back_later
 
     def start(self) -> None:
+        from telephony.simulator.habits import Habits
+
+        self.habits = Habits(self.pbx, self.rng, self.config.break_every_s, self.config.transfer_share)
+        self.habits.start()
         self._schedule_next()
 
     def _schedule_next(self) -> None:

@@ -43,3 +43,6 @@ def test_two_hours_of_traffic_then_quiet() -> None:
     for outcome in ("answered", "abandoned", "callback_requested", "busy"):
         assert outcomes[outcome] > 0, outcomes
     assert events["ring_stopped"] > 0 and events["callback_requested"] == outcomes["callback_requested"]
+    habits = sim.traffic.habits
+    assert habits.transfers > 0 and events["transferred"] == habits.transfers
+    assert habits.breaks > 0
