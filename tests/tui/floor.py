@@ -22,6 +22,7 @@ class Floor:
     def __init__(self, engine: Any, tmp_path: Path, clock: Any) -> None:
         self.engine, self.tmp_path, self.clock = engine, tmp_path, clock
         self.replay: Any = None
+        self.simulator: Any = None
         self.server: TestServer | None = None
         self.port = 0
         self.clients: list[Client] = []
@@ -39,6 +40,15 @@ class Floor:
             bridges["main"] = Bridge("main", "127.0.0.1", self.replay.port, self.replay.username,
                                      self.replay.secret)
         return await self.start_server(bridges)
+
+    async def start_simulated(self, config: Any) -> str:
+        """Start the server with the PBX simulator (``telephony.simulator``) as its PBX."""
+        from telephony.bridge import Bridge
+        from telephony.simulator.runner import Simulator
+
+        self.simulator = Simulator(config)
+        port = await self.simulator.start()
+        return await self.start_server({"main": Bridge("main", "127.0.0.1", port, config.username, config.secret)})
 
     async def start_server(self, bridges: dict[str, Any] | None = None) -> str:
         from console.server.app import create_app
@@ -73,6 +83,8 @@ class Floor:
         await self.stop_server()
         if self.replay is not None:
             await self.replay.close()
+        if self.simulator is not None:
+            await self.simulator.close()
 
 
 async def until(pilot: Any, predicate: Any, timeout_s: float = 30.0) -> None:
