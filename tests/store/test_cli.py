@@ -2,22 +2,39 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from console.cli import main
 from console.store.migrate import head_revision
 
 
-def _calldesk(tmp_path: Path, *args: str, url: str | None = None) -> subprocess.CompletedProcess:
-    env = {"PATH": "/usr/bin:/bin", "CALLDESK_DATABASE_URL": url or f"sqlite:///{tmp_path / 'cd.db'}"}
-    return subprocess.run([sys.executable, "-m", "console", *args], env=env, cwd=tmp_path,
-                          capture_output=True, text=True, timeout=300)
+@dataclass
+class Result:
+    returncode: int
+    stdout: str
+    stderr: str
 
 
-def _one_error_line(result: subprocess.CompletedProcess) -> str:
+@pytest.fixture
+def calldesk(tmp_path: Path, monkeypatch, capsys):
+    """Runs the real CLI entry point in-process (a subprocess per call costs seconds)."""
+    monkeypatch.chdir(tmp_path)
+    for name in ("CALLDESK_CONFIG", "CALLDESK_DATABASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+
+    def run(*args: str, url: str | None = None) -> Result:
+        monkeypatch.setenv("CALLDESK_DATABASE_URL", url or f"sqlite:///{tmp_path / 'cd.db'}")
+        code = main(list(args))
+        out = capsys.readouterr()
+        return Result(code, out.out, out.err)
+
+    return run
+
+
+def _one_error_line(result: Result) -> str:
     assert result.returncode == 2, result.stderr
     assert "Traceback" not in result.stderr
     lines = result.stderr.strip().splitlines()
@@ -25,39 +42,39 @@ def _one_error_line(result: subprocess.CompletedProcess) -> str:
     return lines[0]
 
 
-def test_seed_refuses_a_database_without_schema(tmp_path: Path) -> None:
-    line = _one_error_line(_calldesk(tmp_path, "seed", "--customers", "20"))
+def test_seed_refuses_a_database_without_schema(calldesk) -> None:
+    line = _one_error_line(calldesk("seed", "--customers", "20"))
     assert "no calldesk schema" in line and "run `calldesk db upgrade`" in line
 
 
-def test_seed_refuses_a_schema_that_is_behind(tmp_path: Path) -> None:
-    assert _calldesk(tmp_path, "db", "upgrade").returncode == 0
-    assert _calldesk(tmp_path, "db", "downgrade").returncode == 0
-    status = _calldesk(tmp_path, "db", "status")
+def test_seed_refuses_a_schema_that_is_behind(calldesk, tmp_path: Path) -> None:
+    assert calldesk("db", "upgrade").returncode == 0
+    assert calldesk("db", "downgrade").returncode == 0
+    status = calldesk("db", "status")
     assert status.returncode == 1 and "behind" in status.stdout
-    line = _one_error_line(_calldesk(tmp_path, "import", "customers", "nothing.csv"))
+    line = _one_error_line(calldesk("import", "customers", "nothing.csv"))
     assert "nothing.csv: no such file" in line
     (tmp_path / "c.csv").write_text("client_no,name\n310099990001,张三\n", encoding="utf-8")
-    line = _one_error_line(_calldesk(tmp_path, "import", "customers", "c.csv"))
+    line = _one_error_line(calldesk("import", "customers", "c.csv"))
     assert f"< {head_revision()[:4]})" in line and "run `calldesk db upgrade`" in line
 
 
-def test_upgrade_then_seed_then_reseed(tmp_path: Path) -> None:
-    upgraded = _calldesk(tmp_path, "db", "upgrade")
+def test_upgrade_then_seed_then_reseed(calldesk) -> None:
+    upgraded = calldesk("db", "upgrade")
     assert upgraded.returncode == 0 and head_revision() in upgraded.stdout
-    seeded = _calldesk(tmp_path, "seed", "--customers", "30", "--quiet")
+    seeded = calldesk("seed", "--customers", "30", "--quiet")
     assert seeded.returncode == 0, seeded.stderr
     assert "customer 30" in seeded.stdout and "password 'calldesk'" in seeded.stdout
-    line = _one_error_line(_calldesk(tmp_path, "seed", "--customers", "30"))
+    line = _one_error_line(calldesk("seed", "--customers", "30"))
     assert "already holds 30 customers" in line and "--replace" in line
-    line = _one_error_line(_calldesk(tmp_path, "seed", "--customers", "30", "--agents", "150", "--replace"))
+    line = _one_error_line(calldesk("seed", "--customers", "30", "--agents", "150", "--replace"))
     assert "--agents must be between 1 and 99" in line
 
 
 @pytest.mark.parametrize("url", [
     "postgresql://nobody@127.0.0.1:1/none", "mysql+nodriver://x/y", "postgresql+psycopg2://x@127.0.0.1/y", "not a url",
 ])
-def test_unreachable_or_malformed_database(tmp_path: Path, url: str) -> None:
-    line = _one_error_line(_calldesk(tmp_path, "db", "status", url=url))
+def test_unreachable_or_malformed_database(calldesk, url: str) -> None:
+    line = _one_error_line(calldesk("db", "status", url=url))
     assert line.startswith("calldesk: error: ")
     assert "database" in line
