@@ -101,3 +101,17 @@ async def test_f1_lists_the_keys(tmp_path):
         await pilot.press("f1")
         await pilot.pause()
         assert not app.screen.query("HelpPanel")
+
+
+async def test_choosing_a_candidate_keeps_the_call_facts_on_the_card(tmp_path):
+    app = offline_app(tmp_path)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await feed(pilot, frames.pop("ambiguous", call=CALL))
+        await pilot.pause()
+        await pilot.press("down", "enter")  # the second candidate: 张珊
+        card = app.agent_screen.query_one(CustomerCard)
+        await pilot.pause()
+        assert card.customer is not None and card.customer.name == "张珊"
+        assert ("来电号码", "+8613800000001") in card.call_facts
+        assert "310000654321" in app.export_screenshot()  # the chosen customer's facts are painted

@@ -29,6 +29,7 @@ ALERT_FLAGS = ("vip", "open_complaint", "churn_risk", "do_not_call")
 
 class CustomerCard(Vertical):
     customer: Customer | None = None
+    call_facts: list[tuple[str, str]] = []  # the ringing call's facts, kept when the profile changes
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="card-head"):
@@ -53,7 +54,7 @@ class CustomerCard(Vertical):
             candidates.show(customers)
 
     def clear(self) -> None:
-        self.customer = None
+        self.customer, self.call_facts = None, []
         self._set("#card-name", t("console.card.idle"))
         for part in ("#card-tier", "#card-alerts", "#card-risk-warning", "#card-facts"):
             self._set(part, "")
@@ -71,6 +72,7 @@ class CustomerCard(Vertical):
             self.show_customer(pop.customer, call_facts, verified=pop.verified)
             return
         self.clear()
+        self.call_facts = call_facts
         name = ring.caller_name or pop.number or ring.caller
         key = "console.card.ambiguous" if pop.match == "ambiguous" else "console.card.unknown"
         self._set("#card-name", name)
@@ -81,6 +83,8 @@ class CustomerCard(Vertical):
     def show_customer(self, customer: Customer, call_facts: list[tuple[str, str]] | None = None,
                       verified: bool = False) -> None:
         self.customer = customer
+        if call_facts is not None:
+            self.call_facts = call_facts
         self._set("#card-name", customer.name or customer.client_no)
         self._set("#card-tier", f" {label('tier', customer.tier)} ")
         tier = self.query_one("#card-tier")
@@ -103,7 +107,8 @@ class CustomerCard(Vertical):
             (t("console.card.phones"), " ".join(p.number for p in customer.phones) or "—"),
             (t("console.card.verified"), t("console.card.yes") if verified else t("console.card.verify_hint")),
         ]
-        self._facts((call_facts or []) + facts)
+        # A profile opened from the candidates or unmasked by verification keeps the call's facts.
+        self._facts(self.call_facts + facts)
         self._candidates([])
 
     def _facts(self, facts: list[tuple[str, str]]) -> None:

@@ -162,8 +162,9 @@ class AgentScreen(AgentActions):
         self.query_one(FollowUpsPanel).add(message.followup, self.ctx.tz)
         self.query_one(StatusBar).followups_due = self.query_one(FollowUpsPanel).row_count
         self.app.bell()
-        self.notify(t("console.notify.followup_due", name=message.followup.customer_name or "",
-                      reason=message.followup.reason), timeout=30)
+        followup = message.followup
+        self.notify(t("console.notify.followup_due", name=followup.customer_name or f"#{followup.customer_id}",
+                      reason=followup.reason), timeout=30)
 
     @on(stream.ConnectionStateChanged)
     def _link(self, message: stream.ConnectionStateChanged) -> None:
