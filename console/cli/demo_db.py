@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from console.i18n import t
 
+if TYPE_CHECKING:
+    from console.config import Settings
 
-def prepare_database(settings, customers: int) -> str:
+
+def prepare_database(settings: Settings, customers: int) -> str:
     """The URL of a database that is at the newest schema and has demo data."""
     from sqlalchemy import func, select
 

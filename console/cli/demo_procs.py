@@ -15,6 +15,7 @@ import socket
 import subprocess
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 from console.errors import CalldeskError
@@ -57,7 +58,7 @@ class ChildGroup:
     def pids(self) -> list[int]:
         return [p.pid for _, p, _ in self.procs]
 
-    def wait_ready(self, what: str, check, seconds: float = 60.0) -> None:
+    def wait_ready(self, what: str, check: Callable[[], bool], seconds: float = 60.0) -> None:
         """Poll ``check()`` until it is true; fail with the child's log if it exits or times out."""
         _, proc, log = next(entry for entry in self.procs if entry[0] == what)
         deadline = time.monotonic() + seconds

@@ -6,7 +6,13 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 
+from typing import TYPE_CHECKING
+
 from console.i18n import t
+
+if TYPE_CHECKING:
+    from console.config import Settings
+    from telephony.events import DomainEvent
 
 
 def caller_names(url: str) -> dict[str, str]:
@@ -26,7 +32,7 @@ def caller_names(url: str) -> dict[str, str]:
     return {national(e164): name for e164, name in rows}
 
 
-def describe(event, names: dict[str, str], callers: dict[str, str]) -> str | None:
+def describe(event: DomainEvent, names: dict[str, str], callers: dict[str, str]) -> str | None:
     data = event.to_json()
     kind = data["event"]
     time = dt.datetime.now().strftime("%H:%M:%S")
@@ -50,7 +56,7 @@ def describe(event, names: dict[str, str], callers: dict[str, str]) -> str | Non
     return None
 
 
-async def _watch(settings, url: str, ami_port: int) -> None:
+async def _watch(settings: Settings, url: str, ami_port: int) -> None:
     from telephony.bridge import Bridge
 
     pbx = settings.pbx[0]
@@ -68,5 +74,5 @@ async def _watch(settings, url: str, ami_port: int) -> None:
         await bridge.close()
 
 
-def watch(settings, url: str, ami_port: int) -> None:
+def watch(settings: Settings, url: str, ami_port: int) -> None:
     asyncio.run(_watch(settings, url, ami_port))

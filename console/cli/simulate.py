@@ -11,7 +11,12 @@ from __future__ import annotations
 import argparse
 import sys
 
+from typing import TYPE_CHECKING
+
 from console.cli import bench_subparsers
+
+if TYPE_CHECKING:
+    from telephony.simulator.runner import SimulatorConfig
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -74,7 +79,7 @@ def _positive(text: str) -> float:
     return value
 
 
-def build_config(args: argparse.Namespace, *, manual_clock: bool = False):
+def build_config(args: argparse.Namespace, *, manual_clock: bool = False) -> tuple[SimulatorConfig, str]:
     """The SimulatorConfig for these arguments (store read here, once)."""
     from console.cli.simulate_store import read_population
     from console.config import load_settings

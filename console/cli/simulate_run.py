@@ -7,9 +7,13 @@ import os
 import signal
 import sys
 import time
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from telephony.simulator.runner import Simulator, SimulatorConfig
 
 
-async def serve(config, note: str, duration: float | None, status_every: float) -> int:
+async def serve(config: SimulatorConfig, note: str, duration: float | None, status_every: float) -> int:
     from telephony.simulator.runner import Simulator
 
     sim = Simulator(config)
@@ -47,7 +51,7 @@ async def serve(config, note: str, duration: float | None, status_every: float) 
     return 0
 
 
-def _print_status(sim, started: float, cpu0: float) -> None:
+def _print_status(sim: Simulator, started: float, cpu0: float) -> None:
     s = sim.status()
     elapsed = max(time.monotonic() - started, 1e-9)
     cpu = (time.process_time() - cpu0) / elapsed * 100
@@ -56,7 +60,7 @@ def _print_status(sim, started: float, cpu0: float) -> None:
           f"cpu {cpu:.0f}%", flush=True)
 
 
-async def bench(config, virtual_s: float) -> int:
+async def bench(config: SimulatorConfig, virtual_s: float) -> int:
     """Simulate ``virtual_s`` seconds as fast as possible with one AMI client reading every event.
 
     The figure that matters is CPU seconds per simulated second: below 1 the simulator keeps up

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from console.errors import CalldeskError
+
+if TYPE_CHECKING:
+    from console.config import Settings
+    from telephony.simulator.center import Agent
+    from telephony.simulator.traffic import Customer as Caller
 
 MAX_CALLERS = 20_000
 
@@ -15,7 +22,8 @@ def national(e164: str) -> str:
     return e164.lstrip("+")
 
 
-def read_population(settings, url: str | None, agents: int | None):
+def read_population(settings: Settings, url: str | None, agents: int | None
+                    ) -> tuple[list[Caller], list[Agent] | None, str]:
     """(customers, roster or None, a note for the user). A missing or empty store is not an error:
     the simulator then runs with unknown callers and generated agents."""
     from sqlalchemy import select

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from telephony.simulator import inspect, members, originate, talk, transfer
 from telephony.simulator.members import ActionError
-from telephony.simulator.model import UNKNOWN
+from telephony.simulator.model import UNKNOWN, Call, Channel
 from telephony.simulator.pbx import Pbx
 from telephony.simulator.replies import Reply, error, success
 
@@ -55,7 +55,7 @@ def queue_log(pbx: Pbx, msg: Message) -> Reply:
     return success("Event added successfully")
 
 
-def _call_on(pbx: Pbx, name: str):
+def _call_on(pbx: Pbx, name: str) -> tuple[Channel, Call]:
     channel = pbx.channel_by_name(name)
     call = pbx.call_of(channel) if channel is not None else None
     if call is None:

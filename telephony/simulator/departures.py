@@ -3,9 +3,11 @@ or pressing the exit key for a callback (capture 19)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from telephony.simulator import events as ev
 from telephony.simulator import legs, talk
-from telephony.simulator.model import Call
+from telephony.simulator.model import Call, Queue
 from telephony.simulator.pbx import Pbx
 
 
@@ -37,7 +39,7 @@ def refuse(pbx: Pbx, call: Call, status: str) -> None:
     talk.finish(pbx, call, caller_cause=16)
 
 
-def leave_empty(pbx: Pbx, call: Call, usable) -> None:
+def leave_empty(pbx: Pbx, call: Call, usable: Callable[[Pbx, Queue], bool]) -> None:
     """leavewhenempty: the last usable member went away while the caller waited (README, 20)."""
     call.leaving_empty = False
     if call.done or call.connected is not None or call.queue is None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import random
 
 from telephony.simulator import members, transfer
-from telephony.simulator.model import Call, Phone
+from telephony.simulator.model import Call, Leg, Member, Phone
 from telephony.simulator.pbx import Pbx
 
 BREAK_REASONS = ("break", "lunch", "training", "toilet", "meeting")
@@ -47,7 +47,7 @@ class Habits:
 
         self.pbx.clock.call_later(self.rng.uniform(60.0, 300.0), back)
 
-    def _of(self, interface: str):
+    def _of(self, interface: str) -> list[Member]:
         return [q.members[interface] for q in self.pbx.queues.values() if interface in q.members]
 
     def _maybe_transfer(self, call: Call) -> None:
@@ -59,7 +59,7 @@ class Habits:
         talk_s = call.spec.talk_s or 60.0
         self.pbx.clock.call_later(self.rng.uniform(5.0, max(6.0, talk_s * 0.6)), lambda: self._transfer(call, leg))
 
-    def _transfer(self, call: Call, leg) -> None:
+    def _transfer(self, call: Call, leg: Leg) -> None:
         if call.done or call.connected is not leg or call.transfer is not None:
             return
         idle = [p.extension for p in self.pbx.phones.values()

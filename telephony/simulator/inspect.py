@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from telephony.simulator import events as ev
-from telephony.simulator.model import Channel
+from telephony.simulator.model import Channel, Queue
 from telephony.simulator.pbx import Pbx
 from telephony.simulator.replies import Reply, listing
 
 Message = dict[str, str]
 
 
-def _queues(pbx: Pbx, msg: Message):
+def _queues(pbx: Pbx, msg: Message) -> list[Queue]:
     wanted = msg.get("Queue")
     return [q for q in reversed(list(pbx.queues.values())) if not wanted or q.name == wanted]
 

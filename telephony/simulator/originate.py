@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from telephony.simulator import direct, events as ev, legs, queues, talk
 from telephony.simulator.dialout import Dialout
-from telephony.simulator.model import UNKNOWN, Call, CallSpec, Channel, Leg
+from telephony.simulator.model import UNKNOWN, Call, CallSpec, Channel, Leg, Phone
 from telephony.simulator.pbx import Pbx
 
 
@@ -58,7 +58,7 @@ def _set_vars(pbx: Pbx, ch: Channel, req: Request) -> None:
         pbx.set_var(ch, name, value)
 
 
-def _agent_first(pbx: Pbx, req: Request, phone) -> None:
+def _agent_first(pbx: Pbx, req: Request, phone: Phone) -> None:
     """Ring the agent's phone; once it answers, run the dialplan (outbound: dial the customer)."""
     if phone.busy:
         _respond(pbx, req, None, "Failure", 0)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from telephony.simulator import inbound, members, talk
 from telephony.simulator.dialout import Dialout
-from telephony.simulator.model import CallSpec, Phone, QueueConfig
+from telephony.simulator.model import Call, CallSpec, Phone, QueueConfig
 from telephony.simulator.pbx import Pbx
 
 ActionValue = str | Callable[[Pbx], str]
@@ -111,7 +111,7 @@ def agent_hangs_up(number: str) -> Callable[[Pbx], None]:
     return lambda pbx: talk.agent_hangs_up(pbx, _call_from(pbx, number))
 
 
-def _call_from(pbx: Pbx, number: str):
+def _call_from(pbx: Pbx, number: str) -> Call:
     return next(c for c in pbx.calls if c.spec.number == number and not c.done)
 
 
