@@ -15,7 +15,7 @@ from typing import Any
 
 from console.crm.names import initials_of, pinyin_of
 from console.crm.phones import normalize
-from console.store.seed.people import id_check_digit
+from console.store import id_numbers
 
 TIER_NAMES = {"standard": "standard", "普通": "standard", "silver": "silver", "银卡": "silver",
               "gold": "gold", "金卡": "gold", "platinum": "platinum", "白金": "platinum",
@@ -26,7 +26,6 @@ GENDERS = {"m": "M", "male": "M", "男": "M", "f": "F", "female": "F", "女": "F
 TRUE = {"1", "true", "yes", "y", "是"}
 FALSE = {"0", "false", "no", "n", "否", ""}
 _CLIENT_NO = re.compile(r"^\d{12}$")
-_ID_NUMBER = re.compile(r"^\d{17}[\dX]$")
 _PHONE_SPLIT = re.compile(r"[;；|/]")
 PHONE_KINDS = {"mobile": "mobile", "landline": "landline"}
 
@@ -85,8 +84,8 @@ def parse_customer(fields: dict[str, str], tier_for) -> CustomerRecord:
 def _identity(fields: dict[str, str], values: dict[str, Any]) -> None:
     id_number = fields.get("id_number", "").upper()
     if id_number:
-        if not _ID_NUMBER.match(id_number) or id_check_digit(id_number[:17]) != id_number[17]:
-            raise RowError("id_number is not a valid 18-character resident id (check digit wrong)")
+        if not id_numbers.is_valid(id_number):
+            raise RowError("id_number is not a valid 18-character resident id (shape, birth date or check digit)")
         values["id_number"], values["id_last4"] = id_number, id_number[-4:]
         values["birth_date"] = _date("id_number", f"{id_number[6:10]}-{id_number[10:12]}-{id_number[12:14]}")
         values["gender"] = "M" if int(id_number[16]) % 2 else "F"

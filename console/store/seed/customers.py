@@ -14,8 +14,9 @@ import random
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from console.store.id_numbers import resident_id
 from console.store.seed import vocab
-from console.store.seed.people import NameMaker, PhoneMaker, resident_id, weighted
+from console.store.seed.people import NameMaker, PhoneMaker, weighted
 
 CUSTOMER_COLUMNS = (
     "id", "client_no", "name", "name_pinyin", "name_initials", "id_number", "id_last4", "gender",

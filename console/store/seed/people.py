@@ -9,7 +9,6 @@ sharing is always deliberate (families, the demo's ambiguous landline).
 from __future__ import annotations
 
 import bisect
-import datetime as dt
 import itertools
 import random
 from collections.abc import Callable, Sequence
@@ -20,8 +19,6 @@ from typing import TypeVar
 from console.crm.names import initials_of, pinyin_of
 from console.store.seed import vocab
 
-_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_ID_CHECK = "10X98765432"
 _SUFFIX_SPACE = 100_000_000
 _LANDLINE_BLOCKS = ("52", "54", "56", "58", "61", "62", "64", "68")
 _STRIDE = 48_271_137  # odd and not a multiple of 5: coprime to 10^8, so the map is a bijection
@@ -35,39 +32,6 @@ def weighted(rng: random.Random, values: Sequence[T], weights: Sequence[float]) 
     cum = list(itertools.accumulate(weights))
     total, rand, pick = cum[-1], rng.random, bisect.bisect
     return lambda: values[pick(cum, rand() * total)]
-
-
-def _checksum(digits: str) -> int:
-    return sum(int(d) * w for d, w in zip(digits, _ID_WEIGHTS))
-
-
-def id_check_digit(first17: str) -> str:
-    """The ISO 7064 MOD 11-2 check character of a resident id number."""
-    return _ID_CHECK[_checksum(first17) % 11]
-
-
-@lru_cache(maxsize=64)
-def _region_part(region: str) -> int:
-    return _checksum(region)
-
-
-@lru_cache(maxsize=40_000)
-def _birth_part(birth: dt.date) -> tuple[str, int]:
-    text = f"{birth:%Y%m%d}"
-    return text, sum(int(d) * w for d, w in zip(text, _ID_WEIGHTS[6:14]))
-
-
-def _id_head(region: str, birth: dt.date) -> tuple[str, int]:
-    text, partial = _birth_part(birth)
-    return region + text, _region_part(region) + partial
-
-
-def resident_id(region: str, birth: dt.date, sequence: int) -> str:
-    """An 18-character id number; an odd sequence means male."""
-    head, partial = _id_head(region, birth)
-    tail = f"{sequence:03d}"
-    total = partial + int(tail[0]) * _ID_WEIGHTS[14] + int(tail[1]) * _ID_WEIGHTS[15] + int(tail[2]) * _ID_WEIGHTS[16]
-    return f"{head}{tail}{_ID_CHECK[total % 11]}"
 
 
 @dataclass(frozen=True, slots=True)
