@@ -68,7 +68,8 @@ class DialerService:
         self.ready = asyncio.Event()
         self.orphan_grace_s = orphan_grace_s
         self._orphans: dict[int, tuple[Any, float]] = {}  # lead id -> (lead row, loop time found)
-        self._late: dict[int, tuple[Any, float]] = {}  # released orphans, until their call ends
+        self._late: dict[int, tuple[Any, float]] = {}
+        self._recent: dict[str, Flight] = {}  # lead id -> its last finished flight (late pops)  # released orphans, until their call ends
         """Set once start-up reconciliation is done (the first round follows)."""
         self._lock = asyncio.Lock()
         self._tasks: list[asyncio.Task[Any]] = []
@@ -243,8 +244,9 @@ class DialerService:
     # --- preview ----------------------------------------------------------------------------
     async def _offer_previews(self, campaign: Any, now: dt.datetime) -> None:
         offered = set(self._previews.values())
+        calling = {f.agent for f in self._flights.values() if f.agent}  # dialled a lead, not yet rung
         for agent in self.free_agents(campaign.queue):
-            if agent in self._previews:
+            if agent in self._previews or agent in calling:
                 continue
             due = await asyncio.to_thread(self._due, campaign.id, now, len(offered) + 1)
             lead = next((d for d in due if d.id not in offered), None)
@@ -315,6 +317,9 @@ class DialerService:
     async def _finish(self, flight: Flight, result: str, *, reached: bool, t: float,
                       linkedid: str | None = None, ended: Ended | None = None) -> None:
         self._flights.pop(flight.action_id, None)
+        self._recent[str(flight.lead_id)] = flight
+        while len(self._recent) > 500:
+            self._recent.pop(next(iter(self._recent)))
         if flight.call:
             self._by_call.pop(flight.call, None)
         agent_took = ended is not None and ended.outcome == "answered" and ended.agent is not None
@@ -380,7 +385,10 @@ class DialerService:
     def pop_extras(self, variables: dict[str, str]) -> dict[str, Any]:
         """``campaign``, ``lead`` and ``script`` for the pop of a campaign call, else nothing."""
         lead_id = variables.get(LEAD_VAR)
-        flight = next((f for f in self._by_call.values() if str(f.lead_id) == lead_id), None) if lead_id else None
+        # By the lead, not the call: the service pops on its own schedule, before we have read the
+        # originate_result, or after we have seen the call end (a short call, a slow lookup).
+        flight = next((f for f in self._flights.values() if str(f.lead_id) == lead_id), None) if lead_id else None
+        flight = flight or self._recent.get(lead_id or "")
         if flight is None:
             return {}
         campaign = self._campaigns.get(flight.campaign_id)
