@@ -173,3 +173,18 @@ async def test_snapshot_of_the_board(seeded_engine, tmp_path, locale):
             app.board_screen.query_one("#link").update("")  # the link line flips as the socket opens
             await pilot.pause(0.2)
             check_svg(f"board[{locale}]", app.export_screenshot(title="supervisor"))
+
+
+@pytest.mark.parametrize("locale", ["zh_CN", "en"])
+async def test_snapshot_of_the_report(seeded_engine, tmp_path, locale):
+    set_locale(locale)
+    async with supervisor_floor(seeded_engine, tmp_path) as floor:
+        app = floor.supervisor_app()
+        async with app.run_test(size=SIZE) as pilot:
+            await loaded(pilot)
+            await pilot.press("f9")
+            await until(pilot, lambda: isinstance(pilot.app.screen, ReportScreen)
+                        and pilot.app.screen.query_one("#rows").row_count == 5)
+            await pilot.pause(0.2)
+            check_svg(f"report[{locale}]", app.export_screenshot(title="supervisor report"))
+

@@ -5,6 +5,7 @@ from __future__ import annotations
 from console.tui.keys import KeySpec
 
 SUPERVISOR_KEYS: tuple[KeySpec, ...] = (
+    KeySpec("supervisor.keys", "f1", "app.show_help_panel", "sup.key.keys"),
     KeySpec("supervisor.listen", "f2", "spy('listen')", "sup.key.listen"),
     KeySpec("supervisor.whisper", "f3", "spy('whisper')", "sup.key.whisper"),
     KeySpec("supervisor.barge", "f4", "spy('barge')", "sup.key.barge"),
