@@ -55,14 +55,17 @@ def _customer_names(db: Path) -> set[str]:
 
 
 @pytest.mark.slow
-def test_demo_shows_a_call_and_stops_cleanly(tmp_path: Path) -> None:
+@pytest.mark.parametrize("mode", ["product", "events"])
+def test_demo_shows_a_call_and_stops_cleanly(tmp_path: Path, mode: str) -> None:
+    """``product``: server + console (Ctrl+Q quits the console); ``events``: live events (Ctrl-C)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("CALLDESK_")}
     env.update(PYTHONPATH=str(ROOT), TERM="xterm-256color", COLUMNS="160", LINES="48")
     pid, fd = pty.fork()
     if pid == 0:  # the child: the demo, with this pty as its terminal
         os.chdir(tmp_path)
+        extra = ["--events"] if mode == "events" else []
         os.execve(sys.executable, [sys.executable, "-m", "console", "demo", "--customers", "100",
-                                   "--rate", "1800"], env)
+                                   "--rate", "1800", *extra], env)
     out = bytearray()
     try:
         db = tmp_path / "var" / "calldesk.db"
@@ -79,8 +82,10 @@ def test_demo_shows_a_call_and_stops_cleanly(tmp_path: Path) -> None:
         assert len(running) >= 2, "the demo and at least the simulator run"
         text = out.decode("utf-8", "replace")
         full = "calldesk console" in text  # the full product prints how to open another console
-        if importlib.util.find_spec("console.cli.serve") is not None:
+        if mode == "product" and importlib.util.find_spec("console.cli.serve") is not None:
             assert full, "with calldesk serve installed the demo runs the server and the console"
+        if mode == "events":
+            assert not full
         os.write(fd, b"\x11" if full else b"\x03")  # the console's quit key (ctrl+q), or Ctrl-C
         assert _read_until(fd, lambda t: bool(re.search("没有遗留进程|no process left", t)),
                            time.monotonic() + WAIT_S, out), out.decode("utf-8", "replace")[-3000:]
