@@ -5,7 +5,7 @@ from __future__ import annotations
 from telephony.simulator import events as ev
 from telephony.simulator.model import Channel, Queue
 from telephony.simulator.pbx import Pbx
-from telephony.simulator.replies import Reply, listing
+from telephony.simulator.replies import Reply, error, listing
 
 Message = dict[str, str]
 
@@ -77,6 +77,8 @@ def core_show_channels(pbx: Pbx, msg: Message) -> Reply:
 
 def status(pbx: Pbx, msg: Message) -> Reply:
     action_id, wanted = msg.get("ActionID"), msg.get("Channel")
+    if wanted and wanted not in pbx.channels:
+        return error("No such channel")
     items = [
         [("Event", "Status"), ("Privilege", "Call")] + ev.channel_fields(ch) + [
             ("Type", ch.name.split("/")[0]), ("DNID", ""), ("EffectiveConnectedLineNum", ch.connected_num),

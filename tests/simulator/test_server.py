@@ -191,3 +191,20 @@ async def test_a_client_that_does_not_read_is_cut_off(sim: Simulator, monkeypatc
         await asyncio.sleep(0.01)
     assert not sim.server.sessions
     raw.close()
+
+
+async def test_status_lists_channels_or_says_there_is_no_such_channel(sim: Simulator) -> None:
+    from telephony.simulator import inbound
+    from telephony.simulator.model import CallSpec
+
+    client = await connect(sim)
+    inbound.place_call(sim.pbx, CallSpec("13800138000", account="310012345678", talk_s=30.0))
+    sim.clock.run_until(10.0)  # answered by now: the caller and the agent's leg are up
+    listed = await client.action({"Action": "Status"})
+    await client.drain()
+    items = [m for _, m in client.received if m.get("ActionID") == listed["ActionID"] and "Event" in m]
+    assert sorted(m["Channel"].split("-")[0] for m in items[:-1]) == ["PJSIP/1001", "PJSIP/carrier"]
+    assert items[-1]["Event"] == "StatusComplete" and items[-1]["Items"] == "2"
+    missing = await client.action({"Action": "Status", "Channel": "PJSIP/9999-00000009"})
+    assert (missing["Response"], missing["Message"]) == ("Error", "No such channel")
+    await client.close()
