@@ -153,6 +153,7 @@ class BulkLoader:
         if self.dialect == "postgresql":
             self.conn.exec_driver_sql("ANALYZE " + ", ".join(f'"{n}"' for n in names))
         else:
+            self.conn.exec_driver_sql("PRAGMA analysis_limit=2000")  # sample: seconds less on a million rows
             self.conn.exec_driver_sql("ANALYZE")
 
 
