@@ -174,5 +174,7 @@ def campaign_row(conn: Any, campaign_id: int) -> Any:
 
 
 def normalized(raw: str) -> str | None:
+    """The E.164 form of a subscriber number a campaign may dial; None otherwise (service numbers
+    such as 12345 or 95555 are valid numbers, but nobody to call back)."""
     phone = normalize(raw)
-    return phone.e164 if phone.valid and phone.e164 else None
+    return phone.e164 if phone.valid and phone.e164 and phone.e164.startswith("+") else None
