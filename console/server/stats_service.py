@@ -86,23 +86,17 @@ class StatsService:
             call = QueueCall.from_ended(event)
             self._roll(max(call.offered_at, self._clock_s()))
             self.day.add((pbx, event.call, event.queue or ""), call)
-            if event.agent:
-                self._changed_agent(event.agent)
-        elif isinstance(event, AgentState):
-            if event.queue:
-                self.changed(event.queue)
-            else:
-                self._changed_agent(event.agent)
+        # Which queue's board this event changes: its own queue, else its call's, else (an agent
+        # state with no queue) every queue of that agent.
         queue = getattr(event, "queue", None)
+        if not queue and isinstance(event, AgentState):
+            for name in self.app[keys.DIRECTORY].queues_of_agent(event.agent):
+                self.changed(name)
+            return
+        if not queue:
+            live = self.app[keys.CALLS].get(getattr(event, "call", None) or "")
+            queue = live.queue if live is not None else None
         if queue:
-            self.changed(queue)
-        elif not isinstance(event, AgentState):
-            live = self.app[keys.CALLS].get(getattr(event, "call", "") or "")
-            if live is not None and live.queue:
-                self.changed(live.queue)
-
-    def _changed_agent(self, agent: str) -> None:
-        for queue in self.app[keys.DIRECTORY].queues_of_agent(agent):
             self.changed(queue)
 
     # --- output -----------------------------------------------------------------------------

@@ -55,7 +55,8 @@ class BoardState:
         stats = self.queues.get(queue) or {}
         base = float(stats.get(key) or 0)
         count = stats.get("vip_waiting" if key == "longest_vip_wait_s" else "waiting") or 0
-        return base + max(0.0, now - float(stats.get("t") or now)) if count else 0.0
+        sent = stats.get("t")
+        return base + max(0.0, now - float(now if sent is None else sent)) if count else 0.0
 
     def set_agent_state(self, event: dict[str, Any]) -> dict[str, Any] | None:
         row = self.agents.get(str(event.get("agent")))
@@ -66,7 +67,8 @@ class BoardState:
 
     def in_state(self, agent: str, now: float) -> float:
         state = (self.agents.get(agent) or {}).get("state") or {}
-        return max(0.0, now - float(state.get("t") or now))
+        since = state.get("t")
+        return max(0.0, now - float(now if since is None else since))
 
     def alerts(self, now: float, th: Thresholds) -> list[Alert]:
         out: list[Alert] = []
