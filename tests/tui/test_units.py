@@ -117,3 +117,19 @@ def test_the_console_talks_to_the_server_only_over_http():
     forbidden = {m for m in loaded if m.startswith(("console.server", "console.store", "console.crm",
                                                     "sqlalchemy", "sqlmodel", "psycopg", "telephony"))}
     assert not forbidden
+
+
+def test_console_credentials_come_from_the_environment_before_the_screen(monkeypatch):
+    from console.cli.console import _credentials
+    from console.errors import CalldeskError
+
+    monkeypatch.setenv("CALLDESK_TOKEN", "tok-1")
+    assert _credentials("agent1") == ("agent1", None, "tok-1")
+    monkeypatch.delenv("CALLDESK_TOKEN")
+    monkeypatch.setenv("CALLDESK_USER", "agent2")
+    monkeypatch.setenv("CALLDESK_PASSWORD", "pw")
+    assert _credentials(None) == ("agent2", "pw", None)
+    monkeypatch.delenv("CALLDESK_USER")
+    monkeypatch.setattr("builtins.input", lambda prompt: "  ")
+    with pytest.raises(CalldeskError):
+        _credentials(None)
