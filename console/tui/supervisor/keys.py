@@ -13,6 +13,8 @@ SUPERVISOR_KEYS: tuple[KeySpec, ...] = (
     KeySpec("supervisor.unpause", "f7", "pause_agent(False)", "sup.key.unpause"),
     KeySpec("supervisor.logout", "f8", "logout_agent", "sup.key.logout"),
     KeySpec("supervisor.report", "f9", "report", "sup.key.report"),
+    # Not in the footer (its row is full; F1 lists it): the wallboard snapshots stay as they are.
+    KeySpec("supervisor.campaigns", "f10", "campaigns", "sup.key.campaigns", show=False),
     KeySpec("supervisor.refresh", "f5", "refresh", "sup.key.refresh"),
 )
 

@@ -159,6 +159,11 @@ class BoardScreen(Screen[None]):
 
         self.app.push_screen(ReportScreen(self.ctx))
 
+    def action_campaigns(self) -> None:
+        from console.tui.supervisor.campaigns_screen import CampaignsScreen
+
+        self.app.push_screen(CampaignsScreen(self.ctx))
+
     @work(group="actions")
     async def _act(self, name: str, agent: str, request: Any) -> None:
         try:

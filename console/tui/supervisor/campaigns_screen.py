@@ -1,0 +1,134 @@
+"""The supervisor's campaigns screen: every campaign with its live figures, start/pause/stop.
+
+A worker fetches the list and the selected campaign's statistics every few seconds; rows are
+updated in place by key (a campaign's row is never rebuilt while the supervisor reads it).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Label
+
+from console.i18n import t
+from console.tui.client import ApiError
+from console.tui.keys import KeySpec, install
+from console.tui.supervisor.context import SupervisorContext
+
+CAMPAIGN_KEYS: tuple[KeySpec, ...] = (
+    KeySpec("campaigns.back", "escape", "close", "camp.key.back"),
+    KeySpec("campaigns.refresh", "f5", "refresh", "camp.key.refresh"),
+    KeySpec("campaigns.start", "f6", "move('start')", "camp.key.start"),
+    KeySpec("campaigns.pause", "f7", "move('pause')", "camp.key.pause"),
+    KeySpec("campaigns.stop", "f8", "move('stop')", "camp.key.stop"),
+)
+COLUMNS = ("id", "name", "kind", "mode", "status", "window", "left")
+REFRESH_S = 5.0
+
+
+def row_cells(c: dict[str, Any]) -> tuple[str, ...]:
+    leads = c.get("leads", {})
+    return (str(c["id"]), c["name"], t(f"camp.kind.{c['kind']}"), t(f"camp.mode.{c['mode']}"),
+            t(f"camp.status.{c['status']}"), f"{c['window_start'][:5]}–{c['window_end'][:5]}",
+            str(leads.get("pending", 0) + leads.get("dialing", 0)))
+
+
+def detail_lines(s: dict[str, Any]) -> list[str]:
+    lines = [t("camp.detail", id=s["campaign"], attempts=s["attempts"], contacts=s["contacts"],
+               rpc=s["right_party_contacts"], connected=s["connected"], abandon=f"{s['abandon_rate'] * 100:.1f}%",
+               left=s["leads_left"])]
+    if s.get("dispositions"):
+        lines.append(t("camp.detail.dispositions", items=", ".join(f"{k} {v}" for k, v in sorted(s["dispositions"].items()))))
+    if s.get("excluded"):
+        lines.append(t("camp.detail.excluded", items=", ".join(
+            f"{t(f'camp.exclusion.{k}')} {v}" for k, v in sorted(s["excluded"].items()))))
+    return lines
+
+
+class CampaignsLoaded(Message):
+    def __init__(self, campaigns: list[dict[str, Any]], stats: dict[str, Any] | None) -> None:
+        super().__init__()
+        self.campaigns, self.stats = campaigns, stats
+
+
+class CampaignsScreen(Screen[None]):
+    def __init__(self, ctx: SupervisorContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        install(self, CAMPAIGN_KEYS)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="campaigns"):
+            yield DataTable(id="campaign-table", cursor_type="row", zebra_stripes=True)
+            yield Label("", id="campaign-detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = t("camp.title")
+        table = self.query_one("#campaign-table", DataTable)
+        for column in COLUMNS:
+            table.add_column(t(f"camp.col.{column}"), key=column)
+        self.load()
+        self.set_interval(REFRESH_S, self.load)
+
+    def selected(self) -> int | None:
+        table = self.query_one("#campaign-table", DataTable)
+        if table.row_count == 0:
+            return None
+        return int(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+
+    def action_close(self) -> None:
+        self.app.pop_screen()
+
+    def action_refresh(self) -> None:
+        self.load()
+
+    def action_move(self, action: str) -> None:
+        if (campaign := self.selected()) is not None:
+            self.move(campaign, action)
+
+    @work(group="campaign-actions")
+    async def move(self, campaign: int, action: str) -> None:
+        try:
+            row = await self.ctx.client.request("POST", f"/api/campaigns/{campaign}/{action}")
+        except ApiError as exc:
+            self.notify(exc.message, severity="error")
+            return
+        self.notify(t("camp.moved", id=campaign, status=t(f"camp.status.{row['status']}")))
+        self.load()
+
+    @work(exclusive=True, group="campaigns")
+    async def load(self) -> None:
+        try:
+            body = await self.ctx.client.request("GET", "/api/campaigns") or {}
+            campaigns = list(body.get("campaigns", []))
+            chosen = self.selected() or (campaigns[0]["id"] if campaigns else None)
+            stats = await self.ctx.client.request("GET", f"/api/campaigns/{chosen}/stats") if chosen else None
+        except ApiError as exc:
+            self.notify(exc.message, severity="error")
+            return
+        self.post_message(CampaignsLoaded(campaigns, stats))
+
+    @on(CampaignsLoaded)
+    def _loaded(self, message: CampaignsLoaded) -> None:
+        table = self.query_one("#campaign-table", DataTable)
+        with self.app.batch_update():
+            for campaign in message.campaigns:
+                key, cells = str(campaign["id"]), row_cells(campaign)
+                if key in table.rows:
+                    for column, value in zip(COLUMNS, cells, strict=True):
+                        table.update_cell(key, column, value)
+                else:
+                    table.add_row(*cells, key=key)
+            detail = detail_lines(message.stats) if message.stats else [t("camp.none")]
+            self.query_one("#campaign-detail", Label).update("\n".join(detail))
+
+    @on(DataTable.RowHighlighted, "#campaign-table")
+    def _highlighted(self) -> None:
+        self.load()
