@@ -12,13 +12,15 @@ import sys
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "seed", help="fill the database with demo customers, staff and history",
-        description="Seed realistic, deterministic demo data (same --seed, same data). "
+        description="Seed realistic, deterministic demo data (same --seed and --now, same data). "
                     "Staff: agent1001…, sup1, sup2, mgr1, admin, account managers am2001…; "
                     "every password is 'calldesk' (demo only).",
     )
     parser.add_argument("--customers", type=_count, default=10_000, metavar="N", help="number of customers (default 10000)")
     parser.add_argument("--seed", type=int, default=1, metavar="S", help="random seed (default 1)")
     parser.add_argument("--agents", type=int, default=20, metavar="N", help="number of agents, 1-99 (default 20)")
+    parser.add_argument("--now", type=_moment, metavar="ISO",
+                        help="the moment the history leads up to (default: now); with --seed it fixes every row")
     parser.add_argument("--replace", action="store_true", help="delete all existing data first")
     parser.add_argument("--quiet", action="store_true", help="print only the summary")
     parser.set_defaults(func=_seed)
@@ -34,6 +36,18 @@ def _count(text: str) -> int:
     return value
 
 
+def _moment(text: str):
+    import datetime as dt
+
+    try:
+        value = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ISO date-time: {text!r}") from None
+    if value.tzinfo is None:
+        raise argparse.ArgumentTypeError(f"give a time zone offset, e.g. {text}+08:00")
+    return value.astimezone(dt.timezone.utc)
+
+
 def _seed(args: argparse.Namespace) -> int:
     from console.config import load_settings
     from console.store.db import describe, engine_from_settings
@@ -43,7 +57,7 @@ def _seed(args: argparse.Namespace) -> int:
     engine = engine_from_settings(settings)
     progress = None if args.quiet else (lambda msg: print(f"  {msg}", file=sys.stderr, flush=True))
     try:
-        report = seed_database(engine, settings, customers=args.customers, seed=args.seed,
+        report = seed_database(engine, settings, customers=args.customers, seed=args.seed, now=args.now,
                                agents=args.agents, replace=args.replace, progress=progress)
     finally:
         engine.dispose()

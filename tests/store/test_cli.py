@@ -69,6 +69,8 @@ def test_upgrade_then_seed_then_reseed(calldesk) -> None:
     assert "already holds 30 customers" in line and "--replace" in line
     line = _one_error_line(calldesk("seed", "--customers", "30", "--agents", "150", "--replace"))
     assert "--agents must be between 1 and 99" in line
+    fixed = calldesk("seed", "--customers", "30", "--replace", "--now", "2026-11-22T16:00:00+08:00", "--quiet")
+    assert fixed.returncode == 0, fixed.stderr
 
 
 @pytest.mark.parametrize("url", [
