@@ -42,6 +42,7 @@ class LiveCall:
 class CallRegistry:
     def __init__(self) -> None:
         self._calls: OrderedDict[str, LiveCall] = OrderedDict()
+        self._ended: OrderedDict[str, None] = OrderedDict()  # oldest first, for forgetting
         self._agent_states: dict[str, AgentState] = {}
         self._originates: dict[str, int] = {}
         self.queue_stats: dict[str, DomainEvent] = {}
@@ -53,7 +54,9 @@ class CallRegistry:
         live = self._calls.get(call)
         if live is None:
             live = self._calls[call] = LiveCall(pbx=pbx, call=call, caller=caller, **fields)
-        live.ended = False  # a call that passes through a second queue lives on
+        if live.ended:  # a call that passes through a second queue lives on
+            live.ended = False
+            self._ended.pop(call, None)
         return live
 
     def end(self, call: str) -> None:
@@ -61,10 +64,11 @@ class CallRegistry:
         if live is None:
             return
         live.ended = True
-        self._calls.move_to_end(call)
-        ended = [c for c, lc in self._calls.items() if lc.ended]
-        for old in ended[: max(0, len(ended) - ENDED_KEPT)]:
-            del self._calls[old]
+        self._ended[call] = None
+        self._ended.move_to_end(call)
+        while len(self._ended) > ENDED_KEPT:
+            old, _ = self._ended.popitem(last=False)
+            self._calls.pop(old, None)
 
     def calls_of_agent(self, agent: str) -> list[LiveCall]:
         return [c for c in self._calls.values() if not c.ended and (c.agent == agent or agent in c.rung)]
