@@ -31,17 +31,18 @@ from sqlalchemy import select
 from console.crm.campaign_admin import ABANDON_AFTER_S
 from console.crm.campaigns import after_attempt
 from console.crm.masking import national_digits
-from console.crm.phones import normalize
 from console.server import dialer_records as rec
 from console.server import keys
-from console.server.dialer_flight import Flight, lead_frame
+from console.server.dialer_adopt import LEAD_VAR, AdoptionMixin, lead_of_action
+from console.server.dialer_flight import Flight
+from console.server.dialer_preview import PreviewMixin
 from console.store.models import Campaign, Customer, Lead
 from telephony.dialer import PacingInput, Window, decide
 from telephony.events import AgentState, Answered, DomainEvent, Ended, OriginateResult, Ringing
 
 log = logging.getLogger(__name__)
 _k, _l, _c = Campaign.__table__.c, Lead.__table__.c, Customer.__table__.c
-LEAD_VAR, CAMPAIGN_VAR = "CALLDESK_LEAD", "CALLDESK_CAMPAIGN"
+CAMPAIGN_VAR = "CALLDESK_CAMPAIGN"
 
 
 def lead_of_action(action_id: str) -> int | None:
@@ -50,7 +51,7 @@ def lead_of_action(action_id: str) -> int | None:
     return int(parts[2]) if len(parts) == 5 and parts[0] == "dialer" and parts[2].isdigit() else None
 
 
-class DialerService:
+class DialerService(PreviewMixin, AdoptionMixin):
     def __init__(self, app: Any, *, tick_s: float = 1.0, abandon_after_s: float = ABANDON_AFTER_S,
                  window_size: int = 200, trunk: str = "carrier", orphan_grace_s: float = 300.0) -> None:
         self.app = app
@@ -241,40 +242,6 @@ class DialerService:
             log.warning("dialer: originate of lead %s failed: %s", lead.id, exc)
             await self._finish(flight, "failed", reached=False, t=now.timestamp())
 
-    # --- preview ----------------------------------------------------------------------------
-    async def _offer_previews(self, campaign: Any, now: dt.datetime) -> None:
-        offered = set(self._previews.values())
-        calling = {f.agent for f in self._flights.values() if f.agent}  # dialled a lead, not yet rung
-        for agent in self.free_agents(campaign.queue):
-            if agent in self._previews or agent in calling:
-                continue
-            due = await asyncio.to_thread(self._due, campaign.id, now, len(offered) + 1)
-            lead = next((d for d in due if d.id not in offered), None)
-            if lead is None:
-                return
-            self._previews[agent] = lead.id
-            offered.add(lead.id)
-            users = self.app[keys.DIRECTORY].users_of_agent(agent)
-            self.app[keys.HUB].publish(users, "preview", lead_frame(campaign, lead))
-
-    def offered_to(self, agent: str) -> int | None:
-        return self._previews.get(agent)
-
-    async def preview_dial(self, campaign_id: int, lead_id: int, agent: str) -> bool:
-        async with self._lock:
-            self._previews.pop(agent, None)
-            campaign = self._campaigns.get(campaign_id)
-            with self._engine.connect() as conn:
-                lead = conn.execute(select(_l.id, _l.number, _l.customer_id, _l.version, _l.attempts,
-                                           _l.followup_id).where(_l.id == lead_id)).first()
-            if campaign is None or lead is None:
-                return False
-            return await self._claim_and_dial(campaign, lead, self._clock(), agent)
-
-    def preview_skip(self, agent: str) -> None:
-        self._previews.pop(agent, None)
-        self.wake()
-
     # --- events -----------------------------------------------------------------------------
     async def _listen(self, pbx: str, stream: Any) -> None:
         async for event in stream:
@@ -335,51 +302,6 @@ class DialerService:
         record = flight.record(result, step, now, t, linkedid, ended)
         await self.app[keys.OUTBOX].submit("campaign_attempt", record)
         self.wake()
-
-    # --- calls placed before a restart --------------------------------------------------------
-    def _adopt(self, lead_id: int | None) -> Flight | None:
-        entry = None
-        if lead_id is not None:
-            entry = self._orphans.pop(lead_id, None) or self._late.pop(lead_id, None)
-        if entry is None:
-            return None
-        lead = entry[0]
-        flight = Flight(f"adopted-{lead.id}", next(iter(self.app[keys.BRIDGES]), ""), lead.campaign_id, lead.id,
-                        lead.number, lead.customer_id, lead.attempts, lead.followup_id, self._clock(), at_agent=True)
-        self._flights[flight.action_id] = flight
-        return flight
-
-    def _adopt_call(self, event: DomainEvent) -> Flight | None:
-        """A call of a lead left dialing: known by its channel variable (ringing) or number (ended)."""
-        lead_id = None
-        if isinstance(event, Ringing) and event.vars.get(LEAD_VAR, "").isdigit():
-            lead_id = int(event.vars[LEAD_VAR])
-        elif isinstance(event, Ended) and event.caller:
-            number = normalize(event.caller).e164
-            waiting = itertools.chain(self._orphans.items(), self._late.items())
-            lead_id = next((i for i, (lead, _) in waiting if lead.number == number), None)
-        flight = self._adopt(lead_id)
-        if flight is not None:
-            flight.call = event.call
-            self._by_call[event.call] = flight
-        return flight
-
-    async def _release_orphans(self, now: dt.datetime) -> None:
-        """Orphans that no event claimed within the grace period: returned to pending."""
-        if not self._orphans:
-            return
-        expired = asyncio.get_running_loop().time() - self.orphan_grace_s
-        for lead_id, (lead, found) in list(self._orphans.items()):
-            if found <= expired:
-                del self._orphans[lead_id]
-                self._late[lead_id] = (lead, found)  # its call may still end: then it counts
-                campaign = self._campaigns.get(lead.campaign_id)
-                delay = campaign.retry_failed_min if campaign is not None else 30
-                await asyncio.to_thread(self._release, lead, now, delay)
-
-    def _release(self, lead: Any, now: dt.datetime, delay: int) -> None:
-        with self._engine.begin() as conn:
-            rec.release(conn, lead.id, lead.attempts, now, delay)
 
     # --- the screen pop ---------------------------------------------------------------------
     def pop_extras(self, variables: dict[str, str]) -> dict[str, Any]:
