@@ -49,10 +49,18 @@ async def test_force_pause_and_queue_logout(talking) -> None:
     assert (pause["Interface"], pause["Paused"], pause["Reason"]) == ("PJSIP/1002", "true", "supervisor")
     resp = await talking.client.post("/api/supervisor/agents/1002/pause", json={"paused": False}, headers=headers)
     assert resp.status == 202 and sent(talking, "QueuePause")[-1]["Paused"] == "false"
+    resp = await talking.client.post("/api/supervisor/agents/1003/logout", json={"queue": "retail"}, headers=headers)
+    assert resp.status == 202 and [a["Queue"] for a in sent(talking, "QueueRemove")] == ["retail"]
+    # vip is one of 1003's queues but not sup1's; nope is nobody's
+    for queue in ("vip", "nope"):
+        resp = await talking.client.post("/api/supervisor/agents/1003/logout", json={"queue": queue}, headers=headers)
+        assert resp.status == 400 and (await resp.json())["error"]["field"] == "queue"
     resp = await talking.client.post("/api/supervisor/agents/1003/logout", headers=headers)
     assert resp.status == 202
-    assert sorted((a["Queue"], a["Interface"]) for a in sent(talking, "QueueRemove")) == [
-        ("retail", "PJSIP/1003"), ("vip", "PJSIP/1003")]
+    assert [a["Queue"] for a in sent(talking, "QueueRemove")] == ["retail", "retail"]  # not vip: not sup1's
+    manager = bearer(await login(talking.client, "mgr1"))
+    assert (await talking.client.post("/api/supervisor/agents/1003/logout", headers=manager)).status == 202
+    assert sorted(a["Queue"] for a in sent(talking, "QueueRemove")[2:]) == ["retail", "vip"]
 
 
 async def test_agents_get_403_and_nothing_reaches_the_pbx(talking) -> None:

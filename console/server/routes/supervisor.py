@@ -101,13 +101,24 @@ async def pause_agent(request: web.Request) -> web.Response:
     return web.json_response({"ok": True}, status=202)
 
 
+class LogoutBody(BaseModel):
+    queue: str | None = Field(default=None, max_length=32)
+    """One queue; none: every queue of the agent's that this supervisor runs."""
+
+
 async def logout_agent(request: web.Request) -> web.Response:
     user = require_role(request, "supervisor")
     agent = request.match_info["agent"]
     _agent_of_mine(request, user, agent)
+    body = await read_body(request, LogoutBody) if request.can_read_body else LogoutBody()
+    queues = {q for q in _queues_of(request, agent) if _sees(user, {q})}  # never a queue someone else runs
+    if body.queue is not None:
+        if body.queue not in queues or not _sees(user, {body.queue}):
+            raise ApiError(400, "invalid", f"坐席 {agent} 不在你管理的队列 {body.queue} 中", field="queue")
+        queues = {body.queue}
     pbx, bridge = bridge_for(request.app)
     interface = interface_of(request.app, pbx, agent)
-    for queue in sorted(_queues_of(request, agent)):
+    for queue in sorted(queues):
         await act(bridge.queue_remove(queue, interface), "签出")
     return web.json_response({"ok": True}, status=202)
 
