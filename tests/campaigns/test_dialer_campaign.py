@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select, update
 
-from console.store.models import DoNotCall
+from console.store.models import Customer, DoNotCall, FollowUp
 from telephony.simulator.dialout import Dialout
 from tests.campaigns.floor import MONDAY_10, attempts_recorded, campaign_floor, leads_of
-from tests.server.conftest import FrozenClock
+from tests.server.conftest import KNOWN_ACCOUNT, KNOWN_NUMBER, FrozenClock
 
 ANSWER = Dialout("answer", 0.5, 3.0)
 
@@ -59,18 +59,34 @@ async def test_nothing_is_dialled_outside_the_window_or_to_a_dnc_number(make_cli
         report = await floor.import_csv(campaign, "number\n" + "\n".join(numbers(10)) + "\n")
         assert report["excluded"] == {"do_not_call": 1} and report["added"] == 9
         late = numbers(12)[11]  # listed after the import: caught at dial time
-        await floor.import_csv(campaign, f"number\n{late}\n")
+        await floor.import_csv(campaign, f"number,client_no\n{late},\n{KNOWN_NUMBER},{KNOWN_ACCOUNT}\n")
         with seeded_engine.begin() as conn:
             conn.execute(insert(DoNotCall.__table__).values(e164=f"+86{late}", reason="投诉"))
+            conn.execute(update(Customer.__table__).where(Customer.__table__.c.client_no == KNOWN_ACCOUNT)
+                         .values(do_not_call=True))  # the customer asked, after the import
         await floor.move(campaign, "start")
         for _ in range(3):
             await floor.dialer.tick()
         assert floor.dialer.dialled == [] and sum(floor.dialled.values()) == 0
         clock.now = MONDAY_10  # the window opens
         stats = await floor.until_done(campaign)
-    assert blocked not in floor.dialled and late not in floor.dialled
+    assert blocked not in floor.dialled and late not in floor.dialled and KNOWN_NUMBER not in floor.dialled
     assert all(when == MONDAY_10 for _, _, when in floor.dialer.dialled)
     leads = leads_of(seeded_engine, campaign)
     assert (leads[f"+86{late}"].status, leads[f"+86{late}"].exclusion_reason) == ("excluded", "do_not_call")
-    assert stats["leads"] == {"done": 9, "excluded": 2} and stats["excluded"] == {"do_not_call": 2}
+    assert stats["leads"] == {"done": 9, "excluded": 3} and stats["excluded"] == {"do_not_call": 3}
 
+
+
+async def test_standing_callback_campaign_calls_due_followups_and_completes_them(make_client, seeded_engine, seed) -> None:
+    async with campaign_floor(make_client, lambda n, k: ANSWER, clock=FrozenClock(MONDAY_10)) as floor:
+        campaign = await floor.create(kind="callback", name="回拨")
+        await floor.move(campaign, "start")
+        await floor.dialer.tick()  # a round takes the due follow-up in as a lead (and dials it)
+        stats = await floor.until_done(campaign)
+        assert stats["leads"] == {"done": 1} and stats["connected"] == 1
+    assert floor.dialled == {KNOWN_NUMBER: 1}  # the seeded follow-up of 赵敏, due an hour after START
+    with seeded_engine.connect() as conn:
+        done = conn.execute(select(FollowUp.status, FollowUp.result).where(
+            FollowUp.customer_id == seed.known, FollowUp.reason == "回访两融风险提示")).one()
+    assert done.status == "done" and done.result
