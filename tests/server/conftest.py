@@ -1,10 +1,15 @@
 """Fixtures of the server tests (the CRM route tests reuse them).
 
 * ``frozen_clock``: a settable aware-UTC clock injected into the app (token expiry, due times).
-* ``seeded_engine``: ``migrated_engine`` (SQLite, then PostgreSQL) with the small floor of
-  ``SEED``: staff 1001–1003 (agents), 1900 (supervisor of retail), 2001 (account manager),
-  an admin; a known customer (13800138000, account 310012345678), two customers sharing
-  13900139001 (ambiguous), and some history. Every staff password is ``PASSWORD``.
+* ``seeded_engine`` / ``seed``: ``migrated_engine`` (SQLite, then PostgreSQL) with a small floor
+  (``seed_floor``; ids in ``seed``): staff agent1–3 (1001–1003), sup1 (1900, supervisor of
+  retail), mgr1 (2001, account manager), admin; customers matching the captures' callers: known
+  (13800138000, account 310012345678, capture 01, with history, an open complaint, follow-ups),
+  two sharing the landline 02188180001 (ambiguous, capture 18), the transferred caller
+  (capture 06), the abandoning caller (03), the callback requester (19); capture 14's caller is
+  unknown. Every staff password is ``PASSWORD``.
+* ``tests/server/floor.py``: ``replay_floor(make_client, capture, …)`` runs a capture through the
+  replay server and the real Bridge into a server, with consoles on WebSockets.
 * ``make_client(**kwargs)``: a real server on 127.0.0.1 and an aiohttp client for it;
   ``client``: one with no PBX. ``login(client, username)`` -> token; ``bearer(token)`` -> headers.
 * ``agent_token`` (agent1, ext 1001), ``agent2_token`` (1002), ``supervisor_token``.
