@@ -2,7 +2,8 @@
 
 Handlers raise :class:`ApiError`; the middleware turns it, aiohttp's own HTTP errors (404 for an
 unknown route, 405) and request-body validation errors into that shape, so a console never has
-to parse an HTML error page. Anything else is a bug: logged with its traceback, answered 500.
+to parse an HTML error page. A database that cannot be reached is a 503 ``unavailable`` (the
+console says "try again"); anything else is a bug: logged with its traceback, answered 500.
 """
 
 from __future__ import annotations
@@ -61,9 +62,21 @@ async def error_middleware(
             raise
         code = _CODE_BY_STATUS.get(exc.status, "bad_request")
         return error_response(exc.status, code, _MESSAGE_BY_CODE.get(code, exc.reason))
-    except Exception:
+    except Exception as exc:
+        if _database_down(exc):
+            log.warning("%s %s: database unavailable: %s", request.method, request.path, str(exc).splitlines()[0])
+            return error_response(503, "unavailable", "数据库暂不可用，请稍后重试")
         log.exception("unhandled error in %s %s", request.method, request.path)
         return error_response(500, "internal", _MESSAGE_BY_CODE["internal"])
+
+
+def _database_down(exc: BaseException) -> bool:
+    """An error that says the database is unreachable (not that a statement was wrong)."""
+    from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError
+
+    if isinstance(exc, (OperationalError, InterfaceError, DisconnectionError)):
+        return True
+    return isinstance(exc, DBAPIError) and exc.connection_invalidated
 
 
 Model = TypeVar("Model", bound=BaseModel)

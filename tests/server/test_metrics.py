@@ -36,7 +36,7 @@ async def test_healthz_says_when_the_database_is_unreachable(make_client, tmp_pa
 
     from console.store.db import make_engine
     from console.store.migrate import upgrade
-    from tests.server.conftest import seed_floor
+    from tests.server.conftest import PASSWORD, seed_floor
 
     store = tmp_path / "store"
     engine = make_engine(f"sqlite:///{store / 'calldesk.db'}", poolclass=NullPool)
@@ -48,4 +48,6 @@ async def test_healthz_says_when_the_database_is_unreachable(make_client, tmp_pa
     resp = await client.get("/healthz")
     assert resp.status == 503
     assert await resp.json() == {"ok": False, "ami": {}, "database": False, "outbox": 0}
+    login = await client.post("/api/login", json={"username": "agent1", "password": PASSWORD})
+    assert login.status == 503 and (await login.json())["error"]["code"] == "unavailable"
     (tmp_path / "unplugged").rename(store)
