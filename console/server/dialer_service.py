@@ -43,6 +43,7 @@ from telephony.events import AgentState, Answered, DomainEvent, Ended, Originate
 log = logging.getLogger(__name__)
 _k, _l, _c = Campaign.__table__.c, Lead.__table__.c, Customer.__table__.c
 CAMPAIGN_VAR = "CALLDESK_CAMPAIGN"
+CALLBACK_SCAN_S = 30.0
 
 
 def lead_of_action(action_id: str) -> int | None:
@@ -74,7 +75,8 @@ class DialerService(PreviewMixin, AdoptionMixin):
         """Set once start-up reconciliation is done (the first round follows)."""
         self._lock = asyncio.Lock()
         self._tasks: list[asyncio.Task[Any]] = []
-        self.dialled: list[tuple[int, str, dt.datetime]] = []  # (lead, number, when): tests and stats
+        self.dialled: deque[tuple[int, str, dt.datetime]] = deque(maxlen=10000)  # (lead, number, when)
+        self._callbacks_at: dict[int, float] = {}  # campaign -> loop time follow-ups were last taken in
         self.decisions: deque[tuple[int, int, int, int]] = deque(maxlen=1000)
         """Recent pacing rounds: (campaign, free agents, in flight, dialled)."""
 
@@ -143,7 +145,7 @@ class DialerService(PreviewMixin, AdoptionMixin):
             for campaign in campaigns:
                 if not rec.window_for(self._settings, campaign).is_open(now):
                     continue
-                if campaign.kind == "callback":
+                if campaign.kind == "callback" and self._callbacks_due(campaign.id):
                     await asyncio.to_thread(self._import_callbacks, campaign, now)
                 if campaign.mode == "preview":
                     await self._offer_previews(campaign, now)
@@ -153,6 +155,15 @@ class DialerService(PreviewMixin, AdoptionMixin):
     def _running(self) -> list[Any]:
         with self._engine.connect() as conn:
             return conn.execute(select(Campaign.__table__).where(_k.status == "running").order_by(_k.id)).all()
+
+    def _callbacks_due(self, campaign_id: int) -> bool:
+        """Follow-ups are taken in every CALLBACK_SCAN_S, not every round (the table is large)."""
+        loop_now = asyncio.get_running_loop().time()
+        last = self._callbacks_at.get(campaign_id)
+        if last is not None and loop_now - last < CALLBACK_SCAN_S:
+            return False
+        self._callbacks_at[campaign_id] = loop_now
+        return True
 
     def _import_callbacks(self, campaign: Any, now: dt.datetime) -> None:
         from console.crm.campaign_leads import add_leads, callback_leads

@@ -67,7 +67,7 @@ async def test_nothing_is_dialled_outside_the_window_or_to_a_dnc_number(make_cli
         await floor.move(campaign, "start")
         for _ in range(3):
             await floor.dialer.tick()
-        assert floor.dialer.dialled == [] and sum(floor.dialled.values()) == 0
+        assert list(floor.dialer.dialled) == [] and sum(floor.dialled.values()) == 0
         clock.now = MONDAY_10  # the window opens
         stats = await floor.until_done(campaign)
     assert blocked not in floor.dialled and late not in floor.dialled and KNOWN_NUMBER not in floor.dialled
