@@ -28,3 +28,13 @@ async def test_recorded_pace_scaled_by_speed() -> None:
     path = next(p for p in CAPTURES if p.stem.startswith("01-"))
     got, _, _ = await run_through_bridge(load(path), speed=200.0, timestamps=True)
     assert without_t(got) == without_t(list(replay(path)))
+
+
+async def test_event_time_is_the_timestamp_header_else_the_injected_clock() -> None:
+    path = next(p for p in CAPTURES if p.stem.startswith("01-"))
+    stamped, _, _ = await run_through_bridge(load(path), timestamps=True)
+    offline = list(replay(path))
+    ringing = next(e for e in offline if e.name == "ringing")
+    assert next(e for e in stamped if e.name == "ringing").t == ringing.t  # the recorded time
+    unstamped, _, _ = await run_through_bridge(load(path), bridge_kw={"clock": lambda: 42.0})
+    assert {e.t for e in unstamped} == {42.0}
