@@ -142,6 +142,7 @@ class DialerService(PreviewMixin, AdoptionMixin):
             await self._release_orphans(now)
             campaigns = await asyncio.to_thread(self._running)
             self._campaigns.update({c.id: c for c in campaigns})
+            taken: dict[str, int] = {}  # queue -> agents the campaigns paced before already need
             for campaign in campaigns:
                 if not rec.window_for(self._settings, campaign).is_open(now):
                     continue
@@ -150,7 +151,7 @@ class DialerService(PreviewMixin, AdoptionMixin):
                 if campaign.mode == "preview":
                     await self._offer_previews(campaign, now)
                 else:
-                    await self._pace(campaign, now)
+                    await self._pace(campaign, now, taken)
 
     def _running(self) -> list[Any]:
         with self._engine.connect() as conn:
@@ -192,8 +193,16 @@ class DialerService(PreviewMixin, AdoptionMixin):
                 .order_by(_l.priority.desc(), _l.next_attempt_at, _l.id).limit(limit)
             ).all()
 
-    async def _pace(self, campaign: Any, now: dt.datetime) -> None:
-        free = len(self.free_agents(campaign.queue))
+    async def _pace(self, campaign: Any, now: dt.datetime, taken: dict[str, int]) -> None:
+        """Campaigns sharing a queue share its free agents: each sees those the ones before it
+        (lower ids) do not already have calls coming for."""
+        free = max(0, len(self.free_agents(campaign.queue)) - taken.get(campaign.queue, 0))
+        try:
+            await self._pace_free(campaign, now, free)
+        finally:
+            taken[campaign.queue] = taken.get(campaign.queue, 0) + self._in_flight(campaign.id)
+
+    async def _pace_free(self, campaign: Any, now: dt.datetime, free: int) -> None:
         if free == 0:
             return
         due = await asyncio.to_thread(self._due, campaign.id, now, max(1, free) * 3 + 1)

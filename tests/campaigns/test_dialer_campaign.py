@@ -90,3 +90,18 @@ async def test_standing_callback_campaign_calls_due_followups_and_completes_them
         done = conn.execute(select(FollowUp.status, FollowUp.result).where(
             FollowUp.customer_id == seed.known, FollowUp.reason == "回访两融风险提示")).one()
     assert done.status == "done" and done.result
+
+
+async def test_two_campaigns_on_one_queue_share_its_agents(make_client, seeded_engine) -> None:
+    talk = Dialout("answer", 0.5, 5.0)
+    async with campaign_floor(make_client, lambda n, k: talk, agents=3, clock=FrozenClock(MONDAY_10)) as floor:
+        first, second = await floor.create(name="甲"), await floor.create(name="乙")
+        await floor.import_csv(first, "number\n" + "\n".join(f"1393333{i:04d}" for i in range(15)) + "\n")
+        await floor.import_csv(second, "number\n" + "\n".join(f"1394444{i:04d}" for i in range(15)) + "\n")
+        await floor.move(first, "start")
+        await floor.move(second, "start")
+        one, two = await floor.until_done(first), await floor.until_done(second)
+    # Had each paced on all three agents, six customers would have been called at a time and
+    # three of them left waiting in the queue (abandoned on answer).
+    assert (one["connected"], two["connected"]) == (15, 15)
+    assert one["abandoned"] + two["abandoned"] == 0
