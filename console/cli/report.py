@@ -109,8 +109,8 @@ def write_table(rows: list[dict[str, Any]], out: Any) -> None:
     grid = [[t(f"report.col.{c}") for c in columns]] + [[cell(c, r[c]) for c in columns] for r in rows]
     widths = [max(cell_len(line[i]) for line in grid) for i in range(len(columns))]
     for n, line in enumerate(grid):
-        text = "  ".join(v + " " * (w - cell_len(v)) if i < 2 else " " * (w - cell_len(v)) + v
-                         for i, (v, w) in enumerate(zip(line, widths)))
+        text = "  ".join(v + " " * (w - cell_len(v)) if c in ("key", "queue") else " " * (w - cell_len(v)) + v
+                         for c, v, w in zip(columns, line, widths))
         out.write(text.rstrip() + "\n")
         if n == 0:
             out.write("  ".join("-" * w for w in widths) + "\n")
