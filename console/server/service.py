@@ -117,10 +117,15 @@ class Service:
         self._hub.publish(self._dir.users_of_agent(agent), kind, {"event": event.to_json()})
 
     async def handle(self, pbx: str, event: DomainEvent, received: float) -> None:
+        try:
+            await self._dispatch(pbx, event, received)
+        finally:
+            stats = self.app.get(keys.STATS)
+            if stats is not None:  # after the pop: the wallboard can wait a moment, the agent cannot
+                stats.observe(pbx, event)
+
+    async def _dispatch(self, pbx: str, event: DomainEvent, received: float) -> None:
         calls = self._calls
-        stats = self.app.get(keys.STATS)
-        if stats is not None:
-            stats.observe(pbx, event)
         if isinstance(event, Ringing):
             await self._ringing(pbx, event, received)
         elif isinstance(event, RingStopped):
