@@ -137,19 +137,16 @@ async def test_the_report_screen_shows_todays_rows_and_a_chart(seeded_engine, tm
             await until(pilot, lambda: not isinstance(pilot.app.screen, ReportScreen))
 
 
-async def test_an_agent_cannot_open_the_supervisor_app(seeded_engine, tmp_path):
+async def test_an_agent_cannot_open_the_supervisor_app(seeded_engine, tmp_path, monkeypatch):
     from console.cli.supervisor import connect
 
     async with supervisor_floor(seeded_engine, tmp_path) as floor:
-        os.environ.pop("CALLDESK_TOKEN", None)
-        os.environ["CALLDESK_PASSWORD"] = "s3cret-pass"
-        try:
-            with pytest.raises(CalldeskError, match="agent1"):
-                await connect(floor.client.base_url, "agent1")
-            ctx = await connect(floor.client.base_url, "sup1")
-            assert ctx.user.role == "supervisor"
-        finally:
-            os.environ.pop("CALLDESK_PASSWORD", None)
+        monkeypatch.delenv("CALLDESK_TOKEN", raising=False)
+        monkeypatch.setenv("CALLDESK_PASSWORD", "s3cret-pass")
+        with pytest.raises(CalldeskError, match="agent1"):
+            await connect(floor.client.base_url, "agent1")
+        ctx = await connect(floor.client.base_url, "sup1")
+        assert ctx.user.role == "supervisor"
 
 
 def check_svg(name: str, svg: str) -> None:
