@@ -208,3 +208,10 @@ async def test_status_lists_channels_or_says_there_is_no_such_channel(sim: Simul
     missing = await client.action({"Action": "Status", "Channel": "PJSIP/9999-00000009"})
     assert (missing["Response"], missing["Message"]) == ("Error", "No such channel")
     await client.close()
+
+
+async def test_garbage_between_actions_does_not_break_the_session(sim: Simulator) -> None:
+    client = await connect(sim)
+    client.writer.write(b"this is not AMI\r\n\r\n\xff\xfe: \xc0\r\n\r\nKey without action: 1\r\n\r\n")
+    assert (await client.action({"Action": "Ping"}))["Ping"] == "Pong"
+    await client.close()
