@@ -32,7 +32,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from console.cli.demo_db import prepare_database
+    from console.cli.demo_db import demo_url, prepare_database
     from console.cli.demo_procs import ChildGroup, ami_ready, free_port, http_ready
     from console.config import load_settings
     from console.i18n import set_locale, t
@@ -40,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
 
     settings = load_settings(args.config)
     set_locale(settings.center.locale)
-    url = prepare_database(settings, args.customers)
+    url = prepare_database(settings, args.customers, demo_url(settings))
     ami_port, http_port = free_port(), free_port()
     server_url = f"http://127.0.0.1:{http_port}"
     full = not args.events and importlib.util.find_spec("console.cli.serve") is not None

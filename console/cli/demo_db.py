@@ -10,7 +10,19 @@ if TYPE_CHECKING:
     from console.config import Settings
 
 
-def prepare_database(settings: Settings, customers: int) -> str:
+DEMO_URL = "sqlite:///var/demo.db"
+
+
+def demo_url(settings: Settings) -> str:
+    """The configured database when it is SQLite (var/calldesk.db by default), else var/demo.db:
+    the demo never migrates or seeds a server database (a center's PostgreSQL)."""
+    from sqlalchemy.engine import make_url
+
+    url = settings.database.url.get_secret_value()
+    return url if make_url(url).get_backend_name() == "sqlite" else DEMO_URL
+
+
+def prepare_database(settings: Settings, customers: int, url: str) -> str:
     """The URL of a database that is at the newest schema and has demo data."""
     from sqlalchemy import func, select
 
@@ -19,7 +31,6 @@ def prepare_database(settings: Settings, customers: int) -> str:
     from console.store.models import Staff
     from console.store.seed import seed_database
 
-    url = settings.database.url.get_secret_value()
     engine = open_engine(url, check=False)
     try:
         fresh = current_revision(engine) is None

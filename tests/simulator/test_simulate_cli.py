@@ -94,3 +94,10 @@ async def test_scheduled_scenario_gives_the_same_events_as_the_scripted_run() ->
         return [e for e in events if e[0] != "agent_state"]
 
     assert calls(through_tracker(seen)) == calls(through_tracker(await record(scenario)))
+
+
+def test_demo_never_touches_a_server_database() -> None:
+    from console.cli.demo_db import DEMO_URL, demo_url
+
+    assert demo_url(load_settings(env={"CALLDESK_DATABASE_URL": "postgresql://u@db.example/center"})) == DEMO_URL
+    assert demo_url(load_settings(env={"CALLDESK_DATABASE_URL": "sqlite:////tmp/x.db"})) == "sqlite:////tmp/x.db"
