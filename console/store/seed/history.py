@@ -39,8 +39,8 @@ _PATHS = {"new": [], "open": ["open"], "pending": ["open", "pending"],
           "resolved": ["open", "resolved"], "closed": ["open", "resolved", "closed"]}
 _CATEGORIES = [c for c, _ in vocab.TICKET_CATEGORY_WEIGHTS]
 _CATEGORY_WEIGHTS = [w for _, w in vocab.TICKET_CATEGORY_WEIGHTS]
-_DISPOSITIONS = [d for d, _ in vocab.DISPOSITIONS]
-_DISPOSITION_WEIGHTS = [w for _, w in vocab.DISPOSITIONS]
+_DISPOSITIONS = [(code, notes) for code, _, notes in vocab.DISPOSITIONS]
+_DISPOSITION_WEIGHTS = [w for _, w, _ in vocab.DISPOSITIONS]
 
 
 @dataclass
@@ -110,14 +110,14 @@ class HistoryMaker:
         ended = started + dt.timedelta(seconds=wait + talk)
         number = profile.phones[0] if profile and profile.phones else f"+86170{int(rng.random() * 10**8):08d}"
         linkedid = f"{int(started.timestamp())}.{iid}"
-        disposition = self._disposition() if answered else None
+        disposition, notes = self._disposition() if answered else (None, ())
         out.interactions.append((
             iid, "main", linkedid, "outbound" if outbound else "inbound", queue, agent,
             self.extensions.get(agent) if agent else None, profile.id if profile else None, number,
             started, answered_at, ended, wait, talk, outcome,
             ("caller" if rng.random() < 0.6 else "agent") if answered else ("caller" if not outbound else "system"),
             {"answered": 16, "busy": 17, "no_answer": 19, "failed": 34}.get(outcome, 16),
-            disposition, vocab.NOTES[int(rng.random() * len(vocab.NOTES))] if answered else None,
+            disposition, notes[int(rng.random() * len(notes))] if notes else None,
             f"{started.year}/{started.month:02d}/{started.day:02d}/{linkedid}.wav" if answered else None,
             self.callback_campaign if outbound else None, None,
         ))

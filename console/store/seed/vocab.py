@@ -62,10 +62,20 @@ MOBILE_PREFIXES = (
     "185", "186", "187", "188", "189", "191", "198", "199",
 )
 
+# Wrap-up dispositions: the product's codes (console.crm.wrapup.DISPOSITIONS), each with notes
+# an agent would plausibly have written for it, so history reads true on the timeline.
 DISPOSITIONS = (
-    ("inquiry_answered", 40), ("account_updated", 12), ("password_reset", 10),
-    ("transfer_explained", 8), ("ticket_created", 12), ("complaint_logged", 4),
-    ("callback_scheduled", 6), ("wrong_number", 2), ("sales_interest", 6),
+    ("info_given", 40, ("客户咨询开户进度，已告知预计完成时间。", "客户询问新股申购规则，已解释中签流程。",
+                        "客户咨询分红到账时间，已告知。", "客户询问创业板权限，已解释适当性要求。",
+                        "客户咨询两融开通条件，已说明资产和经验要求。")),
+    ("resolved", 22, ("客户要求修改手机号码，已完成身份核验。", "客户忘记交易密码，已指引至营业部重置。",
+                      "客户询问风险测评到期事宜，已提醒重新测评。")),
+    ("ticket_created", 12, ("客户反映银证转账未到账，已核实并建单跟进。", "客户反映委托未成交，已建单请交易部核查。")),
+    ("complaint", 4, ("客户投诉交易软件卡顿，已记录并上报。", "客户对佣金费率不满，已登记投诉并升级主管。")),
+    ("callback_needed", 8, ("客户对佣金费率有疑问，已转客户经理回访。", "客户需查询资料后回电，已约定回访时间。")),
+    ("transferred", 6, ("客户咨询融资融券业务细节，已转两融专席。",)),
+    ("wrong_number", 2, ("客户拨错号码。",)),
+    ("other", 6, ("客户咨询营业部地址和营业时间，已告知。",)),
 )
 NOTES = (
     "客户咨询开户进度，已告知预计完成时间。", "客户询问新股申购规则，已解释中签流程。",
