@@ -25,7 +25,7 @@ class Flight:
     agent: str | None = None  # preview: the agent who dials it
     call: str | None = None  # the PBX linkedid, once the customer answered
     answered_t: float | None = None
-    at_agent: bool = False  # rung an agent: no longer in flight for the pacer
+    at_agent: bool = False  # an agent answered it: no longer in flight for the pacer
     wait_s: float = 0.0
 
     def lead_json(self) -> dict[str, Any]:

@@ -38,7 +38,7 @@ from console.server.dialer_flight import Flight
 from console.server.dialer_preview import PreviewMixin
 from console.store.models import Campaign, Customer, Lead
 from telephony.dialer import PacingInput, Window, decide
-from telephony.events import AgentState, Answered, DomainEvent, Ended, OriginateResult, Ringing
+from telephony.events import AgentState, Answered, DomainEvent, Ended, OriginateResult
 
 log = logging.getLogger(__name__)
 _k, _l, _c = Campaign.__table__.c, Lead.__table__.c, Customer.__table__.c
@@ -294,9 +294,10 @@ class DialerService(PreviewMixin, AdoptionMixin):
             flight = self._adopt_call(event)
         if flight is None:
             return
-        if isinstance(event, Ringing):
-            flight.at_agent = True
-        elif isinstance(event, Answered):
+        # In flight until an agent answers, not when one rings: the ringing comes before the
+        # agent's own state says so, and a round between the two would count that agent free and
+        # its call gone. (While it rings it is counted twice: a moment's under-dialling, safe.)
+        if isinstance(event, Answered):
             flight.at_agent, flight.agent, flight.wait_s = True, event.agent, event.wait_s
         elif isinstance(event, Ended):
             await self._finish(flight, "answered", reached=True, t=event.t, ended=event)
