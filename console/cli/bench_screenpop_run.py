@@ -15,6 +15,9 @@ from console.errors import CalldeskError
 
 BENCH_PBX = "bench"
 FIRST_EXTENSION = 7000
+# Not measured: the first statements on a connection are planned, and the database's caches
+# are cold for a 1M-row store (the first ~150 calls measured 20-170 ms, the rest a few ms).
+WARMUP_CALLS = 200
 
 
 def prepare_database(url: str, settings: Any, customers: int, say: Callable[[str], None]) -> tuple[Any, float | None]:
@@ -124,14 +127,16 @@ async def run_bench(engine: Any, settings: Any, consoles: int, calls: int, unkno
             while app[keys.HUB].clients < consoles:
                 await asyncio.sleep(0.05)
         sent: dict[str, float] = {}
-        for n in range(calls):
+        for n in range(calls + WARMUP_CALLS):
             number = f"170{rng.randrange(10**8):08d}" if rng.random() < unknown_share else rng.choice(known)
             ext = str(FIRST_EXTENSION + n % consoles)
             call = pbx.linkedid(n)
             event = arrived.setdefault(call, asyncio.Event())
             pbx.arrive(n, number, ext)
             await asyncio.sleep(0.005)
-            sent[call] = pbx.ring(n, number, ext)
+            t0 = pbx.ring(n, number, ext)
+            if n >= WARMUP_CALLS:
+                sent[call] = t0
             await asyncio.wait_for(event.wait(), 10)
             pbx.finish(n, number, ext)
             await asyncio.sleep(rng.uniform(0.005, 0.015))
@@ -146,13 +151,15 @@ async def run_bench(engine: Any, settings: Any, consoles: int, calls: int, unkno
         await asyncio.to_thread(_forget_bench_calls, engine)
         outbox_dir.cleanup()
     server_ms = [(written[c] - sent[c]) * 1000 for c in sent]
+    second_half = server_ms[len(server_ms) // 2:]  # once the database's caches have warmed up
     client_ms = [(received[c] - sent[c]) * 1000 for c in sent]
     return {
         "p50_ms": round(statistics.median(server_ms), 3), "p99_ms": round(percentile(server_ms, 0.99), 3),
-        "max_ms": round(max(server_ms), 3), "client_p50_ms": round(statistics.median(client_ms), 3),
+        "max_ms": round(max(server_ms), 3), "second_half_p50_ms": round(statistics.median(second_half), 3),
+        "second_half_p99_ms": round(percentile(second_half, 0.99), 3), "client_p50_ms": round(statistics.median(client_ms), 3),
         "client_p99_ms": round(percentile(client_ms, 0.99), 3),
         "service_p50_ms": round(statistics.median(internal), 3), "service_p99_ms": round(percentile(internal, 0.99), 3),
-        "calls": calls, "matches": matches, "loadavg_1m": round(os.getloadavg()[0], 2),
+        "calls": calls, "warmup_calls": WARMUP_CALLS, "matches": matches, "loadavg_1m": round(os.getloadavg()[0], 2),
     }
 
 
