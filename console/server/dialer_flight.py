@@ -22,10 +22,10 @@ class Flight:
     attempts: int  # counting this one
     followup_id: int | None
     dialled_at: dt.datetime
-    agent: str | None = None  # preview: the agent who dials it
+    agent: str | None = None  # the agent it rang or reached (preview: the agent who dialled it)
     call: str | None = None  # the PBX linkedid, once the customer answered
     answered_t: float | None = None
-    at_agent: bool = False  # an agent answered it: no longer in flight for the pacer
+    at_agent: bool = False  # rung or answered by an agent (``agent``): no longer in flight for the pacer
     wait_s: float = 0.0
 
     def lead_json(self) -> dict[str, Any]:

@@ -38,7 +38,7 @@ from console.server.dialer_flight import Flight
 from console.server.dialer_preview import PreviewMixin
 from console.store.models import Campaign, Customer, Lead
 from telephony.dialer import PacingInput, Window, decide
-from telephony.events import AgentState, Answered, DomainEvent, Ended, OriginateResult
+from telephony.events import AgentState, Answered, DomainEvent, Ended, OriginateResult, Ringing
 
 log = logging.getLogger(__name__)
 _k, _l, _c = Campaign.__table__.c, Lead.__table__.c, Customer.__table__.c
@@ -176,7 +176,10 @@ class DialerService(PreviewMixin, AdoptionMixin):
                           tz=self._settings.center.time_zone)
 
     def free_agents(self, queue: str) -> list[str]:
-        return sorted(a for (a, q), state in self._agents.items() if q == queue and state == "available")
+        """The queue's members whose state is ``available`` and who have none of our calls."""
+        ours = {f.agent for f in self._flights.values() if f.agent}
+        return sorted(a for (a, q), state in self._agents.items()
+                      if q == queue and state == "available" and a not in ours)
 
     def window(self, campaign_id: int) -> Window:
         recent = self._windows.get(campaign_id, ())
@@ -294,10 +297,11 @@ class DialerService(PreviewMixin, AdoptionMixin):
             flight = self._adopt_call(event)
         if flight is None:
             return
-        # In flight until an agent answers, not when one rings: the ringing comes before the
-        # agent's own state says so, and a round between the two would count that agent free and
-        # its call gone. (While it rings it is counted twice: a moment's under-dialling, safe.)
-        if isinstance(event, Answered):
+        # At an agent from its first ring. That agent's own state may still say "available" for a
+        # moment (device states lag behind the dial): free_agents() leaves out our calls' agents.
+        if isinstance(event, Ringing):
+            flight.at_agent, flight.agent = True, event.agent
+        elif isinstance(event, Answered):
             flight.at_agent, flight.agent, flight.wait_s = True, event.agent, event.wait_s
         elif isinstance(event, Ended):
             await self._finish(flight, "answered", reached=True, t=event.t, ended=event)

@@ -38,5 +38,5 @@ async def test_predictive_keeps_the_abandon_rate_under_the_cap(make_client, seed
           f"{stats['abandoned']} abandoned ({stats['abandon_rate']:.1%}), peak lines per free agent {peak:.2f}")
     assert stats["attempts"] == leads and stats["leads_left"] == 0
     assert stats["abandon_rate"] <= CAP
-    if answer_rate <= 0.5:
-        assert peak > 1.0  # it did over-dial: few customers answer
+    if answer_rate <= 0.1:
+        assert peak > 1.5  # it did over-dial: few customers answer
