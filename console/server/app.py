@@ -16,6 +16,7 @@ from typing import Any
 
 from aiohttp import web
 
+from console.i18n import set_locale
 from console.server import keys
 from console.server.auth import TokenStore, auth_middleware
 from console.server.callstate import CallRegistry
@@ -44,6 +45,9 @@ def create_app(
     disposed at shutdown); ``bridges``: PBX name -> bridge (default: none, no PBX); ``clock``:
     aware-UTC time source; ``outbox_path``: the outbox journal (default ``var/outbox.sqlite3``
     next to the config file)."""
+    # Error messages are translated per request through console.i18n: the server speaks the
+    # configured language (one process serves one centre, so the locale is process-wide).
+    set_locale(settings.center.locale)
     app = web.Application(middlewares=[error_middleware, auth_middleware], client_max_size=1024 * 1024)
     clock = clock or utc_now
     metrics = Metrics()

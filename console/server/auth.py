@@ -20,6 +20,7 @@ from typing import Any
 from aiohttp import web
 
 from console.server import keys
+from console.i18n import t
 from console.server.errors import ApiError
 
 ROLES = ("agent", "supervisor", "manager", "admin")
@@ -144,7 +145,7 @@ def require_role(request: web.Request, role: str) -> AuthUser:
     """The logged-in user if at least ``role``; otherwise 403 (401 when not logged in)."""
     user = current_user(request)
     if not user.at_least(role):
-        raise ApiError(403, "forbidden", f"需要 {role} 及以上角色")
+        raise ApiError(403, "forbidden", t("server.error.role_needed", role=role))
     return user
 
 

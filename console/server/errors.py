@@ -16,20 +16,18 @@ from typing import Any, TypeVar
 from aiohttp import web
 from pydantic import BaseModel, ValidationError
 
+from console.i18n import has, t
+
 log = logging.getLogger(__name__)
+
+
+def default_message(code: str) -> str:
+    """The generic text of an error code, in the configured locale (read per request)."""
+    return t(f"server.error.{code}") if has(f"server.error.{code}", "zh_CN") else code
 
 _CODE_BY_STATUS = {
     400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
     405: "bad_request", 409: "conflict", 413: "bad_request", 422: "invalid", 503: "unavailable",
-}
-_MESSAGE_BY_CODE = {
-    "bad_request": "请求无效",
-    "unauthorized": "未登录或登录已过期",
-    "forbidden": "无权执行此操作",
-    "not_found": "不存在",
-    "conflict": "数据已被他人修改，请刷新后重试",
-    "unavailable": "服务暂不可用",
-    "internal": "服务器内部错误",
 }
 
 
@@ -39,7 +37,7 @@ class ApiError(Exception):
     def __init__(self, status: int, code: str, message: str | None = None, field: str | None = None) -> None:
         self.status = status
         self.code = code
-        self.message = message or _MESSAGE_BY_CODE.get(code, code)
+        self.message = message or default_message(code)
         self.field = field
         super().__init__(f"{status} {code}: {self.message}")
 
@@ -61,13 +59,13 @@ async def error_middleware(
         if exc.status < 400:
             raise
         code = _CODE_BY_STATUS.get(exc.status, "bad_request")
-        return error_response(exc.status, code, _MESSAGE_BY_CODE.get(code, exc.reason))
+        return error_response(exc.status, code, default_message(code))
     except Exception as exc:
         if _database_down(exc):
             log.warning("%s %s: database unavailable: %s", request.method, request.path, str(exc).splitlines()[0])
-            return error_response(503, "unavailable", "数据库暂不可用，请稍后重试")
+            return error_response(503, "unavailable", t("server.error.database_down"))
         log.exception("unhandled error in %s %s", request.method, request.path)
-        return error_response(500, "internal", _MESSAGE_BY_CODE["internal"])
+        return error_response(500, "internal", t("server.error.internal"))
 
 
 def _database_down(exc: BaseException) -> bool:
@@ -87,12 +85,12 @@ async def read_body(request: web.Request, model: type[Model]) -> Model:
     try:
         data: Any = await request.json()
     except (json.JSONDecodeError, UnicodeDecodeError):
-        raise ApiError(400, "bad_request", "请求体不是有效的 JSON") from None
+        raise ApiError(400, "bad_request", t("server.error.not_json")) from None
     if not isinstance(data, dict):
-        raise ApiError(400, "bad_request", "请求体必须是 JSON 对象")
+        raise ApiError(400, "bad_request", t("server.error.not_object"))
     try:
         return model.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
         field = ".".join(str(p) for p in first["loc"]) or None
-        raise ApiError(400, "invalid", f"字段 {field} 无效：{first['msg']}", field=field) from None
+        raise ApiError(400, "invalid", t("server.error.bad_field", field=field, msg=first["msg"]), field=field) from None

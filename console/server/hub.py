@@ -24,6 +24,7 @@ from aiohttp import WSMsgType, web
 
 from console.server import keys
 from console.server.auth import AuthUser, bearer_token
+from console.i18n import t
 from console.server.errors import ApiError
 
 log = logging.getLogger(__name__)
@@ -168,7 +169,7 @@ def _since(request: web.Request) -> int | None:
     try:
         return int(raw)
     except ValueError:
-        raise ApiError(400, "invalid", "since 必须是整数", field="since") from None
+        raise ApiError(400, "invalid", t("server.error.since_integer"), field="since") from None
 
 
 def _agent_state(app: web.Application, user: AuthUser) -> dict[str, Any] | None:

@@ -12,6 +12,7 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, gene
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
 from console.server import keys
+from console.i18n import t
 from console.server.errors import ApiError
 
 _POP_BUCKETS = (0.001, 0.002, 0.005, 0.0075, 0.01, 0.015, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0)
@@ -45,7 +46,7 @@ def _loopback(request: web.Request) -> bool:
 
 async def metrics_handler(request: web.Request) -> web.Response:
     if not _loopback(request):
-        raise ApiError(403, "forbidden", "/metrics 仅限本机访问")
+        raise ApiError(403, "forbidden", t("server.error.metrics_local"))
     app = request.app
     metrics = app[keys.METRICS]
     for name, bridge in app[keys.BRIDGES].items():

@@ -10,6 +10,7 @@ from aiohttp import web
 from console.server import keys
 from console.server.auth import AuthUser
 from console.server.callstate import LiveCall
+from console.i18n import t
 from console.server.errors import ApiError
 
 log = logging.getLogger(__name__)
@@ -32,11 +33,11 @@ def bridge_for(app: web.Application, pbx: str | None = None) -> tuple[str, Any]:
     """The named PBX's bridge, or the first one (outbound calls, agent state); 503 if down."""
     bridges = app[keys.BRIDGES]
     if not bridges:
-        raise ApiError(503, "unavailable", "未连接电话系统")
+        raise ApiError(503, "unavailable", t("server.error.no_pbx"))
     name = pbx if pbx in bridges else next(iter(bridges))
     bridge = bridges[name]
     if not getattr(bridge, "connected", False):
-        raise ApiError(503, "unavailable", f"电话系统 {name} 连接中断")
+        raise ApiError(503, "unavailable", t("server.error.pbx_down", name=name))
     return name, bridge
 
 
@@ -52,11 +53,11 @@ def own_call(request: web.Request, user: AuthUser, call: str) -> LiveCall:
     """The live call, if this user may act on it (its agent, or a supervisor and up)."""
     live = request.app[keys.CALLS].get(call)
     if live is None or live.ended:
-        raise ApiError(404, "not_found", f"通话 {call} 不存在或已结束")
+        raise ApiError(404, "not_found", t("server.error.no_call", call=call))
     if user.at_least("supervisor"):
         return live
     if not user.extension or (live.agent != user.extension and user.extension not in live.rung):
-        raise ApiError(403, "forbidden", "只能操作自己的通话")
+        raise ApiError(403, "forbidden", t("server.error.not_your_call"))
     return live
 
 
@@ -68,4 +69,4 @@ async def act(coro: Any, what: str) -> Any:
         raise
     except Exception as exc:  # noqa: BLE001 - AmiActionError, timeouts, a link that just dropped
         log.warning("%s failed: %s", what, exc)
-        raise ApiError(503, "unavailable", f"{what}失败：{exc}") from None
+        raise ApiError(503, "unavailable", t("server.error.action_failed", what=what, reason=exc)) from None

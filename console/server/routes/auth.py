@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field
 from console.crm.wrapup import DISPOSITIONS
 from console.server import keys
 from console.server.auth import check_password, current_user
+from console.i18n import t
 from console.server.errors import ApiError, read_body
 
 PAUSE_REASONS = ("break", "lunch", "training", "meeting", "after_call", "other")
@@ -22,7 +23,7 @@ async def login(request: web.Request) -> web.Response:
     body = await read_body(request, LoginBody)
     user = await check_password(request.app, body.username, body.password)
     if user is None:
-        raise ApiError(401, "unauthorized", "用户名或密码错误")
+        raise ApiError(401, "unauthorized", t("server.error.bad_login"))
     request.app[keys.DIRECTORY].add(user)
     token, expires_at = request.app[keys.TOKENS].issue(user)
     return web.json_response({"token": token, "expires_at": expires_at.isoformat(), "user": user.to_json()})
