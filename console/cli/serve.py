@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from typing import Any
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -27,18 +28,11 @@ def run(args: argparse.Namespace) -> int:
     from console.config import load_settings
     from console.server.app import create_app
     from console.store.db import describe, engine_from_settings
-    from telephony.bridge import Bridge
-
     logging.basicConfig(level=args.log_level, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = load_settings(args.config)
     engine = engine_from_settings(settings)  # refuses an unreachable database or an old schema
-    bridges = {
-        pbx.name: Bridge(pbx.name, pbx.host, pbx.port, pbx.username, pbx.secret.get_secret_value(),
-                         encoding=pbx.encoding, ping_interval_s=pbx.ping_interval_s,
-                         ping_timeout_s=pbx.ping_timeout_s, agent_map=pbx.agent_map)
-        for pbx in settings.pbx
-    }
+    bridges = bridges_from_settings(settings)
     host = args.host or settings.server.host
     port = args.port or settings.server.port
     log = logging.getLogger("calldesk.serve")
@@ -57,3 +51,28 @@ def run(args: argparse.Namespace) -> int:
     finally:
         engine.dispose()
     return 0
+
+
+def wrapup_of(settings: Any) -> float:
+    """The wrap-up time the agents' ``wrap_up`` state lasts: the longest of the queues'.
+
+    The tracker keeps one wrap-up time per PBX, not per queue; the longest errs on the side of
+    showing an agent in after-call work (the PBX itself still applies each queue's wrapuptime)."""
+    return max((q.wrapup_s for q in settings.queues), default=0.0)
+
+
+def bridges_from_settings(settings: Any) -> dict[str, Any]:
+    """One Bridge per configured PBX, its tracker set up with the agent map and the wrap-up."""
+    from functools import partial
+
+    from telephony.bridge import Bridge
+    from telephony.tracker import Tracker
+
+    tracker_factory = partial(Tracker, wrapup_s=wrapup_of(settings))
+    return {
+        pbx.name: Bridge(pbx.name, pbx.host, pbx.port, pbx.username, pbx.secret.get_secret_value(),
+                         encoding=pbx.encoding, ping_interval_s=pbx.ping_interval_s,
+                         ping_timeout_s=pbx.ping_timeout_s, agent_map=pbx.agent_map,
+                         tracker_factory=tracker_factory)
+        for pbx in settings.pbx
+    }
