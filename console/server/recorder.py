@@ -23,6 +23,7 @@ from sqlalchemy import bindparam, insert, select
 from console.crm.phones import normalize
 from console.crm.wrapup import take_pending
 from console.server.outbox import Outbox, applier
+from console.server.pop_audit import KIND as POP_AUDIT, pop_record
 from console.store.models import Customer, CustomerPhone, FollowUp, Interaction, Staff
 from telephony.events import CallbackRequested, Ended
 
@@ -95,13 +96,14 @@ def write_interaction(conn: Any, rec: dict[str, Any]) -> None:
 
 
 class Recorder:
-    """Turns ``ended`` (and ``callback_requested``) into outbox records, in event order."""
+    """Turns ``ended`` (and ``callback_requested``) and pops shown into outbox records, in event order."""
 
     def __init__(self, settings: Any, outbox: Outbox, clock: Any, metrics: Any = None) -> None:
         self._settings = settings
         self._outbox = outbox
         self._metrics = metrics
-        self._queue: asyncio.Queue[dict[str, Any] | None] = asyncio.Queue()
+        self._clock = clock
+        self._queue: asyncio.Queue[tuple[str, dict[str, Any]] | None] = asyncio.Queue()
         self._requested: dict[str, str | None] = {}  # call -> account, until the call ends
         self._task: asyncio.Task[None] | None = None
         self._pending = 0
@@ -132,26 +134,35 @@ class Recorder:
                 and event.wait_s >= self._settings.stats.short_abandon_s:
             callback = "abandoned"
         self._pending += 1
-        self._queue.put_nowait({
+        self._queue.put_nowait(("interaction", {
             "pbx": pbx, "linkedid": event.call, "queue": event.queue or "", "t": event.t,
             "caller": event.caller, "agent": event.agent, "outcome": event.outcome,
             "hangup_by": event.hangup_by, "cause": event.cause, "wait_s": float(event.wait_s),
             "talk_s": float(event.talk_s), "customer_id": customer_id, "account": account,
             "direction": direction, "callback": callback,
             "callback_minutes": dict(self._settings.callbacks.sla_minutes),
-        })
+        }))
         if self._metrics is not None:
             self._metrics.calls.labels(event.outcome).inc()
 
+    def pop_shown(self, users: set[int], call: str, agent: str, lookup: Any, verified: bool) -> None:
+        """Audit a pop already on the wire (console.server.pop_audit); never blocks the caller."""
+        record = pop_record(users, call, agent, lookup, verified, self._clock())
+        if record is not None:
+            self._pending += 1
+            self._queue.put_nowait((POP_AUDIT, record))
+
     async def _journal_forever(self) -> None:
         while True:
-            record = await self._queue.get()
-            if record is None:
+            item = await self._queue.get()
+            if item is None:
                 return
+            kind, record = item
             try:
-                await self._outbox.submit("interaction", record)
+                await self._outbox.submit(kind, record)
             except Exception:  # noqa: BLE001 - the local journal itself failed: say so loudly
-                log.exception("could not journal the call %s; it is NOT recorded", record["linkedid"])
+                log.exception("could not journal %s of call %s; it is NOT recorded", kind,
+                              record.get("linkedid") or record.get("call"))
             finally:
                 self._pending -= 1
 

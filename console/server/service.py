@@ -194,6 +194,7 @@ class Service:
         self._hub.publish(users, "pop", body)
         self._metrics.pop_latency.observe(time.perf_counter() - received)
         self._metrics.pops.labels(lookup.match).inc()
+        self._recorder.pop_shown(users, ringing.call, agent, lookup, verified)  # after: off the pop's path
 
     async def _transferred(self, pbx: str, event: Transferred, received: float) -> None:
         live = self._calls.get(event.call)
