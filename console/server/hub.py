@@ -3,6 +3,8 @@
 Every frame a user is sent gets that user's next sequence number and is kept in a bounded
 buffer, connected or not, so a console that reconnects with ``since=`` its last seq gets what it
 missed, or ``resync`` when the buffer no longer reaches back that far (or the server restarted).
+Pure "latest state" frames (queue_stats) are transient: not buffered, the newest per key is sent
+on every (re)connect after ``hello``.
 
 ``publish`` is synchronous and never waits on a socket: each connection has its own queue and
 writer task, so frames reach a socket in seq order and a slow console cannot hold up a pop to
@@ -45,6 +47,8 @@ class _Channel:
     buffer: deque[tuple[int, str]]
     seq: int = 0
     subscribers: set[_Subscriber] = field(default_factory=set)
+    latest: dict[tuple[str, str], tuple[str, dict[str, Any]]] = field(default_factory=dict)
+    """Transient frames, the latest per key: (kind, body) sent after ``hello``, never buffered."""
 
 
 class Hub:
@@ -62,13 +66,23 @@ class Hub:
             channel = self._channels[user_id] = _Channel(deque(maxlen=self._buffer_size))
         return channel
 
-    def publish(self, user_ids: Iterable[int], kind: str, body: dict[str, Any]) -> None:
-        """Send one frame to each of these users (each gets its own seq)."""
+    def publish(self, user_ids: Iterable[int], kind: str, body: dict[str, Any],
+                latest: str | None = None) -> None:
+        """Send one frame to each of these users (each gets its own seq).
+
+        ``latest``: the frame is a state that the next one of the same (kind, latest) replaces
+        (queue_stats of a queue): it is transient — it carries the current seq without consuming
+        one, is not kept in the catch-up buffer (a 1/s wallboard would push everything else out
+        of it), and the newest per key is sent to a console right after its ``hello``."""
         for user_id in user_ids:
             channel = self._channel(user_id)
-            channel.seq += 1
-            text = dumps({"seq": channel.seq, "kind": kind, **body})
-            channel.buffer.append((channel.seq, text))
+            if latest is not None:
+                channel.latest[(kind, latest)] = (kind, body)
+                text = dumps({"seq": channel.seq, "kind": kind, **body})
+            else:
+                channel.seq += 1
+                text = dumps({"seq": channel.seq, "kind": kind, **body})
+                channel.buffer.append((channel.seq, text))
             for sub in list(channel.subscribers):
                 try:
                     sub.queue.put_nowait(text)
@@ -106,8 +120,8 @@ class Hub:
         channel = self._channel(user.id)
         # No await between reading the buffer and subscribing: nothing can slip in between.
         backlog = self._catch_up(channel, since)
-        # Room for the whole buffer plus hello and resync.
-        sub = _Subscriber(ws, asyncio.Queue(maxsize=self._buffer_size + 2))
+        # Room for the whole buffer plus hello, resync and the latest transient states.
+        sub = _Subscriber(ws, asyncio.Queue(maxsize=self._buffer_size + 2 + len(channel.latest)))
         hello = {"seq": channel.seq, "kind": "hello", "user": user.to_json(),
                  "state": _agent_state(request.app, user),
                  "server_time": request.app[keys.CLOCK]().isoformat()}
@@ -117,6 +131,8 @@ class Hub:
         else:
             for text in backlog:
                 sub.queue.put_nowait(text)
+        for kind, body in channel.latest.values():  # after the backlog: the newest state wins
+            sub.queue.put_nowait(dumps({"seq": channel.seq, "kind": kind, **body}))
         channel.subscribers.add(sub)
         self._count(+1)
         writer = asyncio.create_task(_write(sub, self))

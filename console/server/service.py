@@ -153,7 +153,7 @@ class Service:
         elif isinstance(event, QueueStats):
             calls.queue_stats[event.queue] = event
             users = self._dir.members_of_queue(event.queue) | self._dir.supervisors_of([event.queue])
-            self._hub.publish(users, event.name, {"event": event.to_json()})
+            self._hub.publish(users, event.name, {"event": event.to_json()}, latest=event.queue)
         elif isinstance(event, OriginateResult):
             user = calls.originator(event.action_id)
             if user is not None:

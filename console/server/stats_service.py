@@ -142,7 +142,7 @@ class StatsService:
         self.app[keys.CALLS].queue_stats[queue] = event
         directory = self.app[keys.DIRECTORY]
         users = directory.members_of_queue(queue) | directory.supervisors_of([queue])
-        self.app[keys.HUB].publish(users, event.name, {"event": event.to_json()})
+        self.app[keys.HUB].publish(users, event.name, {"event": event.to_json()}, latest=queue)
         self.sent += 1
 
     def store_all(self) -> None:
