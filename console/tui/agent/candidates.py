@@ -8,12 +8,14 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from console.tui.models import Customer
+from console.tui.phone_text import display_number
 from console.tui.text import label, pad
 
 
 def customer_line(customer: Customer) -> str:
     """One aligned line per customer: name, tier, client number, first phone, branch (cut first)."""
-    phone = customer.phones[0].number if customer.phones else ""
+    # Width 11 fits the masked form the server sends before verification; a narrower pane wraps.
+    phone = display_number(customer.phones[0].number) if customer.phones else ""
     return (f"{pad(customer.name, 8)} {pad(label('tier', customer.tier), 8)} "
             f"{pad(customer.client_no, 12)} {pad(phone, 11)} {customer.branch or ''}")
 

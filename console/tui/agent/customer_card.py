@@ -21,6 +21,7 @@ from textual.widgets import Label, Static
 from console.i18n import t
 from console.tui.agent.candidates import CandidateList
 from console.tui.models import Customer, Pop
+from console.tui.phone_text import display_number
 from console.tui.text import duration, label
 
 TIERS = ("standard", "silver", "gold", "platinum", "diamond")
@@ -64,7 +65,7 @@ class CustomerCard(Vertical):
     def show_pop(self, pop: Pop, tz: ZoneInfo) -> None:
         ring = pop.ringing
         call_facts = [
-            (t("console.card.number"), pop.number or ring.caller),
+            (t("console.card.number"), display_number(pop.number or ring.caller)),
             (t("console.card.queue"), f"{ring.queue or '—'}  {t('console.card.waited', time=duration(ring.wait_s))}"),
             (t("console.card.ivr"), self._ivr_text(pop)),
         ]
@@ -73,7 +74,7 @@ class CustomerCard(Vertical):
             return
         self.clear()
         self.call_facts = call_facts
-        name = ring.caller_name or pop.number or ring.caller
+        name = ring.caller_name or display_number(pop.number or ring.caller)
         key = "console.card.ambiguous" if pop.match == "ambiguous" else "console.card.unknown"
         self._set("#card-name", name)
         self._set("#card-alerts", t(key, n=len(pop.candidates)))
@@ -104,7 +105,7 @@ class CustomerCard(Vertical):
             (t("console.card.branch"), customer.branch or "—"),
             (t("console.card.products"), " ".join(products) or "—"),
             (t("console.card.id_number"), customer.id_number or "—"),
-            (t("console.card.phones"), " ".join(p.number for p in customer.phones) or "—"),
+            (t("console.card.phones"), "  ".join(display_number(p.number) for p in customer.phones) or "—"),
             (t("console.card.verified"), t("console.card.yes") if verified else t("console.card.verify_hint")),
         ]
         # A profile opened from the candidates or unmasked by verification keeps the call's facts.

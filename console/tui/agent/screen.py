@@ -29,6 +29,7 @@ from console.tui.agent.timeline import Timeline
 from console.tui.agent.wrapup import WrapUpPanel
 from console.tui.keys import AGENT_KEYS, install
 from console.tui.models import Pop
+from console.tui.phone_text import dialable_digits, display_number
 
 
 
@@ -78,7 +79,7 @@ class AgentScreen(AgentActions):
         # The state classes live on the banner, a widget without children: a class on the card or
         # the screen would restyle every widget inside it (measured: 20-100 ms per pop).
         ring = self.pop.ringing if self.pop is not None and state != "idle" else None
-        detail = f"{ring.queue or ''}  {self.pop.number}" if ring is not None and self.pop is not None else ""
+        detail = f"{ring.queue or ''}  {display_number(self.pop.number)}" if ring is not None and self.pop is not None else ""
         self.query_one(CallBanner).show(state, detail)
 
     # --- the stream -------------------------------------------------------------------------
@@ -107,7 +108,7 @@ class AgentScreen(AgentActions):
             self.query_one("#card-candidates", CandidateList).focus()
         elif pop.match == "unknown":
             self.query_one(TabbedContent).active = "tab-search"
-            self.query_one(SearchPanel).start(pop.number.lstrip("+").removeprefix("86"))
+            self.query_one(SearchPanel).start(dialable_digits(pop.number))
         else:
             self.query_one(TabbedContent).active = "tab-tickets"
             self.suggest_kb(None)
@@ -179,4 +180,4 @@ class AgentScreen(AgentActions):
 
     @on(stream.OriginateFinished)
     def _originated(self, message: stream.OriginateFinished) -> None:
-        self.notify(t("console.notify.originate", number=message.number, outcome=t(f"console.outcome.{message.outcome}")))
+        self.notify(t("console.notify.originate", number=display_number(message.number), outcome=t(f"console.outcome.{message.outcome}")))

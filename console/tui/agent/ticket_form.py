@@ -21,6 +21,7 @@ from console.tui.agent.drafts import DraftStore
 from console.tui.client import ApiError, Client
 from console.tui.keys import FORM_KEYS, install
 from console.tui.models import Customer, Ticket
+from console.tui.phone_text import display_number
 from console.tui.text import label
 
 PRIORITIES = ("low", "normal", "high", "urgent")
@@ -137,6 +138,6 @@ class TicketForm(ModalScreen[Ticket | None]):
 
 def prefill(customer: Customer, number: str | None, queue: str | None, when: dt.datetime) -> dict[str, str]:
     """What the form starts with: the call's facts in the description, ready to be edited."""
-    line = t("console.ticket.prefill", time=when.strftime("%Y-%m-%d %H:%M"), number=number or "—",
+    line = t("console.ticket.prefill", time=when.strftime("%Y-%m-%d %H:%M"), number=display_number(number) or "—",
              queue=queue or "—", name=customer.name)
     return {"subject": "", "description": line + "\n"}
