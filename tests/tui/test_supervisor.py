@@ -160,8 +160,9 @@ def check_svg(name: str, svg: str) -> None:
 
 @pytest.mark.parametrize("locale", ["zh_CN", "en"])
 async def test_snapshot_of_the_board(seeded_engine, tmp_path, locale):
-    set_locale(locale)
     async with supervisor_floor(seeded_engine, tmp_path) as floor:
+        # After the server starts: create_app sets the (process-wide) locale from the center's.
+        set_locale(locale)
         app = floor.supervisor_app()
         async with app.run_test(size=SIZE) as pilot:
             queues, agents = pilot.app.screen.query_one(QueueTable), pilot.app.screen.query_one(AgentTable)
@@ -174,8 +175,9 @@ async def test_snapshot_of_the_board(seeded_engine, tmp_path, locale):
 
 @pytest.mark.parametrize("locale", ["zh_CN", "en"])
 async def test_snapshot_of_the_report(seeded_engine, tmp_path, locale):
-    set_locale(locale)
     async with supervisor_floor(seeded_engine, tmp_path) as floor:
+        # After the server starts: create_app sets the (process-wide) locale from the center's.
+        set_locale(locale)
         app = floor.supervisor_app()
         async with app.run_test(size=SIZE) as pilot:
             await loaded(pilot)
