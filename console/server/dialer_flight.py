@@ -27,6 +27,7 @@ class Flight:
     answered_t: float | None = None
     at_agent: bool = False  # rung or answered by an agent (``agent``): no longer in flight for the pacer
     wait_s: float = 0.0
+    rounds: int = 0  # pacing rounds it has been in flight through
 
     def lead_json(self) -> dict[str, Any]:
         return {"id": self.lead_id, "number": mask_phone(self.number), "customer_id": self.customer_id,

@@ -209,12 +209,20 @@ class DialerService(PreviewMixin, AdoptionMixin):
         if free == 0:
             return
         due = await asyncio.to_thread(self._due, campaign.id, now, max(1, free) * 3 + 1)
+        flying = [f for f in self._flights.values() if f.campaign_id == campaign.id and not f.at_agent]
+        # Calls still ringing from an earlier round are not a fair sample: busy and unreachable
+        # numbers fail at once, so the survivors answer far more often than the window's rate.
+        # The predictive pacer counts them as answers to come (each holding a free agent) and
+        # spends its over-dial on this round's new calls only.
+        survivors = sum(1 for f in flying if f.rounds > 0) if campaign.mode == "predictive" else 0
+        for f in flying:
+            f.rounds += 1
         decision = decide(PacingInput(
-            mode=campaign.mode, free_agents=free, in_flight=self._in_flight(campaign.id),
+            mode=campaign.mode, free_agents=max(0, free - survivors), in_flight=len(flying) - survivors,
             leads_ready=len(due), window=self.window(campaign.id),
             abandon_cap=self._settings.dialer.abandon_cap,
         ))
-        self.decisions.append((campaign.id, free, self._in_flight(campaign.id), decision.dial))
+        self.decisions.append((campaign.id, free, len(flying), decision.dial))
         placed = 0
         for lead in due:
             if placed >= decision.dial:
