@@ -59,6 +59,9 @@ def _after_ivr(pbx: Pbx, call: Call) -> None:
         if hotline:
             caller.priority = 4
             pbx.set_var(caller, "__CUSTOMER_TIER", spec.tier)
+        if spec.verified and spec.account:
+            caller.priority += 1
+            pbx.set_var(caller, "__CUSTOMER_VERIFIED", "1")
     caller.priority = 7 if hotline else 5
     queue = queue_for(pbx, spec)
     if queue not in pbx.queues:

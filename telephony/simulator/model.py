@@ -117,6 +117,7 @@ class CallSpec:
     direct_to: str | None = None  # extension dialled directly (no queue)
     account: str | None = None  # keyed in the IVR; None: no IVR variables
     tier: str = ""
+    verified: bool = False  # the IVR checked the keyed account's trading password (CUSTOMER_VERIFIED=1)
     ivr_s: float = 3.0
     patience_s: float | None = None  # hangs up after waiting this long in the queue
     talk_s: float | None = 60.0  # None: talks until told otherwise (scripts)

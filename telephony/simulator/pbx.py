@@ -148,7 +148,7 @@ class Pbx:
 
     def inherit_vars(self, parent: Channel, child: Channel) -> None:
         """Variables set with ``__`` are inherited by dialled legs (VarSet on the new leg)."""
-        for name in ("__CC_DID", "__CUSTOMER_TIER", "__CUSTOMER_ACCOUNT"):
+        for name in ("__CC_DID", "__CUSTOMER_TIER", "__CUSTOMER_ACCOUNT", "__CUSTOMER_VERIFIED"):
             if name in parent.vars:
                 child.vars[name] = parent.vars[name]
                 self.emit(ev.varset(child, name, parent.vars[name]))

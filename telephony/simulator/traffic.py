@@ -2,7 +2,8 @@
 
 Numbers come from the customer list given (the CLI reads them from the store) plus a share of
 unknown numbers; some callers key in their account in the IVR (CUSTOMER_ACCOUNT/CUSTOMER_TIER),
-VIP-tier accounts go to queue vip. Patience and talk times are exponential / log-normal; agents
+VIP-tier accounts go to queue vip; the IVR verifies the trading password of a share of those who
+key in their account (CUSTOMER_VERIFIED=1: the server shows them unmasked). Patience and talk times are exponential / log-normal; agents
 answer after a random ring delay and sometimes not at all (ring-no-answer); a few callers press
 1 for a callback; outbound calls are answered, busy, unanswered or unreachable.
 """
@@ -33,6 +34,7 @@ class TrafficConfig:
     customers: list[Customer] = field(default_factory=list)
     unknown_share: float = 0.2  # callers not in the customer list
     ivr_share: float = 0.7  # known callers who key in their account
+    verified_share: float = 0.6  # of those, callers whose trading password the IVR verified
     ringall_share: float = 0.05
     direct_share: float = 0.03
     direct_extension: str = "1002"
@@ -78,6 +80,7 @@ class Traffic:
         known = c.customers and rng.random() >= c.unknown_share
         customer = rng.choice(c.customers) if known else Customer(self._unknown_number())
         keyed = known and customer.account and rng.random() < c.ivr_share
+        verified = bool(keyed) and rng.random() < c.verified_share
         roll = rng.random()
         did, direct_to = "95555", None
         if roll < c.direct_share:
@@ -87,7 +90,7 @@ class Traffic:
         return CallSpec(
             number=customer.number, name=customer.name or UNKNOWN, did=did, direct_to=direct_to,
             account=customer.account if keyed else ("" if rng.random() < 0.5 else None),
-            tier=customer.tier if keyed else "", ivr_s=rng.uniform(2.0, 8.0),
+            tier=customer.tier if keyed else "", verified=verified, ivr_s=rng.uniform(2.0, 8.0),
             patience_s=rng.expovariate(1.0 / c.patience_mean_s),
             talk_s=rng.lognormvariate(math.log(c.talk_median_s), 0.6),
             hangup_by="agent" if rng.random() < c.agent_hangup_share else "caller",

@@ -58,3 +58,29 @@ def test_vip_callers_wait_in_queue_vip() -> None:
     specs = [traffic.next_spec() for _ in range(2000)]
     routed = {(s.tier, queue_for(traffic.pbx, s)) for s in specs if not s.direct_to and s.did == "95555"}
     assert routed == {("", "retail"), ("vip", "vip")}
+
+
+def test_a_share_of_keyed_accounts_is_ivr_verified() -> None:
+    traffic = make()
+    specs = [traffic.next_spec() for _ in range(20_000)]
+    keyed = [s for s in specs if s.account]
+    assert 0.55 < sum(s.verified for s in keyed) / len(keyed) < 0.65  # verified_share 0.6
+    assert not any(s.verified for s in specs if not s.account)  # nothing to verify without an account
+
+
+def test_verified_callers_ring_agents_with_customer_verified_next_to_the_account() -> None:
+    """What the server reads: the tracker's ringing events carry CUSTOMER_VERIFIED=1 and the
+    account, and console.server.pop.ivr_info calls such a caller verified."""
+    from console.server.pop import ivr_info
+    from telephony.tracker import Tracker
+
+    traffic = make(rate=600.0)
+    tracker, ringing = Tracker(), []
+    traffic.pbx.subscribers.append(
+        lambda f: ringing.extend(e for e in tracker.feed(dict(f), traffic.pbx.clock.now) if e.name == "ringing"))
+    traffic.start()
+    traffic.pbx.clock.run_until(3600)
+    verdicts = [ivr_info(dict(e.vars)) for e in ringing]
+    verified = [v for v in verdicts if v["verified"]]
+    assert verified and all(v["account"] for v in verified)
+    assert any(v["account"] and not v["verified"] for v in verdicts)  # a share only
