@@ -116,6 +116,9 @@ ZH_CN: dict[str, str] = {
     "console.key.transfer": "转接", "console.key.pause": "暂停/恢复", "console.key.ticket": "新建工单",
     "console.key.followup": "预约回访", "console.key.wrapup": "话后处理", "console.key.dial": "外呼",
     "console.key.queues": "签入/签出队列", "console.key.tickets": "工单列表", "console.key.followups": "回访列表",
+    "console.key.quit": "退出",
+    "console.quit.title": "退出坐席台？", "console.quit.body": "当前状态：{state}。退出将丢失来电信息和未提交的话后处理。",
+    "console.quit.yes": "退出 (Y)", "console.quit.no": "继续工作 (Esc)",
 }
 
 EN: dict[str, str] = {
@@ -224,4 +227,8 @@ EN: dict[str, str] = {
     "console.key.transfer": "Transfer", "console.key.pause": "Pause/resume", "console.key.ticket": "New ticket",
     "console.key.followup": "Follow-up", "console.key.wrapup": "Wrap-up", "console.key.dial": "Call out",
     "console.key.queues": "Queue log-in/out", "console.key.tickets": "Tickets", "console.key.followups": "Follow-ups",
+    "console.key.quit": "Quit",
+    "console.quit.title": "Quit the console?",
+    "console.quit.body": "Current state: {state}. Quitting loses the caller's details and any unsaved wrap-up.",
+    "console.quit.yes": "Quit (Y)", "console.quit.no": "Keep working (Esc)",
 }

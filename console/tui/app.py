@@ -18,7 +18,8 @@ from textual.widgets import Label
 from console.i18n import t
 from console.tui.agent.context import AgentContext
 from console.tui.agent.screen import AgentScreen
-from console.tui.keys import AGENT_KEYS, actions
+from console.tui.keys import AGENT_KEYS, actions, install
+from console.tui.quit_confirm import QUIT_KEYS, QuitConfirm
 from console.tui.stream import follow_stream
 
 Connect = Callable[[], Awaitable[AgentContext]]
@@ -41,6 +42,7 @@ class AgentApp(App[None]):
         self.login_error: str | None = None  # why connecting failed; the CLI prints it
         self.ctx: AgentContext = ctx  # type: ignore[assignment] - set by _connected when connecting
         self.agent_screen: AgentScreen = AgentScreen(ctx) if ctx is not None else None  # type: ignore[assignment]
+        install(self, QUIT_KEYS)
         if keymap:
             self.set_keymap(keymap)
 
@@ -74,6 +76,14 @@ class AgentApp(App[None]):
         assert self.ctx.client is not None
         # Messages go to the agent screen even while a dialog is on top of it.
         await follow_stream(self.ctx.client, self.agent_screen.post_message, me=self.ctx.agent_id)
+
+    def action_request_quit(self) -> None:
+        """Ctrl-C: quit, after asking if a call is ringing, up or waiting for its wrap-up."""
+        state = self.agent_screen.call_state if self.agent_screen is not None else "idle"
+        if state == "idle" or isinstance(self.screen, QuitConfirm):
+            self.exit()
+            return
+        self.push_screen(QuitConfirm(state), lambda quit_now: self.exit() if quit_now else None)
 
     async def on_unmount(self) -> None:
         if self.ctx is not None and self.ctx.client is not None:
