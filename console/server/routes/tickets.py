@@ -25,7 +25,7 @@ from console.server.errors import ApiError, read_body
 from console.server.routes.crm_common import (
     MAX_ID, RowId, center_tz, in_db, json_response, now, path_int, query_flag, query_int,
 )
-from console.store.models import Interaction, Ticket
+from console.store.models import Customer, Interaction, Ticket
 
 Category = Literal["account_service", "trading", "margin", "ipo", "bank_transfer",
                    "password", "suitability", "complaint", "information", "other"]
@@ -82,6 +82,30 @@ async def create_ticket(request: web.Request) -> web.Response:
     body = await read_body(request, CreateBody)
     result = await in_db(request, _create, body, user, now(request), center_tz(request), request.app[keys.SETTINGS])
     return json_response(result, status=201)
+
+
+def _defaults(session: Any, customer_id: int, category: str, at: Any, settings: Any) -> dict:
+    # The create route's own rule (rules.defaults_for via the customer's tier), so the form shows
+    # what the ticket will get.
+    customer = session.get(Customer, customer_id)
+    if customer is None:
+        raise CrmError("not_found", "crm.customer.not_found", id=customer_id)
+    defaults = rules.defaults_for(category, customer.tier, at, settings.tickets, settings.tiers)
+    return {"priority": defaults.priority, "sla_due_at": defaults.sla_due_at.isoformat(),
+            "supervisor_attention": defaults.supervisor_attention}
+
+
+async def ticket_defaults(request: web.Request) -> web.Response:
+    """What a new ticket for this customer and category would get if created now."""
+    require_role(request, "agent")
+    customer_id = query_int(request, "customer_id", low=1, high=MAX_ID)
+    if customer_id is None:
+        raise ApiError(400, "invalid", t("crm.param.bad_id", value=""), field="customer_id")
+    category = request.query.get("category") or ""
+    if category not in rules.CATEGORIES:
+        raise ApiError(400, "invalid", t("crm.ticket.bad_category", value=category), field="category")
+    settings = request.app[keys.SETTINGS]
+    return json_response(await in_db(request, _defaults, customer_id, category, now(request), settings))
 
 
 def _assignee_filter(raw: str | None, user: AuthUser) -> int | None | str:
@@ -153,6 +177,7 @@ async def comment_ticket(request: web.Request) -> web.Response:
 def setup(app: web.Application) -> None:
     app.router.add_get("/api/tickets", list_tickets)
     app.router.add_post("/api/tickets", create_ticket)
+    app.router.add_get("/api/tickets/defaults", ticket_defaults)  # before {id}, which would match it
     app.router.add_get("/api/tickets/{id}", get_ticket)
     app.router.add_patch("/api/tickets/{id}", change_ticket)
     app.router.add_post("/api/tickets/{id}/comments", comment_ticket)
