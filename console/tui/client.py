@@ -132,6 +132,11 @@ class Client:
         body = {k: v for k, v in fields.items() if v not in (None, "")}
         return Ticket.model_validate(await self.request("POST", "/api/tickets", json_body=body))
 
+    async def ticket_defaults(self, customer_id: int | str, category: str) -> dict[str, Any]:
+        """``{priority, sla_due_at, supervisor_attention}`` a new ticket would get now."""
+        return await self.request("GET", "/api/tickets/defaults",
+                                  params={"customer_id": customer_id, "category": category})
+
     async def update_ticket(self, ticket_id: int | str, version: int, **changes: Any) -> Ticket:
         return Ticket.model_validate(await self.request(
             "PATCH", f"/api/tickets/{ticket_id}", json_body={"version": version, **changes}))

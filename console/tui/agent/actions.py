@@ -161,7 +161,7 @@ class AgentActions(AgentBase):
         pop = self.pop
         ring = pop.ringing if pop else None
         form = TicketForm(self.ctx.client, self.ctx.drafts, customer,
-                          choices(self.ctx.center.ticket_categories, "category"), call=self.call,
+                          choices(self.ctx.center.ticket_categories, "category"), call=self.call, tz=self.ctx.tz,
                           prefill=prefill(customer, pop.number if pop else None, ring.queue if ring else None,
                                           self.ctx.clock().astimezone(self.ctx.tz)))
 

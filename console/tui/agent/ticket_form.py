@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -22,7 +23,7 @@ from console.tui.client import ApiError, Client
 from console.tui.keys import FORM_KEYS, install
 from console.tui.models import Customer, Ticket
 from console.tui.phone_text import display_number
-from console.tui.text import label
+from console.tui.text import label, local_time
 
 PRIORITIES = ("low", "normal", "high", "urgent")
 FIELDS = ("category", "priority", "subject", "description")
@@ -31,11 +32,14 @@ FIELDS = ("category", "priority", "subject", "description")
 class TicketForm(ModalScreen[Ticket | None]):
     def __init__(self, client: Client | None, drafts: DraftStore, customer: Customer,
                  categories: list[tuple[str, str]], call: str | None = None,
-                 prefill: dict[str, str] | None = None, draft_key: str | None = None) -> None:
+                 prefill: dict[str, str] | None = None, draft_key: str | None = None,
+                 tz: ZoneInfo | None = None) -> None:
         super().__init__()
         install(self, FORM_KEYS)
         self.client, self.drafts, self.customer, self.call = client, drafts, customer, call
         self.categories = categories
+        self.tz = tz or ZoneInfo("UTC")  # the center's zone: SLA times are shown in it
+        self.defaults_for: str | None = None  # the category whose defaults are shown
         self.draft_key = draft_key or f"ticket:{call or customer.id}"
         self.values: dict[str, Any] = {**(prefill or {}), **(drafts.get(self.draft_key) or {})}
 
@@ -51,7 +55,9 @@ class TicketForm(ModalScreen[Ticket | None]):
             yield from self._row("subject", Input(self.values.get("subject", ""), id="ticket-subject"))
             yield from self._row("description", TextArea(self.values.get("description", ""),
                                                          id="ticket-description", soft_wrap=True))
-            yield Label(t("console.ticket.sla_after"), id="ticket-sla")
+            # Offline (no server) the defaults cannot be asked for: say when they will be known.
+            yield Label(t("console.ticket.sla_choose" if self.client is not None else "console.ticket.sla_after"),
+                        id="ticket-sla")
             with Horizontal(classes="form-buttons"):
                 yield Button(t("console.form.submit"), id="ticket-submit", variant="primary")
                 yield Button(t("console.form.cancel"), id="ticket-cancel")
@@ -70,6 +76,41 @@ class TicketForm(ModalScreen[Ticket | None]):
         for name in FIELDS:
             self.query_one(f"#ticket-{name}-error").display = False
         self.query_one("#ticket-subject" if self.values.get("category") else "#ticket-category").focus()
+        self._category_changed()
+
+    # --- the server's defaults for the chosen category --------------------------------------
+    @on(Select.Changed, "#ticket-category")
+    def _category_changed(self) -> None:
+        category = self.current()["category"]
+        if self.client is not None and category and category != self.defaults_for:
+            self.defaults_for = category
+            self._fetch_defaults(category)
+
+    @work(exclusive=True, group="ticket-defaults")
+    async def _fetch_defaults(self, category: str) -> None:
+        assert self.client is not None
+        try:
+            defaults = await self.client.ticket_defaults(self.customer.id, category)
+        except ApiError as exc:
+            self.defaults_for = None  # ask again on the next change
+            self.query_one("#ticket-sla", Label).update(exc.message)
+            return
+        if self.defaults_for != category:
+            return  # the agent has moved on to another category
+        self.show_defaults(defaults)
+
+    def show_defaults(self, defaults: dict[str, Any]) -> None:
+        """The default priority named in the picker, the SLA due time in the center's zone."""
+        box = self.query_one("#ticket-priority", Select)
+        chosen = box.value
+        default_text = t("console.ticket.priority_default_is", priority=label("priority", defaults.get("priority")))
+        with box.prevent(Select.Changed):  # not the agent's change: no draft save
+            box.set_options([(default_text, "")] + [(label("priority", p), p) for p in PRIORITIES])
+            box.value = chosen if chosen in PRIORITIES else ""
+        text = t("console.ticket.sla_due", time=local_time(defaults.get("sla_due_at"), self.tz))
+        if defaults.get("supervisor_attention"):
+            text += t("console.ticket.attention")
+        self.query_one("#ticket-sla", Label).update(text)
 
     # --- drafts and inline validation ---------------------------------------------------
     def current(self) -> dict[str, Any]:
