@@ -20,7 +20,8 @@ from tests.tui.floor import until
 from tests.tui.supervisor_floor import supervisor_floor
 
 SIZE = (150, 36)
-SNAPSHOTS = Path(__file__).parent / "__snapshots__" / "supervisor"
+# Outside __snapshots__: syrupy owns that folder and fails the run on files it did not write.
+SNAPSHOTS = Path(__file__).parent / "supervisor_snapshots"
 
 
 async def loaded(pilot) -> tuple[QueueTable, AgentTable]:
