@@ -15,6 +15,7 @@ from console.errors import CalldeskError
 
 BENCH_PBX = "bench"
 FIRST_EXTENSION = 7000
+FIRST_STAFF_ID = 900_000  # the bench's consoles, created for the run and deleted after it
 # Not measured: the first statements on a connection are planned, and the database's caches
 # are cold for a 1M-row store (the first ~150 calls measured 20-170 ms, the rest a few ms).
 WARMUP_CALLS = 200
@@ -81,6 +82,9 @@ async def run_bench(engine: Any, settings: Any, consoles: int, calls: int, unkno
 
     outbox_dir = tempfile.TemporaryDirectory()
     app = create_app(settings, engine=engine, bridges={BENCH_PBX: bridge}, outbox_path=f"{outbox_dir.name}/outbox.sqlite3")
+    from console.server.gc_tuning import tune_after_startup
+
+    tune_after_startup(app)  # as `calldesk serve` does
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
@@ -102,9 +106,11 @@ async def run_bench(engine: Any, settings: Any, consoles: int, calls: int, unkno
             matches[frame["match"]] = matches.get(frame["match"], 0) + 1
 
     app[keys.HUB].on_written = on_written
+    # Real staff rows: every pop shown is audited (an AuditEvent per agent and customer).
+    await asyncio.to_thread(_bench_staff, engine, consoles)
     tokens = []
     for i in range(consoles):
-        user = AuthUser(id=900_000 + i, username=f"bench{i}", name=f"bench{i}", role="agent",
+        user = AuthUser(id=FIRST_STAFF_ID + i, username=f"bench{i}", name=f"bench{i}", role="agent",
                         extension=str(FIRST_EXTENSION + i), queues=("retail",))
         app[keys.DIRECTORY].add(user)
         tokens.append(app[keys.TOKENS].issue(user)[0])
@@ -163,10 +169,25 @@ async def run_bench(engine: Any, settings: Any, consoles: int, calls: int, unkno
     }
 
 
+def _bench_staff(engine: Any, consoles: int) -> None:
+    from sqlalchemy import insert
+
+    from console.store.models import Staff
+
+    _forget_bench_calls(engine)  # a run that was interrupted
+    with engine.begin() as conn:
+        conn.execute(insert(Staff), [
+            {"id": FIRST_STAFF_ID + i, "username": f"bench{i}", "name": f"bench{i}", "role": "agent",
+             "extension": str(FIRST_EXTENSION + i), "queues": "retail", "password_hash": "", "active": True}
+            for i in range(consoles)])
+
+
 def _forget_bench_calls(engine: Any) -> None:
     from sqlalchemy import delete
 
-    from console.store.models import Interaction
+    from console.store.models import AuditEvent, Interaction, Staff
 
     with engine.begin() as conn:
         conn.execute(delete(Interaction).where(Interaction.pbx == BENCH_PBX))
+        conn.execute(delete(AuditEvent).where(AuditEvent.actor_id >= FIRST_STAFF_ID))
+        conn.execute(delete(Staff).where(Staff.id >= FIRST_STAFF_ID))

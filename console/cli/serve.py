@@ -45,6 +45,9 @@ def run(args: argparse.Namespace) -> int:
                              response.status, time * 1000)
 
     app = create_app(settings, engine=engine, bridges=bridges)
+    from console.server.gc_tuning import tune_after_startup
+
+    tune_after_startup(app)
     try:
         web.run_app(app, host=host, port=port, access_log_class=PathOnlyAccessLogger, print=None,
                     handle_signals=True)

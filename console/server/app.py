@@ -124,6 +124,7 @@ def _recording(outbox_path: Path):  # noqa: ANN202 - a cleanup_ctx factory
         recorder.start()
         app[keys.RECORDER] = recorder
         app[keys.POP] = PopBuilder(app[keys.ENGINE], app[keys.SETTINGS], app[keys.CLOCK])
+        await app[keys.POP].warm_up()  # before the bridges start: the first pops find it ready
         yield
         await app[keys.POP].close()
         await recorder.stop()

@@ -30,6 +30,7 @@ from console.crm.masking import mask_customer
 from console.crm.phones import normalize
 from console.crm.customers import SummaryContext, summary_of
 from console.server import pop_queries as q
+from console.server import pop_queries_pg as qpg
 from telephony.events import Ringing
 
 ACCOUNT_VARS = ("CUSTOMER_ACCOUNT", "__CUSTOMER_ACCOUNT")
@@ -89,6 +90,21 @@ class PopBuilder:
         await asyncio.get_running_loop().run_in_executor(self._thread, self._drop_connection)
         self._thread.shutdown(wait=True)
 
+    async def warm_up(self, rounds: int = 8) -> None:
+        """Open the pop's connection and run its statements a few times before the first call:
+        psycopg prepares a statement on the server from its fifth execution, and the first
+        plans and catalogue reads otherwise land on the first callers' pops."""
+        def warm() -> None:
+            with contextlib.suppress(SQLAlchemyError):
+                for n in range(rounds):
+                    self.lookup_sync(f"+8619{n:09d}", f"9{n:011d}")
+
+        # A database that does not answer must not hold up start-up: a lookup meanwhile sees
+        # the warm-up still pending and pops the number only, as for any hung lookup.
+        self._pending = asyncio.get_running_loop().run_in_executor(self._thread, warm)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(asyncio.shield(self._pending), LOOKUP_TIMEOUT_S)
+
     async def lookup(self, caller: str, account: str | None) -> Lookup:
         """The lookup, or the number alone when the database fails or hangs (a blackholed
         host can keep a connect waiting for minutes: pops must not queue behind it)."""
@@ -121,6 +137,11 @@ class PopBuilder:
             raise
 
     def _lookup(self, conn: Any, number: str, account: str | None) -> Lookup:
+        if conn.dialect.name == "postgresql":
+            return self._lookup_merged(conn, number, account)
+        return self._lookup_portable(conn, number, account)
+
+    def _lookup_portable(self, conn: Any, number: str, account: str | None) -> Lookup:
         found, by = [], None
         if account:
             found, by = q.rows(conn.execute(q.BY_CLIENT_NO, {"client_no": account})), "account"
@@ -148,6 +169,27 @@ class PopBuilder:
             followups=[_jsonable(r) for r in q.rows(conn.execute(q.DUE_FOLLOWUPS, {"cid": cid, "until": until}))],
             by=by,
         )
+
+    def _lookup_merged(self, conn: Any, number: str, account: str | None) -> Lookup:
+        """PostgreSQL: one statement per lookup (pop_queries_pg.py); the same Lookup as _lookup."""
+        until = self._clock() + FOLLOWUP_HORIZON
+        found, by = [], None
+        if account:
+            found, by = q.rows(conn.execute(qpg.BY_CLIENT_NO, {"client_no": account, "until": until})), "account"
+        if not found and number:
+            found, by = q.rows(conn.execute(qpg.BY_PHONE, {"e164": number, "until": until})), "phone"
+        if not found:
+            return Lookup("unknown", number)
+        rows = [qpg.split(row) for row in found[: q.MAX_CANDIDATES]]
+        phones = lambda d: [SimpleNamespace(**p) for p in d["phones"]]  # noqa: E731
+        if len(rows) > 1:
+            summaries = [self.summary(c, phones(d), any(t["category"] == "complaint" for t in d["tickets"]))
+                         for c, d in rows]
+            return Lookup("ambiguous", number, summaries, by=by)
+        c, d = rows[0]
+        complaint = any(t["category"] == "complaint" for t in d["tickets"])
+        return Lookup("known", number, [self.summary(c, phones(d), complaint)], contacts=d["contacts"],
+                      tickets=d["tickets"], followups=d["followups"], by=by)
 
     def summary(self, c: dict[str, Any], phones: list[Any], open_complaint: bool) -> dict[str, Any]:
         """The unmasked customer summary, built by the same rule as the profile route's."""
