@@ -184,6 +184,13 @@ class Client:
     async def queue_member(self, queue: str, member: bool) -> Any:
         return await self.request("POST", "/api/agent/queues", json_body={"queue": queue, "member": member})
 
+    async def dial_lead(self, campaign_id: int, lead_id: int) -> Any:
+        """Dial a lead a preview campaign offered me (409 if it is no longer mine to dial)."""
+        return await self.request("POST", f"/api/campaigns/{campaign_id}/leads/{lead_id}/dial")
+
+    async def skip_lead(self, campaign_id: int, lead_id: int) -> Any:
+        return await self.request("POST", f"/api/campaigns/{campaign_id}/leads/{lead_id}/skip")
+
     # --- knowledge base -------------------------------------------------------------------
     async def kb_search(self, q: str = "", category: str | None = None, flags: list[str] | None = None) -> list[KbArticle]:
         return await self.list_of(KbArticle, "/api/kb", q=q, category=category,

@@ -47,6 +47,11 @@ AGENT_KEYS: tuple[KeySpec, ...] = (
     KeySpec("agent.followups", "ctrl+u", "focus_followups", "console.key.followups", show=False),
 )
 
+LEAD_OFFER_KEYS: tuple[KeySpec, ...] = (  # the preview dialog (console.tui.agent.lead_offer)
+    KeySpec("lead.dial", "f5", "dial_lead", "console.lead.dial"),
+    KeySpec("lead.skip", "f6", "skip_lead", "console.lead.skip"),
+)
+
 FORM_KEYS: tuple[KeySpec, ...] = (
     KeySpec("form.cancel", "escape", "cancel", "console.form.cancel"),
     KeySpec("form.submit", "ctrl+s", "submit", "console.form.submit", priority=True),

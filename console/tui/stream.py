@@ -80,6 +80,17 @@ class OriginateFinished(Message):
         self.number, self.outcome = number, outcome
 
 
+class LeadOffered(Message):
+    """A preview campaign offers this agent a lead, to dial or skip (``number`` is masked)."""
+
+    def __init__(self, campaign_id: int, campaign_name: str, campaign_kind: str, lead_id: int, number: str,
+                 customer_id: int | None, attempt: int, script: str | None) -> None:
+        super().__init__()
+        self.campaign_id, self.campaign_name, self.campaign_kind = campaign_id, campaign_name, campaign_kind
+        self.lead_id, self.number, self.customer_id = lead_id, number, customer_id
+        self.attempt, self.script = attempt, script
+
+
 class ConnectionStateChanged(Message):
     # A flapping link may send many of these; only the latest matters.
     def __init__(self, state: LinkState, detail: str = "") -> None:
@@ -124,6 +135,11 @@ def message_for(frame: dict[str, Any], me: str | None = None) -> Message | None:
     if kind == "queue_stats":
         return QueueStatsUpdated(event.get("queue", ""), int(event.get("waiting") or 0),
                                  float(event.get("longest_wait_s") or 0))
+    if kind == "preview":
+        campaign, lead = frame["campaign"], frame["lead"]
+        return LeadOffered(int(campaign["id"]), str(campaign.get("name", "")), str(campaign.get("kind", "")),
+                           int(lead["id"]), str(lead.get("number", "")), lead.get("customer_id"),
+                           int(lead.get("attempt") or 1), frame.get("script"))
     if kind == "originate_result":
         return OriginateFinished(str(event.get("number", "")), event.get("outcome", ""))
     return None

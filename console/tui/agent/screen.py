@@ -181,3 +181,19 @@ class AgentScreen(AgentActions):
     @on(stream.OriginateFinished)
     def _originated(self, message: stream.OriginateFinished) -> None:
         self.notify(t("console.notify.originate", number=display_number(message.number), outcome=t(f"console.outcome.{message.outcome}")))
+
+    @on(stream.LeadOffered)
+    def _lead_offered(self, message: stream.LeadOffered) -> None:
+        from console.tui.agent.lead_offer import LeadOfferDialog
+
+        client = self.ctx.client
+
+        def chosen(choice: str | None) -> None:
+            if client is None or choice is None:
+                return
+            if choice == "dial":
+                self.api(client.dial_lead(message.campaign_id, message.lead_id),
+                         t("console.lead.dialing", number=display_number(message.number)))
+            else:
+                self.api(client.skip_lead(message.campaign_id, message.lead_id), t("console.lead.skipped"))
+        self.app.push_screen(LeadOfferDialog(message, client), chosen)

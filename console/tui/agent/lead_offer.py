@@ -1,0 +1,82 @@
+"""The preview dialog: a campaign offers the agent a lead; the agent dials it or skips it.
+
+The ``preview`` frame names the campaign, the lead (number masked) and the script's slug; the
+customer's name and the script's title are looked up here, after the dialog is on screen, so an
+offer never waits for them (and a failed lookup only leaves the line out). The dialog returns
+"dial" or "skip"; the agent screen sends the request and reports a refusal.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Label
+
+from console.i18n import has, t
+from console.tui.agent.kb_panel import title_of
+from console.tui.client import ApiError
+from console.tui.keys import LEAD_OFFER_KEYS, install
+from console.tui.phone_text import display_number
+from console.tui.stream import LeadOffered
+
+LeadChoice = Literal["dial", "skip"]
+
+
+def kind_text(kind: str) -> str:
+    key = f"camp.kind.{kind}"
+    return t(key) if has(key) else kind
+
+
+class LeadOfferDialog(ModalScreen[LeadChoice]):
+    def __init__(self, offer: LeadOffered, client: Any = None) -> None:
+        super().__init__()
+        install(self, LEAD_OFFER_KEYS)
+        self.offer, self.client = offer, client
+
+    def compose(self) -> ComposeResult:
+        o = self.offer
+        with Vertical(id="lead-form", classes="form"):
+            yield Label(t("console.lead.title", campaign=o.campaign_name), classes="form-title")
+            yield Label(t("console.lead.unknown_customer") if o.customer_id is None else "", id="lead-customer")
+            yield Label(t("console.lead.number", number=display_number(o.number)), id="lead-number")
+            yield Label(t("console.lead.reason", kind=kind_text(o.campaign_kind)), id="lead-reason")
+            yield Label(t("console.lead.attempt", n=o.attempt), id="lead-attempt")
+            yield Label(o.script or "", id="lead-script")
+            with Horizontal(classes="form-buttons"):
+                yield Button(t("console.lead.dial"), id="lead-dial", variant="success")
+                yield Button(t("console.lead.skip"), id="lead-skip")
+
+    def on_mount(self) -> None:
+        self.query_one("#lead-dial", Button).focus()
+        self.query_one("#lead-script", Label).display = bool(self.offer.script)
+        if self.offer.script:
+            self.query_one("#lead-script", Label).update(t("console.lead.script", title=self.offer.script))
+        if self.client is not None:
+            self.run_worker(self._look_up(), group="lead-lookup")
+
+    async def _look_up(self) -> None:
+        o = self.offer
+        if o.customer_id is not None:
+            try:
+                customer = await self.client.customer(o.customer_id)
+                self.query_one("#lead-customer", Label).update(t("console.lead.customer", name=customer.name))
+            except ApiError:
+                pass  # the id alone says nothing to the agent; the pop shows the customer on connect
+        if o.script:
+            try:
+                article = await self.client.kb_article(o.script)
+                self.query_one("#lead-script", Label).update(t("console.lead.script", title=title_of(article) or o.script))
+            except ApiError:
+                pass  # the slug stays shown
+
+    @on(Button.Pressed, "#lead-dial")
+    def action_dial_lead(self) -> None:
+        self.dismiss("dial")
+
+    @on(Button.Pressed, "#lead-skip")
+    def action_skip_lead(self) -> None:
+        self.dismiss("skip")

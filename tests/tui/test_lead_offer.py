@@ -1,0 +1,95 @@
+"""Preview campaigns in the agent console, against the real server with the PBX simulator as its PBX:
+the offered lead shows in a dialog (customer, national number, campaign, reason, attempt, script
+title); F5 dials it (the simulator rings the customer and connects the agent, whose console pops the
+customer) and F6 skips the next one (the lead goes back to pending, skipped, no attempt spent)."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from console.i18n import set_locale
+from console.server import keys
+from console.tui.agent.lead_offer import LeadOfferDialog
+from console.tui.client import Client
+from console.tui.stream import LeadOffered, message_for
+from telephony.simulator.dialout import Dialout
+from tests.campaigns.floor import MONDAY_10, leads_of, scripted
+from tests.server.conftest import KNOWN_ACCOUNT, KNOWN_NUMBER, PASSWORD
+from tests.tui.floor import until
+
+pytestmark = pytest.mark.slow
+
+
+def dialog_text(dialog: LeadOfferDialog) -> str:
+    return "\n".join(str(label.render()) for label in dialog.query("Label"))
+
+
+async def test_preview_lead_dialled_then_skipped_from_the_console(floor, seeded_engine, seed):
+    from telephony.simulator.center import AgentSetup
+    from telephony.simulator.model import QueueConfig
+    from telephony.simulator.runner import SimulatorConfig
+
+    floor.clock.now = MONDAY_10  # inside the campaign's calling window
+    config = SimulatorConfig(agents=AgentSetup(count=1, ring_delay=0.3, queues=("retail",)), speed=50.0, seed=7,
+                             queues=[QueueConfig("retail", "rrmemory", wrapuptime=0.0)], timestamps=True)
+    await floor.start_simulated(config)
+    dialled: Counter[str] = Counter()
+    floor.simulator.pbx.dialout = scripted(lambda number, nth: Dialout("answer", 0.5, 2.0), dialled)
+
+    sup = Client(f"http://127.0.0.1:{floor.port}")
+    floor.clients.append(sup)
+    await sup.login("sup1", PASSWORD)
+    script = (await sup.kb_search("融资融券"))[0]  # any article of the seeded knowledge base
+    campaign = (await sup.request("POST", "/api/campaigns", json_body={
+        "name": "风险测评提醒", "kind": "compliance", "queue": "retail", "mode": "preview",
+        "retry_noanswer_min": 0, "script_slug": script.slug}))["id"]
+    async with sup.session.post(f"{sup.base_url}/api/campaigns/{campaign}/leads/import",
+                                data=f"number,client_no\n{KNOWN_NUMBER},{KNOWN_ACCOUNT}\n13933334444,\n".encode(),
+                                headers={"Authorization": f"Bearer {sup.token}", "Content-Type": "text/csv"}) as resp:
+        assert resp.status == 200, await resp.text()
+
+    app = await floor.console("agent1")  # extension 1001, the simulator's only agent
+    dialer = floor.server.app[keys.DIALER]
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = app.agent_screen
+        await until(pilot, lambda: dialer.free_agents("retail") == ["1001"])
+        await sup.request("POST", f"/api/campaigns/{campaign}/start")
+
+        await until(pilot, lambda: isinstance(app.screen, LeadOfferDialog))
+        first = app.screen
+        await until(pilot, lambda: "客户：" in dialog_text(first) and "话术：" in dialog_text(first))
+        text = dialog_text(first)
+        assert "外呼任务：风险测评提醒" in text and "合规提醒" in text and "第 1 次拨打" in text
+        assert "138****8000" in text  # masked by the server, so shown as sent
+        assert f"客户：{(await sup.customer(seed.known)).name}" in text
+        await until(pilot, lambda: f"话术：{script.title}" in dialog_text(first))  # the title, not the slug
+        assert first.offer.customer_id == seed.known
+
+        await pilot.press("f5")
+        # The simulator rang the customer and connected extension 1001: the console pops them.
+        await until(pilot, lambda: screen.pop is not None and screen.pop.customer is not None)
+        assert screen.pop.customer.id == seed.known and dialled == {KNOWN_NUMBER: 1}
+
+        # The call ends; the agent is free again and is offered the second lead (no customer).
+        await until(pilot, lambda: isinstance(app.screen, LeadOfferDialog) and app.screen is not first, timeout_s=60)
+        second = app.screen
+        assert second.offer.customer_id is None and "未匹配客户" in dialog_text(second)
+        await pilot.press("f6")
+        await until(pilot, lambda: leads_of(seeded_engine, campaign)["+8613933334444"].last_result == "skipped")
+    skipped = leads_of(seeded_engine, campaign)["+8613933334444"]
+    assert (skipped.status, skipped.attempts) == ("pending", 0)
+    assert dialled == {KNOWN_NUMBER: 1}
+
+
+def test_preview_frame_becomes_lead_offered_and_dialog_texts_exist_in_english():
+    frame = {"kind": "preview", "seq": 4, "script": None,
+             "campaign": {"id": 3, "name": "回访", "kind": "survey"},
+             "lead": {"id": 9, "number": "139****4444", "customer_id": None, "attempt": 2, "priority": 0}}
+    message = message_for(frame, "1001")
+    assert isinstance(message, LeadOffered)
+    assert (message.campaign_id, message.lead_id, message.attempt, message.script) == (3, 9, 2, None)
+    set_locale("en")
+    from console.i18n import t
+    assert t("console.lead.attempt", n=2) == "Attempt 2" and t("console.lead.skip") == "Skip"
