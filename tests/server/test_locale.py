@@ -34,6 +34,10 @@ async def test_english_config_gives_english_errors(make_client, seed):
     assert (await error_of(resp))["message"] == "Not found"
     resp = await client.post("/api/login", data="{not json", headers=bearer(token))
     assert (await error_of(resp))["message"] == "The request body is not valid JSON"
+    resp = await client.post("/api/calls/originate", json={}, headers=bearer(token))
+    assert (await error_of(resp))["message"] == "Give a number or a customer"
+    resp = await client.post("/api/calls/originate", json={"number": "12"}, headers=bearer(token))
+    assert (await error_of(resp))["message"] == "Number 12 is not valid"
 
 
 async def test_default_config_gives_chinese_errors(make_client, seed):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 from pydantic import BaseModel, Field
 
+from console.i18n import t
 from console.server import keys
 from console.server.auth import current_user
 from console.server.errors import ApiError, read_body
@@ -25,7 +26,7 @@ class QueueBody(BaseModel):
 def _extension(request: web.Request) -> str:
     user = current_user(request)
     if not user.extension:
-        raise ApiError(400, "bad_request", "当前用户没有分机")
+        raise ApiError(400, "bad_request", t("server.agent.no_extension"))
     return user.extension
 
 
@@ -33,10 +34,10 @@ async def pause(request: web.Request) -> web.Response:
     ext = _extension(request)
     body = await read_body(request, PauseBody)
     if body.paused and body.reason not in PAUSE_REASONS:
-        raise ApiError(400, "invalid", f"示忙原因应为 {', '.join(PAUSE_REASONS)} 之一", field="reason")
+        raise ApiError(400, "invalid", t("server.agent.bad_reason", reasons=', '.join(PAUSE_REASONS)), field="reason")
     pbx, bridge = bridge_for(request.app)
     await act(bridge.queue_pause(interface_of(request.app, pbx, ext), body.paused,
-                                 body.reason if body.paused else None), "示忙" if body.paused else "示闲")
+                                 body.reason if body.paused else None), t("server.action.pause") if body.paused else t("server.action.unpause"))
     return web.json_response({"ok": True}, status=202)
 
 
@@ -45,15 +46,15 @@ async def queues(request: web.Request) -> web.Response:
     user = current_user(request)
     body = await read_body(request, QueueBody)
     if request.app[keys.SETTINGS].queue(body.queue) is None:
-        raise ApiError(400, "invalid", f"没有队列 {body.queue}", field="queue")
+        raise ApiError(400, "invalid", t("server.agent.no_queue", queue=body.queue), field="queue")
     if body.queue not in user.queues and not user.at_least("supervisor"):
-        raise ApiError(403, "forbidden", f"你不属于队列 {body.queue}")
+        raise ApiError(403, "forbidden", t("server.agent.not_member", queue=body.queue))
     pbx, bridge = bridge_for(request.app)
     interface = interface_of(request.app, pbx, ext)
     if body.member:
-        await act(bridge.queue_add(body.queue, interface, member_name=user.name), "签入队列")
+        await act(bridge.queue_add(body.queue, interface, member_name=user.name), t("server.action.queue_login"))
     else:
-        await act(bridge.queue_remove(body.queue, interface), "签出队列")
+        await act(bridge.queue_remove(body.queue, interface), t("server.action.queue_logout"))
     return web.json_response({"ok": True}, status=202)
 
 

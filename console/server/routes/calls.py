@@ -12,6 +12,7 @@ from sqlalchemy import bindparam, select
 from console.crm.masking import national_digits
 from console.crm.phones import normalize
 from console.crm.wrapup import DISPOSITIONS, NOTES_MAX, apply_wrapup
+from console.i18n import t
 from console.server import keys
 from console.server.auth import current_user
 from console.server.errors import ApiError, read_body
@@ -58,17 +59,17 @@ async def originate(request: web.Request) -> web.Response:
     user = current_user(request)
     body = await read_body(request, OriginateBody)
     if not user.extension:
-        raise ApiError(400, "bad_request", "当前用户没有分机，无法外呼")
+        raise ApiError(400, "bad_request", t("server.call.no_extension_dial"))
     raw = body.number
     if not raw and body.customer_id is not None:
         raw = await _scalar(request.app, _FIRST_PHONE, {"cid": body.customer_id})
         if raw is None:
-            raise ApiError(404, "not_found", f"客户 {body.customer_id} 没有电话号码", field="customer_id")
+            raise ApiError(404, "not_found", t("server.call.customer_no_phone", customer=body.customer_id), field="customer_id")
     if not raw:
-        raise ApiError(400, "invalid", "请提供号码或客户", field="number")
+        raise ApiError(400, "invalid", t("server.call.number_or_customer"), field="number")
     phone = normalize(raw)
     if not phone.valid:
-        raise ApiError(400, "invalid", f"号码 {raw} 无效", field="number")
+        raise ApiError(400, "invalid", t("server.call.bad_number", number=raw), field="number")
     pbx, bridge = bridge_for(request.app)
     variables = {"CALLDESK_AGENT": user.extension}
     if body.customer_id is not None:
@@ -77,7 +78,7 @@ async def originate(request: web.Request) -> web.Response:
         interface_of(request.app, pbx, user.extension), exten=national_digits(phone.e164),
         context=pbx_option(request.app, pbx, "outbound_context", OUTBOUND_CONTEXT),
         variables=variables,
-    ), "外呼")
+    ), t("server.action.dial"))
     request.app[keys.CALLS].remember_originate(action_id, user.id)
     return web.json_response({"action_id": action_id, "pbx": pbx}, status=202)
 
@@ -87,28 +88,28 @@ async def hangup(request: web.Request) -> web.Response:
     live = own_call(request, user, request.match_info["call"])
     channel = live.agent_channel or live.caller_channel
     if not channel:
-        raise ApiError(409, "conflict", "通话的通道未知，无法挂断")
+        raise ApiError(409, "conflict", t("server.call.no_channel"))
     _, bridge = bridge_for(request.app, live.pbx)
-    await act(bridge.hangup(channel), "挂断")
+    await act(bridge.hangup(channel), t("server.action.hangup"))
     return web.json_response({"ok": True}, status=202)
 
 
 async def _transfer_exten(request: web.Request, live: Any, to: str) -> str:
     if to == "manager":
         if live.customer_id is None:
-            raise ApiError(409, "conflict", "来电客户未识别，无法转客户经理", field="to")
+            raise ApiError(409, "conflict", t("server.call.no_customer_for_manager"), field="to")
         exten = await _scalar(request.app, _MANAGER_EXT, {"cid": live.customer_id})
         if not exten:
-            raise ApiError(409, "conflict", "该客户没有配置分机的客户经理", field="to")
+            raise ApiError(409, "conflict", t("server.call.manager_no_extension"), field="to")
         return str(exten)
     if to.startswith("queue:"):
         queue = to.removeprefix("queue:")
         targets = pbx_option(request.app, live.pbx, "queue_transfer_exten", QUEUE_TRANSFER_EXTEN)
         if queue not in targets:
-            raise ApiError(400, "invalid", f"不能转入队列 {queue}", field="to")
+            raise ApiError(400, "invalid", t("server.call.bad_queue", queue=queue), field="to")
         return targets[queue]
     if not _EXTENSION.match(to):
-        raise ApiError(400, "invalid", "转接目标应为分机号、queue:队列名 或 manager", field="to")
+        raise ApiError(400, "invalid", t("server.call.bad_target"), field="to")
     return to
 
 
@@ -118,13 +119,13 @@ async def transfer(request: web.Request) -> web.Response:
     body = await read_body(request, TransferBody)
     exten = await _transfer_exten(request, live, body.to)
     if not live.agent_channel:
-        raise ApiError(409, "conflict", "通话尚未接通，无法转接")
+        raise ApiError(409, "conflict", t("server.call.not_answered"))
     _, bridge = bridge_for(request.app, live.pbx)
     context = pbx_option(request.app, live.pbx, "transfer_context", TRANSFER_CONTEXT)
     if body.kind == "blind":
-        await act(bridge.blind_transfer(live.agent_channel, exten, context), "转接")
+        await act(bridge.blind_transfer(live.agent_channel, exten, context), t("server.action.transfer"))
     else:
-        await act(bridge.atxfer(live.agent_channel, exten, context), "咨询转接")
+        await act(bridge.atxfer(live.agent_channel, exten, context), t("server.action.attended_transfer"))
     return web.json_response({"ok": True, "exten": exten}, status=202)
 
 
@@ -133,10 +134,10 @@ async def answer(request: web.Request) -> web.Response:
     user = current_user(request)
     live = own_call(request, user, request.match_info["call"])
     if user.extension not in live.rung:
-        raise ApiError(409, "conflict", "该通话没有在你的分机振铃")
+        raise ApiError(409, "conflict", t("server.call.not_ringing_you"))
     pbx, bridge = bridge_for(request.app, live.pbx)
     action = {"Action": "CalldeskAnswer", "Interface": interface_of(request.app, pbx, user.extension)}
-    await act(bridge.conn.send(action), "接听")
+    await act(bridge.conn.send(action), t("server.action.answer"))
     return web.json_response({"ok": True}, status=202)
 
 
@@ -150,10 +151,10 @@ async def wrapup(request: web.Request) -> web.Response:
     call = request.match_info["call"]
     body = await read_body(request, WrapupBody)
     if body.disposition not in DISPOSITIONS:
-        raise ApiError(400, "invalid", f"未知的处理结果 {body.disposition}", field="disposition")
+        raise ApiError(400, "invalid", t("server.call.bad_disposition", disposition=body.disposition), field="disposition")
     live = request.app[keys.CALLS].get(call)
     if live is None or not user.extension or (live.agent != user.extension and not user.at_least("supervisor")):
-        raise ApiError(404, "not_found", f"没有你接听的通话 {call}")
+        raise ApiError(404, "not_found", t("server.call.not_your_answered_call", call=call))
     # Through the outbox: it lands after the call's Interaction, even during a database outage.
     await request.app[keys.OUTBOX].submit("wrapup", {
         "call": call, "agent_id": user.id, "agent_ext": live.agent or user.extension,

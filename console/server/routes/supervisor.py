@@ -10,6 +10,7 @@ from typing import Literal
 from aiohttp import web
 from pydantic import BaseModel, Field
 
+from console.i18n import t
 from console.server import keys
 from console.server.auth import AuthUser, require_role
 from console.server.callstate import LiveCall
@@ -37,7 +38,7 @@ def _queues_of(request: web.Request, agent: str) -> set[str]:
 
 def _agent_of_mine(request: web.Request, user: AuthUser, agent: str) -> None:
     if not _sees(user, _queues_of(request, agent)):
-        raise ApiError(403, "forbidden", f"坐席 {agent} 不在你管理的队列中")
+        raise ApiError(403, "forbidden", t("server.sup.agent_not_yours", agent=agent))
 
 
 def _customer_of(call: LiveCall) -> dict[str, object]:
@@ -81,12 +82,12 @@ async def spy(request: web.Request) -> web.Response:
     body = await read_body(request, SpyBody)
     _agent_of_mine(request, user, body.agent)
     if not user.extension:
-        raise ApiError(400, "bad_request", "当前用户没有分机，无法监听")
+        raise ApiError(400, "bad_request", t("server.sup.no_extension"))
     talking = [c for c in request.app[keys.CALLS].calls_of_agent(body.agent) if c.agent == body.agent and c.agent_channel]
     if not talking:
-        raise ApiError(409, "conflict", f"坐席 {body.agent} 当前没有通话", field="agent")
+        raise ApiError(409, "conflict", t("server.sup.agent_idle", agent=body.agent), field="agent")
     _, bridge = bridge_for(request.app, talking[0].pbx)
-    await act(bridge.chanspy(user.extension, talking[0].agent_channel, body.mode), "监听")
+    await act(bridge.chanspy(user.extension, talking[0].agent_channel, body.mode), t("server.action.listen"))
     return web.json_response({"ok": True}, status=202)
 
 
@@ -97,7 +98,7 @@ async def pause_agent(request: web.Request) -> web.Response:
     body = await read_body(request, PauseBody)
     pbx, bridge = bridge_for(request.app)
     await act(bridge.queue_pause(interface_of(request.app, pbx, agent), body.paused,
-                                 body.reason if body.paused else None), "示忙")
+                                 body.reason if body.paused else None), t("server.action.pause"))
     return web.json_response({"ok": True}, status=202)
 
 
@@ -114,12 +115,12 @@ async def logout_agent(request: web.Request) -> web.Response:
     queues = {q for q in _queues_of(request, agent) if _sees(user, {q})}  # never a queue someone else runs
     if body.queue is not None:
         if body.queue not in queues or not _sees(user, {body.queue}):
-            raise ApiError(400, "invalid", f"坐席 {agent} 不在你管理的队列 {body.queue} 中", field="queue")
+            raise ApiError(400, "invalid", t("server.sup.agent_not_in_queue", agent=agent, queue=body.queue), field="queue")
         queues = {body.queue}
     pbx, bridge = bridge_for(request.app)
     interface = interface_of(request.app, pbx, agent)
     for queue in sorted(queues):
-        await act(bridge.queue_remove(queue, interface), "签出")
+        await act(bridge.queue_remove(queue, interface), t("server.action.logout"))
     return web.json_response({"ok": True}, status=202)
 
 
