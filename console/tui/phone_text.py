@@ -28,11 +28,22 @@ def _parse_e164(number: str) -> phonenumbers.PhoneNumber | None:
         return None
 
 
+def _parse_national(number: str) -> phonenumbers.PhoneNumber | None:
+    # A caller ID as the PBX gives it (13800000001, 02161234567): read as a Chinese number.
+    # Short numbers (95555) and anything not all digits are left to be shown as they are.
+    if not number.isascii() or not number.isdigit() or len(number) < 10:
+        return None
+    try:
+        return phonenumbers.parse(number, "CN")
+    except phonenumbers.NumberParseException:
+        return None
+
+
 def display_number(number: str | None) -> str:
     """``+8618031746010`` → ``180 3174 6010``; ``+8657185168151`` → ``0571-8516 8151``."""
     if not number:
         return ""
-    parsed = _parse_e164(number)
+    parsed = _parse_e164(number) or _parse_national(number)
     if parsed is None:
         return number
     nsn = phonenumbers.national_significant_number(parsed)

@@ -26,6 +26,14 @@ def test_numbers_read_as_a_chinese_agent_reads_them(e164, shown, digits):
     assert dialable_digits(e164) == digits
 
 
+@pytest.mark.parametrize(("caller_id", "shown"), [
+    ("13800000001", "138 0000 0001"), ("02161234567", "021-6123 4567"), ("4008001234", "400 800 1234"),
+    ("95555", "95555"), ("8613800000001", "138 0000 0001"), ("1380000000", "1380000000"),
+])
+def test_a_caller_id_as_the_pbx_gives_it_is_read_as_a_chinese_number(caller_id, shown):
+    assert display_number(caller_id) == shown
+
+
 def test_what_does_not_parse_is_shown_untouched():
     assert display_number("+86abc") == "+86abc"
     assert display_number(None) == ""

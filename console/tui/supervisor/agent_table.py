@@ -7,6 +7,7 @@ from typing import Any
 from textual.widgets import DataTable
 
 from console.i18n import has, t
+from console.tui.phone_text import display_number
 from console.tui.supervisor.board_state import BoardState
 from console.tui.text import duration, label
 
@@ -27,7 +28,7 @@ def cells(row: dict[str, Any], board: BoardState, now: float) -> dict[str, str]:
     call = next((c for c in calls if c.get("answered")), calls[0] if calls else None)
     caller = "—"
     if call:
-        caller = call.get("caller") or "—"
+        caller = display_number(call.get("caller")) or "—"
         if call.get("customer_name"):
             caller = f"{call['customer_name']} {caller}"
     return {
