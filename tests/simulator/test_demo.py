@@ -55,9 +55,10 @@ def _customer_names(db: Path) -> set[str]:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("mode", ["product", "events"])
+@pytest.mark.parametrize("mode", ["product", "product-ctrl-c", "events"])
 def test_demo_shows_a_call_and_stops_cleanly(tmp_path: Path, mode: str) -> None:
-    """``product``: server + console (Ctrl+Q quits the console); ``events``: live events (Ctrl-C)."""
+    """``product``: server + console (Ctrl+Q quits the console); ``product-ctrl-c``: the same quit
+    with Ctrl-C (during a call the console asks first: Y); ``events``: live events (Ctrl-C)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("CALLDESK_")}
     env.update(PYTHONPATH=str(ROOT), TERM="xterm-256color", COLUMNS="160", LINES="48")
     pid, fd = pty.fork()
@@ -82,11 +83,21 @@ def test_demo_shows_a_call_and_stops_cleanly(tmp_path: Path, mode: str) -> None:
         assert len(running) >= 2, "the demo and at least the simulator run"
         text = out.decode("utf-8", "replace")
         full = "calldesk console" in text  # the full product prints how to open another console
-        if mode == "product" and importlib.util.find_spec("console.cli.serve") is not None:
+        if mode.startswith("product") and importlib.util.find_spec("console.cli.serve") is not None:
             assert full, "with calldesk serve installed the demo runs the server and the console"
         if mode == "events":
             assert not full
-        os.write(fd, b"\x11" if full else b"\x03")  # the console's quit key (ctrl+q), or Ctrl-C
+        if mode == "product-ctrl-c" and full:
+            mark = len(out)
+            os.write(fd, b"\x03")
+            # A call is probably still up: the console asks before quitting; if it was idle, it just quits.
+            assert _read_until(fd, lambda _: bool(re.search("退出坐席台|Quit the console|没有遗留进程|no process left",
+                                                             out[mark:].decode("utf-8", "replace"))),
+                               time.monotonic() + WAIT_S, out), out.decode("utf-8", "replace")[-3000:]
+            if re.search("退出坐席台|Quit the console", out[mark:].decode("utf-8", "replace")):
+                os.write(fd, b"y")
+        else:
+            os.write(fd, b"\x11" if full else b"\x03")  # the console's quit key (ctrl+q), or Ctrl-C
         assert _read_until(fd, lambda t: bool(re.search("没有遗留进程|no process left", t)),
                            time.monotonic() + WAIT_S, out), out.decode("utf-8", "replace")[-3000:]
         _, status = os.waitpid(pid, 0)
