@@ -1,7 +1,8 @@
 """Preview campaigns in the agent console, against the real server with the PBX simulator as its PBX:
 the offered lead shows in a dialog (customer, national number, campaign, reason, attempt, script
 title); F5 dials it (the simulator rings the customer and connects the agent, whose console pops the
-customer) and F6 skips the next one (the lead goes back to pending, skipped, no attempt spent)."""
+customer), F6 skips the next one (the lead goes back to pending, skipped, no attempt spent), and an
+inbound call ringing during an offer skips it and shows the caller's pop."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from console.i18n import set_locale
 from console.server import keys
 from console.tui.agent.lead_offer import LeadOfferDialog
 from console.tui.client import Client
-from console.tui.stream import LeadOffered, message_for
+from console.tui.models import Pop, Ringing
+from console.tui.stream import CallOffered, LeadOffered, message_for
 from telephony.simulator.dialout import Dialout
 from tests.campaigns.floor import MONDAY_10, leads_of, scripted
 from tests.server.conftest import KNOWN_ACCOUNT, KNOWN_NUMBER, PASSWORD
@@ -78,6 +80,20 @@ async def test_preview_lead_dialled_then_skipped_from_the_console(floor, seeded_
         assert second.offer.customer_id is None and "未匹配客户" in dialog_text(second)
         await pilot.press("f6")
         await until(pilot, lambda: leads_of(seeded_engine, campaign)["+8613933334444"].last_result == "skipped")
+
+        floor.clock.advance(minutes=61)  # a skip with no retry delay set comes back after an hour
+        # The skipped lead is offered again; then an inbound call rings (a pop with no
+        # CALLDESK_LEAD): the offer yields (skip) and the caller's pop is on top.
+        await until(pilot, lambda: isinstance(app.screen, LeadOfferDialog) and app.screen is not second)
+        third = app.screen
+        assert third.offer.lead_id == second.offer.lead_id
+        inbound = Pop(call="inbound-1", number="13911140014", ringing=Ringing(call="inbound-1", agent="1001",
+                                                                             queue="retail"))
+        screen.post_message(CallOffered(inbound))
+        await until(pilot, lambda: app.screen is not third and screen.pop is not None and screen.pop.call == "inbound-1")
+        # Only a skip frees the agent for an offer: the lead, due again an hour on, is offered once more.
+        floor.clock.advance(minutes=61)
+        await until(pilot, lambda: isinstance(app.screen, LeadOfferDialog) and app.screen is not third)
     skipped = leads_of(seeded_engine, campaign)["+8613933334444"]
     assert (skipped.status, skipped.attempts) == ("pending", 0)
     assert dialled == {KNOWN_NUMBER: 1}

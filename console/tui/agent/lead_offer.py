@@ -80,3 +80,20 @@ class LeadOfferDialog(ModalScreen[LeadChoice]):
     @on(Button.Pressed, "#lead-skip")
     def action_skip_lead(self) -> None:
         self.dismiss("skip")
+
+
+def offer_lead(screen: Any, offer: LeadOffered) -> LeadOfferDialog:
+    """Show ``offer`` over the agent screen; the choice is sent with the screen's ``api``."""
+    client = screen.ctx.client
+
+    def chosen(choice: LeadChoice | None) -> None:
+        if client is None or choice is None:
+            return
+        if choice == "dial":
+            screen.api(client.dial_lead(offer.campaign_id, offer.lead_id),
+                       t("console.lead.dialing", number=display_number(offer.number)))
+        else:
+            screen.api(client.skip_lead(offer.campaign_id, offer.lead_id), t("console.lead.skipped"))
+    dialog = LeadOfferDialog(offer, client)
+    screen.app.push_screen(dialog, chosen)
+    return dialog

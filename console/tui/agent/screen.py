@@ -184,16 +184,14 @@ class AgentScreen(AgentActions):
 
     @on(stream.LeadOffered)
     def _lead_offered(self, message: stream.LeadOffered) -> None:
-        from console.tui.agent.lead_offer import LeadOfferDialog
+        from console.tui.agent.lead_offer import offer_lead
 
-        client = self.ctx.client
+        self.lead_dialog = offer_lead(self, message)
 
-        def chosen(choice: str | None) -> None:
-            if client is None or choice is None:
-                return
-            if choice == "dial":
-                self.api(client.dial_lead(message.campaign_id, message.lead_id),
-                         t("console.lead.dialing", number=display_number(message.number)))
-            else:
-                self.api(client.skip_lead(message.campaign_id, message.lead_id), t("console.lead.skipped"))
-        self.app.push_screen(LeadOfferDialog(message, client), chosen)
+    @on(stream.CallOffered)
+    def _offer_yields_to_a_call(self, message: stream.CallOffered) -> None:
+        # A call rings while a lead is offered: the lead goes back (skip), the caller comes first.
+        # A campaign call (CALLDESK_LEAD) is the dialled lead's, or a late pop of it: no yield.
+        dialog = getattr(self, "lead_dialog", None)
+        if dialog is not None and dialog is self.app.screen and "CALLDESK_LEAD" not in message.pop.ringing.vars:
+            dialog.dismiss("skip")
