@@ -8,13 +8,13 @@ come from the local config.toml; the figures come from the server.
 from __future__ import annotations
 
 import argparse
-import os
+
+from console.cli.client_login import add_client_arguments, credentials, server_url
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("supervisor", help="the supervisor's live queues and agent board")
-    parser.add_argument("--server", metavar="URL", help="server address (default: from config, http://127.0.0.1:8421)")
-    parser.add_argument("--user", metavar="NAME", help="user name (default: $CALLDESK_USER, else asked)")
+    add_client_arguments(parser)
     parser.set_defaults(func=run)
 
 
@@ -27,8 +27,7 @@ def run(args: argparse.Namespace) -> int:
 
     settings = load_settings(args.config)
     set_locale(settings.center.locale)
-    server = args.server or f"http://{settings.server.host}:{settings.server.port}"
-    ctx = asyncio.run(connect(server, args.user))
+    ctx = asyncio.run(connect(server_url(args, settings), args.user))
     ctx.thresholds = Thresholds(**settings.supervisor.model_dump())
     from console.tui.supervisor.app import SupervisorApp
 
@@ -38,24 +37,18 @@ def run(args: argparse.Namespace) -> int:
 
 async def connect(server: str, user: str | None):
     """Log in before the screen opens, so a typo or a missing role fails in one line."""
-    import getpass
-
     from console.errors import CalldeskError
     from console.i18n import t
     from console.tui.client import ApiError
     from console.tui.supervisor.client import SupervisorClient
     from console.tui.supervisor.context import SupervisorContext
 
-    token = os.environ.get("CALLDESK_TOKEN")
+    name, password, token = credentials(user)
     client = SupervisorClient(server, token=token)
     try:
         if token:
             await client.me()
         else:
-            name = user or os.environ.get("CALLDESK_USER") or input(t("console.login.user")).strip()
-            if not name:
-                raise CalldeskError(t("console.login.no_user"))
-            password = os.environ.get("CALLDESK_PASSWORD") or getpass.getpass(t("console.login.password"))
             await client.login(name, password)
         center = await client.config()
     except ApiError as exc:

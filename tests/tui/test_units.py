@@ -120,7 +120,7 @@ def test_the_console_talks_to_the_server_only_over_http():
 
 
 def test_console_credentials_come_from_the_environment_before_the_screen(monkeypatch):
-    from console.cli.console import _credentials
+    from console.cli.client_login import credentials as _credentials
     from console.errors import CalldeskError
 
     monkeypatch.setenv("CALLDESK_TOKEN", "tok-1")

@@ -1,0 +1,36 @@
+"""What the two terminal clients (`calldesk console`, `calldesk supervisor`) share: their
+`--server`/`--user` options and how they get credentials before the screen takes the terminal.
+
+Credentials: ``CALLDESK_TOKEN`` (a token already issued), else a user name from ``--user``,
+``CALLDESK_USER`` or a prompt, with ``CALLDESK_PASSWORD`` or a getpass prompt.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+
+def add_client_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--server", metavar="URL", help="server address (default: from config, http://127.0.0.1:8421)")
+    parser.add_argument("--user", metavar="NAME", help="user name (default: $CALLDESK_USER, else asked)")
+
+
+def server_url(args: argparse.Namespace, settings) -> str:  # noqa: ANN001 (Settings, imported late)
+    return args.server or f"http://{settings.server.host}:{settings.server.port}"
+
+
+def credentials(user: str | None) -> tuple[str, str | None, str | None]:
+    """(user, password, token)."""
+    import getpass
+
+    from console.errors import CalldeskError
+    from console.i18n import t
+
+    token = os.environ.get("CALLDESK_TOKEN")
+    if token:
+        return user or "", None, token
+    name = user or os.environ.get("CALLDESK_USER") or input(t("console.login.user")).strip()
+    if not name:
+        raise CalldeskError(t("console.login.no_user"))
+    return name, os.environ.get("CALLDESK_PASSWORD") or getpass.getpass(t("console.login.password")), None
