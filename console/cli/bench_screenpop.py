@@ -29,6 +29,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--consoles", type=int, default=200, help="agent consoles connected over WebSocket")
     parser.add_argument("--calls", type=int, default=1000, help="calls to place")
     parser.add_argument("--unknown-share", type=float, default=0.1, help="share of calls from numbers not in the store")
+    parser.add_argument("--during-startup", action="store_true",
+                        help="measure while the server still builds its search index (default: wait for it)")
     parser.add_argument("--json", action="store_true", help="print the figures as one JSON object (last line)")
     parser.set_defaults(func=run)
 
@@ -43,7 +45,8 @@ def run(args: argparse.Namespace) -> int:
     url = args.database or f"sqlite:///{Path('var/bench').resolve() / f'screenpop-{args.customers}.db'}"
     engine, seeded_s = prepare_database(url, settings, args.customers, say=lambda m: print(m, file=sys.stderr))
     try:
-        figures = asyncio.run(run_bench(engine, settings, args.consoles, args.calls, args.unknown_share))
+        figures = asyncio.run(run_bench(engine, settings, args.consoles, args.calls, args.unknown_share,
+                                         during_startup=args.during_startup))
     finally:
         engine.dispose()
     figures = {"customers": args.customers, "consoles": args.consoles, **figures, "seed_s": seeded_s,
