@@ -19,6 +19,14 @@ def abandon(pbx: Pbx, call: Call) -> None:
     rung = list(call.legs)
     stop_ringing(call)
     pbx.emit(ev.on_channel("HangupRequest", call.caller))
+    _record_abandoned(pbx, call, queue, rung)
+    pbx.emit(ev.on_channel("SoftHangupRequest", call.caller, Cause="16"))
+    talk.finish(pbx, call, caller_cause=0)
+
+
+def _record_abandoned(pbx: Pbx, call: Call, queue: Queue, rung: list) -> None:
+    """app_queue's record_abandoned, shared by a caller hanging up and by LEAVEEMPTY: the rung
+    legs are cancelled, QueueCallerAbandon then QueueCallerLeave, the legs hang up (cause 0)."""
     legs.cancel_twice(pbx, call.caller, rung)
     pbx.set_var(call.caller, "ABANDONED", "TRUE")
     pbx.emit(ev.on_channel("QueueCallerAbandon", call.caller, "agent", Queue=queue.name,
@@ -28,8 +36,6 @@ def abandon(pbx: Pbx, call: Call) -> None:
     for leg in rung:
         legs.hang_up(pbx, leg, 0)
     queue.abandoned += 1
-    pbx.emit(ev.on_channel("SoftHangupRequest", call.caller, Cause="16"))
-    talk.finish(pbx, call, caller_cause=0)
 
 
 def refuse(pbx: Pbx, call: Call, status: str) -> None:
@@ -49,15 +55,7 @@ def leave_empty(pbx: Pbx, call: Call, usable: Callable[[Pbx, Queue], bool]) -> N
         return
     rung = list(call.legs)
     stop_ringing(call)
-    legs.cancel_twice(pbx, call.caller, rung)
-    pbx.set_var(call.caller, "ABANDONED", "TRUE")
-    pbx.emit(ev.on_channel("QueueCallerAbandon", call.caller, "agent", Queue=queue.name,
-                           Position=str(call.position), OriginalPosition=str(call.original_position),
-                           HoldTime=str(int(pbx.clock.now - call.joined_at))))
-    leave(pbx, call)
-    for leg in rung:
-        legs.hang_up(pbx, leg, 0)
-    queue.abandoned += 1
+    _record_abandoned(pbx, call, queue, rung)
     pbx.set_var(call.caller, "QUEUESTATUS", "LEAVEEMPTY")
     pbx.emit(ev.on_channel("SoftHangupRequest", call.caller, Cause="16"))
     talk.finish(pbx, call, caller_cause=16)
