@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from telephony.simulator import events as ev
 from telephony.simulator import legs, talk
+from telephony.simulator.departures import stop_ringing
 from telephony.simulator.model import Call, Leg
 from telephony.simulator.pbx import Pbx
 
@@ -38,12 +39,9 @@ def dial(pbx: Pbx, call: Call, extension: str, timeout: float = DIAL_TIMEOUT_S) 
 
 
 def _stop(call: Call, leg: Leg) -> None:
-    if leg.timer:
+    if leg.timer:  # the leg may already have left call.legs
         leg.timer.cancel()
-    if call.ring_timer:
-        call.ring_timer.cancel()
-        call.ring_timer = None
-    call.legs = []
+    stop_ringing(call)
 
 
 def answer(pbx: Pbx, call: Call, leg: Leg) -> None:
