@@ -61,7 +61,7 @@ async def _watch(settings: Settings, url: str, ami_port: int) -> None:
 
     pbx = settings.pbx[0]
     names = caller_names(url)
-    bridge = Bridge("demo", "127.0.0.1", ami_port, pbx.username, pbx.secret.get_secret_value())
+    bridge = Bridge("demo", "127.0.0.1", ami_port, pbx.username, pbx.secret.get_secret_value(), auth=pbx.auth)
     runner = asyncio.create_task(bridge.run())
     callers: dict[str, str] = {}
     try:

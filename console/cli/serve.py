@@ -74,7 +74,7 @@ def bridges_from_settings(settings: Any) -> dict[str, Any]:
     tracker_factory = partial(Tracker, wrapup_s=wrapup_of(settings))
     return {
         pbx.name: Bridge(pbx.name, pbx.host, pbx.port, pbx.username, pbx.secret.get_secret_value(),
-                         encoding=pbx.encoding, ping_interval_s=pbx.ping_interval_s,
+                         encoding=pbx.encoding, auth=pbx.auth, ping_interval_s=pbx.ping_interval_s,
                          ping_timeout_s=pbx.ping_timeout_s, agent_map=pbx.agent_map,
                          tracker_factory=tracker_factory)
         for pbx in settings.pbx

@@ -67,6 +67,9 @@ class PbxSettings(Section):
     """AMI user (manager.conf section)."""
     secret: SecretStr = SecretStr("calldesk")
     """AMI password. Environment: CALLDESK_AMI_SECRET (first PBX)."""
+    auth: Literal["plain", "md5"] = "plain"
+    """Login method: "plain" sends the secret; "md5" asks for a Challenge and sends
+    MD5(challenge + secret), so the secret never crosses the wire (manager.conf allows both)."""
     encoding: str = "utf-8"
     """Character encoding of the AMI stream (caller names may be Chinese)."""
     ping_interval_s: float = Field(20, gt=0)

@@ -31,3 +31,37 @@ def test_agents_show_wrap_up_for_the_configured_time():
     assert s.of("agent_state")[-1]["state"] == "wrap_up"  # 44 s after: still in after-call work
     s.send("Newexten", 55.5, c, Application="Playback")
     assert (s.of("agent_state")[-1]["state"], s.of("agent_state")[-1]["t"]) == ("available", 55.5)
+
+
+def test_unknown_ami_auth_is_a_config_error_naming_the_key(tmp_path):
+    import pytest
+
+    from console.config import ConfigError, load_settings
+
+    file = tmp_path / "config.toml"
+    file.write_text("[[pbx]]\nauth = 'sha1'\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"pbx\[0\]\.auth: .*'plain' or 'md5'"):
+        load_settings(file, env={})
+
+
+async def test_md5_login_from_config_reaches_the_simulator():
+    """`auth = "md5"` in [[pbx]]: serve's bridge answers the Challenge; the secret never crosses the wire."""
+    import asyncio
+
+    from telephony.simulator import center
+    from telephony.simulator.runner import Simulator, SimulatorConfig
+
+    config = SimulatorConfig(username="calldesk", secret="s3cret", manual_clock=True,
+                             agents=center.AgentSetup(count=1))
+    async with Simulator(config) as sim:
+        settings = server_settings(pbx=[{"name": "main", "port": sim.port, "secret": "s3cret", "auth": "md5"}])
+        bridge = bridges_from_settings(settings)["main"]
+        assert bridge.conn.auth == "md5"
+        events = bridge.events()
+        runner = asyncio.create_task(bridge.run())
+        try:
+            first = await asyncio.wait_for(events.__anext__(), 10)  # only a logged-in bridge gets the resync
+            assert first.name == "agent_state" and bridge.connected
+        finally:
+            runner.cancel()
+            await bridge.close()
