@@ -205,8 +205,9 @@ class Bridge:
     async def queue_remove(self, queue: str, interface: str) -> Message:
         return await self._act(actions.queue_remove(queue, interface))
 
-    async def chanspy(self, supervisor_ext: str, target_channel: str, mode: actions.SpyMode) -> Message:
-        return await self._act(actions.chanspy(supervisor_ext, target_channel, mode))
+    async def chanspy(self, supervisor_ext: str, target_channel: str, mode: actions.SpyMode, *,
+                      context: str = "agents") -> Message:
+        return await self._act(actions.chanspy(supervisor_ext, target_channel, mode, context=context))
 
     async def queue_status(self) -> list[Message]:
         """The QueueParams / QueueMember / QueueEntry events of a QueueStatus."""

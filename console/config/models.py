@@ -79,6 +79,17 @@ class PbxSettings(Section):
     agent_map: dict[str, str] = {}
     """Queue member interface -> agent id, for interfaces whose extension digits are not the
     agent id (e.g. "Local/8001@agents" = "1001"). Unmapped interfaces use their digits."""
+    outbound_context: str = Field("outbound", min_length=1, max_length=80)
+    """Dialplan context in which an agent's click-to-dial call (Originate from the agent's
+    phone) dials the customer's number."""
+    transfer_context: str = Field("transfer-targets", min_length=1, max_length=80)
+    """Dialplan context of blind and attended transfer targets (extensions, queues)."""
+    queue_transfer_exten: dict[str, str] = {"retail": "8001", "vip": "8002"}
+    """Queue name -> the extension of transfer_context that puts a caller in that queue
+    (transfer to a queue). Queues not listed here cannot be transfer targets."""
+    spy_context: str = Field("agents", min_length=1, max_length=80)
+    """Context through which a supervisor's own phone is rung for listen/whisper/barge
+    (Originate of Local/<supervisor extension>@spy_context into ChanSpy)."""
 
     @field_validator("encoding")
     @classmethod

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from console.store.models import Interaction
-from tests.server.conftest import bearer, login
+from tests.server.conftest import bearer, login, server_settings
 from tests.server.floor import replay_floor
 
 CALL = "1795372966.0"  # capture 01: 13800138000 (the known customer) rings 1001 at 3.17 s, answered 6.18 s
@@ -127,3 +127,27 @@ async def test_wrapup_lands_on_the_recorded_call(make_client, seeded_engine, see
     with seeded_engine.connect() as conn:
         row = conn.execute(select(Interaction).where(Interaction.linkedid == CALL)).one()
     assert (row.disposition, row.notes) == ("resolved", "已告知成交回报")
+
+
+PBX_CONTEXTS = {"name": "main", "outbound_context": "from-crm", "transfer_context": "xfer",
+                "queue_transfer_exten": {"retail": "7001", "wealth": "7005"}, "spy_context": "sup-phones"}
+
+
+async def test_dialplan_contexts_and_queue_extensions_come_from_the_pbx_config(make_client, seed) -> None:
+    """[[pbx]] outbound_context / transfer_context / queue_transfer_exten / spy_context, not constants."""
+    async with replay_floor(make_client, "01-answered-caller-hangup", hold_until="CoreShowChannels", cut_at=7.0,
+                            settings=server_settings(pbx=[PBX_CONTEXTS])) as floor:
+        await asyncio.wait_for(floor.server.finished.wait(), 20)
+        await _settle(floor)
+        client = floor.client
+        headers = bearer(await login(client, "agent1"))
+        resp = await client.post("/api/calls/originate", json={"number": "13800138000"}, headers=headers)
+        assert resp.status == 202 and sent(floor, "Originate")[-1]["Context"] == "from-crm"
+        resp = await client.post(f"/api/calls/{CALL}/transfer", json={"to": "queue:wealth"}, headers=headers)
+        assert resp.status == 202, await resp.text()
+        assert (sent(floor, "BlindTransfer")[-1]["Exten"], sent(floor, "BlindTransfer")[-1]["Context"]) == ("7005", "xfer")
+        resp = await client.post(f"/api/calls/{CALL}/transfer", json={"to": "queue:vip"}, headers=headers)
+        assert resp.status == 400  # vip is not listed for this PBX
+        sup = bearer(await login(client, "sup1"))
+        resp = await client.post("/api/supervisor/spy", json={"agent": "1001", "mode": "listen"}, headers=sup)
+        assert resp.status == 202 and sent(floor, "Originate")[-1]["Channel"] == "Local/1900@sup-phones"

@@ -7,6 +7,7 @@ from typing import Any
 
 from aiohttp import web
 
+from console.config.models import PbxSettings
 from console.server import keys
 from console.server.auth import AuthUser
 from console.server.callstate import LiveCall
@@ -15,18 +16,10 @@ from console.server.errors import ApiError
 
 log = logging.getLogger(__name__)
 
-# The dialplan contexts of docs (tests/fixtures/ami-transcripts/asterisk-etc/extensions.conf);
-# a PBX section may override them with the same attribute names.
-OUTBOUND_CONTEXT = "outbound"
-TRANSFER_CONTEXT = "transfer-targets"
-QUEUE_TRANSFER_EXTEN = {"retail": "8001", "vip": "8002"}
-
-
-def pbx_option(app: web.Application, pbx: str, name: str, default: Any) -> Any:
-    for section in app[keys.SETTINGS].pbx:
-        if section.name == pbx:
-            return getattr(section, name, default)
-    return default
+def pbx_settings(app: web.Application, pbx: str) -> PbxSettings:
+    """The [[pbx]] section of the named PBX (the first one for a name not configured)."""
+    sections = app[keys.SETTINGS].pbx
+    return next((section for section in sections if section.name == pbx), sections[0] if sections else PbxSettings())
 
 
 def bridge_for(app: web.Application, pbx: str | None = None) -> tuple[str, Any]:
@@ -43,7 +36,7 @@ def bridge_for(app: web.Application, pbx: str | None = None) -> tuple[str, Any]:
 
 def interface_of(app: web.Application, pbx: str, extension: str) -> str:
     """The queue-member interface of an agent (inverse of the PBX's agent_map)."""
-    for interface, agent in pbx_option(app, pbx, "agent_map", {}).items():
+    for interface, agent in pbx_settings(app, pbx).agent_map.items():
         if agent == extension:
             return interface
     return f"PJSIP/{extension}"

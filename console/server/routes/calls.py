@@ -18,8 +18,7 @@ from console.server.auth import current_user
 from console.server.errors import ApiError, read_body
 from console.server.outbox import applier
 from console.server.routes.actions import (
-    OUTBOUND_CONTEXT, QUEUE_TRANSFER_EXTEN, TRANSFER_CONTEXT, act, bridge_for, interface_of, own_call,
-    pbx_option,
+    act, bridge_for, interface_of, own_call, pbx_settings,
 )
 from console.store.models import Customer, CustomerPhone, Staff
 
@@ -76,7 +75,7 @@ async def originate(request: web.Request) -> web.Response:
         variables["CALLDESK_CUSTOMER"] = str(body.customer_id)
     action_id = await act(bridge.originate(
         interface_of(request.app, pbx, user.extension), exten=national_digits(phone.e164),
-        context=pbx_option(request.app, pbx, "outbound_context", OUTBOUND_CONTEXT),
+        context=pbx_settings(request.app, pbx).outbound_context,
         variables=variables,
     ), t("server.action.dial"))
     request.app[keys.CALLS].remember_originate(action_id, user.id)
@@ -104,7 +103,7 @@ async def _transfer_exten(request: web.Request, live: Any, to: str) -> str:
         return str(exten)
     if to.startswith("queue:"):
         queue = to.removeprefix("queue:")
-        targets = pbx_option(request.app, live.pbx, "queue_transfer_exten", QUEUE_TRANSFER_EXTEN)
+        targets = pbx_settings(request.app, live.pbx).queue_transfer_exten
         if queue not in targets:
             raise ApiError(400, "invalid", t("server.call.bad_queue", queue=queue), field="to")
         return targets[queue]
@@ -121,7 +120,7 @@ async def transfer(request: web.Request) -> web.Response:
     if not live.agent_channel:
         raise ApiError(409, "conflict", t("server.call.not_answered"))
     _, bridge = bridge_for(request.app, live.pbx)
-    context = pbx_option(request.app, live.pbx, "transfer_context", TRANSFER_CONTEXT)
+    context = pbx_settings(request.app, live.pbx).transfer_context
     if body.kind == "blind":
         await act(bridge.blind_transfer(live.agent_channel, exten, context), t("server.action.transfer"))
     else:

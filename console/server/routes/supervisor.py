@@ -15,7 +15,7 @@ from console.server import keys
 from console.server.auth import AuthUser, require_role
 from console.server.callstate import LiveCall
 from console.server.errors import ApiError, read_body
-from console.server.routes.actions import act, bridge_for, interface_of
+from console.server.routes.actions import act, bridge_for, interface_of, pbx_settings
 
 
 class SpyBody(BaseModel):
@@ -86,8 +86,10 @@ async def spy(request: web.Request) -> web.Response:
     talking = [c for c in request.app[keys.CALLS].calls_of_agent(body.agent) if c.agent == body.agent and c.agent_channel]
     if not talking:
         raise ApiError(409, "conflict", t("server.sup.agent_idle", agent=body.agent), field="agent")
-    _, bridge = bridge_for(request.app, talking[0].pbx)
-    await act(bridge.chanspy(user.extension, talking[0].agent_channel, body.mode), t("server.action.listen"))
+    pbx, bridge = bridge_for(request.app, talking[0].pbx)
+    context = pbx_settings(request.app, pbx).spy_context
+    await act(bridge.chanspy(user.extension, talking[0].agent_channel, body.mode, context=context),
+              t("server.action.listen"))
     return web.json_response({"ok": True}, status=202)
 
 
