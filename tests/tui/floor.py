@@ -99,3 +99,15 @@ async def until(pilot: Any, predicate: Any, timeout_s: float = 30.0) -> None:
         if time.monotonic() > deadline:
             raise AssertionError(f"condition never held: {getattr(predicate, '__doc__', None) or predicate}")
         await pilot.pause(0.05)
+
+
+async def pause_for_lunch(pilot: Any, app: Any) -> None:
+    """F8, reason 'lunch', submit: the agent console's pause dialog as an agent uses it."""
+    from textual.widgets import Select
+
+    from console.tui.agent.call_controls import PauseDialog
+
+    await pilot.press("f8")
+    await until(pilot, lambda: isinstance(app.screen, PauseDialog))
+    app.screen.query_one("#pause-reason", Select).value = "lunch"
+    await pilot.click("#dialog-submit")

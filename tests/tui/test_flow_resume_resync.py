@@ -5,14 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlmodel import Session
-from textual.widgets import Select
 
 from console.store.models import FollowUp
 from console.tui.agent.call_controls import PauseDialog
 from console.tui.agent.status_bar import StatusBar
 from console.tui.stream import message_for
 from tests.server.conftest import START
-from tests.tui.floor import until
+from tests.tui.floor import pause_for_lunch, until
 
 
 def pauses(floor) -> list[str]:
@@ -24,10 +23,7 @@ async def test_f8_pauses_with_a_reason_then_resumes_without_one(floor):
     app = await floor.console("agent1")
     async with app.run_test(size=(140, 40)) as pilot:
         await until(pilot, lambda: floor.replay.logins_ok >= 1)
-        await pilot.press("f8")
-        await until(pilot, lambda: isinstance(app.screen, PauseDialog))
-        app.screen.query_one("#pause-reason", Select).value = "lunch"
-        await pilot.click("#dialog-submit")
+        await pause_for_lunch(pilot, app)
         await until(pilot, lambda: pauses(floor) == ["true"])
         bar = app.agent_screen.query_one(StatusBar)
         # The replayed PBX answers with canned events, not this pause: the agent_state frame the

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import text
-from textual.widgets import OptionList, Select, Switch
+from textual.widgets import OptionList, Switch
 
-from console.tui.agent.call_controls import DialDialog, PauseDialog, QueuesDialog
+from console.tui.agent.call_controls import DialDialog, QueuesDialog
 from console.tui.agent.customer_card import CustomerCard
 from console.tui.agent.search import SearchPanel
 from console.tui.agent.ticket_detail import TicketDetail
 from console.tui.agent.tickets_panel import TicketsPanel
 from console.tui.agent.timeline import Timeline
-from tests.tui.floor import until
+from tests.tui.floor import pause_for_lunch, until
 
 pytestmark = pytest.mark.slow
 
@@ -68,10 +68,7 @@ async def test_pause_queue_logout_and_click_to_call_reach_the_pbx(floor):
     app = await floor.console("agent1")
     async with app.run_test(size=(140, 40)) as pilot:
         await until(pilot, lambda: floor.replay.logins_ok >= 1)
-        await pilot.press("f8")
-        await until(pilot, lambda: isinstance(app.screen, PauseDialog))
-        app.screen.query_one("#pause-reason", Select).value = "lunch"
-        await pilot.click("#dialog-submit")
+        await pause_for_lunch(pilot, app)
         await until(pilot, lambda: any(a.get("Action") == "QueuePause" for a in floor.replay.actions))
         pause = next(a for a in floor.replay.actions if a.get("Action") == "QueuePause")
         assert pause.get("Paused", "").lower() == "true" and "lunch" in pause.get("Reason", "")
