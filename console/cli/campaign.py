@@ -32,6 +32,8 @@ def _spec_options(parser: argparse.ArgumentParser, create: bool) -> None:
     parser.add_argument("--caller-id")
     parser.add_argument("--product-risk", help="R1-R5: marketing excludes customers it does not suit")
     parser.add_argument("--script", help="slug of the KB article shown to the agent")
+    parser.add_argument("--agents", metavar="EXT,EXT", help="extensions of the agents who take the calls "
+                        "(made members of the queue while it runs); \"\" = every member of the queue")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -75,6 +77,8 @@ def _values(args: argparse.Namespace) -> dict[str, Any]:
         if not sep:
             raise CalldeskError(f"--window {args.window}: expected HH:MM-HH:MM, e.g. 09:00-20:00")
         values["window_start"], values["window_end"] = start.strip(), end.strip()
+    if args.agents is not None:
+        values["agents"] = [ext.strip() for ext in args.agents.split(",") if ext.strip()]
     return values
 
 
@@ -108,7 +112,8 @@ def _now() -> Any:
 def _show(row: dict[str, Any]) -> None:
     leads = ", ".join(f"{k} {v}" for k, v in sorted(row.get("leads", {}).items())) or "no leads"
     print(f"{row['id']:>4}  {row['status']:<8} {row['kind']:<10} {row['mode']:<11} {row['queue']:<8} "
-          f"{row['window_start'][:5]}-{row['window_end'][:5]}  {row['name']}  ({leads})")
+          f"{row['window_start'][:5]}-{row['window_end'][:5]}  {row['name']}  ({leads})"
+          + (f"  agents {','.join(row['agents'])}" if row.get("agents") else ""))
 
 
 def _run(args: argparse.Namespace, fn: Any) -> Any:

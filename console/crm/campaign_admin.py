@@ -25,6 +25,21 @@ MOVES = {"start": ("running", ("draft", "paused")), "pause": ("paused", ("runnin
          "stop": ("stopped", ("draft", "running", "paused"))}
 
 
+MAX_AGENTS = 200
+
+
+def check_agents(extensions: list[str]) -> list[str]:
+    """Agent extensions: digits (1-16), each once; the error names the first bad one."""
+    seen: set[str] = set()
+    for n, ext in enumerate(extensions, 1):
+        if not (ext.isascii() and ext.isdigit() and len(ext) <= 16):
+            raise ValueError(f"agent {n} ({ext!r}) is not an extension: digits only, at most 16")
+        if ext in seen:
+            raise ValueError(f"agent {ext} is listed twice")
+        seen.add(ext)
+    return extensions
+
+
 class CampaignSpec(BaseModel):
     """The editable fields of a campaign (create: all defaults apply; edit: only those given)."""
 
@@ -42,6 +57,14 @@ class CampaignSpec(BaseModel):
     caller_id: str = Field("", max_length=32)
     product_risk: str | None = None
     script_slug: str | None = Field(None, max_length=128)
+    agents: list[str] = Field([], max_length=MAX_AGENTS)
+    """Extensions of the agents who take the calls (made members of ``queue`` while it runs);
+    empty: every member of the queue."""
+
+    @field_validator("agents")
+    @classmethod
+    def _agents(cls, value: list[str]) -> list[str]:
+        return check_agents(value)
 
     @field_validator("product_risk")
     @classmethod

@@ -11,7 +11,7 @@ with the reason recorded on the lead so that a supervisor can see who was left o
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -96,3 +96,45 @@ def exclusion_reason(candidate: Candidate, dnc_numbers: Collection[str], *, kind
         if int(candidate.risk_level[1]) < int(product_risk[1]):
             return "unsuitable_risk_level"
     return None
+
+
+Member = tuple[str, str]  # (queue, agent extension)
+
+
+@dataclass(frozen=True, slots=True)
+class MemberPlan:
+    """What the dialer does to queue membership this round (each entry names the campaign)."""
+
+    add: list[tuple[int, str, str]] = field(default_factory=list)  # (campaign, queue, agent): QueueAdd
+    remove: list[tuple[int, str, str]] = field(default_factory=list)  # (owner, queue, agent): QueueRemove
+    hand_over: list[tuple[int, int, str, str]] = field(default_factory=list)  # (from, to, queue, agent)
+
+
+def plan_members(running: Sequence[tuple[int, str, Sequence[str]]], owned: Mapping[Member, int],
+                 members: Collection[Member]) -> MemberPlan:
+    """The listed agents of running campaigns are members of their queue while they run.
+
+    ``running``: (campaign id, queue, agents) of the running campaigns, in id order; ``owned``:
+    the members the dialer added, with the campaign it added each for; ``members``: who the PBX
+    says is a member now. A listed agent who is not a member is added for the first campaign
+    that lists them; a member the dialer added that no running campaign lists any more is
+    removed; one whose campaign stopped but another running one lists is handed over to it,
+    not removed and added again. Members the dialer did not add (static ones, an agent's own
+    log-in) are never touched.
+    """
+    wanted: dict[Member, list[int]] = {}
+    for campaign, queue, agents in running:
+        for agent in agents:
+            wanted.setdefault((queue, agent), []).append(campaign)
+    plan = MemberPlan()
+    for (queue, agent), campaigns in wanted.items():
+        owner = owned.get((queue, agent))
+        if owner is None:
+            if (queue, agent) not in members:
+                plan.add.append((campaigns[0], queue, agent))
+        elif owner not in campaigns:
+            plan.hand_over.append((owner, campaigns[0], queue, agent))
+    for (queue, agent), owner in owned.items():
+        if (queue, agent) not in wanted:
+            plan.remove.append((owner, queue, agent))
+    return plan

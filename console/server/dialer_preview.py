@@ -26,7 +26,7 @@ class PreviewMixin:
     async def _offer_previews(self, campaign: Any, now: dt.datetime) -> None:
         offered = set(self._previews.values())
         calling = {f.agent for f in self._flights.values() if f.agent}  # dialled a lead, not yet rung
-        for agent in self.free_agents(campaign.queue):
+        for agent in self.free_agents(campaign.queue, campaign.agents):
             if agent in self._previews or agent in calling:
                 continue
             due = await asyncio.to_thread(self._due, campaign.id, now, len(offered) + 1)

@@ -35,6 +35,7 @@ from console.server import dialer_records as rec
 from console.server import keys
 from console.server.dialer_adopt import LEAD_VAR, AdoptionMixin, lead_of_action
 from console.server.dialer_flight import Flight
+from console.server.dialer_members import MembersMixin
 from console.server.dialer_preview import PreviewMixin
 from console.store.models import Campaign, Customer, Lead
 from telephony.dialer import PacingInput, Window, decide
@@ -43,6 +44,7 @@ from telephony.events import AgentState, Answered, DomainEvent, Ended, Originate
 log = logging.getLogger(__name__)
 _k, _l, _c = Campaign.__table__.c, Lead.__table__.c, Customer.__table__.c
 CAMPAIGN_VAR = "CALLDESK_CAMPAIGN"
+QUEUE_VAR = "CALLDESK_QUEUE"  # the campaign context queues the answered customer here
 CALLBACK_SCAN_S = 30.0
 
 
@@ -52,7 +54,7 @@ def lead_of_action(action_id: str) -> int | None:
     return int(parts[2]) if len(parts) == 5 and parts[0] == "dialer" and parts[2].isdigit() else None
 
 
-class DialerService(PreviewMixin, AdoptionMixin):
+class DialerService(PreviewMixin, AdoptionMixin, MembersMixin):
     def __init__(self, app: Any, *, tick_s: float = 1.0, abandon_after_s: float = ABANDON_AFTER_S,
                  window_size: int = 200, trunk: str = "carrier", orphan_grace_s: float = 300.0) -> None:
         self.app = app
@@ -65,6 +67,7 @@ class DialerService(PreviewMixin, AdoptionMixin):
         self._window_size = window_size
         self._previews: dict[str, int] = {}  # agent -> lead offered
         self._campaigns: dict[int, Any] = {}
+        self._owned: dict[tuple[str, str], int] = {}  # (queue, agent) the dialer added -> its campaign
         self._ids = itertools.count(1)
         self._wake = asyncio.Event()
         self.ready = asyncio.Event()
@@ -101,6 +104,7 @@ class DialerService(PreviewMixin, AdoptionMixin):
         with self._engine.begin() as conn:
             campaigns = {r.id: r for r in conn.execute(select(Campaign.__table__))}
             self._campaigns.update(campaigns)
+            self._load_owned(campaigns.values())
             return rec.reconcile(conn, self._clock(), campaigns, lambda c: rec.window_for(self._settings, c))
 
     def wake(self) -> None:
@@ -142,6 +146,7 @@ class DialerService(PreviewMixin, AdoptionMixin):
             await self._release_orphans(now)
             campaigns = await asyncio.to_thread(self._running)
             self._campaigns.update({c.id: c for c in campaigns})
+            await self._sync_members(campaigns)
             taken: dict[str, int] = {}  # queue -> agents the campaigns paced before already need
             for campaign in campaigns:
                 if not rec.window_for(self._settings, campaign).is_open(now):
@@ -175,11 +180,13 @@ class DialerService(PreviewMixin, AdoptionMixin):
                 add_leads(conn, campaign, leads, now, valid_days=self._settings.risk.assessment_valid_days,
                           tz=self._settings.center.time_zone)
 
-    def free_agents(self, queue: str) -> list[str]:
-        """The queue's members whose state is ``available`` and who have none of our calls."""
+    def free_agents(self, queue: str, agents: Any = ()) -> list[str]:
+        """The queue's members whose state is ``available`` and who have none of our calls; only
+        those of ``agents`` when it lists any (a campaign's own agents)."""
         ours = {f.agent for f in self._flights.values() if f.agent}
+        listed = set(agents or ())
         return sorted(a for (a, q), state in self._agents.items()
-                      if q == queue and state == "available" and a not in ours)
+                      if q == queue and state == "available" and a not in ours and (not listed or a in listed))
 
     def window(self, campaign_id: int) -> Window:
         recent = self._windows.get(campaign_id, ())
@@ -199,7 +206,7 @@ class DialerService(PreviewMixin, AdoptionMixin):
     async def _pace(self, campaign: Any, now: dt.datetime, taken: dict[str, int]) -> None:
         """Campaigns sharing a queue share its free agents: each sees those the ones before it
         (lower ids) do not already have calls coming for."""
-        free = max(0, len(self.free_agents(campaign.queue)) - taken.get(campaign.queue, 0))
+        free = max(0, len(self.free_agents(campaign.queue, campaign.agents)) - taken.get(campaign.queue, 0))
         try:
             await self._pace_free(campaign, now, free)
         finally:
@@ -259,7 +266,7 @@ class DialerService(PreviewMixin, AdoptionMixin):
                         lead.followup_id, now, agent=agent)
         self._flights[action_id] = flight
         self.dialled.append((lead.id, lead.number, now))
-        variables = {LEAD_VAR: str(lead.id), CAMPAIGN_VAR: str(campaign.id)}
+        variables = {LEAD_VAR: str(lead.id), CAMPAIGN_VAR: str(campaign.id), QUEUE_VAR: campaign.queue}
         account = await asyncio.to_thread(self._account, lead.customer_id)
         if account:
             variables["CUSTOMER_ACCOUNT"] = account

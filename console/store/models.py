@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import Index, Text, UniqueConstraint
+from sqlalchemy import JSON, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from console.store.types import BIG_ID, MONEY, UTCDateTime, utcnow
@@ -138,6 +138,12 @@ class Campaign(SQLModel, table=True):
     product_risk: str | None = Field(default=None, max_length=2)
     """Risk class R1–R5 of the product a marketing campaign offers (suitability filter)."""
     script_slug: str | None = Field(default=None, max_length=128)
+    agents: list[str] = Field(default_factory=list, sa_type=JSON)
+    """Extensions of the agents who take its calls (members of ``queue`` while it runs); empty:
+    every member of the queue."""
+    members_added: list[str] = Field(default_factory=list, sa_type=JSON)
+    """Extensions the dialer made members of ``queue`` (QueueAdd) for this campaign and removes
+    when it pauses or stops; kept here so a restarted server still removes them."""
     created_at: dt.datetime = Field(default_factory=utcnow, **_when())
 
 

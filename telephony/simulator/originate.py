@@ -141,7 +141,8 @@ def customer_hangs_up(pbx: Pbx, call: Call, customer: Channel) -> None:
 
 
 def _customer_first(pbx: Pbx, req: Request, number: str) -> None:
-    """Ring the customer; once they answer, run the dialplan (campaign: join queue retail)."""
+    """Ring the customer; once they answer, run the dialplan (campaign: join the queue named by
+    CALLDESK_QUEUE, else retail)."""
     ch = pbx.sip_channel("carrier", context="from-carrier", exten="s")
     pbx.emit(ev.on_pair("DialBegin", None, ch, DialString=f"{number}@carrier"))
     ch.caller_num, ch.caller_name = req.caller_num, req.caller_name
@@ -181,8 +182,9 @@ def _customer_answered(pbx: Pbx, req: Request, ch: Channel, number: str, plan: D
     if account:
         pbx.set_var(ch, "__CUSTOMER_ACCOUNT", account)
     ch.caller_num, ch.caller_name = spec.number, spec.name
-    if req.context == "campaign" and "retail" in pbx.queues:
-        queues.join(pbx, call, "retail")
+    queue = variables.get("CALLDESK_QUEUE") or "retail"  # the lab's dialplan: Queue(${CALLDESK_QUEUE})
+    if req.context == "campaign" and queue in pbx.queues:
+        queues.join(pbx, call, queue)
     elif req.exten and pbx.phone_by_extension(req.exten) is not None:
         direct.dial(pbx, call, req.exten)
     else:

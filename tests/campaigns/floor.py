@@ -80,12 +80,13 @@ def scripted(plan: Callable[[str, int], Dialout], dialled: Counter[str]) -> Call
     return dialout
 
 
-async def start_simulator(agents: int = 5, speed: float = 50.0) -> Simulator:
+async def start_simulator(agents: int = 5, speed: float = 50.0, extra_queues: tuple[str, ...] = ()) -> Simulator:
     """Agents in queue retail answering after 0.3 s; events carry the simulator's own time
-    (Timestamp), so waits and talk times are in simulated seconds whatever the speed."""
+    (Timestamp), so waits and talk times are in simulated seconds whatever the speed.
+    ``extra_queues`` exist with no members (a campaign's own queue)."""
     # Queue retail without app_queue's wrap-up timer: a campaign's agents wrap up by pausing, so
     # an agent the AMI shows free is free to the queue as well.
-    queues = [QueueConfig("retail", "rrmemory", wrapuptime=0.0)]
+    queues = [QueueConfig(name, "rrmemory", wrapuptime=0.0) for name in ("retail", *extra_queues)]
     sim = Simulator(SimulatorConfig(agents=AgentSetup(count=agents, ring_delay=0.3, queues=("retail",)),
                                     queues=queues, speed=speed, seed=7, timestamps=True))
     await sim.start()

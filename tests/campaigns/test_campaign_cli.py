@@ -42,3 +42,17 @@ async def test_campaign_cli_round_trip(monkeypatch, capsys, tmp_path: Path, seed
     assert code == 2 and "--product-risk" in err
     code, out, _ = run(monkeypatch, capsys, seeded_engine, "campaign", "list")
     assert "running" in out and "pending 4" in out
+
+
+async def test_campaign_agents_from_the_cli(monkeypatch, capsys, tmp_path: Path, seeded_engine) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run(monkeypatch, capsys, seeded_engine, "campaign", "create", "--name", "回访", "--queue", "outbound",
+                       "--agents", "1001, 1002")
+    assert code == 0 and "agents 1001,1002" in out
+    campaign = out.split()[0]
+    code, _, err = run(monkeypatch, capsys, seeded_engine, "campaign", "edit", campaign, "--agents", "1001,10a2")
+    assert code == 2 and "--agents" in err and "'10a2'" in err
+    code, _, err = run(monkeypatch, capsys, seeded_engine, "campaign", "edit", campaign, "--agents", "1001,1001")
+    assert code == 2 and "1001 is listed twice" in err
+    code, out, _ = run(monkeypatch, capsys, seeded_engine, "campaign", "edit", campaign, "--agents", "")
+    assert code == 0 and "agents" not in out.split("(")[-1]  # every member of the queue
