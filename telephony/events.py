@@ -99,7 +99,7 @@ class Transferred(DomainEvent):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Ended(DomainEvent):
-    """A call (one pass through one queue, or one direct call) is over: one per call and queue."""
+    """A call (one pass through one queue, one direct or outbound call) is over: one per pass."""
 
     name: ClassVar[str] = "ended"
     call: str
@@ -112,6 +112,9 @@ class Ended(DomainEvent):
     wait_s: float = 0.0
     talk_s: float = 0.0
     caller_channel: str | None = None
+    # "outbound": an agent's phone placed the call (not an Originate); ``caller`` is then the
+    # number dialled (the customer), ``agent`` the agent who dialled it.
+    direction: Literal["inbound", "outbound"] = "inbound"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

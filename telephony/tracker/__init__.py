@@ -2,8 +2,9 @@
 
 Public: ``Tracker`` and ``EVENTS_USED`` (the event names it reads; a reader may drop the rest
 before parsing). The modules split it by concern: ``queue_calls`` (app_queue), ``dials``
-(channels, direct calls, Local hops), ``hangups``, ``transfers``, ``agents``, ``originate``,
-``resync`` (reconnects and restarts), on the shared ``calls`` bookkeeping and ``state`` data.
+(channels, direct calls, Local hops), ``outbound`` (calls an agent's phone places), ``hangups``,
+``transfers``, ``agents``, ``originate``, ``resync`` (reconnects and restarts), on the shared
+``calls`` bookkeeping and ``state`` data.
 """
 
 from telephony.tracker.tracker import EVENTS_USED, Tracker

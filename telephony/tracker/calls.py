@@ -2,7 +2,7 @@
 
 Every handler mixin builds on this class. The invariants kept here, whatever order events
 arrive in: a ring announces itself at most once and stops at most once; a segment ends at most
-once, and one ``(call, queue)`` is never ended twice (``_ended_keys``).
+once, and one ``(call, queue, pass)`` is never ended twice (``_ended_keys``).
 """
 
 from __future__ import annotations
@@ -90,7 +90,11 @@ class CallBook:
         return None
 
     def _new_segment(self, call: str, queue: str | None, caller: Chan | None,
-                     m: Mapping[str, str], t: float) -> Segment:
+                     m: Mapping[str, str], t: float, new_pass: bool = False) -> Segment:
+        """A segment of ``call``. Only a real new pass (``new_pass``: a QueueCallerJoin, a refused
+        Queue()) after an earlier one in that queue gets the next pass number; any other late
+        or snapshot event that opens one belongs to the latest pass, whose end is already kept."""
+        passes = [s.pass_no for s in self._call(call).segments if s.queue == queue] if queue else ()
         seg = Segment(
             call=call, queue=queue,
             caller=caller.num if caller else clean_number(m.get("CallerIDNum")),
@@ -98,6 +102,7 @@ class CallBook:
             caller_channel=caller.name if caller else m.get("Channel", ""),
             caller_uid=caller.uniqueid if caller else m.get("Uniqueid", ""),
             vars=dict(caller.vars) if caller else {}, start_t=t,
+            pass_no=max(passes) + (1 if new_pass else 0) if passes else 1,
         )
         if caller is not None:
             caller.vars_frozen = True
@@ -153,6 +158,14 @@ class CallBook:
         seg = ring.seg
         if ring.answered or seg.ended:
             return
+        placed = seg.placed_by
+        if placed is not None and ring.agent is None and not placed.answered:
+            # The customer picked up an agent's outbound call: the agent's own leg is answered
+            # (the answering leg is the customer, should the agent have dialled several).
+            ring.picked_up = True
+            if (ring.agent_channel or ring.dest) != seg.caller_channel:
+                self._recaller(seg, ring.agent_channel or ring.dest)
+            ring = placed
         if not ring.announced:
             self._announce(ring, t, out)
         ring.answered = True
@@ -160,7 +173,7 @@ class CallBook:
         seg.agent, seg.agent_channel = ring.agent, ring.agent_channel or ring.dest
         seg.answered_t = t
         seg.wait_s = wait_s if wait_s is not None else round(t - seg.start_t, 3)
-        if ring.agent is not None and not seg.consult:
+        if ring.agent is not None and not seg.consult and ring is not placed:
             out.append(Answered(t=t, call=seg.call, agent=ring.agent, queue=seg.queue,
                                 wait_s=seg.wait_s, caller_channel=seg.caller_channel,
                                 agent_channel=seg.agent_channel))
@@ -178,7 +191,7 @@ class CallBook:
             self._stop_ring(ring, "caller_left" if outcome != "answered" else "answered_elsewhere", t, out)
         if seg.consult or (seg.queue is None and seg.handed_from is None
                            and not any(r.agent for r in seg.rings)):
-            return  # a consult leg, or a non-queue dial that rang no agent, is no call of ours
+            return  # a consult leg, or a non-queue dial that rang no agent (nor was placed by one)
         if seg.key in self._ended_keys:
             log.debug("second end of %s suppressed", seg.key)
             return
@@ -194,8 +207,21 @@ class CallBook:
             t=t, call=seg.call, caller=seg.caller, agent=seg.agent, queue=seg.queue,
             outcome=outcome, hangup_by=hangup_by, cause=cause, wait_s=round(max(0.0, wait_s), 3),
             talk_s=round(max(0.0, talk), 3) if outcome == "answered" else 0.0,
-            caller_channel=seg.caller_channel,
+            caller_channel=seg.caller_channel, direction=seg.direction,
         ))
+
+    def _recaller(self, seg: Segment, channel: str | None) -> None:
+        """Another channel becomes the segment's caller: the transferee (the old agent leg) after
+        a transfer by the caller, or the customer's leg of an agent's outbound call."""
+        chan = self._chan_by_name(channel)
+        if chan is None:
+            return
+        mine = self.segs_by_caller.get(seg.caller_uid, [])
+        if seg in mine:
+            mine.remove(seg)
+        self.segs_by_caller.setdefault(chan.uniqueid, []).append(seg)
+        seg.caller = chan.num or self.agent_of_channel(chan.name) or seg.caller
+        seg.caller_name, seg.caller_channel, seg.caller_uid = chan.cid_name, chan.name, chan.uniqueid
 
     # Originate legs (originate.py) hook into DialBegin/DialEnd without a Channel.
     def _originate_leg(self, m: Mapping[str, str], t: float, out: list[DomainEvent]) -> None:

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 
 from telephony.events import DomainEvent
 from telephony.tracker.calls import CallBook
+from telephony.tracker.outbound import unanswered_outcome
 from telephony.tracker.state import Chan, Segment, is_local, local_base, to_int
 
 _CAUSE_REASON = {26: "answered_elsewhere", 17: "rejected", 21: "rejected", 19: "timeout", 18: "timeout"}
@@ -117,6 +118,10 @@ class Hangups(CallBook):
         if seg.handed_from is not None:  # transferred on, nobody took it: still the agent's call
             seg.agent, seg.talk_s = seg.handed_from
             self._end(seg, t, "answered", "caller" if requested else "system", out, cause=cause)
+            return
+        if seg.placed_by is not None:  # an agent's outbound call: what the dialled leg came to
+            outcome, by = unanswered_outcome(seg, cause)
+            self._end(seg, t, outcome, by, out, cause=cause)
             return
         if any(not r.stopped for r in rings) or "caller_left" in reasons:
             outcome, by = "cancelled", "caller"

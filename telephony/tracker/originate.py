@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from telephony.events import DomainEvent, OriginateResult
 from telephony.tracker.calls import CallBook
-from telephony.tracker.state import to_int
+from telephony.tracker.state import dial_failure, to_int
 
 _BY_REASON = {"4": ("answered", None), "3": ("no_answer", "rang until the originate timeout"),
               "5": ("busy", "busy"), "8": ("failed", "congestion"), "1": ("failed", "hung up")}
@@ -80,13 +80,7 @@ class Originates(CallBook):
 
     @staticmethod
     def _failure_kind(leg: OriginateLeg) -> tuple[str, str] | None:
-        if leg.status == "BUSY" or leg.cause == 17:
-            return "busy", f"busy (cause {leg.cause or 17})"
-        if leg.status == "NOANSWER" or leg.cause in (18, 19):
-            return "no_answer", f"no answer / unavailable (cause {leg.cause or 19})"
-        if leg.status in ("CHANUNAVAIL", "CONGESTION") or leg.cause:
-            return "failed", f"{(leg.status or 'failed').lower()} (cause {leg.cause})"
-        return None
+        return dial_failure(leg.status, leg.cause)
 
     def _on_originate_response(self, m: Mapping[str, str], t: float, out: list[DomainEvent]) -> None:
         reason = m.get("Reason", "")

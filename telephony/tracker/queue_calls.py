@@ -2,7 +2,8 @@
 
 How a pass through a queue ends (see tests/fixtures/ami-transcripts/README.md):
 * answered: at the first Hangup of the caller or the agent leg after AgentConnect (AgentComplete
-  gives who hung up); at the transfer; or when the caller is redirected into another queue;
+  gives who hung up); at the transfer; or when the caller is redirected into a queue (another
+  one, or the same one again: each QueueCallerJoin is a pass of its own, with its own end);
 * abandoned: QueueCallerAbandon after the caller's HangupRequest;
 * abandoned by the system: QueueCallerAbandon *without* a HangupRequest, followed by
   QUEUESTATUS=LEAVEEMPTY (the queue dropped the caller when its last member left). app_queue
@@ -51,16 +52,17 @@ class QueueCalls(CallBook):
             return
         chan.num = clean_number(m.get("CallerIDNum")) or chan.num
         chan.cid_name = clean_name(m.get("CallerIDName")) or chan.cid_name
-        # Redirected or transferred into a queue: the caller's earlier pass is over.
+        # Redirected or transferred into a queue (another, or the same one again): the caller's
+        # earlier pass is over, and this join is a pass of its own.
         for seg in list(self.segs_by_caller.get(chan.uniqueid, ())):
             if seg.ended or (seg.queue is not None and seg.left_t is None and seg.queue == m["Queue"]):
-                continue
+                continue  # still waiting in this queue: the same pass (a repeated join)
             if seg.answered_t is not None:
                 self._end(seg, t, "answered", "agent", out)
             elif seg.queue is not None and seg.left_t is not None:
                 self._end(seg, t, "no_answer", "system", out)
         if self._open_segment(chan.linkedid, m["Queue"]) is None:
-            self._new_segment(chan.linkedid, m["Queue"], chan, m, t)
+            self._new_segment(chan.linkedid, m["Queue"], chan, m, t, new_pass=True)
 
     def _on_agent_called(self, m: Mapping[str, str], t: float, out: list[DomainEvent]) -> None:
         seg = self._queue_seg(m, t)
@@ -182,7 +184,8 @@ class QueueCalls(CallBook):
                 self._end(seg, t, "refused", "system", out, wait_s=seg.abandon_wait)
             return
         if status in _REFUSED:
-            seg = self._new_segment(chan.linkedid, chan.pending_queue or m.get("Queue") or "?", chan, m, t)
+            seg = self._new_segment(chan.linkedid, chan.pending_queue or m.get("Queue") or "?", chan, m, t,
+                                    new_pass=True)
             seg.wait_s = 0.0
             self._end(seg, t, "refused", "system", out)
 

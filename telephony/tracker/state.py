@@ -1,8 +1,8 @@
 """The tracker's plain data: channels, calls, their passes through a queue (segments) and rings.
 
 A *segment* is what one ``ended`` event closes: one pass of a call through one queue, or the
-non-queue part of a call (a direct call to an extension, or the legs after a transfer), keyed
-``(call, queue)`` with ``queue`` None for the latter. A *ring* is one agent's phone ringing for a
+non-queue part of a call (a direct call to an extension, an agent's outbound call, or the legs
+after a transfer), keyed ``(call, queue, pass_no)`` with ``queue`` None for the latter. A *ring* is one agent's phone ringing for a
 segment: the screen pop, cleared by ``ring_stopped`` unless that agent answers.
 """
 
@@ -55,6 +55,19 @@ def to_int(value: str | None) -> int | None:
         return int(value) if value not in (None, "") else None
     except (TypeError, ValueError):
         return None
+
+
+def dial_failure(status: str | None, cause: int | None) -> tuple[str, str] | None:
+    """What a dialled leg that was not answered came to, from its ``DialEnd DialStatus`` and its
+    Hangup cause: busy (486: BUSY, cause 17), no_answer (the Dial timeout: NOANSWER; 480:
+    cause 18/19) or failed; None while neither says anything yet."""
+    if status == "BUSY" or cause == 17:
+        return "busy", f"busy (cause {cause or 17})"
+    if status == "NOANSWER" or cause in (18, 19):
+        return "no_answer", f"no answer / unavailable (cause {cause or 19})"
+    if status in ("CHANUNAVAIL", "CONGESTION") or cause:
+        return "failed", f"{(status or 'failed').lower()} (cause {cause})"
+    return None
 
 
 def digits_agent(interface: str) -> str | None:
@@ -121,6 +134,10 @@ class Segment:
     left_t: float | None = None
     abandon_wait: float | None = None  # QueueCallerAbandon seen, outcome not settled yet
     complete_reason: str | None = None  # AgentComplete Reason
+    pass_no: int = 1  # which pass of the call through this queue (a second QueueCallerJoin: 2)
+    direction: str = "inbound"  # "outbound": an agent's phone placed the call (outbound.py)
+    # Outbound: the agent's own leg, as a ring that never pops; answered when the customer is.
+    placed_by: Ring | None = None
     talk_s: float | None = None
     consult: bool = False  # an attended-transfer consult leg: no history of its own
     # (agent, talk seconds) before a transfer handed the call on: if nobody takes it over,
@@ -129,8 +146,8 @@ class Segment:
     ended: bool = False
 
     @property
-    def key(self) -> tuple[str, str | None]:
-        return (self.call, self.queue)
+    def key(self) -> tuple[str, str | None, int]:
+        return (self.call, self.queue, self.pass_no)
 
     def live_rings(self) -> list[Ring]:
         return [r for r in self.rings if not r.stopped and not r.answered]

@@ -17,6 +17,7 @@ from telephony.tracker.agents import Agents
 from telephony.tracker.dials import Dials
 from telephony.tracker.hangups import Hangups
 from telephony.tracker.originate import Originates
+from telephony.tracker.outbound import Outbound
 from telephony.tracker.queue_calls import QueueCalls
 from telephony.tracker.resync import Resync
 from telephony.tracker.transfers import Transfers
@@ -30,7 +31,7 @@ _ROUTES: dict[str, tuple[str, ...]] = {
     "VarSet": ("_on_var_set",),
     "Newexten": ("_on_newexten",),
     "Newchannel": ("_on_newchannel",),
-    "DialBegin": ("_on_dial_begin",),
+    "DialBegin": ("_on_dial_begin", "_on_outbound_dial"),
     "DialEnd": ("_on_dial_end",),
     "BridgeEnter": ("_on_bridge_enter",),
     "BridgeLeave": ("_on_bridge_leave",),
@@ -67,7 +68,7 @@ _NOTHING: list[DomainEvent] = []
 EVENTS_USED = frozenset(_ROUTES)
 
 
-class Tracker(QueueCalls, Dials, Hangups, Transfers, Agents, Originates, Resync):
+class Tracker(QueueCalls, Dials, Outbound, Hangups, Transfers, Agents, Originates, Resync):
     """Feed it every AMI event (and response) in order; it returns the domain events they cause.
 
     ``agent_map`` maps member interfaces or devices (``PJSIP/1001``) to agent ids, overriding the
@@ -128,7 +129,7 @@ class Tracker(QueueCalls, Dials, Hangups, Transfers, Agents, Originates, Resync)
                     "state": state, "since": seg.start_t, "answered_t": seg.answered_t,
                     "agent": seg.agent, "agent_channel": seg.agent_channel,
                     "ringing_agents": [r.agent for r in seg.live_rings() if r.agent],
-                    "vars": dict(seg.vars), "unconfirmed": call.unconfirmed,
+                    "vars": dict(seg.vars), "unconfirmed": call.unconfirmed, "direction": seg.direction,
                 })
         return rows
 

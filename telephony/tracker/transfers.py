@@ -71,18 +71,6 @@ class Transfers(CallBook):
         seg.complete_reason = None
         seg.start_t = t
 
-    def _recaller(self, seg: Segment, channel: str | None) -> None:
-        """The transferee (the old agent leg) becomes the segment's caller."""
-        chan = self._chan_by_name(channel)
-        if chan is None:
-            return
-        mine = self.segs_by_caller.get(seg.caller_uid, [])
-        if seg in mine:
-            mine.remove(seg)
-        self.segs_by_caller.setdefault(chan.uniqueid, []).append(seg)
-        seg.caller = chan.num or self.agent_of_channel(chan.name) or seg.caller
-        seg.caller_name, seg.caller_channel, seg.caller_uid = chan.cid_name, chan.name, chan.uniqueid
-
     def _on_attended_transfer(self, m: Mapping[str, str], t: float, out: list[DomainEvent]) -> None:
         if m.get("Result", "Success") != "Success":
             return
@@ -183,6 +171,7 @@ class Transfers(CallBook):
         consult.caller, consult.caller_name = old.caller, old.caller_name
         consult.caller_channel, consult.caller_uid = old.caller_channel, old.caller_uid
         consult.vars = dict(old.vars)
+        consult.direction = old.direction  # an outbound call handed on stays outbound
         consult.start_t = t
         self._call(old.call).segments.append(consult)
         if target is not None and (target.answered or target.picked_up):

@@ -47,12 +47,14 @@ def moved(kind: str, by: str | None, to: str) -> tuple:
     return ("transferred", kind, by, to)
 
 
-def end(outcome: str, by: str, agent: str | None, caller: str) -> tuple:
-    return ("ended", outcome, by, agent, caller)
+def end(outcome: str, by: str, agent: str | None, caller: str, direction: str = "inbound") -> tuple:
+    """An outbound call (placed by an agent's phone) says so; ``caller`` is then the number dialled."""
+    return ("ended", outcome, by, agent, caller) + ((direction,) if direction != "inbound" else ())
 
 
 STORIES: dict[str, list[tuple]] = {
-    # Calls forwarded to outside numbers (with or without DTMF acceptance): no phone of ours rang.
+    # Calls from the trunk forwarded to outside numbers (with or without DTMF acceptance): no
+    # phone of ours rang, and none dialled out (the forward is the dialplan's, not an agent's).
     "mobile/acceptance_group_pickup.json": [],
     "mobile/acceptance_group_reject.json": [],
     "mobile/acceptance_reject.json": [],
@@ -115,10 +117,16 @@ STORIES: dict[str, list[tuple]] = {
     "simple/ab_success_b_hangup.json": [ring(B, "201"), answer(B), end("answered", "agent", B, "201")],
     "simple/ab_success_o3.json": [
         ring("100060002", "201"), answer("100060002"), end("answered", "agent", "100060002", "201")],
-    # Through two tenants via the trunk: the outside number rings A.
-    "simple/ab_success_twoclients.json": [ring(A, OUTSIDE), answer(A), end("answered", "agent", A, OUTSIDE)],
-    # UserEvents other than CallbackRequest carry no call meaning for us.
-    "var_set/user_events.json": [ring(A, OUTSIDE), answer(A), end("answered", "agent", A, OUTSIDE)],
+    # Through two tenants via the trunk: phone 260010001 dials +31150010001 (an outbound call of
+    # its own Linkedid), which comes back in from the trunk and rings A. A hangs up first: in
+    # A's call that is the agent, in 260010001's outbound call the far end (the customer).
+    "simple/ab_success_twoclients.json": [
+        ring(A, OUTSIDE), answer(A), end("answered", "agent", A, OUTSIDE),
+        end("answered", "caller", "260010001", "+31150010001", "outbound")],
+    # The same two calls; UserEvents other than CallbackRequest carry no call meaning for us.
+    "var_set/user_events.json": [
+        ring(A, OUTSIDE), answer(A), end("answered", "agent", A, OUTSIDE),
+        end("answered", "caller", "260010001", "+31150010001", "outbound")],
     # A calls B, A calls C, A joins them: B (202) is now the caller and C the agent.
     "xfer_attended/xfer_abacbc.json": [
         ring(B, "201"), answer(B), ring(C, "201"), answer(C), moved("attended", A, C), answer(C),
@@ -166,10 +174,11 @@ STORIES: dict[str, list[tuple]] = {
     "xfer_blonde/xfer_blonde_abbcac.json": [
         ring(A, OUTSIDE), answer(A), ring(B, "201"), moved("blonde", A, B), answer(B),
         end("answered", "caller", B, OUTSIDE)],
-    # A calls the world (an outbound call: no pop), then blonde-transfers it to a ring group.
+    # A calls the world (an outbound call: no pop), then blonde-transfers it to a ring group: the
+    # outbound call carries on with B as its agent, and stays outbound.
     "xfer_blonde/xfer_blonde_group_a.json": [
         ring(B, "201"), ring(C, "201"), moved("blonde", A, B), answer(B), stop(C, "answered_elsewhere"),
-        end("answered", "agent", B, OUTSIDE)],
+        end("answered", "agent", B, OUTSIDE, "outbound")],
     "xfer_blonde/xfer_blonde_group_b.json": [
         ring(A, OUTSIDE), answer(A), ring(B, "201"), ring(C, "201"), moved("blonde", A, B), answer(B),
         stop(C, "answered_elsewhere"), end("answered", "agent", B, OUTSIDE)],
@@ -205,7 +214,7 @@ def story(path: Path) -> list[tuple]:
         elif kind == "transferred":
             out.append(moved(j["kind"], j["from_agent"], j["to"]))
         elif kind == "ended":
-            out.append(end(j["outcome"], j["hangup_by"], j["agent"], j["caller"]))
+            out.append(end(j["outcome"], j["hangup_by"], j["agent"], j["caller"], j["direction"]))
         elif kind not in ("agent_state", "originate_result"):
             out.append((kind,))
     return out
