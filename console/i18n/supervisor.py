@@ -44,6 +44,8 @@ ZH_CN: dict[str, str] = {
     "report.col.longest_wait_s": "最长等待(秒)", "report.col.abandon_rate": "放弃率",
     "report.bad_date": "{option} {value!r} 不是 YYYY-MM-DD 日期",
     "report.total": "合计",
+    "sup.quit.title": "退出班长台？",
+    "sup.quit.body": "看板和外呼活动页将关闭，正在填写的表单不会保存。",
 }
 
 EN: dict[str, str] = {
@@ -85,4 +87,6 @@ EN: dict[str, str] = {
     "report.col.longest_wait_s": "Longest (s)", "report.col.abandon_rate": "Aband. rate",
     "report.bad_date": "{option} {value!r} is not a YYYY-MM-DD date",
     "report.total": "Total",
+    "sup.quit.title": "Quit the supervisor app?",
+    "sup.quit.body": "The boards and campaigns close; a form being filled in is not saved.",
 }

@@ -58,13 +58,17 @@ class Client:
 
     # --- plumbing -------------------------------------------------------------------------
     async def request(self, method: str, path: str, *, json_body: Any = None,
-                      params: dict[str, Any] | None = None, _retry: bool = True) -> Any:
+                      params: dict[str, Any] | None = None, data: bytes | None = None,
+                      content_type: str | None = None, _retry: bool = True) -> Any:
+        """``json_body`` is sent as JSON; ``data`` as it is, with ``content_type`` (a CSV upload)."""
         import aiohttp
 
         headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        if content_type:
+            headers["Content-Type"] = content_type
         clean = {k: str(v) for k, v in (params or {}).items() if v not in (None, "")}
         try:
-            async with self.session.request(method, self.base_url + path, json=json_body,
+            async with self.session.request(method, self.base_url + path, json=json_body, data=data,
                                             params=clean, headers=headers) as resp:
                 body = await resp.json(content_type=None) if resp.content_length != 0 else None
                 status = resp.status
@@ -72,7 +76,8 @@ class Client:
             raise ApiError(0, "unreachable", str(exc) or type(exc).__name__) from exc
         if status == 401 and _retry and self._credentials and path != "/api/login":
             await self.login(*self._credentials)
-            return await self.request(method, path, json_body=json_body, params=params, _retry=False)
+            return await self.request(method, path, json_body=json_body, params=params, data=data,
+                                      content_type=content_type, _retry=False)
         if status >= 400:
             err = (body or {}).get("error", {}) if isinstance(body, dict) else {}
             raise ApiError(status, err.get("code", "error"), err.get("message", f"HTTP {status}"),

@@ -31,15 +31,18 @@ CONFIRM_KEYS: tuple[KeySpec, ...] = (
 class QuitConfirm(ModalScreen[bool]):
     """Returns True to quit, False to stay."""
 
-    def __init__(self, state: str) -> None:
+    def __init__(self, state: str, *, title: str | None = None, body: str | None = None) -> None:
+        """``title`` and ``body`` replace the agent console's texts (the supervisor app's)."""
         super().__init__()
         self.state = state
+        self.title_text = title or t("console.quit.title")
+        self.body_text = body or t("console.quit.body", state=t(f"console.state.{state}"))
         install(self, CONFIRM_KEYS)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="quit-form", classes="form"):
-            yield Label(t("console.quit.title"), classes="form-title")
-            yield Label(t("console.quit.body", state=t(f"console.state.{self.state}")), id="quit-body")
+            yield Label(self.title_text, classes="form-title")
+            yield Label(self.body_text, id="quit-body")
             with Horizontal(classes="form-buttons"):
                 yield Button(t("console.quit.yes"), id="quit-yes", variant="error")
                 yield Button(t("console.quit.no"), id="quit-no", variant="primary")

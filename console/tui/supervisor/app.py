@@ -1,7 +1,8 @@
 """The supervisor App: a thin composition root, like the agent console's.
 
-It owns the one long-lived stream worker (exclusive) and a one-second tick; the board screen
-does the rest.
+It owns the one long-lived stream worker (exclusive), a one-second tick and Ctrl-C (which asks
+first, as the agent console does during a call: a supervisor may be typing a campaign); the board
+screen does the rest.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from pathlib import Path
 from textual.app import App
 
 from console.i18n import t
+from console.tui.keys import install
+from console.tui.quit_confirm import QUIT_KEYS, QuitConfirm
 from console.tui.stream import follow_stream
 from console.tui.supervisor.context import SupervisorContext
 from console.tui.supervisor.messages import supervisor_message
@@ -27,6 +30,7 @@ class SupervisorApp(App[None]):
         self.stream = stream
         self.tick_s = tick_s
         self.board_screen = BoardScreen(ctx)
+        install(self, QUIT_KEYS)
         if keymap:
             self.set_keymap(keymap)
 
@@ -42,6 +46,14 @@ class SupervisorApp(App[None]):
     async def _follow(self) -> None:
         # Messages go to the board even while the report screen is on top of it.
         await follow_stream(self.ctx.client, self.board_screen.post_message, translate=supervisor_message)
+
+    def action_request_quit(self) -> None:
+        """Ctrl-C asks; Ctrl-C again (or Y) in the dialog quits."""
+        if isinstance(self.screen, QuitConfirm):
+            self.exit()
+            return
+        self.push_screen(QuitConfirm("board", title=t("sup.quit.title"), body=t("sup.quit.body")),
+                         lambda quit_now: self.exit() if quit_now else None)
 
     async def on_unmount(self) -> None:
         await self.ctx.client.close()

@@ -1,4 +1,5 @@
-"""The supervisor's campaigns screen: every campaign with its live figures, start/pause/stop.
+"""The supervisor's campaigns screen: every campaign with its live figures; new, edit, add leads
+(dialogs: campaign_form, leads_dialog), start/pause/stop.
 
 A worker fetches the list and the selected campaign's statistics every few seconds; rows are
 updated in place by key (a campaign's row is never rebuilt while the supervisor reads it).
@@ -18,10 +19,15 @@ from textual.widgets import DataTable, Footer, Header, Label
 from console.i18n import t
 from console.tui.client import ApiError
 from console.tui.keys import KeySpec, install
+from console.tui.supervisor.campaign_form import CampaignForm
 from console.tui.supervisor.context import SupervisorContext
+from console.tui.supervisor.leads_dialog import LeadsDialog
 
 CAMPAIGN_KEYS: tuple[KeySpec, ...] = (
     KeySpec("campaigns.back", "escape", "close", "camp.key.back"),
+    KeySpec("campaigns.new", "f2", "new", "camp.key.new"),
+    KeySpec("campaigns.edit", "f3", "edit", "camp.key.edit"),
+    KeySpec("campaigns.leads", "f4", "leads", "camp.key.leads"),
     KeySpec("campaigns.refresh", "f5", "refresh", "camp.key.refresh"),
     KeySpec("campaigns.start", "f6", "move('start')", "camp.key.start"),
     KeySpec("campaigns.pause", "f7", "move('pause')", "camp.key.pause"),
@@ -60,6 +66,8 @@ class CampaignsScreen(Screen[None]):
     def __init__(self, ctx: SupervisorContext) -> None:
         super().__init__()
         self.ctx = ctx
+        self.campaigns: dict[int, dict[str, Any]] = {}  # by id, as last listed
+        self.select_after_load: str | None = None
         install(self, CAMPAIGN_KEYS)
 
     def compose(self) -> ComposeResult:
@@ -89,6 +97,28 @@ class CampaignsScreen(Screen[None]):
     def action_refresh(self) -> None:
         self.load()
 
+    def action_new(self) -> None:
+        self.app.push_screen(CampaignForm(self.ctx), self._saved)
+
+    def action_edit(self) -> None:
+        if (campaign := self._chosen()) is not None:
+            self.app.push_screen(CampaignForm(self.ctx, campaign), self._saved)
+
+    def action_leads(self) -> None:
+        if (campaign := self._chosen()) is not None:
+            self.app.push_screen(LeadsDialog(self.ctx, campaign), lambda added: self.load() if added else None)
+
+    def _chosen(self) -> dict[str, Any] | None:
+        campaign = self.campaigns.get(self.selected()) if self.selected() is not None else None
+        if campaign is None:
+            self.notify(t("camp.no_selection"), severity="warning")
+        return campaign
+
+    def _saved(self, row: dict[str, Any] | None) -> None:
+        if row is not None:
+            self.select_after_load = str(row["id"])  # a new campaign: its row once it is listed
+            self.load()
+
     def action_move(self, action: str) -> None:
         if (campaign := self.selected()) is not None:
             self.move(campaign, action)
@@ -96,7 +126,7 @@ class CampaignsScreen(Screen[None]):
     @work(group="campaign-actions")
     async def move(self, campaign: int, action: str) -> None:
         try:
-            row = await self.ctx.client.request("POST", f"/api/campaigns/{campaign}/{action}")
+            row = await self.ctx.client.move_campaign(campaign, action)
         except ApiError as exc:
             self.notify(exc.message, severity="error")
             return
@@ -106,10 +136,9 @@ class CampaignsScreen(Screen[None]):
     @work(exclusive=True, group="campaigns")
     async def load(self) -> None:
         try:
-            body = await self.ctx.client.request("GET", "/api/campaigns") or {}
-            campaigns = list(body.get("campaigns", []))
+            campaigns = await self.ctx.client.campaigns()
             chosen = self.selected() or (campaigns[0]["id"] if campaigns else None)
-            stats = await self.ctx.client.request("GET", f"/api/campaigns/{chosen}/stats") if chosen else None
+            stats = await self.ctx.client.campaign_stats(chosen) if chosen else None
         except ApiError as exc:
             self.notify(exc.message, severity="error")
             return
@@ -120,12 +149,16 @@ class CampaignsScreen(Screen[None]):
         table = self.query_one("#campaign-table", DataTable)
         with self.app.batch_update():
             for campaign in message.campaigns:
+                self.campaigns[int(campaign["id"])] = campaign
                 key, cells = str(campaign["id"]), row_cells(campaign)
                 if key in table.rows:
                     for column, value in zip(COLUMNS, cells, strict=True):
                         table.update_cell(key, column, value)
                 else:
                     table.add_row(*cells, key=key)
+            if self.select_after_load in table.rows:
+                table.move_cursor(row=table.get_row_index(self.select_after_load))
+                self.select_after_load = None
             detail = detail_lines(message.stats) if message.stats else [t("camp.none")]
             self.query_one("#campaign-detail", Label).update("\n".join(detail))
 

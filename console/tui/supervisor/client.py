@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from console.tui.client import Client
+from console.tui.models import KbArticle
 
 
 class SupervisorClient(Client):
@@ -30,3 +32,47 @@ class SupervisorClient(Client):
                      queue: str | None = None) -> dict[str, Any]:
         return await self.request("GET", "/api/supervisor/report", params={
             "from": first, "to": last, "by": by, "interval": interval, "queue": queue})
+
+    # --- campaigns (docs/API.md "Campaigns") -----------------------------------------------
+    async def campaigns(self) -> list[dict[str, Any]]:
+        return list((await self.request("GET", "/api/campaigns") or {}).get("campaigns", []))
+
+    async def campaign_stats(self, campaign_id: int) -> dict[str, Any]:
+        return await self.request("GET", f"/api/campaigns/{campaign_id}/stats")
+
+    async def create_campaign(self, fields: dict[str, Any]) -> dict[str, Any]:
+        """A new draft campaign; fields left out take the server's defaults."""
+        return await self.request("POST", "/api/campaigns", json_body=fields)
+
+    async def edit_campaign(self, campaign_id: int, changes: dict[str, Any]) -> dict[str, Any]:
+        """Only the fields in ``changes`` are written; the others stay as they are."""
+        return await self.request("PATCH", f"/api/campaigns/{campaign_id}", json_body=changes)
+
+    async def move_campaign(self, campaign_id: int, action: str) -> dict[str, Any]:
+        """``start`` / ``pause`` / ``stop``."""
+        return await self.request("POST", f"/api/campaigns/{campaign_id}/{action}")
+
+    async def add_leads_by_filter(self, campaign_id: int, risk_expiring_days: int | None,
+                                  tiers: list[str], branch: str | None) -> dict[str, Any]:
+        """``{matched, added, excluded: {reason: n}, duplicates}``."""
+        return await self.request("POST", f"/api/campaigns/{campaign_id}/leads/filter", json_body={
+            "risk_expiring_days": risk_expiring_days, "tiers": tiers, "branch": branch})
+
+    async def import_leads(self, campaign_id: int, csv_text: str) -> dict[str, Any]:
+        """A CSV file's text; ``{rows, added, excluded, duplicates, errors: [{line, reason}]}``."""
+        return await self.request("POST", f"/api/campaigns/{campaign_id}/leads/import",
+                                  data=csv_text.encode("utf-8"), content_type="text/csv; charset=utf-8")
+
+    async def queue_names(self) -> list[str]:
+        """The queues this supervisor runs: the configured ones the board has, and the staff record's."""
+        names = {str(q.get("queue")) for q in await self.queue_board() if q.get("queue")}
+        return sorted(names | set(self.user.queues if self.user else ()))
+
+    async def kb_articles(self) -> list[KbArticle]:
+        """Every knowledge-base article, once: the API has no list route, but every article has a
+        category (the ticket categories of /api/config). Compliance scripts first, then by slug."""
+        categories = [str(c.get("id") if isinstance(c, dict) else c) for c in (await self.config()).ticket_categories]
+        found = await asyncio.gather(*(self.list_of(KbArticle, "/api/kb", category=c, limit=100)
+                                       for c in categories))
+        unique = {a.slug: a for hits in found for a in hits}
+        return sorted(unique.values(), key=lambda a: (a.kind != "compliance-script", a.slug))
