@@ -50,6 +50,7 @@ class QueueCall:
     talk_s: float = 0.0
     wrapup_s: float = 0.0
     agent: str | None = None
+    direction: str = "inbound"  # an agent's outbound call counts nowhere (stored ones are not read)
 
     @classmethod
     def from_ended(cls, event: Ended, wrapup_s: float = 0.0) -> QueueCall:
@@ -61,6 +62,7 @@ class QueueCall:
             talk_s=event.talk_s,
             wrapup_s=wrapup_s,
             agent=event.agent,
+            direction=event.direction,
         )
 
 

@@ -56,9 +56,9 @@ class DayStats:
         return self.day_start <= t < self.day_start + DAY_S
 
     def add(self, key: tuple[str, ...], call: QueueCall) -> bool:
-        """Count one finished pass (``key``: pbx, call, queue) once; False when already counted
-        or not of this day."""
-        if key in self._seen or not self.in_day(call.offered_at):
+        """Count one finished pass (``key``: pbx, call, queue) once; False when already counted,
+        not of this day, or an agent's outbound call (no queue's, nor handled: as the store reads)."""
+        if key in self._seen or not self.in_day(call.offered_at) or call.direction != "inbound":
             return False
         self._seen.add(key)
         if call.outcome == "answered" and call.agent:

@@ -123,7 +123,7 @@ class Recorder:
         self._requested[event.call] = event.account
 
     def ended(self, pbx: str, event: Ended, customer_id: int | None = None, account: str | None = None,
-              direction: str = "inbound") -> None:
+              direction: str | None = None) -> None:
         requested = event.call in self._requested
         account = account or self._requested.pop(event.call, None)
         self._requested.pop(event.call, None)
@@ -139,7 +139,7 @@ class Recorder:
             "caller": event.caller, "agent": event.agent, "outcome": event.outcome,
             "hangup_by": event.hangup_by, "cause": event.cause, "wait_s": float(event.wait_s),
             "talk_s": float(event.talk_s), "customer_id": customer_id, "account": account,
-            "direction": direction, "callback": callback,
+            "direction": direction or event.direction, "callback": callback,
             "callback_minutes": dict(self._settings.callbacks.sla_minutes),
         }))
         if self._metrics is not None:

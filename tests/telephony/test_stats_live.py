@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from telephony.events import AgentState
+from telephony.events import AgentState, Ended
 from telephony.stats import QueueCall, by_interval, compute
 from telephony.stats_live import DayStats, QueueTarget, live_queue, queue_stats
 
@@ -52,6 +52,16 @@ def test_direct_calls_count_for_the_agent_not_for_a_queue():
     d = day()
     d.add(("m", "d", ""), qc("answered", 0, 50, talk=30, queue="", agent="1002"))
     assert d.calls == {} and d.handled == {"1002": 1}
+
+
+def test_an_agents_outbound_call_counts_nowhere_as_in_the_store():
+    """The store's figures read inbound Interactions only: live figures leave outbound out too."""
+    d = day()
+    placed = Ended(t=DAY + 100, call="o", caller="13900139000", agent="1001", queue=None, outcome="answered",
+                   hangup_by="caller", wait_s=2, talk_s=8, direction="outbound")
+    assert QueueCall.from_ended(placed).direction == "outbound"
+    assert d.add(("m", "o", ""), QueueCall.from_ended(placed)) is False
+    assert d.calls == {} and d.handled == {}
 
 
 def test_a_transferred_call_counts_in_both_queues_and_for_both_agents():
