@@ -4,14 +4,24 @@ from __future__ import annotations
 
 import asyncio
 import random
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
 from telephony import actions
 from telephony.bridge import Bridge
 from telephony.replay_plan import ConnPlan
 from telephony.replay_server import ReplayServer
-from telephony.transcripts import Transcript
+from telephony.transcripts import Frame, Transcript
+
+
+def transcript_of(path: Path, messages: Iterable[tuple[dict[str, str], float]]) -> Transcript:
+    """Parsed AMI events (with their times) as the text Asterisk sends, ``Event`` first, for the
+    replay server: a peer recording, or a scripted call."""
+    frames = [Frame(t=t, dir="recv", raw="".join(
+        f"{k}: {v}\r\n" for k, v in sorted(m.items(), key=lambda kv: kv[0] != "Event")).encode())
+        for m, t in messages]
+    return Transcript(path=path, frames=frames)
 
 
 def without_t(events: list[Any]) -> list[dict[str, Any]]:

@@ -22,9 +22,9 @@ from hypothesis import strategies as st
 
 from telephony.replay import replay
 from telephony.tracker import Tracker
-from telephony.transcripts import Frame, Transcript, load, parse_frame_headers
+from telephony.transcripts import Transcript, load, parse_frame_headers
 
-from .ami_helpers import run_through_bridge
+from .ami_helpers import run_through_bridge, transcript_of
 from .test_peer_fixtures import PEERS
 
 CAPTURE_09 = Path(__file__).parents[1] / "fixtures" / "ami-transcripts" / "09-outbound-callback-originate.jsonl"
@@ -39,6 +39,11 @@ PEER_OUTBOUND = {
     "xfer_blonde/xfer_blonde_group_a.json": ("150010002", "+31260010001", "answered", "agent"),
 }
 needs_peers = pytest.mark.skipif(not PEERS.is_dir(), reason=f"peer recordings not found at {PEERS}")
+
+
+def peer_transcript(path: Path) -> Transcript:
+    peer = load(path)
+    return transcript_of(path, ((event, float(i)) for i, event in enumerate(peer.events or ())))
 
 
 def outbound(events: list[Any]) -> list[dict[str, Any]]:
@@ -64,18 +69,11 @@ def test_a_phone_dialling_the_trunk_ends_as_an_outbound_call_of_that_agent(name:
     assert not [e for e in events if e.name in ("ringing", "answered", "ring_stopped") and e.agent == placed_by]
 
 
-def as_frames(peer: Transcript) -> Transcript:
-    """A peer recording (parsed events) as the AMI text Asterisk sent, for the replay server."""
-    raw = ("".join(f"{k}: {v}\r\n" for k, v in sorted(event.items(), key=lambda kv: kv[0] != "Event")).encode()
-           for event in peer.events or ())  # Event first, as Asterisk sends it
-    return Transcript(path=peer.path, frames=[Frame(t=float(i), dir="recv", raw=r) for i, r in enumerate(raw)])
-
-
 @needs_peers
 @pytest.mark.parametrize("name", sorted(PEER_OUTBOUND))
 async def test_outbound_peer_recordings_over_tcp_tell_the_same(name: str) -> None:
     offline = list(replay(PEERS / name))
-    got, _, _ = await run_through_bridge(as_frames(load(PEERS / name)), chunk=(1, 97), seed=len(name),
+    got, _, _ = await run_through_bridge(peer_transcript(PEERS / name), chunk=(1, 97), seed=len(name),
                                        hold_until=None, timestamps=True)
     assert calls(got) == calls(offline)
     assert len(outbound(got)) == 1

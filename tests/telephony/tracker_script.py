@@ -35,6 +35,7 @@ class Script:
     tracker: Tracker = field(default_factory=Tracker)
     out: list[dict[str, Any]] = field(default_factory=list)
     t: float = 0.0
+    fed: list[tuple[dict[str, str], float]] = field(default_factory=list)  # every message, with its t
 
     def send(self, event: str, at: float | None = None, caller: Chan | None = None,
              dest: Chan | None = None, **fields: str) -> list[dict[str, Any]]:
@@ -46,6 +47,7 @@ class Script:
         if dest is not None:
             msg.update(dest.fields("Dest"))
         msg.update(fields)
+        self.fed.append((msg, self.t))
         got = [e.to_json() for e in self.tracker.feed(msg, self.t)]
         self.out.extend(got)
         return got
