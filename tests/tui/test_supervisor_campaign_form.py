@@ -62,7 +62,7 @@ async def test_a_campaign_made_in_the_form_is_the_one_the_server_holds(seeded_en
             assert error(form, "name") == "请填写活动名称"
             assert "请按 时:分 填写" in error(form, "window_end")
             assert error(form, "retry_busy_min") == "请填写不小于 0 的整数"
-            assert "营销活动必须选择产品风险等级" in error(form, "product_risk")
+            assert error(form, "product_risk") == "营销活动必须选择产品风险等级"
             assert form.query_one("#hint-product_risk").display  # marketing: why the risk matters
             fill(form, window_end="20:00")
             await pilot.press("ctrl+s")
@@ -236,3 +236,27 @@ async def test_snapshot_of_the_campaign_form(seeded_engine, tmp_path, locale):
             await until(pilot, lambda: error(form, "window_end") != "")
             await pilot.pause(0.2)
             check_svg(f"campaign_form[{locale}]", app.export_screenshot(title="supervisor campaign form"))
+
+
+async def test_the_agents_who_take_the_calls_are_set_and_cleared_in_the_form(seeded_engine, tmp_path):
+    async with supervisor_floor(seeded_engine, tmp_path) as floor:
+        async with floor.supervisor_app().run_test(size=SIZE) as pilot:
+            screen = await open_campaigns(pilot)
+            form = await open_form(pilot, "f2")
+            fill(form, name="白金客户回访", agents="1001，1003 x")
+            await pilot.press("ctrl+s")
+            await until(pilot, lambda: error(form, "agents") != "")
+            assert error(form, "agents") == "不是分机号：x"
+            fill(form, agents="1001，1003 1001")
+            await pilot.press("ctrl+s")
+            await until(pilot, lambda: pilot.app.screen is screen)
+            (made,) = await floor.client.campaigns()
+            assert made["agents"] == ["1001", "1003"]
+            await until(pilot, lambda: str(made["id"]) in screen.query_one("#campaign-table").rows)
+            form = await open_form(pilot, "f3")
+            assert form.query_one("#f-agents").value == "1001 1003"
+            fill(form, agents="")  # back to every member of the queue
+            await pilot.press("ctrl+s")
+            await until(pilot, lambda: pilot.app.screen is screen)
+        after = await campaign(floor, made["id"])
+        assert after["agents"] == [] and {**after, "agents": ["1001", "1003"]} == {**made, "leads": after["leads"]}

@@ -31,7 +31,8 @@ def test_the_defaults_of_a_new_form_are_a_valid_campaign():
     ({"max_attempts": "21"}, "max_attempts", "请填写 1 到 20 之间的整数"),
     ({"retry_busy_min": "-5"}, "retry_busy_min", "请填写不小于 0 的整数"),
     ({"retry_failed_min": "1.5"}, "retry_failed_min", "请填写不小于 0 的整数"),
-    ({"kind": "marketing"}, "product_risk", "营销活动必须选择产品风险等级（用于适当性排除）"),
+    ({"window_end": ""}, "window_end", "请填写时间，如 09:00"),
+    ({"kind": "marketing"}, "product_risk", "营销活动必须选择产品风险等级"),
     ({"agents": "1001, 张伟 x"}, "agents", "不是分机号：张伟, x"),
 ])
 def test_each_obvious_mistake_is_named_under_its_field(changes, field, text):

@@ -61,9 +61,10 @@ def parse(values: Mapping[str, str | None]) -> tuple[dict[str, Any], dict[str, s
         if not body[field]:
             errors[field] = t("camp.form.err.choose")
     for field in ("window_start", "window_end"):
-        body[field] = hhmm(values.get(field) or "")
+        typed = (values.get(field) or "").strip()
+        body[field] = hhmm(typed)
         if body[field] is None:
-            errors[field] = t("camp.form.err.time", value=values.get(field) or "")
+            errors[field] = t("camp.form.err.time", value=typed) if typed else t("camp.form.err.no_time")
     if "window_start" not in errors and "window_end" not in errors and body["window_start"] >= body["window_end"]:
         errors["window_end"] = t("camp.form.err.window", start=body["window_start"], end=body["window_end"])
     for field, (low, high) in NUMBERS.items():

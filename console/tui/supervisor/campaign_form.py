@@ -41,6 +41,7 @@ class CampaignForm(ModalScreen[dict[str, Any] | None]):
         install(self, FORM_KEYS)
         self.ctx, self.campaign = ctx, campaign
         self.start = cf.form_values(campaign) if campaign else dict(cf.NEW)
+        self.judged: dict[str, str | None] = {}
 
     # --- layout -----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -132,7 +133,16 @@ class CampaignForm(ModalScreen[dict[str, Any] | None]):
     def _kind_changed(self) -> None:
         self.query_one("#hint-product_risk").display = self.query_one("#f-kind", Select).value == "marketing"
 
+    @on(Input.Changed)
+    @on(Select.Changed)
+    def _edited(self, event: Input.Changed | Select.Changed) -> None:
+        """A field being corrected loses its message (the others keep theirs until the next save)."""
+        name = (event.control.id or "").removeprefix("f-")
+        if name in cf.FIELDS and self.values()[name] != self.judged.get(name):
+            self.query_one(f"#err-{name}", Label).display = False
+
     def show_errors(self, errors: dict[str, str], other: str = "") -> None:
+        self.judged = self.values()  # what the messages are about
         for name in cf.FIELDS:
             label = self.query_one(f"#err-{name}", Label)
             label.update(errors.get(name, ""))

@@ -80,6 +80,7 @@ class LeadsDialog(ModalScreen[bool]):
             box.cursor_blink = False
         self._error("days", "")
         self._error("file", "")
+        self.query_one("#leads-result").display = False  # until there is something to report
         self.query_one("#leads-days", Input).focus()
 
     def _error(self, name: str, text: str) -> None:
@@ -121,6 +122,7 @@ class LeadsDialog(ModalScreen[bool]):
     async def _send(self, request: Any) -> None:
         result = self.query_one("#leads-result", Static)
         result.update(t("camp.leads.working"))
+        result.display = True
         try:
             report = await request
         except ApiError as exc:
