@@ -114,16 +114,16 @@ async def test_a_refusal_from_the_server_keeps_the_form_and_what_was_typed(seede
         async with floor.supervisor_app().run_test(size=SIZE) as pilot:
             await open_campaigns(pilot)
             form = await open_form(pilot, "f2")
-            too_long = "9" * 40  # the server allows 32 characters; the form leaves that to it
-            fill(form, name="年末回访", kind="survey", caller_id=too_long)
+            too_many = " ".join(str(2000 + n) for n in range(201))  # the server takes 200; the form leaves that to it
+            fill(form, name="年末回访", kind="survey", caller_id="95555", agents=too_many)
             await pilot.press("ctrl+s")
-            await until(pilot, lambda: error(form, "caller_id") != "")
-            assert "caller_id" in error(form, "caller_id")
-            assert pilot.app.screen is form
+            await until(pilot, lambda: error(form, "agents") != "")
+            assert "字段 agents 无效" in error(form, "agents") and "200" in error(form, "agents")
+            assert pilot.app.screen is form and form.focused is form.query_one("#f-agents")
             assert form.query_one("#f-name").value == "年末回访" and form.query_one("#f-kind").value == "survey"
-            assert form.query_one("#f-caller_id").value == too_long
+            assert form.query_one("#f-caller_id").value == "95555" and form.query_one("#f-agents").value == too_many
             assert await floor.client.campaigns() == []
-            fill(form, caller_id="95555")
+            fill(form, agents="1001")
             await pilot.press("ctrl+s")
             await until(pilot, lambda: isinstance(pilot.app.screen, CampaignsScreen))
         assert [c["name"] for c in await floor.client.campaigns()] == ["年末回访"]

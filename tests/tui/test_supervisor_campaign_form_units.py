@@ -33,7 +33,7 @@ def test_the_defaults_of_a_new_form_are_a_valid_campaign():
     ({"retry_failed_min": "1.5"}, "retry_failed_min", "请填写不小于 0 的整数"),
     ({"window_end": ""}, "window_end", "请填写时间，如 09:00"),
     ({"kind": "marketing"}, "product_risk", "营销活动必须选择产品风险等级"),
-    ({"agents": "1001, 张伟 x"}, "agents", "不是分机号：张伟, x"),
+    ({"agents": "1001, 张伟 x 12345678901234567"}, "agents", "不是分机号：张伟, x, 12345678901234567"),
 ])
 def test_each_obvious_mistake_is_named_under_its_field(changes, field, text):
     _, errors = cf.parse({**GOOD, **changes})

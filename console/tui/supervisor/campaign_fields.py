@@ -31,8 +31,9 @@ FIELDS = tuple(NEW)
 NUMBERS = {"max_attempts": (1, 20), "retry_busy_min": (0, None), "retry_noanswer_min": (0, None),
            "retry_failed_min": (0, None)}
 NAME_MAX = 128
+CALLER_ID_MAX = 32
 _HHMM = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
-_EXTENSION = re.compile(r"\d{2,16}")
+_EXTENSION = re.compile(r"\d{1,16}")
 _SEPARATORS = re.compile(r"[\s,，、;；]+")
 
 

@@ -82,7 +82,8 @@ class CampaignForm(ModalScreen[dict[str, Any] | None]):
             none = [(t("camp.form.script_none"), "")] if name == "script_slug" else []
             return Select(none + ([(value, value)] if value else []), value=value or "", allow_blank=False, id=wid,
                           compact=True)
-        return Input(value or "", id=wid, max_length=cf.NAME_MAX if name == "name" else 0, compact=True)
+        longest = {"name": cf.NAME_MAX, "caller_id": cf.CALLER_ID_MAX}.get(name, 0)
+        return Input(value or "", id=wid, max_length=longest, compact=True)
 
     def on_mount(self) -> None:
         for box in self.query(Input):
@@ -183,10 +184,10 @@ class CampaignForm(ModalScreen[dict[str, Any] | None]):
         except ApiError as exc:
             field = (exc.field or "").split(".")[0]
             if field in cf.FIELDS:
-                self.show_errors({field: exc.message})
+                self.show_errors({field: exc.message})  # under the field, which gets the focus
             else:
                 self.show_errors({}, t("camp.form.err.server", message=exc.message))
-            self.notify(exc.message, severity="error", timeout=8)
+                self.notify(exc.message, severity="error", timeout=8)
             return
         if self.campaign is None:
             self.notify(t("camp.form.created", id=row["id"], name=row["name"]))
