@@ -151,7 +151,10 @@ class CampaignForm(ModalScreen[dict[str, Any] | None]):
         self.query_one("#campaign-form-status", Label).update(other)
         first = next((name for name in cf.FIELDS if name in errors), None)
         if first is not None:
-            self.query_one(f"#f-{first}").focus()
+            widget = self.query_one(f"#f-{first}")
+            widget.focus()
+            if isinstance(widget, Input):
+                widget.select_all()  # typing replaces what was wrong (it may have had the focus already)
 
     @on(Button.Pressed, "#campaign-cancel")
     def action_cancel(self) -> None:
