@@ -2,8 +2,9 @@
 
 A *segment* is what one ``ended`` event closes: one pass of a call through one queue, or the
 non-queue part of a call (a direct call to an extension, an agent's outbound call, or the legs
-after a transfer), keyed ``(call, queue, pass_no)`` with ``queue`` None for the latter. A *ring* is one agent's phone ringing for a
-segment: the screen pop, cleared by ``ring_stopped`` unless that agent answers.
+after a transfer), keyed ``(call, queue, pass_no)`` with ``queue`` None for the latter. A *ring*
+is one agent's phone ringing for a segment: the screen pop, cleared by ``ring_stopped`` unless
+that agent answers.
 """
 
 from __future__ import annotations

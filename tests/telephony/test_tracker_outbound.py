@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 from telephony.replay import replay
 from telephony.tracker import Tracker
 from telephony.transcripts import Transcript, load, parse_frame_headers
+from tests.telephony.tracker_script import Chan, Script, carrier, leg
 
 from .ami_helpers import run_through_bridge, transcript_of
 from .test_peer_fixtures import PEERS
@@ -211,3 +212,32 @@ def test_every_way_an_unanswered_dial_ends(drawn) -> None:
     [end] = outbound(events)
     assert (end["outcome"], end["hangup_by"], end["agent"], end["caller"]) == (outcome, by, "1001", NUMBER)
     assert end["talk_s"] == 0.0 and end["wait_s"] == pytest.approx(t - 2.015, abs=0.01)
+
+
+def test_an_outside_consult_from_the_transfer_key_is_the_agents_own_outbound_call() -> None:
+    """A phone's transfer key dials the consult as a call of its own: to an outside number that is
+    an outbound call of the agent's; the queue pass ends at the transfer, as for any consult."""
+    s, c = Script(), carrier(1, "13811112222")
+    s.inbound(c, "310012345678", at=0.1)
+    a = leg("PJSIP/1001", 1, c.linkedid)
+    s.join(c, "retail", at=1.0)
+    s.ring(c, a, "retail", "PJSIP/1001", at=1.1)
+    s.connect(c, a, "retail", "PJSIP/1001", hold=2, at=3.0)
+    consult = Chan("PJSIP/1001-00000009", "1795379999.9", "1795379999.9", "1001")
+    far = Chan("PJSIP/carrier-0000000a", "1795379999.10", consult.linkedid, NUMBER)
+    s.send("Newchannel", 5.0, consult, Exten=NUMBER)
+    s.send("DialBegin", 5.1, consult, far, DialString=f"{NUMBER}@carrier")
+    s.send("DialEnd", 7.0, consult, far, DialStatus="ANSWER")
+    s.send("AttendedTransfer", 10.0, Result="Success", OrigTransfererChannel=a.name, DestType="Bridge",
+           SecondTransfererChannel=consult.name, TransfereeChannel=c.name, TransferTargetChannel=far.name)
+    s.send("AgentComplete", 10.0, c, a, Queue="retail", Interface="PJSIP/1001", Reason="transfer",
+           HoldTime="2", TalkTime="7")
+    s.hangup(a, at=10.01, request=False)
+    s.hangup(consult, at=10.02, request=False)
+    [moved] = s.of("transferred")
+    assert (moved["from_agent"], moved["to"], moved["kind"]) == ("1001", NUMBER, "attended")
+    ends = s.of("ended")
+    assert [(e["call"], e["queue"], e["agent"], e["caller"], e["direction"], e["talk_s"]) for e in ends] == [
+        (c.linkedid, "retail", "1001", "13811112222", "inbound", 7.0),
+        (consult.linkedid, None, "1001", NUMBER, "outbound", 3.0)]
+    assert s.tracker.skipped == 0
