@@ -1,0 +1,91 @@
+"""Building the customer search index in a child process, taken in on the event loop in slices.
+
+Built in a thread of the server, the index's pure-Python work (a million customers: ~25 s of
+CPU) holds the GIL against the event loop: the screen pop's p99 rose from ~4 ms to ~100 ms
+while it ran. Here a child process (``console.crm.search.build_process``, at a lower CPU
+priority) reads the customers and builds the index; the server only receives the pieces
+(``console.crm.search.transfer``) and unpickles one per turn of the event loop, each in about
+a millisecond, so a pop waits at most for one piece. Figures: ``docs/search.md``.
+
+Small stores are built in a thread as before: their build is over in well under a second,
+less than a child takes to start. So is an in-memory SQLite database, which another process
+cannot see, and any store whose child process fails (the thread is the way that always worked).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+from typing import Any
+
+from console.crm.search.build_process import LENGTH_BYTES
+
+log = logging.getLogger(__name__)
+
+COMMAND = (sys.executable, "-m", "console.crm.search.build_process")
+PROCESS_FROM_CUSTOMERS = 50_000
+"""Stores whose highest customer id is below this are indexed in a thread (~1 s of CPU at 50,000)."""
+READ_LIMIT = 1 << 20
+
+
+class BuildFailed(Exception):
+    """The child process ended without sending a whole index (its standard error says why)."""
+
+
+async def build_index(engine: Any) -> tuple[Any, str]:
+    """The index of every customer in ``engine``'s database and how it was built ("process" or
+    "thread")."""
+    from console.crm.search import load_index
+
+    if await asyncio.to_thread(_worth_a_process, engine):
+        try:
+            return await build_in_process(engine), "process"
+        except Exception:  # noqa: BLE001 - the thread below still builds it
+            log.exception("could not build the customer search index in a child process; building it in a thread")
+    return await asyncio.to_thread(load_index, engine), "thread"
+
+
+def _worth_a_process(engine: Any) -> bool:
+    from sqlalchemy import func, select
+
+    from console.store.models import Customer
+
+    url = engine.url
+    if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
+        return False
+    with engine.connect() as connection:  # max(id): one index lookup, where count(*) reads the table
+        return (connection.execute(select(func.max(Customer.id))).scalar() or 0) >= PROCESS_FROM_CUSTOMERS
+
+
+async def build_in_process(engine: Any, command: tuple[str, ...] | None = None) -> Any:
+    """The index built by a child process running ``command`` (default :data:`COMMAND`)."""
+    from console.crm.search.transfer import Unpacker
+
+    child = await asyncio.create_subprocess_exec(
+        *(command or COMMAND), stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE, limit=READ_LIMIT)
+    assert child.stdin is not None and child.stdout is not None and child.stderr is not None
+    errors = asyncio.create_task(child.stderr.read())
+    try:
+        # The URL with its password goes through the pipe: a command line is visible to all users.
+        child.stdin.write(engine.url.render_as_string(hide_password=False).encode() + b"\n")
+        child.stdin.close()
+        unpacker = Unpacker()
+        size = -1
+        try:
+            while size := int.from_bytes(await child.stdout.readexactly(LENGTH_BYTES), "big"):
+                unpacker.feed(await child.stdout.readexactly(size))
+                await asyncio.sleep(0)  # whatever else is ready (a pop) runs between two pieces
+        except asyncio.IncompleteReadError:
+            pass
+        code = await child.wait()
+        if code != 0 or size != 0:
+            lines = (await errors).decode(errors="replace").strip().splitlines()
+            raise BuildFailed(f"the index build process exited with {code}: {lines[-1] if lines else 'no message'}")
+        return unpacker.index()
+    finally:
+        if child.returncode is None:
+            child.kill()
+            await child.wait()
+        errors.cancel()
