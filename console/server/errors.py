@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 from aiohttp import web
 from pydantic import BaseModel, ValidationError
 
-from console.i18n import has, t
+from console.i18n import get_locale, has, t
 
 log = logging.getLogger(__name__)
 
@@ -93,4 +93,17 @@ async def read_body(request: web.Request, model: type[Model]) -> Model:
     except ValidationError as exc:
         first = exc.errors()[0]
         field = ".".join(str(p) for p in first["loc"]) or None
-        raise ApiError(400, "invalid", t("server.error.bad_field", field=field, msg=first["msg"]), field=field) from None
+        raise ApiError(400, "invalid", t("server.error.bad_field", field=field, msg=validation_text(first)),
+                       field=field) from None
+
+
+def validation_text(error: Any) -> str:
+    """One pydantic error in the configured language: the known types by their own text (with
+    the limit from ``ctx``), the rest (a model's own check) by the message it raised."""
+    key = f"server.error.v.{error['type']}"
+    if not has(key, "zh_CN"):
+        return str(error["msg"]).removeprefix("Value error, ")
+    ctx = {name: value for name, value in (error.get("ctx") or {}).items() if isinstance(value, (int, float, str))}
+    if "expected" in ctx and get_locale() == "zh_CN":  # pydantic joins the choices in English
+        ctx["expected"] = str(ctx["expected"]).replace(" or ", "、").replace(", ", "、")
+    return t(key, **ctx)
