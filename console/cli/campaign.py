@@ -160,7 +160,7 @@ def _stats(args: argparse.Namespace) -> int:
 
     def run(settings: Any, engine: Any) -> dict[str, Any]:
         with engine.connect() as conn:
-            return admin.stats(conn, args.id)
+            return admin.stats(conn, args.id, settings.dialer.abandon_after_s)
 
     stats = _run(args, run)
     if args.json:

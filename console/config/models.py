@@ -8,11 +8,12 @@ keys are refused: a typo in a key must not silently fall back to a default.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationInfo, field_validator, model_validator
 
 TIER_IDS = ("standard", "silver", "gold", "platinum", "diamond")
 TICKET_CATEGORIES = (
@@ -186,6 +187,43 @@ class DialerSettings(Section):
     """Predictive mode keeps the share of answered calls with no free agent below this."""
     max_attempts: int = Field(3, ge=1)
     """Default number of attempts per lead before it is given up."""
+    channel: str = "PJSIP/{number}@carrier"
+    """Originate channel of a campaign call; {number} is the lead's national number
+    (13812348000, 02162345678), e.g. "PJSIP/{number}@carrier" (the trunk endpoint)."""
+    context: str = "campaign"
+    """Dialplan context an answered campaign call runs (exten s): it queues the customer in the
+    campaign queue, named by the channel variable CALLDESK_QUEUE."""
+    direct_context: str = "campaign-direct"
+    """Dialplan context of a preview call (exten = the agent's extension): it dials that agent."""
+    abandon_after_s: float = Field(2.0, gt=0)
+    """An answered campaign call not taken by an agent within this many seconds is abandoned
+    (campaign statistics, the predictive pacer's abandon rate)."""
+    abandon_context: str = "campaign-abandon"
+    """Dialplan context (exten s) a customer abandoned on answer is redirected to after
+    abandon_after_s: it plays a short apology and hangs up; the lead is retried like a failed
+    call. Empty: the customer is left waiting in the queue."""
+
+    @field_validator("channel")
+    @classmethod
+    def _channel_template(cls, value: str) -> str:
+        try:
+            dialled = value.format(number="13800000000")
+        except (KeyError, IndexError, ValueError) as exc:
+            raise ValueError(f"{value!r} may hold only the placeholder {{number}} ({exc})") from None
+        if "{number}" not in value or dialled == value:
+            raise ValueError(f"{value!r} must contain {{number}}, e.g. \"PJSIP/{{number}}@carrier\"")
+        if "/" not in value or any(ch.isspace() for ch in value):
+            raise ValueError(f"{value!r} is not a channel (TECH/resource, no spaces), e.g. \"PJSIP/{{number}}@carrier\"")
+        return value
+
+    @field_validator("context", "direct_context", "abandon_context")
+    @classmethod
+    def _dialplan_context(cls, value: str, info: ValidationInfo) -> str:
+        if not value and info.field_name == "abandon_context":
+            return value
+        if not re.fullmatch(r"[A-Za-z0-9_-]{1,79}", value):
+            raise ValueError(f"{value!r} is not a dialplan context name (letters, digits, - and _, at most 79)")
+        return value
 
     @field_validator("weekdays")
     @classmethod

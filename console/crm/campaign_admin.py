@@ -17,8 +17,6 @@ from console.errors import CalldeskError
 from console.store.models import CAMPAIGN_STATUSES, PRODUCT_RISKS, Campaign, Interaction, Lead
 
 _k, _l, _i = Campaign.__table__.c, Lead.__table__.c, Interaction.__table__.c
-ABANDON_AFTER_S = 2.0
-"""An answered campaign call not taken by an agent within this many seconds counts as abandoned."""
 
 # Which status each action leads to, and from which statuses it may be taken.
 MOVES = {"start": ("running", ("draft", "paused")), "pause": ("paused", ("running",)),
@@ -136,9 +134,10 @@ def move(engine: Any, campaign_id: int, action: str) -> dict[str, Any]:
         return row_json(get(conn, campaign_id))
 
 
-def stats(conn: Any, campaign_id: int, abandon_after_s: float = ABANDON_AFTER_S) -> dict[str, Any]:
+def stats(conn: Any, campaign_id: int, abandon_after_s: float) -> dict[str, Any]:
     """attempts, contacts (a person answered), right-party contacts (the customer, not a wrong
-    number), dispositions, abandon rate (answered, no agent in time) and leads left."""
+    number), dispositions, abandon rate (answered, no agent within ``abandon_after_s``, the
+    configured ``dialer.abandon_after_s`` the dialer goes by too) and leads left."""
     get(conn, campaign_id)
     rows = conn.execute(select(_i.queue, _i.outcome, _i.wait_s, _i.disposition, _i.customer_id)
                         .where(_i.campaign_id == campaign_id)).all()

@@ -28,6 +28,13 @@ class Flight:
     at_agent: bool = False  # rung or answered by an agent (``agent``): no longer in flight for the pacer
     wait_s: float = 0.0
     rounds: int = 0  # pacing rounds it has been in flight through
+    abandon_checked: bool = False  # looked at once abandon_after_s had passed with no agent
+    redirected: bool = False  # abandoned on answer: sent to the apology, will never need an agent
+
+    @property
+    def in_flight(self) -> bool:
+        """Still to reach an agent: the pacer counts it against the free agents."""
+        return not self.at_agent and not self.redirected
 
     def lead_json(self) -> dict[str, Any]:
         return {"id": self.lead_id, "number": mask_phone(self.number), "customer_id": self.customer_id,

@@ -23,16 +23,18 @@ import contextlib
 import datetime as dt
 import itertools
 import logging
+import time
 from collections import deque
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import select
 
-from console.crm.campaign_admin import ABANDON_AFTER_S
 from console.crm.campaigns import after_attempt
 from console.crm.masking import national_digits
 from console.server import dialer_records as rec
 from console.server import keys
+from console.server.dialer_abandon import AbandonMixin
 from console.server.dialer_adopt import LEAD_VAR, AdoptionMixin, lead_of_action
 from console.server.dialer_flight import Flight
 from console.server.dialer_members import MembersMixin
@@ -54,12 +56,16 @@ def lead_of_action(action_id: str) -> int | None:
     return int(parts[2]) if len(parts) == 5 and parts[0] == "dialer" and parts[2].isdigit() else None
 
 
-class DialerService(PreviewMixin, AdoptionMixin, MembersMixin):
-    def __init__(self, app: Any, *, tick_s: float = 1.0, abandon_after_s: float = ABANDON_AFTER_S,
-                 window_size: int = 200, trunk: str = "carrier", orphan_grace_s: float = 300.0) -> None:
+class DialerService(PreviewMixin, AdoptionMixin, MembersMixin, AbandonMixin):
+    def __init__(self, app: Any, *, tick_s: float = 1.0, window_size: int = 200, orphan_grace_s: float = 300.0,
+                 pbx_time: Callable[[], float] = time.time, **dialer: Any) -> None:
+        """``dialer``: any key of ``[dialer]`` to use instead of the configured one (tests);
+        ``pbx_time``: the PBX's clock (Unix seconds, what event times are in)."""
         self.app = app
-        self.tick_s, self.abandon_after_s, self.trunk = tick_s, abandon_after_s, trunk
         self._engine, self._clock, self._settings = app[keys.ENGINE], app[keys.CLOCK], app[keys.SETTINGS]
+        configured = self._settings.dialer
+        self.config = type(configured).model_validate({**configured.model_dump(), **dialer}) if dialer else configured
+        self.tick_s, self.abandon_after_s, self.pbx_time = tick_s, self.config.abandon_after_s, pbx_time
         self._agents: dict[tuple[str, str], str] = {}  # (agent, queue) -> state
         self._flights: dict[str, Flight] = {}  # action id -> flight
         self._by_call: dict[str, Flight] = {}
@@ -71,11 +77,11 @@ class DialerService(PreviewMixin, AdoptionMixin, MembersMixin):
         self._ids = itertools.count(1)
         self._wake = asyncio.Event()
         self.ready = asyncio.Event()
+        """Set once start-up reconciliation is done (the first round follows)."""
         self.orphan_grace_s = orphan_grace_s
         self._orphans: dict[int, tuple[Any, float]] = {}  # lead id -> (lead row, loop time found)
-        self._late: dict[int, tuple[Any, float]] = {}
-        self._recent: dict[str, Flight] = {}  # lead id -> its last finished flight (late pops)  # released orphans, until their call ends
-        """Set once start-up reconciliation is done (the first round follows)."""
+        self._late: dict[int, tuple[Any, float]] = {}  # released orphans, until their call ends
+        self._recent: dict[str, Flight] = {}  # lead id -> its last finished flight (late pops)
         self._lock = asyncio.Lock()
         self._tasks: list[asyncio.Task[Any]] = []
         self.dialled: deque[tuple[int, str, dt.datetime]] = deque(maxlen=10000)  # (lead, number, when)
@@ -147,6 +153,7 @@ class DialerService(PreviewMixin, AdoptionMixin, MembersMixin):
             campaigns = await asyncio.to_thread(self._running)
             self._campaigns.update({c.id: c for c in campaigns})
             await self._sync_members(campaigns)
+            await self._redirect_abandoned()
             taken: dict[str, int] = {}  # queue -> agents the campaigns paced before already need
             for campaign in campaigns:
                 if not rec.window_for(self._settings, campaign).is_open(now):
@@ -193,7 +200,7 @@ class DialerService(PreviewMixin, AdoptionMixin, MembersMixin):
         return Window(len(recent), sum(1 for a, _ in recent if a), sum(1 for _, b in recent if b))
 
     def _in_flight(self, campaign_id: int) -> int:
-        return sum(1 for f in self._flights.values() if f.campaign_id == campaign_id and not f.at_agent)
+        return sum(1 for f in self._flights.values() if f.campaign_id == campaign_id and f.in_flight)
 
     def _due(self, campaign_id: int, now: dt.datetime, limit: int) -> list[Any]:
         with self._engine.connect() as conn:
@@ -216,7 +223,7 @@ class DialerService(PreviewMixin, AdoptionMixin, MembersMixin):
         if free == 0:
             return
         due = await asyncio.to_thread(self._due, campaign.id, now, max(1, free) * 3 + 1)
-        flying = [f for f in self._flights.values() if f.campaign_id == campaign.id and not f.at_agent]
+        flying = [f for f in self._flights.values() if f.campaign_id == campaign.id and f.in_flight]
         # Calls still ringing from an earlier round are not a fair sample: busy and unreachable
         # numbers fail at once, so the survivors answer far more often than the window's rate.
         # The predictive pacer counts them as answers to come (each holding a free agent) and
@@ -270,10 +277,10 @@ class DialerService(PreviewMixin, AdoptionMixin, MembersMixin):
         account = await asyncio.to_thread(self._account, lead.customer_id)
         if account:
             variables["CUSTOMER_ACCOUNT"] = account
-        context, exten = ("campaign", "s") if agent is None else ("campaign-direct", agent)
+        context, exten = (self.config.context, "s") if agent is None else (self.config.direct_context, agent)
         try:
             bridge = bridges[pbx]
-            await bridge.originate(f"PJSIP/{national_digits(lead.number)}@{self.trunk}", exten=exten,
+            await bridge.originate(self.config.channel.format(number=national_digits(lead.number)), exten=exten,
                                    context=context, caller_id=campaign.caller_id or None, variables=variables,
                                    action_id=action_id)
         except Exception as exc:  # noqa: BLE001 - no PBX, or it refused: a failed attempt
@@ -302,6 +309,7 @@ class DialerService(PreviewMixin, AdoptionMixin, MembersMixin):
             if event.outcome == "answered" and event.call:
                 flight.call, flight.answered_t = event.call, event.t
                 self._by_call[event.call] = flight
+                self._watch_abandon(flight)
             else:
                 result = event.outcome if event.outcome in ("busy", "no_answer") else "failed"
                 await self._finish(flight, result, reached=False, t=event.t, linkedid=event.call)

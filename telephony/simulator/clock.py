@@ -40,10 +40,22 @@ class SimClock:
         self._heap: list[Timer] = []
         self._seq = itertools.count()
         self._wakeup: asyncio.Event | None = None
+        self._driven: Callable[[], float] | None = None  # run_realtime's virtual time, between timers
 
     def unix(self) -> float:
         """The Unix time of ``now`` (for Uniqueids, LoginTime, LastCall)."""
         return self.epoch + self.now
+
+    def live_unix(self) -> float:
+        """The Unix time the PBX is at right now: ``now`` only moves when a timer fires, while a
+        real-time driven clock runs on between them (what a client comparing event times reads)."""
+        return self.epoch + (max(self.now, self._driven()) if self._driven is not None else self.now)
+
+    def catch_up(self) -> None:
+        """Bring ``now`` to where a real-time driver is (firing what is due on the way), so that
+        an action arriving between timers happens at its real moment (a Redirect's HoldTime)."""
+        if self._driven is not None:
+            self.run_until(self._driven())
 
     def call_at(self, due: float, action: Callable[[], None]) -> Timer:
         timer = Timer(max(due, self.now), next(self._seq), action)
@@ -83,6 +95,7 @@ class SimClock:
         """Drive the clock from the event loop: virtual time runs ``speed`` times faster than real."""
         self._wakeup = asyncio.Event()
         start_real, start_virtual = monotonic(), self.now
+        self._driven = lambda: start_virtual + (monotonic() - start_real) * speed
         while True:
             target = start_virtual + (monotonic() - start_real) * speed
             self.run_until(target)

@@ -38,6 +38,17 @@ def _record_abandoned(pbx: Pbx, call: Call, queue: Queue, rung: list) -> None:
     queue.abandoned += 1
 
 
+def redirected(pbx: Pbx, call: Call) -> None:
+    """The waiting caller was redirected (AMI Redirect): app_queue sees the async goto as a
+    hang-up check, records an abandon (QueueCallerAbandon, no HangupRequest) and leaves; the
+    channel goes on in the new context."""
+    if call.done or call.connected is not None or call.queue is None:
+        return
+    queue, rung = pbx.queues[call.queue], list(call.legs)
+    stop_ringing(call)
+    _record_abandoned(pbx, call, queue, rung)
+
+
 def refuse(pbx: Pbx, call: Call, status: str) -> None:
     """Queue() returned at once (JOINEMPTY): no queue events, only QUEUESTATUS, then Hangup()."""
     pbx.set_var(call.caller, "QUEUESTATUS", status)

@@ -31,12 +31,12 @@ class Request:
 
 def start(pbx: Pbx, req: Request) -> None:
     tech, _, rest = req.channel.partition("/")
-    endpoint, at, _trunk = rest.partition("@")
+    endpoint, at, trunk = rest.partition("@")
     phone = pbx.phones.get(req.channel)
     if tech == "PJSIP" and phone is not None and not at:
         _agent_first(pbx, req, phone)
     elif tech == "PJSIP" and at:
-        _customer_first(pbx, req, endpoint)
+        _customer_first(pbx, req, endpoint, trunk)
     else:
         _respond(pbx, req, None, "Failure", 0)
 
@@ -140,11 +140,11 @@ def customer_hangs_up(pbx: Pbx, call: Call, customer: Channel) -> None:
     talk.finish(pbx, call, caller_cause=16)
 
 
-def _customer_first(pbx: Pbx, req: Request, number: str) -> None:
+def _customer_first(pbx: Pbx, req: Request, number: str, trunk: str = "carrier") -> None:
     """Ring the customer; once they answer, run the dialplan (campaign: join the queue named by
     CALLDESK_QUEUE, else retail)."""
-    ch = pbx.sip_channel("carrier", context="from-carrier", exten="s")
-    pbx.emit(ev.on_pair("DialBegin", None, ch, DialString=f"{number}@carrier"))
+    ch = pbx.sip_channel(trunk, context="from-carrier", exten="s")
+    pbx.emit(ev.on_pair("DialBegin", None, ch, DialString=f"{number}@{trunk}"))
     ch.caller_num, ch.caller_name = req.caller_num, req.caller_name
     plan = pbx.dialout(number)
     if plan.outcome in ("busy", "unreachable"):

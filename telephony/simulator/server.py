@@ -144,6 +144,7 @@ class Session:
             self.events = msg.get("EventMask", "on").lower() not in ("off", "no", "false", "none")
             reply = Reply([("Response", "Success"), ("Events", "On" if self.events else "Off")])
         else:
+            self.server.pbx.clock.catch_up()
             reply = actions.handle(self.server.pbx, msg)
         self._respond(reply, msg)
         if name == "login" and self.wants_events:

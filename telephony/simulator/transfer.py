@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from telephony.simulator import direct, events as ev, legs, queues, talk
+from telephony.simulator import departures, direct, events as ev, legs, queues, talk
 from telephony.simulator.model import Call, Channel, Leg
 from telephony.simulator.pbx import Pbx
 
 TRANSFER_QUEUES = {"8001": "retail", "8002": "vip"}
+# The lab dialplan's [campaign-abandon]: s,1 Answer, Playback(an apology of about 3 s), Hangup.
+ABANDON_CONTEXT, APOLOGY_S = "campaign-abandon", 3.0
 
 
 @dataclass
@@ -51,14 +53,34 @@ def blind(pbx: Pbx, call: Call, exten: str, context: str) -> None:
 
 def redirect(pbx: Pbx, call: Call, exten: str, context: str) -> None:
     """The caller's channel is sent elsewhere; the agent leg hangs up at once, but app_queue's
-    AgentComplete for it comes only when the caller finally hangs up (README, Redirect)."""
+    AgentComplete for it comes only when the caller finally hangs up (README, Redirect). A
+    caller still waiting in a queue leaves it as app_queue's record_abandoned has it."""
     leg, caller = call.connected, call.caller
     if leg is not None:
         if leg.member is not None:
             call.complete_on_hangup = leg
         talk.end_leg(pbx, call, leg)
+    elif call.queue is not None:
+        departures.redirected(pbx, call)
     caller.context, caller.exten, caller.priority = context, exten, 1
-    route(pbx, call, exten)
+    if context == ABANDON_CONTEXT:
+        apologise(pbx, call)
+    else:
+        route(pbx, call, exten)
+
+
+def apologise(pbx: Pbx, call: Call) -> None:
+    """[campaign-abandon]: the apology plays, then the dialplan hangs up (SoftHangupRequest and
+    Hangup cause 16, no HangupRequest: nobody hung up but the PBX)."""
+    call.caller.application, call.caller.app_data = "Playback", "campaign-sorry"
+
+    def hang_up() -> None:
+        if call.done:
+            return
+        pbx.emit(ev.on_channel("SoftHangupRequest", call.caller, Cause="16"))
+        talk.finish(pbx, call, caller_cause=16)
+
+    call.timers.append(pbx.clock.call_later(APOLOGY_S, hang_up))
 
 
 def attended(pbx: Pbx, call: Call, exten: str, context: str) -> bool:

@@ -96,7 +96,8 @@ async def start_simulator(agents: int = 5, speed: float = 50.0, extra_queues: tu
 @asynccontextmanager
 async def campaign_floor(make_client: Any, plan: Callable[[str, int], Dialout], *, agents: int = 5,
                          speed: float = 50.0, clock: Any = None, engine: Any = None,
-                         outbox_path: Any = None, sim: Simulator | None = None) -> AsyncIterator[Floor]:
+                         outbox_path: Any = None, sim: Simulator | None = None,
+                         settings: Any = None) -> AsyncIterator[Floor]:
     own_sim = sim is None
     if sim is None:
         sim = await start_simulator(agents, speed)
@@ -104,7 +105,10 @@ async def campaign_floor(make_client: Any, plan: Callable[[str, int], Dialout], 
     sim.dialled = dialled  # type: ignore[attr-defined] - one count across servers (restart tests)
     sim.pbx.dialout = scripted(plan, dialled)
     bridge = Bridge("main", "127.0.0.1", sim.port, "calldesk", "calldesk")
-    client = await make_client(bridges={"main": bridge}, clock=clock, engine=engine, outbox_path=outbox_path)
+    client = await make_client(bridges={"main": bridge}, clock=clock, engine=engine, outbox_path=outbox_path,
+                               settings=settings)
+    # The PBX's clock is the simulator's (events carry its Timestamp), faster than the wall's.
+    client.app[keys.DIALER].pbx_time = sim.clock.live_unix
     headers = bearer(await login(client, "sup1"))
     floor = Floor(client, sim, bridge, headers, dialled)
     try:

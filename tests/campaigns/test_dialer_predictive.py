@@ -31,15 +31,24 @@ async def test_predictive_keeps_the_abandon_rate_under_the_cap(make_client, seed
 
     # At 10x the 2 s abandon threshold is 0.2 s of real time, well above the server's reaction time.
     async with campaign_floor(make_client, customers, agents=5, speed=10.0, clock=FrozenClock(MONDAY_10)) as floor:
+        apologies: list[str] = []
+        floor.sim.pbx.subscribers.append(lambda f: apologies.append(dict(f)["Channel"])
+                                         if dict(f).get("Event") == "QueueCallerAbandon" else None)
         campaign = await floor.create(mode="predictive", max_attempts=1)
         await floor.import_csv(campaign, "number\n" + "\n".join(f"1392222{i:04d}" for i in range(leads)) + "\n")
         await floor.move(campaign, "start")
         stats = await floor.until_done(campaign, timeout=180)
         rounds = [r for r in floor.dialer.decisions if r[0] == campaign]
+        window_size = floor.dialer._window_size
+    redirected = len(apologies)
     peak = max((in_flight + dial) / free for _, free, in_flight, dial in rounds)
     print(f"answer rate {answer_rate:.0%}: {stats['attempts']} calls, {stats['contacts']} answered, "
-          f"{stats['abandoned']} abandoned ({stats['abandon_rate']:.1%}), peak lines per free agent {peak:.2f}")
+          f"{stats['abandoned']} abandoned ({stats['abandon_rate']:.1%}), {redirected} redirected to the apology, "
+          f"peak lines per free agent {peak:.2f}")
     assert stats["attempts"] == leads and stats["leads_left"] == 0
     assert stats["abandon_rate"] <= CAP
+    window = floor.dialer.window(campaign)
+    if leads <= window_size:  # the pacer saw every call: customers it redirected count as abandoned there too
+        assert (window.answered, window.abandoned) == (stats["contacts"], stats["abandoned"])
     if answer_rate <= 0.1:
         assert peak > 1.5  # it did over-dial: few customers answer

@@ -80,10 +80,13 @@ def _mover(action: str) -> Callable[[web.Request], Any]:
 async def campaign_stats(request: web.Request) -> web.Response:
     require_role(request, "supervisor")
     engine = request.app[keys.ENGINE]
+    # The dialer's own threshold (the configured one, unless a test set another).
+    dialer = request.app.get(DIALER)
+    abandon_after_s = dialer.abandon_after_s if dialer else request.app[keys.SETTINGS].dialer.abandon_after_s
 
     def run(campaign_id: int) -> dict[str, Any]:
         with engine.connect() as conn:
-            return admin.stats(conn, campaign_id)
+            return admin.stats(conn, campaign_id, abandon_after_s)
 
     return web.json_response(await _admin(run, _id(request, "id")))
 
