@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from console.crm.campaigns import NextStep
-from console.crm.masking import mask_phone
+from console.crm.masking import mask_customer, mask_phone
 from telephony.events import Ended
 
 
@@ -57,11 +57,18 @@ class Flight:
         }
 
 
-def lead_frame(campaign: Any, lead: Any) -> dict[str, Any]:
-    """The body of a ``preview`` frame: the lead offered to an agent, to dial or skip."""
+def lead_frame(campaign: Any, lead: Any, customer_name: str | None = None) -> dict[str, Any]:
+    """The body of a ``preview`` frame: the lead offered to an agent, to dial or skip. The
+    customer is shown as to an unverified caller (masking.mask_customer: the name stays, the
+    number is masked), so the console need not look them up."""
+    customer = None
+    if lead.customer_id is not None and customer_name is not None:
+        customer = {"id": lead.customer_id,
+                    "name": mask_customer({"name": customer_name}, verified=False)["name"]}
     return {
         "campaign": {"id": campaign.id, "name": campaign.name, "kind": campaign.kind},
         "lead": {"id": lead.id, "number": mask_phone(lead.number), "customer_id": lead.customer_id,
-                 "attempt": lead.attempts + 1, "priority": lead.priority},
+                 "attempt": lead.attempts + 1, "priority": lead.priority, "source": lead.source},
+        "customer": customer,
         "script": campaign.script_slug,
     }

@@ -15,9 +15,9 @@ from sqlalchemy import select
 
 from console.server import keys
 from console.server.dialer_flight import lead_frame
-from console.store.models import Lead
+from console.store.models import Customer, Lead
 
-_l = Lead.__table__.c
+_l, _c = Lead.__table__.c, Customer.__table__.c
 
 
 class PreviewMixin:
@@ -35,8 +35,15 @@ class PreviewMixin:
                 return
             self._previews[agent] = lead.id
             offered.add(lead.id)
+            name = await asyncio.to_thread(self._customer_name, lead.customer_id)
             users = self.app[keys.DIRECTORY].users_of_agent(agent)
-            self.app[keys.HUB].publish(users, "preview", lead_frame(campaign, lead))
+            self.app[keys.HUB].publish(users, "preview", lead_frame(campaign, lead, name))
+
+    def _customer_name(self, customer_id: int | None) -> str | None:
+        if customer_id is None:
+            return None
+        with self._engine.connect() as conn:
+            return conn.execute(select(_c.name).where(_c.id == customer_id)).scalar()
 
     def offered_to(self, agent: str) -> int | None:
         return self._previews.get(agent)

@@ -205,7 +205,8 @@ class DialerService(PreviewMixin, AdoptionMixin, MembersMixin, AbandonMixin):
     def _due(self, campaign_id: int, now: dt.datetime, limit: int) -> list[Any]:
         with self._engine.connect() as conn:
             return conn.execute(
-                select(_l.id, _l.number, _l.customer_id, _l.version, _l.attempts, _l.followup_id, _l.priority)
+                select(_l.id, _l.number, _l.customer_id, _l.version, _l.attempts, _l.followup_id, _l.priority,
+                       _l.source)
                 .where(_l.campaign_id == campaign_id, _l.status == "pending", _l.next_attempt_at <= now)
                 .order_by(_l.priority.desc(), _l.next_attempt_at, _l.id).limit(limit)
             ).all()

@@ -84,11 +84,14 @@ class LeadOffered(Message):
     """A preview campaign offers this agent a lead, to dial or skip (``number`` is masked)."""
 
     def __init__(self, campaign_id: int, campaign_name: str, campaign_kind: str, lead_id: int, number: str,
-                 customer_id: int | None, attempt: int, script: str | None) -> None:
+                 customer_id: int | None, attempt: int, script: str | None, customer_name: str | None = None,
+                 source: str | None = None) -> None:
         super().__init__()
         self.campaign_id, self.campaign_name, self.campaign_kind = campaign_id, campaign_name, campaign_kind
         self.lead_id, self.number, self.customer_id = lead_id, number, customer_id
         self.attempt, self.script = attempt, script
+        # Sent by servers since the preview frame carries them (None from an older one).
+        self.customer_name, self.source = customer_name, source
 
 
 class ConnectionStateChanged(Message):
@@ -136,10 +139,11 @@ def message_for(frame: dict[str, Any], me: str | None = None) -> Message | None:
         return QueueStatsUpdated(event.get("queue", ""), int(event.get("waiting") or 0),
                                  float(event.get("longest_wait_s") or 0))
     if kind == "preview":
-        campaign, lead = frame["campaign"], frame["lead"]
+        campaign, lead, customer = frame["campaign"], frame["lead"], frame.get("customer") or {}
         return LeadOffered(int(campaign["id"]), str(campaign.get("name", "")), str(campaign.get("kind", "")),
                            int(lead["id"]), str(lead.get("number", "")), lead.get("customer_id"),
-                           int(lead.get("attempt") or 1), frame.get("script"))
+                           int(lead.get("attempt") or 1), frame.get("script"), customer.get("name") or None,
+                           lead.get("source") or None)
     if kind == "originate_result":
         return OriginateFinished(str(event.get("number", "")), event.get("outcome", ""))
     return None

@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import asyncio
 
+from sqlalchemy import select
+
+from console.store.models import Customer
+
 from telephony.simulator.dialout import Dialout
 from tests.campaigns.floor import MONDAY_10, campaign_floor, leads_of
 from tests.server.conftest import KNOWN_ACCOUNT, KNOWN_NUMBER, FrozenClock, bearer, login
@@ -29,7 +33,10 @@ async def test_preview_offer_dial_pop_and_skip(make_client, seeded_engine, seed)
         offer = await next_frame(ws, "preview")
         assert offer["campaign"]["id"] == campaign and offer["script"] == "risk-reassessment-reminder"
         lead = offer["lead"]
-        assert (lead["customer_id"], lead["number"]) == (seed.known, "138****8000")
+        assert (lead["customer_id"], lead["number"], lead["source"]) == (seed.known, "138****8000", "csv")
+        with seeded_engine.connect() as conn:
+            name = conn.execute(select(Customer.name).where(Customer.id == seed.known)).scalar()
+        assert offer["customer"] == {"id": seed.known, "name": name}  # an unverified caller's view: the name shows
         other = await floor.client.post(f"/api/campaigns/{campaign}/leads/{lead['id']}/dial",
                                         headers=bearer(await login(floor.client, "agent2")))
         assert other.status == 409  # offered to agent1, not to agent2
@@ -48,6 +55,7 @@ async def test_preview_offer_dial_pop_and_skip(make_client, seeded_engine, seed)
         assert pop["lead"]["id"] == lead["id"] and pop["campaign"]["id"] == campaign
         assert pop["script"] == "risk-reassessment-reminder"
         assert second["lead"]["id"] != lead["id"] and second["lead"]["customer_id"] is None
+        assert second["customer"] is None
         resp = await floor.client.post(f"/api/campaigns/{campaign}/leads/{second['lead']['id']}/skip",
                                        headers=bearer(token))
         assert resp.status == 200

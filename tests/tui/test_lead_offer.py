@@ -65,7 +65,9 @@ async def test_preview_lead_dialled_then_skipped_from_the_console(floor, seeded_
         text = dialog_text(first)
         assert "外呼任务：风险测评提醒" in text and "合规提醒" in text and "第 1 次拨打" in text
         assert "138****8000" in text  # masked by the server, so shown as sent
-        assert f"客户：{(await sup.customer(seed.known)).name}" in text
+        name = (await sup.customer(seed.known)).name
+        assert f"客户：{name}" in text and "来源：名单导入" in text  # the lead came from a CSV import
+        assert first.offer.customer_name == name  # sent with the offer: no lookup needed
         await until(pilot, lambda: f"话术：{script.title}" in dialog_text(first))  # the title, not the slug
         assert first.offer.customer_id == seed.known
 
@@ -102,10 +104,37 @@ async def test_preview_lead_dialled_then_skipped_from_the_console(floor, seeded_
 def test_preview_frame_becomes_lead_offered_and_dialog_texts_exist_in_english():
     frame = {"kind": "preview", "seq": 4, "script": None,
              "campaign": {"id": 3, "name": "回访", "kind": "survey"},
-             "lead": {"id": 9, "number": "139****4444", "customer_id": None, "attempt": 2, "priority": 0}}
+             "lead": {"id": 9, "number": "139****4444", "customer_id": 7, "attempt": 2, "priority": 0,
+                      "source": "filter"},
+             "customer": {"id": 7, "name": "赵敏"}}
     message = message_for(frame, "1001")
     assert isinstance(message, LeadOffered)
     assert (message.campaign_id, message.lead_id, message.attempt, message.script) == (3, 9, 2, None)
+    assert (message.customer_name, message.source) == ("赵敏", "filter")
+    del frame["customer"], frame["lead"]["source"]  # an older server's frame
+    old = message_for(frame, "1001")
+    assert (old.customer_id, old.customer_name, old.source) == (7, None, None)
     set_locale("en")
     from console.i18n import t
     assert t("console.lead.attempt", n=2) == "Attempt 2" and t("console.lead.skip") == "Skip"
+    assert t("console.lead.source", source=t("console.lead.source.followup")) == "Source: follow-up due"
+
+
+async def test_an_older_servers_offer_shows_without_name_or_source():
+    """No ``customer`` and no ``source`` in the frame: the dialog still opens, with no source line
+    and the customer line left for the lookup (none here: no client)."""
+    from textual.app import App
+
+    offer = LeadOffered(3, "回访", "survey", 9, "139****4444", 7, 1, None)
+    new = LeadOffered(3, "回访", "survey", 10, "139****4445", 8, 1, None, customer_name="赵敏", source="csv")
+    set_locale("zh_CN")
+    app = App()
+    async with app.run_test() as pilot:
+        await app.push_screen(LeadOfferDialog(offer))
+        await pilot.pause()
+        text = dialog_text(app.screen)
+        assert "外呼任务：回访" in text and "来源" not in text and "客户：" not in text
+        app.pop_screen()
+        await app.push_screen(LeadOfferDialog(new))
+        await pilot.pause()
+        assert "客户：赵敏" in dialog_text(app.screen) and "来源：名单导入" in dialog_text(app.screen)

@@ -1,9 +1,10 @@
 """The preview dialog: a campaign offers the agent a lead; the agent dials it or skips it.
 
-The ``preview`` frame names the campaign, the lead (number masked) and the script's slug; the
-customer's name and the script's title are looked up here, after the dialog is on screen, so an
-offer never waits for them (and a failed lookup only leaves the line out). The dialog returns
-"dial" or "skip"; the agent screen sends the request and reports a refusal.
+The ``preview`` frame names the campaign, the lead (number masked, where it came from), the
+customer's name as an unverified caller's (masking rules) and the script's slug. The script's
+title is looked up here, after the dialog is on screen, so an offer never waits for it; so is the
+customer's name when an older server did not send it (a failed lookup only leaves the line out).
+The dialog returns "dial" or "skip"; the agent screen sends the request and reports a refusal.
 """
 
 from __future__ import annotations
@@ -31,6 +32,17 @@ def kind_text(kind: str) -> str:
     return t(key) if has(key) else kind
 
 
+def source_text(source: str) -> str:
+    key = f"console.lead.source.{source}"
+    return t(key) if has(key) else source
+
+
+def customer_text(offer: LeadOffered) -> str:
+    if offer.customer_id is None:
+        return t("console.lead.unknown_customer")
+    return t("console.lead.customer", name=offer.customer_name) if offer.customer_name else ""
+
+
 class LeadOfferDialog(ModalScreen[LeadChoice]):
     def __init__(self, offer: LeadOffered, client: Any = None) -> None:
         super().__init__()
@@ -41,10 +53,12 @@ class LeadOfferDialog(ModalScreen[LeadChoice]):
         o = self.offer
         with Vertical(id="lead-form", classes="form"):
             yield Label(t("console.lead.title", campaign=o.campaign_name), classes="form-title")
-            yield Label(t("console.lead.unknown_customer") if o.customer_id is None else "", id="lead-customer")
+            yield Label(customer_text(o), id="lead-customer")
             yield Label(t("console.lead.number", number=display_number(o.number)), id="lead-number")
             yield Label(t("console.lead.reason", kind=kind_text(o.campaign_kind)), id="lead-reason")
             yield Label(t("console.lead.attempt", n=o.attempt), id="lead-attempt")
+            if o.source:
+                yield Label(t("console.lead.source", source=source_text(o.source)), id="lead-source")
             yield Label(o.script or "", id="lead-script")
             with Horizontal(classes="form-buttons"):
                 yield Button(t("console.lead.dial"), id="lead-dial", variant="success")
@@ -60,7 +74,7 @@ class LeadOfferDialog(ModalScreen[LeadChoice]):
 
     async def _look_up(self) -> None:
         o = self.offer
-        if o.customer_id is not None:
+        if o.customer_id is not None and not o.customer_name:  # an older server's frame
             try:
                 customer = await self.client.customer(o.customer_id)
                 self.query_one("#lead-customer", Label).update(t("console.lead.customer", name=customer.name))
