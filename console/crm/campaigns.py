@@ -106,6 +106,7 @@ class MemberPlan:
     """What the dialer does to queue membership this round (each entry names the campaign)."""
 
     add: list[tuple[int, str, str]] = field(default_factory=list)  # (campaign, queue, agent): QueueAdd
+    readd: list[tuple[int, str, str]] = field(default_factory=list)  # its own, but gone from the PBX: again
     remove: list[tuple[int, str, str]] = field(default_factory=list)  # (owner, queue, agent): QueueRemove
     hand_over: list[tuple[int, int, str, str]] = field(default_factory=list)  # (from, to, queue, agent)
 
@@ -119,8 +120,9 @@ def plan_members(running: Sequence[tuple[int, str, Sequence[str]]], owned: Mappi
     says is a member now. A listed agent who is not a member is added for the first campaign
     that lists them; a member the dialer added that no running campaign lists any more is
     removed; one whose campaign stopped but another running one lists is handed over to it,
-    not removed and added again. Members the dialer did not add (static ones, an agent's own
-    log-in) are never touched.
+    not removed and added again; one it added that the PBX no longer has (removed behind its
+    back, say while the server was down) is added again. Members the dialer did not add (static
+    ones, an agent's own log-in) are never touched.
     """
     wanted: dict[Member, list[int]] = {}
     for campaign, queue, agents in running:
@@ -132,8 +134,12 @@ def plan_members(running: Sequence[tuple[int, str, Sequence[str]]], owned: Mappi
         if owner is None:
             if (queue, agent) not in members:
                 plan.add.append((campaigns[0], queue, agent))
-        elif owner not in campaigns:
-            plan.hand_over.append((owner, campaigns[0], queue, agent))
+        else:
+            if owner not in campaigns:
+                plan.hand_over.append((owner, campaigns[0], queue, agent))
+                owner = campaigns[0]
+            if (queue, agent) not in members:
+                plan.readd.append((owner, queue, agent))
     for (queue, agent), owner in owned.items():
         if (queue, agent) not in wanted:
             plan.remove.append((owner, queue, agent))

@@ -47,19 +47,16 @@ class MembersMixin:
         if pbx is None or not getattr(bridges[pbx], "connected", False):
             return  # no member list to go by; the next round tries again
         plan = plan_members([(c.id, c.queue, c.agents or ()) for c in running], self._owned, self.members())
-        if not (plan.add or plan.remove or plan.hand_over):
+        if not (plan.add or plan.readd or plan.remove or plan.hand_over):
             return
         bridge, changed = bridges[pbx], set()
         for campaign, queue, agent in plan.add:
-            user = self.app[keys.DIRECTORY].user_by_extension(agent)
-            try:
-                await bridge.queue_add(queue, interface_of(self.app, pbx, agent),
-                                       member_name=user.name if user else agent, paused=False)
-            except AmiActionError as exc:  # "Already there" (a member we had not heard of yet): not ours
-                log.warning("dialer: QueueAdd of %s to %s for campaign %s failed: %s", agent, queue, campaign, exc)
-                continue
-            self._owned[(queue, agent)] = campaign
-            changed.add(campaign)
+            if await self._queue_add(bridge, pbx, campaign, queue, agent):
+                self._owned[(queue, agent)] = campaign
+                changed.add(campaign)
+        for campaign, queue, agent in plan.readd:
+            # Refused as "Already there": its QueueMemberAdded is still on the way; it stays ours.
+            await self._queue_add(bridge, pbx, campaign, queue, agent)
         for owner, queue, agent in plan.remove:
             try:
                 await bridge.queue_remove(queue, interface_of(self.app, pbx, agent))
@@ -75,6 +72,16 @@ class MembersMixin:
             changed |= {old, new}
         if changed:
             await asyncio.to_thread(self._save_owned, changed)
+
+    async def _queue_add(self, bridge: Any, pbx: str, campaign: int, queue: str, agent: str) -> bool:
+        user = self.app[keys.DIRECTORY].user_by_extension(agent)
+        try:
+            await bridge.queue_add(queue, interface_of(self.app, pbx, agent),
+                                   member_name=user.name if user else agent, paused=False)
+        except AmiActionError as exc:  # "Already there": a member we had not heard of yet, not ours
+            log.warning("dialer: QueueAdd of %s to %s for campaign %s failed: %s", agent, queue, campaign, exc)
+            return False
+        return True
 
     def _save_owned(self, campaigns: set[int]) -> None:
         with self._engine.begin() as conn:

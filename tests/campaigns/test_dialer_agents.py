@@ -97,6 +97,9 @@ def test_plan_members_adds_hands_over_and_removes_only_its_own() -> None:
     # Both stopped: only the two it added go; 1001 and 1009 were members before.
     plan = plan_members([], owned, members_now | set(owned))
     assert plan.remove == [(1, "q", "1002"), (2, "q", "1003")] and plan.add == []
+    # 1003 was removed behind the dialer's back while campaign 2 runs: added again, still its own.
+    plan = plan_members([(2, "q", ["1002", "1003"])], owned, members_now | {("q", "1002")})
+    assert plan.readd == [(2, "q", "1003")] and plan.add == plan.remove == []
 
 
 async def test_agents_in_the_api(client, supervisor_token) -> None:
@@ -114,3 +117,29 @@ async def test_agents_in_the_api(client, supervisor_token) -> None:
     assert resp.status == 400 and "200" in await resp.text()
     listed = (await (await client.get("/api/campaigns", headers=headers)).json())["campaigns"]
     assert [(c["agents"], c["members_added"]) for c in listed if c["id"] == campaign] == [(["1001", "1002"], [])]
+
+
+async def test_after_a_restart_the_members_it_added_are_still_removed(make_client, seeded_engine, tmp_path) -> None:
+    sim = await start_simulator(agents=3, speed=10.0, extra_queues=("outbound",))
+    clock, outbox = FrozenClock(MONDAY_10), tmp_path / "outbox.sqlite3"
+    try:
+        async with campaign_floor(make_client, lambda n, k: TALK, agents=3, sim=sim, clock=clock,
+                                  outbox_path=outbox) as first:
+            campaign = await first.create(queue="outbound", agents=["1001", "1002"])
+            await first.move(campaign, "start")
+            await until(lambda: outbound_members(sim) == {"PJSIP/1001", "PJSIP/1002"})
+            await first.client.close()  # the server stops; the PBX keeps the members
+        async with campaign_floor(make_client, lambda n, k: TALK, agents=3, sim=sim, clock=clock,
+                                  outbox_path=outbox) as second:
+            await second.dialer.ready.wait()
+            await second.dialer.tick()  # start-up: they are members already, and known as its own
+            assert second.dialer.members_added() == {("outbound", "1001"): campaign, ("outbound", "1002"): campaign}
+            members.remove(sim.pbx, "outbound", "PJSIP/1002")  # someone removed it meanwhile
+            await until(lambda: ("outbound", "1002") not in second.dialer.members())
+            await second.dialer.tick()  # the campaign still runs: it is added again, still its own
+            await until(lambda: outbound_members(sim) == {"PJSIP/1001", "PJSIP/1002"})
+            assert second.dialer.members_added() == {("outbound", "1001"): campaign, ("outbound", "1002"): campaign}
+            await second.move(campaign, "stop")
+            await until(lambda: outbound_members(sim) == set())
+    finally:
+        await sim.close()
