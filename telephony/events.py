@@ -115,6 +115,10 @@ class Ended(DomainEvent):
     # "outbound": an agent's phone placed the call (not an Originate); ``caller`` is then the
     # number dialled (the customer), ``agent`` the agent who dialled it.
     direction: Literal["inbound", "outbound"] = "inbound"
+    # Which pass of ``call`` through ``queue`` this is: 2 for a caller transferred or redirected
+    # back into a queue it already went through (each pass is a call of its own in the figures,
+    # as app_queue counts it). Frames without it (older producers) are a first pass.
+    pass_no: int = 1
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

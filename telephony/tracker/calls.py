@@ -207,7 +207,7 @@ class CallBook:
             t=t, call=seg.call, caller=seg.caller, agent=seg.agent, queue=seg.queue,
             outcome=outcome, hangup_by=hangup_by, cause=cause, wait_s=round(max(0.0, wait_s), 3),
             talk_s=round(max(0.0, talk), 3) if outcome == "answered" else 0.0,
-            caller_channel=seg.caller_channel, direction=seg.direction,
+            caller_channel=seg.caller_channel, direction=seg.direction, pass_no=seg.pass_no,
         ))
 
     def _recaller(self, seg: Segment, channel: str | None) -> None:
