@@ -179,7 +179,7 @@ class Interaction(SQLModel, table=True):
 
     __tablename__ = "interaction"
     __table_args__ = (
-        UniqueConstraint("pbx", "linkedid", "queue"),
+        UniqueConstraint("pbx", "linkedid", "queue", "pass_no"),
         Index("ix_interaction_customer_started", "customer_id", "started_at"),
         Index("ix_interaction_agent_started", "agent_id", "started_at"),
     )
@@ -189,6 +189,9 @@ class Interaction(SQLModel, table=True):
     direction: str = Field(max_length=8, default="inbound")
     queue: str = Field(max_length=32, default="")
     """Queue name, '' for a call that went through no queue (keeps the unique key usable)."""
+    pass_no: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
+    """Which pass of the call through ``queue``: 2 and on for a caller transferred or redirected
+    back into a queue it already went through (the ``ended`` event's ``pass_no``)."""
     agent_id: int | None = Field(default=None, foreign_key="staff.id")
     agent_ext: str | None = Field(default=None, max_length=16)
     customer_id: int | None = Field(default=None, foreign_key="customer.id")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 from sqlmodel import SQLModel
 
 import console.store.models  # noqa: F401
@@ -60,6 +60,67 @@ def test_0003_drops_the_name_indexes_and_its_downgrade_restores_them(db_url: str
         engine.dispose()
 
 
+_CUSTOMER = ("INSERT INTO customer (client_no, name, name_pinyin, name_initials, id_number, id_last4, gender, "
+             "branch, tier, aum, risk_level, investor_type, margin, star, chinext, status, do_not_call, "
+             "churn_risk, created_at, updated_at, version) VALUES ('310000000001', '单田芳', 'shan tian fang', "
+             "'stf', '110101195001010011', '0011', 'M', '', 'gold', 0, 'C3', 'ordinary', false, false, false, "
+             "'active', false, 0, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 1)")
+_CALL = ("INSERT INTO interaction (pbx, linkedid, direction, queue{pass_col}, customer_id, caller_number, started_at, "
+         "wait_s, talk_s, outcome) VALUES ('main', '1795372966.0', 'inbound', 'retail'{pass_val}, :c, "
+         "'13800138000', CURRENT_TIMESTAMP, 3, 5, :outcome)")
+_FOLLOWUP = ("INSERT INTO follow_up (customer_id, interaction_id, due_at, reason, kind, status, created_at) "
+             "VALUES (:c, :i, CURRENT_TIMESTAMP, '', 'callback', 'open', CURRENT_TIMESTAMP)")
+_TICKET = ("INSERT INTO ticket (number, customer_id, interaction_id, category, priority, status, subject, "
+           "description, supervisor_attention, created_at, updated_at, version) VALUES ('T20261122-000001', :c, "
+           ":i, 'other', 'normal', 'new', '咨询', '', false, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 1)")
+
+
+def test_0005_keys_interactions_by_pass_and_its_downgrade_keeps_later_passes(db_url: str) -> None:
+    """Up: an existing row is pass 1, a second pass of the same call and queue fits; down: the
+    second pass keeps its row (and the follow-up on it) as ``<linkedid>#p2``; up again: pass 2."""
+    engine = make_engine(db_url)
+
+    def rows() -> list[tuple]:
+        with engine.connect() as conn:
+            calls = conn.execute(text("SELECT id, linkedid, outcome FROM interaction ORDER BY id")).all()
+            linked = conn.execute(text("SELECT interaction_id FROM follow_up UNION ALL "
+                                       "SELECT interaction_id FROM ticket ORDER BY 1")).scalars().all()
+        return [tuple(r) for r in calls] + [tuple(linked)]
+
+    try:
+        upgrade(engine, "0004_campaign_agents")
+        with engine.begin() as conn:
+            conn.execute(text(_CUSTOMER))
+            customer = conn.execute(text("SELECT id FROM customer")).scalar()
+            conn.execute(text(_CALL.format(pass_col="", pass_val="")), {"c": customer, "outcome": "answered"})
+            first = conn.execute(text("SELECT id FROM interaction")).scalar()
+            conn.execute(text(_TICKET), {"c": customer, "i": first})
+        assert upgrade(engine, "0005_interaction_pass_no") == "0005_interaction_pass_no"
+        with engine.begin() as conn:
+            assert conn.execute(text("SELECT pass_no FROM interaction")).scalar() == 1
+            conn.execute(text(_CALL.format(pass_col=", pass_no", pass_val=", 2")), {"c": customer, "outcome": "abandoned"})
+            second = conn.execute(text("SELECT id FROM interaction WHERE pass_no = 2")).scalar()
+            conn.execute(text(_FOLLOWUP), {"c": customer, "i": second})
+        assert rows() == [(first, "1795372966.0", "answered"), (second, "1795372966.0", "abandoned"), (first, second)]
+
+        assert downgrade(engine, "0004_campaign_agents") == "0004_campaign_agents"
+        assert "pass_no" not in {c["name"] for c in inspect(engine).get_columns("interaction")}
+        assert {tuple(uq["column_names"]) for uq in inspect(engine).get_unique_constraints("interaction")} == {
+            ("pbx", "linkedid", "queue")}
+        assert rows() == [(first, "1795372966.0", "answered"), (second, "1795372966.0#p2", "abandoned"),
+                          (first, second)]
+
+        upgrade(engine)
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT linkedid, pass_no FROM interaction ORDER BY id")).all() == [
+                ("1795372966.0", 1), ("1795372966.0", 2)]
+            if engine.dialect.name == "sqlite":
+                assert conn.exec_driver_sql("PRAGMA foreign_key_check").all() == []
+        check_schema_current(engine)
+    finally:
+        engine.dispose()
+
+
 def test_migrations_match_the_models(migrated_engine) -> None:
     """Autogenerate finds nothing to do: the migrations build exactly the tables the models declare."""
     with migrated_engine.connect() as connection:
@@ -78,7 +139,7 @@ def test_lookup_indexes_exist(migrated_engine) -> None:
     assert ("client_no",) in indexed["customer"]
     assert ("name_pinyin",) in indexed["customer"]
     assert ("id_last4",) in indexed["customer"]
-    assert ("pbx", "linkedid", "queue") in indexed["interaction"]
+    assert ("pbx", "linkedid", "queue", "pass_no") in indexed["interaction"]
 
 
 def test_gate_names_the_fix_on_an_empty_database(sqlite_url: str) -> None:
