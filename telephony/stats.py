@@ -12,7 +12,8 @@ threshold, both in seconds):
   (``short_abandoned``) and left out of every other figure: a caller who hangs up within a few
   seconds misdialled or was never really waiting. An abandon at exactly ``short`` is a real one.
 * **offered**: calls that entered the queue, short abandons excluded (answered, abandoned,
-  timed out, left for a callback, transferred on…).
+  timed out, left for a callback, transferred on…). Each pass counts: a caller transferred or
+  redirected back into a queue it went through is offered again (app_queue counts it so too).
 * **answered**: outcome ``answered``; **answered in SL**: answered with ``wait_s <= sl``.
 * **abandoned**: outcome ``abandoned``, short abandons excluded; **abandoned after SL**:
   ``wait_s > sl``.

@@ -44,7 +44,7 @@ class DayStats:
     calls: dict[str, list[QueueCall]] = field(default_factory=dict)
     handled: dict[str, int] = field(default_factory=dict)
     """Agent -> calls answered today (queue calls and direct ones)."""
-    _seen: set[tuple[str, ...]] = field(default_factory=set)
+    _seen: set[tuple[str | int, ...]] = field(default_factory=set)
     # Running sums per queue, so a board costs the same at 8:00 and at 20:00 (no pass over the day).
     _tallies: dict[str, Tally] = field(default_factory=dict)
     _slots: dict[str, list[int]] = field(default_factory=dict)
@@ -55,8 +55,8 @@ class DayStats:
     def in_day(self, t: float) -> bool:
         return self.day_start <= t < self.day_start + DAY_S
 
-    def add(self, key: tuple[str, ...], call: QueueCall) -> bool:
-        """Count one finished pass (``key``: pbx, call, queue) once; False when already counted,
+    def add(self, key: tuple[str | int, ...], call: QueueCall) -> bool:
+        """Count one finished pass (``key``: pbx, call, queue, pass_no) once; False when already counted,
         not of this day, or an agent's outbound call (no queue's, nor handled: as the store reads)."""
         if key in self._seen or not self.in_day(call.offered_at) or call.direction != "inbound":
             return False

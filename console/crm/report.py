@@ -1,7 +1,9 @@
 """Queue reports from the contact history: Interactions in, telephony.stats figures out.
 
 The same conversion (:func:`queue_call`) feeds the server's live statistics when it rebuilds
-today's figures at start-up, so a report over today and the wallboard agree. A call belongs to
+today's figures at start-up, so a report over today and the wallboard agree. Each pass of a call
+through a queue is an offered call of its own (a caller transferred back into a queue it went
+through is offered again, as app_queue counts it). A call belongs to
 the interval, day and period in which it was offered (``started_at``: it entered the queue).
 AHT adds the queue's configured wrap-up (``queues[].wrapup_s``) to each answered call.
 """
@@ -22,7 +24,10 @@ from telephony.stats_live import QueueTarget
 
 By = Literal["interval", "agent", "queue"]
 _i = Interaction.__table__.c
-_COLUMNS = (_i.pbx, _i.linkedid, _i.queue, _i.agent_ext, _i.started_at, _i.wait_s, _i.talk_s, _i.outcome)
+_COLUMNS = (_i.pbx, _i.linkedid, _i.queue, _i.pass_no, _i.agent_ext, _i.started_at, _i.wait_s, _i.talk_s,
+            _i.outcome)
+CallKey = tuple[str, str, str, int]
+"""(pbx, linkedid, queue, pass_no): one pass of a call through a queue, as the live figures key it."""
 
 
 @dataclass(frozen=True)
@@ -46,15 +51,15 @@ def _epoch(value: dt.datetime) -> float:
     return (value if value.tzinfo else value.replace(tzinfo=dt.UTC)).timestamp()
 
 
-def queue_call(row: Any) -> tuple[tuple[str, str, str], QueueCall]:
-    """One Interaction row -> its key (pbx, linkedid, queue) and its QueueCall (no wrap-up yet)."""
-    return (row.pbx, row.linkedid, row.queue or ""), QueueCall(
+def queue_call(row: Any) -> tuple[CallKey, QueueCall]:
+    """One Interaction row -> its key and its QueueCall (no wrap-up yet)."""
+    return (row.pbx, row.linkedid, row.queue or "", row.pass_no or 1), QueueCall(
         queue=row.queue or "", offered_at=_epoch(row.started_at), outcome=row.outcome,
         wait_s=float(row.wait_s or 0), talk_s=float(row.talk_s or 0), agent=row.agent_ext)
 
 
 def load_calls(engine: Any, start: dt.datetime, end: dt.datetime,
-               queue: str | None = None) -> list[tuple[tuple[str, str, str], QueueCall]]:
+               queue: str | None = None) -> list[tuple[CallKey, QueueCall]]:
     """Inbound Interactions offered in [start, end) (blocking: call it in a thread)."""
     query = select(*_COLUMNS).where(_i.started_at >= start, _i.started_at < end, _i.direction == "inbound")
     if queue is not None:

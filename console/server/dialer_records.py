@@ -4,7 +4,7 @@ A lead is claimed before it is dialled with one conditional UPDATE (``status`` p
 ``version`` read), so two dialers, or a dialer and a supervisor's edit, never both take it, and
 the attempt is counted before the call exists. The attempt's result travels through the
 durable outbox (kind ``campaign_attempt``): one transaction writes its Interaction (the call's
-row, shared with the recorder by the (pbx, linkedid, queue) key: whichever lands first, the row
+row, shared with the recorder by the (pbx, linkedid, queue, pass_no) key: whichever lands first, the row
 ends up outbound with the campaign and the lead) and moves the lead on (retry, done or failed).
 So after a crash a lead is either still ``dialing`` with no result recorded, or resolved.
 """
@@ -65,7 +65,8 @@ def _when(text: str | None) -> dt.datetime | None:
 def write_attempt(conn: Any, rec: dict[str, Any]) -> None:
     """The attempt's Interaction and the lead's next step, in one transaction (idempotent)."""
     write_interaction(conn, rec)
-    key = (_i.pbx == rec["pbx"]) & (_i.linkedid == rec["linkedid"]) & (_i.queue == (rec["queue"] or ""))
+    key = (_i.pbx == rec["pbx"]) & (_i.linkedid == rec["linkedid"]) & (_i.queue == (rec["queue"] or "")) \
+        & (_i.pass_no == (rec.get("pass_no") or 1))
     values: dict[str, Any] = {"direction": "outbound", "campaign_id": rec["campaign_id"], "lead_id": rec["lead_id"]}
     if rec.get("customer_id"):
         values["customer_id"] = rec["customer_id"]

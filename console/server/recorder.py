@@ -1,7 +1,8 @@
 """The contact-history recorder: every ``ended`` call becomes exactly one Interaction.
 
-Answered or not (abandoned, refused by the queue, callback requested): one row per call and queue,
-keyed by (pbx, linkedid, queue). A caller who abandons after the short-abandon threshold, or who
+Answered or not (abandoned, refused by the queue, callback requested): one row per pass of a call
+through a queue, keyed by (pbx, linkedid, queue, pass_no) (a caller transferred back into a queue
+it went through has a row per pass). A caller who abandons after the short-abandon threshold, or who
 asked for a callback from the queue, gets a callback FollowUp in the same transaction, so the
 Interaction's key makes the pair idempotent (the outbox may apply a record twice after a crash).
 
@@ -31,7 +32,8 @@ log = logging.getLogger(__name__)
 
 _i, _c, _p, _s = (m.__table__.c for m in (Interaction, Customer, CustomerPhone, Staff))
 _EXISTS = select(_i.id).where(
-    _i.pbx == bindparam("pbx"), _i.linkedid == bindparam("linkedid"), _i.queue == bindparam("queue")
+    _i.pbx == bindparam("pbx"), _i.linkedid == bindparam("linkedid"), _i.queue == bindparam("queue"),
+    _i.pass_no == bindparam("pass_no"),
 )
 _BY_CLIENT_NO = select(_c.id, _c.tier).where(_c.client_no == bindparam("client_no"))
 _BY_ID = select(_c.id, _c.tier).where(_c.id == bindparam("id"))
@@ -68,7 +70,9 @@ def _customer(conn: Any, rec: dict[str, Any]) -> tuple[int | None, str | None]:
 @applier("interaction")
 def write_interaction(conn: Any, rec: dict[str, Any]) -> None:
     """Insert the call's Interaction (and its callback FollowUp) unless it is already there."""
-    key = {"pbx": rec["pbx"], "linkedid": rec["linkedid"], "queue": rec["queue"] or ""}
+    # A record journalled before passes were numbered (or the dialer's) is the call's first pass.
+    key = {"pbx": rec["pbx"], "linkedid": rec["linkedid"], "queue": rec["queue"] or "",
+           "pass_no": rec.get("pass_no") or 1}
     if conn.execute(_EXISTS, key).first() is not None:
         return
     customer_id, tier = _customer(conn, rec)
@@ -135,7 +139,7 @@ class Recorder:
             callback = "abandoned"
         self._pending += 1
         self._queue.put_nowait(("interaction", {
-            "pbx": pbx, "linkedid": event.call, "queue": event.queue or "", "t": event.t,
+            "pbx": pbx, "linkedid": event.call, "queue": event.queue or "", "pass_no": event.pass_no, "t": event.t,
             "caller": event.caller, "agent": event.agent, "outcome": event.outcome,
             "hangup_by": event.hangup_by, "cause": event.cause, "wait_s": float(event.wait_s),
             "talk_s": float(event.talk_s), "customer_id": customer_id, "account": account,

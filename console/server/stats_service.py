@@ -2,7 +2,8 @@
 
 Thin on purpose: the figures are telephony.stats_live's. At start-up today's Interactions are
 read back from the store (so a PBX restart or a server restart loses nothing; Asterisk's own
-counters and moving averages are never used), then every ``ended`` adds its queue pass and
+counters and moving averages are never used), then every ``ended`` adds its queue pass (each
+pass of a call through a queue counts on its own, keyed like the store's rows) and
 every call or agent event marks its queue changed. A changed queue is sent at most once per
 ``min_interval_s`` (coalesced), to that queue's agents and supervisors, and kept for the
 ``GET /api/supervisor/queues`` snapshot.
@@ -85,7 +86,7 @@ class StatsService:
         if isinstance(event, Ended):
             call = QueueCall.from_ended(event)
             self._roll(max(call.offered_at, self._clock_s()))
-            self.day.add((pbx, event.call, event.queue or ""), call)
+            self.day.add((pbx, event.call, event.queue or "", event.pass_no), call)
         # Which queue's board this event changes: its own queue, else its call's, else (an agent
         # state with no queue) every queue of that agent.
         queue = getattr(event, "queue", None)

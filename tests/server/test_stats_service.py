@@ -12,6 +12,7 @@ import pytest
 from console.crm.report import load_calls, local_period, report, targets_of
 from console.server import keys
 from tests.server.floor import CAPTURES, replay_floor
+from tests.server.test_recorder_passes import with_the_call_transferred_back
 
 CAPTURE_NAMES = sorted(p.stem for p in CAPTURES.glob("*.jsonl"))
 TZ = ZoneInfo("Asia/Shanghai")
@@ -37,8 +38,23 @@ async def test_live_figures_equal_the_report_of_the_recorded_calls(make_client, 
         assert live == _report_by_queue(app, stats.day.day_start)
 
 
-async def test_a_restarted_server_rebuilds_the_same_figures(make_client, seed, frozen_clock, tmp_path) -> None:
-    async with replay_floor(make_client, "04-ringnoanswer-then-next-agent", hold_until=None) as floor:
+async def test_a_call_passing_twice_through_its_queue_counts_twice_in_the_live_figures_and_the_report(
+        make_client, seed) -> None:
+    async with replay_floor(make_client, "01-answered-caller-hangup", hold_until=None,
+                            edit=with_the_call_transferred_back) as floor:
+        await floor.settle()
+        app = floor.client.app
+        stats = app[keys.STATS]
+        live = {q: stats.day.metrics(q) for q in stats.day.calls}
+        assert live == _report_by_queue(app, stats.day.day_start)
+        assert (live["retail"].offered, live["retail"].answered) == (3, 3)  # capture 01's call, two passes
+
+
+@pytest.mark.parametrize(("capture", "edit"), [("04-ringnoanswer-then-next-agent", None),
+                                               ("01-answered-caller-hangup", with_the_call_transferred_back)])
+async def test_a_restarted_server_rebuilds_the_same_figures(make_client, seed, frozen_clock, tmp_path,
+                                                            capture, edit) -> None:
+    async with replay_floor(make_client, capture, hold_until=None, edit=edit) as floor:
         await floor.settle()
         before = floor.client.app[keys.STATS]
         day_start, calls, handled = before.day.day_start, dict(before.day.calls), dict(before.day.handled)

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from telephony.events import AgentState, Ended
+from telephony.events import AgentState, Ended, event_from_json
 from telephony.stats import QueueCall, by_interval, compute
 from telephony.stats_live import DayStats, QueueTarget, live_queue, queue_stats
 
@@ -35,6 +35,28 @@ def test_the_same_pass_counts_once_and_other_days_not_at_all():
     assert not d.add(("main", "0.9", "retail"), qc("answered", 4, -1))  # yesterday 23:59:59
     assert not d.add(("main", "2.0", "retail"), qc("answered", 4, 86_400))  # tomorrow 00:00
     assert d.metrics("retail").offered == 1 and d.handled == {"1001": 1}
+
+
+def test_each_pass_through_the_same_queue_is_an_offered_call_of_its_own():
+    """A caller transferred back into retail: the tracker numbers the passes, and the day counts
+    both (as app_queue counts a caller joining again); each pass again (a resync) adds nothing."""
+    from tests.telephony.test_tracker_passes import transferred_back
+
+    ends = [event_from_json({**e, "t": DAY + 100 + e["t"]}) for e in transferred_back().of("ended")]
+    assert [(e.queue, e.pass_no) for e in ends] == [("retail", 1), ("retail", 2)]
+    d = day()
+    for _ in range(2):
+        for e in ends:
+            d.add(("main", e.call, e.queue or "", e.pass_no), QueueCall.from_ended(e))
+    m = d.metrics("retail")
+    assert (m.offered, m.answered, m.asa_s) == (2, 2, 2.5) and d.handled == {"1001": 1, "1002": 1}
+
+
+def test_an_ended_frame_without_a_pass_number_is_a_first_pass():
+    frame = {"event": "ended", "t": 1.0, "call": "1.1", "caller": "13800138000", "agent": None,
+             "queue": "retail", "outcome": "abandoned", "hangup_by": "caller"}
+    assert event_from_json(frame).pass_no == 1
+    assert event_from_json({**frame, "pass_no": 2}).to_json()["pass_no"] == 2
 
 
 def test_aht_adds_the_queues_wrapup_to_each_answered_call_only():
