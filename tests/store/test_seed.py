@@ -68,6 +68,14 @@ def test_demo_numbers_staff_and_history(migrated_engine) -> None:
         shared = conn.execute(select(CustomerPhone.e164).group_by(CustomerPhone.e164)
                               .having(func.count() > 1)).scalars().all()
         assert len(shared) > 5  # family numbers, not only the demo landline
+        # The seeded callback campaign's history reads as a working campaign in its statistics:
+        # answered calls reached an agent at once, none abandoned on answer.
+        from console.crm.campaign_admin import stats
+        from console.store.seed.campaigns import CALLBACK
+
+        figures = stats(conn, CALLBACK, Settings().dialer.abandon_after_s)
+        assert figures["attempts"] > 100 and figures["connected"] > 0.4 * figures["attempts"]
+        assert figures["abandoned"] == 0 and figures["abandon_rate"] == 0.0
 
 
 def test_seeded_phones_are_what_normalisation_says(migrated_sqlite_engine) -> None:

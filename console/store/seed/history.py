@@ -96,8 +96,11 @@ class HistoryMaker:
         vip = profile is not None and self._vip[profile.tier]
         outbound = profile is not None and rng.random() < 0.12
         if outbound:
+            # A callback campaign's call: answered, the customer reached the agent at once (the
+            # dialer's stats count a wait over dialer.abandon_after_s as abandoned); unanswered,
+            # the wait is how long it rang. One draw either way: the seed's sequence stays the same.
             queue, outcome = "", self._outbound()
-            wait = round(rng.uniform(3, 25), 1)
+            wait = round(rng.uniform(0.2, 1.8) if outcome == "answered" else rng.uniform(3, 25), 1)
         else:
             queue = "vip" if vip else "retail"
             outcome = self._inbound()
