@@ -154,7 +154,6 @@ class DialerService(PreviewMixin, AdoptionMixin, MembersMixin, AbandonMixin):
             self._campaigns.update({c.id: c for c in campaigns})
             await self._sync_members(campaigns)
             await self._redirect_abandoned()
-            taken: dict[str, int] = {}  # queue -> agents the campaigns paced before already need
             for campaign in campaigns:
                 if not rec.window_for(self._settings, campaign).is_open(now):
                     continue
@@ -163,7 +162,7 @@ class DialerService(PreviewMixin, AdoptionMixin, MembersMixin, AbandonMixin):
                 if campaign.mode == "preview":
                     await self._offer_previews(campaign, now)
                 else:
-                    await self._pace(campaign, now, taken)
+                    await self._pace(campaign, now)
 
     def _running(self) -> list[Any]:
         with self._engine.connect() as conn:
@@ -211,14 +210,14 @@ class DialerService(PreviewMixin, AdoptionMixin, MembersMixin, AbandonMixin):
                 .order_by(_l.priority.desc(), _l.next_attempt_at, _l.id).limit(limit)
             ).all()
 
-    async def _pace(self, campaign: Any, now: dt.datetime, taken: dict[str, int]) -> None:
-        """Campaigns sharing a queue share its free agents: each sees those the ones before it
-        (lower ids) do not already have calls coming for."""
-        free = max(0, len(self.free_agents(campaign.queue, campaign.agents)) - taken.get(campaign.queue, 0))
-        try:
-            await self._pace_free(campaign, now, free)
-        finally:
-            taken[campaign.queue] = taken.get(campaign.queue, 0) + self._in_flight(campaign.id)
+    async def _pace(self, campaign: Any, now: dt.datetime) -> None:
+        """Campaigns sharing a queue share its free agents: each sees those that the calls of the
+        others (still to reach an agent, from this round or an earlier one) do not already need.
+        The one with the lower id paces first in a round, so it is served first."""
+        others = sum(1 for f in self._flights.values() if f.in_flight and f.campaign_id != campaign.id
+                     and getattr(self._campaigns.get(f.campaign_id), "queue", None) == campaign.queue)
+        free = max(0, len(self.free_agents(campaign.queue, campaign.agents)) - others)
+        await self._pace_free(campaign, now, free)
 
     async def _pace_free(self, campaign: Any, now: dt.datetime, free: int) -> None:
         if free == 0:
