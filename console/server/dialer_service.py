@@ -6,12 +6,15 @@ on the PBX events that change the picture: ``agent_state`` (an agent freed up),
 subscription of its own, so the floor's pops never wait for it.
 
 * Pacing is ``telephony.dialer.decide``: free agents are the campaign queue's ``available``
-  members in the live agent states; in flight are its calls not yet at an agent.
+  members in the live agent states (only the campaign's own agents when it lists any, made
+  members while it runs: dialer_members.py); in flight are its calls not yet at an agent.
 * Every lead is claimed in the database before it is dialled (dialer_records.claim) and its
   do-not-call status is checked again right then. The Originate carries our own ActionID, so
   its result can never arrive before we know whose it is.
 * A call counts as abandoned-on-answer when the customer picked up but no agent took the call
-  within ``abandon_after_s`` (the queue's wait) — that is what the predictive cap bounds.
+  within ``abandon_after_s`` (the queue's wait) — that is what the predictive cap bounds; it
+  is then redirected to the apology (dialer_abandon.py).
+* Channel, contexts and thresholds are the ``[dialer]`` settings (keyword arguments override them).
 * Preview campaigns dial nothing by themselves: a free agent is offered one lead at a time
   (``preview`` frame) and dials or skips it (routes/campaigns.py).
 """
@@ -48,12 +51,6 @@ _k, _l, _c = Campaign.__table__.c, Lead.__table__.c, Customer.__table__.c
 CAMPAIGN_VAR = "CALLDESK_CAMPAIGN"
 QUEUE_VAR = "CALLDESK_QUEUE"  # the campaign context queues the answered customer here
 CALLBACK_SCAN_S = 30.0
-
-
-def lead_of_action(action_id: str) -> int | None:
-    """The lead of one of our Originates (``dialer-<campaign>-<lead>-<attempt>-<n>``)."""
-    parts = action_id.split("-")
-    return int(parts[2]) if len(parts) == 5 and parts[0] == "dialer" and parts[2].isdigit() else None
 
 
 class DialerService(PreviewMixin, AdoptionMixin, MembersMixin, AbandonMixin):
