@@ -28,7 +28,7 @@ _k = Campaign.__table__.c
 
 
 class MembersMixin:
-    """Part of DialerService (its state: _agents, _owned, _engine, app)."""
+    """Part of DialerService (its state: _agents, _owned, _readded, _engine, app)."""
 
     def _load_owned(self, campaigns: Any) -> None:
         self._owned = {(c.queue, agent): c.id for c in campaigns for agent in (c.members_added or ())}
@@ -55,8 +55,11 @@ class MembersMixin:
                 self._owned[(queue, agent)] = campaign
                 changed.add(campaign)
         for campaign, queue, agent in plan.readd:
-            # Refused as "Already there": its QueueMemberAdded is still on the way; it stays ours.
-            await self._queue_add(bridge, pbx, campaign, queue, agent)
+            # Once per news of the member: refused as "Already there", it is a member the PBX
+            # reports as logged out (an invalid device) or its QueueMemberAdded is on the way.
+            if (queue, agent) not in self._readded:
+                self._readded.add((queue, agent))
+                await self._queue_add(bridge, pbx, campaign, queue, agent, again=True)
         for owner, queue, agent in plan.remove:
             try:
                 await bridge.queue_remove(queue, interface_of(self.app, pbx, agent))
@@ -73,15 +76,21 @@ class MembersMixin:
         if changed:
             await asyncio.to_thread(self._save_owned, changed)
 
-    async def _queue_add(self, bridge: Any, pbx: str, campaign: int, queue: str, agent: str) -> bool:
+    async def _queue_add(self, bridge: Any, pbx: str, campaign: int, queue: str, agent: str,
+                         again: bool = False) -> bool:
         user = self.app[keys.DIRECTORY].user_by_extension(agent)
         try:
             await bridge.queue_add(queue, interface_of(self.app, pbx, agent),
                                    member_name=user.name if user else agent, paused=False)
         except AmiActionError as exc:  # "Already there": a member we had not heard of yet, not ours
-            log.warning("dialer: QueueAdd of %s to %s for campaign %s failed: %s", agent, queue, campaign, exc)
+            log.log(logging.INFO if again else logging.WARNING,
+                    "dialer: QueueAdd of %s to %s for campaign %s failed: %s", agent, queue, campaign, exc)
             return False
         return True
+
+    def _member_news(self, agent: str, queue: str) -> None:
+        """An agent_state of this membership: worth adding it again if it is gone."""
+        self._readded.discard((queue, agent))
 
     def _save_owned(self, campaigns: set[int]) -> None:
         with self._engine.begin() as conn:

@@ -71,6 +71,7 @@ class DialerService(PreviewMixin, AdoptionMixin, MembersMixin, AbandonMixin):
         self._previews: dict[str, int] = {}  # agent -> lead offered
         self._campaigns: dict[int, Any] = {}
         self._owned: dict[tuple[str, str], int] = {}  # (queue, agent) the dialer added -> its campaign
+        self._readded: set[tuple[str, str]] = set()  # own members added again since the last news of them
         self._ids = itertools.count(1)
         self._wake = asyncio.Event()
         self.ready = asyncio.Event()
@@ -296,6 +297,7 @@ class DialerService(PreviewMixin, AdoptionMixin, MembersMixin, AbandonMixin):
         if isinstance(event, AgentState):
             if event.queue:
                 self._agents[(event.agent, event.queue)] = event.state
+                self._member_news(event.agent, event.queue)
             if event.state == "available":
                 self.wake()
             return

@@ -5,6 +5,7 @@ them members of the campaign queue while it runs (QueueAdd), removing exactly th
 from __future__ import annotations
 
 import asyncio
+import logging
 
 from sqlalchemy import select
 
@@ -29,7 +30,9 @@ async def until(predicate, timeout: float = 15.0) -> None:
             await asyncio.sleep(0.02)
 
 
-async def test_a_campaign_dials_for_its_agents_only_and_removes_the_members_it_added(make_client, seeded_engine) -> None:
+async def test_a_campaign_dials_for_its_agents_only_and_removes_the_members_it_added(make_client, seeded_engine,
+                                                                                     caplog) -> None:
+    caplog.set_level(logging.INFO, "console.server.dialer_members")
     sim = await start_simulator(agents=5, speed=10.0, extra_queues=("outbound",))
     members.add(sim.pbx, "outbound", "PJSIP/1005", "刘洋")  # a member the dialer did not add (static, say)
     changes: list[tuple[str, str]] = []  # (event, interface) of queue outbound, as the PBX sent them
@@ -38,21 +41,23 @@ async def test_a_campaign_dials_for_its_agents_only_and_removes_the_members_it_a
                                and dict(fields).get("Queue") == "outbound" else None)
     try:
         async with campaign_floor(make_client, lambda n, k: TALK, sim=sim, clock=FrozenClock(MONDAY_10)) as floor:
-            campaign = await floor.create(queue="outbound", agents=["1001", "1002", "1005"])
+            # 1999 has no phone: Asterisk adds it all the same, as an invalid device (never available).
+            campaign = await floor.create(queue="outbound", agents=["1001", "1002", "1005", "1999"])
             await floor.import_csv(campaign, "number\n" + "\n".join(f"1395555{i:04d}" for i in range(12)) + "\n")
             assert outbound_members(sim) == {"PJSIP/1005"}  # nothing added before the start
             await floor.move(campaign, "start")
             stats = await floor.until_done(campaign, timeout=120)
             assert stats["connected"] == 12
-            assert outbound_members(sim) == {"PJSIP/1001", "PJSIP/1002", "PJSIP/1005"}
-            assert floor.dialer.members_added() == {("outbound", "1001"): campaign, ("outbound", "1002"): campaign}
+            assert outbound_members(sim) == {"PJSIP/1001", "PJSIP/1002", "PJSIP/1005", "PJSIP/1999"}
+            assert floor.dialer.members_added() == {("outbound", "1001"): campaign, ("outbound", "1002"): campaign,
+                                                    ("outbound", "1999"): campaign}
             # Paced on its three agents only (retail's five others were free all along).
             rounds = [r for r in floor.dialer.decisions if r[0] == campaign]
             assert rounds and max(free for _, free, _, _ in rounds) <= 3
             assert max(in_flight + dial for _, _, in_flight, dial in rounds) <= 3
             with seeded_engine.connect() as conn:
                 assert conn.execute(select(Campaign.members_added).where(Campaign.id == campaign)).scalar() \
-                    == ["1001", "1002"]
+                    == ["1001", "1002", "1999"]
 
             await floor.move(campaign, "pause")
             await until(lambda: outbound_members(sim) == {"PJSIP/1005"})
@@ -63,8 +68,11 @@ async def test_a_campaign_dials_for_its_agents_only_and_removes_the_members_it_a
     finally:
         await sim.close()
     assert agents <= {"1001", "1002", "1005"} and len(agents) >= 2
+    # 1999 shows as logged out (invalid device): added again once, refused, not every round.
+    assert sum("QueueAdd of 1999" in r.getMessage() for r in caplog.records) <= 1
     assert changes == [("QueueMemberAdded", "PJSIP/1001"), ("QueueMemberAdded", "PJSIP/1002"),
-                       ("QueueMemberRemoved", "PJSIP/1001"), ("QueueMemberRemoved", "PJSIP/1002")]
+                       ("QueueMemberAdded", "PJSIP/1999"), ("QueueMemberRemoved", "PJSIP/1001"),
+                       ("QueueMemberRemoved", "PJSIP/1002"), ("QueueMemberRemoved", "PJSIP/1999")]
 
 
 async def test_preview_offers_go_to_the_listed_agents_only(make_client, seeded_engine) -> None:
