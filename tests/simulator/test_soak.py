@@ -17,14 +17,14 @@ def test_two_hours_of_traffic_then_quiet() -> None:
                                     agents=center.AgentSetup(count=8)))
     tracker = Tracker(wrapup_s=3.0)
     events: Counter[str] = Counter()
-    ended_calls: Counter[tuple[str, str | None]] = Counter()
+    ended_calls: Counter[tuple[str, str | None, int]] = Counter()
     outcomes: Counter[str] = Counter()
 
     def feed(fields) -> None:
         for event in tracker.feed(dict(fields), sim.clock.now):
             events[event.name] += 1
             if event.name == "ended":
-                ended_calls[(event.call, event.queue)] += 1
+                ended_calls[(event.call, event.queue, event.pass_no)] += 1
                 outcomes[event.outcome] += 1
 
     sim.pbx.subscribers.append(feed)
@@ -38,7 +38,9 @@ def test_two_hours_of_traffic_then_quiet() -> None:
     assert all(not q.entries for q in pbx.queues.values())
     assert all(not p.busy and not p.ringing for p in pbx.phones.values())
     assert tracker.skipped == 0
-    assert max(ended_calls.values()) == 1  # one ended per call and queue
+    assert max(ended_calls.values()) == 1  # one ended per call, queue and pass
+    # Agents transfer some callers back into the queue they came from (8001 = retail): a second pass.
+    assert any(pass_no == 2 for _, _, pass_no in ended_calls)
     assert events["ended"] >= sim.traffic.placed  # every caller's call ends (some pass two queues)
     for outcome in ("answered", "abandoned", "callback_requested", "busy"):
         assert outcomes[outcome] > 0, outcomes
