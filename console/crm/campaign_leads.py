@@ -19,7 +19,6 @@ from sqlalchemy import and_, func, insert, select
 
 from console.crm.campaigns import Candidate, exclusion_reason
 from console.crm.phones import normalize
-from console.crm.suitability import assessment_expired
 from console.store.models import Campaign, Customer, CustomerPhone, DoNotCall, FollowUp, Lead
 
 _l, _c, _p, _d, _f = (m.__table__.c for m in (Lead, Customer, CustomerPhone, DoNotCall, FollowUp))
@@ -48,7 +47,8 @@ class AddReport:
 def _customers(conn: Any, ids: set[int]) -> dict[int, Any]:
     if not ids:
         return {}
-    rows = conn.execute(select(_c.id, _c.risk_level, _c.risk_assessed_on, _c.do_not_call).where(_c.id.in_(ids)))
+    rows = conn.execute(select(_c.id, _c.risk_level, _c.risk_assessed_on, _c.investor_type, _c.do_not_call)
+                        .where(_c.id.in_(ids)))
     return {r.id: r for r in rows}
 
 
@@ -71,11 +71,12 @@ def add_leads(conn: Any, campaign: Any, leads: list[LeadIn], now: dt.datetime, *
         c = customers.get(lead.customer_id) if lead.customer_id else None
         candidate = Candidate(
             number=lead.number, customer_id=lead.customer_id,
-            risk_level=c.risk_level if c else None,
-            risk_expired=bool(c) and assessment_expired(c.risk_assessed_on, today, valid_days),
+            risk_level=c.risk_level if c else None, risk_assessed_on=c.risk_assessed_on if c else None,
+            investor_type=(c.investor_type or "ordinary") if c else "ordinary",
             do_not_call=bool(c and c.do_not_call),
         )
-        reason = exclusion_reason(candidate, dnc, kind=campaign.kind, product_risk=campaign.product_risk)
+        reason = exclusion_reason(candidate, dnc, kind=campaign.kind, product_risk=campaign.product_risk,
+                                  today=today, valid_days=valid_days)
         if reason:
             report.excluded[reason] += 1
         else:

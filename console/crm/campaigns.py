@@ -15,6 +15,8 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
+from console.crm.suitability import DEFAULT_VALID_DAYS, is_suitable
+
 RESULTS = ("answered", "busy", "no_answer", "failed")
 
 
@@ -79,22 +81,34 @@ class Candidate:
     number: str  # E.164
     customer_id: int | None = None
     risk_level: str | None = None  # C1..C5
-    risk_expired: bool = False
+    risk_assessed_on: dt.date | None = None
+    investor_type: str = "ordinary"
     do_not_call: bool = False
 
 
-def exclusion_reason(candidate: Candidate, dnc_numbers: Collection[str], *, kind: str,
-                     product_risk: str | None) -> str | None:
-    """Why a lead must not be dialled, or None. Reasons are stable codes, shown translated."""
+# The suitability rule's reasons (console.crm.suitability), as a campaign records them on a lead.
+_SUITABILITY_EXCLUSION = {
+    "not_assessed": "no_risk_assessment", "unknown_risk_level": "no_risk_assessment",
+    "assessment_expired": "risk_assessment_expired",
+    "exceeds_tolerance": "unsuitable_risk_level", "lowest_category": "unsuitable_risk_level",
+}
+
+
+def exclusion_reason(candidate: Candidate, dnc_numbers: Collection[str], *, kind: str, product_risk: str | None,
+                     today: dt.date, valid_days: int = DEFAULT_VALID_DAYS) -> str | None:
+    """Why a lead must not be dialled, or None. Reasons are stable codes, shown translated.
+
+    A marketing campaign applies the suitability rule the agent's screen applies
+    (:func:`console.crm.suitability.is_suitable`): no or an expired assessment, or a product
+    above the customer's tolerance, excludes (a campaign never takes the documented-warning
+    override: that is a conversation, not a dial); professional investors are outside the rule."""
     if candidate.do_not_call or candidate.number in dnc_numbers:
         return "do_not_call"
     if kind == "marketing" and product_risk:
-        if candidate.risk_level is None:
-            return "no_risk_assessment"
-        if candidate.risk_expired:
-            return "risk_assessment_expired"
-        if int(candidate.risk_level[1]) < int(product_risk[1]):
-            return "unsuitable_risk_level"
+        result = is_suitable(candidate.risk_level, product_risk, candidate.risk_assessed_on, today,
+                             investor_type=candidate.investor_type, valid_days=valid_days)
+        if not result.ok:
+            return _SUITABILITY_EXCLUSION.get(result.reason, "unsuitable_risk_level")
     return None
 
 

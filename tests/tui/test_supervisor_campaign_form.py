@@ -175,9 +175,10 @@ async def test_leads_by_customer_filter_with_the_suitability_exclusions(seeded_e
             dialog.query_one("#tier-gold").value = True
             dialog.query_one("#tier-diamond").value = True
             text = await reported(pilot, dialog, "#leads-filter")
-            # gold: 赵敏 (assessed 2023), 周杰; diamond: 单田芳 (C5, assessed 2026), 吴静: only 单田芳 suits R4
+            # gold: 赵敏 (assessed 2023: expired), 周杰 (never assessed); diamond: 单田芳 (C5, assessed
+            # 2026), 吴静 (never assessed): only 单田芳 suits R4
             assert "符合条件的客户：4" in text and "已添加 1 条线索" in text
-            assert "已排除（风险测评已过期）：3" in text
+            assert "已排除（风险测评已过期）：1" in text and "已排除（未做风险测评）：2" in text
             assert not dialog.query_one("#err-days").display
             await pilot.press("escape")
             await until(pilot, lambda: isinstance(pilot.app.screen, CampaignsScreen))
