@@ -111,3 +111,13 @@ def migrated_sqlite_engine(sqlite_url: str) -> Iterator:
         yield engine
     finally:
         engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_locale() -> Iterator[None]:
+    """A test that switches the process's language (a CLI, an English app) switches it back."""
+    from console.i18n import get_locale, set_locale
+
+    before = get_locale()
+    yield
+    set_locale(before)

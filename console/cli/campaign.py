@@ -117,6 +117,9 @@ def _show(row: dict[str, Any]) -> None:
 
 
 def _run(args: argparse.Namespace, fn: Any) -> Any:
+    from console.i18n import set_locale
+
+    set_locale("en")  # this administrator's CLI speaks English, bad CSV rows included (the app: the center's)
     settings, engine = _engine(args)
     try:
         return fn(settings, engine)

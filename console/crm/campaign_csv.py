@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import select
 
 from console.crm.campaign_leads import LeadIn, customer_of_number, normalized
+from console.i18n import t
 from console.store.models import Customer
 
 COLUMNS = ("number", "client_no", "priority", "not_before")
@@ -34,7 +35,7 @@ class CsvLeads:
 def _not_before(text: str) -> dt.datetime:
     when = dt.datetime.fromisoformat(text)
     if when.tzinfo is None:
-        raise ValueError("needs a UTC offset, e.g. 2026-11-23T09:30:00+08:00")
+        raise ValueError("no UTC offset")
     return when.astimezone(dt.UTC)
 
 
@@ -43,13 +44,14 @@ def parse_leads(conn: Any, text: str) -> CsvLeads:
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
     header = next(reader, None)
     if header is None:
-        out.errors.append((1, "empty file: expected a header row with a number column"))
+        out.errors.append((1, t("camp.csv.empty")))
         return out
     names = [h.strip().lower() for h in header]
     unknown = [n for n in names if n not in COLUMNS]
     if "number" not in names or unknown:
-        what = f"unknown column(s) {', '.join(unknown)}" if unknown else "no number column"
-        out.errors.append((1, f"header: {what}; columns are {', '.join(COLUMNS)}"))
+        known = ", ".join(COLUMNS)
+        out.errors.append((1, t("camp.csv.unknown_columns", columns=", ".join(unknown), known=known) if unknown
+                           else t("camp.csv.no_number", known=known)))
         return out
     clients: dict[str, int | None] = {}
     for row in reader:
@@ -58,12 +60,12 @@ def parse_leads(conn: Any, text: str) -> CsvLeads:
             continue
         out.rows += 1
         if len(row) != len(names):
-            out.errors.append((line, f"{len(row)} fields, the header has {len(names)}"))
+            out.errors.append((line, t("camp.csv.field_count", got=len(row), want=len(names))))
             continue
         cells = {n: v.strip() for n, v in zip(names, row, strict=True)}
         number = normalized(cells["number"])
         if number is None:
-            out.errors.append((line, f"number {cells['number']!r} is not a valid phone number"))
+            out.errors.append((line, t("camp.csv.bad_number", number=repr(cells["number"]))))
             continue
         customer_id = None
         if cells.get("client_no"):
@@ -72,19 +74,19 @@ def parse_leads(conn: Any, text: str) -> CsvLeads:
                 clients[no] = conn.execute(select(_c.id).where(_c.client_no == no)).scalar()
             customer_id = clients[no]
             if customer_id is None:
-                out.errors.append((line, f"client_no {no} is not a customer"))
+                out.errors.append((line, t("camp.csv.unknown_client", client_no=no)))
                 continue
         else:
             customer_id = customer_of_number(conn, number)
         try:
             priority = int(cells.get("priority") or 0)
         except ValueError:
-            out.errors.append((line, f"priority {cells['priority']!r} is not an integer"))
+            out.errors.append((line, t("camp.csv.bad_priority", value=repr(cells["priority"]))))
             continue
         try:
             not_before = _not_before(cells["not_before"]) if cells.get("not_before") else None
-        except ValueError as exc:
-            out.errors.append((line, f"not_before {cells['not_before']!r}: {exc}"))
+        except ValueError:
+            out.errors.append((line, t("camp.csv.bad_not_before", value=repr(cells["not_before"]))))
             continue
         out.leads.append(LeadIn(number, customer_id, priority, not_before, "csv"))
     return out

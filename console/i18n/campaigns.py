@@ -59,6 +59,15 @@ ZH_CN = {
     "camp.leads.matched": "符合条件的客户：{n}", "camp.leads.rows": "文件行数：{n}",
     "camp.leads.added": "已添加 {n} 条线索（重复跳过 {duplicates} 条）",
     "camp.leads.excluded": "已排除（{reason}）：{n}", "camp.leads.bad_row": "第 {line} 行有误：{reason}",
+    # Bad rows of a leads CSV (console/crm/campaign_csv.py), shown by line.
+    "camp.csv.empty": "文件为空：第一行须为表头，含 number 列",
+    "camp.csv.unknown_columns": "表头：不认识的列 {columns}；可用的列：{known}",
+    "camp.csv.no_number": "表头：缺少 number 列；可用的列：{known}",
+    "camp.csv.field_count": "有 {got} 个字段，表头有 {want} 个",
+    "camp.csv.bad_number": "号码 {number} 不是有效的电话号码",
+    "camp.csv.unknown_client": "客户号 {client_no} 不存在",
+    "camp.csv.bad_priority": "priority {value} 不是整数",
+    "camp.csv.bad_not_before": "not_before {value} 须为带时区的时间，如 2026-11-23T09:30:00+08:00",
 }
 
 EN = {
@@ -122,4 +131,12 @@ EN = {
     "camp.leads.matched": "Customers matching: {n}", "camp.leads.rows": "Rows in the file: {n}",
     "camp.leads.added": "{n} leads added ({duplicates} duplicates skipped)",
     "camp.leads.excluded": "Excluded ({reason}): {n}", "camp.leads.bad_row": "Line {line}: {reason}",
+    "camp.csv.empty": "empty file: expected a header row with a number column",
+    "camp.csv.unknown_columns": "header: unknown column(s) {columns}; columns are {known}",
+    "camp.csv.no_number": "header: no number column; columns are {known}",
+    "camp.csv.field_count": "{got} fields, the header has {want}",
+    "camp.csv.bad_number": "number {number} is not a valid phone number",
+    "camp.csv.unknown_client": "client_no {client_no} is not a customer",
+    "camp.csv.bad_priority": "priority {value} is not an integer",
+    "camp.csv.bad_not_before": "not_before {value} must be a time with its UTC offset, e.g. 2026-11-23T09:30:00+08:00",
 }

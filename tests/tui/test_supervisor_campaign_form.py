@@ -197,7 +197,7 @@ async def test_leads_from_a_csv_file_report_the_bad_line_and_keep_the_good_rows(
             dialog.query_one("#leads-file").value = str(path)
             text = await reported(pilot, dialog, "#leads-import")
             assert "文件行数：3" in text and "已添加 2 条线索" in text
-            assert "第 3 行有误：number '138-不是号码' is not a valid phone number" in text
+            assert "第 3 行有误：号码 '138-不是号码' 不是有效的电话号码" in text
         assert leads_of(seeded_engine, campaign_id) == [("+8613700137000", "pending", None),
                                                         ("+8613912345678", "pending", None)]
 
