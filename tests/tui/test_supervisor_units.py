@@ -58,3 +58,11 @@ def test_frames_to_messages():
     assert supervisor_message({"kind": "pop"}) is None
     a, b = (QueueStatsReceived({"queue": q}) for q in ("vip", "vip"))
     assert a.can_replace(b) and not a.can_replace(QueueStatsReceived({"queue": "retail"}))
+
+
+def test_campaign_dispositions_read_as_the_agent_chose_them():
+    from console.tui.supervisor.campaigns_screen import detail_lines
+
+    stats = {"campaign": 1, "attempts": 10, "contacts": 6, "right_party_contacts": 5, "connected": 6,
+             "abandon_rate": 0.0, "leads_left": 4, "dispositions": {"resolved": 2, "callback_needed": 3, "odd_code": 1}}
+    assert detail_lines(stats)[1] == "处理结果：需回电 3, 已解决 2, odd_code 1"

@@ -16,7 +16,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label
 
-from console.i18n import t
+from console.i18n import has, t
 from console.tui.client import ApiError
 from console.tui.keys import KeySpec, install
 from console.tui.supervisor.campaign_form import CampaignForm
@@ -44,12 +44,19 @@ def row_cells(c: dict[str, Any]) -> tuple[str, ...]:
             str(leads.get("pending", 0) + leads.get("dialing", 0)))
 
 
+def disposition_text(code: str) -> str:
+    """A wrap-up disposition as the agent chose it on screen (an unknown code as it is)."""
+    key = f"crm.disposition.{code}"
+    return t(key) if has(key, "zh_CN") else code
+
+
 def detail_lines(s: dict[str, Any]) -> list[str]:
     lines = [t("camp.detail", id=s["campaign"], attempts=s["attempts"], contacts=s["contacts"],
                rpc=s["right_party_contacts"], connected=s["connected"], abandon=f"{s['abandon_rate'] * 100:.1f}%",
                left=s["leads_left"])]
     if s.get("dispositions"):
-        lines.append(t("camp.detail.dispositions", items=", ".join(f"{k} {v}" for k, v in sorted(s["dispositions"].items()))))
+        counts = sorted(s["dispositions"].items(), key=lambda item: (-item[1], item[0]))  # the most frequent first
+        lines.append(t("camp.detail.dispositions", items=", ".join(f"{disposition_text(k)} {v}" for k, v in counts)))
     if s.get("excluded"):
         lines.append(t("camp.detail.excluded", items=", ".join(
             f"{t(f'camp.exclusion.{k}')} {v}" for k, v in sorted(s["excluded"].items()))))
