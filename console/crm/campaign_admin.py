@@ -90,7 +90,12 @@ def create(engine: Any, spec: CampaignSpec, now: dt.datetime) -> dict[str, Any]:
     with engine.begin() as conn:
         new_id = conn.execute(insert(Campaign.__table__).values(**values, status="draft", created_at=now)
                               ).inserted_primary_key[0]
-        return row_json(conn.execute(select(Campaign.__table__).where(_k.id == new_id)).one())
+        return _with_leads(conn, conn.execute(select(Campaign.__table__).where(_k.id == new_id)).one())
+
+
+def _with_leads(conn: Any, row: Any) -> dict[str, Any]:
+    """A campaign as the API and the CLI show it: its fields and its leads by status."""
+    return row_json(row) | {"leads": counts_by_status(conn, row.id)}
 
 
 def get(conn: Any, campaign_id: int) -> Any:
@@ -107,7 +112,7 @@ def edit(engine: Any, campaign_id: int, changes: CampaignEdit) -> dict[str, Any]
         _check_window({**row._mapping, **values})
         if values:
             conn.execute(update(Campaign.__table__).where(_k.id == campaign_id).values(**values))
-        return row_json(get(conn, campaign_id))
+        return _with_leads(conn, get(conn, campaign_id))
 
 
 def _check_window(values: dict[str, Any]) -> None:
@@ -118,7 +123,7 @@ def _check_window(values: dict[str, Any]) -> None:
 def list_all(engine: Any) -> list[dict[str, Any]]:
     with engine.connect() as conn:
         rows = conn.execute(select(Campaign.__table__).order_by(_k.id)).all()
-        return [row_json(r) | {"leads": counts_by_status(conn, r.id)} for r in rows]
+        return [_with_leads(conn, r) for r in rows]
 
 
 def move(engine: Any, campaign_id: int, action: str) -> dict[str, Any]:
@@ -131,7 +136,7 @@ def move(engine: Any, campaign_id: int, action: str) -> dict[str, Any]:
             raise CalldeskError(f"campaign {campaign_id} is {row.status}: cannot {action} it "
                                 f"(only from {', '.join(allowed)})")
         conn.execute(update(Campaign.__table__).where(_k.id == campaign_id).values(status=target))
-        return row_json(get(conn, campaign_id))
+        return _with_leads(conn, get(conn, campaign_id))
 
 
 def stats(conn: Any, campaign_id: int, abandon_after_s: float) -> dict[str, Any]:
