@@ -56,12 +56,10 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def wrapup_of(settings: Any) -> float:
-    """The wrap-up time the agents' ``wrap_up`` state lasts: the longest of the queues'.
-
-    The tracker keeps one wrap-up time per PBX, not per queue; the longest errs on the side of
-    showing an agent in after-call work (the PBX itself still applies each queue's wrapuptime)."""
-    return max((q.wrapup_s for q in settings.queues), default=0.0)
+def wrapup_of(settings: Any) -> dict[str, float]:
+    """How long the agents' ``wrap_up`` state lasts after a call of each queue (``queues[].wrapup_s``,
+    as the PBX's queues.conf ``wrapuptime``); a queue not configured has none, as app_queue's default."""
+    return {q.name: q.wrapup_s for q in settings.queues}
 
 
 def bridges_from_settings(settings: Any) -> dict[str, Any]:
@@ -71,7 +69,7 @@ def bridges_from_settings(settings: Any) -> dict[str, Any]:
     from telephony.bridge import Bridge
     from telephony.tracker import Tracker
 
-    tracker_factory = partial(Tracker, wrapup_s=wrapup_of(settings))
+    tracker_factory = partial(Tracker, queue_wrapup_s=wrapup_of(settings))
     return {
         pbx.name: Bridge(pbx.name, pbx.host, pbx.port, pbx.username, pbx.secret.get_secret_value(),
                          encoding=pbx.encoding, auth=pbx.auth, ping_interval_s=pbx.ping_interval_s,

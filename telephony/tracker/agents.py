@@ -38,6 +38,7 @@ class Member:
 
 class Agents(CallBook):
     wrapup_s: float = 0.0
+    queue_wrapup_s: Mapping[str, float] = {}
 
     def _init_agents(self) -> None:
         self.members: dict[tuple[str, str], Member] = {}
@@ -111,7 +112,7 @@ class Agents(CallBook):
         if found is None:
             return
         agent, queue, member = found
-        member.wrap_until = t + self.wrapup_s
+        member.wrap_until = t + self.queue_wrapup_s.get(queue, self.wrapup_s)
         self._wrap_due = member.wrap_until if self._wrap_due is None else min(self._wrap_due, member.wrap_until)
         state, reason = member.state()
         if state in ("on_call", "available") and not member.paused:

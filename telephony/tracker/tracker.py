@@ -72,12 +72,15 @@ class Tracker(QueueCalls, Dials, Outbound, Hangups, Transfers, Agents, Originate
     """Feed it every AMI event (and response) in order; it returns the domain events they cause.
 
     ``agent_map`` maps member interfaces or devices (``PJSIP/1001``) to agent ids, overriding the
-    extension digits. ``wrapup_s`` is the queues' wrap-up time, for the ``wrap_up`` state.
+    extension digits. ``wrapup_s`` is the wrap-up time of the ``wrap_up`` state, per queue where
+    ``queue_wrapup_s`` names one (as app_queue applies each queue's ``wrapuptime`` to its members).
     """
 
-    def __init__(self, agent_map: Mapping[str, str] | None = None, wrapup_s: float = 0.0) -> None:
+    def __init__(self, agent_map: Mapping[str, str] | None = None, wrapup_s: float = 0.0,
+                 queue_wrapup_s: Mapping[str, float] | None = None) -> None:
         super().__init__(agent_map)
         self.wrapup_s = wrapup_s
+        self.queue_wrapup_s = dict(queue_wrapup_s or {})
         self.skipped = 0  # messages a handler tripped over (logged at debug): 0 on real traffic
         self._init_agents()
         self._init_originates()

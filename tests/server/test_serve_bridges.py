@@ -10,9 +10,9 @@ from tests.telephony.tracker_script import Script
 QUEUES = [{"name": "retail", "wrapup_s": 30}, {"name": "vip", "wrapup_s": 45}]
 
 
-def test_the_longest_queue_wrapup_is_the_trackers():
-    assert wrapup_of(server_settings(queues=QUEUES)) == 45
-    assert wrapup_of(server_settings(queues=[{"name": "retail"}])) == 0
+def test_each_queue_has_its_own_wrapup():
+    assert wrapup_of(server_settings(queues=QUEUES)) == {"retail": 30, "vip": 45}
+    assert wrapup_of(server_settings(queues=[{"name": "retail"}])) == {"retail": 0}
 
 
 def test_agents_show_wrap_up_for_the_configured_time():
@@ -27,10 +27,10 @@ def test_agents_show_wrap_up_for_the_configured_time():
     s.send("QueueMemberStatus", 10.01, **member, Status="1")
     last = s.of("agent_state")[-1]
     assert (last["agent"], last["state"]) == ("zhangwei", "wrap_up")
-    s.send("Newexten", 54.0, c, Application="Playback")
-    assert s.of("agent_state")[-1]["state"] == "wrap_up"  # 44 s after: still in after-call work
-    s.send("Newexten", 55.5, c, Application="Playback")
-    assert (s.of("agent_state")[-1]["state"], s.of("agent_state")[-1]["t"]) == ("available", 55.5)
+    s.send("Newexten", 39.0, c, Application="Playback")
+    assert s.of("agent_state")[-1]["state"] == "wrap_up"  # 29 s after: still in retail's after-call work
+    s.send("Newexten", 40.5, c, Application="Playback")
+    assert (s.of("agent_state")[-1]["state"], s.of("agent_state")[-1]["t"]) == ("available", 40.5)  # retail: 30 s, not vip's 45
 
 
 def test_unknown_ami_auth_is_a_config_error_naming_the_key(tmp_path):
@@ -65,3 +65,24 @@ async def test_md5_login_from_config_reaches_the_simulator():
         finally:
             runner.cancel()
             await bridge.close()
+
+
+def test_wrap_up_holds_only_the_queue_the_call_came_from():
+    """app_queue applies a queue's wrapuptime to its own members: after a retail call the agent is
+    in wrap-up for retail's 30 s while still available to vip (45 s), which saw no call."""
+    settings = server_settings(queues=QUEUES)
+    bridge = bridges_from_settings(settings)["main"]
+    s = Script(tracker=bridge.tracker)
+    retail = {"Queue": "retail", "Interface": "PJSIP/1001", "MemberName": "x", "Paused": "0"}
+    vip = {**retail, "Queue": "vip"}
+    c, a = _answered_call(s, 1)
+    s.send("QueueMemberStatus", 1.3, **retail, Status="2")
+    s.send("QueueMemberStatus", 1.3, **vip, Status="2")
+    s.send("AgentComplete", 10.0, c, a, Queue="retail", Interface="PJSIP/1001", Reason="caller",
+           HoldTime="1", TalkTime="9")
+    s.send("QueueMemberStatus", 10.01, **retail, Status="1")
+    s.send("QueueMemberStatus", 10.01, **vip, Status="1")
+    assert s.of("agent_state", queue="retail")[-1]["state"] == "wrap_up"
+    assert s.of("agent_state", queue="vip")[-1]["state"] == "available"
+    s.send("Newexten", 40.5, c, Application="Playback")
+    assert s.of("agent_state", queue="retail")[-1]["state"] == "available"
