@@ -157,7 +157,8 @@ class QueueSettings(Section):
     target_pct: float = Field(80, gt=0, le=100)
     """Share of calls (percent) to be answered within service_level_s."""
     wrapup_s: float = Field(0, ge=0)
-    """After-call work per answered call, counted into the average handle time (Asterisk's wrapuptime)."""
+    """After-call work per answered call (Asterisk's wrapuptime): how long the queue's agents show
+    ``wrap_up`` after its calls, and what the average handle time counts for it."""
 
 
 class StatsSettings(Section):
