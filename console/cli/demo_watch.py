@@ -1,14 +1,18 @@
-"""Until `calldesk serve` exists: the simulator's live domain events, read through the telephony
-Bridge exactly as the server would, printed one per line with the caller's name from the store."""
+"""`calldesk demo --events`: the simulator's live domain events, read through the telephony Bridge
+exactly as the server would, printed one per line with the caller's name from the store."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
+import signal
 
 from typing import TYPE_CHECKING
 
 from console.i18n import t
+
+CLOSE_S = 5.0
 
 if TYPE_CHECKING:
     from console.config import Settings
@@ -57,21 +61,37 @@ def describe(event: DomainEvent, names: dict[str, str], callers: dict[str, str])
 
 
 async def _watch(settings: Settings, url: str, ami_port: int) -> None:
+    """Print events until Ctrl-C. The loop's own SIGINT handler stops it: the wait for the next
+    event is dropped at once and the link closed within a bound, whatever it was awaiting (a
+    CI run once saw Ctrl-C leave asyncio.run's cancellation of this task without effect)."""
     from telephony.bridge import Bridge
 
     pbx = settings.pbx[0]
     names = caller_names(url)
     bridge = Bridge("demo", "127.0.0.1", ami_port, pbx.username, pbx.secret.get_secret_value(), auth=pbx.auth)
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    loop.add_signal_handler(signal.SIGINT, stop.set)
+    stopping = asyncio.ensure_future(stop.wait())
     runner = asyncio.create_task(bridge.run())
+    stream = bridge.events()
     callers: dict[str, str] = {}
     try:
-        async for event in bridge.events():
-            line = describe(event, names, callers)
+        while True:
+            upcoming = asyncio.ensure_future(anext(stream))
+            await asyncio.wait({upcoming, stopping}, return_when=asyncio.FIRST_COMPLETED)
+            if stopping.done():
+                upcoming.cancel()
+                break
+            line = describe(upcoming.result(), names, callers)
             if line:
                 print(line, flush=True)
     finally:
+        loop.remove_signal_handler(signal.SIGINT)
+        stopping.cancel()
         runner.cancel()
-        await bridge.close()
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(bridge.close(), CLOSE_S)
 
 
 def watch(settings: Settings, url: str, ami_port: int) -> None:
