@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from console.cli.serve import bridges_from_settings, wrapup_of
 from tests.server.conftest import server_settings
-from tests.telephony.test_tracker_scenarios import _answered_call
+from tests.telephony.test_tracker_scenarios import _answered_call, _complete_into_wrap_up
 from tests.telephony.tracker_script import Script
 
 QUEUES = [{"name": "retail", "wrapup_s": 30}, {"name": "vip", "wrapup_s": 45}]
@@ -19,12 +19,8 @@ def test_agents_show_wrap_up_for_the_configured_time():
     settings = server_settings(queues=QUEUES, pbx=[{"name": "main", "agent_map": {"PJSIP/1001": "zhangwei"}}])
     bridge = bridges_from_settings(settings)["main"]
     s = Script(tracker=bridge.tracker)
-    member = {"Queue": "retail", "Interface": "PJSIP/1001", "MemberName": "x", "Paused": "0"}
     c, a = _answered_call(s, 1)
-    s.send("QueueMemberStatus", 1.3, **member, Status="2")
-    s.send("AgentComplete", 10.0, c, a, Queue="retail", Interface="PJSIP/1001", Reason="caller",
-           HoldTime="1", TalkTime="9")
-    s.send("QueueMemberStatus", 10.01, **member, Status="1")
+    _complete_into_wrap_up(s, c, a)
     last = s.of("agent_state")[-1]
     assert (last["agent"], last["state"]) == ("zhangwei", "wrap_up")
     s.send("Newexten", 39.0, c, Application="Playback")
@@ -73,15 +69,8 @@ def test_wrap_up_holds_only_the_queue_the_call_came_from():
     settings = server_settings(queues=QUEUES)
     bridge = bridges_from_settings(settings)["main"]
     s = Script(tracker=bridge.tracker)
-    retail = {"Queue": "retail", "Interface": "PJSIP/1001", "MemberName": "x", "Paused": "0"}
-    vip = {**retail, "Queue": "vip"}
     c, a = _answered_call(s, 1)
-    s.send("QueueMemberStatus", 1.3, **retail, Status="2")
-    s.send("QueueMemberStatus", 1.3, **vip, Status="2")
-    s.send("AgentComplete", 10.0, c, a, Queue="retail", Interface="PJSIP/1001", Reason="caller",
-           HoldTime="1", TalkTime="9")
-    s.send("QueueMemberStatus", 10.01, **retail, Status="1")
-    s.send("QueueMemberStatus", 10.01, **vip, Status="1")
+    _complete_into_wrap_up(s, c, a, queues=("retail", "vip"))
     assert s.of("agent_state", queue="retail")[-1]["state"] == "wrap_up"
     assert s.of("agent_state", queue="vip")[-1]["state"] == "available"
     s.send("Newexten", 40.5, c, Application="Playback")

@@ -128,6 +128,18 @@ def _answered_call(s: Script, seq: int) -> tuple[Chan, Chan]:
     return c, a
 
 
+def _complete_into_wrap_up(s: Script, c: Chan, a: Chan, queues: tuple[str, ...] = ("retail",)) -> None:
+    """Agent 1001 talks (device in use in each of ``queues``), the call completes in the first
+    queue at 10 s, and the device is free again at 10.01 s: wrap-up starts by event time."""
+    members = [{"Queue": q, "Interface": "PJSIP/1001", "MemberName": "x", "Paused": "0"} for q in queues]
+    for member in members:
+        s.send("QueueMemberStatus", 1.3, **member, Status="2")
+    s.send("AgentComplete", 10.0, c, a, Queue=queues[0], Interface="PJSIP/1001", Reason="caller",
+           HoldTime="1", TalkTime="9")
+    for member in members:
+        s.send("QueueMemberStatus", 10.01, **member, Status="1")
+
+
 def test_reconnect_keeps_calls_the_snapshot_shows_and_ends_the_rest_once() -> None:
     s = Script()
     kept, kept_leg = _answered_call(s, 1)
@@ -163,12 +175,8 @@ def test_wrap_up_lasts_its_configured_time_of_event_time() -> None:
     from telephony.tracker import Tracker
 
     s = Script(tracker=Tracker(wrapup_s=3.0))
-    member = {"Queue": "retail", "Interface": "PJSIP/1001", "MemberName": "x", "Paused": "0"}
     c, a = _answered_call(s, 1)
-    s.send("QueueMemberStatus", 1.3, **member, Status="2")
-    s.send("AgentComplete", 10.0, c, a, Queue="retail", Interface="PJSIP/1001", Reason="caller",
-           HoldTime="1", TalkTime="9")
-    s.send("QueueMemberStatus", 10.01, **member, Status="1")
+    _complete_into_wrap_up(s, c, a)
     assert s.of("agent_state")[-1]["state"] == "wrap_up"
     s.send("VarSet", 12.0, c, Variable="X", Value="y")
     assert s.of("agent_state")[-1]["state"] == "wrap_up"
