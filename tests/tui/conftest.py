@@ -8,13 +8,13 @@ Clocks are frozen by injection; the console's drafts go to ``tmp_path``.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from console.i18n import get_locale, set_locale
+from console.i18n import set_locale
 from tests.server.conftest import (  # noqa: F401 - fixtures shared with the server tests
     FrozenClock, frozen_clock, seed, seeded, seeded_engine,
 )
@@ -29,12 +29,9 @@ def db_url(sqlite_url: str) -> str:
 
 
 @pytest.fixture(autouse=True)
-def zh_locale() -> Iterator[None]:
-    """Every test starts in Chinese and leaves the locale as it found it."""
-    before = get_locale()
+def zh_locale() -> None:
+    """Every test starts in Chinese (tests/conftest.py puts the locale back afterwards)."""
     set_locale("zh_CN")
-    yield
-    set_locale(before)
 
 
 @pytest.fixture
