@@ -16,9 +16,10 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label
 
-from console.i18n import has, t
+from console.i18n import t
 from console.tui.client import ApiError
 from console.tui.keys import KeySpec, install
+from console.tui.text import label
 from console.tui.supervisor.campaign_form import CampaignForm
 from console.tui.supervisor.context import SupervisorContext
 from console.tui.supervisor.leads_dialog import LeadsDialog
@@ -44,19 +45,13 @@ def row_cells(c: dict[str, Any]) -> tuple[str, ...]:
             str(leads.get("pending", 0) + leads.get("dialing", 0)))
 
 
-def disposition_text(code: str) -> str:
-    """A wrap-up disposition as the agent chose it on screen (an unknown code as it is)."""
-    key = f"crm.disposition.{code}"
-    return t(key) if has(key, "zh_CN") else code
-
-
 def detail_lines(s: dict[str, Any]) -> list[str]:
     lines = [t("camp.detail", id=s["campaign"], attempts=s["attempts"], contacts=s["contacts"],
                rpc=s["right_party_contacts"], connected=s["connected"], abandon=f"{s['abandon_rate'] * 100:.1f}%",
                left=s["leads_left"])]
     if s.get("dispositions"):
         counts = sorted(s["dispositions"].items(), key=lambda item: (-item[1], item[0]))  # the most frequent first
-        lines.append(t("camp.detail.dispositions", items=", ".join(f"{disposition_text(k)} {v}" for k, v in counts)))
+        lines.append(t("camp.detail.dispositions", items=", ".join(f"{label('disposition', k)} {v}" for k, v in counts)))
     if s.get("excluded"):
         lines.append(t("camp.detail.excluded", items=", ".join(
             f"{t(f'camp.exclusion.{k}')} {v}" for k, v in sorted(s["excluded"].items()))))
