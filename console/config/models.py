@@ -80,6 +80,10 @@ class PbxSettings(Section):
     agent_map: dict[str, str] = {}
     """Queue member interface -> agent id, for interfaces whose extension digits are not the
     agent id (e.g. "Local/8001@agents" = "1001"). Unmapped interfaces use their digits."""
+    state_interfaces: dict[str, str] = {}
+    """Queue member interface -> the device whose state Asterisk follows for it (QueueAdd
+    StateInterface), for Local members: "Local/1004@agents/n" = "PJSIP/1004". Without it a
+    Local member shows "not in use" while its phone talks, and the queue rings it again."""
     outbound_context: str = Field("outbound", min_length=1, max_length=80)
     """Dialplan context in which an agent's click-to-dial call (Originate from the agent's
     phone) dials the customer's number."""

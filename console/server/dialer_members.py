@@ -19,7 +19,7 @@ from sqlalchemy import update
 
 from console.crm.campaigns import Member, plan_members
 from console.server import keys
-from console.server.routes.actions import interface_of
+from console.server.routes.actions import interface_of, state_interface_of
 from console.store.models import Campaign
 from telephony.connection import AmiActionError
 
@@ -80,8 +80,9 @@ class MembersMixin:
                          again: bool = False) -> bool:
         user = self.app[keys.DIRECTORY].user_by_extension(agent)
         try:
-            await bridge.queue_add(queue, interface_of(self.app, pbx, agent),
-                                   member_name=user.name if user else agent, paused=False)
+            interface = interface_of(self.app, pbx, agent)
+            await bridge.queue_add(queue, interface, member_name=user.name if user else agent, paused=False,
+                                   state_interface=state_interface_of(self.app, pbx, interface))
         except AmiActionError as exc:  # "Already there": a member we had not heard of yet, not ours
             log.log(logging.INFO if again else logging.WARNING,
                     "dialer: QueueAdd of %s to %s for campaign %s failed: %s", agent, queue, campaign, exc)

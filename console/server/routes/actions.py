@@ -42,6 +42,12 @@ def interface_of(app: web.Application, pbx: str, extension: str) -> str:
     return f"PJSIP/{extension}"
 
 
+def state_interface_of(app: web.Application, pbx: str, interface: str) -> str | None:
+    """The device Asterisk should follow for a member interface (QueueAdd StateInterface), if
+    configured: a Local member's phone."""
+    return pbx_settings(app, pbx).state_interfaces.get(interface)
+
+
 def own_call(request: web.Request, user: AuthUser, call: str) -> LiveCall:
     """The live call, if this user may act on it (its agent, or a supervisor and up)."""
     live = request.app[keys.CALLS].get(call)

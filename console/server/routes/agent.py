@@ -9,7 +9,7 @@ from console.i18n import t
 from console.server import keys
 from console.server.auth import current_user
 from console.server.errors import ApiError, read_body
-from console.server.routes.actions import act, bridge_for, interface_of
+from console.server.routes.actions import act, bridge_for, interface_of, state_interface_of
 from console.server.routes.auth import PAUSE_REASONS
 
 
@@ -52,7 +52,9 @@ async def queues(request: web.Request) -> web.Response:
     pbx, bridge = bridge_for(request.app)
     interface = interface_of(request.app, pbx, ext)
     if body.member:
-        await act(bridge.queue_add(body.queue, interface, member_name=user.name), t("server.action.queue_login"))
+        await act(bridge.queue_add(body.queue, interface, member_name=user.name,
+                                   state_interface=state_interface_of(request.app, pbx, interface)),
+                  t("server.action.queue_login"))
     else:
         await act(bridge.queue_remove(body.queue, interface), t("server.action.queue_logout"))
     return web.json_response({"ok": True}, status=202)

@@ -1,0 +1,166 @@
+"""The real Asterisk of the live tests: ``../shared/asterisk`` started once per session.
+
+The lab's configuration is laid over with calldesk's own sample files (``docs/asterisk/*.conf``,
+through the start script's ``ETC_DIR``), so the dialplan the docs give administrators is the one
+the tests run. ``cli()`` runs an Asterisk CLI command (what Asterisk itself says it did);
+``reset()`` puts the PBX back to an idle floor between tests (no channels, no queue members).
+
+The lab's phones and carrier have fixed addresses, so two test sessions on one machine would
+ring each other's phones. ``CALLDESK_LIVE_SLOT=k`` (default 0: the lab's own addresses) moves
+this session's phones to ports ``5071 + 100k``… and its carrier to ``127.0.0.(2 + k)``, in a
+``pjsip.conf`` written from the lab's.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import socket
+import struct
+import subprocess
+import time
+import wave
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+SHARED_ASTERISK = ROOT.parent / "shared" / "asterisk"
+SAMPLE_CONFIG = ROOT / "docs" / "asterisk"
+AMI_USER, AMI_SECRET = "calldesk", "calldesk-lab"
+# Prompts of calldesk's sample dialplan that the lab does not have (a center records its own).
+EXTRA_SOUNDS = {"campaign-sorry": (1.0, 480)}
+
+
+def slot() -> int:
+    return int(os.environ.get("CALLDESK_LIVE_SLOT") or 0)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def unavailable_reason() -> str | None:
+    """Why the live tests cannot run here, or None."""
+    if not (SHARED_ASTERISK / "start").exists():
+        return f"no real Asterisk at {SHARED_ASTERISK} (the live tests need ../shared/asterisk)"
+    if subprocess.run(["sh", "-c", "command -v sipp"], capture_output=True).returncode != 0:
+        return "sipp is not installed (Debian package sip-tester): no phones or callers"
+    return None
+
+
+@dataclass
+class Lab:
+    rundir: Path
+    ami_port: int
+    sip_port: int
+    slot: int = 0
+
+    @property
+    def prefix(self) -> Path:
+        return self.rundir / "asterisk-22.10.1"
+
+    @property
+    def carrier_ip(self) -> str:
+        return f"127.0.0.{2 + self.slot}"
+
+    def phone_port(self, ext: str) -> int:
+        return 5070 + int(ext[-1]) + 100 * self.slot
+
+    def _etc(self) -> Path:
+        """calldesk's sample files, and the lab's pjsip.conf with this slot's addresses."""
+        etc = self.rundir / "etc-overlay"
+        etc.mkdir(exist_ok=True)
+        for conf in SAMPLE_CONFIG.glob("*.conf"):
+            (etc / conf.name).write_bytes(conf.read_bytes())
+        pjsip = (SHARED_ASTERISK / "etc" / "pjsip.conf").read_text()
+        pjsip = re.sub(r"sip:(\d{4})@127\.0\.0\.1:(\d+)",
+                       lambda m: f"sip:{m.group(1)}@127.0.0.1:{self.phone_port(m.group(1))}", pjsip)
+        (etc / "pjsip.conf").write_text(pjsip.replace("127.0.0.2", self.carrier_ip))
+        rtp = 20000 + 1000 * self.slot
+        (etc / "rtp.conf").write_text(f"[general]\nrtpstart = {rtp}\nrtpend = {rtp + 999}\n")
+        return etc
+
+    def start(self) -> str:
+        env = dict(os.environ, AMI_PORT=str(self.ami_port), SIP_PORT=str(self.sip_port), ETC_DIR=str(self._etc()))
+        done = subprocess.run([str(SHARED_ASTERISK / "start"), str(self.rundir)], env=env, capture_output=True,
+                              text=True, timeout=60)
+        if done.returncode != 0:
+            raise RuntimeError(f"Asterisk did not start: {done.stdout}{done.stderr}")
+        self._sounds()
+        for n in range(1, 13):  # the lab's VIP accounts, as its IVR looks them up (AstDB cc_tier)
+            self.cli(f"database put cc_tier 8800000000{n:02d} vip")
+        return done.stdout.strip()
+
+    def stop(self) -> None:
+        subprocess.run([str(SHARED_ASTERISK / "stop"), str(self.rundir)], capture_output=True, timeout=30)
+
+    def _sounds(self) -> None:
+        for name, (secs, freq) in EXTRA_SOUNDS.items():
+            path = self.prefix / "var" / "lib" / "asterisk" / "sounds" / "en" / f"{name}.wav"
+            if path.exists():
+                continue
+            with wave.open(str(path), "wb") as w:
+                w.setnchannels(1)
+                w.setsampwidth(2)
+                w.setframerate(8000)
+                w.writeframes(b"".join(struct.pack("<h", int(2500 * math.sin(2 * math.pi * freq * i / 8000)))
+                                       for i in range(int(8000 * secs))))
+
+    def cli(self, command: str, timeout: float = 10) -> str:
+        """One Asterisk CLI command through the remote console (``asterisk -rx``)."""
+        env = dict(os.environ, LD_LIBRARY_PATH=str(self.prefix / "lib"))
+        done = subprocess.run(
+            [str(self.prefix / "sbin" / "asterisk"), "-C", str(self.prefix / "etc" / "asterisk" / "asterisk.conf"),
+             "-rx", command], env=env, capture_output=True, text=True, timeout=timeout)
+        return done.stdout
+
+    @property
+    def pid(self) -> int | None:
+        path = self.prefix / "var" / "run" / "asterisk" / "asterisk.pid"
+        try:
+            return int(path.read_text().strip())
+        except (OSError, ValueError):
+            return None
+
+    def alive(self) -> bool:
+        pid = self.pid
+        if pid is None:
+            return False
+        try:
+            os.kill(pid, 0)
+        except OSError:
+            return False
+        return self.cli("core show uptime").strip() != ""
+
+    def channels(self) -> list[str]:
+        """Channel names up now (``core show channels concise``)."""
+        out = self.cli("core show channels concise")
+        return [line.split("!", 1)[0] for line in out.splitlines() if "!" in line]
+
+    def members(self, queue: str) -> dict[str, str]:
+        """Member interface -> its line in ``queue show`` (state, paused, reason)."""
+        out = self.cli(f"queue show {queue}")
+        found: dict[str, str] = {}
+        for line in out.splitlines():
+            m = re.match(r"\s+(\S.*?) \(((?:PJSIP|SIP|Local)/[^ )]+)", line)
+            if m:
+                found[m.group(2)] = line.strip()
+        return found
+
+    def waiting(self, queue: str) -> int:
+        """Callers waiting in the queue, as ``queue show`` counts them."""
+        m = re.search(r"has (\d+) calls?", self.cli(f"queue show {queue}"))
+        return int(m.group(1)) if m else 0
+
+    def reset(self, queues: tuple[str, ...] = ("retail", "vip", "ringall", "margin", "campaign")) -> None:
+        """An idle floor: every channel hung up, every dynamic queue member removed."""
+        self.cli("channel request hangup all")
+        for queue in queues:
+            for interface in self.members(queue):
+                self.cli(f"queue remove member {interface} from {queue}")
+        deadline = time.monotonic() + 10
+        while self.channels() and time.monotonic() < deadline:
+            time.sleep(0.1)
