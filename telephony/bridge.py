@@ -13,7 +13,10 @@ snapshot).
 Consumers read domain events with ``async for ev in bridge.events(): …`` (each ``events()`` call
 is its own subscription, starting at the call, unbounded; stop iterating to unsubscribe).
 Event times ``t`` are the AMI ``Timestamp`` header when Asterisk sends one
-(``timestampevents=yes``), else the injected clock; the tracker never reads a clock.
+(``timestampevents=yes``), else the injected clock; the tracker never reads a clock. Between
+events the bridge keeps the tracker's time going: it calls ``tracker.tick`` when
+``tracker.next_due()`` comes on the PBX's clock (``telephony.pbx_clock``), so a wrap-up ends on
+time on a PBX that is silent between calls.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from telephony.connection import AmiActionError, AmiConnection, Backoff
 from telephony.events import DomainEvent
 from telephony.event_filter import EventFilter, filter_for
 from telephony.framing import Message
+from telephony.pbx_clock import PbxClock
 from telephony.tracker import Tracker
 
 log = logging.getLogger(__name__)
@@ -80,6 +84,10 @@ class Bridge:
         self._subscribers: list[asyncio.Queue[DomainEvent]] = []
         self._resync_last: str | None = None  # ActionID whose list completion ends the resync
         self.events_in = 0
+        self.pbx_clock = PbxClock(self._now)
+        self._next_due: Callable[[], float | None] = getattr(self.tracker, "next_due", lambda: None)
+        self._tick_at: float | None = None  # PBX time the tick timer is set for
+        self._tick_handle: asyncio.TimerHandle | None = None
 
     # --- state -------------------------------------------------------------------------
     @property
@@ -104,13 +112,35 @@ class Bridge:
         self.events_in += 1
         stamp = message.get("Timestamp")
         try:
-            t = float(stamp) if stamp else self._now()
+            t = float(stamp) if stamp else self.pbx_clock.now()
         except ValueError:
-            t = self._now()
+            t = self.pbx_clock.now()
+        else:
+            if stamp:
+                self.pbx_clock.observe(t)
         self._publish(self.tracker.feed(message, t))
         if self._resync_last is not None and message.get("ActionID") == self._resync_last \
                 and message["Event"].endswith("Complete"):
             self._finish_resync(t)
+        if self._tick_at != self._next_due():
+            self._arm_tick()
+
+    # --- time between events ------------------------------------------------------------
+    def _arm_tick(self) -> None:
+        if self._tick_handle is not None:
+            self._tick_handle.cancel()
+            self._tick_handle = None
+        self._tick_at = due = self._next_due()
+        if due is not None:
+            delay = max(0.0, due - self.pbx_clock.now())
+            self._tick_handle = asyncio.get_running_loop().call_later(delay, self._tick)
+
+    def _tick(self) -> None:
+        # Never earlier than it was set for, even if the clock estimate moved meanwhile.
+        t = max(self.pbx_clock.now(), self._tick_at or 0.0)
+        self._tick_handle = None
+        self._publish(self.tracker.tick(t))
+        self._arm_tick()
 
     def _finish_resync(self, t: float) -> None:
         self._resync_last = None
@@ -140,13 +170,13 @@ class Bridge:
         if isinstance(qs_result, AmiActionError):  # e.g. a PBX without app_queue
             log.warning("bridge %s: QueueStatus refused during resync: %s", self.name, qs_result)
         if self._resync_last is not None:  # normally ended by the list's Complete event
-            self._finish_resync(self._now())
+            self._finish_resync(self.pbx_clock.now())
 
     def _on_down(self, reason: str) -> None:
         self._resync_last = None
         level = logging.INFO if reason == "closed by us" else logging.WARNING
         log.log(level, "bridge %s: AMI link lost (%s)", self.name, reason)
-        self._publish(self.tracker.connection_lost(self._now()))
+        self._publish(self.tracker.connection_lost(self.pbx_clock.now()))
 
     def events(self) -> AsyncIterator[DomainEvent]:
         queue: asyncio.Queue[DomainEvent] = asyncio.Queue()
@@ -166,6 +196,9 @@ class Bridge:
         await self.conn.run()
 
     async def close(self) -> None:
+        if self._tick_handle is not None:
+            self._tick_handle.cancel()
+            self._tick_handle = None
         await self.conn.close()
 
     # --- actions ------------------------------------------------------------------------
@@ -182,7 +215,11 @@ class Bridge:
         await self._act({**action, "ActionID": action_id})
         return action_id
 
-    async def hangup(self, channel: str) -> Message:
+    async def hangup(self, channel: str, by: str | None = None) -> Message:
+        """Hang a channel up. ``by``: on whose behalf ("agent": the call's agent; "system"), which
+        the call's ``ended`` then says (Asterisk's own events cannot tell)."""
+        if by is not None:
+            self.tracker.expect_hangup(channel, by, self.pbx_clock.now())
         return await self._act(actions.hangup(channel))
 
     async def redirect(self, channel: str, exten: str, context: str, priority: int = 1) -> Message:

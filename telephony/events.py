@@ -48,6 +48,20 @@ def event_from_json(data: dict[str, Any]) -> DomainEvent:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Queued(DomainEvent):
+    """A caller joined a queue and waits for an agent (app_queue's QueueCallerJoin): the queue's
+    waiting figures change. Leaving is told by ``answered`` or the pass's ``ended``."""
+
+    name: ClassVar[str] = "queued"
+    call: str
+    queue: str
+    caller: str
+    caller_name: str | None = None
+    position: int | None = None
+    pass_no: int = 1
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Ringing(DomainEvent):
     """An agent's phone rings for a call: the moment of the screen pop."""
 
@@ -184,7 +198,7 @@ class QueueStats(DomainEvent):
 EVENT_TYPES: dict[str, type[DomainEvent]] = {
     cls.name: cls
     for cls in (
-        Ringing, RingStopped, Answered, Transferred, Ended, CallbackRequested,
+        Queued, Ringing, RingStopped, Answered, Transferred, Ended, CallbackRequested,
         AgentState, OriginateResult, QueueStats,
     )
 }

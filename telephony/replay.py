@@ -42,11 +42,15 @@ def _replay_frames(transcript: Transcript, tracker: Tracker) -> Iterator[DomainE
     pending_snapshot: set[str] = set()  # ActionIDs of snapshot lists not yet complete
     resync_open = False
     last_t = 0.0
+    # When each connection closed, where the capture says (its header's capture.connections).
+    closed = {c.get("conn"): float(c["t"]) for c in transcript.header.get("capture", {}).get("connections", [])
+              if str(c.get("event", "")).startswith("closed") and "t" in c}
     for frame in transcript.frames:
-        last_t = frame.t
         if conn is not None and frame.conn != conn:
-            yield from tracker.connection_lost(frame.t)
+            # The calls the link loses ended, for all we know, when it closed.
+            yield from tracker.connection_lost(closed.get(conn, last_t))
             resync_open, pending_snapshot = True, set()
+        last_t = frame.t
         conn = frame.conn
         if frame.is_banner:
             continue

@@ -3,7 +3,9 @@
 The snapshot's ``QueueMember`` names its fields ``Location``/``Name``; the change events call
 them ``Interface``/``MemberName``. ``Status`` is the device state: 1 not in use, 2 in use,
 3 busy, 4 invalid, 5 unavailable, 6 ringing, 7 ringing while in use, 8 on hold. Wrap-up is not
-an Asterisk event: it starts at AgentComplete and lasts ``wrapup_s`` of event time (no clock).
+an Asterisk event: it starts at AgentComplete and lasts ``wrapup_s`` of PBX time; it ends at the
+first event or ``Tracker.tick`` at or after that time (the bridge ticks it on the PBX's clock: a
+real PBX sends nothing between calls).
 """
 
 from __future__ import annotations
@@ -128,8 +130,8 @@ class Agents(CallBook):
             if member.wrap_until is None or member.device != "available":
                 continue  # still on the phone: its QueueMemberStatus will end the wrap-up
             if t >= member.wrap_until:
-                member.wrap_until = None
-                self._publish(agent, queue, member, t, out)
+                ended_at, member.wrap_until = member.wrap_until, None
+                self._publish(agent, queue, member, ended_at, out)  # when it ended, not when we looked
             else:
                 due = member.wrap_until if due is None else min(due, member.wrap_until)
         self._wrap_due = due

@@ -41,6 +41,7 @@ class CallBook:
         # first leg (the agent's phone for click-to-dial), never a pop.
         self.originate_hops: set[str] = set()
         self.segs_by_caller: dict[str, list[Segment]] = {}  # caller uniqueid -> segments
+        self.bridges: dict[str, set[str]] = {}  # BridgeUniqueid -> uniqueids in it now
 
     # -- lookups ---------------------------------------------------------------------------
     def agent_of(self, interface: str) -> str | None:
@@ -73,6 +74,19 @@ class CallBook:
     def _chan_by_name(self, name: str | None) -> Chan | None:
         uid = self.by_name.get(name or "")
         return self.channels.get(uid) if uid else None
+
+    def _leave_bridge(self, chan: Chan) -> None:
+        members = self.bridges.get(chan.bridge or "")
+        if members is not None:
+            members.discard(chan.uniqueid)
+            if not members:
+                del self.bridges[chan.bridge or ""]
+        chan.bridge = None
+
+    def _bridged_with(self, bridge: str | None, not_uid: str | None) -> list[Chan]:
+        """The channels in a bridge now, but one."""
+        return [self.channels[uid] for uid in self.bridges.get(bridge or "", ())
+                if uid != not_uid and uid in self.channels]
 
     def _call(self, linkedid: str) -> Call:
         call = self.calls.get(linkedid)

@@ -1,6 +1,8 @@
 """Hang-ups: who hung up, and how each kind of call ends when its parties go.
 
-Who hung up comes from, in order: AgentComplete's ``Reason`` (queue calls); the first
+Who hung up comes from, in order: what calldesk knows for sure (it hung the leg up itself on an
+agent's or supervisor's behalf, or the PBX announced its shutdown); AgentComplete's ``Reason``
+(queue calls; an agent leg hung up through AMI reads "caller" there); the first
 ``HangupRequest`` (a party's own BYE; a dialplan or PBX hang-up gives only SoftHangupRequest);
 who left the bridge first (recordings without HangupRequest); which leg hung up first. Asterisk
 22 hangs the agent leg up before the caller even when the caller hung up, so the last is a
@@ -39,12 +41,30 @@ class Hangups(CallBook):
             if not seg.ended and seg.abandon_wait is not None and seg.answered_t is None:
                 self._end(seg, t, "abandoned", "caller", out, wait_s=seg.abandon_wait)
 
+    def expect_hangup(self, channel: str, by: str, t: float) -> None:
+        """calldesk is about to hang this channel up on behalf of ``by`` ("agent": the call's agent
+        pressed hang-up; "system": a supervisor or the dialer). Asterisk cannot say so: the
+        AgentComplete of an agent leg hung up through AMI says ``Reason: caller``."""
+        chan = self._chan_by_name(channel)
+        if chan is not None and chan.hangup_by is None:
+            chan.hangup_by, chan.hangup_by_t = by, t
+
+    def _on_soft_hangup_request(self, m: Mapping[str, str], t: float, out: list[DomainEvent]) -> None:
+        # Cause is app_queue's soft-hangup flag here, not a Q.850 cause: 4 = the PBX shutting down.
+        chan = self.channels.get(m.get("Uniqueid") or "")
+        if chan is not None and m.get("Cause") == "4" and chan.hangup_by is None:
+            chan.hangup_by, chan.hangup_by_t = "system", t
+
     def _hangup_by(self, seg: Segment, agent_leg_first: bool) -> str:
-        if seg.complete_reason in ("caller", "agent"):
-            return seg.complete_reason
         caller = self.channels.get(seg.caller_uid)
         agent = self._chan_by_name(seg.agent_channel)
         c_req = caller.hangup_requested_t if caller else None
+        for chan in (agent, caller):  # known for sure, unless the caller's own BYE came first
+            if chan is not None and chan.hangup_by is not None and (
+                    chan is caller or c_req is None or chan.hangup_by_t <= c_req):
+                return chan.hangup_by
+        if seg.complete_reason in ("caller", "agent"):
+            return seg.complete_reason
         a_req = agent.hangup_requested_t if agent else None
         if c_req is not None and (a_req is None or c_req <= a_req):
             return "caller"
@@ -64,11 +84,17 @@ class Hangups(CallBook):
         chan = self.channels.get(m.get("Uniqueid") or "")
         if chan is not None:
             chan.bridge_enter_t = t
+            self._leave_bridge(chan)
+            chan.bridge = m.get("BridgeUniqueid") or None
+            if chan.bridge:
+                self.bridges.setdefault(chan.bridge, set()).add(chan.uniqueid)
 
     def _on_bridge_leave(self, m: Mapping[str, str], t: float, out: list[DomainEvent]) -> None:
         chan = self.channels.get(m.get("Uniqueid") or "")
         if chan is not None:
             chan.bridge_leave_t = t
+            self._leave_bridge(chan)
+
 
     def _on_hangup(self, m: Mapping[str, str], t: float, out: list[DomainEvent]) -> None:
         uid = m.get("Uniqueid") or ""
@@ -137,6 +163,8 @@ class Hangups(CallBook):
 
     def _forget_channel(self, uid: str, name: str) -> None:
         chan = self.channels.pop(uid, None)
+        if chan is not None:
+            self._leave_bridge(chan)
         if self.by_name.get(name) == uid:
             del self.by_name[name]
         self.segs_by_caller.pop(uid, None)

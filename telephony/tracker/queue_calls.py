@@ -18,9 +18,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from telephony.events import CallbackRequested, DomainEvent
+from telephony.events import CallbackRequested, DomainEvent, Queued
 from telephony.tracker.calls import CallBook
-from telephony.tracker.state import Segment, clean_name, clean_number, is_local, local_base, to_float
+from telephony.tracker.state import Segment, clean_name, clean_number, is_local, local_base, to_float, to_int
 
 # Variables Asterisk itself sets on a caller channel: not the dialplan's data, never in `vars`.
 _INTERNAL_VARS = (
@@ -62,7 +62,9 @@ class QueueCalls(CallBook):
             elif seg.queue is not None and seg.left_t is not None:
                 self._end(seg, t, "no_answer", "system", out)
         if self._open_segment(chan.linkedid, m["Queue"]) is None:
-            self._new_segment(chan.linkedid, m["Queue"], chan, m, t, new_pass=True)
+            seg = self._new_segment(chan.linkedid, m["Queue"], chan, m, t, new_pass=True)
+            out.append(Queued(t=t, call=seg.call, queue=m["Queue"], caller=seg.caller, caller_name=seg.caller_name,
+                              position=to_int(m.get("Position")), pass_no=seg.pass_no))
 
     def _on_agent_called(self, m: Mapping[str, str], t: float, out: list[DomainEvent]) -> None:
         seg = self._queue_seg(m, t)

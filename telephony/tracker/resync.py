@@ -23,6 +23,9 @@ _RESTART_SLACK_S = 2.0
 class Resync(CallBook):
     def _init_resync(self) -> None:
         self._resyncing = False  # between connection_lost and resync_done: events confirm calls
+        # When the link dropped: a call the PBX no longer has ended at the latest then (its talk
+        # time must not include the outage).
+        self._lost_t: float | None = None
         self._snapshot_bridges: dict[str, list[str]] = {}  # BridgeId -> uniqueids, this snapshot
 
     def connection_lost(self, t: float) -> list[DomainEvent]:
@@ -30,6 +33,8 @@ class Resync(CallBook):
         for call in self.calls.values():
             call.unconfirmed = True
         self._resyncing = True
+        if self._lost_t is None:
+            self._lost_t = t
         return []
 
     def resync_done(self, t: float) -> list[DomainEvent]:
@@ -39,6 +44,7 @@ class Resync(CallBook):
             self._lose_call(call, t, out)
         self._resyncing = False
         self._snapshot_bridges = {}
+        self._lost_t = None
         return out
 
     def _confirm(self, m: Mapping[str, str]) -> None:
@@ -52,7 +58,10 @@ class Resync(CallBook):
             call.unconfirmed = False
 
     def _lose_call(self, call: Call, t: float, out: list[DomainEvent]) -> None:
-        """The PBX no longer has this call: end what is open, forget its channels."""
+        """The PBX no longer has this call: end what is open, forget its channels. It was last
+        known up when the link dropped (if it did): that is when it ended, for all we know."""
+        if self._lost_t is not None:
+            t = max(min(t, self._lost_t), call.first_t)
         for seg in call.open_segments():
             outcome = "answered" if seg.answered_t is not None else "failed"
             self._end(seg, t, outcome, "system", out)

@@ -95,9 +95,15 @@ class Chan:
     # Variables are read "before the queue": once the channel joins a queue or dials, stop.
     vars_frozen: bool = False
     hangup_requested_t: float | None = None
+    # Who ended this leg when that is known for sure rather than guessed from the events: calldesk
+    # itself asked for it (an agent's hang-up key: "agent"; a supervisor: "system"), or the PBX
+    # is shutting down (SoftHangupRequest cause 4: "system"); and when it was asked.
+    hangup_by: str | None = None
+    hangup_by_t: float = 0.0
     pending_queue: str | None = None  # from Newexten Application=Queue, for JOINEMPTY
     bridge_enter_t: float | None = None
     bridge_leave_t: float | None = None
+    bridge: str | None = None  # the BridgeUniqueid it is in now
     up: bool = False
 
 

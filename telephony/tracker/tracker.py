@@ -36,6 +36,7 @@ _ROUTES: dict[str, tuple[str, ...]] = {
     "BridgeEnter": ("_on_bridge_enter",),
     "BridgeLeave": ("_on_bridge_leave",),
     "HangupRequest": ("_on_hangup_request", "_on_originate_hangup"),
+    "SoftHangupRequest": ("_on_soft_hangup_request",),
     "Hangup": ("_on_originate_hangup", "_on_hangup"),
     "QueueCallerJoin": ("_on_queue_caller_join",),
     "QueueCallerLeave": ("_on_queue_caller_leave",),
@@ -111,6 +112,23 @@ class Tracker(QueueCalls, Dials, Outbound, Hangups, Transfers, Agents, Originate
             self.skipped += 1
             log.debug("tracker skipped %r", dict(msg) if isinstance(msg, Mapping) else msg, exc_info=True)
         return out
+
+    def tick(self, t: float) -> list[DomainEvent]:
+        """Time has passed without AMI traffic (a real PBX is silent between calls): what is due
+        by ``t`` happens now — an agent's wrap-up ends. The bridge calls it at :meth:`next_due`,
+        on the PBX's clock; events of ``feed`` do the same as a side effect."""
+        out: list[DomainEvent] = []
+        if self._wrap_due is not None and t >= self._wrap_due:
+            try:
+                self._release_wraps(t, out)
+            except Exception:  # noqa: BLE001 - as in feed: never stop the bridge
+                self.skipped += 1
+                log.debug("tracker tick at %s failed", t, exc_info=True)
+        return out
+
+    def next_due(self) -> float | None:
+        """When :meth:`tick` next has something to do (PBX time), or None."""
+        return self._wrap_due
 
     # -- read-only views -------------------------------------------------------------------
     def active_calls(self) -> list[dict[str, Any]]:

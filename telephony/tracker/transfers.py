@@ -83,7 +83,7 @@ class Transfers(CallBook):
             elif seg2 is not None:
                 self._end(seg2, t, "answered", "agent", out)
             return
-        target = self._target_ring(m.get("TransferTargetChannel") or "", seg2 if role2 == "caller" else None)
+        target = self._target_ring(self._transfer_target(m), seg2 if role2 == "caller" else None)
         if target is not None and target.seg is not seg1 and (seg2 is seg1 or seg2 is None):
             seg2, role2 = target.seg, "caller"  # AMI Atxfer: the consult dials from a Local ;2
         transferee = m.get("TransfereeChannel") or (seg1.caller_channel if role1 == "agent" else seg1.agent_channel)
@@ -99,7 +99,7 @@ class Transfers(CallBook):
             t=t, call=seg1.call, from_agent=self._transferer_agent(seg1, role1, orig), to=to,
             kind="blonde" if blonde else "attended",
             caller_channel=seg1.caller_channel if role1 == "agent" else transferee,
-            to_channel=(target.agent_channel or target.dest) if target is not None else m.get("TransferTargetChannel"),
+            to_channel=(target.agent_channel or target.dest) if target is not None else (self._transfer_target(m) or None),
         ))
         if seg2 is None or seg2 is seg1 or role2 != "caller":
             # No consult of ours to carry on (the transferer was the agent of both calls): the
@@ -118,11 +118,23 @@ class Transfers(CallBook):
             seg1.ended = True  # folded into the consult segment, which carries the call on
         self._adopt(seg1, seg2, target, t, out)
 
+    def _transfer_target(self, m: Mapping[str, str]) -> str:
+        """The channel the transferee is now bridged with. Asterisk 22 leaves the
+        ``TransferTarget*`` headers out when the transferer's consult bridge emptied before the
+        merge (``SecondBridgeNumChannels: 0``, about one Atxfer in two): the target is then the
+        other channel in the transferee's bridge (``DestBridgeUniqueid``)."""
+        named = m.get("TransferTargetChannel")
+        if named or m.get("DestType") != "Bridge":
+            return named or ""
+        transferee = self._chan_by_name(m.get("TransfereeChannel"))
+        others = self._bridged_with(m.get("DestBridgeUniqueid"), transferee.uniqueid if transferee else None)
+        return others[0].name if len(others) == 1 else ""
+
     def _consult_takes_over(self, m: Mapping[str, str], consult: Segment, orig: str, t: float,
                             out: list[DomainEvent]) -> None:
         """The transferee was on an untracked call (say an outbound one): it becomes the
         consult's caller, and the consult becomes that call's non-queue segment."""
-        target = self._target_ring(m.get("TransferTargetChannel") or "", consult)
+        target = self._target_ring(self._transfer_target(m), consult)
         transferee = self._chan_by_name(m.get("TransfereeChannel"))
         call = transferee.linkedid if transferee else consult.call
         out.append(Transferred(

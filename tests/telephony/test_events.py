@@ -6,6 +6,7 @@ import pytest
 from telephony import events as ev
 
 SAMPLES = [
+    ev.Queued(t=1.0, call="1.0", queue="retail", caller="13800138000", caller_name="张三丰", position=2),
     ev.Ringing(t=1.5, call="1.0", agent="1001", caller="13800138000", caller_name="张三丰",
                queue="retail", wait_s=3.0, vars={"CUSTOMER_ACCOUNT": "310012345678"},
                caller_channel="PJSIP/carrier-00000000", agent_channel="PJSIP/1001-00000001"),

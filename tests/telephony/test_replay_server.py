@@ -17,11 +17,19 @@ CAPTURES = sorted(FIXTURES.glob("*.jsonl"))
 
 @pytest.mark.parametrize("path", CAPTURES, ids=lambda p: p.stem)
 async def test_capture_over_tcp_gives_the_offline_events(path: Path) -> None:
-    expected = without_t(list(replay(path)))
+    expected = _lost_talk_aside(without_t(list(replay(path))))
     got, bridge, server = await run_through_bridge(load(path), chunk=(1, 97), seed=len(path.stem), timestamps=True)
-    assert without_t(got) == expected
+    assert _lost_talk_aside(without_t(got)) == expected
     conns = len({f.conn for f in load(path).frames})
     assert server.connections == conns and bridge.reconnects == conns - 1
+
+
+def _lost_talk_aside(events: list[dict]) -> list[dict]:
+    """A call its link lost (a SIGKILLed PBX: ended by the system, no cause) ended when the link
+    died: the offline replay has the capture's close time, the bridge its own clock (frozen
+    here), so their talk times differ by design."""
+    return [{**e, "talk_s": None} if e["event"] == "ended" and e["hangup_by"] == "system" and e["cause"] is None
+            else e for e in events]
 
 
 async def test_recorded_pace_scaled_by_speed() -> None:

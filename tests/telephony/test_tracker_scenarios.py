@@ -181,7 +181,25 @@ def test_wrap_up_lasts_its_configured_time_of_event_time() -> None:
     s.send("VarSet", 12.0, c, Variable="X", Value="y")
     assert s.of("agent_state")[-1]["state"] == "wrap_up"
     s.send("Newexten", 13.5, c, Application="Playback")
-    assert (s.of("agent_state")[-1]["state"], s.of("agent_state")[-1]["t"]) == ("available", 13.5)
+    # Dated when the wrap-up ended (AgentComplete at 10 + 3 s), not when the traffic showed it.
+    assert (s.of("agent_state")[-1]["state"], s.of("agent_state")[-1]["t"]) == ("available", 13.0)
+
+
+def test_wrap_up_ends_by_the_clock_on_a_silent_pbx() -> None:
+    """A real Asterisk sends nothing between calls: the bridge ticks the tracker at next_due."""
+    from telephony.tracker import Tracker
+
+    tracker = Tracker(wrapup_s=3.0)
+    s = Script(tracker=tracker)
+    c, a = _answered_call(s, 1)
+    _complete_into_wrap_up(s, c, a)
+    assert s.of("agent_state")[-1]["state"] == "wrap_up"
+    due = tracker.next_due()
+    assert due == 13.0
+    assert tracker.tick(12.9) == []
+    [released] = tracker.tick(50.0)
+    assert (released.state, released.agent, released.t) == ("available", "1001", 13.0)
+    assert tracker.next_due() is None and tracker.tick(60.0) == []
 
 
 def test_agent_map_overrides_the_extension_digits() -> None:
