@@ -1,20 +1,35 @@
 """Live calls and agent states, as the server has seen them in the domain events.
 
-Routes ask it who may act on a call (an agent hangs up only its own calls), whose customer a
-call is (transfer to the account manager, the pop for a transfer target), and whether the
-caller was verified on a call (masking). Ended calls are kept a while (bounded) because the
-agent keeps working on them in wrap-up: the verification must outlive the hang-up.
+A call is followed through every agent it reaches, not only its first: each agent whose phone
+rang for it has a *part* (ringing, then talking, then over for them), opened by ``ringing`` and
+``answered`` and closed by that agent's ``ring_stopped`` or ``ended``. After a transfer the
+first agent's ``ended`` closes their part only; the call goes on with the agent who took it over.
+Routes ask it who may act on a call (an agent acts on a call they are ringing for or talking on),
+whose customer a call is (transfer to the account manager, the pop for a transfer target), and
+whether the caller was verified on a call (masking). Calls nobody is on any more are kept a while
+(bounded) because the agent keeps working on them in wrap-up: the verification must outlive the
+hang-up.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from telephony.events import AgentState, DomainEvent
 
 ENDED_KEPT = 2000
+PartState = Literal["ringing", "talking", "over"]
+
+
+@dataclass
+class Part:
+    """One agent's part in a call."""
+
+    state: PartState
+    channel: str | None = None  # the agent's own leg (what hang-up, transfer and spy act on)
+    talked: bool = False  # answered at some point: the agent owes the call a wrap-up
 
 
 @dataclass
@@ -25,11 +40,13 @@ class LiveCall:
     vars: dict[str, str] = field(default_factory=dict)
     queue: str | None = None
     caller_channel: str | None = None
-    rung: set[str] = field(default_factory=set)
-    """Agents whose phone rang for this call (they get its follow-up events)."""
+    parts: dict[str, Part] = field(default_factory=dict)
+    """Agent -> their part: everyone whose phone rang for this call."""
     agent: str | None = None
-    agent_channel: str | None = None
+    """The agent who answered it last: the one it is with now (or was, once over)."""
     popped: set[str] = field(default_factory=set)
+    pops: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Agent -> the pop frame body they were sent (a console started mid-call is given it again)."""
     customer_id: int | None = None
     candidates: tuple[int, ...] = ()
     verified: dict[int, str] = field(default_factory=dict)
@@ -37,6 +54,46 @@ class LiveCall:
     lookup: Any = None
     """The screen-pop lookup result, reused for every agent the call rings (ring-all, transfers)."""
     ended: bool = False
+    """Nobody is on it now (its last part is over); a later ring opens it again."""
+
+    def ringing(self, agent: str, channel: str | None) -> None:
+        part = self.parts.get(agent)
+        if part is None or part.state == "over":
+            self.parts[agent] = Part("ringing", channel, talked=part.talked if part else False)
+
+    def answered(self, agent: str, channel: str | None) -> None:
+        self.parts[agent] = Part("talking", channel, talked=True)
+        self.agent = agent
+
+    def part_over(self, agent: str | None) -> None:
+        part = self.parts.get(agent or "")
+        if part is not None:
+            part.state = "over"
+
+    def is_on(self, agent: str | None) -> bool:
+        """The agent's phone rings for it, or the agent talks on it."""
+        part = self.parts.get(agent or "")
+        return part is not None and part.state != "over"
+
+    def talking(self, agent: str | None) -> Part | None:
+        part = self.parts.get(agent or "")
+        return part if part is not None and part.state == "talking" else None
+
+    def took_part(self, agent: str | None) -> bool:
+        """The agent is or was on it (rang, talked): it may see the call's customer in wrap-up."""
+        return (agent or "") in self.parts
+
+    def talked(self, agent: str | None) -> bool:
+        part = self.parts.get(agent or "")
+        return part is not None and part.talked
+
+    def active(self) -> bool:
+        return any(part.state != "over" for part in self.parts.values())
+
+    def current_channel(self) -> str | None:
+        """The leg to act on for the call as a whole: its agent's, else the caller's."""
+        part = self.talking(self.agent)
+        return part.channel if part is not None and part.channel else self.caller_channel
 
 
 class CallRegistry:
@@ -54,24 +111,32 @@ class CallRegistry:
         live = self._calls.get(call)
         if live is None:
             live = self._calls[call] = LiveCall(pbx=pbx, call=call, caller=caller, **fields)
-        if live.ended:  # a call that passes through a second queue lives on
+        if live.ended:  # transferred on, or through a second queue: the call lives on
             live.ended = False
             self._ended.pop(call, None)
         return live
 
-    def end(self, call: str) -> None:
+    def part_over(self, call: str, agent: str | None) -> None:
+        """This agent's part is over (their ring stopped, or their part of the call ended); the
+        call is kept as ended once nobody is on it."""
         live = self._calls.get(call)
         if live is None:
             return
+        live.part_over(agent)
+        if not live.active():
+            self._end(live)
+
+    def _end(self, live: LiveCall) -> None:
         live.ended = True
-        self._ended[call] = None
-        self._ended.move_to_end(call)
+        self._ended[live.call] = None
+        self._ended.move_to_end(live.call)
         while len(self._ended) > ENDED_KEPT:
             old, _ = self._ended.popitem(last=False)
             self._calls.pop(old, None)
 
     def calls_of_agent(self, agent: str) -> list[LiveCall]:
-        return [c for c in self._calls.values() if not c.ended and (c.agent == agent or agent in c.rung)]
+        """The calls this agent's phone rings for or talks on now."""
+        return [c for c in self._calls.values() if not c.ended and c.is_on(agent)]
 
     def is_verified(self, call: str | None, customer_id: int) -> bool:
         live = self._calls.get(call) if call else None

@@ -131,13 +131,15 @@ class Service:
         elif isinstance(event, RingStopped):
             live = calls.get(event.call)
             if live is not None:
-                live.rung.discard(event.agent)
                 live.popped.discard(event.agent)  # if it rings this agent again, pop again
+                live.pops.pop(event.agent, None)
+                if not live.talking(event.agent):
+                    calls.part_over(event.call, event.agent)
             self._to_agent(event.agent, event.name, event)
         elif isinstance(event, Answered):
             live = calls.get(event.call)
             if live is not None:
-                live.agent, live.agent_channel = event.agent, event.agent_channel
+                live.answered(event.agent, event.agent_channel)
             self._to_agent(event.agent, event.name, event)
         elif isinstance(event, Transferred):
             await self._transferred(pbx, event, received)
@@ -164,7 +166,7 @@ class Service:
         if live is None:
             live = self._calls.open(pbx, event.call, event.caller, vars=dict(event.vars), queue=event.queue,
                                     caller_channel=event.caller_channel)
-        live.rung.add(event.agent)
+        live.ringing(event.agent, event.agent_channel)
         await self._pop_to(live, event.agent, event, received)
 
     async def _pop_to(self, live: Any, agent: str, ringing: Ringing, received: float) -> None:
@@ -192,6 +194,7 @@ class Service:
             body.update(dialer.pop_extras(live.vars))
         body["latency_ms"] = round((time.perf_counter() - received) * 1000, 3)
         self._hub.publish(users, "pop", body)
+        live.pops[agent] = body
         self._metrics.pop_latency.observe(time.perf_counter() - received)
         self._metrics.pops.labels(lookup.match).inc()
         self._recorder.pop_shown(users, ringing.call, agent, lookup, verified)  # after: off the pop's path
@@ -203,21 +206,18 @@ class Service:
         self._hub.publish(users, event.name, {"event": event.to_json()})
         if live is None or not self._dir.users_of_agent(target):
             return  # to a queue or an outside number: the target agent's ringing pops it
-        live.agent = target
+        live.ringing(target, event.to_channel)
         ringing = Ringing(t=event.t, call=event.call, agent=target, caller=live.caller, queue=live.queue,
                           vars=dict(live.vars), caller_channel=live.caller_channel,
                           agent_channel=event.to_channel)
         await self._pop_to(live, target, ringing, received)
 
     def _ended(self, pbx: str, event: Ended) -> None:
+        """One part of the call is over: the agent it was with is told (those whose phone only
+        rang had their ``ring_stopped``); after a transfer the call goes on with its new agent."""
         live = self._calls.get(event.call)
-        agents = {event.agent} | (live.rung if live else set())
-        users: set[int] = set()
-        for agent in agents:
-            users |= self._dir.users_of_agent(agent)
-        self._hub.publish(users, event.name, {"event": event.to_json()})
+        self._to_agent(event.agent, event.name, event)
         account = ivr_info(live.vars)["account"] if live else None
         self._recorder.ended(pbx, event, customer_id=live.customer_id if live else None, account=account)
         if live is not None:
-            live.rung.clear()
-            self._calls.end(event.call)
+            self._calls.part_over(event.call, event.agent)

@@ -10,12 +10,14 @@ from aiohttp.test_utils import TestClient
 from console.server import keys
 
 
-def live_call(client: TestClient, call: str, caller: str, agent: str | None = "1001",
-              rung: tuple[str, ...] = ()) -> Any:
-    """Put a call in the server's call registry, as the service does on ``ringing``/``answered``."""
+def live_call(client: TestClient, call: str, caller: str, agent: str | None = "1001") -> Any:
+    """Put a call answered by ``agent`` in the server's call registry, as the service does on
+    ``ringing`` and ``answered``."""
     registry = client.server.app[keys.CALLS]
-    live = registry.open("main", call, caller, agent=agent)
-    live.rung.update(rung or ((agent,) if agent else ()))
+    live = registry.open("main", call, caller)
+    if agent:
+        live.ringing(agent, f"PJSIP/{agent}-00000001")
+        live.answered(agent, f"PJSIP/{agent}-00000001")
     return live
 
 

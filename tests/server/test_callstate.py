@@ -1,30 +1,75 @@
-"""The live-call registry keeps ended calls a while (wrap-up), bounded, oldest forgotten first."""
+"""The live-call registry: a call follows every agent it reaches; ended calls are kept a while
+(wrap-up), bounded, oldest forgotten first."""
 
 from __future__ import annotations
 
 from console.server.callstate import ENDED_KEPT, CallRegistry
 
 
+def _talked_and_ended(calls: CallRegistry, call: str, agent: str = "1001") -> None:
+    live = calls.open("main", call, "13800138000")
+    live.ringing(agent, f"PJSIP/{agent}-1")
+    live.answered(agent, f"PJSIP/{agent}-1")
+    calls.part_over(call, agent)
+
+
 def test_ended_calls_are_kept_bounded_oldest_forgotten_first() -> None:
     calls = CallRegistry()
     for n in range(ENDED_KEPT + 5):
-        calls.open("main", f"c{n}", "13800138000")
-        calls.end(f"c{n}")
+        _talked_and_ended(calls, f"c{n}")
     assert calls.get("c0") is None and calls.get("c4") is None
     assert calls.get("c5") is not None and calls.get(f"c{ENDED_KEPT + 4}").ended
 
 
 def test_a_call_that_comes_back_is_live_again_and_not_forgotten() -> None:
     calls = CallRegistry()
-    calls.open("main", "again", "13800138000")
-    calls.end("again")
+    _talked_and_ended(calls, "again")
     live = calls.open("main", "again", "13800138000")  # through a second queue
-    live.agent = "1002"
+    live.ringing("1002", "PJSIP/1002-2")
     for n in range(ENDED_KEPT + 1):
-        calls.open("main", f"c{n}", "13800138000")
-        calls.end(f"c{n}")
+        _talked_and_ended(calls, f"c{n}")
     assert calls.get("again") is live and not live.ended
     assert [c.call for c in calls.calls_of_agent("1002")] == ["again"]
+
+
+def test_after_a_transfer_the_call_is_the_target_agents() -> None:
+    """The first agent's `ended` closes their part only: the target rings, answers and acts."""
+    calls = CallRegistry()
+    live = calls.open("main", "x", "13800138000")
+    live.ringing("1001", "PJSIP/1001-1")
+    live.answered("1001", "PJSIP/1001-1")
+    live.ringing("1002", "PJSIP/1002-2")  # an attended transfer's consult rings the target first
+    calls.part_over("x", "1001")  # the transferer hangs up: their pass ended
+    assert not live.ended and not live.is_on("1001") and live.is_on("1002")
+    live.answered("1002", "PJSIP/1002-2")
+    assert live.agent == "1002" and live.talking("1002").channel == "PJSIP/1002-2"
+    assert live.current_channel() == "PJSIP/1002-2"
+    assert [c.call for c in calls.calls_of_agent("1002")] == ["x"] and calls.calls_of_agent("1001") == []
+    assert live.talked("1001") and live.took_part("1001")  # the first agent still owes a wrap-up
+    calls.part_over("x", "1002")
+    assert live.ended
+
+
+def test_a_blind_transfer_gap_reopens_the_call() -> None:
+    """A blind transfer ends the first pass before the target's phone rings: nobody is on the
+    call for a moment, then the target's ring opens it again."""
+    calls = CallRegistry()
+    _talked_and_ended(calls, "b")
+    assert calls.get("b").ended
+    live = calls.open("main", "b", "13800138000")
+    live.ringing("1002", "PJSIP/1002-3")
+    assert not live.ended and live.is_on("1002")
+
+
+def test_a_ring_that_stops_is_over_but_rings_again() -> None:
+    calls = CallRegistry()
+    live = calls.open("main", "r", "13800138000")
+    live.ringing("1001", "PJSIP/1001-1")
+    live.ringing("1002", "PJSIP/1002-1")
+    calls.part_over("r", "1001")
+    assert not live.ended and not live.is_on("1001")
+    live.ringing("1001", "PJSIP/1001-4")  # the queue tries 1001 again
+    assert live.parts["1001"].state == "ringing" and not live.talked("1001")
 
 
 def test_verification_belongs_to_the_call() -> None:

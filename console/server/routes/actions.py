@@ -49,15 +49,14 @@ def state_interface_of(app: web.Application, pbx: str, interface: str) -> str | 
 
 
 def own_call(request: web.Request, user: AuthUser, call: str) -> LiveCall:
-    """The live call, if this user may act on it (its agent, or a supervisor and up)."""
+    """The live call, if this user may act on it: their phone rings for it or they talk on it
+    (a call transferred to them is theirs from their ring on), or they are a supervisor and up."""
     live = request.app[keys.CALLS].get(call)
     if live is None or live.ended:
         raise ApiError(404, "not_found", t("server.error.no_call", call=call))
-    if user.at_least("supervisor"):
+    if user.at_least("supervisor") or live.is_on(user.extension):
         return live
-    if not user.extension or (live.agent != user.extension and user.extension not in live.rung):
-        raise ApiError(403, "forbidden", t("server.error.not_your_call"))
-    return live
+    raise ApiError(403, "forbidden", t("server.error.not_your_call"))
 
 
 async def act(coro: Any, what: str) -> Any:

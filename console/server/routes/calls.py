@@ -85,11 +85,13 @@ async def originate(request: web.Request) -> web.Response:
 async def hangup(request: web.Request) -> web.Response:
     user = current_user(request)
     live = own_call(request, user, request.match_info["call"])
-    channel = live.agent_channel or live.caller_channel
+    mine = live.talking(user.extension)
+    # The agent ends their own leg; a supervisor ends the call (its agent's leg, else the caller's).
+    channel, by = (mine.channel, "agent") if mine is not None else (live.current_channel(), "system")
     if not channel:
         raise ApiError(409, "conflict", t("server.call.no_channel"))
     _, bridge = bridge_for(request.app, live.pbx)
-    await act(bridge.hangup(channel), t("server.action.hangup"))
+    await act(bridge.hangup(channel, by=by), t("server.action.hangup"))
     return web.json_response({"ok": True}, status=202)
 
 
@@ -117,14 +119,15 @@ async def transfer(request: web.Request) -> web.Response:
     live = own_call(request, user, request.match_info["call"])
     body = await read_body(request, TransferBody)
     exten = await _transfer_exten(request, live, body.to)
-    if not live.agent_channel:
+    part = live.talking(user.extension) or live.talking(live.agent)  # a supervisor moves the agent's call
+    if part is None or not part.channel:
         raise ApiError(409, "conflict", t("server.call.not_answered"))
     _, bridge = bridge_for(request.app, live.pbx)
     context = pbx_settings(request.app, live.pbx).transfer_context
     if body.kind == "blind":
-        await act(bridge.blind_transfer(live.agent_channel, exten, context), t("server.action.transfer"))
+        await act(bridge.blind_transfer(part.channel, exten, context), t("server.action.transfer"))
     else:
-        await act(bridge.atxfer(live.agent_channel, exten, context), t("server.action.attended_transfer"))
+        await act(bridge.atxfer(part.channel, exten, context), t("server.action.attended_transfer"))
     return web.json_response({"ok": True, "exten": exten}, status=202)
 
 
@@ -132,7 +135,8 @@ async def answer(request: web.Request) -> web.Response:
     """Simulator only: a real phone answers itself; the simulator answers on this action."""
     user = current_user(request)
     live = own_call(request, user, request.match_info["call"])
-    if user.extension not in live.rung:
+    part = live.parts.get(user.extension or "")
+    if part is None or part.state != "ringing":
         raise ApiError(409, "conflict", t("server.call.not_ringing_you"))
     pbx, bridge = bridge_for(request.app, live.pbx)
     action = {"Action": "CalldeskAnswer", "Interface": interface_of(request.app, pbx, user.extension)}
@@ -152,11 +156,12 @@ async def wrapup(request: web.Request) -> web.Response:
     if body.disposition not in DISPOSITIONS:
         raise ApiError(400, "invalid", t("server.call.bad_disposition", disposition=body.disposition), field="disposition")
     live = request.app[keys.CALLS].get(call)
-    if live is None or not user.extension or (live.agent != user.extension and not user.at_least("supervisor")):
+    if live is None or not user.extension or (not live.talked(user.extension) and not user.at_least("supervisor")):
         raise ApiError(404, "not_found", t("server.call.not_your_answered_call", call=call))
     # Through the outbox: it lands after the call's Interaction, even during a database outage.
     await request.app[keys.OUTBOX].submit("wrapup", {
-        "call": call, "agent_id": user.id, "agent_ext": live.agent or user.extension,
+        "call": call, "agent_id": user.id,
+        "agent_ext": user.extension if live.talked(user.extension) else live.agent,
         "disposition": body.disposition, "notes": body.notes,
     })
     return web.json_response({"ok": True}, status=202)

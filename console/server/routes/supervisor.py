@@ -70,7 +70,8 @@ async def agents(request: web.Request) -> web.Response:
         out.append({
             "agent": member.extension, "name": member.name, "queues": list(member.queues),
             "state": state.to_json() if state else None,
-            "calls": [{"call": c.call, "caller": c.caller, "queue": c.queue, "answered": c.agent == member.extension,
+            "calls": [{"call": c.call, "caller": c.caller, "queue": c.queue,
+                       "answered": c.talking(member.extension) is not None,
                        **_customer_of(c)} for c in calls],
             "handled_today": stats.day.handled.get(member.extension, 0) if stats else 0,
         })
@@ -83,13 +84,14 @@ async def spy(request: web.Request) -> web.Response:
     _agent_of_mine(request, user, body.agent)
     if not user.extension:
         raise ApiError(400, "bad_request", t("server.sup.no_extension"))
-    talking = [c for c in request.app[keys.CALLS].calls_of_agent(body.agent) if c.agent == body.agent and c.agent_channel]
+    talking = [(c, part) for c in request.app[keys.CALLS].calls_of_agent(body.agent)
+               if (part := c.talking(body.agent)) is not None and part.channel]
     if not talking:
         raise ApiError(409, "conflict", t("server.sup.agent_idle", agent=body.agent), field="agent")
-    pbx, bridge = bridge_for(request.app, talking[0].pbx)
+    call, part = talking[0]
+    pbx, bridge = bridge_for(request.app, call.pbx)
     context = pbx_settings(request.app, pbx).spy_context
-    await act(bridge.chanspy(user.extension, talking[0].agent_channel, body.mode, context=context),
-              t("server.action.listen"))
+    await act(bridge.chanspy(user.extension, part.channel, body.mode, context=context), t("server.action.listen"))
     return web.json_response({"ok": True}, status=202)
 
 
