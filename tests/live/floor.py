@@ -179,6 +179,31 @@ class Observer:
         with contextlib.suppress(Exception):
             await self.client.close()
 
+    def mark(self) -> int:
+        """A place in what was received, for :meth:`save`."""
+        return len(self.client.received)
+
+    def save(self, path: Path, scenario: str, description: str, since: int = 0, **header: Any) -> Path:
+        """What Asterisk sent since ``since``, as a transcript in the captures' format
+        (``../shared/ami-transcripts/README.md``; RTCP left out), for offline tracker tests."""
+        import json
+
+        from telephony.framing import serialize
+
+        received = [(t, m) for t, m in self.client.received[since:]
+                    if not m.get("Event", "").startswith("RTCP")]
+        t0 = float(received[0][1].get("Timestamp") or 0) if received else 0.0
+        lines = [json.dumps({"scenario": scenario, "asterisk_version": "22.10.1", "description": description,
+                             "recorded_by": "tests/live (calldesk's own lab run)", **header}, ensure_ascii=False)]
+        for _, msg in received:
+            t = round(float(msg.get("Timestamp") or t0) - t0, 6)
+            headers = {k: v.split("\n") if "\n" in v else v for k, v in msg.items()}
+            raw = serialize(headers).decode("utf-8").removesuffix("\r\n\r\n")
+            lines.append(json.dumps({"t": t, "dir": "recv", "raw": raw}, ensure_ascii=False))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        return path
+
 
 class LiveFloor:
     """calldesk's server on the lab Asterisk, with consoles and an observer."""
