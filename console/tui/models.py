@@ -176,3 +176,21 @@ class KbArticle(Model):
     categories: list[str] = []
     score: float | None = None
     body: str = Field("", description="Markdown; only in GET /api/kb/{slug}")
+
+
+class LiveCall(Model):
+    """One entry of ``hello.calls``: a call of mine ringing or in talk when the stream (re)connected."""
+
+    pop: Pop
+    state: str = "ringing"  # ringing | talking (anything else that is live reads as talking)
+
+    @property
+    def talking(self) -> bool:
+        return self.state != "ringing"
+
+
+class AfterCall(Model):
+    """``hello.after_call``: my call whose wrap-up the server still waits for (I am held out of the queues)."""
+
+    call: str
+    ended_t: float | None = None  # epoch seconds

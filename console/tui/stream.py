@@ -17,7 +17,7 @@ from typing import Any, Literal
 from textual.message import Message
 
 from console.tui.client import ApiError, Client
-from console.tui.models import FollowUp, Pop
+from console.tui.models import AfterCall, FollowUp, LiveCall, Pop
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +60,17 @@ class AgentStateChanged(Message):
     def __init__(self, state: str, reason: str | None = None) -> None:
         super().__init__()
         self.state, self.reason = state, reason
+
+
+class CallRestored(Message):
+    """The ``hello`` of a server that says what is live: my calls ringing or in talk (``calls``;
+    None when it could not be read) and the call whose wrap-up it still waits for (``after_call``).
+    Sent on every (re)connect, so it also carries my agent state."""
+
+    def __init__(self, state: str, reason: str | None, calls: list[LiveCall] | None,
+                 after_call: AfterCall | None) -> None:
+        super().__init__()
+        self.state, self.reason, self.calls, self.after_call = state, reason, calls, after_call
 
 
 class QueueStatsUpdated(Message):
@@ -115,8 +126,7 @@ def message_for(frame: dict[str, Any], me: str | None = None) -> Message | None:
     if kind == "pop":
         return CallOffered(Pop.model_validate(frame))
     if kind == "hello":
-        state = frame.get("state") or {}  # the agent's last agent_state event, or null
-        return AgentStateChanged(state.get("state", "logged_out") if isinstance(state, dict) else str(state))
+        return _hello(frame)
     if kind == "resync":
         return StreamResynced()
     if kind == "followup_due":
@@ -147,6 +157,24 @@ def message_for(frame: dict[str, Any], me: str | None = None) -> Message | None:
     if kind == "originate_result":
         return OriginateFinished(str(event.get("number", "")), event.get("outcome", ""))
     return None
+
+
+def _hello(frame: dict[str, Any]) -> Message:
+    state = frame.get("state") or {}  # the agent's last agent_state event, or null
+    if not isinstance(state, dict):
+        state = {"state": str(state)}
+    name, reason = state.get("state", "logged_out"), state.get("reason")
+    if "calls" not in frame and "after_call" not in frame:
+        return AgentStateChanged(name, reason)  # an older server: what is live is unknown, not "nothing"
+    calls: list[LiveCall] | None = None
+    if isinstance(frame.get("calls"), list):
+        try:
+            calls = [LiveCall.model_validate(entry) for entry in frame["calls"]]
+        except ValueError:
+            # One unreadable call must not read as "no calls" and clear the one being worked on.
+            log.exception("unreadable calls in hello %s", str(frame.get("calls"))[:200])
+    after = frame.get("after_call")
+    return CallRestored(name, reason, calls, AfterCall.model_validate(after) if after else None)
 
 
 async def follow_stream(client: Client, post: Callable[[Message], Any], me: str | None = None,

@@ -111,3 +111,14 @@ async def pause_for_lunch(pilot: Any, app: Any) -> None:
     await until(pilot, lambda: isinstance(app.screen, PauseDialog))
     app.screen.query_one("#pause-reason", Select).value = "lunch"
     await pilot.click("#dialog-submit")
+
+
+def ring_direct(floor: Floor, number: str, extension: str = "1001") -> None:
+    """A caller dials an agent's own number on the simulated PBX (``Dial(PJSIP/<ext>,20)``): it
+    rings that phone whether or not the queues hold the agent (paused, or owing a wrap-up)."""
+    from telephony.simulator import inbound
+    from telephony.simulator.model import CallSpec
+
+    pbx = floor.simulator.pbx
+    spec = CallSpec(number, did="95557", direct_to=extension, talk_s=None)
+    pbx.clock.call_later(0, lambda: inbound.place_call(pbx, spec))

@@ -115,3 +115,25 @@ async def test_choosing_a_candidate_keeps_the_call_facts_on_the_card(tmp_path):
         assert card.customer is not None and card.customer.name == "张珊"
         assert ("来电号码", "138 0000 0001") in card.call_facts  # national form, as agents read it
         assert "310000654321" in app.export_screenshot()  # the chosen customer's facts are painted
+
+
+async def test_pause_reasons_read_in_chinese_on_the_status_bar_and_in_the_dialog(tmp_path):
+    from console.tui.agent.call_controls import PauseDialog
+    from console.tui.client import Client
+
+    app = offline_app(tmp_path)
+    app.ctx.center = app.ctx.center.model_copy(update={"pause_reasons": ["break", "lunch", "after_call"]})
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        bar = app.agent_screen.query_one(StatusBar)
+        for reason, shown in (("break", "暂停 · 小休"), ("Auto-Pause", "暂停 · 未接自动暂停"),
+                              ("supervisor", "暂停 · 班长示忙"), ("坐席自定义", "暂停 · 坐席自定义")):
+            await feed(pilot, frames.event("agent_state", agent="1001", state="paused", reason=reason))
+            assert shown in str(bar.render())
+        await feed(pilot, frames.event("agent_state", agent="1001", state="wrap_up", reason="after_call"))
+        assert "状态 话后处理" in str(bar.render()) and "暂停" not in str(bar.render())
+        app.ctx.client = Client("http://127.0.0.1:9")  # F8 needs a client; nothing is sent before a choice
+        await pilot.press("f8")
+        assert isinstance(app.screen, PauseDialog)
+        assert app.screen.reasons == [("小休", "break"), ("午餐", "lunch"), ("话后处理", "after_call")]
+        await pilot.press("escape")

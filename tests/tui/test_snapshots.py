@@ -75,6 +75,21 @@ def test_wrap_up(snap_compare, locale, tmp_path):
 
 
 @LOCALES
+def test_call_ringing_over_a_wrap_up(snap_compare, locale, tmp_path):
+    """A's wrap-up waits (counted on the status bar) while B's call has the card and the keys."""
+    async def ring_over(pilot):
+        await settle(pilot)
+        a, b = "1700000000.1", "1700000001.1"
+        await feed(pilot, frames.pop("known", call=a), frames.event("answered", call=a, agent="1001"),
+                   frames.event("ended", call=a, caller="13800000001", agent="1001", queue="vip",
+                                outcome="answered", hangup_by="caller", talk_s=65),
+                   frames.pop("ambiguous", call=b, number="+8613900000002"))
+        await _still(pilot)
+
+    assert snap_compare(app_in(locale, tmp_path), terminal_size=SIZE, run_before=ring_over)
+
+
+@LOCALES
 def test_search_results(snap_compare, locale, tmp_path):
     async def search(pilot):
         await settle(pilot)

@@ -39,6 +39,57 @@ def test_each_frame_kind_becomes_its_message(frame, kind):
     assert isinstance(stream.message_for(frame, "1001"), kind)
 
 
+def test_a_hello_says_what_is_live_only_when_it_carries_the_fields():
+    base = {"seq": 1, "kind": "hello", "state": {"event": "agent_state", "agent": "1001", "state": "paused",
+                                                  "reason": "lunch"}}
+    older = stream.message_for(base, "1001")
+    assert type(older) is stream.AgentStateChanged and older.reason == "lunch"  # unknown, not "no calls"
+    pop = {k: v for k, v in frames.pop("known").items() if k not in ("seq", "kind")}
+    restored = stream.message_for(base | {"calls": [{"pop": pop, "state": "talking"}],
+                                          "after_call": {"call": "c0", "ended_t": 1.5}}, "1001")
+    assert isinstance(restored, stream.CallRestored)
+    assert (restored.state, restored.reason) == ("paused", "lunch")
+    assert restored.calls[0].pop.customer.name == "张三" and restored.calls[0].talking
+    assert (restored.after_call.call, restored.after_call.ended_t) == ("c0", 1.5)
+    nothing = stream.message_for(base | {"calls": [], "after_call": None}, "1001")
+    assert nothing.calls == [] and nothing.after_call is None
+    unreadable = stream.message_for(base | {"calls": [{"state": "ringing"}], "after_call": None}, "1001")
+    assert unreadable.calls is None  # one call without its pop: what is live is unknown
+
+
+def test_wrap_ups_owed_keep_their_order_and_each_call_once():
+    from console.tui.agent.wrapups import PendingWrapUp, WrapUps
+
+    owed = WrapUps()
+    assert owed.add(PendingWrapUp("a", frames.FROZEN)) and owed.add(PendingWrapUp("b", frames.FROZEN))
+    assert not owed.add(PendingWrapUp("a", frames.FROZEN, notes="again"))
+    assert owed.head.call == "a" and owed.head.notes == "" and len(owed) == 2 and "b" in owed
+    assert owed.remove("a").call == "a" and owed.remove("a") is None
+    assert owed.head.call == "b"
+    assert owed.head.caller(SHANGHAI) == "10:30 结束的通话"  # no pop to name the caller
+
+
+@pytest.mark.parametrize(("reason", "zh", "en"), [
+    ("break", "小休", "Break"), ("lunch", "午餐", "Lunch"), ("training", "培训", "Training"),
+    ("meeting", "会议", "Meeting"), ("after_call", "话后处理", "After-call work"), ("other", "其他", "Other"),
+    ("Auto-Pause", "未接自动暂停", "Auto-paused (not answered)"), ("supervisor", "班长示忙", "By supervisor"),
+    ("午休-自定义", "午休-自定义", "午休-自定义"),  # typed on the PBX: shown as given
+])
+def test_pause_reasons_are_named_in_the_console_language(reason, zh, en):
+    from console.tui.text import label
+
+    assert label("pause_reason", reason) == zh
+    i18n.set_locale("en")
+    assert label("pause_reason", reason) == en
+
+
+def test_every_pause_reason_the_server_offers_is_translated():
+    from console.server.routes.auth import PAUSE_REASONS
+
+    for locale in i18n.LOCALES:
+        assert {r for r in PAUSE_REASONS if not i18n.has(f"console.pause_reason.{r}", locale)} == set()
+
+
 def test_other_agents_states_and_unknown_kinds_are_ignored():
     assert stream.message_for(frames.event("agent_state", agent="1002", state="paused"), "1001") is None
     assert stream.message_for({"seq": 1, "kind": "something_new"}, "1001") is None

@@ -11,10 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 from textual import on
+from textual.message import Message
 from textual.widgets import TabbedContent
 
 from console.i18n import t
-from console.tui.agent.base import AgentBase
+from console.tui.agent.calls import AgentCalls
 from console.tui.agent.candidates import CandidateList
 from console.tui.agent.customer_card import CustomerCard
 from console.tui.agent.followups_panel import FollowUpsPanel
@@ -26,7 +27,14 @@ from console.tui.models import Customer
 from console.tui.text import choices, local_time
 
 
-class AgentActions(AgentBase):
+class AgentActions(AgentCalls):
+    class WrapUpSaved(Message):
+        """The server accepted the wrap-up of ``call``."""
+
+        def __init__(self, call: str) -> None:
+            super().__init__()
+            self.call = call
+
     # --- widget messages --------------------------------------------------------------------
     @on(CandidateList.CandidateChosen)
     def _candidate(self, message: CandidateList.CandidateChosen) -> None:
@@ -53,15 +61,16 @@ class AgentActions(AgentBase):
 
     @on(WrapUpPanel.WrapUpSubmitted)
     def _wrapup(self, message: WrapUpPanel.WrapUpSubmitted) -> None:
-        client = self.ctx.client
+        client, saved = self.ctx.client, self.WrapUpSaved(message.call)
         if client is None:
-            self.clear_pop()
+            self.post_message(saved)
             return
+        self.api(client.wrapup(message.call, message.disposition, message.notes), t("console.notify.wrapped_up"),
+                 then=lambda _: self.post_message(saved))
 
-        async def send() -> None:
-            await client.wrapup(message.call, message.disposition, message.notes)
-            self.clear_pop()
-        self.api(send(), t("console.notify.wrapped_up"))
+    @on(WrapUpSaved)
+    def _wrapup_saved(self, message: WrapUpSaved) -> None:
+        self.wrapup_saved(message.call)
 
     # --- actions (keys, command palette) ----------------------------------------------------
     def action_show_keys(self) -> None:
@@ -87,21 +96,20 @@ class AgentActions(AgentBase):
         self._tab("tab-followups", "#followups")
 
     def action_focus_wrapup(self) -> None:
-        if self.call_state == "wrap_up":
-            self.query_one("#wrapup-disposition").focus()
+        self.toggle_wrapup()
 
     def action_answer(self) -> None:
         if self.ctx.client and self.pop and self.call_state == "ringing":
             self.api(self.ctx.client.answer(self.pop.call))
 
     def action_hangup(self) -> None:
-        if self.ctx.client and self.call:
-            self.api(self.ctx.client.hangup(self.call))
+        if self.ctx.client and self.live_call:
+            self.api(self.ctx.client.hangup(self.live_call))
 
     def action_transfer(self) -> None:
         from console.tui.agent.call_controls import TransferChoice, TransferDialog
 
-        call, client = self.call, self.ctx.client
+        call, client = self.live_call, self.ctx.client
         if call is None or client is None:
             self.notify(t("console.notify.no_call"), severity="warning")
             return

@@ -1,7 +1,7 @@
 """The agent screen's shared state and helpers: the call on screen, server calls in workers,
-clearing the pop, the wrap-up, knowledge-base suggestions, loading a customer.
+clearing the pop, knowledge-base suggestions, loading a customer.
 
-The base of :class:`~console.tui.agent.actions.AgentActions`; nothing here is bound to a key.
+The base of :class:`~console.tui.agent.calls.AgentCalls`; nothing here is bound to a key.
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ from console.tui.agent.timeline import Timeline
 from console.tui.agent.wrapup import WrapUpPanel
 from console.tui.client import ApiError
 from console.tui.models import Customer
-from console.tui.text import choices
 
 
 class AgentBase(Screen):
@@ -54,11 +53,7 @@ class AgentBase(Screen):
         self.query_one(CustomerCard).clear()
         self.query_one(Timeline).show([], self.ctx.tz)
         self.query_one(TicketsPanel).show([], self.ctx.tz)
-        self.query_one(WrapUpPanel).close()
-
-    def open_wrapup(self, call: str) -> None:
-        self.call_state = "wrap_up"
-        self.query_one(WrapUpPanel).open(call, choices(self.ctx.center.dispositions, "disposition"))
+        self.query_one(WrapUpPanel).hide()
 
     def suggest_kb(self, category: str | None) -> None:
         """Articles for this call: every-call scripts, plus the customer's products and risks."""
@@ -97,7 +92,9 @@ class AgentBase(Screen):
         from console.tui.stream import AgentStateChanged
 
         state = me.get("state")
-        return AgentStateChanged(state.get("state", "logged_out") if isinstance(state, dict) else str(state or "logged_out"))
+        if isinstance(state, dict):
+            return AgentStateChanged(state.get("state", "logged_out"), state.get("reason"))
+        return AgentStateChanged(str(state or "logged_out"))
 
     def open_customer(self, customer: Customer) -> None:
         """Show a customer chosen from candidates or search, with history and open tickets."""

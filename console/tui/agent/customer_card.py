@@ -30,6 +30,7 @@ ALERT_FLAGS = ("vip", "open_complaint", "churn_risk", "do_not_call")
 
 class CustomerCard(Vertical):
     customer: Customer | None = None
+    verified: bool = False  # the server said the caller proved who they are (the profile is unmasked)
     call_facts: list[tuple[str, str]] = []  # the ringing call's facts, kept when the profile changes
 
     def compose(self) -> ComposeResult:
@@ -55,7 +56,7 @@ class CustomerCard(Vertical):
             candidates.show(customers)
 
     def clear(self) -> None:
-        self.customer, self.call_facts = None, []
+        self.customer, self.call_facts, self.verified = None, [], False
         self._set("#card-name", t("console.card.idle"))
         for part in ("#card-tier", "#card-alerts", "#card-risk-warning", "#card-facts"):
             self._set(part, "")
@@ -83,7 +84,7 @@ class CustomerCard(Vertical):
 
     def show_customer(self, customer: Customer, call_facts: list[tuple[str, str]] | None = None,
                       verified: bool = False) -> None:
-        self.customer = customer
+        self.customer, self.verified = customer, verified
         if call_facts is not None:
             self.call_facts = call_facts
         self._set("#card-name", customer.name or customer.client_no)

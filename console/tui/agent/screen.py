@@ -1,7 +1,8 @@
 """The agent's main screen: composition, and the handlers that turn stream messages into UI.
 
 The stream worker (on the App) posts its messages here. Only these ``@on`` handlers change the
-screen's reactives and widgets; the dialogs and API calls live in :mod:`.actions`.
+screen's reactives and widgets; what a call's start and end do to the card and the wrap-ups is
+:mod:`.calls`, the dialogs and API calls are :mod:`.actions`.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from console.i18n import t
 from console.tui import stream
 from console.tui.agent.actions import AgentActions
 from console.tui.agent.call_banner import CallBanner
-from console.tui.agent.candidates import CandidateList
 from console.tui.agent.context import AgentContext
 from console.tui.agent.customer_card import CustomerCard
 from console.tui.agent.followups_panel import FollowUpsPanel
@@ -27,10 +27,10 @@ from console.tui.agent.status_bar import StatusBar
 from console.tui.agent.tickets_panel import TicketsPanel
 from console.tui.agent.timeline import Timeline
 from console.tui.agent.wrapup import WrapUpPanel
+from console.tui.agent.wrapups import WrapUps
 from console.tui.keys import AGENT_KEYS, install
 from console.tui.models import Pop
-from console.tui.phone_text import dialable_digits, display_number
-
+from console.tui.phone_text import display_number
 
 
 class AgentScreen(AgentActions):
@@ -48,6 +48,7 @@ class AgentScreen(AgentActions):
         install(self, AGENT_KEYS)
         self.ctx = ctx
         self.pop: Pop | None = None
+        self.wrapups = WrapUps()
         self.transferred_to_me: str | None = None
         self.queue_waiting: dict[str, int] = {}
 
@@ -58,7 +59,7 @@ class AgentScreen(AgentActions):
                 yield CallBanner(id="banner")
                 yield CustomerCard(id="card")
                 yield Timeline(id="timeline")
-                yield WrapUpPanel(self.ctx.clock, id="wrapup")
+                yield WrapUpPanel(self.ctx.clock, self.ctx.tz, id="wrapup")
             with TabbedContent(id="right"):
                 with TabPane(t("console.tab.tickets"), id="tab-tickets"):
                     yield TicketsPanel(id="tickets")
@@ -86,71 +87,55 @@ class AgentScreen(AgentActions):
     @on(stream.CallOffered)
     def _offered(self, message: stream.CallOffered) -> None:
         pop = message.pop
-        if self.call_state == "on_call" and self.pop is not None and pop.call != self.pop.call:
+        if self.call_state == "on_call" and pop.call != self.live_call:
             return  # already on a call; a second ring is shown by the phone, not over this one
-        self.pop = pop
-        # The card first, alone in its frame: who is calling must be on screen at once. The
-        # history and tickets (tables, which re-flow the screen) follow in the next frame.
-        self.query_one(CustomerCard).show_pop(pop, self.ctx.tz)
         # A call transferred to me is already up when its pop arrives (the server pops the target).
-        self.call_state = "on_call" if pop.call == self.transferred_to_me else "ringing"
+        self.show_call(pop, "on_call" if pop.call == self.transferred_to_me else "ringing")
         self.call_after_refresh(self.post_message, self.PopShown(pop.call, message.received))
-        self.call_after_refresh(self._show_context, pop)
 
-    def _show_context(self, pop: Pop) -> None:
-        if self.pop is not pop:
-            return  # already cleared or replaced
-        self.query_one(Timeline).show(pop.contacts, self.ctx.tz)
-        self.query_one(TicketsPanel).show(pop.tickets, self.ctx.tz)
-        for followup in pop.followups:
-            self.query_one(FollowUpsPanel).add(followup, self.ctx.tz)
-        if pop.match == "ambiguous":
-            self.query_one("#card-candidates", CandidateList).focus()
-        elif pop.match == "unknown":
-            self.query_one(TabbedContent).active = "tab-search"
-            self.query_one(SearchPanel).start(dialable_digits(pop.number))
-        else:
-            self.query_one(TabbedContent).active = "tab-tickets"
-            self.suggest_kb(None)
+    @on(stream.CallRestored)
+    def _restored(self, message: stream.CallRestored) -> None:
+        self._show_agent_state(message.state, message.reason)
+        self.restore(message.calls, message.after_call)
 
     @on(stream.RingStopped)
     def _ring_stopped(self, message: stream.RingStopped) -> None:
-        if self.pop is not None and message.call == self.pop.call and self.call_state == "ringing":
+        if message.call == self.live_call and self.call_state == "ringing":
             self.notify(t("console.notify.ring_stopped", reason=t(f"console.ring_stop.{message.reason}")))
-            self.clear_pop()
+            self.live_call_over(wrap_up=False)
 
     @on(stream.CallAnswered)
     def _answered(self, message: stream.CallAnswered) -> None:
-        if self.pop is None or message.call != self.pop.call:
+        if message.call != self.live_call:
             return
         if message.agent == self.ctx.agent_id:
             self.call_state = "on_call"
         elif self.call_state == "ringing":
-            self.clear_pop()  # a ring-all call taken by a colleague
+            self.live_call_over(wrap_up=False)  # a ring-all call taken by a colleague
 
     @on(stream.CallTransferred)
     def _transferred(self, message: stream.CallTransferred) -> None:
         if message.to == self.ctx.agent_id:
             self.transferred_to_me = message.call
-        if self.pop is not None and message.call == self.pop.call and message.from_agent == self.ctx.agent_id:
+        if message.call == self.live_call and message.from_agent == self.ctx.agent_id:
             self.notify(t("console.notify.transferred", to=message.to))
-            self.open_wrapup(message.call)
+            self.live_call_over(wrap_up=True)
 
     @on(stream.CallEnded)
     def _ended(self, message: stream.CallEnded) -> None:
-        if self.pop is None or message.call != self.pop.call or self.call_state == "wrap_up":
-            return
-        if self.call_state == "on_call":
-            self.open_wrapup(message.call)
-        else:
-            self.clear_pop()
+        if message.call == self.live_call:
+            self.live_call_over(wrap_up=self.call_state == "on_call")
 
     @on(stream.AgentStateChanged)
     def _agent_state(self, message: stream.AgentStateChanged) -> None:
+        self._show_agent_state(message.state, message.reason)
+
+    def _show_agent_state(self, state: str, reason: str | None) -> None:
         bar = self.query_one(StatusBar)
-        if bar.agent_state != message.state:
-            bar.agent_state, bar.state_since = message.state, self.ctx.clock()
-        bar.set_class(message.state == "paused", "-paused")
+        if bar.agent_state != state:
+            bar.agent_state, bar.state_since = state, self.ctx.clock()
+        bar.reason = reason
+        bar.set_class(state == "paused", "-paused")
 
     @on(stream.QueueStatsUpdated)
     def _queue_stats(self, message: stream.QueueStatsUpdated) -> None:

@@ -1,4 +1,5 @@
-"""The top line: who I am, my state and for how long, calls waiting, the link, my follow-ups."""
+"""The top line: who I am, my state (and why I am paused) and for how long, calls waiting, my
+follow-ups, the wrap-ups I still owe, the link."""
 
 from __future__ import annotations
 
@@ -17,10 +18,12 @@ Clock = Callable[[], dt.datetime]
 
 class StatusBar(Static):
     agent_state: reactive[str] = reactive("logged_out")
+    reason: reactive[str | None] = reactive(None)  # why I am paused (shown only then)
     state_since: reactive[dt.datetime | None] = reactive(None)
     waiting: reactive[int] = reactive(0)
     link: reactive[str] = reactive("connecting")
     followups_due: reactive[int] = reactive(0)
+    wrapups_pending: reactive[int] = reactive(0)
 
     def __init__(self, agent: str, clock: Clock, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -39,12 +42,18 @@ class StatusBar(Static):
         parts = Text(no_wrap=True, overflow="ellipsis")
         parts.append(f" {self.agent} ", style="bold")
         parts.append(" │ ")
-        parts.append(t("console.status.state", state=label("state", self.agent_state), time=in_state))
+        state = label("state", self.agent_state)
+        if self.agent_state == "paused" and self.reason:
+            state = f"{state} · {label('pause_reason', self.reason)}"
+        parts.append(t("console.status.state", state=state, time=in_state))
         parts.append(" │ ")
         parts.append(t("console.status.waiting", n=self.waiting),
                      style="bold" if self.waiting else "")
         parts.append(" │ ")
         parts.append(t("console.status.followups", n=self.followups_due))
         parts.append(" │ ")
+        if self.wrapups_pending:
+            parts.append(t("console.status.wrapups", n=self.wrapups_pending), style="bold")
+            parts.append(" │ ")
         parts.append(label("link", self.link), style="bold reverse" if self.link != "connected" else "")
         return parts
