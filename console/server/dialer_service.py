@@ -50,6 +50,9 @@ log = logging.getLogger(__name__)
 _k, _l, _c = Campaign.__table__.c, Lead.__table__.c, Customer.__table__.c
 CAMPAIGN_VAR = "CALLDESK_CAMPAIGN"
 QUEUE_VAR = "CALLDESK_QUEUE"  # the campaign context queues the answered customer here
+# The customer's national number: the campaign context puts it back as the caller ID (the channel
+# presents the center's number to the customer); the pop takes it from the lead either way.
+NUMBER_VAR = "CALLDESK_NUMBER"
 CALLBACK_SCAN_S = 30.0
 
 
@@ -271,7 +274,8 @@ class DialerService(PreviewMixin, AdoptionMixin, MembersMixin, AbandonMixin):
                         lead.followup_id, now, agent=agent)
         self._flights[action_id] = flight
         self.dialled.append((lead.id, lead.number, now))
-        variables = {LEAD_VAR: str(lead.id), CAMPAIGN_VAR: str(campaign.id), QUEUE_VAR: campaign.queue}
+        variables = {LEAD_VAR: str(lead.id), CAMPAIGN_VAR: str(campaign.id), QUEUE_VAR: campaign.queue,
+                     NUMBER_VAR: national_digits(lead.number)}
         account = await asyncio.to_thread(self._account, lead.customer_id)
         if account:
             variables["CUSTOMER_ACCOUNT"] = account
@@ -351,13 +355,21 @@ class DialerService(PreviewMixin, AdoptionMixin, MembersMixin, AbandonMixin):
         self.wake()
 
     # --- the screen pop ---------------------------------------------------------------------
-    def pop_extras(self, variables: dict[str, str]) -> dict[str, Any]:
-        """``campaign``, ``lead`` and ``script`` for the pop of a campaign call, else nothing."""
+    def _flight_of(self, variables: dict[str, str]) -> Flight | None:
         lead_id = variables.get(LEAD_VAR)
         # By the lead, not the call: the service pops on its own schedule, before we have read the
         # originate_result, or after we have seen the call end (a short call, a slow lookup).
         flight = next((f for f in self._flights.values() if str(f.lead_id) == lead_id), None) if lead_id else None
-        flight = flight or self._recent.get(lead_id or "")
+        return flight or self._recent.get(lead_id or "")
+
+    def number_of(self, variables: dict[str, str]) -> str | None:
+        """The customer's number of a campaign call (its caller ID is the center's own)."""
+        flight = self._flight_of(variables)
+        return flight.number if flight is not None else None
+
+    def pop_extras(self, variables: dict[str, str]) -> dict[str, Any]:
+        """``campaign``, ``lead`` and ``script`` for the pop of a campaign call, else nothing."""
+        flight = self._flight_of(variables)
         if flight is None:
             return {}
         campaign = self._campaigns.get(flight.campaign_id)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import time
 from collections.abc import AsyncIterator
@@ -162,6 +163,10 @@ class Service:
                 self._hub.publish([user], event.name, {"event": event.to_json()})
 
     async def _ringing(self, pbx: str, event: Ringing, received: float) -> None:
+        dialer = self.app.get(keys.DIALER)
+        number = dialer.number_of(event.vars) if dialer is not None else None
+        if number and number != event.caller:  # a campaign call: the lead's number, not the center's
+            event = dataclasses.replace(event, caller=number)
         live = self._calls.get(event.call)
         if live is None:
             live = self._calls.open(pbx, event.call, event.caller, vars=dict(event.vars), queue=event.queue,

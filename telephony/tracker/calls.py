@@ -243,3 +243,7 @@ class CallBook:
 
     def _originate_dial_end(self, m: Mapping[str, str], t: float, out: list[DomainEvent]) -> None:
         return None
+
+    def _click_to_call(self, channel: str) -> bool:
+        """The channel is an Originate's first leg on an agent's phone (originate.py)."""
+        return False

@@ -3,8 +3,10 @@
 An agent's device channel (``PJSIP/1001-…``: not Local, its digits an agent) whose Dial, directly
 or through Local hops, reaches a party that is no agent (a trunk leg such as ``PJSIP/carrier-…``)
 places an outbound call, if that segment is no queue pass, no consult, was not handed on by a
-transfer and rang no agent. Calls an Originate started are left out: their first leg is an
-Originate leg (``Originates.orig_legs``), or a Local pair, and the Originate has its own result.
+transfer and rang no agent. A click-to-call is one too: the Originate rang the agent's phone
+first, which then dials the customer (``originate.py`` holds its result until that dial ends).
+Other calls an Originate started are left out: their first leg is a customer's (a campaign) or a
+Local pair, and the Originate has its own result.
 
 At that dial the segment turns round, so that everything else treats it like an inbound direct
 call: the dialled leg (the customer) becomes its caller, the number dialled its ``caller``, and
@@ -50,8 +52,10 @@ class Outbound(CallBook):
                 or any(r.agent for r in seg.rings)):
             return
         dialler = self.channels.get(seg.caller_uid)
-        if dialler is None or dialler.name in self.orig_legs or dialler.name in self.ring_by_chan:
+        if dialler is None or dialler.name in self.ring_by_chan:
             return
+        if dialler.name in self.orig_legs and not self._click_to_call(dialler.name):
+            return  # a campaign's customer leg dialling on: the Originate has its own result
         agent = self.agent_of_channel(dialler.name)
         if agent is None:
             return

@@ -32,7 +32,7 @@ _ROUTES: dict[str, tuple[str, ...]] = {
     "Newexten": ("_on_newexten",),
     "Newchannel": ("_on_newchannel",),
     "DialBegin": ("_on_dial_begin", "_on_outbound_dial"),
-    "DialEnd": ("_on_dial_end",),
+    "DialEnd": ("_on_dial_end", "_on_originate_dial_end"),
     "BridgeEnter": ("_on_bridge_enter",),
     "BridgeLeave": ("_on_bridge_leave",),
     "HangupRequest": ("_on_hangup_request", "_on_originate_hangup"),

@@ -64,3 +64,32 @@ def test_an_agent_leg_hung_up_by_calldesk_is_the_agents_hang_up() -> None:
     assert (ended.agent, ended.outcome, ended.hangup_by) == ("1001", "answered", "agent")
     [unaware] = _of(run(tell=False), "ended")  # another AMI client's hang-up: Asterisk's word
     assert unaware.hangup_by == "caller"
+
+
+@pytest.mark.parametrize("outcome,cause", [("answered", 16), ("busy", 17), ("no_answer", 0), ("unavailable", 19)])
+def test_click_to_call_is_the_agents_outbound_call_with_the_customers_outcome(outcome: str, cause: int) -> None:
+    """Asterisk's OriginateResponse (Reason 4) only says the agent's phone answered: the result
+    and the recorded call are what happened to the customer's leg."""
+    transcript = load(LAB / f"click-to-call-{outcome}.jsonl")
+    ours = transcript.header["originate"]
+    events = list(replay(LAB / f"click-to-call-{outcome}.jsonl"))
+    [result] = _of(events, "originate_result")
+    want = {"unavailable": "no_answer"}.get(outcome, outcome)  # 480: NOANSWER, cause 19
+    assert (result.action_id, result.number, result.outcome) == (ours["action_id"], ours["number"], want)
+    [ended] = _of(events, "ended")
+    assert (ended.direction, ended.agent, ended.caller, ended.outcome) == ("outbound", "1001", ours["number"], want)
+    assert ended.call == result.call and ended.cause == cause
+    assert (ended.talk_s > 7) == (outcome == "answered")  # the lab's customers talk 8 s
+    assert _of(events, "ringing") == [] and _of(events, "answered") == []  # the agent dialled: no pop
+
+
+@pytest.mark.parametrize("order", ["campaign-busy-hangup-first", "campaign-busy-response-first"])
+def test_a_busy_campaign_call_is_busy_whichever_comes_first(order: str) -> None:
+    """The leg's Hangup (cause 17) may come before the OriginateResponse (Reason 0)."""
+    path = LAB / f"{order}.jsonl"
+    names = [parse_frame_headers(f.raw).get("Event") for f in load(path).received()]
+    hangup_first = names.index("Hangup") < names.index("OriginateResponse")
+    assert hangup_first == (order == "campaign-busy-hangup-first")
+    [result] = _of(list(replay(path)), "originate_result")
+    linkedid = next(parse_frame_headers(f.raw)["Linkedid"] for f in load(path).received() if b"Newchannel" in f.raw)
+    assert (result.outcome, result.call, result.number) == ("busy", linkedid, load(path).header["originate"]["number"])

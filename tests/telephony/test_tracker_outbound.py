@@ -86,10 +86,17 @@ def test_originated_calls_are_no_outbound_calls_of_the_phone(name: str) -> None:
     assert outbound(list(replay(PEERS / "originate" / name))) == []
 
 
-def test_click_to_dial_by_originate_stays_an_originate_result() -> None:
+def test_click_to_dial_by_originate_is_the_agents_outbound_call() -> None:
+    """The Originate rang 1001's phone, which then dialled the customer: an outbound call of
+    1001's (recorded as such), whose originate_result waits for the customer's answer."""
     events = list(replay(CAPTURE_09))
-    assert outbound(events) == []
-    assert [e.outcome for e in events if e.name == "originate_result"][0] == "answered"
+    [call] = outbound(events)
+    assert (call["agent"], call["caller"], call["outcome"], call["hangup_by"]) == ("1001", NUMBER, "answered", "caller")
+    assert round(call["talk_s"]) == 8
+    result = next(e for e in events if e.name == "originate_result")
+    assert (result.outcome, result.call) == ("answered", call["call"])
+    answered_at = next(m for m, t in _phone_dialled() if m.get("Event") == "DialEnd" and m.get("Channel"))
+    assert answered_at["DialStatus"] == "ANSWER"
 
 
 def _phone_dialled(until: float | None = None) -> list[tuple[dict[str, str], float]]:

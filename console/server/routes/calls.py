@@ -18,7 +18,7 @@ from console.server.auth import current_user
 from console.server.errors import ApiError, read_body
 from console.server.outbox import applier
 from console.server.routes.actions import (
-    act, bridge_for, interface_of, own_call, pbx_settings,
+    act, bridge_for, interface_of, own_call, pbx_settings, state_interface_of,
 )
 from console.store.models import Customer, CustomerPhone, Staff
 
@@ -73,8 +73,10 @@ async def originate(request: web.Request) -> web.Response:
     variables = {"CALLDESK_AGENT": user.extension}
     if body.customer_id is not None:
         variables["CALLDESK_CUSTOMER"] = str(body.customer_id)
+    interface = interface_of(request.app, pbx, user.extension)
     action_id = await act(bridge.originate(
-        interface_of(request.app, pbx, user.extension), exten=national_digits(phone.e164),
+        state_interface_of(request.app, pbx, interface) or interface,  # the agent's phone itself
+        exten=national_digits(phone.e164),
         context=pbx_settings(request.app, pbx).outbound_context,
         variables=variables,
     ), t("server.action.dial"))
