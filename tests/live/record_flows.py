@@ -68,3 +68,49 @@ async def test_record_agent_hung_up_by_calldesk(floor: LiveFloor, sipp: SippLab)
                         "1001 answers a retail call; calldesk hangs 1001's leg up with AMI Hangup (the agent's "
                         "hang-up key): AgentComplete says Reason: caller", since=mark,
                         calldesk_hangup={"channel": channel, "by": "agent"})
+
+
+CUSTOMERS = {"answered": "13900139001", "busy": "13700137001", "no_answer": "13600136001", "unavailable": "13500135001"}
+
+
+async def test_record_click_to_call(floor: LiveFloor, sipp: SippLab) -> None:
+    await floor.start()
+    await floor.console("agent1001")
+    await sipp.phone("1001", ring_ms=1000)
+    await sipp.customers()
+    for outcome, number in CUSTOMERS.items():
+        mark = floor.observer.mark()
+        reply = await floor.call_api("agent1001", "POST", "/api/calls/originate", {"number": number})
+        await floor.observer.wait("OriginateResponse", timeout=20, ActionID=reply["action_id"])
+        await floor.wait_until(lambda: not floor.lab.channels(), f"the {outcome} call to end", timeout=60)
+        await asyncio.sleep(0.5)
+        floor.observer.save(OUT / f"click-to-call-{outcome}.jsonl", f"click-to-call-{outcome}",
+                            f"AMI Originate Channel=PJSIP/1001 Context=outbound Exten={number} (the agent's "
+                            f"click-to-call); 1001 answers after 1 s; the customer: {outcome}", since=mark,
+                            originate={"action_id": reply["action_id"], "agent": "1001", "number": number})
+
+
+async def test_record_campaign_busy_orders(floor: LiveFloor, sipp: SippLab) -> None:
+    await floor.start()
+    await sipp.customers()
+    seen: set[bool] = set()
+    for n in range(10):
+        mark = floor.observer.mark()
+        action_id = await floor.bridge.originate(
+            f"PJSIP/{CUSTOMERS['busy']}@carrier", exten="s", context="campaign", caller_id="95555",
+            variables={"CALLDESK_LEAD": str(n), "CALLDESK_CAMPAIGN": "1", "CALLDESK_QUEUE": "retail",
+                       "CALLDESK_NUMBER": CUSTOMERS["busy"]}, action_id=f"dialer-1-{n}-1-{n}")
+        response = await floor.observer.wait("OriginateResponse", timeout=20, ActionID=action_id)
+        await asyncio.sleep(0.5)
+        stamps = [float(m["Timestamp"]) for m in floor.observer.events("Hangup")
+                  if m.get("Channel", "").startswith("PJSIP/carrier")]
+        hangup_first = bool(stamps) and max(stamps) <= float(response["Timestamp"])
+        if hangup_first not in seen:
+            seen.add(hangup_first)
+            name = "campaign-busy-hangup-first" if hangup_first else "campaign-busy-response-first"
+            floor.observer.save(OUT / f"{name}.jsonl", name, f"dialer Originate of a busy customer "
+                                f"(PJSIP/{CUSTOMERS['busy']}@carrier, 486) into [campaign]", since=mark,
+                                originate={"action_id": action_id, "number": CUSTOMERS["busy"]})
+        if len(seen) == 2:
+            return
+    raise AssertionError(f"only saw orders {seen} (Hangup first?) in 10 runs")

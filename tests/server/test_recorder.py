@@ -26,6 +26,9 @@ def expected_calls(capture: str) -> dict[tuple[str, str], dict[str, Any]]:
             out[(qc["linkedid"], "")] = {"agent": expected["transfers"][0].get("to_agent")}
     for dc in expected.get("direct_calls", []):
         out[(dc["linkedid"], "")] = {"agent": None}
+    for what, originate in expected.get("originates", {}).items():  # a click-to-call: the agent's outbound call
+        if what.startswith("click-to-dial"):
+            out[(originate["uniqueid"], "")] = {"agent": None}
     return out
 
 
