@@ -23,7 +23,8 @@ threshold, both in seconds):
 * **ServicelevelPerf2** (Asterisk's): (answered in SL + abandoned within SL) ÷ (answered +
   abandoned), short abandons included, as Asterisk has no such notion.
 * **ASA**: mean ``wait_s`` of answered calls. **AHT**: mean ``talk_s + wrapup_s`` of answered
-  calls. **longest wait**: the largest ``wait_s`` of any offered call.
+  calls (``wrapup_s``: the after-call work measured for the call when it was, else the queue's
+  configured wrap-up). **longest wait**: the largest ``wait_s`` of any offered call.
 * **abandon rate**: abandoned ÷ offered.
 
 A call belongs to the interval in which it was offered (entered the queue), even when it was
@@ -52,6 +53,7 @@ class QueueCall:
     wrapup_s: float = 0.0
     agent: str | None = None
     direction: str = "inbound"  # an agent's outbound call counts nowhere (stored ones are not read)
+    acw_s: float | None = None  # the after-call work measured for it, when it was (else configured)
 
     @classmethod
     def from_ended(cls, event: Ended, wrapup_s: float = 0.0) -> QueueCall:

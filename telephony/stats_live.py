@@ -6,14 +6,14 @@ ones of :func:`telephony.stats.compute` over today's calls, so the live board an
 the same day agree by construction. What happens *now* (who is waiting, which agents are free)
 is not history: the caller passes it in, from the tracker's live view.
 
-Wrap-up in AHT: the queue's configured wrap-up time (Asterisk's ``wrapuptime``, the after-call
-time the PBX itself gives an agent) per answered call. It is what the tracker's ``wrap_up``
-state lasts, and unlike a measured one it is the same after a restart (the store keeps no
-wrap-up durations).
+Wrap-up in AHT: the after-call work measured for the call (calldesk holds the agent out of the
+queues until the disposition is in; the store keeps the seconds, so a restart reads them back),
+else the queue's configured wrap-up time (Asterisk's ``wrapuptime``).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -45,6 +45,9 @@ class DayStats:
     handled: dict[str, int] = field(default_factory=dict)
     """Agent -> calls answered today (queue calls and direct ones)."""
     _seen: set[tuple[str | int, ...]] = field(default_factory=set)
+    # (call, agent) -> (queue, index in calls[queue]) of today's answered passes: where a
+    # measured after-call work lands (the latest pass of that call the agent answered).
+    _answered: dict[tuple[str | int, str], tuple[str, int]] = field(default_factory=dict)
     # Running sums per queue, so a board costs the same at 8:00 and at 20:00 (no pass over the day).
     _tallies: dict[str, Tally] = field(default_factory=dict)
     _slots: dict[str, list[int]] = field(default_factory=dict)
@@ -64,14 +67,28 @@ class DayStats:
         if call.outcome == "answered" and call.agent:
             self.handled[call.agent] = self.handled.get(call.agent, 0) + 1
         if call.queue:  # a direct call counts for its agent, not for any queue
-            wrap = self.target(call.queue).wrapup_s if call.outcome == "answered" else 0.0
-            call = QueueCall(call.queue, call.offered_at, call.outcome, call.wait_s, call.talk_s, wrap, call.agent)
+            call = dataclasses.replace(call, wrapup_s=wrapup_of(call, self.target(call.queue)))
             self.calls.setdefault(call.queue, []).append(call)
             self._tally(call.queue).add(call)
+            if call.outcome == "answered" and call.agent:
+                self._answered[(key[1], call.agent)] = (call.queue, len(self.calls[call.queue]) - 1)
             if not (call.outcome == "abandoned" and call.wait_s < self.short_abandon_s):
                 slots = self._slots.setdefault(call.queue, [0] * math.ceil(DAY_S / self.interval_s))
                 slots[min(len(slots) - 1, int((call.offered_at - self.day_start) // self.interval_s))] += 1
         return True
+
+    def after_call(self, call_id: str, agent: str, acw_s: float) -> str | None:
+        """The after-call work measured for an answered call of today (its wrap-up was sent, or
+        the hold ran out): AHT counts it in place of the configured one. Its queue, if counted."""
+        found = self._answered.get((call_id, agent))
+        if found is None:
+            return None
+        queue, index = found
+        old = self.calls[queue][index]
+        new = dataclasses.replace(old, acw_s=acw_s, wrapup_s=acw_s)
+        self.calls[queue][index] = new
+        self._tally(queue).handle_sum += new.wrapup_s - old.wrapup_s
+        return queue
 
     def _tally(self, queue: str) -> Tally:
         tally = self._tallies.get(queue)
@@ -88,6 +105,13 @@ class DayStats:
         upto = int((min(max(now, self.day_start), self.day_start + DAY_S - 1) - self.day_start) // self.interval_s)
         slots = self._slots.get(queue)
         return slots[: upto + 1] if slots else [0] * (upto + 1)
+
+
+def wrapup_of(call: QueueCall, target: QueueTarget) -> float:
+    """The wrap-up an answered call counts in AHT: measured if it was, else the queue's configured."""
+    if call.outcome != "answered":
+        return 0.0
+    return call.acw_s if call.acw_s is not None else target.wrapup_s
 
 
 @dataclass(frozen=True, slots=True)

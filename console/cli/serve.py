@@ -69,7 +69,7 @@ def bridges_from_settings(settings: Any) -> dict[str, Any]:
     from telephony.bridge import Bridge
     from telephony.tracker import Tracker
 
-    tracker_factory = partial(Tracker, queue_wrapup_s=wrapup_of(settings))
+    tracker_factory = partial(Tracker, queue_wrapup_s=wrapup_of(settings), acw_reason=settings.wrapup.pause_reason)
     return {
         pbx.name: Bridge(pbx.name, pbx.host, pbx.port, pbx.username, pbx.secret.get_secret_value(),
                          encoding=pbx.encoding, auth=pbx.auth, ping_interval_s=pbx.ping_interval_s,

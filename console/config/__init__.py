@@ -10,7 +10,7 @@ from console.config.loader import ConfigError, default_path, load_settings
 from console.config.models import (
     TICKET_CATEGORIES, TIER_IDS, CallbackSettings, CenterSettings, ConsoleSettings,
     DatabaseSettings, DialerSettings, PbxSettings, QueueSettings, RiskSettings, ServerSettings,
-    StatsSettings, TicketSettings, TierSettings,
+    StatsSettings, TicketSettings, TierSettings, WrapupSettings,
 )
 from console.config.settings import Settings
 
@@ -18,5 +18,5 @@ __all__ = [
     "TICKET_CATEGORIES", "TIER_IDS", "CallbackSettings", "CenterSettings", "ConfigError",
     "ConsoleSettings", "DatabaseSettings", "DialerSettings", "PbxSettings", "QueueSettings",
     "RiskSettings", "ServerSettings", "Settings", "StatsSettings", "TicketSettings",
-    "TierSettings", "default_path", "load_settings",
+    "TierSettings", "WrapupSettings", "default_path", "load_settings",
 ]

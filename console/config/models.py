@@ -165,6 +165,17 @@ class QueueSettings(Section):
     ``wrap_up`` after its calls, and what the average handle time counts for it."""
 
 
+class WrapupSettings(Section):
+    hold_max_s: float = Field(120, ge=0)
+    """After an answered call the agent is held out of the queues (QueuePause with
+    pause_reason, shown as wrap-up) until their console sends the disposition, or for at most
+    this many seconds; the after-call work measured so is stored with the call and is what
+    the average handle time counts. 0: never hold (the queue's own wrapuptime only)."""
+    pause_reason: str = Field("after_call", min_length=1, max_length=32)
+    """The PausedReason of that hold. A member paused with it shows as wrap-up (not paused),
+    whoever paused it."""
+
+
 class StatsSettings(Section):
     short_abandon_s: float = Field(5, ge=0)
     """Callers who hang up within this many seconds are short abandons: left out of the abandon rate."""

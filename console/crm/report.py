@@ -5,11 +5,13 @@ today's figures at start-up, so a report over today and the wallboard agree. Eac
 through a queue is an offered call of its own (a caller transferred back into a queue it went
 through is offered again, as app_queue counts it). A call belongs to
 the interval, day and period in which it was offered (``started_at``: it entered the queue).
-AHT adds the queue's configured wrap-up (``queues[].wrapup_s``) to each answered call.
+AHT adds each answered call's after-call work: measured (``Interaction.acw_s``) where it was,
+else the queue's configured wrap-up (``queues[].wrapup_s``).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -20,12 +22,12 @@ from sqlalchemy import select
 
 from console.store.models import Interaction
 from telephony.stats import QueueCall, QueueMetrics, by_interval, compute, group
-from telephony.stats_live import QueueTarget
+from telephony.stats_live import QueueTarget, wrapup_of
 
 By = Literal["interval", "agent", "queue"]
 _i = Interaction.__table__.c
 _COLUMNS = (_i.pbx, _i.linkedid, _i.queue, _i.pass_no, _i.agent_ext, _i.started_at, _i.wait_s, _i.talk_s,
-            _i.outcome)
+            _i.outcome, _i.acw_s)
 CallKey = tuple[str, str, str, int]
 """(pbx, linkedid, queue, pass_no): one pass of a call through a queue, as the live figures key it."""
 
@@ -55,7 +57,8 @@ def queue_call(row: Any) -> tuple[CallKey, QueueCall]:
     """One Interaction row -> its key and its QueueCall (no wrap-up yet)."""
     return (row.pbx, row.linkedid, row.queue or "", row.pass_no or 1), QueueCall(
         queue=row.queue or "", offered_at=_epoch(row.started_at), outcome=row.outcome,
-        wait_s=float(row.wait_s or 0), talk_s=float(row.talk_s or 0), agent=row.agent_ext)
+        wait_s=float(row.wait_s or 0), talk_s=float(row.talk_s or 0), agent=row.agent_ext,
+        acw_s=float(row.acw_s) if row.acw_s is not None else None)
 
 
 def load_calls(engine: Any, start: dt.datetime, end: dt.datetime,
@@ -69,11 +72,7 @@ def load_calls(engine: Any, start: dt.datetime, end: dt.datetime,
 
 
 def with_wrapup(calls: Iterable[QueueCall], targets: Mapping[str, QueueTarget]) -> list[QueueCall]:
-    out = []
-    for c in calls:
-        wrap = (targets.get(c.queue) or QueueTarget()).wrapup_s if c.outcome == "answered" else 0.0
-        out.append(QueueCall(c.queue, c.offered_at, c.outcome, c.wait_s, c.talk_s, wrap, c.agent))
-    return out
+    return [dataclasses.replace(c, wrapup_s=wrapup_of(c, targets.get(c.queue) or QueueTarget())) for c in calls]
 
 
 def report(calls: Iterable[QueueCall], *, by: By, start: float, end: float, tz: ZoneInfo,

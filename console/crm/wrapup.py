@@ -53,7 +53,12 @@ class PendingWrapups:
 
     def add(self, rec: dict[str, Any]) -> None:
         with self._lock:
-            for key in self._keys(rec["call"], rec.get("agent_ext"), rec.get("agent_id")):
+            keys = self._keys(rec["call"], rec.get("agent_ext"), rec.get("agent_id"))
+            # The disposition and the measured after-call work may come apart: keep both.
+            earlier = next((self._items[k] for k in keys if k in self._items), None)
+            if earlier is not None:
+                rec = {**earlier, **{k: v for k, v in rec.items() if v is not None}}
+            for key in keys:
                 self._items[key] = rec
                 self._items.move_to_end(key)
             while len(self._items) > self._limit:
@@ -80,17 +85,26 @@ PENDING = PendingWrapups()
 """Process-wide, like the outbox's applier registry: the recorder and the wrap-up share it."""
 
 
+WRAPUP_FIELDS = ("disposition", "notes", "acw_s")
+
+
+def _fields(rec: dict[str, Any]) -> dict[str, Any]:
+    """What a wrap-up record sets: the disposition and notes, the after-call work, or both."""
+    return {k: rec[k] for k in WRAPUP_FIELDS if rec.get(k) is not None}
+
+
 def take_pending(linkedid: str, agent_ext: str | None, agent_id: int | None) -> dict[str, Any]:
-    """For the recorder: ``{"disposition": …, "notes": …}`` to insert with this Interaction, or {}."""
+    """For the recorder: the wrap-up fields to insert with this Interaction, or {}."""
     rec = PENDING.take(linkedid, agent_ext, agent_id)
-    return {"disposition": rec["disposition"], "notes": rec["notes"]} if rec else {}
+    return _fields(rec) if rec else {}
 
 
 def apply_wrapup(conn: Connection, rec: dict[str, Any], pending: PendingWrapups = PENDING) -> bool:
     """Write a journalled wrap-up onto the agent's latest Interaction of the call.
 
-    ``rec``: ``{call, agent_id, agent_ext, disposition, notes}``. Returns False (and parks
-    the wrap-up in ``pending``) when the Interaction is not recorded yet. Idempotent.
+    ``rec``: ``{call, agent_id, agent_ext}`` with ``disposition`` and ``notes`` (the agent's
+    wrap-up), ``acw_s`` (the after-call work measured), or both. Returns False (and parks the
+    wrap-up in ``pending``) when the Interaction is not recorded yet. Idempotent.
     """
     table = Interaction.__table__
     mine = [table.c.agent_id == rec["agent_id"]] if rec.get("agent_id") is not None else []
@@ -105,6 +119,7 @@ def apply_wrapup(conn: Connection, rec: dict[str, Any], pending: PendingWrapups 
     if row_id is None:
         pending.add(rec)
         return False
-    conn.execute(update(table).where(table.c.id == row_id).values(
-        disposition=rec["disposition"], notes=rec["notes"]))
+    values = _fields(rec)
+    if values:
+        conn.execute(update(table).where(table.c.id == row_id).values(**values))
     return True

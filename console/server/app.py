@@ -143,10 +143,20 @@ async def _stats(app: web.Application) -> AsyncIterator[None]:
 
 
 async def _service(app: web.Application) -> AsyncIterator[None]:
+    from console.server.after_call import AfterCallWork
+    from console.server.reminders import Reminders
     from console.server.service import Service
 
-    from console.server.reminders import Reminders
+    hub, directory, outbox = app[keys.HUB], app[keys.DIRECTORY], app[keys.OUTBOX]
 
+    async def record_acw(call: str, agent: str, seconds: float) -> None:
+        user = directory.user_by_extension(agent)
+        await outbox.submit("wrapup", {"call": call, "agent_id": user.id if user else None, "agent_ext": agent,
+                                       "acw_s": seconds})
+
+    app[keys.AFTER_CALL] = after_call = AfterCallWork(
+        app[keys.SETTINGS], app[keys.BRIDGES], lambda agent: hub.connected(directory.users_of_agent(agent)),
+        record_acw, app[keys.STATS].after_call)
     service = Service(app)
     app[keys.SERVICE] = service
     service.start()
@@ -155,6 +165,7 @@ async def _service(app: web.Application) -> AsyncIterator[None]:
     yield
     await reminders.stop()
     await service.stop()
+    await after_call.close()
 
 
 async def _close_websockets(app: web.Application) -> None:

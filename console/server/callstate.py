@@ -138,6 +138,16 @@ class CallRegistry:
         """The calls this agent's phone rings for or talks on now."""
         return [c for c in self._calls.values() if not c.ended and c.is_on(agent)]
 
+    def restore_for(self, agent: str) -> list[dict[str, Any]]:
+        """The calls this agent's console shows now, as their pop and where they stand (a console
+        started or resynced mid-call restores its card from these)."""
+        out = []
+        for live in self.calls_of_agent(agent):
+            pop = live.pops.get(agent)
+            if pop is not None:
+                out.append({"pop": pop, "state": "talking" if live.talking(agent) else "ringing"})
+        return out
+
     def is_verified(self, call: str | None, customer_id: int) -> bool:
         live = self._calls.get(call) if call else None
         return live is not None and customer_id in live.verified

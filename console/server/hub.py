@@ -92,6 +92,10 @@ class Hub:
                     sub.queue.get_nowait()  # make room for the sentinel that ends its writer
                     sub.queue.put_nowait(None)
 
+    def connected(self, user_ids: Iterable[int]) -> bool:
+        """Whether any of these users has a console connected now."""
+        return any(self._channels[u].subscribers for u in user_ids if u in self._channels)
+
     def last_seq(self, user_id: int) -> int:
         channel = self._channels.get(user_id)
         return channel.seq if channel else 0
@@ -124,7 +128,7 @@ class Hub:
         sub = _Subscriber(ws, asyncio.Queue(maxsize=self._buffer_size + 2 + len(channel.latest)))
         hello = {"seq": channel.seq, "kind": "hello", "user": user.to_json(),
                  "state": _agent_state(request.app, user),
-                 "server_time": request.app[keys.CLOCK]().isoformat()}
+                 "server_time": request.app[keys.CLOCK]().isoformat(), **_current_calls(request.app, user)}
         sub.queue.put_nowait(dumps(hello))
         if backlog is None:
             sub.queue.put_nowait(dumps({"seq": channel.seq, "kind": "resync"}))
@@ -186,6 +190,16 @@ def _since(request: web.Request) -> int | None:
         return int(raw)
     except ValueError:
         raise ApiError(400, "invalid", t("server.error.since_integer"), field="since") from None
+
+
+def _current_calls(app: web.Application, user: AuthUser) -> dict[str, Any]:
+    """What an agent's console shows now, for one that starts or resyncs mid-call: ``calls``
+    (each ringing or talking call's pop) and ``after_call`` (the call whose disposition is owed)."""
+    calls, after_call = app.get(keys.CALLS), app.get(keys.AFTER_CALL)
+    if not user.extension or calls is None:
+        return {}
+    return {"calls": calls.restore_for(user.extension),
+            "after_call": after_call.pending(user.extension) if after_call is not None else None}
 
 
 def _agent_state(app: web.Application, user: AuthUser) -> dict[str, Any] | None:

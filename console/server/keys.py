@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
     from console.config import Settings
+    from console.server.after_call import AfterCallWork
     from console.server.auth import AuthUser, TokenStore
     from console.server.callstate import CallRegistry
     from console.server.directory import Directory
@@ -44,6 +45,8 @@ BRIDGES: web.AppKey[dict[str, BridgeLike]] = web.AppKey("bridges")
 """PBX name -> bridge (the AMI side: a stream of domain events plus action methods)."""
 SERVICE: web.AppKey[Service] = web.AppKey("service")
 """The live service (bridges -> pops, recorder, hub); ``settle()`` waits for it to catch up."""
+AFTER_CALL: web.AppKey[AfterCallWork] = web.AppKey("after_call")
+"""Holds agents out of the queues until their wrap-up is in (console.server.after_call)."""
 REMINDERS: web.AppKey[Reminders] = web.AppKey("reminders")
 """Pushes ``followup_due`` frames to follow-up owners."""
 METRICS: web.AppKey[Metrics] = web.AppKey("metrics")

@@ -226,3 +226,6 @@ class Service:
         self._recorder.ended(pbx, event, customer_id=live.customer_id if live else None, account=account)
         if live is not None:
             self._calls.part_over(event.call, event.agent)
+            if event.outcome == "answered" and event.agent and live.talked(event.agent):
+                # The agent's console asks for the disposition: hold them out of the queues.
+                self.app[keys.AFTER_CALL].call_ended(pbx, event.agent, event.call, event.t)

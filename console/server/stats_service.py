@@ -100,6 +100,12 @@ class StatsService:
         if queue:
             self.changed(queue)
 
+    def after_call(self, call: str, agent: str, acw_s: float) -> None:
+        """An answered call's after-call work was measured: AHT counts it (console.server.after_call)."""
+        queue = self.day.after_call(call, agent, acw_s)
+        if queue:
+            self.changed(queue)
+
     # --- output -----------------------------------------------------------------------------
     def changed(self, queue: str) -> None:
         """Send this queue's figures soon: now if none went out for ``min_interval_s``."""

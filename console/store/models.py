@@ -206,6 +206,10 @@ class Interaction(SQLModel, table=True):
     cause: int | None = None
     disposition: str | None = Field(default=None, max_length=32)
     notes: str | None = Field(default=None, sa_type=Text)
+    acw_s: float | None = None
+    """After-call work measured for this call: from its end until the agent sent the disposition
+    (at most ``wrapup.hold_max_s``, while the agent was held out of the queues); None when not
+    measured (the queue's configured wrap-up counts then)."""
     recording_ref: str | None = Field(default=None, max_length=255)
     campaign_id: int | None = Field(default=None, foreign_key="campaign.id", index=True)
     lead_id: int | None = Field(default=None, foreign_key="lead.id")

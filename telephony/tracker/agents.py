@@ -28,11 +28,11 @@ class Member:
     wrap_until: float | None = None
     removed: bool = False
 
-    def state(self) -> tuple[str, str | None]:
+    def state(self, acw_reason: str | None = None) -> tuple[str, str | None]:
         if self.removed:
             return "logged_out", None
-        if self.paused:
-            return "paused", self.reason
+        if self.paused:  # held for after-call work: that is wrap-up, not a pause
+            return ("wrap_up" if acw_reason and self.reason == acw_reason else "paused"), self.reason
         if self.wrap_until is not None and self.device == "available":
             return "wrap_up", None
         return self.device, None
@@ -41,6 +41,7 @@ class Member:
 class Agents(CallBook):
     wrapup_s: float = 0.0
     queue_wrapup_s: Mapping[str, float] = {}
+    acw_reason: str | None = None  # a member paused with this reason is in wrap-up
 
     def _init_agents(self) -> None:
         self.members: dict[tuple[str, str], Member] = {}
@@ -73,7 +74,7 @@ class Agents(CallBook):
 
     def _publish(self, agent: str, queue: str, member: Member, t: float,
                  out: list[DomainEvent]) -> None:
-        state, reason = member.state()
+        state, reason = member.state(self.acw_reason)
         last = self.last_state.get((agent, queue))
         if last is not None and last.state == state and last.reason == reason:
             return
@@ -116,7 +117,7 @@ class Agents(CallBook):
         agent, queue, member = found
         member.wrap_until = t + self.queue_wrapup_s.get(queue, self.wrapup_s)
         self._wrap_due = member.wrap_until if self._wrap_due is None else min(self._wrap_due, member.wrap_until)
-        state, reason = member.state()
+        state, reason = member.state(self.acw_reason)
         if state in ("on_call", "available") and not member.paused:
             last = AgentState(t=t, agent=agent, state="wrap_up", reason=None, queue=queue)
             if self.last_state.get((agent, queue)) != last:

@@ -75,12 +75,14 @@ class Tracker(QueueCalls, Dials, Outbound, Hangups, Transfers, Agents, Originate
     ``agent_map`` maps member interfaces or devices (``PJSIP/1001``) to agent ids, overriding the
     extension digits. ``wrapup_s`` is the wrap-up time of the ``wrap_up`` state, per queue where
     ``queue_wrapup_s`` names one (as app_queue applies each queue's ``wrapuptime`` to its members).
+    A member paused with the reason ``acw_reason`` (calldesk's after-call hold) is in ``wrap_up``.
     """
 
     def __init__(self, agent_map: Mapping[str, str] | None = None, wrapup_s: float = 0.0,
-                 queue_wrapup_s: Mapping[str, float] | None = None) -> None:
+                 queue_wrapup_s: Mapping[str, float] | None = None, acw_reason: str | None = None) -> None:
         super().__init__(agent_map)
         self.wrapup_s = wrapup_s
+        self.acw_reason = acw_reason
         self.queue_wrapup_s = dict(queue_wrapup_s or {})
         self.skipped = 0  # messages a handler tripped over (logged at debug): 0 on real traffic
         self._init_agents()

@@ -35,3 +35,12 @@ def test_bounded_oldest_dropped():
         pending.add(rec(f"c{n}"))
     assert pending.take("c0", "1001", 1) is None
     assert pending.take("c2", "1001", 1) is not None
+
+
+def test_the_after_call_work_and_the_disposition_are_kept_together():
+    """The hold ran out (acw_s only), then the agent sent the disposition: both are written."""
+    pending = PendingWrapups()
+    pending.add({"call": "c1", "agent_ext": "1001", "agent_id": 1, "acw_s": 120.0})
+    pending.add({**rec("c1"), "acw_s": None})
+    taken = pending.take("c1", "1001", 1)
+    assert (taken["disposition"], taken["acw_s"]) == ("resolved", 120.0)

@@ -70,6 +70,24 @@ def test_aht_adds_the_queues_wrapup_to_each_answered_call_only():
     assert m.service_level == pytest.approx(1 / 3)  # 1 in SL of 2 answered + 1 abandoned after SL
 
 
+def test_aht_counts_the_measured_after_call_work_in_place_of_the_configured_one():
+    """The agent was held for the disposition: those seconds replace retail's 3 s wrap-up, live
+    (after_call) and when read back from the store (acw_s on the call)."""
+    d = day()
+    d.add(("m", "a", "retail", 1), qc("answered", 10, 10, talk=100, agent="1001"))
+    d.add(("m", "b", "retail", 1), qc("answered", 30, 20, talk=50, agent="1002"))
+    assert d.metrics("retail").aht_s == pytest.approx((103 + 53) / 2)
+    assert d.after_call("a", "1001", 40.0) == "retail"
+    assert d.after_call("a", "1002", 9.0) is None and d.after_call("x", "1001", 9.0) is None  # not theirs
+    assert d.metrics("retail").aht_s == pytest.approx((140 + 53) / 2)
+    assert d.after_call("a", "1001", 20.0) == "retail"  # measured again (the hold ran out first)
+    assert d.metrics("retail").aht_s == pytest.approx((120 + 53) / 2)
+    stored = day()  # the same day rebuilt from the store after a restart
+    stored.add(("m", "a", "retail", 1), QueueCall("retail", DAY + 10, "answered", 10, 100, agent="1001", acw_s=20.0))
+    stored.add(("m", "b", "retail", 1), qc("answered", 30, 20, talk=50, agent="1002"))
+    assert stored.metrics("retail") == d.metrics("retail")
+
+
 def test_direct_calls_count_for_the_agent_not_for_a_queue():
     d = day()
     d.add(("m", "d", ""), qc("answered", 0, 50, talk=30, queue="", agent="1002"))

@@ -13,6 +13,7 @@ from console.server.auth import AuthUser
 from console.server.callstate import LiveCall
 from console.i18n import t
 from console.server.errors import ApiError
+from console.server.members import member_interface, state_interface
 
 log = logging.getLogger(__name__)
 
@@ -36,16 +37,12 @@ def bridge_for(app: web.Application, pbx: str | None = None) -> tuple[str, Any]:
 
 def interface_of(app: web.Application, pbx: str, extension: str) -> str:
     """The queue-member interface of an agent (inverse of the PBX's agent_map)."""
-    for interface, agent in pbx_settings(app, pbx).agent_map.items():
-        if agent == extension:
-            return interface
-    return f"PJSIP/{extension}"
+    return member_interface(pbx_settings(app, pbx), extension)
 
 
 def state_interface_of(app: web.Application, pbx: str, interface: str) -> str | None:
-    """The device Asterisk should follow for a member interface (QueueAdd StateInterface), if
-    configured: a Local member's phone."""
-    return pbx_settings(app, pbx).state_interfaces.get(interface)
+    """The device Asterisk should follow for a member interface (QueueAdd StateInterface)."""
+    return state_interface(pbx_settings(app, pbx), interface)
 
 
 def own_call(request: web.Request, user: AuthUser, call: str) -> LiveCall:

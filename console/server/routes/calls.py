@@ -160,10 +160,11 @@ async def wrapup(request: web.Request) -> web.Response:
     live = request.app[keys.CALLS].get(call)
     if live is None or not user.extension or (not live.talked(user.extension) and not user.at_least("supervisor")):
         raise ApiError(404, "not_found", t("server.call.not_your_answered_call", call=call))
+    agent = user.extension if live.talked(user.extension) else live.agent
+    acw_s = await request.app[keys.AFTER_CALL].submitted(agent, call) if agent else None
     # Through the outbox: it lands after the call's Interaction, even during a database outage.
     await request.app[keys.OUTBOX].submit("wrapup", {
-        "call": call, "agent_id": user.id,
-        "agent_ext": user.extension if live.talked(user.extension) else live.agent,
+        "call": call, "agent_id": user.id, "agent_ext": agent, "acw_s": acw_s,
         "disposition": body.disposition, "notes": body.notes,
     })
     return web.json_response({"ok": True}, status=202)
