@@ -194,6 +194,10 @@ class AmiConnection:
                 self.connected, up = True, True
                 if self._logins:
                     self.reconnects += 1
+                    log.warning("AMI %s:%s: reconnected and logged in again (reconnect %d, after %d failed "
+                                "attempt(s))", self.host, self.port, self.reconnects, attempt)
+                else:
+                    log.info("AMI %s:%s: connected and logged in as %s", self.host, self.port, self.username)
                 self._logins += 1
                 attempt = 0
                 if self.on_up is not None:

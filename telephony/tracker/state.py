@@ -21,9 +21,12 @@ _CHANNEL_SEQ = re.compile(r"-[0-9a-fA-F]{8}(;\d)?$")
 def clean_name(value: str | None) -> str | None:
     """A caller name exactly as Asterisk gave it (Chinese intact), None when it had none.
 
-    A name res_pjsip could not decode arrives as U+FFFD characters: it is passed on as given
-    (consumers show it as unknown; it cannot be turned back into the original GBK)."""
-    return None if value is None or value in UNKNOWN else value
+    A name res_pjsip could not decode (a carrier sending GBK) arrives with its bytes replaced by
+    U+FFFD: it cannot be turned back into the original, and "����" on a card helps nobody, so
+    it is no name."""
+    if value is None or value in UNKNOWN or "\ufffd" in value:
+        return None
+    return value
 
 
 def clean_number(value: str | None) -> str:

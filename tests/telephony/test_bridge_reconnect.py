@@ -3,6 +3,10 @@ reconnect and a resync that loses no call and duplicates no pop or record."""
 
 from __future__ import annotations
 
+import logging
+
+import pytest
+
 from collections import Counter
 from pathlib import Path
 
@@ -35,7 +39,8 @@ def assert_once_each(events: list[dict]) -> None:
     assert all(n == 1 for n in rings.values()), rings
 
 
-async def test_eof_mid_call_then_resync_tracks_the_call_to_its_end() -> None:
+async def test_eof_mid_call_then_resync_tracks_the_call_to_its_end(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger="telephony")
     path = capture("01")
     plan = plans_from_transcript(load(path))[0]
     plans = cut(plan, index_after(plan, "AgentConnect", 3))
@@ -45,6 +50,9 @@ async def test_eof_mid_call_then_resync_tracks_the_call_to_its_end() -> None:
     assert_once_each(without_t(got))
     assert bridge.reconnects == 1 and server.connections == 2
     assert [a["Action"] for a in server.actions].count("CoreShowChannels") == 2  # a resync per login
+    said = [r.getMessage() for r in caplog.records if r.name.startswith("telephony")]
+    assert any("AMI link lost" in m for m in said)
+    assert any("reconnected and logged in again (reconnect 1" in m for m in said), said
 
 
 async def test_eof_while_three_phones_ring_pops_each_once() -> None:
