@@ -132,13 +132,33 @@ class CallBook:
         self.ring_by_chan[dest] = ring
         if real:
             self.ring_by_chan[real] = ring
-        if real or not is_local(dest):
-            self._announce(ring, t, out)
+        self._announce(ring, t, out)  # if the phone is already known to ring
         return ring
 
-    def _announce(self, ring: Ring, t: float, out: list[DomainEvent]) -> None:
+    def _rings_now(self, ring: Ring) -> bool:
+        """The ring's phone really rings: a dial to a phone on do-not-disturb, offline or
+        forwarding everything ends (BUSY, CHANUNAVAIL, CANCEL) without ever ringing, and is no pop."""
+        if ring.rang:
+            return True
+        chan = self._chan_by_name(ring.agent_channel or (None if is_local(ring.dest) else ring.dest))
+        ring.rang = chan is not None and chan.ringing
+        return ring.rang
+
+    def _rang(self, channel: str, t: float, out: list[DomainEvent]) -> None:
+        """A channel's device rings (Newstate Ringing, DialState RINGING/PROGRESS)."""
+        chan = self._chan_by_name(channel)
+        if chan is not None:
+            chan.ringing = True
+        ring = self.ring_by_chan.get(channel)
+        if ring is not None and (ring.agent_channel or ring.dest) == channel:
+            ring.rang = True
+            self._announce(ring, t, out)
+
+    def _announce(self, ring: Ring, t: float, out: list[DomainEvent], answered: bool = False) -> None:
         if ring.announced or ring.agent is None or ring.stopped:
             return
+        if not answered and (ring.agent_channel is None and is_local(ring.dest) or not self._rings_now(ring)):
+            return  # a Local hop's real phone is not known yet, or it does not ring (yet)
         ring.announced = True
         seg = ring.seg
         out.append(Ringing(
@@ -152,9 +172,7 @@ class CallBook:
             return
         ring.stopped = True
         ring.reason = reason
-        if ring.agent is not None and not ring.announced:
-            self._announce(ring, t, out)  # a pop nobody saw still needs its clear: keep pairs
-        if ring.announced:
+        if ring.announced:  # a phone that never rang had no pop: nothing to clear
             out.append(RingStopped(t=t, call=ring.seg.call, agent=ring.agent, reason=reason))
 
     def _cancel_reason(self, seg: Segment) -> str:
@@ -181,7 +199,7 @@ class CallBook:
                 self._recaller(seg, ring.agent_channel or ring.dest)
             ring = placed
         if not ring.announced:
-            self._announce(ring, t, out)
+            self._announce(ring, t, out, answered=True)  # a pickup answers without ringing
         ring.answered = True
         ring.stopped = False
         seg.agent, seg.agent_channel = ring.agent, ring.agent_channel or ring.dest

@@ -22,6 +22,14 @@ class Dials(CallBook):
     def _on_newchannel(self, m: Mapping[str, str], t: float, out: list[DomainEvent]) -> None:
         self._chan(m)
 
+    def _on_newstate(self, m: Mapping[str, str], t: float, out: list[DomainEvent]) -> None:
+        if m.get("ChannelStateDesc") == "Ringing" or m.get("ChannelState") == "5":
+            self._rang(m.get("Channel") or "", t, out)
+
+    def _on_dial_state(self, m: Mapping[str, str], t: float, out: list[DomainEvent]) -> None:
+        if m.get("DialStatus") in ("RINGING", "PROGRESS", "PROCEEDING"):
+            self._rang(m.get("DestChannel") or "", t, out)
+
     def _customer(self, call_id: str, dialler: Chan | None) -> Chan | None:
         """Who the call is for: the first segment's caller, else the call's first channel."""
         call = self.calls.get(call_id)

@@ -107,6 +107,7 @@ class Chan:
     bridge_enter_t: float | None = None
     bridge_leave_t: float | None = None
     bridge: str | None = None  # the BridgeUniqueid it is in now
+    ringing: bool = False  # Newstate Ringing / DialState RINGING: the device really rings
     up: bool = False
 
 
@@ -118,6 +119,7 @@ class Ring:
     agent_channel: str | None  # the real phone leg, once known
     t: float
     via: str | None = None  # the Local pair the dial went through, if any
+    rang: bool = False  # the phone really rang (Newstate Ringing, DialState RINGING/PROGRESS)
     announced: bool = False  # the ringing event went out
     picked_up: bool = False  # DialEnd ANSWER seen (a queue ring is answered at AgentConnect)
     answered: bool = False

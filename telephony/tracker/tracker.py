@@ -31,6 +31,8 @@ _ROUTES: dict[str, tuple[str, ...]] = {
     "VarSet": ("_on_var_set",),
     "Newexten": ("_on_newexten",),
     "Newchannel": ("_on_newchannel",),
+    "Newstate": ("_on_newstate",),
+    "DialState": ("_on_dial_state",),
     "DialBegin": ("_on_dial_begin", "_on_outbound_dial"),
     "DialEnd": ("_on_dial_end", "_on_originate_dial_end"),
     "BridgeEnter": ("_on_bridge_enter",),

@@ -61,9 +61,11 @@ def test_peer_format_is_a_json_array(tmp_path: Path) -> None:
         {"Event": "DialBegin", "Channel": "SIP/150010001-00000001", "Uniqueid": "u1", "Linkedid": "u1",
          "CallerIDNum": "201", "CallerIDName": "Andrew", "DestChannel": "SIP/150010002-00000002",
          "DestUniqueid": "u2", "DestLinkedid": "u1", "DialString": "150010002", "content": ""},
+        {"Event": "Newstate", "Channel": "SIP/150010002-00000002", "Uniqueid": "u2", "Linkedid": "u1",
+         "ChannelState": "5", "ChannelStateDesc": "Ringing", "content": ""},
     ]), encoding="utf-8")
-    [pop] = list(replay(path))
-    assert (pop.name, pop.agent, pop.caller, pop.caller_name, pop.t) == ("ringing", "150010002", "201", "Andrew", 2.0)
+    [pop] = list(replay(path))  # the pop comes when the phone rings (the 4th message: t = 3)
+    assert (pop.name, pop.agent, pop.caller, pop.caller_name, pop.t) == ("ringing", "150010002", "201", "Andrew", 3.0)
 
 
 def _frame(t: float, raw: str, conn: int, direction: str = "recv") -> str:

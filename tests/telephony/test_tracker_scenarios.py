@@ -73,6 +73,8 @@ def test_local_member_pops_with_the_real_phone_leg() -> None:
     assert s.of("ringing") == []  # the real leg is not known yet
     s.send("DialBegin", 3.001, c, local1, DialString="Local/1004@agents/n")
     s.send("DialBegin", 3.002, local2, phone, DialString="PJSIP/1004")
+    assert s.of("ringing") == []  # dialled, not ringing yet
+    s.send("Newstate", 3.003, phone, ChannelState="5", ChannelStateDesc="Ringing")
     [pop] = s.of("ringing")
     assert (pop["agent"], pop["agent_channel"], pop["caller_name"]) == ("1004", phone.name, "王五")
     assert pop["vars"]["CUSTOMER_ACCOUNT"] == "310000000004"

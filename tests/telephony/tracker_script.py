@@ -69,6 +69,7 @@ class Script:
         self.send("Newchannel", at, leg)
         self.send("AgentCalled", None, caller, leg, Queue=queue, Interface=interface, MemberName="x")
         self.send("DialBegin", None, caller, leg, DialString=interface)
+        self.send("Newstate", None, leg, ChannelState="5", ChannelStateDesc="Ringing")  # the phone rings
 
     def connect(self, caller: Chan, leg: Chan, queue: str, interface: str, hold: int,
                 at: float | None = None) -> None:
