@@ -39,7 +39,9 @@ class Dials(CallBook):
 
     def _on_dial_begin(self, m: Mapping[str, str], t: float, out: list[DomainEvent]) -> None:
         dest = m.get("DestChannel") or ""
-        self._chan(m, "Dest")
+        dest_chan = self._chan(m, "Dest")
+        if dest_chan is not None:
+            dest_chan.dialled = True
         src = m.get("Channel") or ""
         if not dest:
             return

@@ -143,6 +143,8 @@ class Hangups(CallBook):
         reasons = {r.reason for r in rings}
         if seg.handed_from is not None:  # transferred on, nobody took it: still the agent's call
             seg.agent, seg.talk_s = seg.handed_from
+            if seg.handed_caller is not None:  # the caller had transferred the agent away
+                seg.caller, seg.caller_name = seg.handed_caller
             self._end(seg, t, "answered", "caller" if requested else "system", out, cause=cause)
             return
         if seg.placed_by is not None:  # an agent's outbound call: what the dialled leg came to

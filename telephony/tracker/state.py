@@ -108,6 +108,7 @@ class Chan:
     bridge_leave_t: float | None = None
     bridge: str | None = None  # the BridgeUniqueid it is in now
     ringing: bool = False  # Newstate Ringing / DialState RINGING: the device really rings
+    dialled: bool = False  # a Dial's destination (we called it), not a channel that called in
     up: bool = False
 
 
@@ -155,6 +156,9 @@ class Segment:
     # (agent, talk seconds) before a transfer handed the call on: if nobody takes it over,
     # the call still ends as answered by that agent.
     handed_from: tuple[str | None, float] | None = None
+    # The caller before the caller transferred the agent away (a caller-side blind transfer):
+    # if nobody takes it over, the call was that caller's conversation with the agent.
+    handed_caller: tuple[str, str | None] | None = None
     ended: bool = False
 
     @property

@@ -18,7 +18,7 @@ from collections.abc import Mapping
 
 from telephony.events import DomainEvent, Transferred
 from telephony.tracker.calls import CallBook
-from telephony.tracker.state import Ring, Segment, is_local, local_base
+from telephony.tracker.state import Chan, Ring, Segment, is_local, local_base
 
 
 class Transfers(CallBook):
@@ -49,16 +49,19 @@ class Transfers(CallBook):
         if role == "agent" and seg.queue is not None:
             self._end(seg, t, "answered", "agent", out)
             return
+        if role == "caller" and seg.answered_t is not None:
+            seg.handed_caller = (seg.caller, seg.caller_name)
         if role == "caller":
             self._recaller(seg, transferee)
-        self._hand_over(seg, t, keep_agent=role == "agent")
+        self._hand_over(seg, t)
 
     def _transferer_agent(self, seg: Segment, role: str, channel: str) -> str | None:
         return seg.agent if role == "agent" else self.agent_of_channel(channel)
 
-    def _hand_over(self, seg: Segment, t: float, keep_agent: bool) -> None:
-        """The segment's agent is gone; the segment waits for the target's rings."""
-        if keep_agent and seg.answered_t is not None:
+    def _hand_over(self, seg: Segment, t: float) -> None:
+        """The segment's agent is gone; the segment waits for the target's rings (if nobody
+        takes it, it stays the conversation it was: answered by that agent)."""
+        if seg.answered_t is not None:
             seg.handed_from = (seg.agent, t - seg.answered_t)
         for ring in seg.rings:
             ring.stopped = True
@@ -136,6 +139,8 @@ class Transfers(CallBook):
         consult's caller, and the consult becomes that call's non-queue segment."""
         target = self._target_ring(self._transfer_target(m), consult)
         transferee = self._chan_by_name(m.get("TransfereeChannel"))
+        if transferee is not None and is_local(transferee.name):  # a Local hop: the party behind it
+            transferee = self._behind_local(transferee) or transferee
         call = transferee.linkedid if transferee else consult.call
         out.append(Transferred(
             t=t, call=call, from_agent=self.agent_of_channel(orig),
@@ -147,12 +152,29 @@ class Transfers(CallBook):
         if transferee is None:
             return
         self._recaller(consult, transferee.name)
+        if transferee.dialled and self.agent_of_channel(transferee.name) is None:
+            consult.direction = "outbound"  # a customer our side dialled (a click-to-dial, say)
         if call != consult.call:
             previous = self.calls.get(consult.call)
             if previous is not None and consult in previous.segments:
                 previous.segments.remove(consult)
             consult.call = call
             self._call(call).segments.append(consult)
+
+    def _behind_local(self, chan: Chan, seen: set[str] | None = None) -> Chan | None:
+        """The real (non-Local) party a Local channel stands for: through its other half, the
+        channel that half is bridged with, and on through any further Local pairs."""
+        seen = seen if seen is not None else set()
+        base = local_base(chan.name)
+        if base in seen:
+            return None
+        seen.add(base)
+        other = self._chan_by_name(base + (";1" if chan.name.endswith(";2") else ";2"))
+        for party in self._bridged_with(other.bridge, other.uniqueid) if other is not None else ():
+            found = self._behind_local(party, seen) if is_local(party.name) else party
+            if found is not None:
+                return found
+        return None
 
     def _target_ring(self, name: str, consult: Segment | None) -> Ring | None:
         ring = self.ring_by_chan.get(name) if name else None

@@ -79,9 +79,11 @@ STORIES: dict[str, list[tuple]] = {
     "originate/ctd-account-world-deny-a.json": [],
     "originate/ctd-account-world-deny-b.json": [],
     "originate/ctd-account-world-no-ringing.json": [],
-    # A talks to the world, consults C (201 calls C), transfers: the world now talks to C.
+    # A talks to the world, consults C (201 calls C), transfers: the world now talks to C. The
+    # transferee is a Local channel standing for the trunk leg: the customer is the number the
+    # click-to-dial called, and the call stays outbound (issue 13, item 10).
     "originate/ctd-account-world-xfer-attn-abacbc.json": [
-        ring(C, "201"), answer(C), moved("attended", A, C), end("answered", "caller", C, "201")],
+        ring(C, "201"), answer(C), moved("attended", A, C), end("answered", "caller", C, "+31260010001", "outbound")],
     # Queue calls (the queue's dials are plain Local dials in these recordings). The caller gives
     # up while B rings: QueueCallerAbandon, HoldTime 11.
     "queue/queue_a_cancel.json": [
@@ -144,9 +146,10 @@ STORIES: dict[str, list[tuple]] = {
     "xfer_attended/xfer_abcbac.json": [
         ring(A, "202"), answer(A), ring(A, "203"), answer(A), moved("attended", A, "202"),
         end("answered", "agent", A, "203"), end("answered", "agent", A, "202")],
-    # A (the caller) blind-transfers B to 203; C rejects: B (202) is left with nobody.
+    # A (the caller) blind-transfers B to 203; C rejects: B (202) is left with nobody. The call
+    # was A's conversation with B, and stays so (not erased into a busy call with no agent).
     "xfer_blind/xfer_blind_a_no_answer.json": [
-        ring(B, "201"), answer(B), moved("blind", A, "203"), end("busy", "system", None, "202")],
+        ring(B, "201"), answer(B), moved("blind", A, "203"), end("answered", "system", B, "201")],
     "xfer_blind/xfer_blind_abacbc.json": [
         ring(B, "201"), answer(B), moved("blind", A, "203"), ring(C, "202"), answer(C),
         end("answered", "caller", C, "202")],
