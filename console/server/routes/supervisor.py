@@ -16,6 +16,7 @@ from console.server.auth import AuthUser, require_role
 from console.server.callstate import LiveCall
 from console.server.errors import ApiError, read_body
 from console.server.routes.actions import act, bridge_for, interface_of, pbx_settings
+from telephony.connection import AmiActionError
 
 
 class SpyBody(BaseModel):
@@ -123,9 +124,17 @@ async def logout_agent(request: web.Request) -> web.Response:
         queues = {body.queue}
     pbx, bridge = bridge_for(request.app)
     interface = interface_of(request.app, pbx, agent)
+    removed = []
     for queue in sorted(queues):
-        await act(bridge.queue_remove(queue, interface), t("server.action.logout"))
-    return web.json_response({"ok": True}, status=202)
+        try:
+            await bridge.queue_remove(queue, interface)
+        except AmiActionError as exc:
+            if "Not there" in str(exc):
+                continue  # not logged in to that one: nothing to do there
+            raise ApiError(503, "unavailable", t("server.error.action_failed", what=t("server.action.logout"),
+                                                 reason=exc)) from None
+        removed.append(queue)
+    return web.json_response({"ok": True, "queues": removed}, status=202)
 
 
 def setup(app: web.Application) -> None:
