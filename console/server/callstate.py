@@ -111,9 +111,24 @@ class CallRegistry:
         live = self._calls.get(call)
         if live is None:
             live = self._calls[call] = LiveCall(pbx=pbx, call=call, caller=caller, **fields)
+        self._reopen(live)
+        return live
+
+    def _reopen(self, live: LiveCall) -> None:
         if live.ended:  # transferred on, or through a second queue: the call lives on
             live.ended = False
-            self._ended.pop(call, None)
+            self._ended.pop(live.call, None)
+
+    def ring(self, live: LiveCall, agent: str, channel: str | None) -> None:
+        """An agent's phone rings for the call (again, perhaps: a transfer, a second queue)."""
+        self._reopen(live)
+        live.ringing(agent, channel)
+
+    def answered(self, call: str, agent: str, channel: str | None) -> LiveCall | None:
+        live = self._calls.get(call)
+        if live is not None:
+            self._reopen(live)
+            live.answered(agent, channel)
         return live
 
     def part_over(self, call: str, agent: str | None) -> None:

@@ -138,9 +138,7 @@ class Service:
                     calls.part_over(event.call, event.agent)
             self._to_agent(event.agent, event.name, event)
         elif isinstance(event, Answered):
-            live = calls.get(event.call)
-            if live is not None:
-                live.answered(event.agent, event.agent_channel)
+            calls.answered(event.call, event.agent, event.agent_channel)
             self._to_agent(event.agent, event.name, event)
         elif isinstance(event, Transferred):
             await self._transferred(pbx, event, received)
@@ -167,11 +165,9 @@ class Service:
         number = dialer.number_of(event.vars) if dialer is not None else None
         if number and number != event.caller:  # a campaign call: the lead's number, not the center's
             event = dataclasses.replace(event, caller=number)
-        live = self._calls.get(event.call)
-        if live is None:
-            live = self._calls.open(pbx, event.call, event.caller, vars=dict(event.vars), queue=event.queue,
-                                    caller_channel=event.caller_channel)
-        live.ringing(event.agent, event.agent_channel)
+        live = self._calls.open(pbx, event.call, event.caller, vars=dict(event.vars), queue=event.queue,
+                                caller_channel=event.caller_channel)
+        self._calls.ring(live, event.agent, event.agent_channel)
         await self._pop_to(live, event.agent, event, received)
 
     async def _pop_to(self, live: Any, agent: str, ringing: Ringing, received: float) -> None:
@@ -211,7 +207,7 @@ class Service:
         self._hub.publish(users, event.name, {"event": event.to_json()})
         if live is None or not self._dir.users_of_agent(target):
             return  # to a queue or an outside number: the target agent's ringing pops it
-        live.ringing(target, event.to_channel)
+        self._calls.ring(live, target, event.to_channel)
         ringing = Ringing(t=event.t, call=event.call, agent=target, caller=live.caller, queue=live.queue,
                           vars=dict(live.vars), caller_channel=live.caller_channel,
                           agent_channel=event.to_channel)

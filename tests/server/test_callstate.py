@@ -24,8 +24,8 @@ def test_ended_calls_are_kept_bounded_oldest_forgotten_first() -> None:
 def test_a_call_that_comes_back_is_live_again_and_not_forgotten() -> None:
     calls = CallRegistry()
     _talked_and_ended(calls, "again")
-    live = calls.open("main", "again", "13800138000")  # through a second queue
-    live.ringing("1002", "PJSIP/1002-2")
+    live = calls.get("again")
+    calls.ring(live, "1002", "PJSIP/1002-2")  # through a second queue
     for n in range(ENDED_KEPT + 1):
         _talked_and_ended(calls, f"c{n}")
     assert calls.get("again") is live and not live.ended
@@ -55,10 +55,13 @@ def test_a_blind_transfer_gap_reopens_the_call() -> None:
     call for a moment, then the target's ring opens it again."""
     calls = CallRegistry()
     _talked_and_ended(calls, "b")
-    assert calls.get("b").ended
-    live = calls.open("main", "b", "13800138000")
-    live.ringing("1002", "PJSIP/1002-3")
+    live = calls.get("b")
+    assert live.ended
+    calls.ring(live, "1002", "PJSIP/1002-3")
     assert not live.ended and live.is_on("1002")
+    calls.part_over("b", "1002")
+    assert live.ended
+    assert calls.answered("b", "1002", "PJSIP/1002-3") is live and not live.ended  # a pickup, say
 
 
 def test_a_ring_that_stops_is_over_but_rings_again() -> None:
