@@ -363,9 +363,10 @@ class DialerService(PreviewMixin, AdoptionMixin, MembersMixin, AbandonMixin):
         return flight or self._recent.get(lead_id or "")
 
     def number_of(self, variables: dict[str, str]) -> str | None:
-        """The customer's number of a campaign call (its caller ID is the center's own)."""
+        """The customer's number of a campaign call as the PBX shows callers (national digits):
+        its caller ID is the center's own unless the dialplan put the customer's back."""
         flight = self._flight_of(variables)
-        return flight.number if flight is not None else None
+        return national_digits(flight.number) if flight is not None else None
 
     def pop_extras(self, variables: dict[str, str]) -> dict[str, Any]:
         """``campaign``, ``lead`` and ``script`` for the pop of a campaign call, else nothing."""

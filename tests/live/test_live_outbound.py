@@ -1,0 +1,133 @@
+"""Outbound calls on the real Asterisk: click-to-call with each customer outcome, and progressive
+and predictive campaigns against the lab's customers (137… busy, 136… never answer, 135… 480,
+others answer after 2 s and talk 8 s) — issue 13, items 5 and 6."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from sqlalchemy import select
+
+from console.store.models import Interaction, Lead
+from tests.live.floor import Console, LiveFloor, live_settings
+from tests.live.sipp import SippLab
+
+OPEN_ALL_DAY = {"weekdays": [1, 2, 3, 4, 5, 6, 7], "window_start": "00:00", "window_end": "23:59", "holidays": []}
+
+
+async def _click_to_call(floor: LiveFloor, console: Console, number: str) -> tuple[dict[str, Any], Any]:
+    mark = len(console.frames)
+    reply = await floor.call_api(console.username, "POST", "/api/calls/originate", {"number": number})
+    result = await console.wait("originate_result", after=mark, timeout=45, action_id=reply["action_id"])
+    call = result["event"]["call"]
+    [row] = await floor.recorded(call)
+    return result["event"], row
+
+
+async def test_click_to_call_says_and_records_what_happened_to_the_customer(floor: LiveFloor, sipp: SippLab) -> None:
+    await floor.start(live_settings(floor.lab, wrapup={"hold_max_s": 0}))
+    agent = await floor.console("agent1001")
+    slow = await floor.console("agent1002")
+    await sipp.phone("1001", ring_ms=500)
+    await sipp.phone("1002", ring_ms=500)
+    await sipp.customers()
+    # The never-answering customer takes the outbound context's 30 s Dial timeout: on 1002 meanwhile.
+    never = asyncio.create_task(_click_to_call(floor, slow, "13600136002"))
+    result, row = await _click_to_call(floor, agent, "13900139002")
+    assert (result["outcome"], result["number"]) == ("answered", "13900139002")
+    assert (row.direction, row.agent_ext, row.outcome, row.caller_number) == ("outbound", "1001", "answered", "13900139002")
+    assert 6 <= row.talk_s <= 10 and row.hangup_by == "caller"  # the customer hangs up after 8 s
+    response = floor.observer.events("OriginateResponse", Exten="13900139002")[0]
+    assert response["Reason"] == "4"
+    result, row = await _click_to_call(floor, agent, "13700137002")
+    # Asterisk said the Originate succeeded (the agent's phone answered): the customer was busy.
+    assert floor.observer.events("OriginateResponse", Exten="13700137002")[0]["Reason"] == "4"
+    assert (result["outcome"], row.outcome, row.agent_ext, row.direction) == ("busy", "busy", "1001", "outbound")
+    result, row = await _click_to_call(floor, agent, "13500135002")
+    assert (result["outcome"], row.outcome, row.cause) == ("no_answer", "no_answer", 19)  # 480
+    result, row = await never
+    assert (result["outcome"], row.outcome, row.agent_ext) == ("no_answer", "no_answer", "1002")
+    assert row.wait_s >= 29
+
+
+async def _campaign(floor: LiveFloor, mode: str, numbers: list[str], agents: list[str]) -> int:
+    created = await floor.call_api("sup1", "POST", "/api/campaigns", {
+        "name": f"回访-{mode}", "kind": "callback", "mode": mode, "queue": "retail", "agents": agents,
+        "window_start": "00:00", "window_end": "23:59", "max_attempts": 1, "caller_id": "95555",
+        "retry_busy_min": 0, "retry_noanswer_min": 0, "retry_failed_min": 0}, expect=201)
+    campaign = created["id"]
+    assert floor.client is not None
+    token = await floor.login("sup1")
+    resp = await floor.client.post(f"/api/campaigns/{campaign}/leads/import", data=("number\n" + "\n".join(numbers)).encode(),
+                                   headers={"Authorization": f"Bearer {token}", "Content-Type": "text/csv"})
+    assert resp.status == 200, await resp.text()
+    assert (await resp.json())["added"] == len(numbers)
+    await floor.call_api("sup1", "POST", f"/api/campaigns/{campaign}/start")
+    return campaign
+
+
+def _leads(floor: LiveFloor, campaign: int) -> dict[str, Any]:
+    with floor.engine.connect() as conn:
+        return {r.number: r for r in conn.execute(select(Lead.__table__).where(Lead.__table__.c.campaign_id == campaign))}
+
+
+def _attempts(floor: LiveFloor, campaign: int) -> list[Any]:
+    with floor.engine.connect() as conn:
+        return list(conn.execute(select(Interaction.__table__).where(Interaction.__table__.c.campaign_id == campaign)))
+
+
+async def _until_done(floor: LiveFloor, campaign: int, timeout: float) -> dict[str, Any]:
+    async def done() -> dict[str, Any]:
+        while True:
+            stats = await floor.call_api("sup1", "GET", f"/api/campaigns/{campaign}/stats")
+            if stats["leads_left"] == 0:
+                return stats
+            await asyncio.sleep(0.5)
+
+    return await asyncio.wait_for(done(), timeout)
+
+
+async def test_a_progressive_campaign_against_every_kind_of_customer(floor: LiveFloor, sipp: SippLab) -> None:
+    await floor.start(live_settings(floor.lab, dialer=OPEN_ALL_DAY, wrapup={"hold_max_s": 0}))
+    agent = await floor.console("agent1001")
+    await sipp.phone("1001", ring_ms=1000)
+    await sipp.customers()
+    numbers = ["13900139010", "13700137010", "13500135010", "13600136010"]
+    campaign = await _campaign(floor, "progressive", numbers, ["1001"])
+    await floor.wait_until(lambda: "PJSIP/1001" in floor.lab.members("retail"), "the dialer to make 1001 a member")
+    pop = await agent.wait("pop", timeout=30)
+    # The campaign call's pop: the customer's number (not the center's 95555), with the lead.
+    assert pop["ringing"]["caller"] == "13900139010" and pop["number"] == "+8613900139010"
+    assert pop["campaign"]["id"] == campaign and pop["lead"]["number"].startswith("139")
+    stats = await _until_done(floor, campaign, timeout=90)
+    leads = {n.removeprefix("+86"): lead for n, lead in _leads(floor, campaign).items()}
+    assert {n: (lead.status, lead.attempts) for n, lead in leads.items()} == {
+        "13900139010": ("done", 1), "13700137010": ("failed", 1), "13500135010": ("failed", 1),
+        "13600136010": ("failed", 1)}
+    outcomes = {r.caller_number.removeprefix("+86"): r.outcome for r in _attempts(floor, campaign)}
+    assert outcomes == {"13900139010": "answered", "13700137010": "busy", "13500135010": "no_answer",
+                        "13600136010": "no_answer"}
+    assert stats["attempts"] == 4 and stats["connected"] == 1
+    # Asterisk: the busy customer's Hangup (cause 17) and the Originate's Reason 0.
+    assert any(r["Reason"] == "0" for r in floor.observer.events("OriginateResponse", Channel="PJSIP/13700137010@carrier"))
+    await floor.call_api("sup1", "POST", f"/api/campaigns/{campaign}/stop")
+    await floor.wait_until(lambda: "PJSIP/1001" not in floor.lab.members("retail"), "the dialer to remove 1001")
+
+
+async def test_a_predictive_campaign_keeps_two_agents_busy_without_abandons(floor: LiveFloor, sipp: SippLab) -> None:
+    await floor.start(live_settings(floor.lab, dialer=OPEN_ALL_DAY, wrapup={"hold_max_s": 0}))
+    for ext in ("1001", "1002"):
+        await floor.console(f"agent{ext}")
+        await sipp.phone(ext, ring_ms=500)
+    await sipp.customers()
+    numbers = [f"139001390{n:02d}" for n in range(20, 26)] + ["13700137020", "13500135020"]
+    campaign = await _campaign(floor, "predictive", numbers, ["1001", "1002"])
+    stats = await _until_done(floor, campaign, timeout=150)
+    rows = _attempts(floor, campaign)
+    answered = [r for r in rows if r.outcome == "answered"]
+    assert len(answered) == 6 and {r.agent_ext for r in answered} == {"1001", "1002"}
+    assert [r.outcome for r in rows if r.outcome not in ("answered",)].count("abandoned") == 0
+    assert stats["attempts"] == 8
+    # Never more customers on the line than agents to take them: nobody waited for an agent long.
+    assert max(r.wait_s for r in answered) < 10
