@@ -112,5 +112,6 @@ def bridge_fields(bridge_id: str, count: int, prefix: str = "Bridge") -> Fields:
     ]
 
 
-def bridge_enter(bridge_id: str, count: int, ch: Channel) -> Fields:
-    return header("BridgeEnter", "call") + bridge_fields(bridge_id, count) + channel_fields(ch)
+def bridge_event(event: str, bridge_id: str, count: int, ch: Channel) -> Fields:
+    """BridgeEnter / BridgeLeave: the bridge (with its channel count after the move), then the channel."""
+    return header(event, "call") + bridge_fields(bridge_id, count) + channel_fields(ch)

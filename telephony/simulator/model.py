@@ -157,7 +157,8 @@ class Call:
     ring_timer: Timer | None = None
     talk_timer: Timer | None = None
     transfer: object | None = None  # an attended transfer in progress (talk.Consult)
-    complete_on_hangup: Leg | None = None
-    customer: Channel | None = None  # the customer leg of an agent's click-to-dial  # a redirect defers AgentComplete to the caller's hang-up
+    complete_on_hangup: Leg | None = None  # a redirect defers AgentComplete to the caller's hang-up
+    customer: Channel | None = None  # the customer leg of an agent's click-to-dial
+    spied: Channel | None = None  # the channel a supervisor's ChanSpy call is listening to
     leaving_empty: bool = False  # a LEAVEEMPTY check is pending
     done: bool = False

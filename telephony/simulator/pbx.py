@@ -16,17 +16,22 @@ from telephony.simulator import events as ev
 from telephony.simulator.clock import SimClock
 from telephony.simulator.dialout import Dialout
 from telephony.simulator.model import UNKNOWN, Call, Channel, Member, Phone, Queue, QueueConfig
+from telephony.simulator.variants import Variants
 
 Subscriber = Callable[[ev.Fields], None]
 
 
 class Pbx:
-    def __init__(self, clock: SimClock | None = None, rng: random.Random | None = None) -> None:
+    def __init__(self, clock: SimClock | None = None, rng: random.Random | None = None,
+                 variants: Variants | None = None) -> None:
         self.clock = clock or SimClock()
         self.rng = rng or random.Random(0)
+        # Asterisk's own non-determinism (event orders, header sets): scripted unless given a seed.
+        self.variants = variants or Variants()
         self.queues: dict[str, Queue] = {}
         self.phones: dict[str, Phone] = {}  # by interface, PJSIP/1001
         self.channels: dict[str, Channel] = {}
+        self.bridges: dict[str, list[Channel]] = {}  # bridge id -> the channels in it, in order
         self.member_index: dict[str, dict[str, Member]] = {}  # state interface -> queue -> membership
         self.calls: list[Call] = []
         self.subscribers: list[Subscriber] = []
@@ -38,11 +43,12 @@ class Pbx:
         # Seconds until a ringing phone answers by itself (None: it does not); traffic randomises it.
         self.answer_delay: Callable[[Phone], float | None] = lambda phone: phone.ring_delay
         # Whether a phone's "in use" status follows AgentConnect (True) or precedes DialEnd.
-        self.late_device_state: Callable[[], bool] = lambda: False
+        self.late_device_state: Callable[[], bool] = lambda: self.variants.pick("in_use_status") == "after_connect"
         self.dialout: Callable[[str], Dialout] = lambda number: Dialout()
         self.on_auto_pause: Callable[[Member], None] = lambda member: None  # traffic: the agent comes back later
         self.on_connected: list[Callable[[Call], None]] = []  # habits: an agent may transfer the call
         self.on_idle: list[Callable[[], None]] = []  # run when a phone or member may have freed up
+        self.on_hangup: list[Callable[[Channel], None]] = []  # run after a channel's Hangup (ChanSpy's E)
         self._wake_pending = False
         self._unique_seq = 0
         self._sip_seq = 0
@@ -168,16 +174,41 @@ class Pbx:
     def destroy(self, ch: Channel, cause: int) -> None:
         if ch.hung_up:
             return
+        self.leave_bridge(ch)  # a channel still bridged leaves it before its Hangup
         ch.hung_up = True
         self.emit(ev.hangup(ch, cause))
         self.channels.pop(ch.name, None)
+        for hook in list(self.on_hangup):
+            hook(ch)
 
+    # -- bridges: BridgeEnter / BridgeLeave with the count after the move ---------------------
     def bridge(self, a: Channel, b: Channel) -> str:
+        """A new basic bridge, ``a`` entering first."""
         bridge_id = str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
-        for count, ch in enumerate((a, b), start=1):
-            ch.bridge = bridge_id
-            self.emit(ev.bridge_enter(bridge_id, count, ch))
+        self.bridges[bridge_id] = []
+        for ch in (a, b):
+            self.enter_bridge(bridge_id, ch)
         return bridge_id
+
+    def enter_bridge(self, bridge_id: str, ch: Channel) -> None:
+        self.leave_bridge(ch)
+        members = self.bridges.setdefault(bridge_id, [])
+        members.append(ch)
+        ch.bridge = bridge_id
+        self.emit(ev.bridge_event("BridgeEnter", bridge_id, len(members), ch))
+
+    def leave_bridge(self, *channels: Channel) -> None:
+        """Each channel leaves its bridge, in this order (the side that hung up first)."""
+        for ch in channels:
+            members = self.bridges.get(ch.bridge)
+            if members is None or ch not in members:
+                ch.bridge = ""
+                continue
+            members.remove(ch)
+            self.emit(ev.bridge_event("BridgeLeave", ch.bridge, len(members), ch))
+            if not members:
+                del self.bridges[ch.bridge]
+            ch.bridge = ""
 
     def channel_by_name(self, name: str) -> Channel | None:
         return self.channels.get(name)

@@ -41,6 +41,8 @@ class Scenario:
     # The capture's QueueMemberStatus "in use" follows AgentConnect: for every answer, or per answer in turn.
     late_device_state: bool | tuple[bool, ...] = False
     extra_phones: tuple[str, ...] = ()  # phones in no queue (a supervisor's 1009)
+    # Asterisk's varying orders as the capture shows them (name -> options in turn); others: the first.
+    variants: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def queue_configs(self, all_queues: list[QueueConfig]) -> list[QueueConfig]:
         return [q for q in all_queues if q.name in self.queues]
@@ -48,6 +50,9 @@ class Scenario:
 
 def prepare(pbx: Pbx, scenario: Scenario) -> None:
     """Set the phones and memberships before the client connects (its QueueStatus will see them)."""
+    pbx.variants.scripted()
+    for name, options in scenario.variants.items():
+        pbx.variants.pin(name, *options)
     for ext in scenario.extra_phones:
         pbx.add_phone(Phone(interface=f"PJSIP/{ext}", extension=ext, name=ext, cid_name=ext))
     for ext, delay in scenario.ring_delays.items():

@@ -15,12 +15,16 @@ import secrets
 
 from telephony.framing import FrameDecoder
 from telephony.simulator import actions
+from telephony.simulator import events as ev
 from telephony.simulator.events import Fields
 from telephony.simulator.pbx import Pbx
 from telephony.simulator.replies import Reply, error, success, with_action_id
 
 log = logging.getLogger(__name__)
 BANNER = b"Asterisk Call Manager/11.0.0\r\n"
+# Actions of app_queue, which loads late in a boot.
+QUEUE_ACTIONS = frozenset({"queuestatus", "queuesummary", "queueadd", "queueremove", "queuepause", "queuepenalty",
+                           "queuelog"})
 # A client that reads slower than events come is cut off, as Asterisk does after its write
 # timeout, rather than let its backlog grow without end.
 MAX_BACKLOG_BYTES = 16 << 20
@@ -38,6 +42,10 @@ class AmiServer:
         self.sessions: set[Session] = set()
         self._handlers: set[asyncio.Task] = set()
         self._server: asyncio.Server | None = None
+        self._last_ts = 0.0
+        # After a restart the AMI port takes logins before app_queue has loaded (live, 22.10.1):
+        # queue actions are unknown commands until the boot ends with FullyBooted.
+        self.booting = False
         pbx.subscribers.append(self._broadcast)
 
     async def start(self) -> int:
@@ -60,10 +68,29 @@ class AmiServer:
         if not listeners:
             return
         if self.timestamps:  # manager.conf timestampevents = yes: right after Privilege
-            fields = fields[:2] + [("Timestamp", f"{self.pbx.clock.unix():.6f}")] + fields[2:]
+            fields = fields[:2] + [("Timestamp", f"{self._timestamp():.6f}")] + fields[2:]
         data = encode(fields)
         for session in listeners:
             session.write(data)
+
+    def boot(self, seconds: float) -> None:
+        """Booting for ``seconds`` of PBX time, then ``FullyBooted`` to everyone logged in."""
+        if seconds <= 0:
+            return
+        self.booting = True
+
+        def booted() -> None:
+            self.booting = False
+            self.pbx.emit(ev.header("FullyBooted", "system") + [("Status", "Fully Booted"), ("Uptime", "0"),
+                                                                ("LastReload", "0")])
+
+        self.pbx.clock.call_later(seconds, booted)
+
+    def _timestamp(self) -> float:
+        """The PBX time of an event. Asterisk's come a few microseconds apart even within one
+        burst; so do ours, so that a reader ordering by Timestamp sees the order they were sent in."""
+        self._last_ts = max(self.pbx.clock.unix(), self._last_ts + 1e-6)
+        return self._last_ts
 
     async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         session = Session(self, writer)
@@ -143,18 +170,24 @@ class Session:
         elif name == "events":
             self.events = msg.get("EventMask", "on").lower() not in ("off", "no", "false", "none")
             reply = Reply([("Response", "Success"), ("Events", "On" if self.events else "Off")])
+        elif self.server.booting and name in QUEUE_ACTIONS:
+            reply = error(f"Invalid/unknown command: {msg.get('Action')}. Use Action: ListCommands to show "
+                          "available commands.")
+            self._respond(reply, msg)
+            self.server.pbx.emit(ev.header("RequestBadFormat", "security") + [
+                ("Severity", "Error"), ("Service", "AMI"), ("EventVersion", "1"),
+                ("RequestType", f"Action: {msg.get('Action')}"), ("AccountID", self.server.username)])
+            return
         else:
             self.server.pbx.clock.catch_up()
             reply = actions.handle(self.server.pbx, msg)
         self._respond(reply, msg)
-        if name == "login" and self.wants_events:
+        if name == "login" and self.wants_events and not self.server.booting:
+            # This session's own FullyBooted (no Timestamp, even with timestampevents); one logged
+            # in during a boot gets the boot's instead, when it ends.
             uptime = str(self.server.pbx.uptime())
-            fields = [("Uptime", uptime), ("LastReload", uptime), ("Status", "Fully Booted")]
-            if uptime == "0":  # logged in while booting: Asterisk sends it from the boot, Status first
-                fields = fields[2:] + fields[:2]
-            if self.server.timestamps:
-                fields = [("Timestamp", f"{self.server.pbx.clock.unix():.6f}")] + fields
-            self.write(encode([("Event", "FullyBooted"), ("Privilege", "system,all")] + fields))
+            self.write(encode([("Event", "FullyBooted"), ("Privilege", "system,all"), ("Uptime", uptime),
+                               ("LastReload", uptime), ("Status", "Fully Booted")]))
 
     def _respond(self, reply: Reply, msg: dict[str, str]) -> None:
         self.write(encode(with_action_id(reply.response, msg.get("ActionID"))))
