@@ -14,6 +14,7 @@ DIAL_TIMEOUT_S = 20.0
 
 def dial(pbx: Pbx, call: Call, extension: str, timeout: float = DIAL_TIMEOUT_S) -> None:
     caller = call.caller
+    caller.application, caller.app_data = "Dial", f"PJSIP/{extension},{timeout:g}"
     pbx.set_var(caller, "DIALSTATUS", "")
     phone = pbx.phone_by_extension(extension)
     if phone is None:

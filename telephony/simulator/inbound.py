@@ -33,6 +33,7 @@ def place_call(pbx: Pbx, spec: CallSpec) -> Call:
         pbx.set_var(caller, "CC_QUEUE", FIXED_QUEUE_DIDS[spec.did])
     caller.priority = 3
     pbx.set_state(caller, 6)  # Answer() before the IVR
+    caller.application, caller.app_data = "Read", "ACCT_IN,,12,,1,6"
     call.timers.append(pbx.clock.call_later(spec.ivr_s, lambda: _after_ivr(pbx, call)))
     return call
 

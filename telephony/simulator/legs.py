@@ -24,6 +24,7 @@ def dial_member(pbx: Pbx, call: Call, phone: Phone, member: Member) -> Leg:
                   dialed_at=pbx.clock.now)
         pbx.inherit_vars(caller, leg.channel)
     leg.channel.connected_num, leg.channel.connected_name = caller.caller_num, caller.caller_name
+    leg.channel.application, leg.channel.app_data = "AppQueue", "(Outgoing Line)"
     pbx.emit(ev.on_pair("AgentCalled", caller, leg.channel, "agent", Queue=member.queue,
                         Interface=member.interface, MemberName=member.name))
     _ring(pbx, caller, leg, member.interface, announce=False)
@@ -38,6 +39,7 @@ def ringing_announced(pbx: Pbx, caller: Channel, leg: Leg) -> None:
 def dial_phone(pbx: Pbx, caller: Channel, phone: Phone) -> Leg:
     """``Dial(PJSIP/1002)`` from the caller's channel: a direct line or a blind-transfer target."""
     leg = Leg(phone=phone, channel=pbx.agent_channel(phone, caller.linkedid), member=None, dialed_at=pbx.clock.now)
+    leg.channel.application, leg.channel.app_data = "AppDial", "(Outgoing Line)"
     pbx.inherit_vars(caller, leg.channel)
     leg.channel.connected_num, leg.channel.connected_name = caller.caller_num, caller.caller_name
     _ring(pbx, caller, leg, phone.extension)
@@ -56,6 +58,8 @@ def _ring(pbx: Pbx, caller: Channel | None, leg: Leg, dial_string: str, announce
         two = leg.local2
         two.caller_num, two.caller_name = leg.channel.connected_num, leg.channel.connected_name
         leg.phone_channel = target = pbx.agent_channel(phone, leg.channel.linkedid)
+        two.application, two.app_data = "Dial", phone.interface  # [agents] _100X: Dial(PJSIP/${EXTEN})
+        target.application, target.app_data = "AppDial", "(Outgoing Line)"
         target.connected_num, target.connected_name = two.caller_num, two.caller_name
         pbx.emit(ev.on_pair("DialBegin", two, target, DialString=phone.interface))
     phone.channel, phone.ringing = target, True

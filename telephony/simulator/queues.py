@@ -21,7 +21,8 @@ def usable(pbx: Pbx, queue: Queue) -> bool:
     return any(not m.paused and pbx.phone_of(m) is not None for m in queue.members.values())
 
 
-def join(pbx: Pbx, call: Call, queue_name: str) -> None:
+def join(pbx: Pbx, call: Call, queue_name: str, max_wait_s: int = 600) -> None:
+    """``Queue(<name>,t,,,<max_wait_s>)`` as the lab's dialplan runs it."""
     queue = pbx.queues[queue_name]
     if not queue.config.joinempty and not usable(pbx, queue):
         refuse(pbx, call, "JOINEMPTY")
@@ -29,7 +30,7 @@ def join(pbx: Pbx, call: Call, queue_name: str) -> None:
     call.queue, call.joined_at, call.attempt = queue_name, pbx.clock.now, "idle"
     queue.entries.append(call)
     call.position = call.original_position = len(queue.entries)
-    call.caller.application = "Queue"
+    call.caller.application, call.caller.app_data = "Queue", f"{queue_name},t,,,{max_wait_s}"
     pbx.emit(ev.on_channel("QueueCallerJoin", call.caller, "agent", Queue=queue_name,
                            Position=str(call.position), Count=str(len(queue.entries))))
     spec = call.spec
