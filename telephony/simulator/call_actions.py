@@ -34,12 +34,16 @@ def hangup(pbx: Pbx, msg: Message) -> Reply:
     def effect() -> None:
         from telephony.simulator import direct, queues
 
-        if channel is call.caller:
+        if channel is call.caller and call.customer is not None:  # an agent's click-to-dial
+            originate.agent_hung_up_by_ami(pbx, call)
+        elif channel is call.caller and originate.spies(call):
+            return  # ChanSpy notices it only when its spied channel ends (and ends then anyway)
+        elif channel is call.caller:
             talk.caller_hangs_up(pbx, call)
         elif channel is call.customer:
             originate.customer_hangs_up(pbx, call, channel)
         elif call.connected is not None and channel in (call.connected.channel, call.connected.phone_channel):
-            talk.agent_hangs_up(pbx, call)
+            talk.agent_hung_up_by_ami(pbx, call)
         else:
             ringing = next((leg for leg in call.legs if channel in (leg.channel, leg.phone_channel)), None)
             if ringing is not None and ringing.member is not None:

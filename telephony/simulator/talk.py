@@ -51,12 +51,13 @@ def caller_hangs_up(pbx: Pbx, call: Call) -> None:
     _deferred_complete(pbx, call)
     if leg.member is not None:
         agent_complete(pbx, call, leg, "caller")
+    pbx.leave_bridge(call.caller, agent_channel(leg))
     pbx.emit(ev.on_channel("SoftHangupRequest", call.caller, Cause="16"))
-    end_leg(pbx, call, leg)
-    finish(pbx, call, caller_cause=16)
+    hang_up_both(pbx, call, leg, pbx.variants.pick("caller_hangup"))
 
 
 def agent_hangs_up(pbx: Pbx, call: Call) -> None:
+    """The agent's phone hangs up (a BYE): HangupRequest on its channel, AgentComplete Reason agent."""
     from telephony.simulator import transfer
 
     if call.done or call.connected is None:
@@ -67,20 +68,68 @@ def agent_hangs_up(pbx: Pbx, call: Call) -> None:
     pbx.emit(ev.on_channel("HangupRequest", agent_channel(leg)))
     if leg.member is not None:
         agent_complete(pbx, call, leg, "agent")
+    pbx.leave_bridge(agent_channel(leg), call.caller)
     pbx.emit(ev.on_channel("SoftHangupRequest", call.caller, Cause="16"))
     _deferred_complete(pbx, call)
-    pbx.destroy(call.caller, 16)
+    hang_up_both(pbx, call, leg, pbx.variants.pick("agent_hangup"))
+
+
+def agent_hung_up_by_ami(pbx: Pbx, call: Call) -> None:
+    """An AMI ``Hangup`` of the agent's channel (calldesk's hang-up key), as Asterisk 22 reports it:
+    no HangupRequest at all (the action soft-hangs-up the channel without an event); app_queue sees
+    its bridge end and, as for a caller's hang-up, says ``AgentComplete Reason: caller``; the
+    caller's Queue() returns and the dialplan hangs up (SoftHangupRequest 16). Live runs, issue 13."""
+    from telephony.simulator import transfer
+
+    if call.done or call.connected is None:
+        return
+    if call.transfer is not None and transfer.complete_attended(pbx, call, by_phone=False):
+        return
+    leg = call.connected
+    if leg.member is None and leg.local2 is not None:
+        _local_target_hung_up(pbx, call, leg)
+        return
+    pbx.leave_bridge(agent_channel(leg), call.caller)
+    pbx.emit(ev.on_channel("SoftHangupRequest", call.caller, Cause="16"))
+    _deferred_complete(pbx, call)
+    if leg.member is not None:
+        dest = pbx.variants.pick("ami_hangup_complete") == "with_dest"
+        agent_complete(pbx, call, leg, "caller", dest=dest)
+    hang_up_both(pbx, call, leg, pbx.variants.pick("ami_hangup"))
+
+
+def _local_target_hung_up(pbx: Pbx, call: Call, leg: Leg) -> None:
+    """The target of an attended transfer (reached through Local ;1/;2) is hung up by AMI: its
+    bridge with ;2 dissolves, the Local pair goes (;2 soft, ;1 asked by its peer), ;1 leaves the
+    caller's bridge, then the caller's dialplan ends."""
+    pbx.leave_bridge(leg.phone_channel, leg.local2)
+    pbx.emit(ev.on_channel("SoftHangupRequest", leg.local2, Cause="16"))
+    pbx.emit(ev.on_channel("HangupRequest", leg.channel, Cause="16"))
+    pbx.leave_bridge(leg.channel, call.caller)
+    end_leg(pbx, call, leg)
+    pbx.emit(ev.on_channel("SoftHangupRequest", call.caller, Cause="16"))
+    finish(pbx, call, caller_cause=16)
+
+
+def hang_up_both(pbx: Pbx, call: Call, leg: Leg, order: str) -> None:
+    """The two sides of a bridged call go; which Hangup Asterisk reports first varies
+    (``agent_first``: the agent leg, then its phone's QueueMemberStatus, then the caller)."""
+    if order == "caller_first":
+        pbx.destroy(call.caller, 16)
     end_leg(pbx, call, leg)
     finish(pbx, call, caller_cause=16)
 
 
-def agent_complete(pbx: Pbx, call: Call, leg: Leg, reason: str) -> None:
+def agent_complete(pbx: Pbx, call: Call, leg: Leg, reason: str, dest: bool = True) -> None:
+    """app_queue's AgentComplete; without ``dest`` the agent leg was gone by then (no Dest* headers)."""
     member = leg.member
-    pbx.emit(ev.on_pair(
-        "AgentComplete", call.caller, leg.channel, "agent", Queue=member.queue, Interface=member.interface,
-        MemberName=member.name, HoldTime=str(int(call.answered_at - call.joined_at)),
-        TalkTime=str(int(pbx.clock.now - call.answered_at)), Reason=reason,
-    ))
+    fields = ev.on_pair("AgentComplete", call.caller, leg.channel, "agent") if dest else \
+        ev.on_channel("AgentComplete", call.caller, "agent")
+    pbx.emit(fields + [
+        ("Queue", member.queue), ("Interface", member.interface), ("MemberName", member.name),
+        ("HoldTime", str(int(call.answered_at - call.joined_at))),
+        ("TalkTime", str(int(pbx.clock.now - call.answered_at))), ("Reason", reason),
+    ])
 
 
 def _deferred_complete(pbx: Pbx, call: Call) -> None:

@@ -25,6 +25,7 @@ class Consult:
     two: Channel
     leg: Leg
     bridge_id: str
+    orig_bridge: str  # the call's bridge, which the transferer left for the consult
     answered: bool = False
 
 
@@ -46,6 +47,7 @@ def blind(pbx: Pbx, call: Call, exten: str, context: str) -> None:
              + [("IsExternal", "Yes"), ("Context", context), ("Extension", exten)])
     if leg.member is not None:
         talk.agent_complete(pbx, call, leg, "transfer")
+    pbx.leave_bridge(caller, agent)
     caller.context, caller.exten, caller.priority = context, exten, 1
     talk.end_leg(pbx, call, leg)
     route(pbx, call, exten)
@@ -89,8 +91,9 @@ def attended(pbx: Pbx, call: Call, exten: str, context: str) -> bool:
         return False
     agent = talk.agent_channel(call.connected)
     pbx.emit(ev.on_channel("Hold", agent))
+    orig_bridge = agent.bridge
     one, two = pbx.local_pair(exten, context, call.caller.linkedid)
-    bridge_id = pbx.bridge(one, agent)
+    bridge_id = pbx.bridge(one, agent)  # the transferer moves to the consult bridge
     two.caller_num, two.caller_name = agent.caller_num, agent.caller_name
     target = pbx.agent_channel(phone, call.caller.linkedid)
     leg = Leg(phone=phone, channel=one, member=None, dialed_at=pbx.clock.now, local2=two, phone_channel=target)
@@ -103,7 +106,7 @@ def attended(pbx: Pbx, call: Call, exten: str, context: str) -> bool:
     one.state = 5
     pbx.emit(ev.on_pair("DialState", None, one, DialStatus="RINGING"))
     pbx.phone_changed(phone)
-    consult = call.transfer = Consult(one, two, leg, bridge_id)
+    consult = call.transfer = Consult(one, two, leg, bridge_id, orig_bridge)
     phone.answer = lambda: _target_answers(pbx, call, consult)
     if (delay := pbx.answer_delay(phone)) is not None and delay < direct.DIAL_TIMEOUT_S:
         leg.timer = pbx.clock.call_later(delay, phone.answer)
@@ -135,11 +138,18 @@ def _target_missed(pbx: Pbx, call: Call, consult: Consult) -> None:
     pbx.emit(ev.on_pair("DialEnd", consult.two, leg.phone_channel, DialStatus="NOANSWER"))
     legs.hang_up(pbx, leg, 0)
     if call.connected is not None:
-        pbx.emit(ev.on_channel("Unhold", talk.agent_channel(call.connected)))
+        agent = talk.agent_channel(call.connected)
+        pbx.enter_bridge(consult.orig_bridge, agent)  # back to the caller
+        pbx.emit(ev.on_channel("Unhold", agent))
 
 
-def complete_attended(pbx: Pbx, call: Call) -> bool:
-    """The transferer hangs up after the target answered: the caller now talks to the target."""
+def complete_attended(pbx: Pbx, call: Call, by_phone: bool = True) -> bool:
+    """The transferer hangs up after the target answered: the caller now talks to the target.
+
+    ``by_phone``: the agent's phone hung up (HangupRequest on its channel, capture 07); an AMI
+    Hangup gives no HangupRequest. Asterisk 22 sends AttendedTransfer in three shapes (variant
+    ``attended_transfer``): the consult bridge emptied (SecondBridgeNumChannels 0) with the
+    target's ``TransferTarget*`` headers, or without them, or still holding the target's Local ;1."""
     consult = call.transfer
     call.transfer = None
     if consult is None or not consult.answered:
@@ -148,13 +158,26 @@ def complete_attended(pbx: Pbx, call: Call) -> bool:
         return False
     leg, caller = call.connected, call.caller
     agent = talk.agent_channel(leg)
-    pbx.emit(ev.on_channel("HangupRequest", agent))
+    if by_phone:
+        pbx.emit(ev.on_channel("HangupRequest", agent))
+    pbx.leave_bridge(agent)
+    pbx.enter_bridge(consult.orig_bridge, consult.one)  # the bridges merge: the target joins the caller
+    target = consult.leg.phone
+    agent.connected_num, agent.connected_name = target.extension, target.cid_name
+    shape = pbx.variants.pick("attended_transfer")
+    if shape == "target_in_second":
+        consult.one.connected_num, consult.one.connected_name = agent.caller_num, agent.caller_name
+    else:
+        pbx.connect_line(consult.one, caller)
+    fields = (ev.header("AttendedTransfer", "call") + [("Result", "Success")]
+              + ev.channel_fields(agent, "OrigTransferer") + ev.bridge_fields(consult.orig_bridge, 2, "OrigBridge")
+              + ev.channel_fields(agent, "SecondTransferer")
+              + ev.bridge_fields(consult.bridge_id, 1 if shape == "target_in_second" else 0, "SecondBridge")
+              + ev.channel_fields(caller, "Transferee"))
+    if shape != "no_target":
+        fields += ev.channel_fields(consult.one, "TransferTarget")
+    pbx.emit(fields + [("IsExternal", "No"), ("DestType", "Bridge"), ("DestBridgeUniqueid", consult.orig_bridge)])
     pbx.connect_line(consult.one, caller)
-    pbx.emit(ev.header("AttendedTransfer", "call") + [("Result", "Success")]
-             + ev.channel_fields(agent, "OrigTransferer") + ev.bridge_fields(caller.bridge, 2, "OrigBridge")
-             + ev.channel_fields(agent, "SecondTransferer") + ev.bridge_fields(consult.bridge_id, 0, "SecondBridge")
-             + ev.channel_fields(caller, "Transferee") + ev.channel_fields(consult.one, "TransferTarget")
-             + [("IsExternal", "No"), ("DestType", "Bridge"), ("DestBridgeUniqueid", caller.bridge)])
     if leg.member is not None:
         talk.agent_complete(pbx, call, leg, "transfer")
     talk.end_leg(pbx, call, leg)
