@@ -27,11 +27,19 @@ def abandon(pbx: Pbx, call: Call) -> None:
 def _record_abandoned(pbx: Pbx, call: Call, queue: Queue, rung: list) -> None:
     """app_queue's record_abandoned, shared by a caller hanging up and by LEAVEEMPTY: the rung
     legs are cancelled, QueueCallerAbandon then QueueCallerLeave, the legs hang up (cause 0)."""
+    announce_abandon(pbx, call, queue, rung)
+    leave_abandoned(pbx, call, queue, rung)
+
+
+def announce_abandon(pbx: Pbx, call: Call, queue: Queue, rung: list) -> None:
     legs.cancel_twice(pbx, call.caller, rung)
     pbx.set_var(call.caller, "ABANDONED", "TRUE")
     pbx.emit(ev.on_channel("QueueCallerAbandon", call.caller, "agent", Queue=queue.name,
                            Position=str(call.position), OriginalPosition=str(call.original_position),
                            HoldTime=str(int(pbx.clock.now - call.joined_at))))
+
+
+def leave_abandoned(pbx: Pbx, call: Call, queue: Queue, rung: list) -> None:
     leave(pbx, call)
     for leg in rung:
         legs.hang_up(pbx, leg, 0)

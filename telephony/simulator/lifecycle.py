@@ -1,40 +1,74 @@
 """The PBX going down and coming back (capture 12): a clean `core restart now`, or a crash.
 
-Clean: every call gets ``SoftHangupRequest`` Cause 4, queue calls their ``AgentComplete``, the
-channels their ``Hangup``, then ``Shutdown`` (Cleanly, Restart: True) and the connections close.
-Crash: the connections just close; calls are gone without a word. Either way queue members
-survive (persistentmembers = yes), channel-name counters restart from 0 and Uniqueids go on.
+Clean: every channel gets ``SoftHangupRequest`` Cause 4, waiting callers an abandon (no
+HangupRequest), answered queue calls their ``AgentComplete``, the channels their ``Hangup``, then
+``Shutdown`` (Cleanly, Restart: True) and the connections close (``Simulator.restart`` spaces
+these as the lab's Asterisk did). Crash: the connections just close; calls are gone without a
+word. Either way queue members survive (persistentmembers = yes), channel-name counters restart
+from 0 and Uniqueids go on.
 """
 
 from __future__ import annotations
 
 from telephony.simulator import departures, events as ev, talk
-from telephony.simulator.model import Call
+from telephony.simulator.model import Call, Channel
 from telephony.simulator.pbx import Pbx
 
 
 def shut_down_cleanly(pbx: Pbx) -> None:
-    for call in list(pbx.calls):
-        _hang_up_for_shutdown(pbx, call)
+    hang_up_for_shutdown(pbx)
+    announce_shutdown(pbx)
+
+
+def announce_shutdown(pbx: Pbx) -> None:
+    """The last event before the connections close (in the lab about 1.1 s after the hang-ups)."""
     pbx.emit(ev.header("Shutdown", "system") + [("Shutdown", "Cleanly"), ("Restart", "True")])
 
 
-def _hang_up_for_shutdown(pbx: Pbx, call: Call) -> None:
-    leg = call.connected
-    if leg is None:
+def hang_up_for_shutdown(pbx: Pbx) -> None:
+    """Asterisk soft-hangs-up every channel first (Cause 4), then the calls wind down in their own
+    threads, interleaved as the lab showed twice: waiting callers' QueueCallerAbandon, answered
+    calls' AgentComplete, the waiting callers' leave and Hangup, then the answered calls' bridges
+    and Hangups. Which of an answered call's two channels goes first varies (variant
+    ``shutdown``), and AgentComplete names that side: Reason agent (capture 12) or caller (live)."""
+    waiting = [c for c in pbx.calls if c.connected is None and c.queue is not None]
+    answered = [c for c in pbx.calls if c.connected is not None]
+    others = [c for c in pbx.calls if c not in waiting and c not in answered]
+    first: dict[int, str] = {}
+    for call in waiting + others:
         pbx.emit(ev.on_channel("SoftHangupRequest", call.caller, Cause="4"))
-        if call.queue is not None:
-            departures.abandon(pbx, call)
-        else:
-            talk.caller_hangs_up(pbx, call)
-        return
-    pbx.emit(ev.on_channel("SoftHangupRequest", talk.agent_channel(leg), Cause="4"))
-    pbx.emit(ev.on_channel("SoftHangupRequest", call.caller, Cause="4"))
-    if leg.member is not None:
-        talk.agent_complete(pbx, call, leg, "agent")
-    pbx.emit(ev.on_channel("SoftHangupRequest", call.caller, Cause="16"))
-    talk.end_leg(pbx, call, leg)
-    talk.finish(pbx, call, caller_cause=16)
+    for call in answered:
+        first[id(call)] = pbx.variants.pick("shutdown")
+        for ch in _sides(call, first[id(call)]):
+            pbx.emit(ev.on_channel("SoftHangupRequest", ch, Cause="4"))
+    rung = {}
+    for call in waiting:
+        rung[id(call)] = list(call.legs)
+        departures.stop_ringing(call)
+        departures.announce_abandon(pbx, call, pbx.queues[call.queue], rung[id(call)])
+    for call in answered:
+        if first[id(call)] == "caller_bridge_first":
+            pbx.leave_bridge(call.caller, talk.agent_channel(call.connected))
+        if call.connected.member is not None:
+            talk.agent_complete(pbx, call, call.connected, "agent" if first[id(call)] == "agent_first" else "caller")
+    for call in waiting:  # app_queue's abandon, then the dialplan's Hangup(); no BYE, no HangupRequest
+        departures.leave_abandoned(pbx, call, pbx.queues[call.queue], rung[id(call)])
+        pbx.emit(ev.on_channel("SoftHangupRequest", call.caller, Cause="16"))
+        talk.finish(pbx, call, caller_cause=0)
+    for call in others:
+        talk.caller_hangs_up(pbx, call)
+    for call in answered:
+        leg = call.connected
+        pbx.leave_bridge(talk.agent_channel(leg), call.caller)
+        pbx.emit(ev.on_channel("SoftHangupRequest", call.caller, Cause="16"))
+        talk.end_leg(pbx, call, leg)
+        talk.finish(pbx, call, caller_cause=16)
+
+
+def _sides(call: Call, order: str) -> tuple[Channel, Channel]:
+    """The answered call's two channels, the one soft-hung-up first first."""
+    agent = talk.agent_channel(call.connected)
+    return (agent, call.caller) if order == "agent_first" else (call.caller, agent)
 
 
 def crash(pbx: Pbx) -> None:
@@ -52,6 +86,7 @@ def crash(pbx: Pbx) -> None:
         for queue in pbx.queues.values():
             queue.entries.clear()
         pbx.channels.clear()
+        pbx.bridges.clear()
     finally:
         pbx.subscribers = subscribers
 

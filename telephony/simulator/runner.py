@@ -13,6 +13,7 @@ from telephony.simulator.model import QueueConfig
 from telephony.simulator.pbx import Pbx
 from telephony.simulator.server import AmiServer
 from telephony.simulator.traffic import Traffic, TrafficConfig
+from telephony.simulator.variants import Variants
 
 
 log = logging.getLogger(__name__)
@@ -44,7 +45,9 @@ class Simulator:
         self.config = config
         self.rng = random.Random(config.seed)
         self.clock = SimClock(epoch=config.epoch, on_error=None if config.manual_clock else _log_error)
-        self.pbx = Pbx(self.clock, self.rng)
+        # A separate stream, so that Asterisk's varying orders do not shift the traffic's draws.
+        variants = Variants(random.Random(f"variants-{config.seed}") if config.seed is not None else random.Random())
+        self.pbx = Pbx(self.clock, self.rng, variants)
         self.pbx.on_idle.append(lambda: queues.dispatch(self.pbx))
         scenario = None
         if config.scenario is not None:
@@ -85,19 +88,36 @@ class Simulator:
                 pass
         await self.server.close()
 
-    async def restart(self, clean: bool = True, down_s: float = 0.5) -> None:
+    async def restart(self, clean: bool = True, down_s: float = 0.5, shutdown_s: float = 0.0,
+                      boot_s: float = 0.0, booting_s: float = 0.0) -> None:
         """`core restart now` (clean) or a crash: connections close, the port refuses for ``down_s``
-        real seconds, then the PBX is back with its queue members and no calls."""
+        real seconds, then the PBX is back with its queue members and no calls. In PBX seconds
+        (the lab's Asterisk 22 after `core restart now`): ``shutdown_s`` from the calls' hang-ups
+        to ``Shutdown`` (1.1 s), ``boot_s`` until the port listens again (0.2 s), ``booting_s``
+        while logins work but app_queue's actions do not, until FullyBooted (0.45 s)."""
         from telephony.simulator import lifecycle
 
         if clean:
-            lifecycle.shut_down_cleanly(self.pbx)
+            lifecycle.hang_up_for_shutdown(self.pbx)
+            await self._pass(shutdown_s)
+            lifecycle.announce_shutdown(self.pbx)
         else:
             lifecycle.crash(self.pbx)
         await self.server.close()
+        await self._pass(boot_s)
         lifecycle.boot(self.pbx)
         await asyncio.sleep(down_s)
         await self.server.start()
+        self.server.boot(booting_s)
+
+    async def _pass(self, seconds: float) -> None:
+        """Let PBX time pass: stepped on a manual clock, waited for on a real-time one."""
+        if seconds <= 0:
+            return
+        if self.config.manual_clock:
+            self.clock.advance(seconds)
+        else:
+            await asyncio.sleep(seconds / self.config.speed)
 
     def status(self) -> dict[str, int]:
         """A one-line picture for the console: calls placed, in progress, waiting, talking, events."""
