@@ -18,8 +18,8 @@ class Recorder:
         self.conn = 0
         self.last_t = 0.0
 
-    async def connect(self, port: int) -> RecordedClient:
-        deadline = asyncio.get_running_loop().time() + 5
+    async def connect(self, port: int, patience_s: float = 5.0) -> RecordedClient:
+        deadline = asyncio.get_running_loop().time() + patience_s
         while True:  # the PBX may still be coming back: Asterisk refuses connections then too
             try:
                 reader, writer = await asyncio.open_connection("127.0.0.1", port)
