@@ -1,0 +1,278 @@
+"""What the lab's real Asterisk 22.10.1 did in the live runs of issue 13, pinned on the simulator
+(no Asterisk): silence between calls, the AMI hang-up of an agent, the AttendedTransfer shapes,
+the orders that vary, click-to-call, CoreShowChannels, a restart. Each test names the sequence
+the real one sent; ``tests/live/test_live_conformance.py`` checks them against it."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from telephony.simulator import center, inbound, inspect
+from telephony.simulator.model import CallSpec
+from telephony.simulator.pbx import Pbx
+from telephony.simulator.clock import SimClock
+from telephony.simulator.variants import POINTS, Variants
+from tests.simulator.flows import FLOWS, attended_transfer, hung_up_by_calldesk, originate_position, run
+from tests.simulator.simfloor import SimFloor
+
+
+def _names(events: list[dict[str, str]], *kinds: str) -> list[tuple[str, str]]:
+    return [(m["Event"], m.get("Channel", "")) for m in events if m["Event"] in kinds]
+
+
+# -- 1. silence between calls --------------------------------------------------------------------
+async def test_nothing_is_sent_between_calls() -> None:
+    """A real Asterisk (the lab's config) says nothing between calls: no status frames, no
+    periodic events; the wrap-up ends without a word. Two hours of quiet after a call: nothing."""
+    floor = SimFloor()
+    await floor.start()
+    try:
+        result = await hung_up_by_calldesk(floor)
+        assert result["between_calls"] == []
+        floor.mark()
+        floor.sim.clock.advance(7200.0)
+        await floor.client.drain()
+        assert floor.since_mark() == []
+    finally:
+        await floor.stop()
+
+
+# -- 4. an agent hung up by calldesk --------------------------------------------------------------
+@pytest.mark.parametrize("order", ["agent_first", "caller_first"])
+@pytest.mark.parametrize("complete", ["with_dest", "without_dest"])
+async def test_an_ami_hangup_of_the_agent_is_reason_caller(order: str, complete: str) -> None:
+    """Live: BridgeLeave agent, caller; SoftHangupRequest caller 16; AgentComplete Reason caller
+    (its Dest* headers present or, about 1 in 2, gone); the Hangups in either order. No
+    HangupRequest at all: nobody's phone hung up."""
+    floor = SimFloor({"ami_hangup": [order], "ami_hangup_complete": [complete]})
+    result = await run(floor, hung_up_by_calldesk)
+    end = result["end"]
+    assert [m["Event"] for m in end if m["Event"] in ("HangupRequest", "SoftHangupRequest", "AgentComplete")] \
+        == ["SoftHangupRequest", "AgentComplete"]
+    (soft,) = [m for m in end if m["Event"] == "SoftHangupRequest"]
+    assert (soft["Channel"].startswith("PJSIP/carrier-"), soft["Cause"]) == (True, "16")
+    (done,) = [m for m in end if m["Event"] == "AgentComplete"]
+    assert done["Reason"] == "caller" and ("DestChannel" in done) == (complete == "with_dest")
+    leaves = [ch for e, ch in _names(end, "BridgeLeave")]
+    assert [ch.split("-")[0] for ch in leaves] == ["PJSIP/1001", "PJSIP/carrier"]
+    hangups = [ch.split("-")[0] for e, ch in _names(end, "Hangup")]
+    assert hangups == (["PJSIP/1001", "PJSIP/carrier"] if order == "agent_first" else ["PJSIP/carrier", "PJSIP/1001"])
+
+
+# -- 2. AttendedTransfer header variants ----------------------------------------------------------
+@pytest.mark.parametrize("shape,count,target", [("target_gone", "0", True), ("target_in_second", "1", True),
+                                                ("no_target", "0", False)])
+async def test_attended_transfer_shapes(shape: str, count: str, target: bool) -> None:
+    """Asterisk 22 sends AttendedTransfer with SecondBridgeNumChannels 0 and the TransferTarget*
+    headers (capture 07), 1 and the headers, or 0 and none (the transferer's bridge already gone)."""
+    floor = SimFloor({"attended_transfer": [shape]})
+    floor.saw = lambda name, option: None  # one run only
+    result = await run(floor, lambda f: attended_transfer(f, runs=1))
+    (event,) = result["transfers"]
+    assert event["SecondBridgeNumChannels"] == count
+    assert ("TransferTargetChannel" in event) == target
+    assert event["TransfereeChannel"].startswith("PJSIP/carrier-") and event["Result"] == "Success"
+
+
+def test_variants_are_seeded_and_can_be_pinned() -> None:
+    one, two = Variants(random.Random("variants-7")), Variants(random.Random("variants-7"))
+    first = [one.pick("attended_transfer") for _ in range(40)]
+    assert first == [two.pick("attended_transfer") for _ in range(40)]
+    assert set(first) == set(POINTS["attended_transfer"])  # every shape turns up
+    scripted = Variants()
+    assert scripted.pick("attended_transfer") == "target_gone"  # a scripted run: the capture's
+    scripted.pin("attended_transfer", "no_target", "target_in_second")
+    assert [scripted.pick("attended_transfer") for _ in range(3)] == ["no_target", "target_in_second", "target_gone"]
+    with pytest.raises(ValueError):
+        scripted.pin("attended_transfer", "sideways")
+
+
+# -- 3. orders that vary --------------------------------------------------------------------------
+@pytest.mark.parametrize("where", list(POINTS["originate_failure"]))
+async def test_a_busy_campaign_call_reports_its_response_where_asterisk_does(where: str) -> None:
+    """Live: HangupRequest Cause 17, DialEnd BUSY, then Hangup 17 and OriginateResponse Reason 0
+    in either order (capture 09: the response even before the DialEnd)."""
+    floor = SimFloor({"originate_failure": [where, where]})
+    result = await run(floor, FLOWS["campaign"])
+    assert originate_position(floor.messages, "13712340001") == where
+    assert originate_position(floor.messages, "13512340001") == where
+    busy = result["responses"]["busy"]
+    assert (busy["Response"], busy["Reason"], busy["Channel"]) == ("Failure", "0", "PJSIP/13712340001@carrier")
+    causes = [(m["Event"], m.get("Cause")) for _, m in floor.messages if m.get("Event") in ("HangupRequest", "Hangup")
+              and m.get("Channel") == "PJSIP/carrier-00000000"]
+    assert causes == [("HangupRequest", "17"), ("Hangup", "17")]
+
+
+def _click_pbx(talk_s: float = 8.0) -> tuple[Pbx, list[dict[str, str]]]:
+    from telephony.simulator import queues
+    from telephony.simulator.dialout import lab_pstn
+
+    pbx = Pbx(SimClock(epoch=1796600000.0))
+    pbx.on_idle.append(lambda: queues.dispatch(pbx))
+    center.build(pbx, center.AgentSetup(count=1, logged_in=False, ring_delay=0.8))
+    pbx.dialout = lab_pstn
+    seen: list[dict[str, str]] = []
+    pbx.subscribers.append(lambda fields: seen.append(dict(fields)))
+    return pbx, seen
+
+
+def _originate(pbx: Pbx, **fields: str) -> None:
+    from telephony.simulator import actions
+
+    reply = actions.handle(pbx, {"Action": "Originate", "ActionID": "c-1", "Async": "true", **fields})
+    assert reply.effect is not None
+    reply.effect()
+
+
+@pytest.mark.parametrize("order,expected", [("customer_first", ["PJSIP/carrier", "PJSIP/1001"]),
+                                            ("agent_first", ["PJSIP/1001", "PJSIP/carrier"])])
+def test_a_click_to_call_customer_hanging_up(order: str, expected: list[str]) -> None:
+    """The customer's BYE: HangupRequest on the customer, SoftHangupRequest on the agent's
+    channel, then the Hangups: the customer's first (capture 09) or the agent's (live)."""
+    pbx, seen = _click_pbx()
+    pbx.variants.pin("customer_hangup", order)
+    _originate(pbx, Channel="PJSIP/1001", Context="outbound", Exten="13812340002")
+    pbx.clock.advance(20.0)
+    end = seen[next(i for i, m in enumerate(seen) if m["Event"] == "HangupRequest"):]
+    assert [(m["Event"], m["Channel"].split("-")[0]) for m in end if m["Event"] in ("HangupRequest", "SoftHangupRequest")] \
+        == [("HangupRequest", "PJSIP/carrier"), ("SoftHangupRequest", "PJSIP/1001")]
+    assert [m["Channel"].split("-")[0] for m in end if m["Event"] == "Hangup"] == expected
+
+
+async def test_click_to_call_outcomes() -> None:
+    """Live: the agent's phone rings and answers (OriginateResponse Success, Reason 4), then the
+    customer leg: busy (486: HangupRequest 17, DialEnd BUSY, the agent's Hangup with cause 17),
+    480 (19, NOANSWER), no answer (rings the dialplan's 30 s: DialEnd NOANSWER, Hangup 0), and an
+    answered call calldesk hangs up (no HangupRequest; the agent's SoftHangupRequest 16)."""
+    floor = SimFloor()
+    result = await run(floor, FLOWS["click-to-call"])
+    ends = result["ends"]
+    for events in ends.values():
+        response = next(m for m in events if m["Event"] == "OriginateResponse")
+        assert (response["Response"], response["Reason"]) == ("Success", "4")
+    answered = ends["answer"]
+    assert not [m for m in answered if m["Event"] == "HangupRequest"]
+    assert [m["Channel"].split("-")[0] for m in answered if m["Event"] == "Hangup"] == ["PJSIP/carrier", "PJSIP/1001"]
+    for outcome, status, cause, agent_cause in (("busy", "BUSY", "17", "17"), ("unavailable", "NOANSWER", "19", "19"),
+                                                ("noanswer", "NOANSWER", "0", "16")):
+        events = ends[outcome]
+        dial_end = next(m for m in events if m["Event"] == "DialEnd" and m.get("DestChannel", "").startswith("PJSIP/carrier"))
+        assert dial_end["DialStatus"] == status, outcome
+        hangups = {m["Channel"].split("-")[0]: m["Cause"] for m in events if m["Event"] == "Hangup"}
+        assert hangups == {"PJSIP/carrier": cause, "PJSIP/1001": agent_cause}, outcome
+    rang = [t for t, m in floor.messages if m.get("Event") in ("DialBegin", "DialEnd")
+            and m.get("DestChannel", "").startswith("PJSIP/carrier") and "13612340002" in (m.get("DialString", "13612340002"))]
+    assert round(rang[-1] - rang[-2]) == 30
+
+
+# -- 5. CoreShowChannels ----------------------------------------------------------------------------
+def test_core_show_channels_says_what_each_channel_runs() -> None:
+    """As the live Asterisk lists them: a caller in the IVR (Read), waiting in Queue() with its
+    arguments, a queue's agent leg (AppQueue), a direct line's caller (Dial) and its leg (AppDial)."""
+    from telephony.simulator import members
+
+    pbx, _ = _click_pbx()
+
+    members.add(pbx, "retail", "PJSIP/1001", "张伟")
+    pbx.phones["PJSIP/1001"].ring_delay = None
+    inbound.place_call(pbx, CallSpec("13800138000", account="310012345678", ivr_s=2.0, talk_s=None))
+
+    def listed() -> dict[str, tuple[str, str]]:
+        items = inspect.core_show_channels(pbx, {}).listed[:-1]
+        return {dict(i)["Channel"].split("-")[0]: (dict(i)["Application"], dict(i)["ApplicationData"]) for i in items}
+
+    assert listed() == {"PJSIP/carrier": ("Read", "ACCT_IN,,12,,1,6")}
+    pbx.clock.advance(2.5)
+    assert listed() == {"PJSIP/carrier": ("Queue", "retail,t,,,600"), "PJSIP/1001": ("AppQueue", "(Outgoing Line)")}
+
+
+def test_a_direct_line_caller_runs_dial() -> None:
+    pbx = Pbx(SimClock(epoch=1796600000.0))
+    center.build(pbx, center.AgentSetup(count=2, logged_in=False, ring_delay=None))
+    inbound.place_call(pbx, CallSpec("02188180001", did="95557", direct_to="1002", talk_s=None))
+    items = {dict(i)["Channel"].split("-")[0]: (dict(i)["Application"], dict(i)["ApplicationData"])
+             for i in inspect.core_show_channels(pbx, {}).listed[:-1]}
+    assert items == {"PJSIP/carrier": ("Dial", "PJSIP/1002,20"), "PJSIP/1002": ("AppDial", "(Outgoing Line)")}
+
+
+# -- 7. restart -------------------------------------------------------------------------------------
+@pytest.mark.parametrize("shutdown,reason", [("agent_first", "agent"), ("caller_bridge_first", "caller"),
+                                             ("caller_complete_first", "caller")])
+async def test_core_restart_now_mid_call(shutdown: str, reason: str) -> None:
+    """`core restart now` with a call answered and one waiting: SoftHangupRequest Cause 4 for every
+    channel first; the waiting caller's QueueCallerAbandon/Leave, SoftHangupRequest 16, Hangup 0
+    (no HangupRequest: nobody hung up); AgentComplete with the Reason of the side hung up first;
+    Hangups; Shutdown 1.1 s later."""
+    floor = SimFloor({"shutdown": [shutdown]})
+    result = await run(floor, FLOWS["restart-and-kill"])
+    events = result["shutdown"]
+    start = next(i for i, m in enumerate(events) if m["Event"] == "SoftHangupRequest")
+    tail = events[start:]
+    assert [m.get("Cause") for m in tail[:3]] == ["4", "4", "4"]
+    assert "HangupRequest" not in [m["Event"] for m in tail]
+    (done,) = [m for m in tail if m["Event"] == "AgentComplete"]
+    assert done["Reason"] == reason
+    waiting = [m["Event"] for m in tail if m.get("CallerIDNum") == "13700137001"
+               and m["Event"] not in ("SoftHangupRequest", "VarSet")]
+    assert waiting[:3] == ["QueueCallerAbandon", "QueueCallerLeave", "Hangup"]
+    assert tail[-1]["Event"] == "Shutdown"
+    shutdown_t = float(tail[-1]["Timestamp"])
+    last_hangup_t = max(float(m["Timestamp"]) for m in tail if m["Event"] == "Hangup")
+    assert round(shutdown_t - last_hangup_t, 1) == 1.1
+
+
+async def test_a_login_while_booting_gets_no_queue_actions_until_fully_booted() -> None:
+    """Live, after `core restart now`: logins work at once, but app_queue is not loaded yet:
+    QueueStatus is an unknown command (and a RequestBadFormat event), until FullyBooted
+    (Status first, with a Timestamp) 0.45 s later. A login once booted gets its own FullyBooted
+    (Uptime first, no Timestamp even with timestampevents)."""
+    floor = SimFloor()
+    await floor.start()
+    try:
+        hello = next(m for _, m in floor.messages if m.get("Event") == "FullyBooted")
+        assert list(hello)[:3] == ["Event", "Privilege", "Uptime"] and "Timestamp" not in hello
+        await floor.sim.restart(clean=True, down_s=0.0, boot_s=0.2, booting_s=0.45)
+        await floor.connect(floor.sim.port)
+        early = await floor.action(Action="QueueStatus")
+        assert (early["Response"], early["Message"].split(":")[0]) == ("Error", "Invalid/unknown command")
+        bad = await floor.wait("RequestBadFormat")
+        assert bad["RequestType"] == "Action: QueueStatus"
+        assert not floor.events("FullyBooted")
+        booted = await floor.wait("FullyBooted")
+        assert list(booted)[:4] == ["Event", "Privilege", "Timestamp", "Status"]
+        late = await floor.action(Action="QueueStatus")
+        assert late["Response"] == "Success"
+    finally:
+        await floor.stop()
+
+
+async def test_event_timestamps_increase_within_a_burst() -> None:
+    floor = SimFloor()
+    await run(floor, FLOWS["hung-up-by-calldesk"])
+    stamps = [float(m["Timestamp"]) for _, m in floor.messages if "Timestamp" in m and "Event" in m]
+    assert all(b > a for a, b in zip(stamps, stamps[1:]))
+
+
+# -- ChanSpy (capture 10) -----------------------------------------------------------------------------
+def test_chanspy_ends_with_the_spied_call_and_waits_for_it_on_an_ami_hangup() -> None:
+    """ChanSpy(PJSIP/1001,qE) ends when the spied channel does; in the lab an AMI Hangup of the
+    spying channel takes effect only then (capture 10: Hangup 19 s after the action)."""
+    from telephony.simulator import actions, members
+    from telephony.simulator.model import Phone
+
+    pbx, seen = _click_pbx()
+    pbx.add_phone(Phone("PJSIP/1009", "1009", "1009", "Supervisor Liu", ring_delay=0.5))
+    members.add(pbx, "retail", "PJSIP/1001", "张伟")
+    inbound.place_call(pbx, CallSpec("13800138000", account="310012345678", ivr_s=1.0, talk_s=30.0))
+    pbx.clock.advance(5.0)
+    _originate(pbx, Channel="PJSIP/1009", Application="ChanSpy", Data="PJSIP/1001,qE")
+    pbx.clock.advance(2.0)
+    spy = pbx.phones["PJSIP/1009"].channel.name
+    reply = actions.handle(pbx, {"Action": "Hangup", "Channel": spy})
+    reply.effect()
+    assert not [m for m in seen if m["Event"] == "Hangup" and m["Channel"] == spy]
+    pbx.clock.advance(40.0)
+    order = [m["Channel"].split("-")[0] for m in seen if m["Event"] == "Hangup"]
+    assert order.index("PJSIP/1009") == order.index("PJSIP/1001") + 1
