@@ -178,9 +178,13 @@ def complete_attended(pbx: Pbx, call: Call, by_phone: bool = True) -> bool:
         fields += ev.channel_fields(consult.one, "TransferTarget")
     pbx.emit(fields + [("IsExternal", "No"), ("DestType", "Bridge"), ("DestBridgeUniqueid", consult.orig_bridge)])
     pbx.connect_line(consult.one, caller)
-    if leg.member is not None:
+    # Hung up through AMI, the agent leg may be gone before app_queue reports it (no Dest*).
+    late = not by_phone and leg.member is not None and pbx.variants.pick("ami_hangup_complete") == "without_dest"
+    if leg.member is not None and not late:
         talk.agent_complete(pbx, call, leg, "transfer")
     talk.end_leg(pbx, call, leg)
+    if late:
+        talk.agent_complete(pbx, call, leg, "transfer", dest=False)
     call.connected = consult.leg
     call.queue_of_answer = None
     return True

@@ -25,8 +25,9 @@ POINTS: dict[str, dict[str, float]] = {
     "agent_hangup": {"caller_first": 0.5, "agent_first": 0.5},
     # An AMI Hangup of the agent's channel (calldesk's hang-up key): agent leg first, or caller.
     "ami_hangup": {"agent_first": 0.5, "caller_first": 0.5},
-    # ... and its AgentComplete: with the agent leg's Dest* headers, or without (the leg already
-    # gone when app_queue reported it; live, about 1 run in 2).
+    # ... and its AgentComplete (Reason caller, or transfer when it completes an attended
+    # transfer): with the agent leg's Dest* headers, or without, after the leg's Hangup (the leg
+    # already gone when app_queue reported it; live, about 1 run in 3).
     "ami_hangup_complete": {"with_dest": 0.5, "without_dest": 0.5},
     # A queue member answers: the device-state thread's "in use" QueueMemberStatus comes before
     # the DialEnd (captures 01, 02, 09) or after AgentConnect (04, 06, 14).

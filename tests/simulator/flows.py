@@ -146,6 +146,8 @@ async def attended_transfer(floor: Floor, runs: int = 3) -> dict[str, Any]:
         floor.saw("attended_transfer", transfer_variant(transfer))
         transfers.append(transfer)
         await floor.wait("Hangup", Channel=agent)
+        complete = await floor.wait("AgentComplete", Channel=caller, Reason="transfer")
+        floor.saw("ami_hangup_complete", "with_dest" if complete.get("DestChannel") else "without_dest")
         await floor.idle(1.0)
         await floor.action(Action="Hangup", Channel=floor.channel("PJSIP/1002-"))
         await floor.wait("Hangup", Channel=caller)
