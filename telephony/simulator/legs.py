@@ -13,7 +13,9 @@ from telephony.simulator.model import UNKNOWN, Call, Channel, Leg, Member, Phone
 from telephony.simulator.pbx import Pbx
 
 
-def dial_member(pbx: Pbx, call: Call, phone: Phone, member: Member) -> Leg:
+def dial_member(pbx: Pbx, call: Call, phone: Phone, member: Member, rings_now: bool = True) -> Leg:
+    """AgentCalled and the dial; without ``rings_now`` the phone's 180 (Newstate Ringing) comes
+    later, with ``phone_rings`` (a ring-all's earlier members, capture 14)."""
     caller = call.caller
     if member.interface.startswith("Local/"):
         exten, _, rest = member.interface[len("Local/"):].partition("@")
@@ -27,8 +29,14 @@ def dial_member(pbx: Pbx, call: Call, phone: Phone, member: Member) -> Leg:
     leg.channel.application, leg.channel.app_data = "AppQueue", "(Outgoing Line)"
     pbx.emit(ev.on_pair("AgentCalled", caller, leg.channel, "agent", Queue=member.queue,
                         Interface=member.interface, MemberName=member.name))
-    _ring(pbx, caller, leg, member.interface, announce=False)
+    _ring(pbx, caller, leg, member.interface, announce=False, rings_now=rings_now)
     return leg
+
+
+def phone_rings(pbx: Pbx, leg: Leg) -> None:
+    """A dialled phone's late 180: Newstate Ringing, then its QueueMemberStatus."""
+    _rings(pbx, leg)
+    pbx.phone_changed(leg.phone)
 
 
 def ringing_announced(pbx: Pbx, caller: Channel, leg: Leg) -> None:
@@ -46,7 +54,8 @@ def dial_phone(pbx: Pbx, caller: Channel, phone: Phone) -> Leg:
     return leg
 
 
-def _ring(pbx: Pbx, caller: Channel | None, leg: Leg, dial_string: str, announce: bool = True) -> None:
+def _ring(pbx: Pbx, caller: Channel | None, leg: Leg, dial_string: str, announce: bool = True,
+          rings_now: bool = True) -> None:
     phone = leg.phone
     # Asterisk has not told the dialled leg who is calling yet when DialBegin goes out.
     fresh = dataclasses.replace(leg.channel, connected_num=UNKNOWN, connected_name=UNKNOWN)
@@ -63,13 +72,19 @@ def _ring(pbx: Pbx, caller: Channel | None, leg: Leg, dial_string: str, announce
         target.connected_num, target.connected_name = two.caller_num, two.caller_name
         pbx.emit(ev.on_pair("DialBegin", two, target, DialString=phone.interface))
     phone.channel, phone.ringing = target, True
+    if rings_now:
+        _rings(pbx, leg)
+    if announce:
+        pbx.phone_changed(phone)
+        pbx.emit(ev.on_pair("DialState", caller, leg.channel, DialStatus="RINGING"))
+
+
+def _rings(pbx: Pbx, leg: Leg) -> None:
+    target = leg.phone_channel or leg.channel
     pbx.set_state(target, 5)
     if leg.local2 is not None:
         pbx.emit(ev.on_pair("DialState", leg.local2, target, DialStatus="RINGING"))
         leg.channel.state = 5
-    if announce:
-        pbx.phone_changed(phone)
-        pbx.emit(ev.on_pair("DialState", caller, leg.channel, DialStatus="RINGING"))
 
 
 def answered(pbx: Pbx, leg: Leg, announce: bool = True) -> None:

@@ -95,16 +95,17 @@ def _wanted_elsewhere(pbx: Pbx, member: Member, queue: Queue) -> bool:
 
 
 def ring(pbx: Pbx, call: Call, members: list[Member]) -> None:
-    """Dial each member. Phones' "ringing" statuses lag behind the dials (a separate thread in
-    Asterisk): in capture 14 the earlier members' come just before the last member is dialled,
-    the last member's after every DialState."""
+    """Dial each member. Phones' 180s and "ringing" statuses lag behind the dials (a separate
+    thread in Asterisk): in capture 14 the earlier members' Newstate Ringing and status come just
+    before the last member is dialled, the last member's status after every DialState."""
     call.attempt = "ringing"
     timeout = pbx.queues[call.queue].config.timeout
+    last = len(members) - 1
     for index, member in enumerate(members):
-        if index and index == len(members) - 1:
+        if index and index == last:
             for earlier in call.legs:
-                pbx.phone_changed(earlier.phone)
-        leg = legs.dial_member(pbx, call, pbx.phone_of(member), member)
+                legs.phone_rings(pbx, earlier)
+        leg = legs.dial_member(pbx, call, pbx.phone_of(member), member, rings_now=index == last)
         call.legs.append(leg)
         phone = leg.phone
         phone.answer = lambda leg=leg: answer(pbx, call, leg)
