@@ -83,7 +83,25 @@ class LabFloor(Floor):
         await asyncio.wait_for(self.client._task, 20)
         if not clean:
             await self._relaunch(pid)
-        await self.connect(self.lab.ami_port, snapshot=True, patience_s=30.0)
+        await self._reconnect()
+
+    async def _reconnect(self) -> None:
+        """Connect again as the bridge does: a restarting Asterisk may take the connection and drop
+        it, or not answer the login yet; such an attempt is left out of the recording."""
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                await self.connect(self.lab.ami_port, snapshot=True, patience_s=30.0)
+                return
+            except (TimeoutError, ConnectionError) as exc:
+                if time.monotonic() > deadline:
+                    raise AssertionError(f"Asterisk did not come back within 30 s: {exc!r}") from exc
+                failed = self.clients.pop()
+                failed._task.cancel()
+                failed.writer.close()
+                self.recorder.lines = [line for line in self.recorder.lines if line["conn"] != failed.conn]
+                self.recorder.conn -= 1
+                await asyncio.sleep(0.2)
 
     async def _relaunch(self, pid: int) -> None:
         """Start it again once the killed process is gone (a zombie still counts as running)."""
