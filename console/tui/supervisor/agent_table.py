@@ -6,7 +6,7 @@ from typing import Any
 
 from textual.widgets import DataTable
 
-from console.i18n import has, t
+from console.i18n import t
 from console.tui.phone_text import display_number
 from console.tui.supervisor.board_state import BoardState
 from console.tui.text import duration, label
@@ -15,10 +15,8 @@ COLUMNS = ("agent", "name", "state", "in_state", "caller", "tier", "reason", "ha
 
 
 def pause_reason(code: str | None) -> str:
-    """A known reason in words; a reason set on the PBX itself as it was typed there."""
-    if not code:
-        return "—"
-    return t(f"sup.pause.{code}") if has(f"sup.pause.{code}") else code
+    """A known reason in words (the agent console's own names); one typed on the PBX as it is."""
+    return label("pause_reason", code)
 
 
 def cells(row: dict[str, Any], board: BoardState, now: float) -> dict[str, str]:
