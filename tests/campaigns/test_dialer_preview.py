@@ -42,15 +42,14 @@ async def test_preview_offer_dial_pop_and_skip(make_client, seeded_engine, seed)
         assert other.status == 409  # offered to agent1, not to agent2
         resp = await floor.client.post(f"/api/campaigns/{campaign}/leads/{lead['id']}/dial", headers=bearer(token))
         assert resp.status == 202, await resp.text()
-        # The pop and the next offer, in either order: at this speed the call may be over (and the
-        # agent free for the next lead) before the pop's lookup is done.
-        seen: dict[str, dict] = {}
-        async with asyncio.timeout(15):
-            while len(seen) < 2:
-                frame = await ws.receive_json()
-                if frame["kind"] in ("pop", "preview"):
-                    seen[frame["kind"]] = frame
-        pop, second = seen["pop"], seen["preview"]
+        pop = await next_frame(ws, "pop")
+        # The call ends; the agent owes its wrap-up and is held out of the queue (no next lead)
+        # until they send it, as the console does.
+        await next_frame(ws, "ended")
+        resp = await floor.client.post(f"/api/interactions/{pop['call']}/wrapup", json={"disposition": "resolved"},
+                                       headers=bearer(token))
+        assert resp.status == 202, await resp.text()
+        second = await next_frame(ws, "preview")
         assert (pop["match"], pop["customer"]["id"]) == ("known", seed.known)
         assert pop["lead"]["id"] == lead["id"] and pop["campaign"]["id"] == campaign
         assert pop["script"] == "risk-reassessment-reminder"

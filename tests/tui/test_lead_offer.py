@@ -13,6 +13,7 @@ import pytest
 from console.i18n import set_locale
 from console.server import keys
 from console.tui.agent.lead_offer import LeadOfferDialog
+from console.tui.agent.wrapup import WrapUpPanel
 from console.tui.client import Client
 from console.tui.models import Pop, Ringing
 from console.tui.stream import CallOffered, LeadOffered, message_for
@@ -76,7 +77,12 @@ async def test_preview_lead_dialled_then_skipped_from_the_console(floor, seeded_
         await until(pilot, lambda: screen.pop is not None and screen.pop.customer is not None)
         assert screen.pop.customer.id == seed.known and dialled == {KNOWN_NUMBER: 1}
 
-        # The call ends; the agent is free again and is offered the second lead (no customer).
+        # The call ends; the agent sends its wrap-up (held out of the queue until then), is free
+        # again and is offered the second lead (no customer).
+        await until(pilot, lambda: screen.call_state == "wrap_up", timeout_s=60)
+        panel = screen.query_one(WrapUpPanel)
+        panel.query_one("#wrapup-disposition").value = "resolved"
+        await pilot.click("#wrapup-submit")
         await until(pilot, lambda: isinstance(app.screen, LeadOfferDialog) and app.screen is not first, timeout_s=60)
         second = app.screen
         assert second.offer.customer_id is None and "未匹配客户" in dialog_text(second)
