@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from telephony.events import AgentState, DomainEvent
 from telephony.tracker.calls import CallBook
 
+LATE_COMPLETE_S = 2.0  # an AgentComplete this long after its pass ended is a late report
 _DEVICE_STATE = {"1": "available", "0": "available", "2": "on_call", "3": "on_call",
                  "6": "ringing", "7": "on_call", "8": "on_call", "4": "logged_out", "5": "logged_out"}
 
@@ -109,7 +110,7 @@ class Agents(CallBook):
             self._publish(agent, queue, member, t, out)
 
     def _on_agent_complete_state(self, m: Mapping[str, str], t: float, out: list[DomainEvent]) -> None:
-        if m.get("DestChannel") not in self.by_name:
+        if self._late_complete(m, t):
             return  # a late report (the caller was redirected long ago): the agent moved on
         found = self._member(m)
         if found is None:
@@ -118,11 +119,25 @@ class Agents(CallBook):
         member.wrap_until = t + self.queue_wrapup_s.get(queue, self.wrapup_s)
         self._wrap_due = member.wrap_until if self._wrap_due is None else min(self._wrap_due, member.wrap_until)
         state, reason = member.state(self.acw_reason)
-        if state in ("on_call", "available") and not member.paused:
+        # The device may still read in use (its status comes next) or free already (it came first).
+        if state in ("on_call", "available", "wrap_up") and not member.paused:
             last = AgentState(t=t, agent=agent, state="wrap_up", reason=None, queue=queue)
             if self.last_state.get((agent, queue)) != last:
                 self.last_state[(agent, queue)] = last
                 out.append(last)
+
+    def _late_complete(self, m: Mapping[str, str], t: float) -> bool:
+        """An AgentComplete about a pass that was over long before (app_queue reports a
+        redirected caller's first agent only when the caller finally hangs up). Asterisk 22 may
+        leave the Dest* headers out of one that comes just after the agent's leg hung up: its
+        pass then ended a moment ago, and it still starts the agent's wrap-up."""
+        dest = m.get("DestChannel")
+        if dest:
+            return dest not in self.by_name
+        call = self.calls.get(m.get("Linkedid") or "")
+        passes = [s for s in call.segments if s.queue == m.get("Queue")] if call is not None else []
+        last = passes[-1] if passes else None
+        return last is None or (last.ended_t is not None and t - last.ended_t > LATE_COMPLETE_S)
 
     def _release_wraps(self, t: float, out: list[DomainEvent]) -> None:
         """Wrap-ups whose time is up (checked as event time passes) become available again."""

@@ -24,6 +24,7 @@ class CallBook:
         self.agent_map: dict[str, str] = dict(agent_map or {})
         self.device_agents: dict[str, str] = {}  # StateInterface / member interface -> agent
         self._now = 0.0  # the t of the message being fed
+        self._fed = 0  # how many messages were fed: their order, where times tie
         self._sees_hangup_requests = False  # recordings filtered of HangupRequest exist
         self._reset_calls()
         # (call, queue) already ended, oldest first; bounded, so a long-running bridge stays small
@@ -218,7 +219,7 @@ class CallBook:
              cause: int | None = None, wait_s: float | None = None) -> None:
         if seg.ended:
             return
-        seg.ended = True
+        seg.ended, seg.ended_t = True, t
         for ring in seg.rings:
             self._stop_ring(ring, "caller_left" if outcome != "answered" else "answered_elsewhere", t, out)
         if seg.consult or (seg.queue is None and seg.handed_from is None

@@ -21,13 +21,14 @@ from telephony.tracker.state import Chan, Segment, is_local, local_base, to_int
 _CAUSE_REASON = {26: "answered_elsewhere", 17: "rejected", 21: "rejected", 19: "timeout", 18: "timeout"}
 
 
-def _left_bridge(chan: Chan | None) -> float | None:
-    """When the channel left its last bridge for good (None: still in it, or never bridged)."""
+def _left_bridge(chan: Chan | None) -> tuple[float, int] | None:
+    """When the channel left its last bridge for good (None: still in it, or never bridged), as
+    (t, arrival order): events of one burst may share a time, their order still tells."""
     if chan is None or chan.bridge_leave_t is None:
         return None
     if chan.bridge_enter_t is not None and chan.bridge_enter_t > chan.bridge_leave_t:
         return None
-    return chan.bridge_leave_t
+    return chan.bridge_leave_t, chan.bridge_leave_order
 
 
 class Hangups(CallBook):
@@ -92,7 +93,7 @@ class Hangups(CallBook):
     def _on_bridge_leave(self, m: Mapping[str, str], t: float, out: list[DomainEvent]) -> None:
         chan = self.channels.get(m.get("Uniqueid") or "")
         if chan is not None:
-            chan.bridge_leave_t = t
+            chan.bridge_leave_t, chan.bridge_leave_order = t, self._fed
             self._leave_bridge(chan)
 
 
@@ -129,8 +130,9 @@ class Hangups(CallBook):
             self._end(seg, t, "answered", self._hangup_by(seg, False), out, cause=cause)
         elif seg.queue is not None:
             if seg.abandon_wait is not None or seg.left_t is None:
-                self._end(seg, t, "abandoned", "caller", out, cause=cause,
-                          wait_s=seg.abandon_wait)
+                # The PBX shutting down hangs waiting callers up too (SoftHangupRequest cause 4).
+                by = chan.hangup_by if chan is not None and chan.hangup_by else "caller"
+                self._end(seg, t, "abandoned", by, out, cause=cause, wait_s=seg.abandon_wait)
             else:
                 self._end(seg, t, "cancelled", "caller" if requested else "system", out, cause=cause)
         else:

@@ -139,6 +139,8 @@ class Originates(CallBook):
         success = m.get("Response") == "Success"
         if leg is not None:
             leg.responded = True
+            if leg.agent is not None and m.get("Application"):
+                leg.agent = None  # the phone runs an application (a supervisor's ChanSpy): no click-to-call
             if leg.agent is not None:
                 if success:  # only the agent's phone answered: the customer's dial will tell
                     leg.waiting = m

@@ -67,8 +67,10 @@ def dial_failure(status: str | None, cause: int | None) -> tuple[str, str] | Non
     cause 18/19) or failed; None while neither says anything yet."""
     if status == "BUSY" or cause == 17:
         return "busy", f"busy (cause {cause or 17})"
-    if status == "NOANSWER" or cause in (18, 19):
-        return "no_answer", f"no answer / unavailable (cause {cause or 19})"
+    if cause in (18, 19):
+        return "no_answer", f"unavailable (cause {cause})"
+    if status == "NOANSWER":
+        return "no_answer", "no answer"
     if status in ("CHANUNAVAIL", "CONGESTION") or cause:
         return "failed", f"{(status or 'failed').lower()} (cause {cause})"
     return None
@@ -106,6 +108,7 @@ class Chan:
     pending_queue: str | None = None  # from Newexten Application=Queue, for JOINEMPTY
     bridge_enter_t: float | None = None
     bridge_leave_t: float | None = None
+    bridge_leave_order: int = 0  # which message it was (ties of bridge_leave_t)
     bridge: str | None = None  # the BridgeUniqueid it is in now
     ringing: bool = False  # Newstate Ringing / DialState RINGING: the device really rings
     dialled: bool = False  # a Dial's destination (we called it), not a channel that called in
@@ -160,6 +163,7 @@ class Segment:
     # if nobody takes it over, the call was that caller's conversation with the agent.
     handed_caller: tuple[str, str | None] | None = None
     ended: bool = False
+    ended_t: float | None = None
 
     @property
     def key(self) -> tuple[str, str | None, int]:

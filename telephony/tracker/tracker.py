@@ -106,6 +106,7 @@ class Tracker(QueueCalls, Dials, Outbound, Hangups, Transfers, Agents, Originate
         out: list[DomainEvent] = []
         try:
             self._now = t = float(t)
+            self._fed += 1
             if self._resyncing:
                 self._confirm(msg)
             if self._wrap_due is not None and t >= self._wrap_due:

@@ -118,7 +118,7 @@ class Transfers(CallBook):
                 self._recaller(seg1, transferee)
             else:
                 seg2.handed_from = (seg1.agent, t - (seg1.answered_t or t))
-            seg1.ended = True  # folded into the consult segment, which carries the call on
+            seg1.ended, seg1.ended_t = True, t  # folded into the consult segment, which carries the call on
         self._adopt(seg1, seg2, target, t, out)
 
     def _transfer_target(self, m: Mapping[str, str]) -> str:

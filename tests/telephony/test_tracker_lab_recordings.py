@@ -93,3 +93,43 @@ def test_a_busy_campaign_call_is_busy_whichever_comes_first(order: str) -> None:
     [result] = _of(list(replay(path)), "originate_result")
     linkedid = next(parse_frame_headers(f.raw)["Linkedid"] for f in load(path).received() if b"Newchannel" in f.raw)
     assert (result.outcome, result.call, result.number) == ("busy", linkedid, load(path).header["originate"]["number"])
+
+
+RECORDED = Path(__file__).resolve().parents[1] / "simulator" / "recorded"  # real sessions (tests/live)
+
+
+def _wraps(events: list[Any], agent: str = "1001") -> list[tuple[str, float]]:
+    return [(e.state, e.t) for e in events if e.name == "agent_state" and e.agent == agent]
+
+
+def test_an_agent_complete_without_dest_headers_still_starts_the_wrap_up() -> None:
+    """Asterisk 22 may leave Dest* out of the AgentComplete that follows the agent leg's Hangup
+    (and send it after the member's status says free): the agent is in wrap-up all the same."""
+    events = list(replay(RECORDED / "attended-transfer.jsonl", wrapup_s=3.0))
+    completes = [parse_frame_headers(f.raw) for f in load(RECORDED / "attended-transfer.jsonl").received()
+                 if b"Event: AgentComplete" in f.raw]
+    assert any("DestChannel" not in c for c in completes) and any("DestChannel" in c for c in completes)
+    ends = [e.t for e in _of(events, "ended", agent="1001")]
+    states = _wraps(events)
+    assert len(ends) == 3
+    for end in ends[:2]:  # after 1001's transfers: wrap-up, then free 3 s later (the recording
+        # stops 1 s after the third)
+        after = [(s, t) for s, t in states if t >= end - 0.01]
+        wrap = next(t for s, t in after if s == "wrap_up")
+        assert next(t for s, t in after if s == "available" and t > wrap) == pytest.approx(wrap + 3.0)
+    events = list(replay(RECORDED / "campaign.jsonl", wrapup_s=3.0))
+    assert [s for s, _ in _wraps(events)][-1] == "wrap_up"
+
+
+def test_core_restart_hangs_up_a_waiting_caller_as_the_system() -> None:
+    events = list(replay(RECORDED / "restart-and-kill.jsonl"))
+    waiting = [e for e in _of(events, "ended") if e.outcome == "abandoned"]
+    assert [(e.hangup_by, e.agent) for e in waiting] == [("system", None)]
+
+
+def test_a_supervisors_chanspy_originate_is_no_click_to_call() -> None:
+    """Capture 10: Originate Channel=PJSIP/1009 Application=ChanSpy rings the supervisor's phone;
+    it is answered, not a click-to-call waiting for a customer."""
+    capture = Path(__file__).resolve().parents[1] / "fixtures" / "ami-transcripts" / "10-supervisor-status-and-chanspy.jsonl"
+    [spy] = [e for e in replay(capture) if e.name == "originate_result"]
+    assert (spy.outcome, spy.number) == ("answered", "1009")
