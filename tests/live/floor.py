@@ -271,6 +271,14 @@ class LiveFloor:
         assert resp.status in wanted, f"{method} {path}: {resp.status} {body}"
         return body
 
+    async def agent_at_phone(self, sipp: Any, ext: str, ring_ms: int = 1000, queue: str = "retail") -> Console:
+        """An agent with their console open, their desk phone up (answering after ``ring_ms``)
+        and logged in to ``queue``."""
+        console = await self.console(f"agent{ext}")
+        await sipp.phone(ext, ring_ms=ring_ms)
+        await self.log_in_queue(ext, queue)
+        return console
+
     async def log_in_queue(self, ext: str, queue: str = "retail") -> None:
         """The agent logs in to the queue from their console (QueueAdd), as Asterisk confirms."""
         await self.call_api(f"agent{ext}", "POST", "/api/agent/queues", {"queue": queue, "member": True})

@@ -33,9 +33,7 @@ async def test_a_local_member_follows_its_phone(floor: LiveFloor, sipp: SippLab)
     as StateInterface, so the member is in use while the phone talks, and the pop names the real
     phone leg."""
     await floor.start()
-    agent = await floor.console("agent1004")
-    await sipp.phone("1004", ring_ms=1000)
-    await floor.log_in_queue("1004")
+    agent = await floor.agent_at_phone(sipp, "1004")
     added = await floor.observer.wait("QueueMemberAdded", Interface=LOCAL_MEMBER)
     assert added["StateInterface"] == "PJSIP/1004"
     assert LOCAL_MEMBER in floor.lab.members("retail")

@@ -13,9 +13,7 @@ from tests.live.sipp import NEVER_MS, SippLab
 
 async def test_pop_answer_and_the_caller_hangs_up(floor: LiveFloor, sipp: SippLab) -> None:
     await floor.start()
-    agent = await floor.console("agent1001")
-    await sipp.phone("1001", ring_ms=1000)
-    await floor.log_in_queue("1001")
+    agent = await floor.agent_at_phone(sipp, "1001")
     # The caller hangs up 6 s after keying the account: about 5 s of talk.
     caller = await sipp.caller(KNOWN_NUMBER, keys=KNOWN_ACCOUNT + "#", hold_ms=6000)
     pop = await agent.wait("pop")
@@ -44,9 +42,7 @@ async def test_the_agents_hang_up_key_is_the_agents_hang_up(floor: LiveFloor, si
     """Asterisk's AgentComplete says Reason: caller when the agent's leg is hung up through AMI;
     calldesk hung it up for the agent and records so (issue 13, item 7), every time."""
     await floor.start()
-    agent = await floor.console("agent1001")
-    await sipp.phone("1001", ring_ms=1000)
-    await floor.log_in_queue("1001")
+    agent = await floor.agent_at_phone(sipp, "1001")
     for _ in range(3):
         call, _caller = await answered_call(floor, sipp, agent)
         await asyncio.sleep(1)
@@ -188,9 +184,7 @@ async def test_the_direct_line_rings_its_agent_answered_and_unanswered(floor: Li
 async def test_chinese_caller_names_utf8_and_gbk(floor: LiveFloor, sipp: SippLab) -> None:
     """UTF-8 arrives as it was sent; GBK bytes res_pjsip replaces by U+FFFD: shown as no name."""
     await floor.start()
-    agent = await floor.console("agent1001")
-    await sipp.phone("1001", ring_ms=1000)
-    await floor.log_in_queue("1001")
+    agent = await floor.agent_at_phone(sipp, "1001")
     await sipp.caller("13816160016", keys="#", hold_ms=1500, name="张三丰".encode())
     pop = await agent.wait("pop")
     assert pop["ringing"]["caller_name"] == "张三丰"

@@ -24,9 +24,7 @@ async def test_core_restart_mid_call_is_a_system_hang_up(floor: LiveFloor, sipp:
                                                          caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.INFO, logger="telephony")
     await floor.start()
-    agent = await floor.console("agent1001")
-    await sipp.phone("1001", ring_ms=1000)
-    await floor.log_in_queue("1001")
+    agent = await floor.agent_at_phone(sipp, "1001")
     call, _caller = await answered_call(floor, sipp, agent)
     await asyncio.sleep(2)
     before = floor.bridge.reconnects
@@ -49,9 +47,7 @@ async def test_core_restart_mid_call_is_a_system_hang_up(floor: LiveFloor, sipp:
 
 async def test_sigkill_mid_call_ends_the_call_once_without_the_outage(floor: LiveFloor, sipp: SippLab) -> None:
     await floor.start()
-    agent = await floor.console("agent1001")
-    await sipp.phone("1001", ring_ms=1000)
-    await floor.log_in_queue("1001")
+    agent = await floor.agent_at_phone(sipp, "1001")
     call, _caller = await answered_call(floor, sipp, agent)
     await asyncio.sleep(3)
     before = floor.bridge.reconnects
