@@ -131,3 +131,43 @@ async def test_a_predictive_campaign_keeps_two_agents_busy_without_abandons(floo
     assert stats["attempts"] == 8
     # Never more customers on the line than agents to take them: nobody waited for an agent long.
     assert max(r.wait_s for r in answered) < 10
+
+
+async def test_a_busy_customer_is_busy_whichever_of_hangup_and_response_comes_first(floor: LiveFloor,
+                                                                                     sipp: SippLab) -> None:
+    """Asterisk sends the busy leg's Hangup (cause 17) before or after the OriginateResponse
+    (Reason 0) from run to run: dial until both orders were met (issue 13, item 5)."""
+    from telephony.events import OriginateResult
+
+    await floor.start()
+    await sipp.customers()
+    results: dict[str, OriginateResult] = {}
+    stream = floor.bridge.events()
+
+    async def collect() -> None:
+        async for event in stream:
+            if isinstance(event, OriginateResult):
+                results[event.action_id] = event
+
+    collector = asyncio.create_task(collect())
+    orders: dict[bool, str] = {}
+    try:
+        for n in range(30):
+            mark = floor.observer.mark()
+            action_id = await floor.bridge.originate(
+                "PJSIP/13700137030@carrier", exten="s", context="campaign", caller_id="95555",
+                variables={"CALLDESK_QUEUE": "retail", "CALLDESK_NUMBER": "13700137030"}, action_id=f"busy-{n}")
+            await floor.wait_until(lambda: action_id in results, f"the result of {action_id}")
+            await floor.wait_until(lambda: not floor.lab.channels(), "the leg to be gone")
+            names = [m.get("Event") for _, m in floor.observer.client.received[mark:]]
+            hangup_first = names.index("Hangup") < names.index("OriginateResponse")
+            orders.setdefault(hangup_first, action_id)
+            result = results[action_id]
+            assert (result.outcome, result.number) == ("busy", "13700137030"), result
+            linkedid = next(m["Linkedid"] for _, m in floor.observer.client.received[mark:] if m.get("Event") == "Newchannel")
+            assert result.call == linkedid  # the real call, not a made-up id
+            if len(orders) == 2:
+                break
+    finally:
+        collector.cancel()
+    assert set(orders) == {True, False}, f"met only {orders} in {n + 1} calls"
