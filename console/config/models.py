@@ -273,3 +273,12 @@ class RiskSettings(Section):
 class ConsoleSettings(Section):
     keys: dict[str, str] = {}
     """Key remapping of the consoles: action id -> key (e.g. answer = "f5"). Actions not listed keep their built-in key."""
+
+
+class PasswordSettings(Section):
+    min_length: int = Field(10, ge=6, le=128)
+    """Fewest characters of a password set by an administrator (staff add, password reset, CSV
+    import). Seeded demo accounts keep the demo password; the policy applies to every other."""
+    min_classes: int = Field(3, ge=1, le=4)
+    """Fewest kinds of character a password must mix: lowercase letters, uppercase letters,
+    digits, other characters (symbols, spaces, Chinese)."""

@@ -9,7 +9,7 @@ from pydantic import Field, PrivateAttr, field_validator
 
 from console.config.models import (
     TIER_IDS, CallbackSettings, CenterSettings, ConsoleSettings, DatabaseSettings,
-    DialerSettings, PbxSettings, QueueSettings, RiskSettings, Section, ServerSettings,
+    DialerSettings, PasswordSettings, PbxSettings, QueueSettings, RiskSettings, Section, ServerSettings,
     StatsSettings, SupervisorSettings, TicketSettings, TierSettings, WrapupSettings,
 )
 
@@ -54,6 +54,8 @@ class Settings(Section):
     """Suitability (risk-tolerance) rules."""
     console: ConsoleSettings = ConsoleSettings()
     """The Textual consoles."""
+    passwords: PasswordSettings = PasswordSettings()
+    """The password policy of staff accounts (not of the seeded demo accounts)."""
 
     _source: Path | None = PrivateAttr(default=None)
 

@@ -22,8 +22,8 @@ from aiohttp import web
 from console.server import keys
 from console.i18n import t
 from console.server.errors import ApiError
+from console.store.models import ROLES  # the one declaration of the role vocabulary, lowest first
 
-ROLES = ("agent", "supervisor", "manager", "admin")
 _RANK = {role: rank for rank, role in enumerate(ROLES)}
 PUBLIC_PATHS = frozenset({"/api/login", "/healthz", "/metrics"})
 
@@ -86,6 +86,22 @@ class TokenStore:
 
     def revoke(self, token: str) -> None:
         self._sessions.pop(self._key(token), None)
+
+    def revoke_user(self, user_id: int, keep: str | None = None) -> int:
+        """End every session of a user (disabled, or given a new password), except the token
+        ``keep`` (an administrator resetting their own password stays logged in); how many."""
+        kept = self._key(keep) if keep else None
+        ended = [k for k, s in self._sessions.items() if s.user.id == user_id and k != kept]
+        for key in ended:
+            del self._sessions[key]
+        return len(ended)
+
+    def update_user(self, user: AuthUser) -> None:
+        """Live sessions of this user see an edited account at once (a new role, extension or
+        queues decides their next request, not their next login)."""
+        for session in self._sessions.values():
+            if session.user.id == user.id:
+                session.user = user
 
 
 def user_from_staff(staff: Any) -> AuthUser:

@@ -1,8 +1,9 @@
 """Who is who on the floor: agent ids (extensions) to staff users, queues to supervisors.
 
 The hub routes every domain event by these maps, so they are plain dicts read on the event loop.
-They are loaded from the Staff table at start-up and refreshed when someone logs in (a member of
-staff created after the start is known from their first login on).
+They are loaded from the Staff table at start-up, refreshed when someone logs in, and refreshed by
+staff administration (console/server/routes/staff.py) whenever an account is created, edited,
+disabled or enabled, so pops follow an edited extension at once.
 """
 
 from __future__ import annotations

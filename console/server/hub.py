@@ -157,6 +157,13 @@ class Hub:
         self._clients += delta
         self._on_clients(self._clients)
 
+    async def disconnect(self, user_id: int) -> None:
+        """Close a user's consoles (an account disabled): 4401 says why; reconnecting needs a
+        login, which the disabled account no longer gets."""
+        channel = self._channels.get(user_id)
+        for sub in list(channel.subscribers if channel else ()):
+            await sub.ws.close(code=4401, message=b"account disabled")
+
     async def close_all(self) -> None:
         for channel in self._channels.values():
             for sub in list(channel.subscribers):
