@@ -177,6 +177,14 @@ class AmiConnection:
                 f"AMI login as {self.username!r} on {self.host}:{self.port} refused: {message}"
             ) from None
 
+    async def open_once(self) -> None:
+        """Connect and log in once, with no watchdog and no reconnect (a one-shot tool such as
+        ``calldesk doctor``); raise OSError, TimeoutError or AmiLoginError. ``close()`` ends it."""
+        self._lost = asyncio.get_running_loop().create_future()
+        await asyncio.wait_for(self.manager.connect(), self.connect_timeout_s)
+        await self.login()
+        self.connected = True
+
     async def run(self) -> None:
         """Connect, log in, call ``on_up``, watch the link; on any loss back off and start over."""
         attempt = 0
