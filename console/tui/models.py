@@ -37,6 +37,10 @@ class CenterConfig(Model):
     ticket_categories: list[Any] = []
     dispositions: list[Any] = []
     pause_reasons: list[Any] = []
+    queues: list[str] = []
+    """The configured queues (what a staff account may be a member of)."""
+    roles: list[str] = []
+    """The staff roles, lowest first (the server's vocabulary)."""
 
 
 class Manager(Model):

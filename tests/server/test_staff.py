@@ -48,6 +48,9 @@ async def test_only_an_admin_lists_staff_and_no_password_leaves(client, seed, ad
     assert resp.status == 400 and (await error_of(resp))["field"] == "role"
     only = (await (await client.get("/api/staff?role=agent", headers=admin)).json())["staff"]
     assert [s["username"] for s in only] == ["agent1", "agent2", "agent3"]
+    config = await (await client.get("/api/config", headers=admin)).json()
+    assert config["roles"] == ["agent", "supervisor", "manager", "admin"]  # what the apps offer
+    assert config["queues"] == ["retail", "vip", "ringall"]
 
 
 async def test_an_account_made_by_the_admin_logs_in_and_gets_its_pops(client, seed, seeded_engine, admin,

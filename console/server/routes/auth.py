@@ -7,7 +7,7 @@ from pydantic import BaseModel, Field
 
 from console.crm.wrapup import DISPOSITIONS
 from console.server import keys
-from console.server.auth import check_password, current_user
+from console.server.auth import ROLES, check_password, current_user
 from console.i18n import t
 from console.server.errors import ApiError, read_body
 
@@ -51,6 +51,8 @@ async def config(request: web.Request) -> web.Response:
         "ticket_categories": _ticket_categories(),
         "dispositions": list(DISPOSITIONS),
         "pause_reasons": list(PAUSE_REASONS),
+        "queues": [queue.name for queue in settings.queues],
+        "roles": list(ROLES),
     })
 
 

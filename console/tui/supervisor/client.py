@@ -63,6 +63,37 @@ class SupervisorClient(Client):
         return await self.request("POST", f"/api/campaigns/{campaign_id}/leads/import",
                                   data=csv_text.encode("utf-8"), content_type="text/csv; charset=utf-8")
 
+    # --- staff administration (admin; docs/API.md "Staff administration") -------------------
+    async def staff(self, role: str | None = None, active: bool | None = None) -> list[dict[str, Any]]:
+        flag = None if active is None else int(active)
+        return list((await self.request("GET", "/api/staff", params={"role": role, "active": flag}) or {})
+                    .get("staff", []))
+
+    async def staff_member(self, staff_id: int) -> dict[str, Any]:
+        return await self.request("GET", f"/api/staff/{staff_id}")
+
+    async def create_staff(self, fields: dict[str, Any]) -> dict[str, Any]:
+        return await self.request("POST", "/api/staff", json_body=fields)
+
+    async def edit_staff(self, staff_id: int, changes: dict[str, Any]) -> dict[str, Any]:
+        """Only the fields in ``changes``; ``{"active": False}`` disables the account."""
+        return await self.request("PATCH", f"/api/staff/{staff_id}", json_body=changes)
+
+    async def set_staff_password(self, staff_id: int, password: str) -> dict[str, Any]:
+        return await self.request("POST", f"/api/staff/{staff_id}/password", json_body={"password": password})
+
+    async def import_staff(self, data: bytes) -> dict[str, Any]:
+        """A CSV file's bytes as they are (the server reports a line that is not UTF-8 by its number):
+        ``{rows, added, updated, unchanged, errors: [{line, reason}]}``."""
+        return await self.request("POST", "/api/staff/import", data=data, content_type="text/csv; charset=utf-8")
+
+    async def manager_customers(self, staff_id: int, limit: int = 50, offset: int = 0) -> dict[str, Any]:
+        return await self.request("GET", f"/api/staff/{staff_id}/customers", params={"limit": limit, "offset": offset})
+
+    async def transfer_customers(self, staff_id: int, to_manager: int) -> dict[str, Any]:
+        return await self.request("POST", f"/api/staff/{staff_id}/customers/transfer",
+                                  json_body={"to_manager": to_manager})
+
     async def queue_names(self) -> list[str]:
         """The queues this supervisor runs: the configured ones the board has, and the staff record's."""
         names = {str(q.get("queue")) for q in await self.queue_board() if q.get("queue")}

@@ -18,6 +18,11 @@ SUPERVISOR_KEYS: tuple[KeySpec, ...] = (
     KeySpec("supervisor.refresh", "f5", "refresh", "sup.key.refresh"),
 )
 
+ADMIN_KEYS: tuple[KeySpec, ...] = (
+    # Administrators only (the board installs it for them): staff accounts. Listed by F1.
+    KeySpec("supervisor.staff", "f11", "staff", "staff.key.open", show=False),
+)
+
 REPORT_KEYS: tuple[KeySpec, ...] = (
     KeySpec("report.board", "escape", "close", "sup.key.board"),
     KeySpec("report.run", "f5", "run_report", "sup.report.load"),

@@ -24,7 +24,7 @@ from console.tui.supervisor.agent_table import AgentTable
 from console.tui.supervisor.alerts_panel import AlertsPanel
 from console.tui.supervisor.board_state import BoardState
 from console.tui.supervisor.context import SupervisorContext
-from console.tui.supervisor.keys import SUPERVISOR_KEYS
+from console.tui.supervisor.keys import ADMIN_KEYS, SUPERVISOR_KEYS
 from console.tui.supervisor.queue_table import QueueTable
 from console.tui.supervisor.messages import (
     AgentStateReceived, ConnectionStateChanged, QueueStatsReceived, StreamResynced,
@@ -46,6 +46,8 @@ class BoardScreen(Screen[None]):
         self.ctx = ctx
         self.board = BoardState()
         install(self, SUPERVISOR_KEYS)
+        if ctx.user.role == "admin":
+            install(self, ADMIN_KEYS)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -163,6 +165,15 @@ class BoardScreen(Screen[None]):
         from console.tui.supervisor.campaigns_screen import CampaignsScreen
 
         self.app.push_screen(CampaignsScreen(self.ctx))
+
+    def action_staff(self) -> None:
+        if self.ctx.user.role != "admin":  # the key is not bound for others; a remapped one still asks
+            self.notify(t("staff.cli.not_admin", user=self.ctx.user.username, role=self.ctx.user.role),
+                        severity="warning")
+            return
+        from console.tui.supervisor.staff_screen import StaffScreen
+
+        self.app.push_screen(StaffScreen(self.ctx))
 
     @work(group="actions")
     async def _act(self, name: str, agent: str, request: Any) -> None:
