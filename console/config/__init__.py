@@ -10,7 +10,7 @@ from console.config.loader import ConfigError, default_path, load_settings
 from console.config.models import (
     TICKET_CATEGORIES, TIER_IDS, CallbackSettings, CenterSettings, ConsoleSettings,
     DatabaseSettings, DialerSettings, PasswordSettings, PbxSettings, QueueSettings, RiskSettings, ServerSettings,
-    StatsSettings, TicketSettings, TierSettings, WrapupSettings,
+    RoutingSettings, StatsSettings, TicketSettings, TierSettings, WrapupSettings,
 )
 from console.config.settings import Settings
 
@@ -18,5 +18,5 @@ __all__ = [
     "TICKET_CATEGORIES", "TIER_IDS", "CallbackSettings", "CenterSettings", "ConfigError",
     "ConsoleSettings", "DatabaseSettings", "DialerSettings", "PasswordSettings", "PbxSettings", "QueueSettings",
     "RiskSettings", "ServerSettings", "Settings", "StatsSettings", "TicketSettings",
-    "TierSettings", "WrapupSettings", "default_path", "load_settings",
+    "RoutingSettings", "TierSettings", "WrapupSettings", "default_path", "load_settings",
 ]

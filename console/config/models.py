@@ -165,6 +165,42 @@ class QueueSettings(Section):
     ``wrap_up`` after its calls, and what the average handle time counts for it."""
 
 
+class RoutingSettings(Section):
+    agi_port: int = Field(0, ge=0, le=65535)
+    """Port of calldesk's FastAGI server, which the dialplan asks where a caller goes
+    (``AGI(agi://<host>:<port>/route,<queue>)``, docs/asterisk.md); 0 leaves it off."""
+    agi_host: str = "127.0.0.1"
+    """Address the FastAGI server listens on (the Asterisk host must reach it)."""
+    answer_within_ms: int = Field(500, gt=0, le=10000)
+    """A route not decided within this (the database is slow or down) is the default route."""
+    vip_queue: str = "vip"
+    """The queue of callers whose tier is a VIP tier ([[tiers]] vip = true)."""
+    default_queue: str = "retail"
+    """The queue of every other caller, unless the dialplan names one (the DID's)."""
+    manager_first: bool = True
+    """Ring the customer's own account manager first when their phone is free."""
+    manager_ring_s: int = Field(20, gt=0, le=120)
+    """How long the account manager's phone rings before the caller goes to the queue."""
+    priority: dict[TierId, int] = {"diamond": 10, "platinum": 8, "gold": 5}
+    """Queue priority (app_queue QUEUE_PRIO) by tier: higher is answered first."""
+    blocked: list[str] = []
+    """Numbers calldesk does not serve (harassment, fraud): they hear the announcement
+    calldesk-blocked and are hung up. Any format phonenumbers reads; kept as E.164."""
+
+    @field_validator("blocked")
+    @classmethod
+    def _numbers(cls, value: list[str]) -> list[str]:
+        from console.crm.phones import normalize
+
+        out = []
+        for raw in value:
+            phone = normalize(raw)
+            if not phone.valid:
+                raise ValueError(f"{raw!r} is not a phone number")
+            out.append(phone.e164)
+        return out
+
+
 class WrapupSettings(Section):
     hold_max_s: float = Field(120, ge=0)
     """After an answered call the agent is held out of the queues (QueuePause with

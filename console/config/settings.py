@@ -10,7 +10,7 @@ from pydantic import Field, PrivateAttr, field_validator
 from console.config.models import (
     TIER_IDS, CallbackSettings, CenterSettings, ConsoleSettings, DatabaseSettings,
     DialerSettings, PasswordSettings, PbxSettings, QueueSettings, RiskSettings, Section, ServerSettings,
-    StatsSettings, SupervisorSettings, TicketSettings, TierSettings, WrapupSettings,
+    RoutingSettings, StatsSettings, SupervisorSettings, TicketSettings, TierSettings, WrapupSettings,
 )
 
 DEFAULT_TIERS = [
@@ -42,6 +42,8 @@ class Settings(Section):
     """The queues and their service-level targets."""
     stats: StatsSettings = StatsSettings()
     """Queue statistics."""
+    routing: RoutingSettings = RoutingSettings()
+    """Where inbound callers go, decided from the CRM (FastAGI)."""
     wrapup: WrapupSettings = WrapupSettings()
     """After-call work: how long an agent is held out of the queues for the disposition."""
     supervisor: SupervisorSettings = SupervisorSettings()

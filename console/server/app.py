@@ -66,6 +66,7 @@ def create_app(
     app.cleanup_ctx.append(_recording(Path(outbox_path) if outbox_path else _default_outbox(settings)))
     app.cleanup_ctx.append(_stats)
     app.cleanup_ctx.append(_service)
+    app.cleanup_ctx.append(_routing)
     app.on_shutdown.append(_close_websockets)
 
     app.router.add_get("/ws", app[keys.HUB].handle)
@@ -166,6 +167,21 @@ async def _service(app: web.Application) -> AsyncIterator[None]:
     await reminders.stop()
     await service.stop()
     await after_call.close()
+
+
+async def _routing(app: web.Application) -> AsyncIterator[None]:
+    """The FastAGI server of CRM-driven routing, when [routing] agi_port is set."""
+    if not app[keys.SETTINGS].routing.agi_port:
+        yield
+        return
+    from console.server.routing_agi import RoutingAgi
+
+    metrics = app[keys.METRICS]
+    routing = app[keys.ROUTING] = RoutingAgi(app[keys.SETTINGS], app[keys.ENGINE], app[keys.CALLS],
+                                             lambda reason: metrics.routes.labels(reason).inc())
+    await routing.start()
+    yield
+    await routing.stop()
 
 
 async def _close_websockets(app: web.Application) -> None:

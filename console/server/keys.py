@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
     from console.config import Settings
     from console.server.after_call import AfterCallWork
+    from console.server.routing_agi import RoutingAgi
     from console.server.auth import AuthUser, TokenStore
     from console.server.callstate import CallRegistry
     from console.server.directory import Directory
@@ -47,6 +48,8 @@ SERVICE: web.AppKey[Service] = web.AppKey("service")
 """The live service (bridges -> pops, recorder, hub); ``settle()`` waits for it to catch up."""
 AFTER_CALL: web.AppKey[AfterCallWork] = web.AppKey("after_call")
 """Holds agents out of the queues until their wrap-up is in (console.server.after_call)."""
+ROUTING: web.AppKey[RoutingAgi] = web.AppKey("routing")
+"""The FastAGI server the dialplan asks where a caller goes ([routing] agi_port; absent when off)."""
 REMINDERS: web.AppKey[Reminders] = web.AppKey("reminders")
 """Pushes ``followup_due`` frames to follow-up owners."""
 METRICS: web.AppKey[Metrics] = web.AppKey("metrics")

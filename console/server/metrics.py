@@ -34,6 +34,8 @@ class Metrics:
         self.ami_connected = Gauge("calldesk_ami_connected", "1 when the AMI link is up", ["pbx"], registry=r)
         self.ws_clients = Gauge("calldesk_websocket_clients", "Connected WebSocket consoles", registry=r)
         self.outbox_depth = Gauge("calldesk_outbox_depth", "Records waiting for the database", registry=r)
+        self.routes = Counter("calldesk_routes", "Inbound callers routed (FastAGI), by reason: blocked, manager, "
+                              "vip, default", ["route"], registry=r)
 
 
 def _loopback(request: web.Request) -> bool:

@@ -32,7 +32,9 @@ PASSWORD = "live-pass-1"
 KNOWN_NUMBER, KNOWN_ACCOUNT = "13800138000", "310012345678"
 VIP_NUMBER, VIP_ACCOUNT = "13900139000", "880000000001"  # the lab's AstDB routes 88… to vip
 OTHER_NUMBER, OTHER_ACCOUNT = "13700137001", "310011112222"
-AGENTS = {"1001": "张伟", "1002": "李娜", "1003": "王芳", "1004": "陈杰"}
+# A VIP in the CRM only: the lab's dialplan (AstDB) would send this account to retail.
+CRM_VIP_NUMBER, CRM_VIP_ACCOUNT = "13900139055", "310055550001"
+AGENTS = {"1001": "张伟", "1002": "李娜", "1004": "陈杰"}  # the phone 1003 is account manager 陈经理's
 SUPERVISOR_EXT = "1009"
 LOCAL_MEMBER = "Local/1004@agents/n"  # the lab's FreePBX-style member, StateInterface PJSIP/1004
 
@@ -53,8 +55,8 @@ def live_settings(lab: Lab, **overrides: Any) -> Any:
 
 
 def seed_live(engine: Any) -> dict[str, int]:
-    """Agents 1001–1004 (retail, vip, ringall, margin), supervisor 1009, an account manager and
-    the customers the tests call as; returns username -> staff id and name -> customer id."""
+    """Agents 1001, 1002 and 1004 (retail, vip, ringall, margin), supervisor 1009, account manager
+    1003 and the customers the tests call as; returns username -> staff id and name -> customer id."""
     from console.crm.passwords import hash_password
     from console.crm.phones import normalize
     from console.store.db import session_scope
@@ -79,11 +81,12 @@ def seed_live(engine: Any) -> dict[str, int]:
         for key, account, name, pinyin, number, tier in (
                 ("known", KNOWN_ACCOUNT, "赵敏", "zhao min", KNOWN_NUMBER, "gold"),
                 ("vip", VIP_ACCOUNT, "钱大户", "qian da hu", VIP_NUMBER, "diamond"),
-                ("other", OTHER_ACCOUNT, "孙丽", "sun li", OTHER_NUMBER, "silver")):
+                ("other", OTHER_ACCOUNT, "孙丽", "sun li", OTHER_NUMBER, "silver"),
+                ("crm_vip", CRM_VIP_ACCOUNT, "周大福", "zhou da fu", CRM_VIP_NUMBER, "platinum")):
             customer = Customer(client_no=account, name=name, name_pinyin=pinyin,
                                 name_initials="".join(w[0] for w in pinyin.split()),
                                 id_number="310101198001011234", id_last4="1234", tier=tier,
-                                aum=Decimal("800000"), manager_id=ids["mgr1"])
+                                aum=Decimal("800000"), manager_id=ids["mgr1"] if key == "known" else None)
             s.add(customer)
             s.flush()
             phone = normalize(number)
@@ -162,11 +165,13 @@ class Observer:
         assert reply["Response"] == "Success", reply
         return cls(client)
 
-    def events(self, name: str, **match: str) -> list[Message]:
+    def events(self, name: str, **match: Any) -> list[Message]:
+        """Asterisk's events of this name whose headers match (a value, or a predicate)."""
         return [m for _, m in self.client.received
-                if m.get("Event") == name and all(m.get(k) == v for k, v in match.items())]
+                if m.get("Event") == name and all(v(m.get(k, "")) if callable(v) else m.get(k) == v
+                                                  for k, v in match.items())]
 
-    async def wait(self, name: str, timeout: float = 20.0, **match: str) -> Message:
+    async def wait(self, name: str, timeout: float = 20.0, **match: Any) -> Message:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             found = self.events(name, **match)

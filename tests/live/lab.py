@@ -29,7 +29,7 @@ SHARED_ASTERISK = ROOT.parent / "shared" / "asterisk"
 SAMPLE_CONFIG = ROOT / "docs" / "asterisk"
 AMI_USER, AMI_SECRET = "calldesk", "calldesk-lab"
 # Prompts of calldesk's sample dialplan that the lab does not have (a center records its own).
-EXTRA_SOUNDS = {"campaign-sorry": (1.0, 480)}
+EXTRA_SOUNDS = {"campaign-sorry": (1.0, 480), "calldesk-blocked": (1.0, 400)}
 
 
 def slot() -> int:

@@ -6,7 +6,8 @@ from __future__ import annotations
 import asyncio
 
 from tests.live.floor import (
-    KNOWN_ACCOUNT, KNOWN_NUMBER, OTHER_ACCOUNT, OTHER_NUMBER, VIP_ACCOUNT, VIP_NUMBER, LiveFloor, answered_call,
+    KNOWN_ACCOUNT, KNOWN_NUMBER, LOCAL_MEMBER, OTHER_ACCOUNT, OTHER_NUMBER, VIP_ACCOUNT, VIP_NUMBER, LiveFloor,
+    answered_call,
 )
 from tests.live.sipp import NEVER_MS, SippLab
 
@@ -114,23 +115,23 @@ async def test_a_ring_no_answer_goes_to_the_next_agent(floor: LiveFloor, sipp: S
 
 async def test_a_ring_all_call_pops_every_free_agent_and_clears_the_others(floor: LiveFloor, sipp: SippLab) -> None:
     await floor.start()
-    consoles = {ext: await floor.console(f"agent{ext}") for ext in ("1001", "1002", "1003")}
-    for ext, ring_ms in (("1001", NEVER_MS), ("1002", NEVER_MS), ("1003", 2000)):
-        await sipp.phone(ext, ring_ms=ring_ms)
-        await floor.log_in_queue(ext, "ringall")
+    # 1004 is a Local member (Local/1004@agents/n): the ring-all rings its phone too.
+    rings = (("1001", NEVER_MS), ("1002", NEVER_MS), ("1004", 2000))
+    consoles = {ext: await floor.agent_at_phone(sipp, ext, ring_ms=ring_ms, queue="ringall") for ext, ring_ms in rings}
     await sipp.caller(OTHER_NUMBER, did="95556", keys=OTHER_ACCOUNT + "#", hold_ms=3000)
-    pop = await consoles["1003"].wait("pop")
+    pop = await consoles["1004"].wait("pop")
     call = pop["call"]
+    assert pop["ringing"]["agent_channel"].startswith("PJSIP/1004-")
     for ext in ("1001", "1002"):
         assert (await consoles[ext].wait("pop", call=call))["ringing"]["queue"] == "ringall"
         stopped = await consoles[ext].wait("ring_stopped", call=call)
         assert stopped["event"]["reason"] == "answered_elsewhere"
-    assert (await consoles["1003"].wait("answered", call=call))["event"]["agent"] == "1003"
-    assert consoles["1003"].of("ring_stopped", call=call) == []
+    assert (await consoles["1004"].wait("answered", call=call))["event"]["agent"] == "1004"
+    assert consoles["1004"].of("ring_stopped", call=call) == []
     connect = await floor.observer.wait("AgentConnect", Linkedid=call)
-    assert connect["Interface"] == "PJSIP/1003"
+    assert connect["Interface"] == LOCAL_MEMBER
     [row] = await floor.recorded(call)
-    assert (row.queue, row.agent_ext, row.customer_id) == ("ringall", "1003", floor.ids["other"])
+    assert (row.queue, row.agent_ext, row.customer_id) == ("ringall", "1004", floor.ids["other"])
 
 
 async def test_the_callback_key_leaves_the_queue_with_a_callback_request(floor: LiveFloor, sipp: SippLab) -> None:
