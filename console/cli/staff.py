@@ -1,9 +1,10 @@
 """`calldesk staff list|add|edit|disable|enable|password|customers|import|bootstrap-admin`.
 
 Every command but ``bootstrap-admin`` logs in to `calldesk serve` as an administrator and goes
-through its API (docs/API.md "Staff administration"), so the roles, the rules and the audit trail
-apply as they do in the supervisor app: log-in as for the consoles (``CALLDESK_TOKEN``, or
-``--user`` / ``CALLDESK_USER`` with ``CALLDESK_PASSWORD`` or a prompt). Accounts are named by user
+through its API (docs/API.md "Staff administration"; console/cli/api_session.py), so the roles,
+the rules and the audit trail apply as they do in the supervisor app: log-in as for the consoles
+(``CALLDESK_TOKEN``, or ``--user`` / ``CALLDESK_USER`` with ``CALLDESK_PASSWORD`` or a prompt).
+A refusal is one line: the account or file, the field, the server's reason. Accounts are named by user
 name. A new password is typed twice at a prompt, or read from stdin (``--password-stdin``): never
 on the command line, where shell history and ``ps`` would keep it.
 
@@ -96,51 +97,9 @@ def _password_options(parser: argparse.ArgumentParser, optional: bool) -> None:
 
 # --- plumbing -------------------------------------------------------------------------------
 def _run(args: argparse.Namespace, work: Callable[..., Awaitable[int]]) -> int:
-    import asyncio
+    from console.cli.api_session import run_as
 
-    from console.cli.client_login import credentials, server_url
-    from console.config import load_settings
-    from console.i18n import set_locale
-
-    settings = load_settings(args.config)
-    set_locale(settings.center.locale)
-    server = server_url(args, settings)
-    given = credentials(args.user)
-    return asyncio.run(_session(server, given, work, args))
-
-
-async def _session(server: str, given: tuple[str, str | None, str | None], work: Callable[..., Awaitable[int]],
-                   args: argparse.Namespace) -> int:
-    from console.errors import CalldeskError
-    from console.i18n import t
-    from console.tui.client import ApiError
-    from console.tui.supervisor.client import SupervisorClient
-
-    name, password, token = given
-    client = SupervisorClient(server, token=token)
-    try:
-        try:
-            await (client.me() if token else client.login(name, password or ""))
-        except ApiError as exc:
-            raise CalldeskError(t("console.login.failed", server=server, message=exc.message)) from None
-        assert client.user is not None
-        if client.user.role != "admin":
-            raise CalldeskError(t("staff.cli.not_admin", user=client.user.username, role=client.user.role))
-        try:
-            return await work(client, args)
-        except ApiError as exc:
-            where = getattr(args, "username", None) or getattr(args, "file", None)
-            raise CalldeskError(_error_line(where, exc)) from None
-    finally:
-        await client.close()
-
-
-def _error_line(where: Any, exc: Any) -> str:
-    """``zhaoli: extension: 分机 1001 已分配给 …``: the account (or file), the field, the server's words."""
-    parts = [str(where)] if where else []
-    if exc.field:
-        parts.append(exc.field)
-    return ": ".join([*parts, exc.message])
+    return run_as(args, work, "admin", where=lambda a: getattr(a, "username", None) or getattr(a, "file", None))
 
 
 async def _find(client: Any, username: str) -> dict[str, Any]:
@@ -311,6 +270,7 @@ def _bootstrap(args: argparse.Namespace) -> int:
 
     from sqlmodel import select
 
+    from console.cli.api_session import error_line
     from console.config import load_settings
     from console.crm.errors import CrmError
     from console.crm.staff_store import StaffRules, create_staff
@@ -333,15 +293,9 @@ def _bootstrap(args: argparse.Namespace) -> int:
                                               "password": password}, None, dt.datetime.now(dt.UTC),
                                     StaffRules.of(settings))
             except CrmError as exc:
-                raise CalldeskError(_error_line(args.username, exc_view(exc))) from None
+                raise CalldeskError(error_line(args.username, exc.field, exc.message())) from None
     finally:
         engine.dispose()
     print(t("staff.cli.added", line=_line(made)))
     return 0
 
-
-def exc_view(exc: Any) -> Any:
-    """A CrmError as the API would have reported it (field and translated message)."""
-    from types import SimpleNamespace
-
-    return SimpleNamespace(field=exc.field, message=exc.message())

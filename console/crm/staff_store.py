@@ -30,7 +30,7 @@ from console.crm.staff_rules import (
     Holder, PasswordPolicy, check_admin_remains, check_extension_free, check_password, check_self_change,
     clean_extension, clean_name, clean_queues, clean_role, clean_username,
 )
-from console.store.models import AuditEvent, Customer, Staff
+from console.store.models import ROLES, AuditEvent, Customer, Staff
 
 CREATE, UPDATE, DISABLE, ENABLE = "staff.create", "staff.update", "staff.disable", "staff.enable"
 PASSWORD, TRANSFER, CUSTOMERS = "staff.password", "staff.customers_transfer", "staff.customers"
@@ -92,8 +92,8 @@ def list_staff(session: Session, role: str | None = None, active: bool | None = 
         statement = statement.where(Staff.active == active)  # noqa: E712
     rows = list(session.exec(statement))
     counts = _customer_counts(session)
-    rank = {"admin": 0, "manager": 1, "supervisor": 2, "agent": 3}
-    rows.sort(key=lambda s: (rank.get(s.role, 9), s.extension or "~", s.username))
+    rank = {role: -i for i, role in enumerate(ROLES)}  # the highest role first
+    rows.sort(key=lambda s: (rank.get(s.role, 1), s.extension or "~", s.username))
     return [staff_json(s, counts.get(s.id or 0, 0)) for s in rows]
 
 

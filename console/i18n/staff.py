@@ -44,7 +44,6 @@ ZH_CN: dict[str, str] = {
     "staff.csv.repeated_user": "用户名 {username} 已在第 {line} 行出现",
     "staff.csv.too_large": "CSV 文件过大（上限 {max} MB）",
     # calldesk staff
-    "staff.cli.not_admin": "需要管理员角色：{user} 是 {role}",
     "staff.cli.no_such_user": "没有用户名为 {username} 的员工（calldesk staff list 列出全部）",
     "staff.cli.new_password": "{username} 的新密码：",
     "staff.cli.repeat_password": "再输入一次：",
@@ -157,7 +156,6 @@ EN: dict[str, str] = {
                                    "reset it with calldesk staff password",
     "staff.csv.repeated_user": "user name {username} already appeared on line {line}",
     "staff.csv.too_large": "the CSV file is too large (at most {max} MB)",
-    "staff.cli.not_admin": "the administrator role is needed: {user} is {role}",
     "staff.cli.no_such_user": "no staff member has the user name {username} (calldesk staff list shows them all)",
     "staff.cli.new_password": "new password of {username}: ",
     "staff.cli.repeat_password": "again: ",

@@ -103,7 +103,7 @@ async def test_staff_import_from_the_cli_reports_bad_rows_by_line(staff_cli, tmp
 async def test_only_an_admin_may_use_it(staff_cli, monkeypatch):
     monkeypatch.setenv("CALLDESK_USER", "sup1")
     code, _, err = await staff_cli("list")
-    assert code == 2 and err == "calldesk: error: 需要管理员角色：sup1 是 supervisor\n"
+    assert code == 2 and err == "calldesk: error: 需要管理员及以上角色：sup1 是班长\n"
     monkeypatch.setenv("CALLDESK_USER", "admin")
     monkeypatch.setenv("CALLDESK_PASSWORD", "wrong")
     code, _, err = await staff_cli("list")

@@ -168,8 +168,8 @@ class BoardScreen(Screen[None]):
 
     def action_staff(self) -> None:
         if self.ctx.user.role != "admin":  # the key is not bound for others; a remapped one still asks
-            self.notify(t("staff.cli.not_admin", user=self.ctx.user.username, role=self.ctx.user.role),
-                        severity="warning")
+            self.notify(t("cli.api.role_needed", role=t("staff.role.admin"), user=self.ctx.user.username,
+                          their=t(f"staff.role.{self.ctx.user.role}")), severity="warning")
             return
         from console.tui.supervisor.staff_screen import StaffScreen
 
