@@ -102,6 +102,15 @@ def chanspy(supervisor_ext: str, target_channel: str, mode: SpyMode, *, context:
     )
 
 
+SIMULATOR_MARK = "calldesk-simulator"
+"""The end of the AsteriskVersion calldesk's PBX simulator gives in CoreSettings."""
+
+
+def core_settings() -> Headers:
+    """The PBX's version and settings (write class system or reporting)."""
+    return {"Action": "CoreSettings"}
+
+
 def hangup(channel: str, cause: int | None = None) -> Headers:
     out: Headers = {"Action": "Hangup", "Channel": channel}
     if cause is not None:

@@ -84,6 +84,8 @@ class Bridge:
         self._subscribers: list[asyncio.Queue[DomainEvent]] = []
         self._resync_last: str | None = None  # ActionID whose list completion ends the resync
         self.events_in = 0
+        self.pbx_version: str | None = None
+        """CoreSettings' AsteriskVersion, read at each login (None: not known, or refused)."""
         self.pbx_clock = PbxClock(self._now)
         self._next_due: Callable[[], float | None] = getattr(self.tracker, "next_due", lambda: None)
         self._tick_at: float | None = None  # PBX time the tick timer is set for
@@ -93,6 +95,11 @@ class Bridge:
     @property
     def connected(self) -> bool:
         return self.conn.connected
+
+    @property
+    def on_simulator(self) -> bool:
+        """The PBX is calldesk's simulator (its CoreSettings says so), not a real Asterisk."""
+        return (self.pbx_version or "").endswith(actions.SIMULATOR_MARK)
 
     @property
     def reconnects(self) -> int:
@@ -171,6 +178,11 @@ class Bridge:
             log.warning("bridge %s: QueueStatus refused during resync: %s", self.name, qs_result)
         if self._resync_last is not None:  # normally ended by the list's Complete event
             self._finish_resync(self.pbx_clock.now())
+        try:
+            self.pbx_version = (await self.conn.send(actions.core_settings())).response.get("AsteriskVersion")
+        except AmiActionError as exc:  # no reporting permission: calldesk doctor says so
+            log.info("bridge %s: CoreSettings refused (%s); the PBX's version is not known", self.name, exc)
+            self.pbx_version = None
 
     def _on_down(self, reason: str) -> None:
         self._resync_last = None

@@ -250,6 +250,9 @@ class DialerSettings(Section):
     abandon_after_s: float = Field(2.0, gt=0)
     """An answered campaign call not taken by an agent within this many seconds is abandoned
     (campaign statistics, the predictive pacer's abandon rate)."""
+    allow_demo_campaigns: bool = False
+    """Let campaigns made by `calldesk seed` (demo leads) dial a real PBX. Off: they dial only
+    the PBX simulator, so a seeded database can never ring real customers' numbers."""
     abandon_context: str = "campaign-abandon"
     """Dialplan context (exten s) a customer abandoned on answer is redirected to after
     abandon_after_s: it plays a short apology and hangs up; the lead is retried like a failed

@@ -105,6 +105,12 @@ def get(conn: Any, campaign_id: int) -> Any:
     return row
 
 
+def is_demo(engine: Any, campaign_id: int) -> bool:
+    """The campaign was made by `calldesk seed` (demo leads): the dialer dials it only on the simulator."""
+    with engine.connect() as conn:
+        return bool(get(conn, campaign_id).demo)
+
+
 def edit(engine: Any, campaign_id: int, changes: CampaignEdit) -> dict[str, Any]:
     values = changes.model_dump(exclude_unset=True)
     with engine.begin() as conn:

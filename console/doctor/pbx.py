@@ -20,6 +20,7 @@ from console.config import PbxSettings, Settings
 from console.doctor.findings import Finding, fail, info, ok, warn
 from console.i18n import t
 from console.server.members import member_interface
+from telephony import actions
 from telephony.connection import AmiActionError, AmiConnection, AmiLoginError
 from telephony.framing import Message
 
@@ -90,10 +91,10 @@ async def check_pbx(settings: Settings, pbx: PbxSettings, agents: dict[str, str]
 
 
 async def _version(probe: Probe) -> list[Finding]:
-    permitted, _ = await probe.act({"Action": "CoreSettings"})
-    if not permitted:
-        return []  # said by the reporting check
-    reply = await probe.conn.send({"Action": "CoreSettings"})
+    try:
+        reply = await probe.conn.send(actions.core_settings())
+    except AmiActionError:
+        return []  # refused: said by the reporting check
     version = reply.response.get("AsteriskVersion", "?")
     major = int(version.split(".")[0]) if version.split(".")[0].isdigit() else 0
     if 18 <= major <= 22:

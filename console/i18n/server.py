@@ -1,6 +1,7 @@
 """The server's error messages (console/server): what a console shows when a request fails."""
 
 ZH_CN = {
+    "server.campaign.demo_on_real_pbx": "外呼任务 {id} 使用的是演示数据，只能在 PBX 模拟器上外呼（如确需在真实 PBX 上外呼，设置 [dialer] allow_demo_campaigns = true）",
     "server.error.bad_request": "请求无效",
     "server.error.unauthorized": "未登录或登录已过期",
     "server.error.forbidden": "无权执行此操作",
@@ -87,6 +88,7 @@ ZH_CN = {
 }
 
 EN = {
+    "server.campaign.demo_on_real_pbx": "campaign {id} has demo leads: it dials only on the PBX simulator (set [dialer] allow_demo_campaigns = true to dial a real PBX)",
     "server.error.bad_request": "Invalid request",
     "server.error.unauthorized": "Not signed in, or the session has expired",
     "server.error.forbidden": "You are not allowed to do this",

@@ -68,6 +68,7 @@ class DialerService(PreviewMixin, AdoptionMixin, MembersMixin, AbandonMixin):
         self.tick_s, self.abandon_after_s, self.pbx_time = tick_s, self.config.abandon_after_s, pbx_time
         self._agents: dict[tuple[str, str], str] = {}  # (agent, queue) -> state
         self._flights: dict[str, Flight] = {}  # action id -> flight
+        self._demo_refused: set[int] = set()  # demo campaigns not dialled on a real PBX (said once)
         self._by_call: dict[str, Flight] = {}
         self._windows: dict[int, deque[tuple[bool, bool]]] = {}  # campaign -> (answered, abandoned)
         self._window_size = window_size
@@ -156,7 +157,7 @@ class DialerService(PreviewMixin, AdoptionMixin, MembersMixin, AbandonMixin):
             await self._sync_members(campaigns)
             await self._redirect_abandoned()
             for campaign in campaigns:
-                if not rec.window_for(self._settings, campaign).is_open(now):
+                if not rec.window_for(self._settings, campaign).is_open(now) or not self._may_dial(campaign):
                     continue
                 if campaign.kind == "callback" and self._callbacks_due(campaign.id):
                     await asyncio.to_thread(self._import_callbacks, campaign, now)
@@ -164,6 +165,21 @@ class DialerService(PreviewMixin, AdoptionMixin, MembersMixin, AbandonMixin):
                     await self._offer_previews(campaign, now)
                 else:
                     await self._pace(campaign, now)
+
+    def demo_allowed(self) -> bool:
+        """Seeded (demo) campaigns dial only the PBX simulator, unless the center allows it."""
+        bridges = self.app[keys.BRIDGES].values()
+        return self._settings.dialer.allow_demo_campaigns or (
+            bool(bridges) and all(b.on_simulator for b in bridges))
+
+    def _may_dial(self, campaign: Any) -> bool:
+        if not campaign.demo or self.demo_allowed():
+            return True
+        if campaign.id not in self._demo_refused:
+            self._demo_refused.add(campaign.id)
+            log.warning("dialer: campaign %s (%s) has demo leads and the PBX is not the simulator: not dialled "
+                        "([dialer] allow_demo_campaigns)", campaign.id, campaign.name)
+        return False
 
     def _running(self) -> list[Any]:
         with self._engine.connect() as conn:

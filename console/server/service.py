@@ -33,6 +33,7 @@ class BridgeLike(Protocol):
     name: str
     connected: bool
     reconnects: int
+    on_simulator: bool
 
     def events(self) -> AsyncIterator[DomainEvent]: ...
     async def run(self) -> None: ...

@@ -144,6 +144,9 @@ class Campaign(SQLModel, table=True):
     members_added: list[str] = Field(default_factory=list, sa_type=JSON)
     """Extensions the dialer made members of ``queue`` (QueueAdd) for this campaign and removes
     when it pauses or stops; kept here so a restarted server still removes them."""
+    demo: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
+    """Made by `calldesk seed` with demo leads: dialled only on the PBX simulator (unless
+    [dialer] allow_demo_campaigns), never through a real trunk by mistake."""
     created_at: dt.datetime = Field(default_factory=utcnow, **_when())
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
+from telephony.actions import SIMULATOR_MARK
 from telephony.simulator import inspect, members
 from telephony.simulator.call_actions import (
     atxfer, blind_transfer, calldesk_answer, hangup, need, originate_action, redirect,
@@ -73,13 +74,22 @@ def getvar(pbx: Pbx, msg: Message) -> Reply:
     return success(None, Variable=variable, Value=value)
 
 
+SIMULATOR_VERSION = f"22.10.1-{SIMULATOR_MARK}"
+"""What the simulator says it is (CoreSettings AsteriskVersion): the Asterisk it imitates, and
+that it is not one (calldesk lets demo campaigns dial only here)."""
+
+
+def core_settings(pbx: Pbx, msg: Message) -> Reply:
+    return success(None, AMIversion="11.0.0", AsteriskVersion=SIMULATOR_VERSION, SystemName="calldesk-simulator")
+
+
 HANDLERS: dict[str, Handler] = {
     "queueadd": queue_add, "queueremove": queue_remove, "queuepause": queue_pause,
     "queuepenalty": queue_penalty, "queuelog": queue_log, "hangup": hangup,
     "blindtransfer": blind_transfer, "atxfer": atxfer, "redirect": redirect,
     "originate": originate_action, "calldeskanswer": calldesk_answer, "setvar": setvar, "getvar": getvar,
     "queuestatus": inspect.queue_status, "queuesummary": inspect.queue_summary,
-    "coreshowchannels": inspect.core_show_channels, "status": inspect.status,
+    "coreshowchannels": inspect.core_show_channels, "status": inspect.status, "coresettings": core_settings,
 }
 
 

@@ -171,3 +171,23 @@ async def test_a_busy_customer_is_busy_whichever_of_hangup_and_response_comes_fi
     finally:
         collector.cancel()
     assert set(orders) == {True, False}, f"met only {orders} in {n + 1} calls"
+
+
+async def test_a_seeded_demo_campaign_is_not_started_on_the_real_asterisk(floor: LiveFloor) -> None:
+    """Issue 14's safe default: campaigns `calldesk seed` made dial only the PBX simulator; the
+    bridge knows the real Asterisk by its CoreSettings."""
+    from sqlalchemy import update
+
+    from console.store.models import Campaign
+
+    await floor.start(live_settings(floor.lab, dialer=OPEN_ALL_DAY))
+    await floor.wait_until(lambda: floor.bridge.pbx_version is not None, "the bridge to read the PBX's version")
+    assert floor.bridge.pbx_version.startswith("22.") and not floor.bridge.on_simulator
+    created = await floor.call_api("sup1", "POST", "/api/campaigns", {
+        "name": "演示外呼", "kind": "callback", "mode": "progressive", "queue": "retail"}, expect=201)
+    with floor.engine.begin() as conn:
+        conn.execute(update(Campaign.__table__).where(Campaign.__table__.c.id == created["id"]).values(demo=True))
+    refused = await floor.call_api("sup1", "POST", f"/api/campaigns/{created['id']}/start", expect=409)
+    assert "allow_demo_campaigns" in refused["error"]["message"]
+    rows = await floor.call_api("sup1", "GET", "/api/campaigns")
+    assert next(c for c in rows["campaigns"] if c["id"] == created["id"])["status"] == "draft"

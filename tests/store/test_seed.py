@@ -15,7 +15,7 @@ from console.crm.phones import normalize
 from console.errors import CalldeskError
 from console.store.db import make_engine
 from console.store.migrate import upgrade
-from console.store.models import Customer, CustomerPhone, Staff
+from console.store.models import Campaign, Customer, CustomerPhone, Staff
 from console.store.seed import seed_database
 
 NOW = dt.datetime(2026, 11, 22, 6, 30, tzinfo=dt.timezone.utc)
@@ -76,6 +76,10 @@ def test_demo_numbers_staff_and_history(migrated_engine) -> None:
         figures = stats(conn, CALLBACK, Settings().dialer.abandon_after_s)
         assert figures["attempts"] > 100 and figures["connected"] > 0.4 * figures["attempts"]
         assert figures["abandoned"] == 0 and figures["abandon_rate"] == 0.0
+        # A seeded database never starts dialling: no campaign running, every one marked demo
+        # (the dialer dials those only on the PBX simulator).
+        campaigns = conn.execute(select(Campaign.id, Campaign.status, Campaign.demo)).all()
+        assert len(campaigns) == 3 and all(c.status in ("paused", "draft") and c.demo for c in campaigns)
 
 
 def test_seeded_phones_are_what_normalisation_says(migrated_sqlite_engine) -> None:

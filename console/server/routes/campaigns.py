@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 
 from console.crm import campaign_admin as admin
 from console.errors import CalldeskError
+from console.i18n import t
 from console.server import keys
 from console.server.auth import require_role
 from console.server.dialer_service import DialerService
@@ -69,7 +70,12 @@ async def edit_campaign(request: web.Request) -> web.Response:
 def _mover(action: str) -> Callable[[web.Request], Any]:
     async def handler(request: web.Request) -> web.Response:
         require_role(request, "supervisor")
-        row = await _admin(admin.move, request.app[keys.ENGINE], _id(request, "id"), action)
+        campaign_id = _id(request, "id")
+        dialer = request.app.get(DIALER)
+        if action == "start" and dialer is not None and not dialer.demo_allowed():
+            if await _admin(admin.is_demo, request.app[keys.ENGINE], campaign_id):
+                raise ApiError(409, "conflict", t("server.campaign.demo_on_real_pbx", id=campaign_id))
+        row = await _admin(admin.move, request.app[keys.ENGINE], campaign_id, action)
         if DIALER in request.app:
             request.app[DIALER].wake()
         return web.json_response(row)

@@ -1,8 +1,10 @@
 """Seeded campaigns and leads, and the do-not-call list.
 
-Three campaigns: callbacks of missed calls (running, preview), renewal of expired risk
-assessments (running, progressive; its leads are the customers whose assessment expired,
-do-not-call numbers excluded with a reason) and a product offer of risk class R3 (draft).
+Three campaigns, none running (a seeded database must never start dialling, least of all through
+a real trunk): callbacks of missed calls (paused, preview), renewal of expired risk assessments
+(paused, progressive; its leads are the customers whose assessment expired, do-not-call numbers
+excluded with a reason) and a product offer of risk class R3 (draft). All are marked ``demo``:
+the dialer dials them only on the PBX simulator.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from console.store.seed.customers import Profile
 CAMPAIGN_COLUMNS = (
     "id", "name", "kind", "mode", "status", "queue", "window_start", "window_end", "max_attempts",
     "retry_busy_min", "retry_noanswer_min", "retry_failed_min", "caller_id", "product_risk",
-    "script_slug", "created_at",
+    "script_slug", "demo", "created_at",
 )
 LEAD_COLUMNS = (
     "id", "campaign_id", "customer_id", "number", "status", "attempts", "next_attempt_at",
@@ -31,12 +33,12 @@ def campaigns(settings, now: dt.datetime) -> list[tuple]:
     attempts = settings.dialer.max_attempts
     created = now - dt.timedelta(days=14)
     return [
-        (CALLBACK, "未接来电回拨", "callback", "preview", "running", "retail", start, end, attempts,
-         10, 60, 30, "4008205555", None, None, created),
-        (COMPLIANCE, "风险测评到期提醒", "compliance", "progressive", "running", "retail", start, end, attempts,
-         15, 120, 60, "4008205555", None, "risk-assessment-renewal", created),
+        (CALLBACK, "未接来电回拨", "callback", "preview", "paused", "retail", start, end, attempts,
+         10, 60, 30, "4008205555", None, None, True, created),
+        (COMPLIANCE, "风险测评到期提醒", "compliance", "progressive", "paused", "retail", start, end, attempts,
+         15, 120, 60, "4008205555", None, "risk-assessment-renewal", True, created),
         (MARKETING, "稳健理财产品推介", "marketing", "predictive", "draft", "retail", start, end, 2,
-         30, 240, 120, "4008205555", "R3", "product-r3-intro", now - dt.timedelta(days=2)),
+         30, 240, 120, "4008205555", "R3", "product-r3-intro", True, now - dt.timedelta(days=2)),
     ]
 
 
