@@ -36,6 +36,10 @@ class PreviewMixin:
             self._previews[agent] = lead.id
             offered.add(lead.id)
             name = await asyncio.to_thread(self._customer_name, lead.customer_id)
+            if self.owes_wrapup(agent):  # their last call's end was handled meanwhile: not over the wrap-up
+                del self._previews[agent]
+                offered.discard(lead.id)
+                continue
             users = self.app[keys.DIRECTORY].users_of_agent(agent)
             self.app[keys.HUB].publish(users, "preview", lead_frame(campaign, lead, name))
 

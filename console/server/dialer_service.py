@@ -209,7 +209,14 @@ class DialerService(PreviewMixin, AdoptionMixin, MembersMixin, AbandonMixin):
         ours = {f.agent for f in self._flights.values() if f.agent}
         listed = set(agents or ())
         return sorted(a for (a, q), state in self._agents.items()
-                      if q == queue and state == "available" and a not in ours and (not listed or a in listed))
+                      if q == queue and state == "available" and a not in ours and (not listed or a in listed)
+                      and not self.owes_wrapup(a))
+
+    def owes_wrapup(self, agent: str) -> bool:
+        """The agent's console still owes a call's disposition (the after-call hold): the member
+        may show free for a moment before the hold's pause lands; they are not free for us."""
+        after_call = self.app.get(keys.AFTER_CALL)
+        return after_call is not None and after_call.pending(agent) is not None
 
     def window(self, campaign_id: int) -> Window:
         recent = self._windows.get(campaign_id, ())

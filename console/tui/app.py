@@ -68,12 +68,15 @@ class AgentApp(App[None]):
     def _start(self) -> None:
         self.title = self.ctx.center.center_name or t("console.title")
         self.sub_title = self.ctx.user.name or self.ctx.user.username
-        self.push_screen(self.agent_screen)
+        mounted = self.push_screen(self.agent_screen)
         if self._stream and self.ctx.client is not None:
-            self.run_worker(self._follow(), name="stream", group="stream", exclusive=True)
+            self.run_worker(self._follow(mounted), name="stream", group="stream", exclusive=True)
 
-    async def _follow(self) -> None:
+    async def _follow(self, mounted: Awaitable[object]) -> None:
         assert self.ctx.client is not None
+        # A frame handled before the screen has composed its widgets would find none of them
+        # (a hello restoring a wrap-up right after log-in): follow once it is mounted.
+        await mounted
         # Messages go to the agent screen even while a dialog is on top of it.
         await follow_stream(self.ctx.client, self.agent_screen.post_message, me=self.ctx.agent_id)
 

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from console.store.models import Customer
 
+from telephony.events import AgentState
 from telephony.simulator.dialout import Dialout
 from tests.campaigns.floor import MONDAY_10, campaign_floor, leads_of
 from tests.server.conftest import KNOWN_ACCOUNT, KNOWN_NUMBER, FrozenClock, bearer, login
@@ -46,6 +47,12 @@ async def test_preview_offer_dial_pop_and_skip(make_client, seeded_engine, seed)
         # The call ends; the agent owes its wrap-up and is held out of the queue (no next lead)
         # until they send it, as the console does.
         await next_frame(ws, "ended")
+        # Even while the member shows free (the hold's pause not landed yet), no lead is offered
+        # over the open wrap-up.
+        await floor.dialer.observe(AgentState(t=0.0, agent="1001", queue="retail", state="available"))
+        assert floor.dialer.owes_wrapup("1001") and "1001" not in floor.dialer.free_agents("retail")
+        await floor.dialer.tick()
+        assert floor.dialer.offered_to("1001") is None
         resp = await floor.client.post(f"/api/interactions/{pop['call']}/wrapup", json={"disposition": "resolved"},
                                        headers=bearer(token))
         assert resp.status == 202, await resp.text()

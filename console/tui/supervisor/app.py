@@ -7,6 +7,7 @@ screen does the rest.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from pathlib import Path
 
 from textual.app import App
@@ -37,13 +38,14 @@ class SupervisorApp(App[None]):
     def on_mount(self) -> None:
         self.title = self.ctx.center.center_name or t("sup.title")
         self.sub_title = self.ctx.user.name or self.ctx.user.username
-        self.push_screen(self.board_screen)
+        mounted = self.push_screen(self.board_screen)
         if self.stream:
-            self.run_worker(self._follow(), name="stream", group="stream", exclusive=True)
+            self.run_worker(self._follow(mounted), name="stream", group="stream", exclusive=True)
         if self.tick_s:
             self.set_interval(self.tick_s, self.board_screen.tick)
 
-    async def _follow(self) -> None:
+    async def _follow(self, mounted: Awaitable[object]) -> None:
+        await mounted  # the board's widgets exist before the first frame is handled
         # Messages go to the board even while the report screen is on top of it.
         await follow_stream(self.ctx.client, self.board_screen.post_message, translate=supervisor_message)
 
