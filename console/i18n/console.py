@@ -22,6 +22,8 @@ ZH_CN: dict[str, str] = {
     "console.pause_reason.Auto-Pause": "未接自动暂停", "console.pause_reason.supervisor": "班长示忙",
     "console.link.connecting": "正在连接…", "console.link.connected": "已连接",
     "console.link.reconnecting": "⚠ 连接中断，正在重连…",
+    "console.link.signed_out": "⛔ 已退出登录",
+    "console.notify.signed_out": "您的账号已被停用或密码已重置，本控制台已断开，不再重连。请联系主管后重新登录。",
     "console.banner.idle": "空闲 · 等待来电", "console.banner.ringing": "☎ 来电振铃",
     "console.banner.on_call": "通话中", "console.banner.wrap_up": "话后处理",
     # customer card
@@ -151,6 +153,8 @@ EN: dict[str, str] = {
     "console.pause_reason.Auto-Pause": "Auto-paused (not answered)", "console.pause_reason.supervisor": "By supervisor",
     "console.link.connecting": "Connecting…", "console.link.connected": "Connected",
     "console.link.reconnecting": "⚠ Connection lost, reconnecting…",
+    "console.link.signed_out": "⛔ Signed out",
+    "console.notify.signed_out": "Your account was disabled or its password reset: this console is disconnected and will not reconnect. Ask your supervisor, then sign in again.",
     "console.banner.idle": "Idle · waiting for a call", "console.banner.ringing": "☎ Ringing",
     "console.banner.on_call": "On call", "console.banner.wrap_up": "Wrap-up",
     "console.card.title": "Caller", "console.card.idle": "Waiting for a call",

@@ -28,6 +28,7 @@ ZH_CN: dict[str, str] = {
     "sup.action.no_agent": "请先在坐席表中选择坐席",
     "sup.link.connecting": "正在连接…", "sup.link.connected": "已连接",
     "sup.link.reconnecting": "⚠ 连接中断，正在重连…",
+    "sup.link.signed_out": "⛔ 账号已停用或密码已重置，已断开，不再重连；请重新登录",
     "sup.role": "需要班长及以上角色: {user} 是 {role}",
     # report
     "sup.report.title": "报表 {start} 至 {end}", "sup.report.by": "维度",
@@ -69,6 +70,7 @@ EN: dict[str, str] = {
     "sup.action.no_agent": "Select an agent in the agent board first",
     "sup.link.connecting": "Connecting…", "sup.link.connected": "Connected",
     "sup.link.reconnecting": "⚠ Link lost, reconnecting…",
+    "sup.link.signed_out": "⛔ Account disabled or password reset: disconnected for good; sign in again",
     "sup.role": "Needs the supervisor role or above: {user} is {role}",
     "sup.report.title": "Report {start} to {end}", "sup.report.by": "By",
     "sup.report.by.interval": "By interval", "sup.report.by.agent": "By agent", "sup.report.by.queue": "By queue",

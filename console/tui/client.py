@@ -35,6 +35,10 @@ class ApiError(Exception):
         self.status, self.code, self.message, self.field = status, code, message, field
 
 
+SIGNED_OUT_CLOSE = 4401
+"""The server's WebSocket close code for a session that ended for good (account disabled)."""
+
+
 class Client:
     def __init__(self, base_url: str, *, token: str | None = None, timeout_s: float = 10) -> None:
         self.base_url = base_url.rstrip("/")
@@ -226,9 +230,13 @@ class Client:
                 ws = await self.session.ws_connect(url, params=params, heartbeat=15)
             else:
                 raise
+        reason = ""
         async with ws:
             async for msg in ws:
                 if msg.type == aiohttp.WSMsgType.TEXT:
                     yield json.loads(msg.data)
                 elif msg.type in (aiohttp.WSMsgType.ERROR, aiohttp.WSMsgType.CLOSE):
+                    reason = msg.extra if isinstance(msg.extra, str) else ""
                     break
+        if ws.close_code == SIGNED_OUT_CLOSE:  # an admin disabled the account: no reconnecting
+            raise ApiError(401, "signed_out", reason or "account disabled")

@@ -21,7 +21,8 @@ from console.tui.models import AfterCall, FollowUp, LiveCall, Pop
 
 log = logging.getLogger(__name__)
 
-LinkState = Literal["connecting", "connected", "reconnecting"]
+LinkState = Literal["connecting", "connected", "reconnecting", "signed_out"]
+"""``signed_out``: the account was disabled or its password no longer logs in; the stream ends."""
 
 
 class CallOffered(Message):
@@ -208,7 +209,12 @@ async def follow_stream(client: Client, post: Callable[[Message], Any], me: str 
                 if message is not None:
                     post(message)
             detail = ""
-        except (aiohttp.ClientError, ApiError, OSError, TimeoutError, ValueError) as exc:
+        except ApiError as exc:
+            if exc.status == 401:  # the session ended and logging in again is refused: stop trying
+                post(ConnectionStateChanged("signed_out", exc.message))
+                return
+            detail = exc.message
+        except (aiohttp.ClientError, OSError, TimeoutError, ValueError) as exc:
             detail = str(exc) or type(exc).__name__
         post(ConnectionStateChanged("reconnecting", detail))
         backoff = min(max(backoff * 2, 0.25), max_backoff_s)

@@ -155,9 +155,11 @@ class AgentScreen(AgentActions):
     @on(stream.ConnectionStateChanged)
     def _link(self, message: stream.ConnectionStateChanged) -> None:
         self.query_one(StatusBar).link = message.state
-        self.set_class(message.state == "reconnecting", "-reconnecting")
+        self.set_class(message.state in ("reconnecting", "signed_out"), "-reconnecting")
         if message.state == "connected":
             self.refresh_state()
+        elif message.state == "signed_out":
+            self.notify(t("console.notify.signed_out"), severity="error", timeout=24 * 3600)
 
     @on(stream.StreamResynced)
     def _resynced(self) -> None:

@@ -120,7 +120,7 @@ class BoardScreen(Screen[None]):
     def _link(self, message: ConnectionStateChanged) -> None:
         link = self.query_one("#link", Static)
         link.update(t(f"sup.link.{message.state}") + (f" ({message.detail})" if message.detail else ""))
-        link.set_class(message.state == "reconnecting", "-lost")
+        link.set_class(message.state in ("reconnecting", "signed_out"), "-lost")
 
     def tick(self) -> None:
         """Once a second: the waits and times in state that move with the clock, and the alerts."""
