@@ -208,11 +208,18 @@ async def _disable(client: Any, args: argparse.Namespace) -> int:
 
     member = await _find(client, args.username)
     if args.transfer_to:
-        target = await _find(client, args.transfer_to)
-        moved = await client.transfer_customers(member["id"], target["id"])
-        print(t("staff.cli.transferred", n=moved["moved"], source=member["username"], target=target["username"]))
+        await _transfer(client, member, args.transfer_to)
     print(t("staff.cli.disabled_line", line=_line(await client.edit_staff(member["id"], {"active": False}))))
     return 0
+
+
+async def _transfer(client: Any, member: dict[str, Any], to: str) -> None:
+    """Hand all of an account manager's customers to the manager named ``to``, and say so."""
+    from console.i18n import t
+
+    target = await _find(client, to)
+    moved = await client.transfer_customers(member["id"], target["id"])
+    print(t("staff.cli.transferred", n=moved["moved"], source=member["username"], target=target["username"]))
 
 
 async def _enable(client: Any, args: argparse.Namespace) -> int:
@@ -237,9 +244,7 @@ async def _customers(client: Any, args: argparse.Namespace) -> int:
 
     member = await _find(client, args.username)
     if args.transfer_to:
-        target = await _find(client, args.transfer_to)
-        moved = await client.transfer_customers(member["id"], target["id"])
-        print(t("staff.cli.transferred", n=moved["moved"], source=member["username"], target=target["username"]))
+        await _transfer(client, member, args.transfer_to)
         return 0
     page = await client.manager_customers(member["id"], limit=max(1, min(args.limit, 500)))
     for c in page["customers"]:

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 from console.config.models import PbxSettings
+from telephony.tracker.state import digits_agent
 
 
 def member_interface(pbx: PbxSettings, extension: str) -> str:
-    """The agent's queue-member interface: mapped in ``agent_map``, else ``PJSIP/<extension>``."""
+    """The agent's queue-member interface: mapped in ``agent_map``; else a Local member of
+    ``state_interfaces`` whose digits are the extension ("Local/1004@agents/n" for 1004: naming
+    its phone there says the agent is that Local member); else ``PJSIP/<extension>``."""
     for interface, agent in pbx.agent_map.items():
         if agent == extension:
+            return interface
+    for interface in pbx.state_interfaces:
+        if interface not in pbx.agent_map and digits_agent(interface) == extension:
             return interface
     return f"PJSIP/{extension}"
 

@@ -25,7 +25,7 @@ from sqlalchemy import select
 
 from console.server import keys
 from telephony.framing import Message
-from tests.live.lab import AMI_SECRET, AMI_USER, Lab
+from tests.live.lab import AMI_SECRET, AMI_USER, OBSERVER_SECRET, OBSERVER_USER, Lab
 from tests.simulator.amiclient import AmiClient
 
 PASSWORD = "live-pass-1"
@@ -45,8 +45,7 @@ def live_settings(lab: Lab, **overrides: Any) -> Any:
     sections: dict[str, Any] = {
         "pbx": [{"name": "main", "host": "127.0.0.1", "port": lab.ami_port, "username": AMI_USER,
                  "secret": AMI_SECRET, "ping_interval_s": 5, "ping_timeout_s": 5,
-                 "agent_map": {LOCAL_MEMBER: "1004"},
-                 "state_interfaces": {LOCAL_MEMBER: "PJSIP/1004"}}],
+                 "state_interfaces": {LOCAL_MEMBER: "PJSIP/1004"}}],  # as docs/asterisk.md says: nothing more
         "queues": [{"name": name, "service_level_s": 20, "target_pct": 80, "wrapup_s": 3}
                    for name in ("retail", "vip", "ringall", "margin")],
     }
@@ -161,7 +160,7 @@ class Observer:
     @classmethod
     async def connect(cls, lab: Lab) -> Observer:
         client = await AmiClient.connect(lab.ami_port, 0.0)
-        reply = await client.action({"Action": "Login", "Username": AMI_USER, "Secret": AMI_SECRET})
+        reply = await client.action({"Action": "Login", "Username": OBSERVER_USER, "Secret": OBSERVER_SECRET})
         assert reply["Response"] == "Success", reply
         return cls(client)
 

@@ -27,7 +27,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 SHARED_ASTERISK = ROOT.parent / "shared" / "asterisk"
 SAMPLE_CONFIG = ROOT / "docs" / "asterisk"
-AMI_USER, AMI_SECRET = "calldesk", "calldesk-lab"
+AMI_USER, AMI_SECRET = "calldesk", "calldesk-lab"  # docs/asterisk/manager.conf: the minimal classes
+# The tests' own witness of what Asterisk did (every class, RTCP and CDRs too): a second user laid
+# into the lab's manager.conf next to calldesk's, never calldesk's.
+OBSERVER_USER, OBSERVER_SECRET = "lab-observer", "lab-observer"
 # Prompts of calldesk's sample dialplan that the lab does not have (a center records its own).
 EXTRA_SOUNDS = {"campaign-sorry": (1.0, 480), "calldesk-blocked": (1.0, 400)}
 
@@ -75,6 +78,9 @@ class Lab:
         etc.mkdir(exist_ok=True)
         for conf in SAMPLE_CONFIG.glob("*.conf"):
             (etc / conf.name).write_bytes(conf.read_bytes())
+        with (etc / "manager.conf").open("a") as manager:
+            manager.write(f"\n[{OBSERVER_USER}]\nsecret = {OBSERVER_SECRET}\ndeny = 0.0.0.0/0.0.0.0\n"
+                          "permit = 127.0.0.1/255.255.255.255\nread = all\nwrite = all\n")
         pjsip = (SHARED_ASTERISK / "etc" / "pjsip.conf").read_text()
         pjsip = re.sub(r"sip:(\d{4})@127\.0\.0\.1:(\d+)",
                        lambda m: f"sip:{m.group(1)}@127.0.0.1:{self.phone_port(m.group(1))}", pjsip)

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.live.floor import LiveFloor, live_settings
+from tests.live.floor import LOCAL_MEMBER, LiveFloor, live_settings
 from tests.live.lab import Lab
 
 CLASSES_READ, CLASSES_WRITE = "system,call,agent,user,dialplan", "call,agent,originate,reporting"
@@ -45,8 +45,16 @@ def _doctor(config: Path) -> subprocess.CompletedProcess[str]:
 
 async def test_doctor_is_all_green_on_the_sample_configuration(floor: LiveFloor, tmp_path: Path) -> None:
     await floor.start()
-    await floor.log_in_queue("1001")
-    done = _doctor(_config(tmp_path, floor.lab, str(floor.engine.url)))
+    # The user the whole live suite runs as has exactly the minimal classes docs/asterisk.md names.
+    perms = dict(line.strip().split(": ", 1) for line in floor.lab.cli("manager show user calldesk").splitlines()
+                 if line.strip().startswith(("read perm:", "write perm:")))
+    assert set(perms["read perm"].split(",")) == set(CLASSES_READ.split(",")), perms
+    assert set(perms["write perm"].split(",")) == set(CLASSES_WRITE.split(",")), perms
+    for ext in ("1001", "1002", "1004"):  # every agent of the live seed; 1004 is the Local member
+        await floor.log_in_queue(ext)
+    assert LOCAL_MEMBER in floor.lab.members("retail")
+    done = _doctor(_config(tmp_path, floor.lab, str(floor.engine.url),
+                           extra=f'[pbx.state_interfaces]\n"{LOCAL_MEMBER}" = "PJSIP/1004"'))
     assert done.returncode == 0, done.stdout + done.stderr
     lines = done.stdout.splitlines()
     assert not [line for line in lines if line.strip().startswith(("✗", "!"))], done.stdout
@@ -54,11 +62,12 @@ async def test_doctor_is_all_green_on_the_sample_configuration(floor: LiveFloor,
     for klass in CLASSES_WRITE.split(","):
         assert any(f"write permission {klass}: present" in line for line in lines), klass
     assert any("events carry Timestamp" in line for line in lines)
-    assert any("agent 1001 " in line and "logged in to retail" in line for line in lines)
+    for ext in ("1001", "1002", "1004"):
+        assert any(f"agent {ext} " in line and "logged in to retail" in line for line in lines), ext
     assert any("dialplan dialer.abandon_context: s@campaign-abandon exists" in line for line in lines)
     assert "All set" in lines[-1]
     # The probes left nothing behind on the PBX.
-    assert floor.lab.channels() == [] and set(floor.lab.members("retail")) == {"PJSIP/1001"}
+    assert floor.lab.channels() == [] and set(floor.lab.members("retail")) == {"PJSIP/1001", "PJSIP/1002", LOCAL_MEMBER}
 
 
 async def test_doctor_names_a_missing_permission_context_and_queue(floor: LiveFloor, tmp_path: Path) -> None:
