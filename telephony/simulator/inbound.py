@@ -1,6 +1,7 @@
-"""A caller arrives from the carrier trunk and follows the lab dialplan (asterisk-etc/extensions.conf).
+"""A caller arrives from the carrier trunk and follows calldesk's sample dialplan (docs/asterisk/extensions.conf).
 
-95555: IVR (account keyed in, tier looked up), then queue vip or retail. 95556: IVR, then queue
+95555: IVR (account keyed in; calldesk's routing not configured, so the tier from AstDB), then
+queue vip or retail. 95556: IVR, then queue
 ringall. A spec with ``direct_to`` is a direct line: ``Dial(PJSIP/<ext>,20)`` with no Answer first.
 """
 
@@ -57,14 +58,16 @@ def _after_ivr(pbx: Pbx, call: Call) -> None:
         pbx.set_var(caller, "ACCT_IN", spec.account)
         caller.priority = 3
         pbx.set_var(caller, "__CUSTOMER_ACCOUNT", spec.account or "unknown")
-        if hotline:
-            caller.priority = 4
+        if hotline:  # calldesk's routing not configured (CALLDESK_AGI empty): the AstDB tier
+            caller.priority = 10
             pbx.set_var(caller, "__CUSTOMER_TIER", spec.tier)
         if spec.verified and spec.account:
             caller.priority += 1
             pbx.set_var(caller, "__CUSTOMER_VERIFIED", "1")
-    caller.priority = 7 if hotline else 5
     queue = queue_for(pbx, spec)
+    # docs/asterisk/extensions.conf: [ivr] s,12 Queue(retail,t,,,600), s,14 (vip) Queue(vip,…);
+    # [ivr-queue] s,5 Queue(${CC_QUEUE},t,,,600)
+    caller.priority = (14 if queue == "vip" else 12) if hotline else 5
     if queue not in pbx.queues:
         pbx.emit(ev.on_channel("SoftHangupRequest", caller, Cause="16"))
         from telephony.simulator import talk

@@ -11,7 +11,7 @@ from 0 and Uniqueids go on.
 from __future__ import annotations
 
 from telephony.simulator import departures, events as ev, talk
-from telephony.simulator.model import Call, Channel
+from telephony.simulator.model import Call, Channel, Leg
 from telephony.simulator.pbx import Pbx
 
 
@@ -27,10 +27,11 @@ def announce_shutdown(pbx: Pbx) -> None:
 
 def hang_up_for_shutdown(pbx: Pbx) -> None:
     """Asterisk soft-hangs-up every channel first (Cause 4), then the calls wind down in their own
-    threads, interleaved as the lab showed twice: waiting callers' QueueCallerAbandon, answered
-    calls' AgentComplete, the waiting callers' leave and Hangup, then the answered calls' bridges
-    and Hangups. Which of an answered call's two channels goes first varies (variant
-    ``shutdown``), and AgentComplete names that side: Reason agent (capture 12) or caller (live)."""
+    threads, interleaved as the lab showed: waiting callers' QueueCallerAbandon, what the answered
+    calls send up to their AgentComplete, the waiting callers' leave and Hangup, then the rest of
+    the answered calls. Which of an answered call's two channels goes first varies (variant
+    ``shutdown``), and AgentComplete names that side: Reason agent (capture 12) or caller (live);
+    so does the order of the rest (``shutdown_end``)."""
     waiting = [c for c in pbx.calls if c.connected is None and c.queue is not None]
     answered = [c for c in pbx.calls if c.connected is not None]
     others = [c for c in pbx.calls if c not in waiting and c not in answered]
@@ -46,11 +47,13 @@ def hang_up_for_shutdown(pbx: Pbx) -> None:
         rung[id(call)] = list(call.legs)
         departures.stop_ringing(call)
         departures.announce_abandon(pbx, call, pbx.queues[call.queue], rung[id(call)])
+    rest: dict[int, tuple[Leg, list[str]]] = {}
     for call in answered:
-        if first[id(call)] == "caller_bridge_first":
-            pbx.leave_bridge(call.caller, talk.agent_channel(call.connected))
-        if call.connected.member is not None:
-            talk.agent_complete(pbx, call, call.connected, "agent" if first[id(call)] == "agent_first" else "caller")
+        leg, steps = call.connected, pbx.variants.pick("shutdown_end").split()
+        upto = next(i for i, step in enumerate(steps) if step.startswith("complete")) + 1
+        reason, agent_first = ("agent", True) if first[id(call)] == "agent_first" else ("caller", False)
+        talk.end_in_order(pbx, call, leg, steps[:upto], reason, agent_leaves_first=agent_first)
+        rest[id(call)] = leg, steps[upto:]
     for call in waiting:  # app_queue's abandon, then the dialplan's Hangup(); no BYE, no HangupRequest
         departures.leave_abandoned(pbx, call, pbx.queues[call.queue], rung[id(call)])
         pbx.emit(ev.on_channel("SoftHangupRequest", call.caller, Cause="16"))
@@ -58,10 +61,8 @@ def hang_up_for_shutdown(pbx: Pbx) -> None:
     for call in others:
         talk.caller_hangs_up(pbx, call)
     for call in answered:
-        leg = call.connected
-        pbx.leave_bridge(talk.agent_channel(leg), call.caller)
-        pbx.emit(ev.on_channel("SoftHangupRequest", call.caller, Cause="16"))
-        talk.end_leg(pbx, call, leg)
+        leg, steps = rest[id(call)]
+        talk.end_in_order(pbx, call, leg, steps, "", agent_leaves_first=first[id(call)] == "agent_first")
         talk.finish(pbx, call, caller_cause=16)
 
 

@@ -237,15 +237,20 @@ def _phone_of(pbx: Pbx, call: Call) -> Phone:
 def _customer_first(pbx: Pbx, req: Request, number: str, trunk: str = "carrier") -> None:
     """Ring the customer; once they answer, run the dialplan (campaign: join the queue named by
     CALLDESK_QUEUE, else retail)."""
+    plan = pbx.dialout(number)
+    failed = plan.outcome in ("busy", "unreachable")
+    where = pbx.variants.pick("originate_failure") if failed else ""
+    if where == "before_dial":  # the response overtook even the channel's Newchannel (live, busy)
+        _respond(pbx, req, None, "Failure", 0)
     ch = pbx.sip_channel(trunk, context="from-carrier", exten="s")
     pbx.emit(ev.on_pair("DialBegin", None, ch, DialString=f"{number}@{trunk}"))
     ch.caller_num, ch.caller_name = req.caller_num, req.caller_name
     ch.connected_num, ch.connected_name = req.caller_num, req.caller_name
-    plan = pbx.dialout(number)
-    if plan.outcome in ("busy", "unreachable"):
+    if failed:
         cause = 17 if plan.outcome == "busy" else 19
         status = "BUSY" if plan.outcome == "busy" else "NOANSWER"
-        where = pbx.variants.pick("originate_failure")
+        if where == "before_request":
+            _respond(pbx, req, None, "Failure", 0)
         pbx.emit(ev.on_channel("HangupRequest", ch, Cause=str(cause)))
         if where == "before_dialend":
             _respond(pbx, req, None, "Failure", 0)
@@ -271,15 +276,22 @@ def _customer_first(pbx: Pbx, req: Request, number: str, trunk: str = "carrier")
 def _customer_answered(pbx: Pbx, req: Request, ch: Channel, number: str, plan: Dialout) -> None:
     pbx.set_state(ch, 6)
     ch.context, ch.exten, ch.priority = req.context, req.exten, 1
-    _respond(pbx, req, ch, "Success", 4)
+    # Asterisk's originate thread sends the response while the channel's own thread already runs
+    # the dialplan: before the caller joins the campaign's queue, or (a busy PBX) after the join,
+    # even after the first member rang (variant ``originate_answer``).
+    joins = req.context == "campaign" and ((req.variables or {}).get("CALLDESK_QUEUE") or "retail") in pbx.queues
+    where = pbx.variants.pick("originate_answer") if joins else "before_join"
+    if where == "before_join":
+        _respond(pbx, req, ch, "Success", 4)
     pbx.emit(ev.on_pair("DialEnd", None, ch, DialStatus="ANSWER"))
     variables = req.variables or {}
     for name, value in variables.items():
         pbx.set_var(ch, name, value)
     account = variables.get("CAMPAIGN_ACCOUNT") or variables.get("CUSTOMER_ACCOUNT")
-    # calldesk's [campaign] sets CALLERID(num)=${CALLDESK_NUMBER}; the lab's own sets CALLERID(all)="Callback" <…>
+    # calldesk's [campaign] and [campaign-direct] set CALLERID(num)=${CALLDESK_NUMBER} and clear the
+    # name we presented to the customer; the lab's own sets CALLERID(all)="Callback" <…>
     if "CALLDESK_NUMBER" in variables:
-        spec = CallSpec(number=variables["CALLDESK_NUMBER"], name=req.caller_name, account=account,
+        spec = CallSpec(number=variables["CALLDESK_NUMBER"], name=UNKNOWN, account=account,
                         talk_s=plan.talk_s, ivr_s=0.0)
     else:
         spec = CallSpec(number=variables.get("CAMPAIGN_NUMBER", number), name="Callback", account=account,
@@ -292,6 +304,10 @@ def _customer_answered(pbx: Pbx, req: Request, ch: Channel, number: str, plan: D
     queue = variables.get("CALLDESK_QUEUE") or "retail"  # the lab's dialplan: Queue(${CALLDESK_QUEUE})
     if req.context == "campaign" and queue in pbx.queues:
         queues.join(pbx, call, queue, max_wait_s=120)  # Queue(${CALLDESK_QUEUE},t,,,120)
+        if where == "after_join":
+            _respond(pbx, req, ch, "Success", 4)
+        elif where == "after_ringing":  # after the members the join wakes up are rung
+            pbx.clock.call_later(0.0, lambda: _respond(pbx, req, ch, "Success", 4))
     elif req.exten and pbx.phone_by_extension(req.exten) is not None:
         direct.dial(pbx, call, req.exten)
     else:

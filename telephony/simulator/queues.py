@@ -113,7 +113,9 @@ def ring(pbx: Pbx, call: Call, members: list[Member]) -> None:
             leg.timer = pbx.clock.call_later(delay, phone.answer)
     for leg in call.legs:
         legs.ringing_announced(pbx, call.caller, leg)
-    pbx.phone_changed(call.legs[-1].phone)
+    # A device-state thread that gets to the phone only once it is answered never says "ringing".
+    if pbx.variants.pick("ring_status") == "sent":
+        pbx.phone_changed(call.legs[-1].phone)
     call.ring_timer = pbx.clock.call_later(timeout, lambda: ring_timeout(pbx, call))
 
 

@@ -92,22 +92,58 @@ def agent_hung_up_by_ami(pbx: Pbx, call: Call) -> None:
     pbx.leave_bridge(agent_channel(leg), call.caller)
     pbx.emit(ev.on_channel("SoftHangupRequest", call.caller, Cause="16"))
     _deferred_complete(pbx, call)
-    if leg.member is not None:
-        dest = pbx.variants.pick("ami_hangup_complete") == "with_dest"
-        agent_complete(pbx, call, leg, "caller", dest=dest)
-    hang_up_both(pbx, call, leg, pbx.variants.pick("ami_hangup"))
+    end_in_order(pbx, call, leg, pbx.variants.pick("ami_hangup"), "caller")
+    finish(pbx, call, caller_cause=16)
+
+
+def end_in_order(pbx: Pbx, call: Call, leg: Leg, order: str | list[str], reason: str,
+                 agent_leaves_first: bool = False) -> None:
+    """The end of an answered leg in one of the orders Asterisk's threads give it (variants
+    ``ami_hangup``, ``transfer_complete``, ``shutdown_end``): "agent" the leg's Hangup (leaving
+    the bridge first if still in it), "status" its phone's QueueMemberStatus, "leave" the caller
+    leaving the bridge (the agent leg too if still there: first if ``agent_leaves_first``),
+    "soft" the caller's SoftHangupRequest 16, "caller" its Hangup, "complete…" app_queue's
+    AgentComplete with ``reason`` and the channels it still knew (none for a leg that is no
+    queue member)."""
+    for step in order.split() if isinstance(order, str) else order:
+        if step == "agent":
+            end_leg(pbx, call, leg, release=False)
+        elif step == "status":
+            legs.release(pbx, leg.phone)
+        elif step == "leave":
+            sides = (agent_channel(leg), call.caller)
+            pbx.leave_bridge(*(sides if agent_leaves_first else reversed(sides)))
+        elif step == "soft":
+            pbx.emit(ev.on_channel("SoftHangupRequest", call.caller, Cause="16"))
+        elif step == "caller":
+            pbx.destroy(call.caller, 16)
+        elif leg.member is not None:
+            shape = step.partition("/")[2]
+            agent_complete(pbx, call, leg, reason, dest=shape not in ("nodest", "bare"),
+                           caller=shape not in ("nocaller", "bare"))
 
 
 def _local_target_hung_up(pbx: Pbx, call: Call, leg: Leg) -> None:
     """The target of an attended transfer (reached through Local ;1/;2) is hung up by AMI: its
     bridge with ;2 dissolves, the Local pair goes (;2 soft, ;1 asked by its peer), ;1 leaves the
-    caller's bridge, then the caller's dialplan ends."""
+    caller's bridge, then the caller's dialplan ends; the phone's Hangup comes before the
+    caller's or after it (variant ``target_hangup``)."""
     pbx.leave_bridge(leg.phone_channel, leg.local2)
     pbx.emit(ev.on_channel("SoftHangupRequest", leg.local2, Cause="16"))
     pbx.emit(ev.on_channel("HangupRequest", leg.channel, Cause="16"))
-    pbx.leave_bridge(leg.channel, call.caller)
-    end_leg(pbx, call, leg)
-    pbx.emit(ev.on_channel("SoftHangupRequest", call.caller, Cause="16"))
+    pbx.destroy(leg.local2, 16)
+    pbx.leave_bridge(leg.channel)
+    if pbx.variants.pick("target_hangup") == "caller_first":
+        pbx.leave_bridge(call.caller)
+        pbx.emit(ev.on_channel("SoftHangupRequest", call.caller, Cause="16"))
+        pbx.destroy(leg.channel, 16)
+        pbx.destroy(call.caller, 16)
+        end_leg(pbx, call, leg)  # what is left of it: the phone's channel
+    else:
+        pbx.destroy(leg.channel, 16)
+        pbx.leave_bridge(call.caller)
+        pbx.emit(ev.on_channel("SoftHangupRequest", call.caller, Cause="16"))
+        end_leg(pbx, call, leg)
     finish(pbx, call, caller_cause=16)
 
 
@@ -120,11 +156,15 @@ def hang_up_both(pbx: Pbx, call: Call, leg: Leg, order: str) -> None:
     finish(pbx, call, caller_cause=16)
 
 
-def agent_complete(pbx: Pbx, call: Call, leg: Leg, reason: str, dest: bool = True) -> None:
-    """app_queue's AgentComplete; without ``dest`` the agent leg was gone by then (no Dest* headers)."""
+def agent_complete(pbx: Pbx, call: Call, leg: Leg, reason: str, dest: bool = True, caller: bool = True) -> None:
+    """app_queue's AgentComplete; without ``dest`` the agent leg was gone by then (no Dest* headers),
+    without ``caller`` the caller (no Channel* headers)."""
     member = leg.member
-    fields = ev.on_pair("AgentComplete", call.caller, leg.channel, "agent") if dest else \
-        ev.on_channel("AgentComplete", call.caller, "agent")
+    fields = ev.header("AgentComplete", "agent")
+    if caller:
+        fields += ev.channel_fields(call.caller)
+    if dest:
+        fields += ev.channel_fields(leg.channel, "Dest")
     pbx.emit(fields + [
         ("Queue", member.queue), ("Interface", member.interface), ("MemberName", member.name),
         ("HoldTime", str(int(call.answered_at - call.joined_at))),
@@ -139,8 +179,9 @@ def _deferred_complete(pbx: Pbx, call: Call) -> None:
         agent_complete(pbx, call, leg, "caller")
 
 
-def end_leg(pbx: Pbx, call: Call, leg: Leg, cause: int = 16) -> None:
-    """The agent side of a finished conversation: channels gone, member credited, wrap-up starts."""
+def end_leg(pbx: Pbx, call: Call, leg: Leg, cause: int = 16, release: bool = True) -> None:
+    """The agent side of a finished conversation: channels gone, member credited, wrap-up starts;
+    its phone's status follows (without ``release``, the caller sends it: ``legs.release``)."""
     member, phone = leg.member, leg.phone
     if call.connected is leg:
         call.connected = None
@@ -158,7 +199,8 @@ def end_leg(pbx: Pbx, call: Call, leg: Leg, cause: int = 16) -> None:
         pbx.destroy(leg.local2, cause)
     if leg.phone_channel is not None:
         pbx.destroy(leg.phone_channel, cause)
-    legs.release(pbx, phone)
+    if release:
+        legs.release(pbx, phone)
 
 
 def finish(pbx: Pbx, call: Call, caller_cause: int) -> None:

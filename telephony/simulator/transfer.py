@@ -178,13 +178,10 @@ def complete_attended(pbx: Pbx, call: Call, by_phone: bool = True) -> bool:
         fields += ev.channel_fields(consult.one, "TransferTarget")
     pbx.emit(fields + [("IsExternal", "No"), ("DestType", "Bridge"), ("DestBridgeUniqueid", consult.orig_bridge)])
     pbx.connect_line(consult.one, caller)
-    # Hung up through AMI, the agent leg may be gone before app_queue reports it (no Dest*).
-    late = not by_phone and leg.member is not None and pbx.variants.pick("ami_hangup_complete") == "without_dest"
-    if leg.member is not None and not late:
-        talk.agent_complete(pbx, call, leg, "transfer")
-    talk.end_leg(pbx, call, leg)
-    if late:
-        talk.agent_complete(pbx, call, leg, "transfer", dest=False)
+    # Hung up through AMI, app_queue's AgentComplete races the leg's Hangup and its phone's status.
+    order = pbx.variants.pick("transfer_complete") if not by_phone and leg.member is not None else \
+        "complete agent status"
+    talk.end_in_order(pbx, call, leg, order, "transfer")
     call.connected = consult.leg
     call.queue_of_answer = None
     return True

@@ -70,3 +70,33 @@ def skeleton(messages: list[tuple[float, Message]]) -> dict[str, list[tuple]]:
             out.setdefault(key, []).append((event, role(m.get("DestChannel", "")))
                                            + tuple(m[k] for k in _SKELETON_FIELDS if m.get(k)))
     return out
+
+
+# CoreShowChannel fields that name a channel, a call or a bridge of one run: compared by order of
+# appearance (the first caller seen is #1 in both runs, the agent's Linkedid is the caller's
+# Uniqueid), not as spelt (a PBX that took calls before numbers its channels on from there).
+NAMED = ("Channel", "Uniqueid", "Linkedid", "BridgeId")
+# Fields that say when (an ActionID is the client's own numbering): compared for presence only.
+TIMED = ("ActionID", "Duration", "Timestamp")
+
+
+def snapshots(*taken: list[dict[str, str]]) -> list[list[dict[str, str]]]:
+    """CoreShowChannels replies of one run (each a list of CoreShowChannel, in order) with their
+    names and ids replaced by order of appearance across the run (``PJSIP/carrier#1``,
+    ``Uniqueid#2``) and their times by presence, so that two runs compare field by field."""
+    tokens: dict[tuple[str, str], str] = {}
+    counts: dict[str, int] = {}
+
+    def token(field: str, value: str) -> str:
+        if not value:
+            return value
+        # PJSIP/carrier-0000000a -> PJSIP/carrier, Local/1002@ctx-00000000;1 -> Local/1002@ctx;1
+        kind = (value.rsplit("-", 1)[0] + (value[value.rindex(";"):] if ";" in value else "")
+                if field == "Channel" else "id" if field in ("Uniqueid", "Linkedid") else field)
+        if (kind, value) not in tokens:
+            counts[kind] = counts.get(kind, 0) + 1
+            tokens[(kind, value)] = f"{kind}#{counts[kind]}"
+        return tokens[(kind, value)]
+
+    return [[{k: token(k, v) if k in NAMED else ("…" if k in TIMED and v else v) for k, v in item.items()}
+             for item in items] for items in taken]

@@ -14,8 +14,6 @@ from telephony.framing import Message
 from tests.simulator.recorder import Recorder, RecordedClient
 
 USER, SECRET = "calldesk", "calldesk-lab"  # docs/asterisk/manager.conf: the user the live tests log in as
-# Snapshot fields that name or time one run (ids, bridges, durations): compared for presence only.
-VOLATILE = ("ActionID", "Uniqueid", "Linkedid", "Duration", "BridgeId", "Timestamp")
 
 
 class Floor:
@@ -92,6 +90,10 @@ class Floor:
     def mark(self) -> None:
         """``wait`` and ``events`` look only at what arrives from now on."""
         self._mark = len(self.messages)
+
+    def recent(self) -> list[tuple[float, Message]]:
+        """Everything received since the mark, with its time."""
+        return self.messages[self._mark:]
 
     def since_mark(self) -> list[Message]:
         """The events (not responses) received since the mark."""

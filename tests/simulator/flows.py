@@ -23,34 +23,88 @@ CLICK = {"answer": "13812340002", "busy": "13712340002", "unavailable": "1351234
 
 
 # -- what the PBX did where it varies -------------------------------------------------------------
-def order_of(messages: list[tuple[float, Message]], first: str, second: str) -> str:
-    """Which of two channels Asterisk reported hung up first: ``"first"`` or ``"second"``."""
-    hangups = [m["Channel"] for _, m in messages if m.get("Event") == "Hangup" and m.get("Channel") in (first, second)]
-    assert len(hangups) == 2, f"Hangups of {first} and {second}: {hangups}"
-    return "first" if hangups[0] == first else "second"
-
-
+# Each detector reads only what came since the flow's mark: after a restart Asterisk's channel
+# numbers start again, so a name seen before the mark may be another channel.
 def originate_position(messages: list[tuple[float, Message]], number: str) -> str:
-    """Where a failed Originate's response fell among its channel's DialEnd and Hangup."""
+    """Where a failed Originate's response fell among its channel's DialBegin, HangupRequest,
+    DialEnd and Hangup."""
     seq = [m for _, m in messages if "Event" in m]
     dest = next(m["DestChannel"] for m in seq if m["Event"] == "DialBegin" and m.get("DialString") == f"{number}@carrier")
-    names = [m["Event"] for m in seq if (m["Event"] in ("DialEnd", "Hangup") and dest in (m.get("DestChannel"), m.get("Channel")))
+    names = [m["Event"] for m in seq if (m["Event"] in ("DialBegin", "HangupRequest", "DialEnd", "Hangup")
+                                         and dest in (m.get("DestChannel"), m.get("Channel")))
              or (m["Event"] == "OriginateResponse" and m.get("Channel") == f"PJSIP/{number}@carrier")]
     response = names.index("OriginateResponse")
-    if response < names.index("DialEnd"):
-        return "before_dialend"
-    return "before_hangup" if response < names.index("Hangup") else "after_hangup"
+    for event, position in (("DialBegin", "before_dial"), ("HangupRequest", "before_request"),
+                            ("DialEnd", "before_dialend"), ("Hangup", "before_hangup")):
+        if response < names.index(event):
+            return position
+    return "after_hangup"
 
 
-def in_use_position(messages: list[tuple[float, Message]], agent: str) -> str:
+def in_use_position(events: list[Message], agent: str) -> str:
     """Whether the answering member's "in use" QueueMemberStatus came before AgentConnect."""
-    seq = [m for _, m in messages if "Event" in m]
     interface = agent.rsplit("-", 1)[0]
-    begin = next(i for i, m in enumerate(seq) if m["Event"] == "DialBegin" and m.get("DestChannel") == agent)
-    connect = next(i for i, m in enumerate(seq) if m["Event"] == "AgentConnect" and m.get("DestChannel") == agent)
-    status = next(i for i, m in enumerate(seq) if i > begin and m["Event"] == "QueueMemberStatus"
+    connect = max(i for i, m in enumerate(events) if m["Event"] == "AgentConnect" and m.get("DestChannel") == agent)
+    begin = max(i for i, m in enumerate(events[:connect])
+                if m["Event"] == "DialBegin" and m.get("DestChannel") == agent)
+    status = next(i for i, m in enumerate(events) if i > begin and m["Event"] == "QueueMemberStatus"
                   and m.get("StateInterface") == interface and m.get("Status") == "2")
     return "before_dialend" if status < connect else "after_connect"
+
+
+def answer_position(events: list[Message], caller: str, agent: str) -> str:
+    """Where an answered campaign call's OriginateResponse fell: before the caller joined the
+    queue, after it, or after the member's leg rang (variant ``originate_answer``)."""
+    def first(test: Callable[[Message], bool]) -> int:
+        return next((i for i, m in enumerate(events) if test(m)), len(events))
+
+    response = first(lambda m: m["Event"] == "OriginateResponse" and m.get("Response") == "Success")
+    join = first(lambda m: m["Event"] == "QueueCallerJoin" and m.get("Channel") == caller)
+    rang = first(lambda m: (m["Event"] == "DialState" and m.get("DestChannel") == agent
+                            and m.get("DialStatus") == "RINGING")
+                 or (m["Event"] == "Newstate" and m.get("Channel") == agent and m.get("ChannelState") == "5"))
+    answer = first(lambda m: m["Event"] == "DialEnd" and m.get("DestChannel") == agent)
+    assert response < answer, "the campaign call's OriginateResponse after its agent answered: " \
+        f"{[m['Event'] for m in events]}"
+    return "before_join" if response < join else "after_join" if response < rang else "after_ringing"
+
+
+def end_order(events: list[Message], caller: str, agent: str, interface: str,
+              steps: tuple[str, ...] = ("agent", "status", "caller")) -> str:
+    """The order in which Asterisk reported the end of an answered queue leg (variants
+    ``ami_hangup``, ``transfer_complete``, ``shutdown_end``): the leg's Hangup ("agent"), then its
+    phone's "not in use" status ("status"), the caller leaving the bridge ("leave"), its
+    SoftHangupRequest 16 ("soft") and its Hangup ("caller"), and the AgentComplete with the
+    channels it names ("complete", "complete/nodest", "complete/nocaller", "complete/bare")."""
+    seen: list[str] = []
+    for m in events:
+        event = m["Event"]
+        if event == "Hangup" and m.get("Channel") == agent and "agent" in steps:
+            seen.append("agent")
+        elif event == "Hangup" and m.get("Channel") == caller and "caller" in steps:
+            seen.append("caller")
+        elif event == "BridgeLeave" and m.get("Channel") == caller and "leave" in steps and "leave" not in seen:
+            seen.append("leave")
+        elif event == "SoftHangupRequest" and m.get("Channel") == caller and m.get("Cause") == "16" \
+                and "soft" in steps and "soft" not in seen:
+            seen.append("soft")
+        elif event == "QueueMemberStatus" and "agent" in seen and "status" not in seen \
+                and m.get("Interface") == interface and m.get("Status") == "1":
+            seen.append("status")
+        elif event == "AgentComplete" and m.get("Interface") == interface \
+                and not any(step.startswith("complete") for step in seen):
+            named = (m.get("Channel") == caller, m.get("DestChannel") == agent)
+            seen.append({(True, True): "complete", (True, False): "complete/nodest",
+                         (False, True): "complete/nocaller", (False, False): "complete/bare"}[named])
+    return " ".join(seen)
+
+
+def ring_status(events: list[Message], agent: str) -> str:
+    """Whether the rung member's "ringing" QueueMemberStatus came (variant ``ring_status``)."""
+    interface = agent.rsplit("-", 1)[0]
+    begin = max(i for i, m in enumerate(events) if m["Event"] == "DialBegin" and m.get("DestChannel") == agent)
+    return "sent" if any(m["Event"] == "QueueMemberStatus" and m.get("StateInterface") == interface
+                         and m.get("Status") == "6" for m in events[begin:]) else "skipped"
 
 
 async def answered(floor: Floor, **match: str) -> Message:
@@ -58,31 +112,33 @@ async def answered(floor: Floor, **match: str) -> Message:
     connect = await floor.wait("AgentConnect", **match)
     agent = connect["DestChannel"]
     await floor.wait("QueueMemberStatus", StateInterface=agent.rsplit("-", 1)[0], Status="2")
-    floor.saw("in_use_status", in_use_position(floor.messages, agent))
+    floor.saw("ring_status", ring_status(floor.since_mark(), agent))
+    floor.saw("in_use_status", in_use_position(floor.since_mark(), agent))
     return connect
 
 
 async def hang_up_agent(floor: Floor, connect: Message) -> None:
     """calldesk's hang-up key on a queue call: an AMI Hangup of the agent's channel."""
-    caller, agent = connect["Channel"], connect["DestChannel"]
+    caller, agent, interface = connect["Channel"], connect["DestChannel"], connect["Interface"]
     floor.mark()
     await floor.action(Action="Hangup", Channel=agent)
     await floor.wait("Hangup", Channel=caller)
     await floor.wait("Hangup", Channel=agent)
-    floor.saw("ami_hangup", "agent_first" if order_of(floor.messages, agent, caller) == "first" else "caller_first")
-    complete = await floor.wait("AgentComplete", Channel=caller)
-    floor.saw("ami_hangup_complete", "with_dest" if complete.get("DestChannel") else "without_dest")
+    # app_queue's AgentComplete names the channels it still knew: maybe neither.
+    await floor.wait("AgentComplete", Interface=interface)
+    await floor.wait("QueueMemberStatus", Interface=interface, Status="1")
+    floor.saw("ami_hangup", end_order(floor.since_mark(), caller, agent, interface))
 
 
-def shutdown_variant(events: list[Message], caller: str, agent: str) -> str:
-    """Which side of the answered call the restart hung up first, and whether the caller left the
-    bridge before AgentComplete (``telephony.simulator.variants``: ``shutdown``)."""
+def shutdown_variant(events: list[Message], caller: str, agent: str) -> tuple[str, str]:
+    """Which side of the answered call the restart soft-hung-up first (``shutdown``) and the
+    order the rest came in (``shutdown_end``; ``telephony.simulator.variants``)."""
     soft = [m["Channel"] for m in events if m.get("Event") == "SoftHangupRequest" and m.get("Cause") == "4"]
-    if soft.index(agent) < soft.index(caller):
-        return "agent_first"
-    seq = [(m.get("Event"), m.get("Channel")) for m in events]
-    return ("caller_bridge_first" if seq.index(("BridgeLeave", caller)) < seq.index(("AgentComplete", caller))
-            else "caller_complete_first")
+    start = next(i for i, m in enumerate(events) if m.get("Event") == "SoftHangupRequest" and m.get("Cause") == "4")
+    side = "agent_first" if soft.index(agent) < soft.index(caller) else "caller_first"
+    interface = agent.rsplit("-", 1)[0]
+    steps = ("leave", "soft", "agent", "status", "caller")
+    return side, end_order([m for m in events[start:] if "Event" in m], caller, agent, interface, steps)
 
 
 def transfer_variant(message: Message) -> str:
@@ -135,6 +191,7 @@ async def attended_transfer(floor: Floor, runs: int = 3) -> dict[str, Any]:
     await floor.phone("1002")
     await floor.action(Action="QueueAdd", Queue="retail", Interface="PJSIP/1001", MemberName="张伟")
     transfers = []
+    interface = "PJSIP/1001"
     for _ in range(runs):
         caller, agent = await _queue_call(floor)
         await floor.idle(0.5)
@@ -146,11 +203,16 @@ async def attended_transfer(floor: Floor, runs: int = 3) -> dict[str, Any]:
         floor.saw("attended_transfer", transfer_variant(transfer))
         transfers.append(transfer)
         await floor.wait("Hangup", Channel=agent)
-        complete = await floor.wait("AgentComplete", Channel=caller, Reason="transfer")
-        floor.saw("ami_hangup_complete", "with_dest" if complete.get("DestChannel") else "without_dest")
+        await floor.wait("AgentComplete", Interface=interface, Reason="transfer")
+        await floor.wait("QueueMemberStatus", Interface=interface, Status="1")
+        floor.saw("transfer_complete", end_order(floor.since_mark(), caller, agent, interface, ("agent", "status")))
         await floor.idle(1.0)
-        await floor.action(Action="Hangup", Channel=floor.channel("PJSIP/1002-"))
+        target = floor.channel("PJSIP/1002-")
+        await floor.action(Action="Hangup", Channel=target)
         await floor.wait("Hangup", Channel=caller)
+        await floor.wait("Hangup", Channel=target)
+        hangups = [m["Channel"] for m in floor.since_mark() if m["Event"] == "Hangup" and m["Channel"] in (caller, target)]
+        floor.saw("target_hangup", "target_first" if hangups[0] == target else "caller_first")
         await floor.idle(3.5)  # 1001's wrap-up
     return {"transfers": transfers}
 
@@ -173,12 +235,13 @@ async def campaign(floor: Floor) -> dict[str, Any]:
         responses[outcome] = await floor.wait("OriginateResponse")
         if outcome == "answer":
             connect = await answered(floor)
+            floor.saw("originate_answer", answer_position(floor.since_mark(), connect["Channel"], connect["DestChannel"]))
             await floor.idle(1.0)
             await hang_up_agent(floor, connect)
         else:
             await floor.wait("Hangup", Channel="PJSIP/carrier-*")
             if outcome != "noanswer":
-                floor.saw("originate_failure", originate_position(floor.messages, number))
+                floor.saw("originate_failure", originate_position(floor.recent(), number))
         await floor.idle(0.5)
     return {"responses": responses}
 
@@ -220,7 +283,9 @@ async def restart_and_kill(floor: Floor) -> dict[str, Any]:
     await floor.idle(1.0)
     floor.mark()
     await floor.restart(clean=True)
-    floor.saw("shutdown", shutdown_variant([m for _, m in floor.clients[0].received], caller, agent))
+    side, end = shutdown_variant([m for _, m in floor.clients[0].received], caller, agent)
+    floor.saw("shutdown", side)
+    floor.saw("shutdown_end", end)
     await _queue_call(floor)
     await floor.idle(1.0)
     await floor.restart(clean=False)

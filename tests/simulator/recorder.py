@@ -20,11 +20,11 @@ class Recorder:
 
     async def connect(self, port: int, patience_s: float = 5.0) -> RecordedClient:
         deadline = asyncio.get_running_loop().time() + patience_s
-        while True:  # the PBX may still be coming back: Asterisk refuses connections then too
+        while True:  # the PBX may still be coming back: Asterisk refuses (or resets) connections then
             try:
                 reader, writer = await asyncio.open_connection("127.0.0.1", port)
                 break
-            except ConnectionRefusedError:
+            except ConnectionError:
                 if asyncio.get_running_loop().time() > deadline:
                     raise
                 await asyncio.sleep(0.02)

@@ -14,7 +14,8 @@ from telephony.simulator.model import CallSpec
 from telephony.simulator.pbx import Pbx
 from telephony.simulator.clock import SimClock
 from telephony.simulator.variants import POINTS, Variants
-from tests.simulator.flows import FLOWS, attended_transfer, hung_up_by_calldesk, originate_position, run
+from tests.simulator.flows import (FLOWS, answer_position, attended_transfer, end_order, hung_up_by_calldesk,
+                                   originate_position, run, shutdown_variant)
 from tests.simulator.simfloor import SimFloor
 
 
@@ -40,13 +41,17 @@ async def test_nothing_is_sent_between_calls() -> None:
 
 
 # -- 4. an agent hung up by calldesk --------------------------------------------------------------
-@pytest.mark.parametrize("order", ["agent_first", "caller_first"])
-@pytest.mark.parametrize("complete", ["with_dest", "without_dest"])
-async def test_an_ami_hangup_of_the_agent_is_reason_caller(order: str, complete: str) -> None:
-    """Live: BridgeLeave agent, caller; SoftHangupRequest caller 16; AgentComplete Reason caller
-    (its Dest* headers present or, about 1 in 2, gone); the Hangups in either order. No
-    HangupRequest at all: nobody's phone hung up."""
-    floor = SimFloor({"ami_hangup": [order], "ami_hangup_complete": [complete]})
+SEEN_AMI_HANGUPS = [option for option, weight in POINTS["ami_hangup"].items() if weight]
+
+
+@pytest.mark.parametrize("order", SEEN_AMI_HANGUPS + ["caller agent complete/bare status"])
+async def test_an_ami_hangup_of_the_agent_is_reason_caller(order: str) -> None:
+    """Live: BridgeLeave agent, caller; SoftHangupRequest caller 16; then, in one of the orders
+    Asterisk's threads give them, the agent leg's Hangup and its phone's status, the caller's
+    Hangup, and AgentComplete Reason caller naming the channels app_queue still knew (its Dest*
+    headers gone about 1 in 2, the caller's Channel* now and then). No HangupRequest at all:
+    nobody's phone hung up."""
+    floor = SimFloor({"ami_hangup": [order]})
     result = await run(floor, hung_up_by_calldesk)
     end = result["end"]
     assert [m["Event"] for m in end if m["Event"] in ("HangupRequest", "SoftHangupRequest", "AgentComplete")] \
@@ -54,11 +59,26 @@ async def test_an_ami_hangup_of_the_agent_is_reason_caller(order: str, complete:
     (soft,) = [m for m in end if m["Event"] == "SoftHangupRequest"]
     assert (soft["Channel"].startswith("PJSIP/carrier-"), soft["Cause"]) == (True, "16")
     (done,) = [m for m in end if m["Event"] == "AgentComplete"]
-    assert done["Reason"] == "caller" and ("DestChannel" in done) == (complete == "with_dest")
+    shape = order.split()[[step.startswith("complete") for step in order.split()].index(True)].partition("/")[2]
+    assert done["Reason"] == "caller" and done["Interface"] == "PJSIP/1001"
+    assert ("DestChannel" in done, "Channel" in done) == (shape not in ("nodest", "bare"), shape not in ("nocaller", "bare"))
     leaves = [ch for e, ch in _names(end, "BridgeLeave")]
     assert [ch.split("-")[0] for ch in leaves] == ["PJSIP/1001", "PJSIP/carrier"]
-    hangups = [ch.split("-")[0] for e, ch in _names(end, "Hangup")]
-    assert hangups == (["PJSIP/1001", "PJSIP/carrier"] if order == "agent_first" else ["PJSIP/carrier", "PJSIP/1001"])
+    caller, agent = leaves[1], leaves[0]
+    assert end_order(end, caller, agent, "PJSIP/1001") == order
+
+
+@pytest.mark.parametrize("order", list(POINTS["transfer_complete"]))
+async def test_an_attended_transfer_completed_by_an_ami_hangup(order: str) -> None:
+    """Live: the transferer's AgentComplete Reason transfer comes before its Hangup (with Dest*)
+    or after it (with or without), before or after its phone's "not in use" status."""
+    floor = SimFloor({"transfer_complete": [order]})
+    floor.saw = lambda name, option: None  # one run only
+    await run(floor, lambda f: attended_transfer(f, runs=1))
+    events = [m for _, m in floor.messages if "Event" in m]
+    transfer = next(m for m in events if m["Event"] == "AttendedTransfer")
+    caller, agent = transfer["TransfereeChannel"], transfer["OrigTransfererChannel"]
+    assert end_order(events, caller, agent, "PJSIP/1001", ("agent", "status")) == order
 
 
 # -- 2. AttendedTransfer header variants ----------------------------------------------------------
@@ -103,6 +123,50 @@ async def test_a_busy_campaign_call_reports_its_response_where_asterisk_does(whe
     causes = [(m["Event"], m.get("Cause")) for _, m in floor.messages if m.get("Event") in ("HangupRequest", "Hangup")
               and m.get("Channel") == "PJSIP/carrier-00000000"]
     assert causes == [("HangupRequest", "17"), ("Hangup", "17")]
+
+
+@pytest.mark.parametrize("where", list(POINTS["originate_answer"]))
+async def test_an_answered_campaign_call_reports_its_response_where_asterisk_does(where: str) -> None:
+    """Live: the answered customer's OriginateResponse (Success, Reason 4) before the caller joins
+    the campaign's queue, or, the originate thread lagging, after the join, even after the member
+    rang."""
+    floor = SimFloor({"originate_answer": [where]})
+    result = await run(floor, FLOWS["campaign"])
+    events = [m for _, m in floor.messages if "Event" in m]
+    connect = next(m for m in events if m["Event"] == "AgentConnect")
+    start = max(i for i, m in enumerate(events) if m["Event"] == "DialBegin" and m.get("DialString") == "13812340001@carrier")
+    assert answer_position(events[start:], connect["Channel"], connect["DestChannel"]) == where
+    assert (result["responses"]["answer"]["Response"], result["responses"]["answer"]["Reason"]) == ("Success", "4")
+
+
+@pytest.mark.parametrize("order", list(POINTS["target_hangup"]))
+async def test_an_attended_transfers_target_hung_up_by_ami(order: str) -> None:
+    """Live: the target reached through Local ;1/;2 hung up by AMI: ;2's BridgeLeave,
+    SoftHangupRequest and Hangup, ;1's HangupRequest, BridgeLeave and Hangup; the caller's
+    SoftHangupRequest; the phone's Hangup before the caller's, or after it."""
+    floor = SimFloor({"target_hangup": [order]})
+    floor.saw = lambda name, option: None  # one run only
+    await run(floor, lambda f: attended_transfer(f, runs=1))
+    events = [m for _, m in floor.messages if "Event" in m]
+    target = next(m["Channel"] for m in reversed(events) if m["Event"] == "Hangup" and m["Channel"].startswith("PJSIP/1002-"))
+    hangups = [m["Channel"].split("-")[0] for m in events if m["Event"] == "Hangup"][-2:]
+    assert hangups == (["PJSIP/1002", "PJSIP/carrier"] if order == "target_first" else ["PJSIP/carrier", "PJSIP/1002"])
+    after = events[max(i for i, m in enumerate(events) if m["Event"] == "AttendedTransfer"):]
+    local = [(m["Event"], m["Channel"][-2:]) for m in after if m.get("Channel", "").startswith("Local/1002@")
+             and m["Event"] in ("BridgeLeave", "SoftHangupRequest", "HangupRequest", "Hangup")]
+    assert [e for e, half in local if half == ";2"] == ["BridgeLeave", "SoftHangupRequest", "Hangup"]
+    assert [e for e, half in local if half == ";1"][-3:] == ["HangupRequest", "BridgeLeave", "Hangup"]
+    assert target.startswith("PJSIP/1002-")
+
+
+@pytest.mark.parametrize("status", list(POINTS["ring_status"]))
+async def test_a_rung_members_ringing_status_may_never_come(status: str) -> None:
+    """Live, a loaded machine: the device-state thread got to the rung phone only once it was
+    answered, so no "ringing" QueueMemberStatus (6) at all, only "in use" (2)."""
+    floor = SimFloor({"ring_status": [status]})
+    await run(floor, hung_up_by_calldesk)
+    statuses = [m["Status"] for _, m in floor.messages if m.get("Event") == "QueueMemberStatus"]
+    assert ("6" in statuses) == (status == "sent") and "2" in statuses
 
 
 def _click_pbx(talk_s: float = 8.0) -> tuple[Pbx, list[dict[str, str]]]:
@@ -198,14 +262,15 @@ def test_a_direct_line_caller_runs_dial() -> None:
 
 
 # -- 7. restart -------------------------------------------------------------------------------------
-@pytest.mark.parametrize("shutdown,reason", [("agent_first", "agent"), ("caller_bridge_first", "caller"),
-                                             ("caller_complete_first", "caller")])
-async def test_core_restart_now_mid_call(shutdown: str, reason: str) -> None:
+@pytest.mark.parametrize("shutdown,reason", [("agent_first", "agent"), ("caller_first", "caller")])
+@pytest.mark.parametrize("end", [option for option, weight in POINTS["shutdown_end"].items() if weight])
+async def test_core_restart_now_mid_call(shutdown: str, reason: str, end: str) -> None:
     """`core restart now` with a call answered and one waiting: SoftHangupRequest Cause 4 for every
     channel first; the waiting caller's QueueCallerAbandon/Leave, SoftHangupRequest 16, Hangup 0
     (no HangupRequest: nobody hung up); AgentComplete with the Reason of the side hung up first;
-    Hangups; Shutdown 1.1 s later."""
-    floor = SimFloor({"shutdown": [shutdown]})
+    the answered call's bridge, SoftHangupRequest 16 and Hangups in the order its threads gave
+    them; Shutdown 1.1 s later."""
+    floor = SimFloor({"shutdown": [shutdown], "shutdown_end": [end]})
     result = await run(floor, FLOWS["restart-and-kill"])
     events = result["shutdown"]
     start = next(i for i, m in enumerate(events) if m["Event"] == "SoftHangupRequest")
@@ -214,6 +279,9 @@ async def test_core_restart_now_mid_call(shutdown: str, reason: str) -> None:
     assert "HangupRequest" not in [m["Event"] for m in tail]
     (done,) = [m for m in tail if m["Event"] == "AgentComplete"]
     assert done["Reason"] == reason
+    caller, agent = done["Channel"], next(m["Channel"] for m in tail if m["Event"] == "Hangup"
+                                         and m["Channel"].startswith("PJSIP/1001-"))
+    assert shutdown_variant(tail, caller, agent) == (shutdown, end)
     waiting = [m["Event"] for m in tail if m.get("CallerIDNum") == "13700137001"
                and m["Event"] not in ("SoftHangupRequest", "VarSet")]
     assert waiting[:3] == ["QueueCallerAbandon", "QueueCallerLeave", "Hangup"]
