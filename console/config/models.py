@@ -321,3 +321,18 @@ class PasswordSettings(Section):
     min_classes: int = Field(3, ge=1, le=4)
     """Fewest kinds of character a password must mix: lowercase letters, uppercase letters,
     digits, other characters (symbols, spaces, Chinese)."""
+
+
+class RecordingSettings(Section):
+    root: str | None = None
+    """Where calldesk's server finds the PBX's recordings: the PBX's monitor folder mounted or
+    synced here. Unset: calldesk stores each call's file name but serves none (404 saying so)."""
+    pbx_folder: str = Field("/var/spool/asterisk/monitor", min_length=1)
+    """The folder as Asterisk names it in MIXMONITOR_FILENAME; a recording is looked for at its
+    path under this folder, below ``root``. A file outside it is never served."""
+    min_role: Literal["agent", "supervisor", "manager", "admin"] = "supervisor"
+    """The least role that may play or save any call's recording."""
+    agents_own_calls: bool = True
+    """Whether an agent (below min_role) may play their own calls' recordings."""
+    retention_days: int = Field(1095, ge=1)
+    """How long recordings are kept; `calldesk recordings expired` lists those older."""
