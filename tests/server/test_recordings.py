@@ -134,3 +134,53 @@ async def test_recordings_past_retention_are_listed_by_pages(
     assert [r["recording"] for r in rest["recordings"]] == [f"{MONITOR}/old2.wav"] and rest["next_after_id"] is None
     agent = await client.get("/api/recordings/expired", headers=bearer(await login(client, "agent1")))
     assert agent.status == 403
+
+
+@pytest.fixture
+def recordings_cli(monkeypatch, tmp_path: Path, capsys):
+    """Run ``calldesk recordings …`` as ``user`` in a thread against ``client`` (the server on this loop)."""
+    import asyncio
+
+    from console.cli import main
+    from tests.server.conftest import PASSWORD
+
+    monkeypatch.chdir(tmp_path)
+    for name in ("CALLDESK_CONFIG", "CALLDESK_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("CALLDESK_PASSWORD", PASSWORD)
+
+    async def run(client, user: str, *args: str) -> tuple[int, str, str]:
+        monkeypatch.setenv("CALLDESK_USER", user)
+        action, rest = args[0], args[1:]
+        code = await asyncio.to_thread(main, ["recordings", action, "--server",
+                                              f"http://127.0.0.1:{client.server.port}", *rest])
+        out = capsys.readouterr()
+        return code, out.out, out.err
+
+    return run
+
+
+async def test_the_cli_saves_a_recording_and_lists_the_expired_through_the_api(
+        make_client, seeded_engine, seed, monitor, tmp_path, recordings_cli) -> None:
+    own = call_row(seeded_engine, seed, recording=f"{MONITOR}/1795372966.0.wav", ended=START - dt.timedelta(days=40))
+    gone = call_row(seeded_engine, seed, recording=f"{MONITOR}/gone.wav", linkedid="x.9")
+    client = await served(make_client, monitor, retention_days=30)
+
+    code, out, err = await recordings_cli(client, "agent1", "save", str(own), "-o", "call.wav")
+    assert (code, err) == (0, "") and out == f"录音已保存到 call.wav（{len(AUDIO)} 字节）\n"
+    assert (tmp_path / "call.wav").read_bytes() == AUDIO
+    assert [r["actor_id"] for r in audit_rows(seeded_engine, seed.known) if r["action"] == "recording.play"] \
+        == [seed.staff["agent1"]]
+
+    # A refusal is one line naming the contact; nothing is left behind.
+    code, out, err = await recordings_cli(client, "agent2", "save", str(own))
+    assert code == 2 and err == f"calldesk: error: {own}: 无权收听此通话的录音\n"
+    code, out, err = await recordings_cli(client, "sup1", "save", str(gone))
+    assert code == 2 and "gone.wav 不在录音目录中" in err
+    assert sorted(p.name for p in tmp_path.iterdir() if p.suffix in (".wav", ".part")) == ["call.wav"]
+
+    code, out, err = await recordings_cli(client, "sup1", "expired")
+    assert code == 0 and out.split("\t")[0] == str(own) and out.count("\n") == 1
+    assert err.startswith("共 1 条通话的录音已超过保存期限（30 天")
+    code, _, err = await recordings_cli(client, "agent1", "expired")
+    assert code == 2 and err == "calldesk: error: 需要班长及以上角色：agent1 是坐席\n"
