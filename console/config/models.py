@@ -312,6 +312,11 @@ class RiskSettings(Section):
 class ConsoleSettings(Section):
     keys: dict[str, str] = {}
     """Key remapping of the consoles: action id -> key (e.g. answer = "f5"). Actions not listed keep their built-in key."""
+    recordings_dir: str = "~/calldesk-recordings"
+    """Where the console saves a call's recording the agent asks for (Ctrl+R on the history)."""
+    player: str = Field("", max_length=500)
+    """The command that plays a saved recording, {file} standing for it (e.g. "aplay {file}",
+    "mpv --no-video {file}", "xdg-open {file}"); empty: the console only saves it and says where."""
 
 
 class PasswordSettings(Section):
