@@ -100,9 +100,25 @@ class Customer(SQLModel, table=True):
     status: str = Field(max_length=16, default="active")
     do_not_call: bool = False
     churn_risk: float = 0.0
+    """The churn warning's score over 100 (console/crm/churn.py), computed from the facts below."""
+    churn_reasons: str | None = Field(default=None, sa_type=Text)
+    """JSON list of the score's reasons, heaviest first: [{factor, points, value}]."""
+    churn_scored_at: dt.datetime | None = Field(default=None, **_when(nullable=True))
     created_at: dt.datetime = Field(default_factory=utcnow, **_when())
     updated_at: dt.datetime = Field(default_factory=utcnow, **_when())
     version: int = 1
+
+
+class AumSnapshot(SQLModel, table=True):
+    """A customer's assets on a date, imported from the brokerage's books (the churn warning
+    reads the decline between the two latest)."""
+
+    __tablename__ = "aum_snapshot"
+    __table_args__ = (UniqueConstraint("customer_id", "as_of"),)
+    id: int | None = Field(default=None, primary_key=True, sa_type=BIG_ID)
+    customer_id: int = Field(foreign_key="customer.id", index=True, ondelete="CASCADE")
+    as_of: dt.date
+    aum: Decimal = Field(sa_type=MONEY)
 
 
 class CustomerPhone(SQLModel, table=True):

@@ -17,6 +17,7 @@ from sqlmodel import col, select
 
 from console.config.models import Priority, TicketCategory
 from console.crm import ticket_store
+from console.crm.churn_facts import rescore
 from console.crm import tickets as rules
 from console.crm.errors import CrmError
 from console.i18n import t
@@ -73,6 +74,8 @@ def _create(session: Any, body: CreateBody, user: AuthUser, at: Any, tz: Any, se
         session, customer_id=body.customer_id, category=body.category, subject=body.subject,
         description=body.description, actor_id=user.id, now=at, tz=tz, config=settings.tickets,
         tiers=settings.tiers, priority=body.priority, interaction_id=interaction_id)
+    session.flush()
+    rescore(session.connection(), [body.customer_id], at, settings.churn)  # a complaint, a transfer-out enquiry…
     return ticket_store.ticket_json(ticket, at)
 
 
@@ -141,12 +144,14 @@ async def get_ticket(request: web.Request) -> web.Response:
     return json_response(await in_db(request, ticket_store.ticket_detail, path_int(request, "id"), now(request)))
 
 
-def _change(session: Any, ticket_id: int, user: AuthUser, at: Any, **changes: Any) -> dict:
+def _change(session: Any, ticket_id: int, user: AuthUser, at: Any, settings: Any, **changes: Any) -> dict:
     if changes.get("status") == "closed" and not user.at_least("supervisor"):
         ticket = session.get(Ticket, ticket_id)
         if ticket is not None and ticket.category == "complaint":
             raise CrmError("forbidden", "crm.supervisor_only", field="status")
     ticket = ticket_store.change_ticket(session, ticket_id, changes.pop("version"), user.id, at, **changes)
+    session.flush()
+    rescore(session.connection(), [ticket.customer_id], at, settings.churn)  # resolved, reopened…
     return ticket_store.ticket_detail(session, ticket.id, at)  # type: ignore[arg-type]
 
 
@@ -159,7 +164,8 @@ async def change_ticket(request: web.Request) -> web.Response:
             raise ApiError(403, "forbidden", t("crm.supervisor_only"), field="assignee_id")
         changes["assignee_id"] = body.assignee_id
     try:
-        result = await in_db(request, _change, path_int(request, "id"), user, now(request), **changes)
+        result = await in_db(request, _change, path_int(request, "id"), user, now(request),
+                             request.app[keys.SETTINGS], **changes)
     except rules.TransitionError as exc:
         raise _transition_error(exc) from None
     return json_response(result)
@@ -169,7 +175,7 @@ async def comment_ticket(request: web.Request) -> web.Response:
     user = require_role(request, "agent")
     body = await read_body(request, CommentBody)
     result = await in_db(request, _change, path_int(request, "id"), user, now(request),
-                         version=body.version, comment=body.body)
+                         request.app[keys.SETTINGS], version=body.version, comment=body.body)
     return json_response(result, status=201)
 
 
