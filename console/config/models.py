@@ -383,3 +383,13 @@ class ChurnSettings(Section):
         if self.medium_at > self.high_at:
             raise ValueError(f"medium_at ({self.medium_at}) must not be above high_at ({self.high_at})")
         return self
+
+
+class ManagerSettings(Section):
+    alert_on_call: bool = True
+    """Tell an account manager's console when one of their customers calls (once per call)."""
+    alert_on_complaint: bool = True
+    """Tell an account manager's console when a complaint is opened for one of their customers."""
+    complaint_followup_hours: float = Field(4, ge=0, le=720)
+    """A complaint also gives the account manager a follow-up they own, due this many hours
+    later (0: no follow-up)."""

@@ -8,7 +8,7 @@ from pathlib import Path
 from pydantic import Field, PrivateAttr, field_validator
 
 from console.config.models import (
-    TIER_IDS, CallbackSettings, ChurnSettings, CenterSettings, ConsoleSettings, DatabaseSettings,
+    TIER_IDS, CallbackSettings, ChurnSettings, CenterSettings, ConsoleSettings, ManagerSettings, DatabaseSettings,
     DialerSettings, PasswordSettings, PbxSettings, RecordingSettings, QueueSettings, RiskSettings, Section, ServerSettings,
     RoutingSettings, StatsSettings, SupervisorSettings, TicketSettings, TierSettings, WrapupSettings,
 )
@@ -62,6 +62,8 @@ class Settings(Section):
     """Call recordings: where the server finds them, who may hear them, how long they are kept."""
     churn: ChurnSettings = ChurnSettings()
     """The churn warning's weights (console/crm/churn.py)."""
+    managers: ManagerSettings = ManagerSettings()
+    """What account managers are told about their customers (console/server/manager_alerts.py)."""
 
     _source: Path | None = PrivateAttr(default=None)
 

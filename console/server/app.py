@@ -23,6 +23,7 @@ from console.server.callstate import CallRegistry
 from console.server.directory import Directory, load_directory
 from console.server.errors import error_middleware
 from console.server.hub import Hub
+from console.server.manager_alerts import ManagerAlerts
 from console.server.metrics import Metrics
 
 CORE_ROUTES = ("auth", "calls", "agent", "supervisor")
@@ -57,6 +58,7 @@ def create_app(
     app[keys.TOKENS] = TokenStore(ttl=timedelta(minutes=settings.server.token_ttl_min), clock=clock)
     app[keys.DIRECTORY] = Directory()
     app[keys.HUB] = Hub(settings.server.ws_buffer, on_clients=metrics.ws_clients.set)
+    app[keys.MANAGER_ALERTS] = ManagerAlerts(app[keys.HUB], settings.managers)
     app[keys.CALLS] = CallRegistry()
     app[keys.BRIDGES] = dict(bridges or {})
     if engine is not None:

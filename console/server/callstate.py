@@ -55,6 +55,8 @@ class LiveCall:
     """The screen-pop lookup result, reused for every agent the call rings (ring-all, transfers)."""
     ended: bool = False
     """Nobody is on it now (its last part is over); a later ring opens it again."""
+    manager_told: bool = False
+    """The customer's account manager was told of this call (console/server/manager_alerts.py)."""
 
     def ringing(self, agent: str, channel: str | None) -> None:
         part = self.parts.get(agent)

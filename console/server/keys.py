@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from console.server.callstate import CallRegistry
     from console.server.directory import Directory
     from console.server.hub import Hub
+    from console.server.manager_alerts import ManagerAlerts
     from console.server.metrics import Metrics
     from console.server.outbox import Outbox
     from console.server.pop import PopBuilder
@@ -40,6 +41,7 @@ CLOCK: web.AppKey[Clock] = web.AppKey("clock")
 TOKENS: web.AppKey[TokenStore] = web.AppKey("tokens")
 DIRECTORY: web.AppKey[Directory] = web.AppKey("directory")
 HUB: web.AppKey[Hub] = web.AppKey("hub")
+MANAGER_ALERTS: web.AppKey[ManagerAlerts] = web.AppKey("manager_alerts")
 CALLS: web.AppKey[CallRegistry] = web.AppKey("calls")
 """Live calls: who rings or talks on which call, the matched customer, verification state."""
 BRIDGES: web.AppKey[dict[str, BridgeLike]] = web.AppKey("bridges")

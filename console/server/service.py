@@ -51,6 +51,7 @@ class Service:
         self._pop = app[keys.POP]
         self._recorder = app[keys.RECORDER]
         self._metrics = app[keys.METRICS]
+        self._managers = app[keys.MANAGER_ALERTS]
 
     def start(self) -> None:
         for name, bridge in self.app[keys.BRIDGES].items():
@@ -200,6 +201,8 @@ class Service:
         self._metrics.pop_latency.observe(time.perf_counter() - received)
         self._metrics.pops.labels(lookup.match).inc()
         self._recorder.pop_shown(users, ringing.call, agent, lookup, verified)  # after: off the pop's path
+        if lookup.match == "known":
+            self._managers.call(live, lookup.customers[0], agent)
 
     async def _transferred(self, pbx: str, event: Transferred, received: float) -> None:
         live = self._calls.get(event.call)
