@@ -147,8 +147,10 @@ async def _stats(app: web.Application) -> AsyncIterator[None]:
 
 async def _service(app: web.Application) -> AsyncIterator[None]:
     from console.server.after_call import AfterCallWork
+    from console.server.periodic import Periodic
     from console.server.reminders import Reminders
     from console.server.service import Service
+    from console.server.sla_watch import SlaWatch
 
     hub, directory, outbox = app[keys.HUB], app[keys.DIRECTORY], app[keys.OUTBOX]
 
@@ -164,9 +166,11 @@ async def _service(app: web.Application) -> AsyncIterator[None]:
     app[keys.SERVICE] = service
     service.start()
     reminders = app[keys.REMINDERS] = Reminders(app[keys.ENGINE], app[keys.HUB], app[keys.CLOCK])
-    reminders.start()
+    sla = app[keys.SLA_WATCH] = SlaWatch(app[keys.ENGINE], app[keys.HUB], app[keys.CLOCK])
+    minutely = Periodic("minutely", 60.0, [reminders.check, sla.check])
+    minutely.start()
     yield
-    await reminders.stop()
+    await minutely.stop()
     await service.stop()
     await after_call.close()
 

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from console.server.pop import PopBuilder
     from console.server.recorder import Recorder
     from console.server.reminders import Reminders
+    from console.server.sla_watch import SlaWatch
     from console.server.service import BridgeLike, Service
     from console.server.stats_service import StatsService
 
@@ -53,6 +54,7 @@ AFTER_CALL: web.AppKey[AfterCallWork] = web.AppKey("after_call")
 ROUTING: web.AppKey[RoutingAgi] = web.AppKey("routing")
 """The FastAGI server the dialplan asks where a caller goes ([routing] agi_port; absent when off)."""
 REMINDERS: web.AppKey[Reminders] = web.AppKey("reminders")
+SLA_WATCH: web.AppKey[SlaWatch] = web.AppKey("sla_watch")
 """Pushes ``followup_due`` frames to follow-up owners."""
 METRICS: web.AppKey[Metrics] = web.AppKey("metrics")
 STATS: web.AppKey[StatsService] = web.AppKey("stats")
