@@ -9,7 +9,7 @@ from pydantic import Field, PrivateAttr, field_validator
 
 from console.config.models import (
     TIER_IDS, CallbackSettings, ChurnSettings, CenterSettings, ConsoleSettings, DatabaseSettings,
-    DialerSettings, PasswordSettings, PbxSettings, RecordingSettings, QueueSettings, RiskSettings, Section, ServerSettings,
+    DialerSettings, LoginSettings, PasswordSettings, PbxSettings, RecordingSettings, QueueSettings, RiskSettings, Section, ServerSettings,
     RoutingSettings, StatsSettings, SupervisorSettings, TicketSettings, TierSettings, WrapupSettings,
 )
 
@@ -62,6 +62,8 @@ class Settings(Section):
     """Call recordings: where the server finds them, who may hear them, how long they are kept."""
     churn: ChurnSettings = ChurnSettings()
     """The churn warning's weights (console/crm/churn.py)."""
+    login: LoginSettings = LoginSettings()
+    """Log-in throttling and lockout."""
 
     _source: Path | None = PrivateAttr(default=None)
 
