@@ -1,4 +1,4 @@
-"""Log-in throttling, lockout and unlocking: the server's answers, the CLI and the staff screen."""
+"""Log-in throttling, lockout and unlocking: the server's answers, the CLI and the staff screen (F9)."""
 
 ZH_CN = {
     "server.error.too_many": "请求过于频繁，请稍后再试",
@@ -8,10 +8,10 @@ ZH_CN = {
     "staff.cli.unlocked": "{username} 已解锁",
     "staff.cli.not_locked": "{username} 未被锁定",
     "staff.cli.locked": "已锁定",
-    "supervisor.staff.locked": "已锁定",
-    "supervisor.staff.unlock": "解锁",
-    "supervisor.staff.unlocked": "{username} 已解锁",
-    "supervisor.staff.not_locked": "{username} 未被锁定",
+    "staff.state.locked": "已锁定",
+    "staff.key.unlock": "解锁登录",
+    "staff.unlocked": "{username} 已解锁",
+    "staff.not_locked": "{username} 未被锁定",
 }
 
 EN = {
@@ -23,8 +23,8 @@ EN = {
     "staff.cli.unlocked": "{username} unlocked",
     "staff.cli.not_locked": "{username} was not locked",
     "staff.cli.locked": "locked",
-    "supervisor.staff.locked": "locked",
-    "supervisor.staff.unlock": "Unlock",
-    "supervisor.staff.unlocked": "{username} unlocked",
-    "supervisor.staff.not_locked": "{username} was not locked",
+    "staff.state.locked": "locked",
+    "staff.key.unlock": "Unlock log-in",
+    "staff.unlocked": "{username} unlocked",
+    "staff.not_locked": "{username} was not locked",
 }
