@@ -196,6 +196,9 @@ async def test_no_frame_of_any_kind_carries_a_number_or_id_its_receiver_may_not_
         campaign_pop = await until(lambda: next((f for f in consoles[agent_user][0].of("pop") if "campaign" in f),
                                                 None), "the campaign call's pop")
         assert campaign_pop["number"] == "138****8000" and campaign_pop["ringing"]["caller"] == "138****8000"
+        board = await (await client.get("/api/supervisor/agents", headers=bearer(tokens["sup1"]))).json()
+        on_board = [c for a in board["agents"] for c in a["calls"] if c["call"] == campaign_pop["call"]]
+        assert [c["caller"] for c in on_board] == ["138****8000"]  # the supervisor's board masks it too
         await floor.move(campaign, "stop")
         late = Console(agent_user, await client.ws_connect(f"/ws?token={tokens[agent_user]}&since=0"))
         behind = Console(agent_user, await client.ws_connect(f"/ws?token={tokens[agent_user]}&since=999999"))
@@ -221,3 +224,18 @@ async def test_no_frame_of_any_kind_carries_a_number_or_id_its_receiver_may_not_
     assert documented_kinds() <= seen, f"frame kinds never produced: {documented_kinds() - seen}"
     assert {f["kind"] for c in consoles["sup1"] for f in c.frames} >= {"hello", "agent_state", "queue_stats"}
     assert leaks(consoles, seeded_engine, allowed) == []
+
+
+async def test_an_error_about_a_customers_stored_number_does_not_show_it(client, seeded_engine, seed) -> None:
+    """A click-to-call by customer id whose number on record does not normalise: the refusal
+    names the customer, never the number (the agent asked by id so as not to see it)."""
+    with session_scope(seeded_engine) as s:
+        s.add(CustomerPhone(customer_id=seed.other, e164="+8613512", raw="135-12", kind="other"))
+        for phone in s.exec(select(CustomerPhone).where(CustomerPhone.customer_id == seed.other)):
+            if phone.e164 != "+8613512":
+                s.delete(phone)
+    resp = await client.post("/api/calls/originate", json={"customer_id": seed.other},
+                             headers=bearer(await login(client, "agent1")))
+    error = (await resp.json())["error"]
+    assert resp.status == 400 and error["field"] == "customer_id"
+    assert error["message"] == f"客户 {seed.other} 登记的电话号码无效，无法外呼" and "13512" not in error["message"]
