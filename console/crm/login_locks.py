@@ -17,6 +17,7 @@ import datetime as dt
 from typing import Any
 
 from sqlalchemy import delete
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from console.crm import audit
@@ -47,7 +48,13 @@ def record_failure(session: Session, username: str, now: dt.datetime, lockout_af
                                             col(LoginLock.last_failure_at) < now - window))
     row = _row(session, username)
     if row is None:
-        row = LoginLock(username=username, failures=0, last_failure_at=now)
+        try:
+            with session.begin_nested():  # another server may count this name's first failure too
+                session.add(LoginLock(username=username, failures=0, last_failure_at=now))
+        except IntegrityError:
+            pass
+        row = _row(session, username)
+        assert row is not None
     row.failures = row.failures + 1
     row.last_failure_at = now
     locks = bool(lockout_after) and row.locked_at is None and row.failures >= lockout_after

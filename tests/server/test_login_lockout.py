@@ -178,3 +178,30 @@ async def test_english_when_the_center_speaks_english(make_client):
     status, body, retry = await attempt(client, "agent1")
     assert status == 429 and retry == "60"
     assert body["error"]["message"].startswith("Too many log-in attempts: try again in 60 s")
+
+
+def test_a_first_failure_counted_by_two_servers_at_once_is_one_row(seeded_engine, monkeypatch):
+    """Two servers count the first failure of a name at the same moment: the second one looked
+    before the first wrote, so it inserts too, meets the first's row, and adds to it (no error,
+    one row, both failures counted)."""
+    import datetime as dt
+
+    from console.crm import login_locks
+    from console.store.models import LoginLock
+
+    now = dt.datetime(2026, 11, 22, 2, 0, tzinfo=dt.UTC)
+    window = dt.timedelta(days=1)
+    with session_scope(seeded_engine) as first:
+        login_locks.record_failure(first, "agent1", now, 2, window)
+    real, looked = login_locks._row, []
+
+    def not_yet_seen(session, username):  # the second server's first look, before the first wrote
+        looked.append(username)
+        return None if len(looked) == 1 else real(session, username)
+
+    monkeypatch.setattr(login_locks, "_row", not_yet_seen)
+    with session_scope(seeded_engine) as second:
+        assert login_locks.record_failure(second, "agent1", now, 2, window) is True
+    with session_scope(seeded_engine) as s:
+        [row] = s.exec(select(LoginLock))
+        assert (row.username, row.failures, row.locked_at is not None) == ("agent1", 2, True)
