@@ -205,3 +205,18 @@ async def test_calls_during_an_outage_survive_a_server_restart(make_client, seed
     finally:
         await proxy.cut()
         via_proxy.dispose()
+
+
+def test_a_statement_error_never_shows_its_parameters(migrated_engine) -> None:
+    """The engine hides statement parameters: an error that reaches a log or a traceback names
+    the statement, not the customer's number in it."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    try:
+        with migrated_engine.begin() as conn:
+            conn.execute(text("INSERT INTO no_such_table (caller) VALUES (:caller)"), {"caller": "13600136999"})
+    except DBAPIError as exc:
+        assert "13600136999" not in str(exc) and "hidden due to hide_parameters" in str(exc)
+    else:
+        raise AssertionError("the insert into a missing table succeeded")
