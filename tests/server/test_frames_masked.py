@@ -118,7 +118,7 @@ async def test_no_frame_of_any_kind_carries_a_number_or_id_its_receiver_may_not_
     async with campaign_floor(make_client, plan, agents=3, clock=clock) as floor:
         client, pbx = floor.client, floor.sim.pbx
         tokens = {u: await login(client, u) for u in ROLES}
-        consoles = {u: [Console(u, await client.ws_connect(f"/ws?token={tokens[u]}"))] for u in ROLES}
+        consoles = {u: [Console(u, await client.ws_connect("/ws", headers=bearer(tokens[u])))] for u in ROLES}
         allowed: dict[str, set[tuple[str, str]]] = {}
         everyone = lambda: [c for sockets in consoles.values() for c in sockets]  # noqa: E731
 
@@ -200,8 +200,8 @@ async def test_no_frame_of_any_kind_carries_a_number_or_id_its_receiver_may_not_
         on_board = [c for a in board["agents"] for c in a["calls"] if c["call"] == campaign_pop["call"]]
         assert [c["caller"] for c in on_board] == ["138****8000"]  # the supervisor's board masks it too
         await floor.move(campaign, "stop")
-        late = Console(agent_user, await client.ws_connect(f"/ws?token={tokens[agent_user]}&since=0"))
-        behind = Console(agent_user, await client.ws_connect(f"/ws?token={tokens[agent_user]}&since=999999"))
+        late = Console(agent_user, await client.ws_connect("/ws?since=0", headers=bearer(tokens[agent_user])))
+        behind = Console(agent_user, await client.ws_connect("/ws?since=999999", headers=bearer(tokens[agent_user])))
         consoles[agent_user] += [late, behind]
         await until(lambda: late.of("hello") and behind.of("resync"), "hello and resync")
         await until(lambda: consoles[agent_user][0].of("ended", call=campaign_pop["call"]), "the campaign call ended")
