@@ -205,3 +205,14 @@ def test_a_first_failure_counted_by_two_servers_at_once_is_one_row(seeded_engine
     with session_scope(seeded_engine) as s:
         [row] = s.exec(select(LoginLock))
         assert (row.username, row.failures, row.locked_at is not None) == ("agent1", 2, True)
+
+
+async def test_one_address_guessing_across_many_names_is_refused(make_client, seeded_engine):
+    client = await make_client(settings=server_settings(login=LoginSettings(address_max_failures=4, backoff_after=100,
+                                                                            lockout_after=0)))
+    for name in ("agent1", "agent2", "agent3", "sup1"):
+        assert (await attempt(client, name))[0] == 401
+    status, body, retry = await attempt(client, "mgr1", PASSWORD)  # a new name, the right password
+    assert (status, retry) == (429, "60")
+    refused = [r["detail"] for r in login_audit(seeded_engine) if r["action"] == "login.refused"]
+    assert refused[-1]["username"] == "mgr1" and refused[-1]["reason"] == "throttled"
