@@ -216,3 +216,17 @@ async def test_one_address_guessing_across_many_names_is_refused(make_client, se
     assert (status, retry) == (429, "60")
     refused = [r["detail"] for r in login_audit(seeded_engine) if r["action"] == "login.refused"]
     assert refused[-1]["username"] == "mgr1" and refused[-1]["reason"] == "throttled"
+
+
+async def test_failures_far_apart_do_not_add_up_to_a_lock(make_client, frozen_clock):
+    client = await make_client(settings=server_settings(login=LoginSettings(lockout_after=3, lockout_window_min=10,
+                                                                            backoff_after=100)))
+    for _ in range(2):
+        assert (await attempt(client, "agent1"))[0] == 401
+    frozen_clock.advance(minutes=11)  # the two no longer count
+    for _ in range(2):
+        assert (await attempt(client, "agent1"))[0] == 401
+    await login(client, "agent1")  # two in the window: not locked
+    for _ in range(3):
+        assert (await attempt(client, "agent1"))[0] == 401
+    assert (await attempt(client, "agent1", PASSWORD))[0] == 429
