@@ -104,6 +104,7 @@ def _database(owns_engine: bool):  # noqa: ANN202 - a cleanup_ctx factory
             from console.store.db import engine_from_settings
 
             app[keys.ENGINE] = await asyncio.to_thread(engine_from_settings, app[keys.SETTINGS])
+        app[keys.LOGIN] = _login_guard(app)
         directory = await asyncio.to_thread(load_directory, app[keys.ENGINE])
         for user in directory.users.values():
             app[keys.DIRECTORY].add(user)
@@ -112,6 +113,15 @@ def _database(owns_engine: bool):  # noqa: ANN202 - a cleanup_ctx factory
             app[keys.ENGINE].dispose()
 
     return ctx
+
+
+def _login_guard(app: web.Application) -> Any:
+    from console.server.login_guard import LoginGuard
+    from console.server.login_throttle import LoginThrottle, ThrottlePolicy
+
+    clock, login = app[keys.CLOCK], app[keys.SETTINGS].login
+    return LoginGuard(app[keys.ENGINE], LoginThrottle(ThrottlePolicy.of(login), lambda: clock().timestamp()), clock,
+                      login)
 
 
 def _recording(outbox_path: Path):  # noqa: ANN202 - a cleanup_ctx factory

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from console.server.auth import AuthUser, TokenStore
     from console.server.callstate import CallRegistry
     from console.server.directory import Directory
+    from console.server.login_guard import LoginGuard
     from console.server.hub import Hub
     from console.server.manager_alerts import ManagerAlerts
     from console.server.metrics import Metrics
@@ -40,6 +41,8 @@ SETTINGS: web.AppKey[Settings] = web.AppKey("settings")
 ENGINE: web.AppKey[Engine] = web.AppKey("engine")
 CLOCK: web.AppKey[Clock] = web.AppKey("clock")
 TOKENS: web.AppKey[TokenStore] = web.AppKey("tokens")
+LOGIN: web.AppKey[LoginGuard] = web.AppKey("login")
+"""Throttling, lockout and audit of log-ins (console/server/login_guard.py)."""
 DIRECTORY: web.AppKey[Directory] = web.AppKey("directory")
 HUB: web.AppKey[Hub] = web.AppKey("hub")
 MANAGER_ALERTS: web.AppKey[ManagerAlerts] = web.AppKey("manager_alerts")

@@ -66,6 +66,23 @@ class Staff(SQLModel, table=True):
         return [q.strip() for q in self.queues.split(",") if q.strip()]
 
 
+class LoginLock(SQLModel, table=True):
+    """Failed log-ins of a user name, and whether it is locked (console/crm/login_locks.py).
+
+    Keyed by the name as typed, whether or not an account has it: a made-up name fails and locks
+    exactly like a real one, so that the answers never tell which names exist. In the store, so
+    that a restart does not lift a lock and several servers agree on it."""
+
+    __tablename__ = "login_lock"
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=32, unique=True)
+    failures: int = 0
+    """Failures since the last success or unlock (each within the lockout window of the last)."""
+    last_failure_at: dt.datetime = Field(default_factory=utcnow, **_when())
+    locked_at: dt.datetime | None = Field(default=None, **_when(nullable=True))
+    """When the name was locked; null while it is not."""
+
+
 class Customer(SQLModel, table=True):
     """A brokerage client (one securities account, client_no)."""
 
