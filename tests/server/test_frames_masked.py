@@ -215,6 +215,14 @@ async def test_no_frame_of_any_kind_carries_a_number_or_id_its_receiver_may_not_
         assert await client.app[keys.REMINDERS].check() >= 1
         await until(lambda: consoles["agent3"][0].of("followup_due"), "followup_due")
 
+        # 6. A ticket goes past its SLA: escalated, the supervisors told.
+        resp = await client.post("/api/tickets", json={"customer_id": seed.known, "category": "trading",
+                                                       "subject": "委托未成交"}, headers=bearer(tokens["agent3"]))
+        assert resp.status == 201, await resp.text()
+        clock.advance(hours=49)
+        assert await client.app[keys.SLA_WATCH].check() >= 1
+        await until(lambda: consoles["sup1"][0].of("ticket_escalated"), "ticket_escalated")
+
         await client.app[keys.SERVICE].settle()
         await asyncio.sleep(0.2)  # frames already queued reach the sockets
         for console in everyone():
