@@ -12,6 +12,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy import insert, select, update
 
+from console.crm import campaign_audit as audit
 from console.crm.campaign_leads import counts_by_status
 from console.errors import CalldeskError
 from console.store.models import CAMPAIGN_STATUSES, PRODUCT_RISKS, Campaign, Interaction, Lead
@@ -84,13 +85,17 @@ def row_json(row: Any) -> dict[str, Any]:
     return out
 
 
-def create(engine: Any, spec: CampaignSpec, now: dt.datetime) -> dict[str, Any]:
+def create(engine: Any, spec: CampaignSpec, now: dt.datetime, actor_id: int | None = None) -> dict[str, Any]:
+    """A new draft, audited ``campaign.create`` as ``actor_id`` (None: calldesk itself)."""
     values = spec.model_dump()
     _check_window(values)
     with engine.begin() as conn:
         new_id = conn.execute(insert(Campaign.__table__).values(**values, status="draft", created_at=now)
                               ).inserted_primary_key[0]
-        return _with_leads(conn, conn.execute(select(Campaign.__table__).where(_k.id == new_id)).one())
+        row = _with_leads(conn, conn.execute(select(Campaign.__table__).where(_k.id == new_id)).one())
+        audit.record(conn, actor_id, audit.CREATE, now, {"campaign": new_id, "name": row["name"],
+                                                         "fields": spec.model_dump(mode="json")})
+        return row
 
 
 def _with_leads(conn: Any, row: Any) -> dict[str, Any]:
@@ -111,14 +116,20 @@ def is_demo(engine: Any, campaign_id: int) -> bool:
         return bool(get(conn, campaign_id).demo)
 
 
-def edit(engine: Any, campaign_id: int, changes: CampaignEdit) -> dict[str, Any]:
+def edit(engine: Any, campaign_id: int, changes: CampaignEdit, actor_id: int | None = None,
+         now: dt.datetime | None = None) -> dict[str, Any]:
+    """The fields given; audited ``campaign.update`` with ``{field: [old, new]}`` when any changed."""
     values = changes.model_dump(exclude_unset=True)
     with engine.begin() as conn:
         row = get(conn, campaign_id)
         _check_window({**row._mapping, **values})
         if values:
             conn.execute(update(Campaign.__table__).where(_k.id == campaign_id).values(**values))
-        return _with_leads(conn, get(conn, campaign_id))
+        after = get(conn, campaign_id)
+        diff = audit.changes(row_json(row), {k: v for k, v in row_json(after).items() if k in values})
+        if diff:
+            audit.record(conn, actor_id, audit.UPDATE, now, {"campaign": campaign_id, "changes": diff})
+        return _with_leads(conn, after)
 
 
 def _check_window(values: dict[str, Any]) -> None:
@@ -132,8 +143,10 @@ def list_all(engine: Any) -> list[dict[str, Any]]:
         return [_with_leads(conn, r) for r in rows]
 
 
-def move(engine: Any, campaign_id: int, action: str) -> dict[str, Any]:
-    """start / pause / stop; a move not allowed from the current status is refused, naming both."""
+def move(engine: Any, campaign_id: int, action: str, actor_id: int | None = None,
+         now: dt.datetime | None = None) -> dict[str, Any]:
+    """start / pause / stop; a move not allowed from the current status is refused, naming both.
+    Audited ``campaign.<action>`` with the status before and after."""
     target, allowed = MOVES[action]
     assert target in CAMPAIGN_STATUSES
     with engine.begin() as conn:
@@ -142,6 +155,8 @@ def move(engine: Any, campaign_id: int, action: str) -> dict[str, Any]:
             raise CalldeskError(f"campaign {campaign_id} is {row.status}: cannot {action} it "
                                 f"(only from {', '.join(allowed)})")
         conn.execute(update(Campaign.__table__).where(_k.id == campaign_id).values(status=target))
+        audit.record(conn, actor_id, audit.MOVE.format(action=action), now,
+                     {"campaign": campaign_id, "from": row.status, "to": target})
         return _with_leads(conn, get(conn, campaign_id))
 
 

@@ -135,3 +135,18 @@ def row_dict(row: ReportRow) -> dict[str, Any]:
             "service_level_perf2": m.service_level_perf2, "asa_s": m.asa_s, "aht_s": m.aht_s,
             "longest_wait_s": m.longest_wait_s, "abandon_rate": m.abandon_rate}
 
+
+
+def rows_csv(rows: list[dict[str, Any]]) -> str:
+    """The rows as CSV with the stable column ids of :data:`COLUMNS` (for spreadsheets): blanks
+    for no value, ratios as fractions rounded to 4 places."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for row in rows:
+        writer.writerow(["" if row[c] is None else (round(row[c], 4) if isinstance(row[c], float) else row[c])
+                         for c in COLUMNS])
+    return out.getvalue()

@@ -1,7 +1,8 @@
 """Campaign routes (docs/API.md "Campaigns"), and the dialer's place in the app's lifecycle.
 
 Supervisors create, edit, start, pause and stop campaigns, add leads (CSV, customer filter) and
-read the statistics; an agent dials or skips the lead a preview campaign offered them.
+read the statistics; an agent dials or skips the lead a preview campaign offered them. Every
+write is audited with the acting user in its own transaction (console/crm/campaign_audit.py).
 """
 
 from __future__ import annotations
@@ -33,10 +34,25 @@ class FilterBody(BaseModel):
     """A retention campaign: customers whose churn warning reaches this level."""
 
 
+class LineError(BaseModel):
+    line: int
+    reason: str
+
+
+class LeadsReport(BaseModel):
+    """What adding leads did: bad CSV rows by line (the good ones kept), exclusions by reason."""
+    rows: int | None = None
+    matched: int | None = None
+    added: int
+    duplicates: int
+    excluded: dict[str, int]
+    errors: list[LineError] = []
+
+
 def _id(request: web.Request, name: str) -> int:
     raw = request.match_info[name]
     if not raw.isdigit() or int(raw) >= 2**31:
-        raise ApiError(404, "not_found", f"{name} {raw} 不存在")
+        raise ApiError(404, "not_found", t("crm.param.bad_id", value=raw))
     return int(raw)
 
 
@@ -57,27 +73,29 @@ async def list_campaigns(request: web.Request) -> web.Response:
 
 
 async def create_campaign(request: web.Request) -> web.Response:
-    require_role(request, "supervisor")
+    user = require_role(request, "supervisor")
     spec = await read_body(request, admin.CampaignSpec)
-    row = await _admin(admin.create, request.app[keys.ENGINE], spec, request.app[keys.CLOCK]())
+    row = await _admin(admin.create, request.app[keys.ENGINE], spec, request.app[keys.CLOCK](), user.id)
     return web.json_response(row, status=201)
 
 
 async def edit_campaign(request: web.Request) -> web.Response:
-    require_role(request, "supervisor")
+    user = require_role(request, "supervisor")
     changes = await read_body(request, admin.CampaignEdit)
-    return web.json_response(await _admin(admin.edit, request.app[keys.ENGINE], _id(request, "id"), changes))
+    return web.json_response(await _admin(admin.edit, request.app[keys.ENGINE], _id(request, "id"), changes,
+                                          user.id, request.app[keys.CLOCK]()))
 
 
 def _mover(action: str) -> Callable[[web.Request], Any]:
     async def handler(request: web.Request) -> web.Response:
-        require_role(request, "supervisor")
+        user = require_role(request, "supervisor")
         campaign_id = _id(request, "id")
         dialer = request.app.get(DIALER)
         if action == "start" and dialer is not None and not dialer.demo_allowed():
             if await _admin(admin.is_demo, request.app[keys.ENGINE], campaign_id):
                 raise ApiError(409, "conflict", t("server.campaign.demo_on_real_pbx", id=campaign_id))
-        row = await _admin(admin.move, request.app[keys.ENGINE], campaign_id, action)
+        row = await _admin(admin.move, request.app[keys.ENGINE], campaign_id, action, user.id,
+                           request.app[keys.CLOCK]())
         if DIALER in request.app:
             request.app[DIALER].wake()
         return web.json_response(row)
@@ -101,32 +119,32 @@ async def campaign_stats(request: web.Request) -> web.Response:
 
 async def import_leads(request: web.Request) -> web.Response:
     """The CSV file as the request body (text/csv); bad rows come back by line, good rows stay."""
-    require_role(request, "supervisor")
+    user = require_role(request, "supervisor")
     from console.crm.campaign_io import import_csv_text
 
     data = await request.content.read(CSV_MAX_BYTES + 1)
     if len(data) > CSV_MAX_BYTES:
-        raise ApiError(400, "invalid", "CSV 文件过大（上限 5 MB）")
+        raise ApiError(400, "invalid", t("server.campaign.csv_too_large", max=CSV_MAX_BYTES // (1024 * 1024)))
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise ApiError(400, "invalid", f"CSV 不是 UTF-8 编码（第 {exc.start} 字节）") from None
+        raise ApiError(400, "invalid", t("server.campaign.csv_not_utf8", byte=exc.start)) from None
     app = request.app
     result = await _admin(import_csv_text, app[keys.ENGINE], app[keys.SETTINGS], _id(request, "id"), text,
-                          app[keys.CLOCK]())
-    return web.json_response(result)
+                          app[keys.CLOCK](), user.id)
+    return web.json_response(LeadsReport.model_validate(result).model_dump(exclude_none=True))
 
 
 async def filter_leads(request: web.Request) -> web.Response:
-    require_role(request, "supervisor")
+    user = require_role(request, "supervisor")
     from console.crm.campaign_io import import_filter
 
     body = await read_body(request, FilterBody)
     app = request.app
     result = await _admin(import_filter, app[keys.ENGINE], app[keys.SETTINGS], _id(request, "id"),
                           body.risk_expiring_days, tuple(body.tiers), body.branch, app[keys.CLOCK](),
-                          body.churn_level)
-    return web.json_response(result)
+                          body.churn_level, user.id)
+    return web.json_response(LeadsReport.model_validate(result).model_dump(exclude_none=True, exclude={"errors"}))
 
 
 async def preview_action(request: web.Request) -> web.Response:

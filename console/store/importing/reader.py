@@ -27,12 +27,14 @@ class RawRow:
     error: str | None = None
 
 
-def read_rows(path: Path) -> Iterator[RawRow]:
-    """The data rows of ``path`` (header checked first), with their line numbers in the file."""
+def read_rows(path: Path, label: str | None = None) -> Iterator[RawRow]:
+    """The data rows of ``path`` (header checked first), with their line numbers in the file.
+    ``label``: the file's name in messages (default ``path``: the server names the uploaded file)."""
+    name = label if label is not None else str(path)
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise CalldeskError(f"{path}: cannot read: {exc.strerror}") from None
+        raise CalldeskError(f"{name}: cannot read: {exc.strerror}") from None
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]  # Excel writes a UTF-8 BOM
     good_lines: list[str] = []
@@ -46,14 +48,14 @@ def read_rows(path: Path) -> Iterator[RawRow]:
             bad[number] = (f"not UTF-8: byte 0x{raw[exc.start]:02x} at column {exc.start + 1} "
                            "(save the file as UTF-8; GB18030/GBK exports are not read)")
     if not line_numbers or 1 in bad:
-        raise CalldeskError(f"{path}:1: the first line must be the header ({', '.join(REQUIRED)}, …)"
+        raise CalldeskError(f"{name}:1: the first line must be the header ({', '.join(REQUIRED)}, …)"
                             + (f": {bad[1]}" if 1 in bad else ""))
     reader = csv.reader(good_lines, strict=True)
     try:
         header = [h.strip().lower() for h in next(reader)]
     except csv.Error as exc:
-        raise CalldeskError(f"{path}:1: header is not valid CSV: {exc}") from None
-    _check_header(path, header)
+        raise CalldeskError(f"{name}:1: header is not valid CSV: {exc}") from None
+    _check_header(name, header)
     pending_bad = sorted(bad)
     consumed = 1  # good lines consumed by the reader so far
     while True:
@@ -86,14 +88,14 @@ def _flush(pending: list[int], before: int, bad: dict[int, str]) -> Iterator[Raw
         yield RawRow(line, None, bad[line])
 
 
-def _check_header(path: Path, header: list[str]) -> None:
+def _check_header(name: str, header: list[str]) -> None:
     unknown = [h for h in header if h not in COLUMNS]
     if unknown:
-        raise CalldeskError(f"{path}:1: unknown column {', '.join(map(repr, unknown))} "
+        raise CalldeskError(f"{name}:1: unknown column {', '.join(map(repr, unknown))} "
                             f"(columns: {', '.join(COLUMNS)}; see docs/import-csv.md)")
     missing = [c for c in REQUIRED if c not in header]
     if missing:
-        raise CalldeskError(f"{path}:1: missing required column {', '.join(missing)}")
+        raise CalldeskError(f"{name}:1: missing required column {', '.join(missing)}")
     dupes = sorted({h for h in header if header.count(h) > 1})
     if dupes:
-        raise CalldeskError(f"{path}:1: column {', '.join(dupes)} appears twice")
+        raise CalldeskError(f"{name}:1: column {', '.join(dupes)} appears twice")
