@@ -24,6 +24,8 @@ FIELDS = {  # option -> API field
     "retry_busy": "retry_busy_min", "retry_noanswer": "retry_noanswer_min", "retry_failed": "retry_failed_min",
     "caller_id": "caller_id", "product_risk": "product_risk", "script": "script_slug",
 }
+STATS_TITLES = {"leads": "cli.campaign.stats_leads", "results": "cli.campaign.stats_results",
+                "dispositions": "cli.campaign.stats_dispositions", "excluded": "cli.campaign.stats_excluded"}
 OPTION_OF = {field: "--" + option.replace("_", "-") for option, field in FIELDS.items()} | {
     "window_start": "--window", "window_end": "--window", "agents": "--agents"}
 
@@ -165,9 +167,9 @@ async def _stats(client: Any, args: argparse.Namespace) -> int:
     print(t("cli.campaign.stats", campaign=stats["campaign"], attempts=stats["attempts"], contacts=stats["contacts"],
             rpc=stats["right_party_contacts"], connected=stats["connected"],
             abandon_rate=f"{stats['abandon_rate']:.1%}", left=stats["leads_left"]))
-    for title in ("leads", "results", "dispositions", "excluded"):
+    for title, key in STATS_TITLES.items():
         if stats[title]:
-            print(f"  {t('cli.campaign.stats_' + title)}: {_counts(stats[title])}")
+            print(f"  {t(key)}: {_counts(stats[title])}")
     return 0
 
 

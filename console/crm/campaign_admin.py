@@ -14,7 +14,8 @@ from sqlalchemy import insert, select, update
 
 from console.crm import campaign_audit as audit
 from console.crm.campaign_leads import counts_by_status
-from console.errors import CalldeskError
+from console.crm.errors import CrmError
+from console.i18n import t
 from console.store.models import CAMPAIGN_STATUSES, PRODUCT_RISKS, Campaign, Interaction, Lead
 
 _k, _l, _i = Campaign.__table__.c, Lead.__table__.c, Interaction.__table__.c
@@ -32,9 +33,9 @@ def check_agents(extensions: list[str]) -> list[str]:
     seen: set[str] = set()
     for n, ext in enumerate(extensions, 1):
         if not (ext.isascii() and ext.isdigit() and len(ext) <= 16):
-            raise ValueError(f"agent {n} ({ext!r}) is not an extension: digits only, at most 16")
+            raise ValueError(t("campaign.err.agent_not_extension", n=n, ext=ext))
         if ext in seen:
-            raise ValueError(f"agent {ext} is listed twice")
+            raise ValueError(t("campaign.err.agent_twice", ext=ext))
         seen.add(ext)
     return extensions
 
@@ -69,7 +70,7 @@ class CampaignSpec(BaseModel):
     @classmethod
     def _risk(cls, value: str | None) -> str | None:
         if value is not None and value not in PRODUCT_RISKS:
-            raise ValueError(f"product_risk must be one of {', '.join(PRODUCT_RISKS)}")
+            raise ValueError(t("campaign.err.product_risk", allowed=", ".join(PRODUCT_RISKS)))
         return value
 
 
@@ -106,7 +107,7 @@ def _with_leads(conn: Any, row: Any) -> dict[str, Any]:
 def get(conn: Any, campaign_id: int) -> Any:
     row = conn.execute(select(Campaign.__table__).where(_k.id == campaign_id)).first()
     if row is None:
-        raise CalldeskError(f"campaign {campaign_id} does not exist")
+        raise CrmError("not_found", "campaign.err.not_found", id=campaign_id)
     return row
 
 
@@ -134,7 +135,8 @@ def edit(engine: Any, campaign_id: int, changes: CampaignEdit, actor_id: int | N
 
 def _check_window(values: dict[str, Any]) -> None:
     if values["window_start"] >= values["window_end"]:
-        raise CalldeskError(f"window_start {values['window_start']} must be before window_end {values['window_end']}")
+        raise CrmError("invalid", "campaign.err.window", field="window_start", start=str(values["window_start"])[:5],
+                       end=str(values["window_end"])[:5])
 
 
 def list_all(engine: Any) -> list[dict[str, Any]]:
@@ -152,8 +154,9 @@ def move(engine: Any, campaign_id: int, action: str, actor_id: int | None = None
     with engine.begin() as conn:
         row = get(conn, campaign_id)
         if row.status not in allowed:
-            raise CalldeskError(f"campaign {campaign_id} is {row.status}: cannot {action} it "
-                                f"(only from {', '.join(allowed)})")
+            raise CrmError("conflict", "campaign.err.move", id=campaign_id, status=t(f"camp.status.{row.status}"),
+                           action=t(f"campaign.action.{action}"),
+                           allowed=", ".join(t(f"camp.status.{s}") for s in allowed))
         conn.execute(update(Campaign.__table__).where(_k.id == campaign_id).values(status=target))
         audit.record(conn, actor_id, audit.MOVE.format(action=action), now,
                      {"campaign": campaign_id, "from": row.status, "to": target})

@@ -28,7 +28,7 @@ async def test_campaign_cli_round_trip(api_cli, tmp_path: Path, seeded_engine, s
     assert r.code == 0 and "running" in r.out
     r = await api_cli("campaign", "start", campaign)
     assert r.code == 2 and r.out == "" and r.err.count("\n") == 1
-    assert r.err.startswith(f"calldesk: error: 活动 {campaign}: ") and "cannot start" in r.err
+    assert r.err == f"calldesk: error: 活动 {campaign}: 活动 {campaign} 当前为进行中：不能开始（只能从草稿, 已暂停）\n"
     r = await api_cli("campaign", "stats", campaign, "--json")
     stats = json.loads(r.out)
     assert stats["leads"] == {"pending": 4} and stats["attempts"] == 0
@@ -56,7 +56,7 @@ async def test_campaign_agents_from_the_cli(api_cli) -> None:
     r = await api_cli("campaign", "edit", campaign, "--agents", "1001,10a2")
     assert r.code == 2 and r.err.startswith("calldesk: error: --agents: ") and "'10a2'" in r.err
     r = await api_cli("campaign", "edit", campaign, "--agents", "1001,1001")
-    assert r.code == 2 and "1001 is listed twice" in r.err
+    assert r.code == 2 and r.err.startswith("calldesk: error: --agents: ") and "坐席 1001 重复列出" in r.err
     r = await api_cli("campaign", "edit", campaign, "--agents", "")
     assert r.code == 0 and "坐席" not in r.out.split("(")[-1]  # every member of the queue
     r = await api_cli("campaign", "edit", campaign, "--window", "0930")
@@ -77,5 +77,7 @@ async def test_english_when_the_center_speaks_english(api_cli, tmp_path: Path) -
     (tmp_path / "config.toml").write_text('[center]\nlocale = "en"\n', encoding="utf-8")
     r = await api_cli("campaign", "create", "--name", "Callbacks")
     assert r.code == 0 and "no leads" in r.out
+    r = await api_cli("campaign", "pause", r.out.split()[0])
+    assert r.err.endswith(": cannot pause it (only from Running)\n")
     r = await api_cli("campaign", "list", user="agent1")
     assert r.err == "calldesk: error: the role Supervisor or above is needed: agent1 is Agent\n"

@@ -15,12 +15,13 @@ from aiohttp import web
 from pydantic import BaseModel, Field
 
 from console.crm import campaign_admin as admin
-from console.errors import CalldeskError
+from console.crm.errors import CrmError
 from console.i18n import t
 from console.server import keys
 from console.server.auth import require_role
 from console.server.dialer_service import DialerService
 from console.server.errors import ApiError, read_body
+from console.server.routes.crm_common import api_error
 
 DIALER = keys.DIALER
 CSV_MAX_BYTES = 5 * 1024 * 1024
@@ -57,14 +58,11 @@ def _id(request: web.Request, name: str) -> int:
 
 
 async def _admin(fn: Callable[..., Any], *args: Any) -> Any:
-    """Run a campaign_admin call in a thread; its user errors become 404/409 responses."""
+    """Run a campaign_admin call in a thread; its refusals (CrmError) become 400/404/409 responses."""
     try:
         return await asyncio.to_thread(fn, *args)
-    except CalldeskError as exc:
-        text = str(exc)
-        if "does not exist" in text:
-            raise ApiError(404, "not_found", text) from None
-        raise ApiError(409 if "cannot" in text else 400, "conflict" if "cannot" in text else "invalid", text) from None
+    except CrmError as exc:
+        raise api_error(exc) from None
 
 
 async def list_campaigns(request: web.Request) -> web.Response:

@@ -79,10 +79,11 @@ async def supervisor_report(request: web.Request) -> web.Response:
     if last < first or (last - first).days >= MAX_DAYS:
         raise ApiError(400, "invalid", t("server.report.bad_range", max=MAX_DAYS), field="to")
     by, fmt = _choice(request, "by", BY), _choice(request, "format", FORMATS)
+    raw_interval = request.query.get("interval", "15m")
     try:
-        interval_s = parse_interval(request.query.get("interval", "15m"))
-    except ValueError as exc:
-        raise ApiError(400, "invalid", str(exc), field="interval") from None
+        interval_s = parse_interval(raw_interval)
+    except ValueError:
+        raise ApiError(400, "invalid", t("server.report.bad_interval", value=raw_interval), field="interval") from None
     queue = request.query.get("queue") or None
     configured = [q.name for q in settings.queues]
     if queue is not None and queue not in configured:
