@@ -119,3 +119,17 @@ async def test_a_queue_not_theirs_and_an_agent_are_refused(day_db, api_cli):
     assert r.code == 2 and r.err == "calldesk: error: --queue: 队列 vip 不在你管理的范围内\n"
     r = await api_cli("report", "--from", "2026-11-20", "--to", "2026-11-20", user="agent1")
     assert r.code == 2 and r.err == "calldesk: error: 需要班长及以上角色：agent1 是坐席\n"
+
+
+def test_a_reader_that_went_away_is_not_an_error():
+    """`calldesk report … | head`: the rest of the output goes nowhere, quietly, and so does the exit's flush."""
+    import os
+
+    from console.cli.report import write_quietly
+
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    out = os.fdopen(write_end, "w", encoding="utf-8")
+    write_quietly("key,queue\n" * 10_000, out)
+    out.write("more\n")
+    out.close()  # flushes into /dev/null now
