@@ -21,6 +21,7 @@ from console.server import keys
 from console.server.auth import require_role
 from console.server.dialer_service import DialerService
 from console.server.errors import ApiError, read_body
+from console.server.routes.campaign_models import CampaignList, CampaignOut, CampaignStats, LeadsReport
 from console.server.routes.crm_common import api_error
 
 DIALER = keys.DIALER
@@ -33,21 +34,6 @@ class FilterBody(BaseModel):
     branch: str | None = Field(None, max_length=64)
     churn_level: Literal["medium", "high"] | None = None
     """A retention campaign: customers whose churn warning reaches this level."""
-
-
-class LineError(BaseModel):
-    line: int
-    reason: str
-
-
-class LeadsReport(BaseModel):
-    """What adding leads did: bad CSV rows by line (the good ones kept), exclusions by reason."""
-    rows: int | None = None
-    matched: int | None = None
-    added: int
-    duplicates: int
-    excluded: dict[str, int]
-    errors: list[LineError] = []
 
 
 def _id(request: web.Request, name: str) -> int:
@@ -65,23 +51,28 @@ async def _admin(fn: Callable[..., Any], *args: Any) -> Any:
         raise api_error(exc) from None
 
 
+def _out(row: dict[str, Any]) -> dict[str, Any]:
+    return CampaignOut.model_validate(row).model_dump()
+
+
 async def list_campaigns(request: web.Request) -> web.Response:
     require_role(request, "supervisor")
-    return web.json_response({"campaigns": await _admin(admin.list_all, request.app[keys.ENGINE])})
+    rows = await _admin(admin.list_all, request.app[keys.ENGINE])
+    return web.json_response(CampaignList(campaigns=rows).model_dump())
 
 
 async def create_campaign(request: web.Request) -> web.Response:
     user = require_role(request, "supervisor")
     spec = await read_body(request, admin.CampaignSpec)
     row = await _admin(admin.create, request.app[keys.ENGINE], spec, request.app[keys.CLOCK](), user.id)
-    return web.json_response(row, status=201)
+    return web.json_response(_out(row), status=201)
 
 
 async def edit_campaign(request: web.Request) -> web.Response:
     user = require_role(request, "supervisor")
     changes = await read_body(request, admin.CampaignEdit)
-    return web.json_response(await _admin(admin.edit, request.app[keys.ENGINE], _id(request, "id"), changes,
-                                          user.id, request.app[keys.CLOCK]()))
+    return web.json_response(_out(await _admin(admin.edit, request.app[keys.ENGINE], _id(request, "id"), changes,
+                                               user.id, request.app[keys.CLOCK]())))
 
 
 def _mover(action: str) -> Callable[[web.Request], Any]:
@@ -96,7 +87,7 @@ def _mover(action: str) -> Callable[[web.Request], Any]:
                            request.app[keys.CLOCK]())
         if DIALER in request.app:
             request.app[DIALER].wake()
-        return web.json_response(row)
+        return web.json_response(_out(row))
 
     return handler
 
@@ -112,7 +103,7 @@ async def campaign_stats(request: web.Request) -> web.Response:
         with engine.connect() as conn:
             return admin.stats(conn, campaign_id, abandon_after_s)
 
-    return web.json_response(await _admin(run, _id(request, "id")))
+    return web.json_response(CampaignStats.model_validate(await _admin(run, _id(request, "id"))).model_dump())
 
 
 async def import_leads(request: web.Request) -> web.Response:
