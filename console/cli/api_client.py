@@ -35,25 +35,40 @@ class CliClient(SupervisorClient):
         return self._session
 
     async def import_customers(self, path: Path) -> dict[str, Any]:
-        """Upload the CSV file as it is (streamed): ``{rows, inserted, updated, refused, errors, …}``."""
+        """Upload the CSV file as it is (streamed): ``{rows, inserted, updated, refused, errors, …}``.
+        ``Expect: 100-continue``: a server that refuses the file (its size, the user) says so before
+        a byte of it is sent."""
+        import json
+
         with path.open("rb") as body:
-            return await self.request("POST", "/api/customers/import", data=body,  # type: ignore[arg-type]
-                                      params={"file": path.name}, content_type="text/csv; charset=utf-8")
+            text = await self._call("POST", "/api/customers/import", params={"file": path.name}, data=body,
+                                    headers={"Content-Type": "text/csv; charset=utf-8"}, expect100=True)
+        return json.loads(text)
 
     async def report_csv(self, params: dict[str, Any]) -> str:
         """``GET /api/supervisor/report?format=csv``: the CSV text as the server wrote it."""
+        return await self._call("GET", "/api/supervisor/report", params={**params, "format": "csv"})
+
+    async def _call(self, method: str, path: str, *, params: dict[str, Any], headers: dict[str, str] | None = None,
+                    **options: Any) -> str:
+        """The answer's text; a refusal as the :class:`ApiError` the server's JSON error describes."""
+        import json
+
         import aiohttp
 
-        clean = {k: str(v) for k, v in {**params, "format": "csv"}.items() if v not in (None, "")}
-        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        clean = {k: str(v) for k, v in params.items() if v not in (None, "")}
+        sent = {**(headers or {}), **({"Authorization": f"Bearer {self.token}"} if self.token else {})}
         try:
-            async with self.session.get(self.base_url + "/api/supervisor/report", params=clean,
-                                        headers=headers) as resp:
-                if resp.status < 400:
-                    return await resp.text(encoding="utf-8")
-                body = await resp.json(content_type=None)
+            async with self.session.request(method, self.base_url + path, params=clean, headers=sent,
+                                            **options) as resp:
+                text = await resp.text(encoding="utf-8")
                 status = resp.status
-        except (aiohttp.ClientError, TimeoutError, OSError, ValueError) as exc:
+        except (aiohttp.ClientError, TimeoutError, OSError) as exc:
             raise ApiError(0, "unreachable", str(exc) or type(exc).__name__) from exc
-        err = body.get("error", {}) if isinstance(body, dict) else {}
+        if status < 400:
+            return text
+        try:
+            err = json.loads(text).get("error", {})
+        except (ValueError, AttributeError):
+            err = {}
         raise ApiError(status, err.get("code", "error"), err.get("message", f"HTTP {status}"), err.get("field"))

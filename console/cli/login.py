@@ -67,7 +67,10 @@ async def _log_in(server: str, user: str | None, cache: Any) -> int:
     finally:
         await client.close()
     expires = dt.datetime.fromisoformat(made.expires_at) if made.expires_at else None
+    replaced = cache.get(server)
     cache.put(server, SavedLogin(made.token, made.user.username, expires))
+    if replaced is not None and replaced.token != made.token:
+        await _revoke(server, replaced.token)  # a session nobody will use again: end it
     print(t("cli.login.done", server=server, username=made.user.username, role=t(f"staff.role.{made.user.role}"),
             until=_local(expires), file=cache.path))
     return 0

@@ -51,6 +51,10 @@ async def test_log_in_once_then_work_then_log_out(api_cli, client, real_time, se
     assert r.code == 0 and "sup1" in r.out
     r = await api_cli("staff", "list", user="admin", env={"CALLDESK_PASSWORD": None})  # CALLDESK_USER: the saved
     assert r.code == 2 and r.err == "calldesk: error: 需要管理员及以上角色：sup1 是班长\n"
+    # Logging in again replaces the saved token and ends the session it held.
+    assert (await api_cli("login")).code == 0
+    assert (await client.get("/api/me", headers=bearer(saved.token))).status == 401
+    saved = _cache().get(api_cli.server)
     r = await api_cli("logout", env=NO_PASSWORD)
     assert r.code == 0 and r.out == f"已退出 {api_cli.server}（sup1）：令牌已在服务器注销并删除\n"
     assert (await client.get("/api/me", headers=bearer(saved.token))).status == 401

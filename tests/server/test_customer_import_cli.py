@@ -91,7 +91,23 @@ async def test_the_file_as_a_whole_is_refused_in_one_line(api_cli, seeded_engine
     r = await api_cli("import", "customers", str(tmp_path / "missing.csv"), user="admin")
     assert r.code == 2 and r.err == f"calldesk: error: {tmp_path / 'missing.csv'}：文件不存在\n"
     monkeypatch.setattr("console.server.routes.customer_import.CSV_MAX_BYTES", 1024 * 1024)
-    big = _file(tmp_path, b"310099990001,x,,,,\n" * 60_000, "huge.csv")
+    big = _file(tmp_path, b"310099990001,x,,,,\n" * 1_500_000, "huge.csv")
     r = await api_cli("import", "customers", str(big), user="admin")
     assert r.code == 2 and r.err == f"calldesk: error: {big}: CSV 文件过大（上限 1 MB）：请拆分后分别导入\n"
     assert audit_rows(seeded_engine, "customer.") == []
+
+
+async def test_a_refusal_comes_before_the_file_is_sent(client, seed):
+    """``Expect: 100-continue``: a user who may not import is told so before a byte of the file goes."""
+    sent: list[int] = []
+
+    async def body():
+        for _ in range(64):
+            sent.append(1)
+            yield b"310099990001,x,,,,\n" * 1000
+
+    token = await login(client, "sup1")
+    resp = await client.post("/api/customers/import", data=body(), expect100=True,
+                             headers={**bearer(token), "Content-Type": "text/csv"})
+    assert resp.status == 403 and (await resp.json())["error"]["code"] == "forbidden"
+    assert sent == []

@@ -30,7 +30,7 @@ from console.crm.customer_import import import_as
 from console.errors import CalldeskError
 from console.i18n import t
 from console.server import keys
-from console.server.auth import require_role
+from console.server.auth import bearer_token, require_role
 from console.server.errors import ApiError
 from console.server.routes.crm_common import json_response, now
 from console.server.routes.customer_index import STATE, current_index
@@ -64,16 +64,43 @@ def _label(request: web.Request) -> str:
     return os.path.basename(name)[:200] or "CSV"
 
 
+def _too_large() -> ApiError:
+    return ApiError(400, "invalid", t("server.import.too_large", max=CSV_MAX_BYTES // (1024 * 1024)))
+
+
+async def _expect(request: web.Request) -> web.StreamResponse | None:
+    """``Expect: 100-continue``: refuse a file too large, or a user who may not import, before its
+    body is sent; otherwise let the client send it."""
+    from aiohttp import HttpVersion11
+
+    from console.server.errors import error_response
+
+    try:
+        # Before the middlewares: resolve the token as the auth middleware will, judge as require_role.
+        token = bearer_token(request)
+        user = request.app[keys.TOKENS].resolve(token) if token else None
+        if user is None:
+            raise ApiError(401, "unauthorized")
+        if not user.at_least("admin"):
+            raise ApiError(403, "forbidden", t("server.error.role_needed", role="admin"))
+        if request.content_length is not None and request.content_length > CSV_MAX_BYTES:
+            raise _too_large()
+    except ApiError as exc:
+        return error_response(exc.status, exc.code, exc.message, exc.field)
+    if request.version == HttpVersion11:
+        await request.writer.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+    return None
+
+
 async def _spool(request: web.Request, target: Any) -> None:
     """The request body into ``target``, refused past the size limit."""
-    limit_mb = CSV_MAX_BYTES // (1024 * 1024)
     if request.content_length is not None and request.content_length > CSV_MAX_BYTES:
-        raise ApiError(400, "invalid", t("server.import.too_large", max=limit_mb))
+        raise _too_large()
     size = 0
     while chunk := await request.content.read(CHUNK):
         size += len(chunk)
         if size > CSV_MAX_BYTES:
-            raise ApiError(400, "invalid", t("server.import.too_large", max=limit_mb))
+            raise _too_large()
         target.write(chunk)
     target.flush()
     if size == 0:
@@ -135,4 +162,4 @@ def _index_rows(engine: Any, ids: list[int]) -> list[Any]:
 
 
 def setup(app: web.Application) -> None:
-    app.router.add_post("/api/customers/import", import_customers)
+    app.router.add_post("/api/customers/import", import_customers, expect_handler=_expect)
