@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from console.i18n import campaign_errors, cli, has, server_writes
+from console.i18n import campaign_errors, cli, customer_import, has, server_writes
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = [*(ROOT / "console" / "cli").glob("*.py"), *(ROOT / "console" / "crm").glob("*.py"),
-           *(ROOT / "console" / "server" / "routes").glob("*.py")]
-KEY = re.compile(r"""["']((?:cli|campaign)\.[a-z_]+\.[a-z_0-9]+)["']""")
+           *(ROOT / "console" / "server" / "routes").glob("*.py"), *(ROOT / "console" / "store" / "importing").glob("*.py")]
+KEY = re.compile(r"""["']((?:cli|campaign|import)\.[a-z_]+\.[a-z_0-9]+)["']""")
 
 
 def test_every_key_used_in_the_code_exists_in_both_languages():
@@ -20,7 +20,7 @@ def test_every_key_used_in_the_code_exists_in_both_languages():
     assert sorted(k for k in used if not (has(k, "zh_CN") and has(k, "en"))) == []
 
 
-@pytest.mark.parametrize("catalogue", [cli, campaign_errors, server_writes], ids=lambda m: m.__name__)
+@pytest.mark.parametrize("catalogue", [cli, campaign_errors, server_writes, customer_import], ids=lambda m: m.__name__)
 def test_both_languages_have_the_same_keys_and_placeholders(catalogue):
     assert set(catalogue.ZH_CN) == set(catalogue.EN)
     fields = re.compile(r"{(\w+)(?:![rs])?}")

@@ -39,7 +39,7 @@ async def test_import_through_the_api_reports_bad_rows_by_line(api_cli, client, 
     assert r.code == 1
     lines = r.err.splitlines()
     assert [line.split(": ", 1)[0] for line in lines] == [f"{csv}:{n}" for n in (3, 4, 5, 7)]
-    assert "name is missing" in lines[0] and "not UTF-8" in lines[2] and "already appears on line 2" in lines[3]
+    assert lines[0].endswith(": 缺少 name") and "不是 UTF-8 编码" in lines[2] and lines[3].endswith("已在第 2 行出现")
     assert r.out == f"{csv}：6 行：新增 2，更新 0，拒绝 4\n"
     assert _customers(seeded_engine) == before + 2
     # Each customer written is audited with the admin; the run too, with its counts.
@@ -87,7 +87,7 @@ async def test_the_file_as_a_whole_is_refused_in_one_line(api_cli, seeded_engine
     bad.write_text("client_no,name,colour\n310099990001,单田芳,red\n", encoding="utf-8")
     r = await api_cli("import", "customers", str(bad), user="admin")
     assert r.code == 2 and r.err.count("\n") == 1
-    assert r.err.startswith(f"calldesk: error: {bad}:1: unknown column 'colour'")
+    assert r.err.startswith(f"calldesk: error: {bad}:1: 未知的列 'colour'")
     r = await api_cli("import", "customers", str(tmp_path / "missing.csv"), user="admin")
     assert r.code == 2 and r.err == f"calldesk: error: {tmp_path / 'missing.csv'}：文件不存在\n"
     monkeypatch.setattr("console.server.routes.customer_import.CSV_MAX_BYTES", 1024 * 1024)

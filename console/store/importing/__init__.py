@@ -14,6 +14,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection, Engine, insert, select, update
 
+from console.i18n import t
 from console.store.importing.reader import read_rows
 from console.store.importing.rows import CustomerRecord, RowError, parse_customer
 from console.store.models import Customer, CustomerPhone, Staff
@@ -66,10 +67,10 @@ def import_customers(engine: Engine, path: Path, tier_for: Callable, *, now: dt.
         try:
             record = parse_customer(raw.fields, tier_for)
             if record.client_no in seen:
-                raise RowError(f"client_no {record.client_no} already appears on line {seen[record.client_no]}")
+                raise RowError(t("import.row.twice", value=record.client_no, line=seen[record.client_no]))
             if record.manager is not None:
                 if record.manager not in managers:
-                    raise RowError(f"manager {record.manager!r} is not an active staff username")
+                    raise RowError(t("import.row.manager", value=record.manager))
                 record.values["manager_id"] = managers[record.manager]
         except RowError as exc:
             refuse(raw.line, str(exc))
