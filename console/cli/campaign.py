@@ -78,6 +78,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     flt.add_argument("--risk-expiring-days", type=int, metavar="N", help="risk assessment expires within N days")
     flt.add_argument("--tier", action="append", default=[], help="service tier (repeatable)")
     flt.add_argument("--branch")
+    flt.add_argument("--churn-level", choices=("medium", "high"),
+                     help="a retention campaign: customers whose churn warning reaches this level")
 
 
 def _run(args: argparse.Namespace, work: Callable[..., Awaitable[int]]) -> int:
@@ -195,7 +197,9 @@ async def _import(client: Any, args: argparse.Namespace) -> int:
 async def _filter(client: Any, args: argparse.Namespace) -> int:
     from console.i18n import t
 
-    report = await client.add_leads_by_filter(args.id, args.risk_expiring_days, list(args.tier), args.branch)
+    report = await client.request("POST", f"/api/campaigns/{args.id}/leads/filter", json_body={
+        "risk_expiring_days": args.risk_expiring_days, "tiers": list(args.tier), "branch": args.branch,
+        "churn_level": args.churn_level})
     _summary(t("cli.campaign.matched", n=report["matched"]), report)
     return 0
 

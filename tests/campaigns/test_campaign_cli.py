@@ -23,6 +23,8 @@ async def test_campaign_cli_round_trip(api_cli, tmp_path: Path, seeded_engine, s
     assert r.out == f"{csv}：新增线索 2，已在等待 0，拒绝 1 行；排除：无\n"
     r = await api_cli("campaign", "leads", "add-filter", campaign, "--tier", "diamond")
     assert r.code == 0 and r.out.startswith("筛选：匹配 2 位客户：新增线索 2")
+    r = await api_cli("campaign", "leads", "add-filter", campaign, "--churn-level", "high")
+    assert r.code == 0 and r.out.startswith("筛选：匹配 0 位客户")  # the floor's customers are not scored
     assert (await api_cli("campaign", "edit", campaign, "--max-attempts", "4")).code == 0
     r = await api_cli("campaign", "start", campaign)
     assert r.code == 0 and "running" in r.out
@@ -42,11 +44,12 @@ async def test_campaign_cli_round_trip(api_cli, tmp_path: Path, seeded_engine, s
     rows = audit_rows(seeded_engine, "campaign.")
     assert [(row["action"], row["actor_id"]) for row in rows] == [
         (action, seed.staff["sup1"]) for action in ("campaign.create", "campaign.leads_import", "campaign.leads_filter",
-                                                    "campaign.update", "campaign.start")]
+                                                    "campaign.leads_filter", "campaign.update", "campaign.start")]
     assert {k: rows[1]["detail"][k] for k in ("campaign", "rows", "added", "refused")} == {
         "campaign": int(campaign), "rows": 3, "added": 2, "refused": 1}
-    assert rows[3]["detail"]["changes"] == {"max_attempts": [3, 4]}
-    assert rows[4]["detail"] == {"campaign": int(campaign), "from": "draft", "to": "running"}
+    assert rows[3]["detail"]["filter"]["churn_level"] == "high"
+    assert rows[4]["detail"]["changes"] == {"max_attempts": [3, 4]}
+    assert rows[5]["detail"] == {"campaign": int(campaign), "from": "draft", "to": "running"}
 
 
 async def test_campaign_agents_from_the_cli(api_cli) -> None:
