@@ -136,3 +136,18 @@ def row_dict(row: ReportRow) -> dict[str, Any]:
             "longest_wait_s": m.longest_wait_s, "abandon_rate": m.abandon_rate, "csat": m.csat,
             "csat_answers": m.csat_answers}
 
+
+
+def rows_csv(rows: list[dict[str, Any]]) -> str:
+    """The rows as CSV with the stable column ids of :data:`COLUMNS` (for spreadsheets): blanks
+    for no value, ratios as fractions rounded to 4 places."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for row in rows:
+        writer.writerow(["" if row[c] is None else (round(row[c], 4) if isinstance(row[c], float) else row[c])
+                         for c in COLUMNS])
+    return out.getvalue()
