@@ -40,6 +40,9 @@ class ReportRow(BaseModel):
     aht_s: float | None
     longest_wait_s: float | None
     abandon_rate: float | None
+    csat: float | None = None
+    """Mean post-call survey answer (1-5) of the answered calls surveyed."""
+    csat_answers: int = 0
 
 
 class Report(BaseModel):
