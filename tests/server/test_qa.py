@@ -83,3 +83,28 @@ async def test_the_report_by_agent_carries_the_mean_qa_score(client, seed, seede
     header, *lines = csv.splitlines()
     assert header.endswith(",csat,csat_answers,qa_score,qa_reviews")
     assert any(line.startswith("1001,") and line.endswith(",84.4,2") for line in lines)
+
+
+async def test_a_days_calls_to_review_and_what_was_done_on_one(client, seed, seeded_engine) -> None:
+    import datetime as dt
+
+    from tests.server.conftest import KNOWN_NUMBER, START
+    from tests.server.crm_helpers import live_call
+
+    call = call_row(seeded_engine, seed, recording="/var/spool/asterisk/monitor/1.wav", linkedid="c1",
+                    ended=START + dt.timedelta(minutes=5))
+    agent = await login(client, "agent1")
+    live_call(client, "c1", KNOWN_NUMBER)
+    await client.get(f"/api/customers/{seed.known}", params={"call": "c1"}, headers=bearer(agent))
+    sup = await login(client, "sup1")
+    await post_review(client, sup, call, ALL_PASS)
+    day = START.date().isoformat()
+    listed = await (await client.get("/api/qa/calls", params={"day": day}, headers=bearer(sup))).json()
+    (row,) = [c for c in listed["calls"] if c["id"] == call]
+    assert (row["agent_ext"], row["agent_name"], row["recording"], row["qa_score"]) == ("1001", "张伟", True, 100.0)
+    trail = await (await client.get(f"/api/interactions/{call}/trail", headers=bearer(sup))).json()
+    assert [(e["actor"], e["action"], e["detail"].get("masked")) for e in trail["trail"]] == [
+        ("张伟", "customer.view", True), ("刘主管", "qa.review", None)]
+    bad = await client.get("/api/qa/calls", params={"day": "yesterday"}, headers=bearer(sup))
+    assert bad.status == 400 and (await bad.json())["error"]["field"] == "day"
+    assert (await client.get("/api/qa/calls", headers=bearer(agent))).status == 403

@@ -4,6 +4,9 @@
 center's language, weights, fatal flags, the pass mark). ``POST /api/interactions/{id}/qa``
 (supervisors and up) reviews one answered call: every criterion marked pass, fail or n/a, a
 comment; the score by console/crm/qa.py; audited ``qa.review`` on the call's customer. ``GET
+/api/qa/calls?day=`` lists a day's answered calls with their latest score, ``GET
+/api/interactions/{id}/trail`` what was done with the customer on a call (the audit rows of its
+Linkedid: viewed masked, verified, unmasked…), so the reviewer sees the order. ``GET
 /api/interactions/{id}/qa`` lists a call's reviews (its agent may read them); ``GET
 /api/qa/reviews`` lists reviews newest first (``agent=me`` for an agent's own; supervisors: any
 agent, or all).
@@ -17,7 +20,7 @@ from typing import Any
 
 from aiohttp import web
 from pydantic import BaseModel, Field
-from sqlmodel import col, select
+from sqlmodel import col, func, select
 
 from console.crm import audit
 from console.crm.errors import CrmError
@@ -26,8 +29,8 @@ from console.i18n import get_locale, t
 from console.server import keys
 from console.server.auth import AuthUser, require_role
 from console.server.errors import ApiError, read_body
-from console.server.routes.crm_common import in_db, json_response, now, path_int, query_int
-from console.store.models import Interaction, QaReview, Staff
+from console.server.routes.crm_common import center_tz, in_db, json_response, now, path_int, query_int
+from console.store.models import AuditEvent, Interaction, QaReview, Staff
 
 _AUDIT = "qa.review"
 
@@ -127,7 +130,63 @@ async def reviews(request: web.Request) -> web.Response:
     return json_response({"reviews": await in_db(request, _reviews, None, agent_id, limit), "form": _form(request)})
 
 
+def _calls(session: Any, start: dt.datetime, end: dt.datetime, agent: str | None, limit: int) -> list[dict[str, Any]]:
+    latest = (select(QaReview.interaction_id, func.max(QaReview.id).label("id"))
+              .group_by(col(QaReview.interaction_id)).subquery())
+    statement = (
+        select(Interaction, Staff.name, QaReview.score)
+        .join(Staff, col(Staff.id) == col(Interaction.agent_id))
+        .outerjoin(latest, latest.c.interaction_id == col(Interaction.id))
+        .outerjoin(QaReview, col(QaReview.id) == latest.c.id)
+        .where(Interaction.outcome == "answered", col(Interaction.started_at) >= start,
+               col(Interaction.started_at) < end)
+        .order_by(col(Interaction.started_at), col(Interaction.id)).limit(limit)
+    )
+    if agent:
+        statement = statement.where(Interaction.agent_ext == agent)
+    return [{"id": row.id, "call": row.linkedid, "started_at": row.started_at.isoformat(), "agent_ext": row.agent_ext,
+             "agent_name": name, "queue": row.queue, "direction": row.direction, "wait_s": row.wait_s,
+             "talk_s": row.talk_s, "hangup_by": row.hangup_by, "disposition": row.disposition, "notes": row.notes,
+             "recording": bool(row.recording_ref), "csat": row.csat, "qa_score": score}
+            for row, name, score in session.exec(statement)]
+
+
+def _call_trail(session: Any, interaction_id: int) -> list[dict[str, Any]]:
+    """What was done with the customer on this call (profile views masked or not, verification,
+    edits): the audit rows of its Linkedid, in order. A reviewer reads whether the identity was
+    verified before anything was disclosed."""
+    call = session.get(Interaction, interaction_id)
+    if call is None:
+        raise CrmError("not_found", "crm.qa.no_call", id=interaction_id)
+    statement = (select(AuditEvent, Staff.name).outerjoin(Staff, col(Staff.id) == col(AuditEvent.actor_id))
+                 .where(AuditEvent.linkedid == call.linkedid).order_by(col(AuditEvent.at), col(AuditEvent.id)))
+    return [{"at": row.at.isoformat(), "actor": name, "action": row.action, "detail": json.loads(row.detail)}
+            for row, name in session.exec(statement)]
+
+
+async def calls(request: web.Request) -> web.Response:
+    """The answered calls of one day (the center's), oldest first, with their latest QA score."""
+    require_role(request, "supervisor")
+    tz = center_tz(request)
+    raw = request.query.get("day") or now(request).astimezone(tz).date().isoformat()
+    try:
+        day = dt.date.fromisoformat(raw)
+    except ValueError:
+        raise ApiError(400, "invalid", t("crm.qa.bad_day", value=raw), field="day") from None
+    start = dt.datetime.combine(day, dt.time(), tz)
+    limit = query_int(request, "limit", 500, low=1, high=2000) or 500
+    rows = await in_db(request, _calls, start, start + dt.timedelta(days=1), request.query.get("agent") or None, limit)
+    return json_response({"day": day.isoformat(), "calls": rows})
+
+
+async def call_trail(request: web.Request) -> web.Response:
+    require_role(request, "supervisor")
+    return json_response({"trail": await in_db(request, _call_trail, path_int(request, "id"))})
+
+
 def setup(app: web.Application) -> None:
+    app.router.add_get("/api/qa/calls", calls)
+    app.router.add_get("/api/interactions/{id}/trail", call_trail)
     app.router.add_get("/api/qa/form", form)
     app.router.add_get("/api/qa/reviews", reviews)
     app.router.add_post("/api/interactions/{id}/qa", review_call)
