@@ -58,3 +58,20 @@ async def test_a_complaint_tells_the_manager_and_gives_them_a_followup(make_clie
         (fu,) = conn.execute(select(FollowUp).where(FollowUp.owner_id == seed.staff["mgr1"])).all()
     assert fu.customer_id == seed.known and fu.due_at == START + dt.timedelta(hours=4)
     assert fu.reason == f"您的客户投诉（{ticket['number']}）：投诉佣金收取，请联系客户跟进"
+
+
+async def test_an_account_manager_lists_their_customers_most_at_risk_first(client, seed, seeded_engine) -> None:
+    agent = await login(client, "agent1")
+    await client.post("/api/tickets", json={"customer_id": seed.transfer, "category": "transfer_out",
+                                            "subject": "转户咨询"}, headers=bearer(agent))
+    mine = await (await client.get("/api/customers/mine", headers=bearer(await login(client, "mgr1")))).json()
+    assert mine["total"] == 2
+    first, second = mine["customers"]
+    assert (first["id"], first["churn"]["score"], first["churn"]["reasons"][0]["factor"]) == (
+        seed.transfer, 35, "transfer_out")
+    assert first["open_tickets"] == 1 and second["id"] == seed.known
+    assert second["open_tickets"] == 1 and second["followups_due"] == 1 and second["last_contact"]
+    assert set(first) == {"id", "client_no", "name", "tier", "status", "churn", "open_tickets", "followups_due",
+                          "last_contact"}  # no number, no id number
+    nobody = await (await client.get("/api/customers/mine", headers=bearer(agent))).json()
+    assert nobody == {"total": 0, "customers": []}
