@@ -47,6 +47,7 @@ AGENT_KEYS: tuple[KeySpec, ...] = (
     KeySpec("agent.followups", "ctrl+u", "focus_followups", "console.key.followups", show=False),
     KeySpec("agent.recording", "ctrl+r", "play_recording", "console.key.recording", show=False),
     KeySpec("agent.my_customers", "ctrl+k", "my_customers", "console.key.my_customers", show=False),
+    KeySpec("agent.my_reviews", "ctrl+j", "my_reviews", "console.key.my_reviews", show=False),
 )
 
 LEAD_OFFER_KEYS: tuple[KeySpec, ...] = (  # the preview dialog (console.tui.agent.lead_offer)
