@@ -393,6 +393,11 @@ class ManagerSettings(Section):
     complaint_followup_hours: float = Field(4, ge=0, le=720)
     """A complaint also gives the account manager a follow-up they own, due this many hours
     later (0: no follow-up)."""
+    alert_on_callback: bool = True
+    """Tell an account manager's console when one of their customers asks for a callback."""
+    own_callbacks: bool = False
+    """A callback one of their customers asks for is the account manager's follow-up instead of
+    the shared pool's (then no callback campaign takes it)."""
 
 
 class LoginSettings(Section):

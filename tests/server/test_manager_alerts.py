@@ -75,3 +75,23 @@ async def test_an_account_manager_lists_their_customers_most_at_risk_first(clien
                           "last_contact"}  # no number, no id number
     nobody = await (await client.get("/api/customers/mine", headers=bearer(agent))).json()
     assert nobody == {"total": 0, "customers": []}
+
+
+async def test_a_callback_request_tells_the_manager_and_can_be_theirs(make_client, seed, seeded_engine) -> None:
+    from sqlalchemy import update
+
+    from console.store.models import Customer
+
+    with seeded_engine.begin() as conn:  # capture 19's caller (吴静) is mgr1's customer here
+        conn.execute(update(Customer.__table__).where(Customer.__table__.c.id == seed.callback)
+                     .values(manager_id=seed.staff["mgr1"]))
+    settings = server_settings(managers=ManagerSettings(own_callbacks=True))
+    async with replay_floor(make_client, "19-queue-exit-callback-request", settings=settings) as floor:
+        await floor.connect("mgr1")
+        await floor.go()
+        alert = await floor.consoles["mgr1"].read_until("customer_alert")
+        await floor.settle()
+    assert (alert["reason"], alert["customer"]["id"], alert["customer"]["name"]) == ("callback", seed.callback, "吴静")
+    with seeded_engine.connect() as conn:
+        (fu,) = conn.execute(select(FollowUp).where(FollowUp.customer_id == seed.callback)).all()
+    assert (fu.kind, fu.owner_id) == ("callback", seed.staff["mgr1"])
