@@ -134,6 +134,7 @@ ZH_CN: dict[str, str] = {
     "console.notify.no_customer": "请先确定客户", "console.notify.dialing": "正在外呼…",
     "console.notify.my_customer_calls": "您的客户 {name}（{client_no}）正在来电，由坐席 {agent} 接听",
     "console.notify.my_customer_complaint": "您的客户 {name}（{client_no}）有新投诉 {ticket}",
+    "console.notify.my_customer_callback": "您的客户 {name}（{client_no}）在排队时请求回电",
     "console.notify.wrapped_up": "话后处理已提交", "console.notify.ticket_created": "工单 {number} 已创建，SLA 截止 {sla}",
     "console.notify.followup_created": "回访已预约", "console.notify.verified": "身份已核实，资料已显示",
     # keys
@@ -281,6 +282,7 @@ EN: dict[str, str] = {
     "console.notify.no_customer": "Identify the customer first", "console.notify.dialing": "Dialling…",
     "console.notify.my_customer_calls": "Your customer {name} ({client_no}) is calling; agent {agent} has the call",
     "console.notify.my_customer_complaint": "Your customer {name} ({client_no}) has a new complaint {ticket}",
+    "console.notify.my_customer_callback": "Your customer {name} ({client_no}) asked for a callback while waiting",
     "console.notify.wrapped_up": "Wrap-up saved", "console.notify.ticket_created": "Ticket {number} created, SLA due {sla}",
     "console.notify.followup_created": "Follow-up booked", "console.notify.verified": "Identity verified: profile unmasked",
     "console.key.hint": "Key", "console.key.keys": "Keys", "console.key.kb": "Knowledge", "console.key.search": "Search",
