@@ -22,26 +22,28 @@ def run_as(args: argparse.Namespace, work: Work, role: str, where: Callable[[arg
     ``where``: what a refusal names first (an account, a file)."""
     import asyncio
 
-    from console.cli.client_login import credentials, server_url
+    from console.cli.client_login import ca_file, credentials, server_url
     from console.config import load_settings
     from console.i18n import set_locale
 
     settings = load_settings(args.config)
     set_locale(settings.center.locale)
     server = server_url(args, settings)
+    ca = ca_file(args, settings)
     given = credentials(args.user)
-    return asyncio.run(_session(server, given, role, work, args, where))
+    return asyncio.run(_session(server, given, role, work, args, where, ca))
 
 
 async def _session(server: str, given: tuple[str, str | None, str | None], role: str, work: Work,
-                   args: argparse.Namespace, where: Callable[[argparse.Namespace], Any] | None) -> int:
+                   args: argparse.Namespace, where: Callable[[argparse.Namespace], Any] | None,
+                   ca: str | None = None) -> int:
     from console.errors import CalldeskError
     from console.i18n import t
     from console.tui.client import ApiError
     from console.tui.supervisor.client import SupervisorClient
 
     name, password, token = given
-    client = SupervisorClient(server, token=token)
+    client = SupervisorClient(server, token=token, ca_file=ca)
     try:
         try:
             await (client.me() if token else client.login(name, password or ""))
