@@ -72,7 +72,7 @@ async def test_serve_runs_on_loopback_and_logs_no_secret(tmp_path: Path) -> None
             await pbx.close()
     log = log_path.read_text(encoding="utf-8")
     assert f"listening on http://127.0.0.1:{port}" in log
-    assert "GET /ws " in log and "/healthz" in log
+    assert "GET /ws?since=0 101 " in log and "GET /healthz 200 " in log
     assert AMI_SECRET not in log and token not in log
     assert (tmp_path / "var" / "outbox.sqlite3").exists()  # next to the config file
 
