@@ -95,7 +95,7 @@ class Client:
                 body = await resp.json(content_type=None) if resp.content_length != 0 else None
                 status = resp.status
         except aiohttp.ClientSSLError as exc:  # before ClientError: it is one, with a reason to give
-            raise ApiError(0, "tls", tls_failure(self.base_url, exc)) from exc
+            raise ApiError(0, "tls", tls_failure(exc)) from exc
         except (aiohttp.ClientError, TimeoutError, OSError) as exc:
             raise ApiError(0, "unreachable", str(exc) or type(exc).__name__) from exc
         if status == 401 and _retry and self._credentials and path != "/api/login":
@@ -250,7 +250,7 @@ class Client:
             else:
                 raise
         except aiohttp.ClientSSLError as exc:
-            raise ApiError(0, "tls", tls_failure(self.base_url, exc)) from exc
+            raise ApiError(0, "tls", tls_failure(exc)) from exc
         reason = ""
         async with ws:
             async for msg in ws:

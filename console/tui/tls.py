@@ -52,13 +52,14 @@ def verify_reason(code: int | None, message: str | None) -> str:
     return t(key) if key else (message or t("transport.client.unverified"))
 
 
-def tls_failure(server: str, exc: BaseException) -> str:
-    """One line for a TLS handshake that failed: the server, and why its certificate was refused
-    (an aiohttp ``ClientSSLError``; its ``certificate_error`` holds OpenSSL's verdict)."""
+def tls_failure(exc: BaseException) -> str:
+    """One line for a TLS handshake that failed: why the server's certificate was refused (an
+    aiohttp ``ClientSSLError``; its ``certificate_error`` holds OpenSSL's verdict). The caller
+    names the server (``console.login.failed``; the console's link line is about its server)."""
     cert_error = getattr(exc, "certificate_error", None)
     if isinstance(cert_error, ssl.SSLCertVerificationError):
         reason = verify_reason(cert_error.verify_code, cert_error.verify_message)
-        return t("transport.client.cert_refused", server=server, reason=reason)
+        return t("transport.client.cert_refused", reason=reason)
     os_error = getattr(exc, "os_error", None) or exc
     detail = getattr(os_error, "reason", None) or str(os_error) or type(os_error).__name__
-    return t("transport.client.handshake_failed", server=server, reason=detail)
+    return t("transport.client.handshake_failed", reason=detail)

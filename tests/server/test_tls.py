@@ -92,7 +92,7 @@ async def test_a_certificate_from_another_ca_is_refused_with_the_reason(tls_serv
     stranger = issue(tmp_path, "other", trustme.CA())
     url = f"https://localhost:{server.port}"
     error = await _refusal(url, stranger.ca)
-    assert error.message == t("transport.client.cert_refused", server=url, reason=t("transport.client.unknown_ca"))
+    assert error.message == t("transport.client.cert_refused", reason=t("transport.client.unknown_ca"))
     # The system's trust store does not know the tests' CA either.
     assert (await _refusal(url, None)).message == error.message
 
@@ -102,7 +102,7 @@ async def test_an_expired_certificate_is_refused_with_the_reason(tls_server, see
     server = await tls_server(raw_server_context(files))
     url = f"https://localhost:{server.port}"
     error = await _refusal(url, files.ca)
-    assert error.message == t("transport.client.cert_refused", server=url, reason=t("transport.client.expired"))
+    assert error.message == t("transport.client.cert_refused", reason=t("transport.client.expired"))
 
 
 async def test_a_certificate_for_another_host_is_refused_with_the_reason(tls_server, seed, ca, tmp_path) -> None:
@@ -110,7 +110,7 @@ async def test_a_certificate_for_another_host_is_refused_with_the_reason(tls_ser
     server = await tls_server(server_ssl_context(files.cert, files.key, NOW))
     url = f"https://127.0.0.1:{server.port}"
     error = await _refusal(url, files.ca)
-    assert error.message == t("transport.client.cert_refused", server=url, reason=t("transport.client.wrong_host"))
+    assert error.message == t("transport.client.cert_refused", reason=t("transport.client.wrong_host"))
 
 
 async def test_the_stream_is_refused_too_when_the_certificate_does_not_verify(tls_server, seed, ca, tmp_path) -> None:
@@ -134,3 +134,40 @@ async def test_a_missing_ca_file_is_named(tmp_path) -> None:
     finally:
         await console.close()
     assert info.value.message == t("transport.ca.missing", file=tmp_path / "nope.pem")
+
+
+async def test_the_cli_says_in_one_line_why_it_does_not_trust_the_server(tls_server, seed, ca, tmp_path,
+                                                                          monkeypatch, capsys) -> None:
+    import asyncio
+
+    from console.cli import main
+
+    files = issue(tmp_path, "good", ca)
+    server = await tls_server(server_ssl_context(files.cert, files.key, NOW))
+    stranger = issue(tmp_path, "other", trustme.CA())
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "config.toml").write_text('[center]\nlocale = "en"\n', encoding="utf-8")
+    for name in ("CALLDESK_CONFIG", "CALLDESK_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("CALLDESK_USER", "admin")
+    monkeypatch.setenv("CALLDESK_PASSWORD", PASSWORD)
+    url = f"https://localhost:{server.port}"
+
+    async def staff_list(*extra: str) -> tuple[int, str, str]:
+        code = await asyncio.to_thread(main, ["staff", "list", "--server", url, *extra])
+        out = capsys.readouterr()
+        return code, out.out, out.err
+
+    code, _, err = await staff_list("--ca", str(stranger.ca))
+    assert code == 2
+    assert err == (f"calldesk: error: {t('console.login.failed', server=url, message='')}"
+                   f"{t('transport.client.cert_refused', reason=t('transport.client.unknown_ca'))}\n")
+    code, _, err = await staff_list("--ca", str(tmp_path / "missing.pem"))
+    assert (code, err) == (2, f"calldesk: error: {t('transport.ca.missing', file=tmp_path / 'missing.pem')}\n")
+    code, out, err = await staff_list("--ca", str(files.ca))
+    assert (code, err) == (0, "") and "agent1" in out
+    # [console] ca_file, relative to the config file, does the same as --ca.
+    (tmp_path / "config.toml").write_text('[center]\nlocale = "en"\n[console]\nca_file = "good/ca.pem"\n',
+                                          encoding="utf-8")
+    code, out, err = await staff_list()
+    assert (code, err) == (0, "") and "agent1" in out
