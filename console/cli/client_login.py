@@ -12,14 +12,15 @@ import os
 
 
 def add_client_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--server", metavar="URL", help="server address (default: from config, http://127.0.0.1:8421)")
+    parser.add_argument("--server", metavar="URL", help="server address, http:// or https:// (default: from config, http://127.0.0.1:8421)")
     parser.add_argument("--user", metavar="NAME", help="user name (default: $CALLDESK_USER, else asked)")
     parser.add_argument("--ca", metavar="FILE", help="CA (PEM) that signed an https server's certificate "
                         "(default: [console] ca_file from config, else the system's trust store)")
 
 
 def server_url(args: argparse.Namespace, settings) -> str:  # noqa: ANN001 (Settings, imported late)
-    return args.server or f"http://{settings.server.host}:{settings.server.port}"
+    scheme = "https" if settings.server.tls_cert else "http"  # the same config.toml as the server's
+    return args.server or f"{scheme}://{settings.server.host}:{settings.server.port}"
 
 
 def ca_file(args: argparse.Namespace, settings) -> str | None:  # noqa: ANN001 (Settings, imported late)
