@@ -120,3 +120,21 @@ def test_serve_refuses_an_expired_certificate_in_one_line(tmp_path, ca) -> None:
                      f"{(now - DAY).replace(microsecond=0).isoformat()}; not starting"]
     set_locale("zh_CN")
     assert t("transport.cert.invalid_dates", key="k", file="f", reason="r") == "k：证书 f r，拒绝启动"
+
+
+@pytest.mark.parametrize(("code", "key"), [
+    (9, "transport.client.not_yet_valid"), (10, "transport.client.expired"),
+    (18, "transport.client.unknown_ca"), (19, "transport.client.unknown_ca"), (20, "transport.client.unknown_ca"),
+    (62, "transport.client.wrong_host"), (64, "transport.client.wrong_host"),
+])
+def test_openssl_verdicts_become_reasons_an_agent_can_act_on(code: int, key: str) -> None:
+    from console.tui.tls import verify_reason
+
+    assert verify_reason(code, "openssl's words") == t(key)
+
+
+def test_an_unknown_verdict_keeps_openssl_words() -> None:
+    from console.tui.tls import verify_reason
+
+    assert verify_reason(26, "unsupported certificate purpose") == "unsupported certificate purpose"
+    assert verify_reason(None, None) == t("transport.client.unverified")

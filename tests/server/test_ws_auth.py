@@ -99,3 +99,18 @@ async def test_the_console_logs_in_again_when_its_token_is_refused(client, seed)
     finally:
         await console.close()
     assert await login(client, "agent1")
+
+
+async def test_the_console_says_why_the_server_closed_an_unauthenticated_stream(client) -> None:
+    from console.i18n import t
+    from console.tui.client import ApiError, Client
+
+    client.app[keys.HUB].auth_timeout_s = 0.05
+    console = Client(str(client.make_url("")))  # no token: no header, and it sends no auth message
+    try:
+        with pytest.raises(ApiError) as info:
+            async for _ in console.frames():
+                pass
+    finally:
+        await console.close()
+    assert (info.value.code, info.value.message) == ("ws_auth", t("transport.ws.closed_4408"))
