@@ -65,7 +65,7 @@ NOISE_VAR_PREFIXES = (
 
 def _var_wanted(name: str) -> bool:
     name = name.lstrip("_")
-    return name == "QUEUESTATUS" or not name.startswith(NOISE_VAR_PREFIXES)
+    return name in ("QUEUESTATUS", "MIXMONITOR_FILENAME") or not name.startswith(NOISE_VAR_PREFIXES)
 
 
 DEFAULT_FILTER = EventFilter(

@@ -133,6 +133,9 @@ class Ended(DomainEvent):
     # back into a queue it already went through (each pass is a call of its own in the figures,
     # as app_queue counts it). Frames without it (older producers) are a first pass.
     pass_no: int = 1
+    # The call's recording as Asterisk wrote it (MixMonitor's file name, e.g.
+    # /var/spool/asterisk/monitor/1795372966.0.wav); None when the PBX recorded nothing.
+    recording: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

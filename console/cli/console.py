@@ -8,8 +8,12 @@ or typed at a getpass prompt. Keys and language come from the local config.toml
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from console.cli.client_login import add_client_arguments, ca_file, credentials, server_url
+
+if TYPE_CHECKING:
+    from console.config import ConsoleSettings
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -32,17 +36,20 @@ def run(args: argparse.Namespace) -> int:
 
     # The screen opens at once and logs in behind a "connecting" line: the first frame does
     # not wait for aiohttp or the network. A refused login ends it with one line and exit 2.
-    app = AgentApp(connect=lambda: _connect(server, given, ca), keymap=dict(settings.console.keys))
+    app = AgentApp(connect=lambda: _connect(server, given, settings.console, ca), keymap=dict(settings.console.keys))
     app.run()
     if app.login_error is not None:
         raise CalldeskError(t("console.login.failed", server=server, message=app.login_error))
     return app.return_code or 0
 
 
-async def _connect(server: str, given: tuple[str, str | None, str | None],  # noqa: ANN202
+async def _connect(server: str, given: tuple[str, str | None, str | None], console: ConsoleSettings,  # noqa: ANN202
                    ca: str | None = None):
+    from pathlib import Path
+
     from console.tui.agent.context import AgentContext
     from console.tui.client import Client
+    from console.tui.recording_player import RecordingPlayer
 
     user, password, token = given
     client = Client(server, token=token, ca_file=ca)
@@ -52,4 +59,5 @@ async def _connect(server: str, given: tuple[str, str | None, str | None],  # no
         await client.login(user, password or "")
     center = await client.config()
     assert client.user is not None
-    return AgentContext(user=client.user, center=center, client=client)
+    player = RecordingPlayer(client, Path(console.recordings_dir).expanduser(), console.player)
+    return AgentContext(user=client.user, center=center, client=client, recordings=player)

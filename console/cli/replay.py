@@ -16,7 +16,7 @@ from console.errors import CalldeskError
 
 # The fields worth a glance per event, in the readable form.
 _BRIEF = ("call", "agent", "state", "caller", "caller_name", "queue", "reason", "outcome",
-          "hangup_by", "from_agent", "to", "kind", "wait_s", "talk_s", "number", "action_id")
+          "hangup_by", "from_agent", "to", "kind", "wait_s", "talk_s", "number", "action_id", "recording")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

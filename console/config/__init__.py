@@ -8,15 +8,15 @@ Errors raise :class:`ConfigError` (a CalldeskError) naming the file, the key and
 
 from console.config.loader import ConfigError, default_path, load_settings
 from console.config.models import (
-    TICKET_CATEGORIES, TIER_IDS, CallbackSettings, CenterSettings, ConsoleSettings,
-    DatabaseSettings, DialerSettings, PasswordSettings, PbxSettings, QueueSettings, RiskSettings, ServerSettings,
+    TICKET_CATEGORIES, TIER_IDS, CallbackSettings, ChurnSettings, CenterSettings, ConsoleSettings,
+    DatabaseSettings, DialerSettings, PasswordSettings, PbxSettings, RecordingSettings, QueueSettings, RiskSettings, ServerSettings,
     RoutingSettings, StatsSettings, TicketSettings, TierSettings, WrapupSettings,
 )
 from console.config.settings import Settings
 
 __all__ = [
-    "TICKET_CATEGORIES", "TIER_IDS", "CallbackSettings", "CenterSettings", "ConfigError",
-    "ConsoleSettings", "DatabaseSettings", "DialerSettings", "PasswordSettings", "PbxSettings", "QueueSettings",
+    "TICKET_CATEGORIES", "TIER_IDS", "CallbackSettings", "ChurnSettings", "CenterSettings", "ConfigError",
+    "ConsoleSettings", "DatabaseSettings", "DialerSettings", "PasswordSettings", "RecordingSettings", "PbxSettings", "QueueSettings",
     "RiskSettings", "ServerSettings", "Settings", "StatsSettings", "TicketSettings",
     "RoutingSettings", "TierSettings", "WrapupSettings", "default_path", "load_settings",
 ]

@@ -10,20 +10,20 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
-from typing import Literal
+from typing import Literal, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationInfo, field_validator, model_validator
 
 TIER_IDS = ("standard", "silver", "gold", "platinum", "diamond")
-TICKET_CATEGORIES = (
-    "account_service", "trading", "margin", "ipo", "bank_transfer",
-    "password", "suitability", "complaint", "information", "other",
-)
+# The ticket categories, declared here once (the API, the rules, the KB and the consoles use
+# these). transfer_out: enquiries about moving the account to another broker (转户咨询), a
+# churn factor (console/crm/churn.py).
 TicketCategory = Literal[
     "account_service", "trading", "margin", "ipo", "bank_transfer",
-    "password", "suitability", "complaint", "information", "other",
+    "password", "suitability", "complaint", "transfer_out", "information", "other",
 ]
+TICKET_CATEGORIES: tuple[str, ...] = get_args(TicketCategory)
 TierId = Literal["standard", "silver", "gold", "platinum", "diamond"]
 Priority = Literal["low", "normal", "high", "urgent"]
 
@@ -166,11 +166,11 @@ class TicketSettings(Section):
     }
     """SLA hours by category, then by tier: sla_hours.complaint.diamond = 4."""
     category_default_hours: dict[TicketCategory, float] = {
-        "complaint": 24, "bank_transfer": 8, "password": 4, "trading": 8, "margin": 8,
+        "complaint": 24, "bank_transfer": 8, "password": 4, "trading": 8, "margin": 8, "transfer_out": 24,
     }
     """SLA hours of a category for the tiers not listed under sla_hours.<category>."""
     default_priority: dict[TicketCategory, Priority] = {
-        "complaint": "high", "bank_transfer": "high", "margin": "high", "information": "low",
+        "complaint": "high", "bank_transfer": "high", "margin": "high", "transfer_out": "high", "information": "low",
     }
     """Priority a new ticket of this category gets (normal when not listed)."""
 
@@ -341,6 +341,11 @@ class RiskSettings(Section):
 class ConsoleSettings(Section):
     keys: dict[str, str] = {}
     """Key remapping of the consoles: action id -> key (e.g. answer = "f5"). Actions not listed keep their built-in key."""
+    recordings_dir: str = "~/calldesk-recordings"
+    """Where the console saves a call's recording the agent asks for (Ctrl+R on the history)."""
+    player: str = Field("", max_length=500)
+    """The command that plays a saved recording, {file} standing for it (e.g. "aplay {file}",
+    "mpv --no-video {file}", "xdg-open {file}"); empty: the console only saves it and says where."""
     ca_file: str | None = None
     """PEM file of the CA that signed an https server's certificate, for the consoles and the
     CLI's API clients (--ca FILE overrides it). Unset: the system's trust store. A relative path
@@ -354,3 +359,60 @@ class PasswordSettings(Section):
     min_classes: int = Field(3, ge=1, le=4)
     """Fewest kinds of character a password must mix: lowercase letters, uppercase letters,
     digits, other characters (symbols, spaces, Chinese)."""
+
+
+class RecordingSettings(Section):
+    root: str | None = None
+    """Where calldesk's server finds the PBX's recordings: the PBX's monitor folder mounted or
+    synced here. Unset: calldesk stores each call's file name but serves none (404 saying so)."""
+    pbx_folder: str = Field("/var/spool/asterisk/monitor", min_length=1)
+    """The folder as Asterisk names it in MIXMONITOR_FILENAME; a recording is looked for at its
+    path under this folder, below ``root``. A file outside it is never served."""
+    min_role: Literal["agent", "supervisor", "manager", "admin"] = "supervisor"
+    """The least role that may play or save any call's recording."""
+    agents_own_calls: bool = True
+    """Whether an agent (below min_role) may play their own calls' recordings."""
+    retention_days: int = Field(1095, ge=1)
+    """How long recordings are kept; `calldesk recordings expired` lists those older."""
+
+
+class ChurnWeight(Section):
+    per_unit: float = Field(ge=0)
+    """Points per unit of the factor (a complaint, a percentage point of AUM lost, a day…)."""
+    cap: float = Field(ge=0, le=100)
+    """The most points the factor can give."""
+
+
+class ChurnSettings(Section):
+    window_days: int = Field(90, ge=1, le=730)
+    """How far back complaints, overdue tickets and transfer-out enquiries count."""
+    abandon_window_days: int = Field(30, ge=1, le=365)
+    """How far back the customer's abandoned calls count."""
+    complaints: ChurnWeight = ChurnWeight(per_unit=20, cap=40)
+    """Complaint tickets opened in the window."""
+    overdue_tickets: ChurnWeight = ChurnWeight(per_unit=10, cap=20)
+    """Tickets of the window still unresolved past their SLA."""
+    abandoned_calls: ChurnWeight = ChurnWeight(per_unit=8, cap=24)
+    """Abandoned calls beyond the first (a second abandon is a pattern)."""
+    aum_decline: ChurnWeight = ChurnWeight(per_unit=1, cap=30)
+    """Per percentage point of assets lost between the two latest AUM snapshots."""
+    transfer_out: ChurnWeight = ChurnWeight(per_unit=35, cap=50)
+    """Enquiries about moving the account out (ticket category transfer_out)."""
+    silence: ChurnWeight = ChurnWeight(per_unit=0.1, cap=15)
+    """Per day without contact beyond silence_after_days."""
+    silence_after_days: int = Field(180, ge=0)
+    """Days without any contact that are still normal."""
+    low_csat: ChurnWeight = ChurnWeight(per_unit=10, cap=25)
+    """Per point the customer's mean survey answer (1-5) is below csat_ok."""
+    csat_ok: float = Field(4.0, ge=1, le=5)
+    """A mean survey answer from which satisfaction gives no risk."""
+    medium_at: int = Field(30, ge=0, le=100)
+    """A score from which the risk is medium."""
+    high_at: int = Field(50, ge=0, le=100)
+    """A score from which the risk is high: the pop's churn flag, the retention list."""
+
+    @model_validator(mode="after")
+    def _levels_in_order(self) -> ChurnSettings:
+        if self.medium_at > self.high_at:
+            raise ValueError(f"medium_at ({self.medium_at}) must not be above high_at ({self.high_at})")
+        return self

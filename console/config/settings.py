@@ -8,8 +8,8 @@ from pathlib import Path
 from pydantic import Field, PrivateAttr, field_validator
 
 from console.config.models import (
-    TIER_IDS, CallbackSettings, CenterSettings, ConsoleSettings, DatabaseSettings,
-    DialerSettings, PasswordSettings, PbxSettings, QueueSettings, RiskSettings, Section, ServerSettings,
+    TIER_IDS, CallbackSettings, ChurnSettings, CenterSettings, ConsoleSettings, DatabaseSettings,
+    DialerSettings, PasswordSettings, PbxSettings, RecordingSettings, QueueSettings, RiskSettings, Section, ServerSettings,
     RoutingSettings, StatsSettings, SupervisorSettings, TicketSettings, TierSettings, WrapupSettings,
 )
 
@@ -58,6 +58,10 @@ class Settings(Section):
     """The Textual consoles."""
     passwords: PasswordSettings = PasswordSettings()
     """The password policy of staff accounts (not of the seeded demo accounts)."""
+    recordings: RecordingSettings = RecordingSettings()
+    """Call recordings: where the server finds them, who may hear them, how long they are kept."""
+    churn: ChurnSettings = ChurnSettings()
+    """The churn warning's weights (console/crm/churn.py)."""
 
     _source: Path | None = PrivateAttr(default=None)
 

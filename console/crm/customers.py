@@ -130,6 +130,6 @@ def interaction_json(row: Interaction, agent_name: str | None = None) -> dict[st
         "agent_id": row.agent_id, "agent_ext": row.agent_ext, "agent_name": agent_name,
         "caller_number": row.caller_number, "started_at": iso(row.started_at),
         "answered_at": iso(row.answered_at), "ended_at": iso(row.ended_at), "wait_s": row.wait_s,
-        "talk_s": row.talk_s, "outcome": row.outcome, "hangup_by": row.hangup_by,
+        "talk_s": row.talk_s, "outcome": row.outcome, "hangup_by": row.hangup_by, "recording": bool(row.recording_ref),
         "disposition": row.disposition, "notes": row.notes, "campaign_id": row.campaign_id,
     }

@@ -22,12 +22,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Protocol
 
+from console.config.models import TICKET_CATEGORIES as CATEGORIES
 from console.crm.tiers import is_vip
 
-CATEGORIES = (
-    "account_service", "trading", "margin", "ipo", "bank_transfer",
-    "password", "suitability", "complaint", "information", "other",
-)
 STATUSES = ("new", "open", "pending", "resolved", "closed")
 PRIORITIES = ("low", "normal", "high", "urgent")
 OPEN_STATUSES = ("new", "open", "pending")

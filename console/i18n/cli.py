@@ -2,8 +2,12 @@
 
 ZH_CN: dict[str, str] = {
     "cli.api.role_needed": "需要{role}及以上角色：{user} 是{their}",
+    "cli.recordings.saved": "录音已保存到 {file}（{size} 字节）",
+    "cli.recordings.expired": "共 {count} 条通话的录音已超过保存期限（{days} 天，结束于 {before} 之前）",
 }
 
 EN: dict[str, str] = {
     "cli.api.role_needed": "the role {role} or above is needed: {user} is {their}",
+    "cli.recordings.saved": "Recording saved to {file} ({size} bytes)",
+    "cli.recordings.expired": "{count} calls have recordings past retention ({days} days: ended before {before})",
 }

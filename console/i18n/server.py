@@ -2,6 +2,12 @@
 
 ZH_CN = {
     "server.campaign.demo_on_real_pbx": "外呼任务 {id} 使用的是演示数据，只能在 PBX 模拟器上外呼（如确需在真实 PBX 上外呼，设置 [dialer] allow_demo_campaigns = true）",
+    "server.recording.no_call": "通话记录 {id} 不存在",
+    "server.recording.none": "通话记录 {id} 没有录音（电话系统未录制此通话）",
+    "server.recording.no_root": "服务器未配置录音目录（[recordings] root），无法播放通话记录 {id} 的录音",
+    "server.recording.outside": "通话记录 {id} 的录音文件不在电话系统的录音目录（[recordings] pbx_folder）下，不予提供",
+    "server.recording.missing": "通话记录 {id} 的录音文件 {file} 不在录音目录中（可能尚未同步或已按保存期限删除）",
+    "server.recording.forbidden": "无权收听此通话的录音",
     "server.error.bad_request": "请求无效",
     "server.error.unauthorized": "未登录或登录已过期",
     "server.error.forbidden": "无权执行此操作",
@@ -89,6 +95,12 @@ ZH_CN = {
 
 EN = {
     "server.campaign.demo_on_real_pbx": "campaign {id} has demo leads: it dials only on the PBX simulator (set [dialer] allow_demo_campaigns = true to dial a real PBX)",
+    "server.recording.no_call": "Contact {id} does not exist",
+    "server.recording.none": "Contact {id} has no recording (the PBX did not record this call)",
+    "server.recording.no_root": "This server has no recordings folder ([recordings] root): contact {id}'s recording cannot be played",
+    "server.recording.outside": "Contact {id}'s recording is not under the PBX's recordings folder ([recordings] pbx_folder) and is not served",
+    "server.recording.missing": "Contact {id}'s recording file {file} is not in the recordings folder (not synced yet, or deleted after its retention)",
+    "server.recording.forbidden": "You may not listen to this call's recording",
     "server.error.bad_request": "Invalid request",
     "server.error.unauthorized": "Not signed in, or the session has expired",
     "server.error.forbidden": "You are not allowed to do this",

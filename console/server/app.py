@@ -26,7 +26,7 @@ from console.server.hub import Hub
 from console.server.metrics import Metrics
 
 CORE_ROUTES = ("auth", "calls", "agent", "supervisor")
-CRM_ROUTES = ("customers", "tickets", "followups", "kb", "interactions", "campaigns", "staff")
+CRM_ROUTES = ("customers", "tickets", "followups", "kb", "interactions", "campaigns", "staff", "recordings")
 
 
 def utc_now() -> datetime:

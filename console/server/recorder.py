@@ -85,6 +85,7 @@ def write_interaction(conn: Any, rec: dict[str, Any]) -> None:
         customer_id=customer_id, caller_number=(rec.get("caller") or "")[:32], started_at=started,
         answered_at=answered, ended_at=ended, wait_s=rec["wait_s"], talk_s=rec["talk_s"],
         outcome=rec["outcome"], hangup_by=rec.get("hangup_by"), cause=rec.get("cause"),
+        recording_ref=(rec.get("recording") or None),
         # A wrap-up the agent sent before this call's record was written (see console.crm.wrapup).
         **take_pending(rec["linkedid"], rec.get("agent"), agent_id),
     ))
@@ -144,6 +145,7 @@ class Recorder:
             "hangup_by": event.hangup_by, "cause": event.cause, "wait_s": float(event.wait_s),
             "talk_s": float(event.talk_s), "customer_id": customer_id, "account": account,
             "direction": direction or event.direction, "callback": callback,
+            "recording": event.recording[:255] if event.recording else None,
             "callback_minutes": dict(self._settings.callbacks.sla_minutes),
         }))
         if self._metrics is not None:

@@ -45,6 +45,7 @@ AGENT_KEYS: tuple[KeySpec, ...] = (
     KeySpec("agent.queues", "ctrl+l", "queues", "console.key.queues", show=False),
     KeySpec("agent.tickets", "ctrl+t", "focus_tickets", "console.key.tickets", show=False),
     KeySpec("agent.followups", "ctrl+u", "focus_followups", "console.key.followups", show=False),
+    KeySpec("agent.recording", "ctrl+r", "play_recording", "console.key.recording", show=False),
 )
 
 LEAD_OFFER_KEYS: tuple[KeySpec, ...] = (  # the preview dialog (console.tui.agent.lead_offer)

@@ -104,6 +104,7 @@ class Interaction(Model):
     disposition: str | None = None
     notes: str | None = None
     talk_s: float | None = None
+    recording: bool = False  # the PBX recorded the call (Ctrl+R plays it)
 
 
 class TicketEvent(Model):

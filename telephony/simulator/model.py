@@ -88,6 +88,9 @@ class QueueConfig:
     exit_keys: frozenset[str] = frozenset()  # digits of the queue's exit context (retail: "1")
     joinempty: bool = True  # False: a caller is refused (QUEUESTATUS=JOINEMPTY) when no member is usable
     leavewhenempty: bool = False  # True: waiting callers are sent out (LEAVEEMPTY) when none is left
+    # monitor-format: app_queue starts MixMonitor on the caller's channel when an agent answers
+    # (the lab's queues, and calldesk's sample queues.conf, record every answered call).
+    monitor: bool = True
 
 
 @dataclass

@@ -15,6 +15,8 @@ from telephony.simulator.pbx import Pbx
 from telephony.simulator.departures import abandon, exit_key, leave, leave_empty, refuse, stop_ringing
 from telephony.simulator.strategy import Candidate, pick
 
+MONITOR_FOLDER = "/var/spool/asterisk/monitor"  # where a standard install's MixMonitor writes
+
 
 def usable(pbx: Pbx, queue: Queue) -> bool:
     """joinempty = no counts only paused or invalid members as absent: a busy member is present."""
@@ -131,6 +133,9 @@ def answer(pbx: Pbx, call: Call, leg: Leg) -> None:
     legs.answered(pbx, leg, announce=not late)
     pbx.emit(ev.on_pair("DialEnd", call.caller, leg.channel, DialStatus="ANSWER"))
     legs.cancel_twice(pbx, call.caller, losers)
+    if queue.config.monitor:  # capture 01: after the MEMBER*/QUEUE* VarSets, before the caller leaves
+        pbx.emit(ev.varset(call.caller, "MIXMONITOR_FILENAME", f"{MONITOR_FOLDER}/{call.caller.uniqueid}.wav"))
+        pbx.emit(ev.on_channel("MixMonitorStart", call.caller))
     leave(pbx, call)
     hold, ring_s = int(pbx.clock.now - call.joined_at), int(pbx.clock.now - leg.dialed_at)
     pbx.emit(ev.on_pair("AgentConnect", call.caller, leg.channel, "agent", Queue=queue.name,

@@ -241,6 +241,7 @@ class CallBook:
             outcome=outcome, hangup_by=hangup_by, cause=cause, wait_s=round(max(0.0, wait_s), 3),
             talk_s=round(max(0.0, talk), 3) if outcome == "answered" else 0.0,
             caller_channel=seg.caller_channel, direction=seg.direction, pass_no=seg.pass_no,
+            recording=call.recording if (call := self.calls.get(seg.call)) is not None else None,
         ))
 
     def _recaller(self, seg: Segment, channel: str | None) -> None:

@@ -161,6 +161,11 @@ class QueueCalls(CallBook):
         if var == "QUEUESTATUS":
             self._queue_status(m, t, out)
             return
+        if var == "MIXMONITOR_FILENAME":
+            linkedid = m.get("Linkedid") or ""
+            if linkedid and m.get("Value"):
+                self._call(linkedid).recording = m["Value"]
+            return
         chan = self.channels.get(m.get("Uniqueid") or "")
         if chan is None or chan.vars_frozen:
             return

@@ -182,6 +182,9 @@ class Call:
     segments: list[Segment] = field(default_factory=list)
     channels: set[str] = field(default_factory=set)  # uniqueids
     unconfirmed: bool = False  # the AMI link dropped; the resync snapshot decides
+    # The file MixMonitor writes the call to, as Asterisk named it (VarSet MIXMONITOR_FILENAME on
+    # any of its channels: app_queue's monitor-format on the caller's, or the dialplan's MixMonitor).
+    recording: str | None = None
 
     def open_segments(self) -> list[Segment]:
         return [s for s in self.segments if not s.ended]

@@ -48,6 +48,8 @@ def live_settings(lab: Lab, **overrides: Any) -> Any:
                  "state_interfaces": {LOCAL_MEMBER: "PJSIP/1004"}}],  # as docs/asterisk.md says: nothing more
         "queues": [{"name": name, "service_level_s": 20, "target_pct": 80, "wrapup_s": 3}
                    for name in ("retail", "vip", "ringall", "margin")],
+        # The lab's MixMonitor files (queues.conf monitor-format), read where Asterisk writes them.
+        "recordings": {"root": str(lab.monitor), "pbx_folder": str(lab.monitor)},
     }
     sections.update(overrides)
     return Settings(**sections)
@@ -265,11 +267,14 @@ class LiveFloor:
         return console
 
     async def call_api(self, username: str, method: str, path: str, json: Any = None,
-                       expect: int | tuple[int, ...] = (200, 202)) -> Any:
+                       expect: int | tuple[int, ...] = (200, 202), raw: bool = False) -> Any:
+        """The response's JSON (or text); its bytes with ``raw``."""
         assert self.client is not None
         console = self.consoles.get(username)
         token = console.token if console else await self.login(username)
         resp = await self.client.request(method, path, json=json, headers={"Authorization": f"Bearer {token}"})
+        if raw and resp.status in ((expect,) if isinstance(expect, int) else expect):
+            return await resp.read()
         body = await resp.json() if resp.content_type == "application/json" else await resp.text()
         wanted = (expect,) if isinstance(expect, int) else expect
         assert resp.status in wanted, f"{method} {path}: {resp.status} {body}"

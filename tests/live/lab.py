@@ -66,6 +66,11 @@ class Lab:
         return self.rundir / "asterisk-22.10.1"
 
     @property
+    def monitor(self) -> Path:
+        """Where MixMonitor writes the calls' recordings (the install's spool)."""
+        return self.prefix / "var" / "spool" / "asterisk" / "monitor"
+
+    @property
     def carrier_ip(self) -> str:
         return f"127.0.0.{2 + self.slot}"
 

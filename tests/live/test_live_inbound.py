@@ -37,6 +37,14 @@ async def test_pop_answer_and_the_caller_hangs_up(floor: LiveFloor, sipp: SippLa
     assert (row.queue, row.agent_ext, row.customer_id, row.outcome, row.hangup_by) == (
         "retail", "1001", floor.ids["known"], "answered", "caller")
     assert abs(row.talk_s - ended["event"]["talk_s"]) < 0.01 and row.direction == "inbound"
+    # The call's recording (queues.conf monitor-format): named in ended, stored, served to a supervisor.
+    assert ended["event"]["recording"] == row.recording_ref == str(floor.lab.monitor / f"{call}.wav")
+    # (The lab's sipp callers send no audio: MixMonitor closes a WAV of its 44-byte header alone.)
+    wav = floor.lab.monitor / f"{call}.wav"
+    await floor.wait_until(lambda: wav.exists() and wav.stat().st_size >= 44, "MixMonitor's file closed")
+    audio = await floor.call_api("sup1", "GET", f"/api/interactions/{row.id}/recording", raw=True)
+    assert audio == wav.read_bytes() and audio[:4] == b"RIFF" and audio[8:12] == b"WAVE"
+    await floor.call_api("agent1002", "GET", f"/api/interactions/{row.id}/recording", expect=403)
 
 
 async def test_the_agents_hang_up_key_is_the_agents_hang_up(floor: LiveFloor, sipp: SippLab) -> None:

@@ -67,6 +67,8 @@ async def test_answered_call_fields(make_client, seeded_engine, seed) -> None:
     assert row.ended_at - row.started_at == row.answered_at - row.started_at + (row.ended_at - row.answered_at)
     assert (row.answered_at - row.started_at).total_seconds() == 3.0
     assert (row.ended_at - row.answered_at).total_seconds() == 5.0
+    # app_queue's MixMonitor file, as Asterisk named it (VarSet MIXMONITOR_FILENAME)
+    assert row.recording_ref == "/var/spool/asterisk/monitor/1795372966.0.wav"
 
 
 async def test_abandon_by_a_known_customer_creates_a_callback(make_client, seeded_engine, seed) -> None:

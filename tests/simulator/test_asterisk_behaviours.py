@@ -344,3 +344,25 @@ def test_chanspy_ends_with_the_spied_call_and_waits_for_it_on_an_ami_hangup() ->
     pbx.clock.advance(40.0)
     order = [m["Channel"].split("-")[0] for m in seen if m["Event"] == "Hangup"]
     assert order.index("PJSIP/1009") == order.index("PJSIP/1001") + 1
+
+
+# -- recordings: app_queue's monitor-format --------------------------------------------------------
+async def test_an_answered_queue_call_is_recorded_on_the_callers_channel() -> None:
+    """As the lab's queues (monitor-format = wav) in capture 01: once the agent answers, the
+    caller's channel gets VarSet MIXMONITOR_FILENAME (<uniqueid>.wav in the monitor folder) and
+    MixMonitorStart, after the DialEnd and before the caller leaves the queue; the tracker's ended
+    names that file."""
+    from telephony.tracker import Tracker
+
+    floor = SimFloor()
+    await run(floor, hung_up_by_calldesk)
+    sent = [m for _, m in floor.messages if "Event" in m]
+    kinds = [m["Event"] for m in sent]
+    named = [m for m in sent if m["Event"] == "VarSet" and m.get("Variable") == "MIXMONITOR_FILENAME"]
+    assert len(named) == 1 and named[0]["Channel"].startswith("PJSIP/carrier-")
+    assert named[0]["Value"] == f"/var/spool/asterisk/monitor/{named[0]['Uniqueid']}.wav"
+    start = kinds.index("MixMonitorStart")
+    assert kinds.index("DialEnd") < start < kinds.index("QueueCallerLeave") < kinds.index("AgentConnect")
+    tracker = Tracker(wrapup_s=3.0)
+    ended = [e for t, m in floor.messages for e in tracker.feed(m, t) if e.name == "ended"]
+    assert [e.recording for e in ended] == [named[0]["Value"]]

@@ -36,6 +36,9 @@ def test_readable_form_has_one_line_per_event(capsys: pytest.CaptureFixture[str]
     lines = out.splitlines()
     assert len(lines) == len(list(replay(path)))
     assert any("ended" in line and "hangup_by=caller" in line for line in lines)
+    # app_queue's MixMonitor file (queues.conf monitor-format), as Asterisk named it
+    assert any("ended" in line and "recording=/var/spool/asterisk/monitor/1795372966.0.wav" in line
+               for line in lines)
 
 
 def test_a_missing_file_is_one_clear_line(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

@@ -294,3 +294,30 @@ def test_events_the_tracker_does_not_use_can_be_dropped_before_parsing(path: Pat
     got_all = [e for m, t in messages for e in everything.feed(m, t)]
     got_filtered = [e for m, t in messages if m.get("Event") in EVENTS_USED for e in filtered.feed(m, t)]
     assert got_filtered == got_all
+
+
+def _mixmonitor_files(path: Path) -> dict[str, str]:
+    """Linkedid -> the file name each capture's VarSet MIXMONITOR_FILENAME gives, read raw."""
+    files: dict[str, str] = {}
+    with path.open(encoding="utf-8") as f:
+        next(f)
+        for line in f:
+            raw = json.loads(line).get("raw", "")
+            if "Variable: MIXMONITOR_FILENAME" not in raw:
+                continue
+            fields = dict(part.split(": ", 1) for part in raw.split("\r\n") if ": " in part)
+            files[fields["Linkedid"]] = fields["Value"]
+    return files
+
+
+@pytest.mark.parametrize("path", CAPTURES, ids=lambda p: p.stem)
+def test_every_answered_call_carries_its_recording(path: Path) -> None:
+    """app_queue's monitor-format records each answered queue call on the caller's channel; the
+    call's ended names that file as Asterisk wrote it, and a call Asterisk recorded nothing of
+    carries none."""
+    files = _mixmonitor_files(path)
+    evs = events(path)
+    for ended in of(evs, "ended"):
+        assert ended["recording"] == files.get(ended["call"]), ended
+    recorded = {e["call"] for e in of(evs, "ended") if e["recording"]}
+    assert recorded == {call for call in files if of(evs, "ended", call=call)}

@@ -12,6 +12,7 @@ from console.tui.agent.context import AgentContext
 from console.tui.agent.drafts import DraftStore
 from console.tui.app import AgentApp
 from console.tui.client import Client
+from console.tui.recording_player import RecordingPlayer
 from tests.server.conftest import PASSWORD, server_settings
 from tests.tui.frames import frozen_clock as console_clock
 
@@ -50,10 +51,10 @@ class Floor:
         port = await self.simulator.start()
         return await self.start_server({"main": Bridge("main", "127.0.0.1", port, config.username, config.secret)})
 
-    async def start_server(self, bridges: dict[str, Any] | None = None) -> str:
+    async def start_server(self, bridges: dict[str, Any] | None = None, settings: Any = None) -> str:
         from console.server.app import create_app
 
-        app = create_app(server_settings(), engine=self.engine, bridges=bridges or {}, clock=self.clock,
+        app = create_app(settings or server_settings(), engine=self.engine, bridges=bridges or {}, clock=self.clock,
                          outbox_path=self.tmp_path / "outbox.sqlite3")
         # The same port on a restart, as a real `calldesk serve` would have.
         self.server = TestServer(app, host="127.0.0.1", port=self.port or None)
@@ -66,15 +67,17 @@ class Floor:
             await self.server.close()
             self.server = None
 
-    async def console(self, username: str = "agent1") -> AgentApp:
-        """An agent console logged in as ``username`` (not yet running)."""
+    async def console(self, username: str = "agent1", player: str = "") -> AgentApp:
+        """An agent console logged in as ``username`` (not yet running); recordings it is asked
+        for go to ``tmp_path/recordings-<username>``, played with the command ``player``."""
         client = Client(f"http://127.0.0.1:{self.port}")
         await client.login(username, PASSWORD)
         center = await client.config()
         self.clients.append(client)
         assert client.user is not None
         ctx = AgentContext(user=client.user, center=center, client=client, clock=console_clock,
-                           drafts=DraftStore(self.tmp_path / f"drafts-{username}.json"))
+                           drafts=DraftStore(self.tmp_path / f"drafts-{username}.json"),
+                           recordings=RecordingPlayer(client, self.tmp_path / f"recordings-{username}", player))
         return AgentApp(ctx)
 
     async def close(self) -> None:

@@ -11,13 +11,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from console.config.models import TICKET_CATEGORIES
 from console.errors import CalldeskError
 
 KINDS = ("faq", "procedure", "compliance-script")
-CATEGORIES = (
-    "account_service", "trading", "margin", "ipo", "bank_transfer",
-    "password", "suitability", "complaint", "information", "other",
-)
+CATEGORIES = TICKET_CATEGORIES  # an article's categories are the tickets' (console/config/models.py)
 # Customer or call flags an article can apply to ("always": every call).
 FLAGS = (
     "always", "first_call", "margin", "star", "chinext", "complaint", "risk_expired",

@@ -15,6 +15,7 @@ from aiohttp import web
 from pydantic import BaseModel, Field
 from sqlmodel import col, select
 
+from console.config.models import Priority, TicketCategory
 from console.crm import ticket_store
 from console.crm import tickets as rules
 from console.crm.errors import CrmError
@@ -27,9 +28,7 @@ from console.server.routes.crm_common import (
 )
 from console.store.models import Customer, Interaction, Ticket
 
-Category = Literal["account_service", "trading", "margin", "ipo", "bank_transfer",
-                   "password", "suitability", "complaint", "information", "other"]
-Priority = Literal["low", "normal", "high", "urgent"]
+Category = TicketCategory
 
 
 class CreateBody(BaseModel):

@@ -94,12 +94,14 @@ TICKET_SUBJECTS = {
     "password": ("交易密码重置", "资金密码锁定"),
     "suitability": ("风险测评结果异议", "风险测评到期重新评估"),
     "complaint": ("投诉服务态度", "投诉交易软件故障", "投诉佣金收取"),
+    "transfer_out": ("咨询转户到其他券商", "询问销户及转出流程"),
     "information": ("索取对账单", "咨询营业部地址"),
     "other": ("其他咨询",),
 }
 TICKET_CATEGORY_WEIGHTS = (
     ("account_service", 18), ("trading", 15), ("margin", 6), ("ipo", 6), ("bank_transfer", 12),
-    ("password", 14), ("suitability", 8), ("complaint", 7), ("information", 9), ("other", 5),
+    ("password", 14), ("suitability", 8), ("complaint", 7), ("transfer_out", 2), ("information", 9),
+    ("other", 5),
 )
 FOLLOWUP_REASONS = (
     "回访确认问题已解决", "提醒风险测评到期", "介绍理财产品", "转账到账后回电",

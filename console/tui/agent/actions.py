@@ -22,6 +22,7 @@ from console.tui.agent.followups_panel import FollowUpsPanel
 from console.tui.agent.search import SearchPanel
 from console.tui.agent.status_bar import StatusBar
 from console.tui.agent.tickets_panel import TicketsPanel
+from console.tui.agent.timeline import Timeline
 from console.tui.agent.wrapup import WrapUpPanel
 from console.tui.models import Customer
 from console.tui.text import choices, local_time
@@ -97,6 +98,25 @@ class AgentActions(AgentCalls):
 
     def action_focus_wrapup(self) -> None:
         self.toggle_wrapup()
+
+    def action_play_recording(self) -> None:
+        """The selected contact's recording: saved through the API, then the configured player."""
+        contact = self.query_one(Timeline).selected()
+        if contact is None or contact.id is None:
+            self.notify(t("console.recording.pick"), severity="warning")
+            return
+        if not contact.recording:
+            self.notify(t("console.recording.none"), severity="warning")
+            return
+        player = self.ctx.recordings
+        if player is None:
+            return
+        self.notify(t("console.recording.fetching"))
+
+        def done(fetched: Any) -> None:
+            key = "console.recording.playing" if fetched.playing else "console.recording.saved"
+            self.notify(t(key, file=str(fetched.file)), timeout=10)
+        self.api(player.fetch(contact.id), then=done)
 
     def action_answer(self) -> None:
         if self.ctx.client and self.pop and self.call_state == "ringing":

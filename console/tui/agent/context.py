@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from console.tui.agent.drafts import DraftStore
 from console.tui.client import Client
 from console.tui.models import CenterConfig, User
+from console.tui.recording_player import RecordingPlayer
 
 
 def system_clock() -> dt.datetime:
@@ -23,6 +24,7 @@ class AgentContext:
     client: Client | None = None  # None: offline (widget tests, snapshots)
     clock: Callable[[], dt.datetime] = system_clock
     drafts: DraftStore = field(default_factory=DraftStore)
+    recordings: RecordingPlayer | None = None  # None: offline, or recordings not offered
 
     @property
     def tz(self) -> ZoneInfo:
