@@ -26,8 +26,8 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
-from console.server import keys
 from console import ws_close
+from console.server import keys
 from console.server.auth import AuthUser
 from console.server.ws_auth import AUTH_TIMEOUT_S, user_before_upgrade, user_from_first_message
 from console.i18n import t

@@ -113,7 +113,7 @@ class Client:
         object); the number of bytes written. Errors as :meth:`request`'s."""
         import aiohttp
 
-        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        headers = self._auth_headers()
         written = 0
         try:
             async with self.session.get(self.base_url + path, headers=headers) as resp:
@@ -125,6 +125,8 @@ class Client:
                 async for block in resp.content.iter_chunked(chunk):
                     dest.write(block)
                     written += len(block)
+        except aiohttp.ClientSSLError as exc:
+            raise ApiError(0, "tls", tls_failure(exc)) from exc
         except (aiohttp.ClientError, TimeoutError, OSError) as exc:
             raise ApiError(0, "unreachable", str(exc) or type(exc).__name__) from exc
         return written

@@ -117,3 +117,10 @@ async def test_the_log_names_the_client_behind_a_trusted_proxy_only(logged_clien
     assert captured.lines[0].startswith("203.0.113.9 https GET /healthz ")
     assert captured_untrusting.lines[0].startswith("127.0.0.1 http GET /healthz ")
     ipaddress.ip_address(captured_untrusting.lines[0].split()[0])
+
+
+async def test_metrics_stay_local_behind_a_proxy_on_this_host(logged_client) -> None:
+    client, _ = await logged_client(trusted_proxies=["127.0.0.1"])
+    assert (await client.get("/metrics")).status == 200  # a scraper on this host
+    resp = await client.get("/metrics", headers={"X-Forwarded-For": "203.0.113.9"})
+    assert resp.status == 403  # someone outside, through the proxy
