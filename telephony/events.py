@@ -139,6 +139,18 @@ class Ended(DomainEvent):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class SurveyAnswered(DomainEvent):
+    """The caller answered the post-call satisfaction survey (dialplan UserEvent CallSurvey):
+    ``score`` 1 (very unsatisfied) … 5 (very satisfied) for the call's pass with ``agent``."""
+
+    name: ClassVar[str] = "survey"
+    call: str
+    agent: str | None
+    queue: str | None
+    score: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class CallbackRequested(DomainEvent):
     """The caller left the queue asking to be called back (dialplan UserEvent CallbackRequest)."""
 
@@ -201,7 +213,7 @@ class QueueStats(DomainEvent):
 EVENT_TYPES: dict[str, type[DomainEvent]] = {
     cls.name: cls
     for cls in (
-        Queued, Ringing, RingStopped, Answered, Transferred, Ended, CallbackRequested,
+        Queued, Ringing, RingStopped, Answered, Transferred, Ended, CallbackRequested, SurveyAnswered,
         AgentState, OriginateResult, QueueStats,
     )
 }

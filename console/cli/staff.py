@@ -1,6 +1,7 @@
-"""`calldesk staff list|add|edit|disable|enable|password|customers|import|bootstrap-admin`.
+"""`calldesk staff list|add|edit|disable|enable|password|unlock|customers|import|bootstrap-admin`.
 
-Every command but ``bootstrap-admin`` logs in to `calldesk serve` as an administrator and goes
+Every command but ``bootstrap-admin`` logs in to `calldesk serve` as an administrator (``unlock``:
+a supervisor will do) and goes
 through its API (docs/API.md "Staff administration"; console/cli/api_session.py), so the roles,
 the rules and the audit trail apply as they do in the supervisor app: log-in as for the consoles
 (``CALLDESK_TOKEN``, or ``--user`` / ``CALLDESK_USER`` with ``CALLDESK_PASSWORD`` or a prompt).
@@ -31,10 +32,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                                                "the server's API (admin login). docs/staff.md.")
     sub = parser.add_subparsers(dest="staff_cmd", metavar="ACTION", required=True)
 
-    def action(name: str, help_text: str, func: Callable[..., Any]) -> argparse.ArgumentParser:
+    def action(name: str, help_text: str, func: Callable[..., Any], role: str = "admin") -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_text)
         add_client_arguments(p)
-        p.set_defaults(func=lambda args: _run(args, func))
+        p.set_defaults(func=lambda args: _run(args, func, role))
         return p
 
     lst = action("list", "every account: role, extension, queues, active, customers", _list)
@@ -69,6 +70,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     password.add_argument("username")
     _password_options(password, optional=False)
 
+    action("unlock", "lift the lockout of an account after too many failed log-ins (supervisor or admin)",
+           _unlock, role="supervisor").add_argument("username")
+
     customers = action("customers", "an account manager's customers; --transfer-to hands them over", _customers)
     customers.add_argument("username")
     customers.add_argument("--transfer-to", metavar="MANAGER", help="hand every customer to this account manager")
@@ -96,10 +100,10 @@ def _password_options(parser: argparse.ArgumentParser, optional: bool) -> None:
 
 
 # --- plumbing -------------------------------------------------------------------------------
-def _run(args: argparse.Namespace, work: Callable[..., Awaitable[int]]) -> int:
+def _run(args: argparse.Namespace, work: Callable[..., Awaitable[int]], role: str = "admin") -> int:
     from console.cli.api_session import run_as
 
-    return run_as(args, work, "admin", where=lambda a: getattr(a, "username", None) or getattr(a, "file", None))
+    return run_as(args, work, role, where=lambda a: getattr(a, "username", None) or getattr(a, "file", None))
 
 
 async def _find(client: Any, username: str) -> dict[str, Any]:
@@ -154,6 +158,8 @@ def _line(member: dict[str, Any]) -> str:
 
     state = t("staff.cli.active" if member["active"] else "staff.cli.disabled")
     extras = [] if member.get("has_password", True) else [t("staff.cli.no_password_yet")]
+    if member.get("locked"):
+        extras.append(t("staff.cli.locked"))
     if member.get("customers"):
         extras.append(t("staff.cli.customers", n=member["customers"]))
     return (f"{_pad(member['username'], 14)}{_pad(member['name'], 12)}{_pad(t('staff.role.' + member['role']), 16)}"
@@ -236,6 +242,14 @@ async def _password(client: Any, args: argparse.Namespace) -> int:
     member = await _find(client, args.username)
     await client.set_staff_password(member["id"], _new_password(args, args.username))
     print(t("staff.cli.password_set", username=args.username))
+    return 0
+
+
+async def _unlock(client: Any, args: argparse.Namespace) -> int:
+    from console.i18n import t
+
+    done = await client.unlock_staff(args.username)
+    print(t("staff.cli.unlocked" if done["was_locked"] else "staff.cli.not_locked", username=done["username"]))
     return 0
 
 

@@ -416,3 +416,37 @@ class ChurnSettings(Section):
         if self.medium_at > self.high_at:
             raise ValueError(f"medium_at ({self.medium_at}) must not be above high_at ({self.high_at})")
         return self
+
+
+class ManagerSettings(Section):
+    alert_on_call: bool = True
+    """Tell an account manager's console when one of their customers calls (once per call)."""
+    alert_on_complaint: bool = True
+    """Tell an account manager's console when a complaint is opened for one of their customers."""
+    complaint_followup_hours: float = Field(4, ge=0, le=720)
+    """A complaint also gives the account manager a follow-up they own, due this many hours
+    later (0: no follow-up)."""
+
+
+class LoginSettings(Section):
+    max_failures: int = Field(10, ge=1, le=1000)
+    """Failed log-ins allowed per user name within ``window_s``; the next attempt is refused
+    (429 with Retry-After) until the oldest failure leaves the window."""
+    address_max_failures: int = Field(30, ge=1, le=10000)
+    """Failed log-ins allowed per client address within ``window_s`` (whatever names were
+    tried), so that one machine cannot guess across many accounts."""
+    window_s: int = Field(60, ge=1, le=86400)
+    """Seconds over which failures are counted for throttling."""
+    backoff_after: int = Field(5, ge=1, le=1000)
+    """Failures within the window (of a user name, or of an address) after which each further
+    attempt must wait: ``backoff_s``, doubling with every further failure."""
+    backoff_s: float = Field(1.0, gt=0, le=3600)
+    """The first wait of the backoff, in seconds."""
+    backoff_max_s: int = Field(300, ge=1, le=86400)
+    """The longest wait of the backoff, in seconds; also the Retry-After of a locked account."""
+    lockout_after: int = Field(20, ge=0, le=100000)
+    """Failed log-ins of one user name (none successful in between, each within
+    ``lockout_window_min`` of the previous one) that lock it until a supervisor or an
+    administrator unlocks it (calldesk staff unlock, the staff screen); 0: never lock."""
+    lockout_window_min: int = Field(1440, ge=1, le=525600)
+    """Minutes after which a user name's failures stop counting towards the lockout."""

@@ -8,8 +8,9 @@ from pathlib import Path
 from pydantic import Field, PrivateAttr, field_validator
 
 from console.config.models import (
-    TIER_IDS, CallbackSettings, ChurnSettings, CenterSettings, ConsoleSettings, DatabaseSettings,
-    DialerSettings, PasswordSettings, PbxSettings, RecordingSettings, QueueSettings, RiskSettings, Section, ServerSettings,
+    TIER_IDS, CallbackSettings, ChurnSettings, CenterSettings, ConsoleSettings, DatabaseSettings, DialerSettings,
+    LoginSettings, ManagerSettings, PasswordSettings, PbxSettings, QueueSettings, RecordingSettings, RiskSettings,
+    Section, ServerSettings,
     RoutingSettings, StatsSettings, SupervisorSettings, TicketSettings, TierSettings, WrapupSettings,
 )
 
@@ -62,6 +63,10 @@ class Settings(Section):
     """Call recordings: where the server finds them, who may hear them, how long they are kept."""
     churn: ChurnSettings = ChurnSettings()
     """The churn warning's weights (console/crm/churn.py)."""
+    managers: ManagerSettings = ManagerSettings()
+    """What account managers are told about their customers (console/server/manager_alerts.py)."""
+    login: LoginSettings = LoginSettings()
+    """Log-in throttling and lockout."""
 
     _source: Path | None = PrivateAttr(default=None)
 

@@ -28,9 +28,12 @@ def import_csv_text(engine: Any, settings: Any, campaign_id: int, text: str, now
 
 
 def import_filter(engine: Any, settings: Any, campaign_id: int, risk_expiring_days: int | None,
-                  tiers: tuple[str, ...], branch: str | None, now: dt.datetime) -> dict[str, Any]:
+                  tiers: tuple[str, ...], branch: str | None, now: dt.datetime,
+                  churn_level: str | None = None) -> dict[str, Any]:
+    """``churn_level`` (medium, high): customers whose churn score reaches that level of ``[churn]``."""
     today = now.astimezone(ZoneInfo(settings.center.time_zone)).date()
-    flt = CustomerFilter(risk_expiring_days, tiers, branch)
+    floor = {"medium": settings.churn.medium_at, "high": settings.churn.high_at}.get(churn_level or "")
+    flt = CustomerFilter(risk_expiring_days, tiers, branch, floor / 100 if floor is not None else None)
     with engine.begin() as conn:
         campaign = admin.get(conn, campaign_id)
         leads = filter_leads(conn, flt, today, settings.risk.assessment_valid_days)

@@ -111,6 +111,7 @@ class CustomerFilter:
     risk_expiring_days: int | None = None  # the risk assessment expires within this many days
     tiers: tuple[str, ...] = ()
     branch: str | None = None
+    churn_at_least: float | None = None  # a retention campaign: churn score (0–1) at least this
 
 
 def filter_leads(conn: Any, flt: CustomerFilter, today: dt.date, valid_days: int = 730) -> list[LeadIn]:
@@ -119,6 +120,8 @@ def filter_leads(conn: Any, flt: CustomerFilter, today: dt.date, valid_days: int
         query = query.where(_c.tier.in_(flt.tiers))
     if flt.branch:
         query = query.where(_c.branch == flt.branch)
+    if flt.churn_at_least is not None:
+        query = query.where(_c.churn_risk >= flt.churn_at_least)
     if flt.risk_expiring_days is not None:
         # Still valid today, expired within N days: assessed in (today - valid, today - valid + N].
         oldest = today - dt.timedelta(days=valid_days)

@@ -10,6 +10,7 @@ costs what a pop with one does.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -22,8 +23,8 @@ from console.crm.suitability import assessment_expired
 from console.crm.tiers import aum_band, is_vip
 from console.store.models import Customer, CustomerPhone, Interaction, Staff, Ticket
 
-CHURN_FLAG_AT = 0.5
-"""A churn-risk score from which the pop shows the churn flag."""
+CHURN_REASONS_SHOWN = 3
+"""How many of the churn warning's reasons a summary carries (the heaviest)."""
 OPEN_TICKET_STATUSES = ("new", "open", "pending")
 
 
@@ -35,11 +36,20 @@ class SummaryContext:
     valid_days: int
     today: dt.date
     locale: str = "zh_CN"
+    churn_medium_at: int = 30
+    churn_high_at: int = 50
 
     @classmethod
     def from_settings(cls, settings: Any, now: dt.datetime) -> SummaryContext:
         today = now.astimezone(ZoneInfo(settings.center.time_zone)).date()
-        return cls(settings.tiers, settings.risk.assessment_valid_days, today, settings.center.locale)
+        return cls(settings.tiers, settings.risk.assessment_valid_days, today, settings.center.locale,
+                   settings.churn.medium_at, settings.churn.high_at)
+
+    def churn(self, risk: float, reasons: str | None) -> dict[str, Any]:
+        """The churn warning as a summary shows it: score, level, the heaviest reasons."""
+        score = round(risk * 100)
+        level = "high" if score >= self.churn_high_at else "medium" if score >= self.churn_medium_at else "low"
+        return {"score": score, "level": level, "reasons": json.loads(reasons or "[]")[:CHURN_REASONS_SHOWN]}
 
 
 def summary_of(
@@ -64,10 +74,11 @@ def summary_of(
         "investor_type": customer.investor_type,
         "manager": {"id": manager.id, "name": manager.name, "extension": manager.extension} if manager else None,
         "branch": customer.branch,
+        "churn": ctx.churn(customer.churn_risk, getattr(customer, "churn_reasons", None)),
         "flags": {
             "vip": is_vip(customer.tier, ctx.tiers),
             "open_complaint": open_complaint,
-            "churn_risk": customer.churn_risk >= CHURN_FLAG_AT,
+            "churn_risk": round(customer.churn_risk * 100) >= ctx.churn_high_at,
             "do_not_call": customer.do_not_call,
             "margin": customer.margin,
             "star": customer.star,

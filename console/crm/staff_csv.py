@@ -10,15 +10,13 @@ account only: re-importing an onboarding file must not reset passwords set since
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 from sqlmodel import Session
 
 from console.crm import audit
+from console.crm.csv_file import ParsedCsv, parse_csv
 from console.crm.errors import CrmError
 from console.crm.staff_store import StaffRules, by_username, create_staff, get_staff, update_staff
 from console.i18n import t
@@ -30,84 +28,8 @@ _TRUE = {"1", "true", "yes", "y", "是", "active", "启用"}
 _FALSE = {"0", "false", "no", "n", "否", "disabled", "停用"}
 
 
-@dataclass
-class ParsedCsv:
-    rows: list[tuple[int, dict[str, str]]] = field(default_factory=list)  # (line, cells)
-    errors: list[tuple[int, str]] = field(default_factory=list)  # (line, reason)
-    header_ok: bool = True
-
-
-def _decoded_lines(data: bytes) -> Iterator[tuple[int, str | None, str | None]]:
-    """(line number, text, None) or (line number, None, why it is not UTF-8)."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]  # Excel writes a UTF-8 BOM
-    for number, raw in enumerate(data.splitlines(keepends=True), start=1):
-        try:
-            yield number, raw.decode("utf-8"), None
-        except UnicodeDecodeError as exc:
-            yield number, None, t("staff.csv.not_utf8", byte=f"0x{raw[exc.start]:02x}", column=exc.start + 1)
-
-
 def parse_staff_csv(data: bytes) -> ParsedCsv:
-    out = ParsedCsv()
-    good: list[str] = []
-    numbers: list[int] = []
-    bad: dict[int, str] = {}
-    for number, line, error in _decoded_lines(data):
-        if line is None:
-            bad[number] = error or ""
-        else:
-            good.append(line)
-            numbers.append(number)
-    if not numbers or 1 in bad:
-        out.header_ok = False
-        out.errors.append((1, t("staff.csv.no_header", columns=", ".join(COLUMNS))))
-        return out
-    reader = csv.reader(good, strict=True)
-    try:
-        header = [h.strip().lower() for h in next(reader)]
-    except csv.Error as exc:
-        out.header_ok = False
-        out.errors.append((1, t("staff.csv.bad_csv", reason=exc)))
-        return out
-    problem = _header_problem(header)
-    if problem:
-        out.header_ok = False
-        out.errors.append((1, problem))
-        return out
-    consumed = 1
-    while True:
-        try:
-            record = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            out.errors.append((numbers[min(reader.line_num, len(numbers)) - 1], t("staff.csv.bad_csv", reason=exc)))
-            consumed = reader.line_num
-            continue
-        first = numbers[consumed]  # the record's first physical line
-        consumed = reader.line_num
-        if not any(cell.strip() for cell in record):
-            continue
-        if len(record) != len(header):
-            out.errors.append((first, t("staff.csv.field_count", got=len(record), want=len(header))))
-            continue
-        out.rows.append((first, {name: cell.strip() for name, cell in zip(header, record, strict=True)}))
-    out.errors.extend(bad.items())
-    out.errors.sort()
-    return out
-
-
-def _header_problem(header: list[str]) -> str | None:
-    unknown = [h for h in header if h not in COLUMNS]
-    if unknown:
-        return t("staff.csv.unknown_columns", columns=", ".join(unknown), known=", ".join(COLUMNS))
-    if "username" not in header:
-        return t("staff.csv.no_username", known=", ".join(COLUMNS))
-    dupes = sorted({h for h in header if header.count(h) > 1})
-    if dupes:
-        return t("staff.csv.repeated_columns", columns=", ".join(dupes))
-    return None
+    return parse_csv(data, COLUMNS, required=("username",))
 
 
 def _active(text: str) -> bool:

@@ -23,7 +23,7 @@ from sqlalchemy import func, insert, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from console.crm import audit
+from console.crm import audit, login_locks
 from console.crm.errors import CrmError
 from console.crm.passwords import hash_password
 from console.crm.staff_rules import (
@@ -52,11 +52,12 @@ class StaffRules:
         return cls(tuple(q.name for q in settings.queues), PasswordPolicy(p.min_length, p.min_classes))
 
 
-def staff_json(staff: Staff, customers: int = 0) -> dict[str, Any]:
-    """An account as the API shows it: never the password hash, only whether there is one."""
+def staff_json(staff: Staff, customers: int = 0, locked: bool = False) -> dict[str, Any]:
+    """An account as the API shows it: never the password hash, only whether there is one;
+    ``locked``: too many failed log-ins (console/crm/login_locks.py)."""
     return {"id": staff.id, "username": staff.username, "name": staff.name, "role": staff.role,
             "extension": staff.extension, "queues": staff.queue_list, "active": bool(staff.active),
-            "has_password": bool(staff.password_hash), "customers": customers}
+            "has_password": bool(staff.password_hash), "customers": customers, "locked": locked}
 
 
 def _serialise(session: Session) -> None:
@@ -92,14 +93,16 @@ def list_staff(session: Session, role: str | None = None, active: bool | None = 
         statement = statement.where(Staff.active == active)  # noqa: E712
     rows = list(session.exec(statement))
     counts = _customer_counts(session)
+    locked = login_locks.locked_names(session)
     rank = {role: -i for i, role in enumerate(ROLES)}  # the highest role first
     rows.sort(key=lambda s: (rank.get(s.role, 1), s.extension or "~", s.username))
-    return [staff_json(s, counts.get(s.id or 0, 0)) for s in rows]
+    return [staff_json(s, counts.get(s.id or 0, 0), s.username in locked) for s in rows]
 
 
 def get_staff(session: Session, staff_id: int) -> dict[str, Any]:
     staff = _get(session, staff_id)
-    return staff_json(staff, _customer_counts(session, [staff_id]).get(staff_id, 0))
+    return staff_json(staff, _customer_counts(session, [staff_id]).get(staff_id, 0),
+                      login_locks.is_locked(session, staff.username))
 
 
 def _holders(session: Session, extension: str) -> list[Holder]:
@@ -157,6 +160,7 @@ def create_staff(session: Session, values: Mapping[str, Any], actor_id: int | No
                   extension=fields["extension"], queues=",".join(fields["queues"]), active=fields["active"],
                   password_hash=hash_password(password) if password else "")
     session.add(staff)
+    login_locks.clear(session, staff.username)  # failures of the name before it was anyone's
     try:
         session.flush()
     except IntegrityError:  # a create of the same user name at the same moment
@@ -192,6 +196,8 @@ def update_staff(session: Session, staff_id: int, changes: Mapping[str, Any], ac
         raise CrmError("conflict", "staff.err.has_customers", field="active", username=before["username"], n=customers)
     for name, (_, new) in diff.items():
         setattr(staff, name, ",".join(new) if name == "queues" else new)
+    if "username" in diff:  # the lock stays with the name typed at the prompt: the new one starts afresh
+        login_locks.clear(session, after["username"])
     session.add(staff)
     try:
         session.flush()
@@ -199,7 +205,7 @@ def update_staff(session: Session, staff_id: int, changes: Mapping[str, Any], ac
         raise CrmError("invalid", "staff.err.username_taken", field="username", username=after["username"]) from None
     action = (DISABLE if not after["active"] else ENABLE) if "active" in diff else UPDATE
     _record(session, actor_id, action, now, {"staff_id": staff_id, "username": staff.username, "changes": diff})
-    return staff_json(staff, customers)
+    return staff_json(staff, customers, login_locks.is_locked(session, staff.username))
 
 
 def set_password(session: Session, staff_id: int, password: str, actor_id: int | None, now: dt.datetime,

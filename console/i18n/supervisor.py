@@ -15,6 +15,7 @@ ZH_CN: dict[str, str] = {
     "sup.col.reason": "暂停原因", "sup.col.handled": "今日接听",
     # alerts
     "sup.alerts.title": "告警", "sup.alerts.none": "无告警",
+    "sup.ticket_escalated": "工单 {number}（{customer}：{subject}）已超过处理时限，优先级升为{priority}",
     "sup.alert.sl": "队列 {queue} 服务水平 {sl} 低于目标 {target}",
     "sup.alert.vip": "队列 {queue} VIP 客户已等待 {wait}",
     "sup.alert.wrap_up": "坐席 {agent} {name} 话后处理已 {time}",
@@ -58,6 +59,7 @@ EN: dict[str, str] = {
     "sup.col.in_state": "For", "sup.col.caller": "Caller", "sup.col.tier": "Tier",
     "sup.col.reason": "Pause reason", "sup.col.handled": "Handled",
     "sup.alerts.title": "Alerts", "sup.alerts.none": "No alerts",
+    "sup.ticket_escalated": "Ticket {number} ({customer}: {subject}) is past its SLA: priority raised to {priority}",
     "sup.alert.sl": "Queue {queue}: service level {sl} below target {target}",
     "sup.alert.vip": "Queue {queue}: a VIP caller has waited {wait}",
     "sup.alert.wrap_up": "Agent {agent} {name} in wrap-up for {time}",

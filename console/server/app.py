@@ -23,10 +23,11 @@ from console.server.callstate import CallRegistry
 from console.server.directory import Directory, load_directory
 from console.server.errors import error_middleware
 from console.server.hub import Hub
+from console.server.manager_alerts import ManagerAlerts
 from console.server.metrics import Metrics
 
 CORE_ROUTES = ("auth", "calls", "agent", "supervisor")
-CRM_ROUTES = ("customers", "tickets", "followups", "kb", "interactions", "campaigns", "staff", "recordings")
+CRM_ROUTES = ("churn", "customers", "tickets", "followups", "kb", "interactions", "campaigns", "staff", "recordings")
 
 
 def utc_now() -> datetime:
@@ -57,6 +58,7 @@ def create_app(
     app[keys.TOKENS] = TokenStore(ttl=timedelta(minutes=settings.server.token_ttl_min), clock=clock)
     app[keys.DIRECTORY] = Directory()
     app[keys.HUB] = Hub(settings.server.ws_buffer, on_clients=metrics.ws_clients.set)
+    app[keys.MANAGER_ALERTS] = ManagerAlerts(app[keys.HUB], settings.managers)
     app[keys.CALLS] = CallRegistry()
     app[keys.BRIDGES] = dict(bridges or {})
     if engine is not None:
@@ -102,6 +104,7 @@ def _database(owns_engine: bool):  # noqa: ANN202 - a cleanup_ctx factory
             from console.store.db import engine_from_settings
 
             app[keys.ENGINE] = await asyncio.to_thread(engine_from_settings, app[keys.SETTINGS])
+        app[keys.LOGIN] = _login_guard(app)
         directory = await asyncio.to_thread(load_directory, app[keys.ENGINE])
         for user in directory.users.values():
             app[keys.DIRECTORY].add(user)
@@ -110,6 +113,15 @@ def _database(owns_engine: bool):  # noqa: ANN202 - a cleanup_ctx factory
             app[keys.ENGINE].dispose()
 
     return ctx
+
+
+def _login_guard(app: web.Application) -> Any:
+    from console.server.login_guard import LoginGuard
+    from console.server.login_throttle import LoginThrottle, ThrottlePolicy
+
+    clock, login = app[keys.CLOCK], app[keys.SETTINGS].login
+    return LoginGuard(app[keys.ENGINE], LoginThrottle(ThrottlePolicy.of(login), lambda: clock().timestamp()), clock,
+                      login)
 
 
 def _recording(outbox_path: Path):  # noqa: ANN202 - a cleanup_ctx factory
@@ -145,8 +157,10 @@ async def _stats(app: web.Application) -> AsyncIterator[None]:
 
 async def _service(app: web.Application) -> AsyncIterator[None]:
     from console.server.after_call import AfterCallWork
+    from console.server.periodic import Periodic
     from console.server.reminders import Reminders
     from console.server.service import Service
+    from console.server.sla_watch import SlaWatch
 
     hub, directory, outbox = app[keys.HUB], app[keys.DIRECTORY], app[keys.OUTBOX]
 
@@ -162,9 +176,11 @@ async def _service(app: web.Application) -> AsyncIterator[None]:
     app[keys.SERVICE] = service
     service.start()
     reminders = app[keys.REMINDERS] = Reminders(app[keys.ENGINE], app[keys.HUB], app[keys.CLOCK])
-    reminders.start()
+    sla = app[keys.SLA_WATCH] = SlaWatch(app[keys.ENGINE], app[keys.HUB], app[keys.CLOCK])
+    minutely = Periodic("minutely", 60.0, [reminders.check, sla.check])
+    minutely.start()
     yield
-    await reminders.stop()
+    await minutely.stop()
     await service.stop()
     await after_call.close()
 

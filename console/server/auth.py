@@ -8,7 +8,6 @@ in a thread so that a login never stalls the event loop that delivers screen pop
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import hashlib
 import secrets
@@ -114,7 +113,9 @@ def user_from_staff(staff: Any) -> AuthUser:
     )
 
 
-def _check_password_sync(engine: Any, username: str, password: str) -> AuthUser | None:
+def check_password_sync(engine: Any, username: str, password: str) -> AuthUser | None:
+    """The active account with this name and password, else None; blocking (the slow KDF runs
+    for unknown names too). Throttling and lockout come first: console/server/login_guard.py."""
     from sqlalchemy import select
 
     from console.crm.passwords import verify_password
@@ -136,10 +137,6 @@ def _dummy_hash() -> str:
     from console.crm.passwords import hash_password
 
     return hash_password(secrets.token_hex(8))
-
-
-async def check_password(app: web.Application, username: str, password: str) -> AuthUser | None:
-    return await asyncio.to_thread(_check_password_sync, app[keys.ENGINE], username, password)
 
 
 def bearer_token(request: web.Request) -> str | None:

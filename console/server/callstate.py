@@ -55,6 +55,8 @@ class LiveCall:
     """The screen-pop lookup result, reused for every agent the call rings (ring-all, transfers)."""
     ended: bool = False
     """Nobody is on it now (its last part is over); a later ring opens it again."""
+    manager_told: bool = False
+    """The customer's account manager was told of this call (console/server/manager_alerts.py)."""
 
     def ringing(self, agent: str, channel: str | None) -> None:
         part = self.parts.get(agent)
@@ -101,7 +103,8 @@ class CallRegistry:
         self._calls: OrderedDict[str, LiveCall] = OrderedDict()
         self._ended: OrderedDict[str, None] = OrderedDict()  # oldest first, for forgetting
         self._agent_states: dict[str, AgentState] = {}
-        self._originates: dict[str, int] = {}
+        self._originates: dict[str, tuple[int, bool]] = {}
+        self._hidden: OrderedDict[str, None] = OrderedDict()  # calls whose number the agent must not see
         self.queue_stats: dict[str, DomainEvent] = {}
 
     def get(self, call: str) -> LiveCall | None:
@@ -185,10 +188,24 @@ class CallRegistry:
     def agent_states(self) -> dict[str, DomainEvent]:
         return dict(self._agent_states)
 
-    def remember_originate(self, action_id: str, user_id: int) -> None:
-        self._originates[action_id] = user_id
+    def remember_originate(self, action_id: str, user_id: int, hide_number: bool = False) -> None:
+        """``user_id`` asked for this Originate; ``hide_number``: they named a customer, not a
+        number, so the number dialled reaches them masked (docs/API.md "PII masking")."""
+        self._originates[action_id] = (user_id, hide_number)
         while len(self._originates) > ENDED_KEPT:
             self._originates.pop(next(iter(self._originates)))
 
-    def originator(self, action_id: str) -> int | None:
+    def originator(self, action_id: str) -> tuple[int, bool] | None:
+        """Who asked for this Originate and whether its number is hidden from them (once)."""
         return self._originates.pop(action_id, None)
+
+    def hide_number(self, call: str | None) -> None:
+        """The number of this call came from the store (a customer dialled by id, a campaign's
+        lead), not from the PBX's caller id: every frame about it shows it masked."""
+        if call:
+            self._hidden[call] = None
+            while len(self._hidden) > ENDED_KEPT:
+                self._hidden.popitem(last=False)
+
+    def number_hidden(self, call: str | None) -> bool:
+        return bool(call) and call in self._hidden

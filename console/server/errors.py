@@ -27,24 +27,28 @@ def default_message(code: str) -> str:
 
 _CODE_BY_STATUS = {
     400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-    405: "bad_request", 409: "conflict", 413: "bad_request", 422: "invalid", 503: "unavailable",
+    405: "bad_request", 409: "conflict", 413: "bad_request", 422: "invalid", 429: "too_many", 503: "unavailable",
 }
 
 
 class ApiError(Exception):
     """An error the client caused or must handle; becomes a JSON error response."""
 
-    def __init__(self, status: int, code: str, message: str | None = None, field: str | None = None) -> None:
+    def __init__(self, status: int, code: str, message: str | None = None, field: str | None = None,
+                 headers: dict[str, str] | None = None) -> None:
         self.status = status
         self.code = code
         self.message = message or default_message(code)
         self.field = field
+        self.headers = headers or {}
         super().__init__(f"{status} {code}: {self.message}")
 
 
-def error_response(status: int, code: str, message: str, field: str | None = None) -> web.Response:
+def error_response(status: int, code: str, message: str, field: str | None = None,
+                   headers: dict[str, str] | None = None) -> web.Response:
     body = {"error": {"code": code, "message": message, "field": field}}
-    return web.json_response(body, status=status, dumps=lambda o: json.dumps(o, ensure_ascii=False))
+    return web.json_response(body, status=status, headers=headers,
+                             dumps=lambda o: json.dumps(o, ensure_ascii=False))
 
 
 @web.middleware
@@ -54,7 +58,7 @@ async def error_middleware(
     try:
         return await handler(request)
     except ApiError as exc:
-        return error_response(exc.status, exc.code, exc.message, exc.field)
+        return error_response(exc.status, exc.code, exc.message, exc.field, exc.headers)
     except web.HTTPException as exc:
         if exc.status < 400:
             raise

@@ -62,8 +62,8 @@ def _trusted(request: web.BaseRequest) -> tuple[Network, ...]:
 
 def client_address(request: web.BaseRequest) -> str:
     """The address of the client behind this request (a trusted proxy's X-Forwarded-For, else
-    the peer); ``"-"`` when the transport is gone."""
-    peer = request.remote or "-"
+    the peer); ``"unknown"`` when the transport has none."""
+    peer = request.remote or "unknown"
     return forwarded_client(peer, request.headers.get("X-Forwarded-For"), _trusted(request))
 
 

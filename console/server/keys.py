@@ -22,12 +22,15 @@ if TYPE_CHECKING:
     from console.server.auth import AuthUser, TokenStore
     from console.server.callstate import CallRegistry
     from console.server.directory import Directory
+    from console.server.login_guard import LoginGuard
     from console.server.hub import Hub
+    from console.server.manager_alerts import ManagerAlerts
     from console.server.metrics import Metrics
     from console.server.outbox import Outbox
     from console.server.pop import PopBuilder
     from console.server.recorder import Recorder
     from console.server.reminders import Reminders
+    from console.server.sla_watch import SlaWatch
     from console.server.service import BridgeLike, Service
     from console.server.stats_service import StatsService
 
@@ -38,8 +41,11 @@ SETTINGS: web.AppKey[Settings] = web.AppKey("settings")
 ENGINE: web.AppKey[Engine] = web.AppKey("engine")
 CLOCK: web.AppKey[Clock] = web.AppKey("clock")
 TOKENS: web.AppKey[TokenStore] = web.AppKey("tokens")
+LOGIN: web.AppKey[LoginGuard] = web.AppKey("login")
+"""Throttling, lockout and audit of log-ins (console/server/login_guard.py)."""
 DIRECTORY: web.AppKey[Directory] = web.AppKey("directory")
 HUB: web.AppKey[Hub] = web.AppKey("hub")
+MANAGER_ALERTS: web.AppKey[ManagerAlerts] = web.AppKey("manager_alerts")
 CALLS: web.AppKey[CallRegistry] = web.AppKey("calls")
 """Live calls: who rings or talks on which call, the matched customer, verification state."""
 BRIDGES: web.AppKey[dict[str, BridgeLike]] = web.AppKey("bridges")
@@ -51,6 +57,7 @@ AFTER_CALL: web.AppKey[AfterCallWork] = web.AppKey("after_call")
 ROUTING: web.AppKey[RoutingAgi] = web.AppKey("routing")
 """The FastAGI server the dialplan asks where a caller goes ([routing] agi_port; absent when off)."""
 REMINDERS: web.AppKey[Reminders] = web.AppKey("reminders")
+SLA_WATCH: web.AppKey[SlaWatch] = web.AppKey("sla_watch")
 """Pushes ``followup_due`` frames to follow-up owners."""
 METRICS: web.AppKey[Metrics] = web.AppKey("metrics")
 STATS: web.AppKey[StatsService] = web.AppKey("stats")

@@ -107,7 +107,10 @@ class Outbox:
                 with self._lock:
                     self._db.execute("UPDATE outbox SET attempts = attempts + 1 WHERE seq = ?", (seq,))
                 raise
-            log.error("outbox record %s (%s) rejected by the database, moved to dead: %s", seq, kind, exc)
+            # The first line only: the statement follows it (the engine hides its parameters, a
+            # caller's number among them); the record itself stays in the dead table.
+            log.error("outbox record %s (%s) rejected by the database, moved to dead: %s", seq, kind,
+                      str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
             with self._lock:
                 self._db.execute("INSERT INTO dead VALUES (?, ?, ?, ?)", (seq, kind, payload, repr(exc)))
         with self._lock:

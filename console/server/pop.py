@@ -164,7 +164,8 @@ class PopBuilder:
         until = self._clock() + FOLLOWUP_HORIZON
         return Lookup(
             "known", number, [self.summary(found[0], phones[cid], complaint)],
-            contacts=[_jsonable(r) for r in q.rows(conn.execute(q.CONTACTS, {"cid": cid}))],
+            contacts=[{**r, "recording": bool(r["recording"])}
+                      for r in (_jsonable(r) for r in q.rows(conn.execute(q.CONTACTS, {"cid": cid})))],
             tickets=tickets,
             followups=[_jsonable(r) for r in q.rows(conn.execute(q.DUE_FOLLOWUPS, {"cid": cid, "until": until}))],
             by=by,

@@ -28,7 +28,7 @@ _agent = aliased(Staff.__table__, name="agent")
 _CUSTOMER_COLUMNS = (
     _c.id, _c.client_no, _c.name, _c.name_pinyin, _c.id_number, _c.branch, _c.tier, _c.aum,
     _c.risk_level, _c.risk_assessed_on, _c.investor_type, _c.margin, _c.star, _c.chinext,
-    _c.status, _c.do_not_call, _c.churn_risk, _c.manager_id, _c.birth_date, _c.version,
+    _c.status, _c.do_not_call, _c.churn_risk, _c.churn_reasons, _c.manager_id, _c.birth_date, _c.version,
     _manager.c.name.label("manager_name"), _manager.c.extension.label("manager_extension"),
 )
 _with_manager = Customer.__table__.outerjoin(_manager, _manager.c.id == _c.manager_id)
@@ -49,7 +49,8 @@ OPEN_COMPLAINTS = select(_t.customer_id).where(and_(
 )).distinct()
 CONTACTS = (
     select(_i.id, _i.linkedid, _i.direction, _i.queue, _i.started_at, _i.outcome, _i.talk_s,
-           _i.disposition, _i.notes, _agent.c.name.label("agent_name"))
+           _i.disposition, _i.notes, _agent.c.name.label("agent_name"),
+           _i.recording_ref.is_not(None).label("recording"))
     .select_from(Interaction.__table__.outerjoin(_agent, _agent.c.id == _i.agent_id))
     .where(_i.customer_id == bindparam("cid"))
     .order_by(_i.started_at.desc(), _i.id.desc())

@@ -24,7 +24,7 @@ _TIMES = ("started_at", "sla_due_at", "created_at", "due_at")
 _DETAIL = f"""
 SELECT c.id, c.client_no, c.name, c.name_pinyin, c.id_number, c.branch, c.tier, c.aum,
        c.risk_level, c.risk_assessed_on, c.investor_type, c.margin, c.star, c.chinext,
-       c.status, c.do_not_call, c.churn_risk, c.manager_id, c.birth_date, c.version,
+       c.status, c.do_not_call, c.churn_risk, c.churn_reasons, c.manager_id, c.birth_date, c.version,
        m.name AS manager_name, m.extension AS manager_extension,
        (SELECT coalesce(json_agg(json_build_object('id', p.id, 'customer_id', p.customer_id,
                                                    'e164', p.e164, 'kind', p.kind) ORDER BY p.id), '[]')
@@ -35,7 +35,7 @@ SELECT c.id, c.client_no, c.name, c.name_pinyin, c.id_number, c.branch, c.tier, 
        ) AS pop_tickets,
        (SELECT coalesce(json_agg(i ORDER BY i.started_at DESC, i.id DESC), '[]') FROM (
           SELECT x.id, x.linkedid, x.direction, x.queue, x.started_at, x.outcome, x.talk_s,
-                 x.disposition, x.notes, a.name AS agent_name
+                 x.disposition, x.notes, a.name AS agent_name, x.recording_ref IS NOT NULL AS recording
             FROM interaction x LEFT JOIN staff a ON a.id = x.agent_id
            WHERE x.customer_id = c.id ORDER BY x.started_at DESC, x.id DESC LIMIT 5) i
        ) AS pop_contacts,

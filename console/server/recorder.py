@@ -21,6 +21,8 @@ from typing import Any
 
 from sqlalchemy import bindparam, insert, select
 
+from console.config import ChurnSettings
+from console.crm.churn_facts import rescore
 from console.crm.phones import normalize
 from console.crm.wrapup import take_pending
 from console.server.outbox import Outbox, applier
@@ -89,6 +91,9 @@ def write_interaction(conn: Any, rec: dict[str, Any]) -> None:
         # A wrap-up the agent sent before this call's record was written (see console.crm.wrapup).
         **take_pending(rec["linkedid"], rec.get("agent"), agent_id),
     ))
+    if rec["outcome"] == "abandoned" and customer_id is not None and rec.get("churn"):
+        # A repeated abandon is a churn factor: score the customer again with this call counted.
+        rescore(conn, [customer_id], ended, ChurnSettings.model_validate(rec["churn"]))
     callback = rec.get("callback")
     if callback and customer_id is not None:
         minutes = rec["callback_minutes"].get(tier or "standard", 240)
@@ -147,6 +152,7 @@ class Recorder:
             "direction": direction or event.direction, "callback": callback,
             "recording": event.recording[:255] if event.recording else None,
             "callback_minutes": dict(self._settings.callbacks.sla_minutes),
+            **({"churn": self._settings.churn.model_dump()} if event.outcome == "abandoned" else {}),
         }))
         if self._metrics is not None:
             self._metrics.calls.labels(event.outcome).inc()

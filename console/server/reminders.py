@@ -1,6 +1,6 @@
 """``followup_due`` frames: a follow-up's owner is told on their console when it falls due.
 
-Once a minute the server asks for the open follow-ups whose due time passed since the last look,
+Once a minute (console/server/periodic.py) the server asks for the open follow-ups whose due time passed since the last look,
 and sends each to its owner (pool follow-ups have no owner and are listed, not pushed). Those
 already overdue when the server starts are not pushed: the console lists them on login.
 """
@@ -8,7 +8,6 @@ already overdue when the server starts are not pushed: the console lists them on
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from datetime import datetime
 from typing import Any
@@ -19,7 +18,6 @@ from sqlalchemy.exc import SQLAlchemyError
 from console.store.models import Customer, FollowUp
 
 log = logging.getLogger(__name__)
-INTERVAL_S = 60.0
 
 _f, _c = FollowUp.__table__.c, Customer.__table__.c
 _NEWLY_DUE = (
@@ -36,16 +34,6 @@ class Reminders:
     def __init__(self, engine: Any, hub: Any, clock: Any) -> None:
         self._engine, self._hub, self._clock = engine, hub, clock
         self._since: datetime = clock()
-        self._task: asyncio.Task[None] | None = None
-
-    def start(self) -> None:
-        self._task = asyncio.create_task(self._forever(), name="reminders")
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
 
     async def check(self) -> int:
         """Push what fell due since the last check; returns how many frames were sent."""
@@ -65,7 +53,3 @@ class Reminders:
         with self._engine.connect() as conn:
             return [dict(r._mapping) for r in conn.execute(_NEWLY_DUE, {"since": since, "until": until})]
 
-    async def _forever(self) -> None:
-        while True:
-            await asyncio.sleep(INTERVAL_S)
-            await self.check()

@@ -24,6 +24,7 @@ from panoramisk.fast_agi import Request
 from sqlalchemy import bindparam, select
 
 from console.config import Settings
+from console.crm.masking import mask_phone
 from console.crm.phones import normalize
 from console.crm.routing import Known, Route, RoutingRules, decide
 from console.server.callstate import CallRegistry
@@ -96,7 +97,10 @@ class RoutingAgi:
             known = await asyncio.wait_for(asyncio.to_thread(self._known, e164, account),
                                            self._settings.routing.answer_within_ms / 1000)
         except Exception as exc:  # noqa: BLE001 - timeout or database: route by default, say why
-            log.warning("routing of %s by default: the CRM did not answer (%s)", number, exc or type(exc).__name__)
+            # The log names the caller masked, and the error by its first line (a statement's
+            # parameters, the caller's number among them, follow on the next lines).
+            why = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            log.warning("routing of %s by default: the CRM did not answer (%s)", mask_phone(number or ""), why)
             known = None
         route = decide(known, blocked=e164 in self._blocked, asked_queue=queue, rules=self._rules)
         self._counted(route.reason)

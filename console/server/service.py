@@ -18,6 +18,7 @@ from typing import Any, Protocol
 from aiohttp import web
 
 from console.server import keys
+from console.server.frame_masking import masked_event, masked_pop
 from console.server.pop import ivr_info
 from telephony.events import (
     AgentState, Answered, CallbackRequested, DomainEvent, Ended, OriginateResult, QueueStats, Ringing,
@@ -51,6 +52,7 @@ class Service:
         self._pop = app[keys.POP]
         self._recorder = app[keys.RECORDER]
         self._metrics = app[keys.METRICS]
+        self._managers = app[keys.MANAGER_ALERTS]
 
     def start(self) -> None:
         for name, bridge in self.app[keys.BRIDGES].items():
@@ -115,8 +117,13 @@ class Service:
             except Exception:  # noqa: BLE001 - one bad event must not stop the floor's pops
                 log.exception("pbx %s: failed to handle %s", pbx, event.name)
 
+    def _json(self, event: DomainEvent) -> dict[str, Any]:
+        """An event as a frame carries it: the number masked for a call whose number is hidden."""
+        data = event.to_json()
+        return masked_event(data) if self._calls.number_hidden(data.get("call")) else data
+
     def _to_agent(self, agent: str | None, kind: str, event: DomainEvent) -> None:
-        self._hub.publish(self._dir.users_of_agent(agent), kind, {"event": event.to_json()})
+        self._hub.publish(self._dir.users_of_agent(agent), kind, {"event": self._json(event)})
 
     async def handle(self, pbx: str, event: DomainEvent, received: float) -> None:
         try:
@@ -157,15 +164,21 @@ class Service:
             users = self._dir.members_of_queue(event.queue) | self._dir.supervisors_of([event.queue])
             self._hub.publish(users, event.name, {"event": event.to_json()}, latest=event.queue)
         elif isinstance(event, OriginateResult):
-            user = calls.originator(event.action_id)
-            if user is not None:
-                self._hub.publish([user], event.name, {"event": event.to_json()})
+            asked = calls.originator(event.action_id)
+            if asked is not None:
+                user, hidden = asked
+                if hidden:  # dialled by customer id: this call's number stays masked for good
+                    calls.hide_number(event.call)
+                data = event.to_json()
+                self._hub.publish([user], event.name, {"event": masked_event(data) if hidden else data})
 
     async def _ringing(self, pbx: str, event: Ringing, received: float) -> None:
         dialer = self.app.get(keys.DIALER)
         number = dialer.number_of(event.vars) if dialer is not None else None
         if number and number != event.caller:  # a campaign call: the lead's number, not the center's
             event = dataclasses.replace(event, caller=number)
+        if number:  # the lead's number came from the store: the agent sees it masked
+            self._calls.hide_number(event.call)
         live = self._calls.open(pbx, event.call, event.caller, vars=dict(event.vars), queue=event.queue,
                                 caller_channel=event.caller_channel)
         self._calls.ring(live, event.agent, event.agent_channel)
@@ -191,6 +204,8 @@ class Service:
             lookup = live.lookup
         verified = live.customer_id is not None and live.customer_id in live.verified
         body = self._pop.frame(lookup, ringing, verified, ivr)
+        if self._calls.number_hidden(ringing.call):
+            body = masked_pop(body)
         dialer = self.app.get(keys.DIALER)
         if dialer is not None:  # a campaign call: the lead, its campaign and the script
             body.update(dialer.pop_extras(live.vars))
@@ -200,12 +215,14 @@ class Service:
         self._metrics.pop_latency.observe(time.perf_counter() - received)
         self._metrics.pops.labels(lookup.match).inc()
         self._recorder.pop_shown(users, ringing.call, agent, lookup, verified)  # after: off the pop's path
+        if lookup.match == "known":
+            self._managers.call(live, lookup.customers[0], agent)
 
     async def _transferred(self, pbx: str, event: Transferred, received: float) -> None:
         live = self._calls.get(event.call)
         target = event.to
         users = self._dir.users_of_agent(event.from_agent) | self._dir.users_of_agent(target)
-        self._hub.publish(users, event.name, {"event": event.to_json()})
+        self._hub.publish(users, event.name, {"event": self._json(event)})
         if live is None or not self._dir.users_of_agent(target):
             return  # to a queue or an outside number: the target agent's ringing pops it
         self._calls.ring(live, target, event.to_channel)

@@ -32,7 +32,10 @@ def normalize_url(url: str) -> str:
 
 
 def make_engine(url: Any, **kwargs: Any) -> Engine:
-    """An engine for ``url`` (str or SecretStr). SQLite gets WAL, foreign keys and a busy timeout."""
+    """An engine for ``url`` (str or SecretStr). SQLite gets WAL, foreign keys and a busy timeout.
+    A statement's error never shows its parameters (customers' numbers and id numbers would reach
+    logs and error pages through it)."""
+    kwargs.setdefault("hide_parameters", True)
     if hasattr(url, "get_secret_value"):
         url = url.get_secret_value()
     url = normalize_url(str(url))

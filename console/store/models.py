@@ -34,7 +34,7 @@ ROLES = ("agent", "supervisor", "manager", "admin")
 DIRECTIONS = ("inbound", "outbound")
 TICKET_PRIORITIES = ("low", "normal", "high", "urgent")
 TICKET_STATUSES = ("new", "open", "pending", "resolved", "closed")
-TICKET_EVENT_KINDS = ("created", "comment", "status", "assign", "priority")
+TICKET_EVENT_KINDS = ("created", "comment", "status", "assign", "priority", "escalated")
 FOLLOWUP_KINDS = ("callback", "followup")
 FOLLOWUP_STATUSES = ("open", "done", "cancelled")
 CAMPAIGN_KINDS = ("callback", "survey", "compliance", "marketing")
@@ -64,6 +64,23 @@ class Staff(SQLModel, table=True):
     @property
     def queue_list(self) -> list[str]:
         return [q.strip() for q in self.queues.split(",") if q.strip()]
+
+
+class LoginLock(SQLModel, table=True):
+    """Failed log-ins of a user name, and whether it is locked (console/crm/login_locks.py).
+
+    Keyed by the name as typed, whether or not an account has it: a made-up name fails and locks
+    exactly like a real one, so that the answers never tell which names exist. In the store, so
+    that a restart does not lift a lock and several servers agree on it."""
+
+    __tablename__ = "login_lock"
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=32, unique=True)
+    failures: int = 0
+    """Failures since the last success or unlock (each within the lockout window of the last)."""
+    last_failure_at: dt.datetime = Field(default_factory=utcnow, **_when())
+    locked_at: dt.datetime | None = Field(default=None, **_when(nullable=True))
+    """When the name was locked; null while it is not."""
 
 
 class Customer(SQLModel, table=True):
@@ -100,9 +117,25 @@ class Customer(SQLModel, table=True):
     status: str = Field(max_length=16, default="active")
     do_not_call: bool = False
     churn_risk: float = 0.0
+    """The churn warning's score over 100 (console/crm/churn.py), computed from the facts below."""
+    churn_reasons: str | None = Field(default=None, sa_type=Text)
+    """JSON list of the score's reasons, heaviest first: [{factor, points, value}]."""
+    churn_scored_at: dt.datetime | None = Field(default=None, **_when(nullable=True))
     created_at: dt.datetime = Field(default_factory=utcnow, **_when())
     updated_at: dt.datetime = Field(default_factory=utcnow, **_when())
     version: int = 1
+
+
+class AumSnapshot(SQLModel, table=True):
+    """A customer's assets on a date, imported from the brokerage's books (the churn warning
+    reads the decline between the two latest)."""
+
+    __tablename__ = "aum_snapshot"
+    __table_args__ = (UniqueConstraint("customer_id", "as_of"),)
+    id: int | None = Field(default=None, primary_key=True, sa_type=BIG_ID)
+    customer_id: int = Field(foreign_key="customer.id", index=True, ondelete="CASCADE")
+    as_of: dt.date
+    aum: Decimal = Field(sa_type=MONEY)
 
 
 class CustomerPhone(SQLModel, table=True):

@@ -62,6 +62,20 @@ class Flags(Model):
         return [name for name, on in self.model_dump().items() if on]
 
 
+class ChurnReason(Model):
+    factor: str
+    points: float = 0
+    value: float = 0
+
+
+class Churn(Model):
+    """The churn warning (console/crm/churn.py): score 0–100, level, the heaviest reasons."""
+
+    score: int = 0
+    level: str = "low"
+    reasons: list[ChurnReason] = []
+
+
 class Phone(Model):
     number: str
     kind: str | None = None
@@ -88,6 +102,7 @@ class Customer(Model):
     manager: Manager | None = None
     branch: str | None = None
     flags: Flags = Flags()
+    churn: Churn = Churn()
     phones: list[Phone] = []
     id_number: str | None = None
     status: str | None = None

@@ -86,6 +86,16 @@ class FollowUpDue(Message):
         self.followup = followup
 
 
+class CustomerAlert(Message):
+    """One of my customers (I am their account manager) calls, or complained."""
+
+    def __init__(self, reason: str, customer_name: str, client_no: str, agent: str | None,
+                 ticket_number: str | None) -> None:
+        super().__init__()
+        self.reason, self.customer_name, self.client_no = reason, customer_name, client_no
+        self.agent, self.ticket_number = agent, ticket_number
+
+
 class OriginateFinished(Message):
     def __init__(self, number: str, outcome: str) -> None:
         super().__init__()
@@ -157,6 +167,11 @@ def message_for(frame: dict[str, Any], me: str | None = None) -> Message | None:
                            lead.get("source") or None)
     if kind == "originate_result":
         return OriginateFinished(str(event.get("number", "")), event.get("outcome", ""))
+    if kind == "customer_alert":
+        customer = frame.get("customer") or {}
+        return CustomerAlert(str(frame.get("reason", "")), str(customer.get("name") or ""),
+                             str(customer.get("client_no") or ""), frame.get("agent"),
+                             (frame.get("ticket") or {}).get("number"))
     return None
 
 

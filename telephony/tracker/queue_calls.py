@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from telephony.events import CallbackRequested, DomainEvent, Queued
+from telephony.events import CallbackRequested, DomainEvent, Queued, SurveyAnswered
 from telephony.tracker.calls import CallBook
 from telephony.tracker.state import Segment, clean_name, clean_number, is_local, local_base, to_float, to_int
 
@@ -197,6 +197,9 @@ class QueueCalls(CallBook):
             self._end(seg, t, "refused", "system", out)
 
     def _on_user_event(self, m: Mapping[str, str], t: float, out: list[DomainEvent]) -> None:
+        if m.get("UserEvent") == "CallSurvey":
+            self._survey(m, t, out)
+            return
         if m.get("UserEvent") != "CallbackRequest":
             return
         chan = self._chan(m)
@@ -213,6 +216,21 @@ class QueueCalls(CallBook):
         if seg is not None:
             wait = (seg.left_t or t) - seg.start_t
             self._end(seg, t, "callback_requested", "caller", out, wait_s=wait)
+
+    def _survey(self, m: Mapping[str, str], t: float, out: list[DomainEvent]) -> None:
+        """``UserEvent(CallSurvey,Call: <linkedid>,Queue: …,Interface: <member>,Score: 1-5)`` from the
+        dialplan's survey after the agent hung up (docs/asterisk.md): a score outside 1–5 is no
+        answer and gives nothing."""
+        score = (m.get("Score") or "").strip()
+        if score not in ("1", "2", "3", "4", "5"):
+            return
+        chan = self._chan(m)
+        call = m.get("Call") or m.get("Linkedid") or (chan.linkedid if chan else "")
+        if not call:
+            return
+        interface = m.get("Interface") or ""
+        agent = self.agent_of(interface) if interface else None
+        out.append(SurveyAnswered(t=t, call=call, agent=agent, queue=m.get("Queue") or None, score=int(score)))
 
     def _on_newexten(self, m: Mapping[str, str], t: float, out: list[DomainEvent]) -> None:
         if m.get("Application") != "Queue":

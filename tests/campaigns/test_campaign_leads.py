@@ -94,6 +94,22 @@ async def test_customer_filter_risk_expiring_tier_branch(make_client, seeded_eng
     assert [lead.customer_id for lead in leads_of(seeded_engine, narrow).values()] == [seed.known]
 
 
+async def test_a_retention_campaign_takes_the_customers_at_risk(make_client, seeded_engine, seed) -> None:
+    with seeded_engine.begin() as conn:  # as the churn warning scored them (console/crm/churn.py)
+        conn.execute(update(Customer.__table__).where(Customer.__table__.c.id == seed.known).values(churn_risk=0.62))
+        conn.execute(update(Customer.__table__).where(Customer.__table__.c.id == seed.other).values(churn_risk=0.35))
+    client, headers = await _supervisor(make_client, clock=FrozenClock(MONDAY_10))
+    high = await _create(client, headers, kind="callback")
+    resp = await client.post(f"/api/campaigns/{high}/leads/filter", json={"churn_level": "high"}, headers=headers)
+    assert (await resp.json())["matched"] == 1
+    assert [lead.customer_id for lead in leads_of(seeded_engine, high).values()] == [seed.known]
+    medium = await _create(client, headers, kind="callback")
+    resp = await client.post(f"/api/campaigns/{medium}/leads/filter", json={"churn_level": "medium"}, headers=headers)
+    assert {lead.customer_id for lead in leads_of(seeded_engine, medium).values()} == {seed.known, seed.other}
+    bad = await client.post(f"/api/campaigns/{medium}/leads/filter", json={"churn_level": "low"}, headers=headers)
+    assert bad.status == 400
+
+
 async def test_callbacks_become_leads_once_ahead_by_their_sla(make_client, seeded_engine, seed) -> None:
     with seeded_engine.begin() as conn:
         conn.execute(insert(FollowUp.__table__), [

@@ -143,7 +143,8 @@ async def test_a_record_applied_twice_is_written_once(migrated_engine, tmp_path:
     assert linkedids(migrated_engine) == ["dup"]
 
 
-async def test_a_record_the_database_rejects_does_not_block_the_rest(migrated_engine, tmp_path: Path) -> None:
+async def test_a_record_the_database_rejects_does_not_block_the_rest(migrated_engine, tmp_path: Path,
+                                                                     caplog) -> None:
     outbox = Outbox(tmp_path / "outbox.sqlite3", migrated_engine)
     await outbox.start()
     try:
@@ -157,6 +158,9 @@ async def test_a_record_the_database_rejects_does_not_block_the_rest(migrated_en
     if backend == "postgresql":
         assert [d[1] for d in dead] == ["interaction"] and '"bad"' in dead[0][2]
         assert linkedids(migrated_engine) == ["good"]
+        # The log says which record and why, not the statement's parameters (the caller's number).
+        assert any("rejected by the database" in r.getMessage() for r in caplog.records)
+        assert not any("13600136999" in r.getMessage() for r in caplog.records)
     else:  # SQLite does not enforce VARCHAR lengths: both rows are written
         assert dead == [] and linkedids(migrated_engine) == ["bad", "good"]
 
@@ -201,3 +205,18 @@ async def test_calls_during_an_outage_survive_a_server_restart(make_client, seed
     finally:
         await proxy.cut()
         via_proxy.dispose()
+
+
+def test_a_statement_error_never_shows_its_parameters(migrated_engine) -> None:
+    """The engine hides statement parameters: an error that reaches a log or a traceback names
+    the statement, not the customer's number in it."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    try:
+        with migrated_engine.begin() as conn:
+            conn.execute(text("INSERT INTO no_such_table (caller) VALUES (:caller)"), {"caller": "13600136999"})
+    except DBAPIError as exc:
+        assert "13600136999" not in str(exc) and "hidden due to hide_parameters" in str(exc)
+    else:
+        raise AssertionError("the insert into a missing table succeeded")

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from console.store.models import FollowUp, Interaction
+from console.store.models import Customer, FollowUp, Interaction
 from tests.server.conftest import ABANDON_NUMBER, server_settings
 from tests.server.floor import CAPTURES, replay_floor
 
@@ -80,6 +80,12 @@ async def test_abandon_by_a_known_customer_creates_a_callback(make_client, seede
         (fu,) = conn.execute(select(FollowUp).where(FollowUp.interaction_id == row.id)).all()
     assert fu.kind == "callback" and fu.customer_id == seed.abandon and fu.owner_id is None
     assert (fu.due_at - row.ended_at).total_seconds() == 120 * 60  # gold tier: 120 minutes
+    # The abandon is a churn fact: the customer was scored again, as of the call's end (one
+    # abandon is chance: no points yet).
+    with seeded_engine.connect() as conn:
+        scored = conn.execute(select(Customer.churn_scored_at, Customer.churn_reasons)
+                              .where(Customer.id == seed.abandon)).one()
+    assert (scored.churn_scored_at, scored.churn_reasons) == (row.ended_at, "[]")
 
 
 async def test_abandon_callbacks_can_be_switched_off(make_client, seeded_engine) -> None:

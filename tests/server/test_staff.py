@@ -40,7 +40,7 @@ async def test_only_an_admin_lists_staff_and_no_password_leaves(client, seed, ad
     assert set(staff) == {"agent1", "agent2", "agent3", "sup1", "mgr1", "admin"}
     assert staff["agent3"] == {"id": seed.staff["agent3"], "username": "agent3", "name": "李强", "role": "agent",
                                "extension": "1003", "queues": ["retail", "vip"], "active": True,
-                               "has_password": True, "customers": 0}
+                               "has_password": True, "customers": 0, "locked": False}
     assert staff["mgr1"]["customers"] == 2  # 赵敏 and 孙丽
     text = await (await client.get("/api/staff", headers=admin)).text()
     assert "scrypt" not in text and "password_hash" not in text
@@ -61,7 +61,7 @@ async def test_an_account_made_by_the_admin_logs_in_and_gets_its_pops(client, se
     assert resp.status == 201, await resp.text()
     made = await resp.json()
     assert made == {"id": made["id"], "username": "zhaoli", "name": "赵丽", "role": "agent", "extension": "1010",
-                    "queues": ["retail", "vip"], "active": True, "has_password": True, "customers": 0}
+                    "queues": ["retail", "vip"], "active": True, "has_password": True, "customers": 0, "locked": False}
     # Pops to 1010 reach the new account before it ever logged in.
     assert client.server.app[keys.DIRECTORY].users_of_agent("1010") == {made["id"]}
     token = await login(client, "zhaoli", NEW_PASSWORD)

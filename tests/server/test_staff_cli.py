@@ -130,3 +130,27 @@ def test_bootstrap_admin_writes_the_first_administrator_once(migrated_engine, mo
     monkeypatch.setattr("sys.stdin", io.StringIO(NEW_PASSWORD + "\n"))
     assert main(["staff", "bootstrap-admin", "root2", "--name", "x", "--password-stdin"]) == 2
     assert "已有在职管理员（root）" in capsys.readouterr().err
+
+
+async def test_a_supervisor_unlocks_a_locked_account_from_the_cli(staff_cli, client, seed, seeded_engine,
+                                                                 monkeypatch, frozen_clock):
+    for _ in range(20):  # [login] lockout_after, each try after the backoff has passed
+        resp = await client.post("/api/login", json={"username": "agent2", "password": "wrong-guess"})
+        assert resp.status == 401
+        frozen_clock.advance(seconds=400)
+    assert (await client.post("/api/login", json={"username": "agent2", "password": PASSWORD})).status == 429
+    code, out, _ = await staff_cli("list", "--role", "agent")
+    assert code == 0 and "已锁定" in next(line for line in out.splitlines() if line.startswith("agent2"))
+    monkeypatch.setenv("CALLDESK_USER", "sup1")
+    code, out, err = await staff_cli("unlock", "agent2")
+    assert (code, out, err) == (0, "agent2 已解锁\n", "")
+    code, out, _ = await staff_cli("unlock", "agent2")
+    assert (code, out) == (0, "agent2 未被锁定\n")
+    code, _, err = await staff_cli("unlock", "admin")
+    assert code == 2 and err == "calldesk: error: admin: 只有管理员可以解锁角色高于自己的账号\n"
+    code, _, err = await staff_cli("unlock", "ghost")
+    assert code == 2 and err == "calldesk: error: ghost: username: 没有用户名为 ghost 的账号\n"
+    await login(client, "agent2")
+    unlocks = [r for r in staff_audit(seeded_engine, "staff.unlock")]
+    assert [(r["actor_id"], r["detail"]["was_locked"]) for r in unlocks] == [(seed.staff["sup1"], True),
+                                                                            (seed.staff["sup1"], False)]

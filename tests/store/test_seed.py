@@ -139,3 +139,26 @@ def test_rows_added_after_the_seed_get_fresh_ids(migrated_engine) -> None:
         session.add(staff)
         session.flush()
         assert staff.id > 30
+
+
+def test_churn_scores_come_from_the_seeded_facts(migrated_engine) -> None:
+    """No random churn numbers: the seed imports AUM snapshots and scores every customer by the
+    rule; scoring again from the same facts changes nothing."""
+    import json
+
+    from console.crm.churn import ChurnRule
+    from console.crm.churn_facts import Windows, all_customer_ids, recompute
+    from console.store.seed.demo import COMPLAINT_DEMO_ID
+
+    settings = Settings()
+    seed_database(migrated_engine, settings, customers=300, seed=1, now=NOW)
+    with migrated_engine.connect() as conn:
+        scored = conn.execute(select(Customer.churn_risk, Customer.churn_reasons, Customer.id)).all()
+        complaint = next(row for row in scored if row.id == COMPLAINT_DEMO_ID)
+        factors = [r["factor"] for r in json.loads(complaint.churn_reasons)]
+        assert {"complaints", "aum_decline"} <= set(factors) and complaint.churn_risk >= 0.5
+        assert any(r.churn_risk > 0 for r in scored) and any(r.churn_risk == 0 for r in scored)
+        config = settings.churn
+        again = recompute(conn, all_customer_ids(conn), NOW, ChurnRule.from_settings(config),
+                          Windows(config.window_days, config.abandon_window_days))
+        assert again == 0

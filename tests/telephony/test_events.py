@@ -16,6 +16,7 @@ SAMPLES = [
     ev.Ended(t=5, call="1.0", caller="13800138000", agent=None, queue="retail",
              outcome="abandoned", hangup_by="caller", cause=16, wait_s=12),
     ev.CallbackRequested(t=6, call="1.0", caller="13719190019", account="1", queue="retail"),
+    ev.SurveyAnswered(t=7, call="1.0", agent="1001", queue="retail", score=4),
     ev.AgentState(t=7, agent="1001", state="paused", reason="午休", queue="retail"),
     ev.OriginateResult(t=8, call=None, action_id="cc-9", number="1001", outcome="busy"),
     ev.QueueStats(t=9, queue="vip", waiting=2, agents={"available": 3}),

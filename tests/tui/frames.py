@@ -22,8 +22,12 @@ def customer(**over: Any) -> dict[str, Any]:
         "tier": "gold", "aum_band": "500万-1000万", "risk_level": "C3", "risk_assessed_on": "2024-03-01",
         "risk_expired": True, "investor_type": "ordinary",
         "manager": {"id": 7, "name": "李经理", "extension": "8001"}, "branch": "上海浦东营业部",
-        "flags": {"vip": True, "open_complaint": True, "churn_risk": False, "do_not_call": False,
+        "flags": {"vip": True, "open_complaint": True, "churn_risk": True, "do_not_call": False,
                   "margin": True, "star": True, "chinext": False},
+        "churn": {"score": 62, "level": "high", "reasons": [
+            {"factor": "aum_decline", "points": 25.0, "value": 25.0},
+            {"factor": "complaints", "points": 20.0, "value": 1},
+            {"factor": "abandoned_calls", "points": 16.0, "value": 3}]},
         "phones": ["138****0001"], "id_number": "3101**********1234", "status": "active",
     }
     return {**base, **over}

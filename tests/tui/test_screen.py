@@ -137,3 +137,18 @@ async def test_pause_reasons_read_in_chinese_on_the_status_bar_and_in_the_dialog
         assert isinstance(app.screen, PauseDialog)
         assert app.screen.reasons == [("小休", "break"), ("午餐", "lunch"), ("话后处理", "after_call")]
         await pilot.press("escape")
+
+
+async def test_an_account_manager_is_told_of_their_customers_call_and_complaint(tmp_path):
+    app = offline_app(tmp_path)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        customer = {"id": 42, "client_no": "310000123456", "name": "张三", "tier": "gold", "churn": None}
+        await feed(pilot, {"seq": 5, "kind": "customer_alert", "reason": "call", "call": CALL, "agent": "1002",
+                           "queue": "vip", "customer": customer},
+                   {"seq": 6, "kind": "customer_alert", "reason": "complaint", "customer": customer,
+                    "ticket": {"id": 9, "number": "T20261122-000009", "subject": "投诉佣金"}})
+        texts = [str(n.message) for n in app._notifications]
+        assert "您的客户 张三（310000123456）正在来电，由坐席 1002 接听" in texts
+        assert "您的客户 张三（310000123456）有新投诉 T20261122-000009" in texts
+        assert app.agent_screen.call_state == "idle"  # someone else's call: nothing on my card

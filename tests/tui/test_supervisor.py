@@ -192,3 +192,29 @@ async def test_snapshot_of_the_report(seeded_engine, tmp_path, locale):
             await pilot.pause(0.2)
             check_svg(f"report[{locale}]", app.export_screenshot(title="supervisor report"))
 
+
+
+async def test_a_ticket_past_its_sla_is_announced_on_the_board(seeded_engine, tmp_path):
+    """The server's SLA watch escalates a breached ticket; the supervisor's board says so at once."""
+    import datetime as dt
+
+    from sqlalchemy import insert
+
+    from console.server import keys
+    from console.store.models import Customer, Ticket
+    from tests.tui.supervisor_floor import NOW
+
+    async with supervisor_floor(seeded_engine, tmp_path) as floor:
+        with seeded_engine.begin() as conn:
+            customer = conn.execute(Customer.__table__.select().limit(1)).first()
+            conn.execute(insert(Ticket.__table__).values(
+                number="T20261122-000777", customer_id=customer.id, category="complaint", priority="high",
+                status="open", subject="投诉佣金收取", sla_due_at=NOW - dt.timedelta(minutes=1),
+                created_at=NOW - dt.timedelta(hours=24), updated_at=NOW - dt.timedelta(hours=24)))
+        app = floor.supervisor_app()
+        async with app.run_test(size=SIZE) as pilot:
+            await loaded(pilot)
+            assert await floor.app[keys.SLA_WATCH].check() == 1
+            await until(pilot, lambda: any("T20261122-000777" in str(n.message) for n in app._notifications))
+            (note,) = [str(n.message) for n in app._notifications if "T20261122-000777" in str(n.message)]
+            assert note == f"工单 T20261122-000777（{customer.name}：投诉佣金收取）已超过处理时限，优先级升为紧急"

@@ -192,3 +192,25 @@ async def test_snapshot_of_the_staff_screen(seeded_engine, tmp_path, locale):
             await open_staff(pilot)
             await pilot.pause(0.2)
             check_svg(f"staff[{locale}]", app.export_screenshot(title="supervisor staff"))
+
+
+async def test_a_locked_account_is_shown_and_unlocked_with_f9(seeded_engine, seed, tmp_path):
+    from console.store.models import LoginLock
+
+    with session_scope(seeded_engine) as s:  # agent3 failed [login] lockout_after times
+        s.add(LoginLock(username="agent3", failures=20, last_failure_at=NOW, locked_at=NOW))
+    async with staff_app(seeded_engine, tmp_path) as (app, client):
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await open_staff(pilot)
+            table = screen.query_one("#staff-table")
+            key = str(seed.staff["agent3"])
+            assert table.get_cell(key, "state") == "在职 · 已锁定"
+            assert table.get_cell(str(seed.staff["agent2"]), "state") == "在职"
+            table.move_cursor(row=table.get_row_index(key))
+            await pilot.pause()
+            assert "已锁定" in str(screen.query_one("#staff-detail").render())
+            await pilot.press("f9")
+            await until(pilot, lambda: table.get_cell(key, "state") == "在职")
+            await client.login("agent3", PASSWORD)
+            with session_scope(seeded_engine) as s:
+                assert s.exec(select(LoginLock)).all() == []

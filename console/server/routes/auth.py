@@ -7,7 +7,8 @@ from pydantic import BaseModel, Field
 
 from console.crm.wrapup import DISPOSITIONS
 from console.server import keys
-from console.server.auth import ROLES, check_password, current_user
+from console.server.auth import ROLES, current_user
+from console.server.client_address import client_address
 from console.i18n import t
 from console.server.errors import ApiError, read_body
 
@@ -21,7 +22,12 @@ class LoginBody(BaseModel):
 
 async def login(request: web.Request) -> web.Response:
     body = await read_body(request, LoginBody)
-    user = await check_password(request.app, body.username, body.password)
+    outcome = await request.app[keys.LOGIN].attempt(body.username, body.password, client_address(request))
+    if outcome.retry_after is not None:
+        # Throttled and locked alike: a lock must not confirm that the account exists.
+        raise ApiError(429, "too_many", t("login.error.too_many", seconds=outcome.retry_after),
+                       headers={"Retry-After": str(outcome.retry_after)})
+    user = outcome.user
     if user is None:
         raise ApiError(401, "unauthorized", t("server.error.bad_login"))
     request.app[keys.DIRECTORY].add(user)

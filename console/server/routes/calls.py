@@ -68,6 +68,9 @@ async def originate(request: web.Request) -> web.Response:
         raise ApiError(400, "invalid", t("server.call.number_or_customer"), field="number")
     phone = normalize(raw)
     if not phone.valid:
+        if not body.number:  # the customer's stored number: the agent never sees it in clear
+            raise ApiError(400, "invalid", t("server.call.customer_bad_number", customer=body.customer_id),
+                           field="customer_id")
         raise ApiError(400, "invalid", t("server.call.bad_number", number=raw), field="number")
     pbx, bridge = bridge_for(request.app)
     variables = {"CALLDESK_AGENT": user.extension}
@@ -80,7 +83,7 @@ async def originate(request: web.Request) -> web.Response:
         context=pbx_settings(request.app, pbx).outbound_context,
         variables=variables,
     ), t("server.action.dial"))
-    request.app[keys.CALLS].remember_originate(action_id, user.id)
+    request.app[keys.CALLS].remember_originate(action_id, user.id, hide_number=not body.number)
     return web.json_response({"action_id": action_id, "pbx": pbx}, status=202)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from typing import Any, Callable
+from typing import Any, Callable, Literal
 
 from aiohttp import web
 from pydantic import BaseModel, Field
@@ -29,6 +29,8 @@ class FilterBody(BaseModel):
     risk_expiring_days: int | None = Field(None, ge=0, le=3650)
     tiers: list[str] = []
     branch: str | None = Field(None, max_length=64)
+    churn_level: Literal["medium", "high"] | None = None
+    """A retention campaign: customers whose churn warning reaches this level."""
 
 
 def _id(request: web.Request, name: str) -> int:
@@ -122,7 +124,8 @@ async def filter_leads(request: web.Request) -> web.Response:
     body = await read_body(request, FilterBody)
     app = request.app
     result = await _admin(import_filter, app[keys.ENGINE], app[keys.SETTINGS], _id(request, "id"),
-                          body.risk_expiring_days, tuple(body.tiers), body.branch, app[keys.CLOCK]())
+                          body.risk_expiring_days, tuple(body.tiers), body.branch, app[keys.CLOCK](),
+                          body.churn_level)
     return web.json_response(result)
 
 

@@ -15,7 +15,7 @@ from typing import Any
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field
 
-from console.crm import staff_csv, staff_store
+from console.crm import login_locks, staff_csv, staff_store
 from console.crm.staff_store import StaffRules
 from console.i18n import t
 from console.server import keys
@@ -48,6 +48,11 @@ class CreateBody(StaffFields):
 class PasswordBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
     password: str = Field(max_length=1024)
+
+
+class UnlockBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    username: str = Field(min_length=1, max_length=32)
 
 
 class TransferBody(BaseModel):
@@ -134,6 +139,14 @@ async def set_password(request: web.Request) -> web.Response:
     return json_response(row)
 
 
+async def unlock_staff(request: web.Request) -> web.Response:
+    """Lift the lockout of an account after too many failed log-ins (a supervisor: accounts up
+    to their own role; an admin: any). ``{id, username, was_locked}``; audited ``staff.unlock``."""
+    user = require_role(request, "supervisor")
+    body = await read_body(request, UnlockBody)
+    return json_response(await in_db(request, login_locks.unlock, body.username, user.id, user.role, now(request)))
+
+
 async def import_staff(request: web.Request) -> web.Response:
     """The CSV file as the request body; bad rows come back by line, good rows stay."""
     user = require_role(request, "admin")
@@ -164,6 +177,7 @@ def setup(app: web.Application) -> None:
     app.router.add_get("/api/staff", list_staff)
     app.router.add_post("/api/staff", create_staff)
     app.router.add_post("/api/staff/import", import_staff)
+    app.router.add_post("/api/staff/unlock", unlock_staff)
     app.router.add_get("/api/staff/{id}", get_staff)
     app.router.add_patch("/api/staff/{id}", edit_staff)
     app.router.add_post("/api/staff/{id}/password", set_password)

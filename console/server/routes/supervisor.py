@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 from console.i18n import t
 from console.server import keys
 from console.server.auth import AuthUser, require_role
+from console.crm.masking import mask_phone
 from console.server.callstate import LiveCall
 from console.server.errors import ApiError, read_body
 from console.server.routes.actions import act, bridge_for, interface_of, pbx_settings
@@ -50,6 +51,12 @@ def _customer_of(call: LiveCall) -> dict[str, object]:
     return {"customer_name": customer.get("name"), "tier": customer.get("tier") or call.vars.get("CUSTOMER_TIER")}
 
 
+def _caller(app: web.Application, call: LiveCall) -> str:
+    """The caller id as the PBX gave it; masked for a call whose number came from the store (a
+    campaign's lead, a customer dialled by id): console/server/frame_masking.py."""
+    return mask_phone(call.caller) if app[keys.CALLS].number_hidden(call.call) else call.caller
+
+
 async def queues(request: web.Request) -> web.Response:
     user = require_role(request, "supervisor")
     stats = request.app[keys.CALLS].queue_stats
@@ -71,7 +78,7 @@ async def agents(request: web.Request) -> web.Response:
         out.append({
             "agent": member.extension, "name": member.name, "queues": list(member.queues),
             "state": state.to_json() if state else None,
-            "calls": [{"call": c.call, "caller": c.caller, "queue": c.queue,
+            "calls": [{"call": c.call, "caller": _caller(app, c), "queue": c.queue,
                        "answered": c.talking(member.extension) is not None,
                        **_customer_of(c)} for c in calls],
             "handled_today": stats.day.handled.get(member.extension, 0) if stats else 0,

@@ -9,6 +9,7 @@ supervisors and above.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, Literal
 
 from aiohttp import web
@@ -17,6 +18,8 @@ from sqlmodel import col, select
 
 from console.config.models import Priority, TicketCategory
 from console.crm import ticket_store
+from console.crm.churn_facts import rescore
+from console.crm.customers import SummaryContext
 from console.crm import tickets as rules
 from console.crm.errors import CrmError
 from console.i18n import t
@@ -26,7 +29,7 @@ from console.server.errors import ApiError, read_body
 from console.server.routes.crm_common import (
     MAX_ID, RowId, center_tz, in_db, json_response, now, path_int, query_flag, query_int,
 )
-from console.store.models import Customer, Interaction, Ticket
+from console.store.models import Customer, FollowUp, Interaction, Ticket
 
 Category = TicketCategory
 
@@ -62,7 +65,8 @@ def _transition_error(exc: rules.TransitionError) -> ApiError:
     return ApiError(400, "invalid", message, field="status")
 
 
-def _create(session: Any, body: CreateBody, user: AuthUser, at: Any, tz: Any, settings: Any) -> dict:
+def _create(session: Any, body: CreateBody, user: AuthUser, at: Any, tz: Any,
+            settings: Any) -> tuple[dict, tuple[int, dict] | None]:
     interaction_id = None
     if body.call:
         interaction_id = session.exec(
@@ -73,13 +77,37 @@ def _create(session: Any, body: CreateBody, user: AuthUser, at: Any, tz: Any, se
         session, customer_id=body.customer_id, category=body.category, subject=body.subject,
         description=body.description, actor_id=user.id, now=at, tz=tz, config=settings.tickets,
         tiers=settings.tiers, priority=body.priority, interaction_id=interaction_id)
-    return ticket_store.ticket_json(ticket, at)
+    session.flush()
+    rescore(session.connection(), [body.customer_id], at, settings.churn)  # a complaint, a transfer-out enquiry…
+    created = ticket_store.ticket_json(ticket, at)
+    manager = _complaint_for_manager(session, ticket, at, settings) if body.category == "complaint" else None
+    return created, manager
+
+
+def _complaint_for_manager(session: Any, ticket: Ticket, at: Any, settings: Any) -> tuple[int, dict] | None:
+    """A complaint of an account manager's customer: a follow-up they own (if configured) and
+    what their alert says of the customer."""
+    customer = session.get(Customer, ticket.customer_id)
+    if customer is None or customer.manager_id is None:
+        return None
+    hours = settings.managers.complaint_followup_hours
+    if hours > 0:
+        session.add(FollowUp(customer_id=customer.id, owner_id=customer.manager_id, kind="followup",
+                             due_at=at + dt.timedelta(hours=hours),
+                             reason=t("crm.manager.complaint_followup", number=ticket.number,
+                                      subject=ticket.subject)[:255]))
+    brief = {"id": customer.id, "client_no": customer.client_no, "name": customer.name, "tier": customer.tier,
+             "churn": SummaryContext.from_settings(settings, at).churn(customer.churn_risk, customer.churn_reasons)}
+    return customer.manager_id, brief
 
 
 async def create_ticket(request: web.Request) -> web.Response:
     user = require_role(request, "agent")
     body = await read_body(request, CreateBody)
-    result = await in_db(request, _create, body, user, now(request), center_tz(request), request.app[keys.SETTINGS])
+    result, manager = await in_db(request, _create, body, user, now(request), center_tz(request),
+                                  request.app[keys.SETTINGS])
+    if manager is not None:
+        request.app[keys.MANAGER_ALERTS].complaint(manager[0], manager[1], result)
     return json_response(result, status=201)
 
 
@@ -141,12 +169,14 @@ async def get_ticket(request: web.Request) -> web.Response:
     return json_response(await in_db(request, ticket_store.ticket_detail, path_int(request, "id"), now(request)))
 
 
-def _change(session: Any, ticket_id: int, user: AuthUser, at: Any, **changes: Any) -> dict:
+def _change(session: Any, ticket_id: int, user: AuthUser, at: Any, settings: Any, **changes: Any) -> dict:
     if changes.get("status") == "closed" and not user.at_least("supervisor"):
         ticket = session.get(Ticket, ticket_id)
         if ticket is not None and ticket.category == "complaint":
             raise CrmError("forbidden", "crm.supervisor_only", field="status")
     ticket = ticket_store.change_ticket(session, ticket_id, changes.pop("version"), user.id, at, **changes)
+    session.flush()
+    rescore(session.connection(), [ticket.customer_id], at, settings.churn)  # resolved, reopened…
     return ticket_store.ticket_detail(session, ticket.id, at)  # type: ignore[arg-type]
 
 
@@ -159,7 +189,8 @@ async def change_ticket(request: web.Request) -> web.Response:
             raise ApiError(403, "forbidden", t("crm.supervisor_only"), field="assignee_id")
         changes["assignee_id"] = body.assignee_id
     try:
-        result = await in_db(request, _change, path_int(request, "id"), user, now(request), **changes)
+        result = await in_db(request, _change, path_int(request, "id"), user, now(request),
+                             request.app[keys.SETTINGS], **changes)
     except rules.TransitionError as exc:
         raise _transition_error(exc) from None
     return json_response(result)
@@ -169,7 +200,7 @@ async def comment_ticket(request: web.Request) -> web.Response:
     user = require_role(request, "agent")
     body = await read_body(request, CommentBody)
     result = await in_db(request, _change, path_int(request, "id"), user, now(request),
-                         version=body.version, comment=body.body)
+                         request.app[keys.SETTINGS], version=body.version, comment=body.body)
     return json_response(result, status=201)
 
 

@@ -25,11 +25,12 @@ from console.store.models import Customer, Staff
 from console.store.seed import campaigns as campaign_data
 from console.store.seed.bulk import BulkLoader, wipe
 from console.store.seed.chunks import CustomerJob, HistoryJob, make_customers, make_history
+from console.store.seed.churn import seed_churn
 from console.store.seed.demo import COMPLAINT_DEMO_ID, DEMO_CUSTOMERS, VIP_DEMO_ID
 from console.store.seed.people import NameMaker
 from console.store.seed.staff import DEMO_PASSWORD, STAFF_COLUMNS, account_manager_count, make_staff
 
-TABLES = ("audit_event", "ticket_event", "follow_up", "ticket", "interaction", "lead", "campaign",
+TABLES = ("aum_snapshot", "audit_event", "ticket_event", "follow_up", "ticket", "interaction", "lead", "campaign",
           "do_not_call", "customer_phone", "customer", "staff")
 BULK_TABLES = ("customer", "customer_phone", "interaction", "ticket", "ticket_event", "follow_up",
                "lead", "audit_event")
@@ -118,6 +119,9 @@ def seed_database(engine: Engine, settings, *, customers: int = 10_000, seed: in
         loader.analyze(TABLES)
         conn.commit()
         clock.lap("check and analyze")
+        seed_churn(conn, settings, now, customers, COMPLAINT_DEMO_ID)
+        conn.commit()
+        clock.lap("churn scores")
         report.counts = dict(loader.counts)
     return report
 

@@ -119,12 +119,13 @@ class CustomerMaker:
         created = self._midnights[opened_ago] + self._seconds[3600 + int(rand() * 8 * 3600)]
         updated_ago = max(0, opened_ago - int(rand() * 2000))
         updated = min(self._midnights[updated_ago] + self._seconds[3600 + int(rand() * 8 * 3600)], self.now)
+        rand(), rand()  # once the churn score's draws: kept so that the rest of the seeded data stays put
         row = (
             cid, fixed.client_no or f"{prefix}{20_000_000 + cid:08d}", name.name, name.pinyin, name.initials,
             id_number, id_number[-4:], "M" if seq % 2 else "F", birth, branch_name, manager, tier, aum, risk,
             assessed, "professional" if aum_f >= 5_000_000 and rand() < 0.3 else "ordinary",
             margin, rich and rand() < 0.4, aum_f >= 100_000 and rand() < 0.45,
-            status, dnc, round(rand() * rand(), 3), created, updated, 1,
+            status, dnc, 0.0, created, updated, 1,  # churn_risk: computed afterwards (seed/churn.py)
         )
         phone_rows = self._phones(cid, fixed, family, area)
         profile = Profile(cid, name.name, tier, [p[2] for p in phone_rows], manager, expired, dnc, branch)

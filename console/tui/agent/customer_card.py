@@ -20,7 +20,7 @@ from textual.widgets import Label, Static
 
 from console.i18n import t
 from console.tui.agent.candidates import CandidateList
-from console.tui.models import Customer, Pop
+from console.tui.models import Churn, Customer, Pop
 from console.tui.phone_text import display_number
 from console.tui.text import duration, label
 
@@ -103,6 +103,7 @@ class CustomerCard(Vertical):
             (t("console.card.risk"), f"{customer.risk_level or '—'} {label('risk', customer.risk_level)}"),
             (t("console.card.investor"), label("investor", customer.investor_type)),
             (t("console.card.manager"), f"{manager.name} ({manager.extension or '—'})" if manager else "—"),
+            (t("console.card.churn"), churn_text(customer.churn)),
             (t("console.card.branch"), customer.branch or "—"),
             (t("console.card.products"), " ".join(products) or "—"),
             (t("console.card.id_number"), customer.id_number or "—"),
@@ -131,3 +132,10 @@ class CustomerCard(Vertical):
             return t("console.card.ivr_none")
         state = t("console.card.ivr_ok") if pop.ivr.verified else t("console.card.ivr_not_ok")
         return f"{pop.ivr.account} {state}"
+
+
+def churn_text(churn: Churn) -> str:
+    """``高 62 · 转户咨询 1 次 · 投诉 1 次``: the level, the score and the heaviest reasons."""
+    head = f"{t(f'console.churn.level.{churn.level}')} {churn.score}"
+    reasons = [t(f"console.churn.{r.factor}", n=round(r.value), value=r.value) for r in churn.reasons]
+    return " · ".join([head, *reasons])

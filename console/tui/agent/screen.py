@@ -152,6 +152,14 @@ class AgentScreen(AgentActions):
         self.notify(t("console.notify.followup_due", name=followup.customer_name or f"#{followup.customer_id}",
                       reason=followup.reason), timeout=30)
 
+    @on(stream.CustomerAlert)
+    def _customer_alert(self, message: stream.CustomerAlert) -> None:
+        """I am this customer's account manager: their call or complaint, at once."""
+        self.app.bell()
+        key = "console.notify.my_customer_complaint" if message.reason == "complaint" else "console.notify.my_customer_calls"
+        self.notify(t(key, name=message.customer_name, client_no=message.client_no, agent=message.agent or "—",
+                      ticket=message.ticket_number or ""), severity="warning", timeout=30)
+
     @on(stream.ConnectionStateChanged)
     def _link(self, message: stream.ConnectionStateChanged) -> None:
         self.query_one(StatusBar).link = message.state

@@ -82,6 +82,10 @@ class SupervisorClient(Client):
     async def set_staff_password(self, staff_id: int, password: str) -> dict[str, Any]:
         return await self.request("POST", f"/api/staff/{staff_id}/password", json_body={"password": password})
 
+    async def unlock_staff(self, username: str) -> dict[str, Any]:
+        """Lift a lockout after failed log-ins (supervisor and up): ``{id, username, was_locked}``."""
+        return await self.request("POST", "/api/staff/unlock", json_body={"username": username})
+
     async def import_staff(self, data: bytes) -> dict[str, Any]:
         """A CSV file's bytes as they are (the server reports a line that is not UTF-8 by its number):
         ``{rows, added, updated, unchanged, errors: [{line, reason}]}``."""

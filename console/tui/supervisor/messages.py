@@ -9,7 +9,7 @@ from textual.message import Message
 from console.tui.stream import ConnectionStateChanged, StreamResynced
 
 __all__ = ["AgentStateReceived", "ConnectionStateChanged", "QueueStatsReceived", "StreamResynced",
-           "supervisor_message"]
+           "TicketEscalated", "supervisor_message"]
 
 
 class QueueStatsReceived(Message):
@@ -30,12 +30,22 @@ class AgentStateReceived(Message):
         self.event = event
 
 
+class TicketEscalated(Message):
+    """A ticket went past its SLA: the server raised its priority (console/crm/ticket_escalation.py)."""
+
+    def __init__(self, ticket: dict[str, Any]) -> None:
+        super().__init__()
+        self.ticket = ticket
+
+
 def supervisor_message(frame: dict[str, Any], me: str | None = None) -> Message | None:
     kind = frame.get("kind")
     if kind == "queue_stats":
         return QueueStatsReceived(dict(frame["event"]))
     if kind == "agent_state":
         return AgentStateReceived(dict(frame["event"]))
+    if kind == "ticket_escalated":
+        return TicketEscalated(dict(frame["ticket"]))
     if kind in ("hello", "resync"):
         return StreamResynced()  # (re)connected: the snapshots may be behind, read them again
     return None

@@ -18,6 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, Static
 
 from console.i18n import t
+from console.tui.text import label
 from console.tui.client import ApiError
 from console.tui.keys import install
 from console.tui.supervisor.agent_table import AgentTable
@@ -27,7 +28,7 @@ from console.tui.supervisor.context import SupervisorContext
 from console.tui.supervisor.keys import ADMIN_KEYS, SUPERVISOR_KEYS
 from console.tui.supervisor.queue_table import QueueTable
 from console.tui.supervisor.messages import (
-    AgentStateReceived, ConnectionStateChanged, QueueStatsReceived, StreamResynced,
+    AgentStateReceived, ConnectionStateChanged, QueueStatsReceived, StreamResynced, TicketEscalated,
 )
 
 # States in which the board shows a caller: entering or leaving them changes the agent's call.
@@ -98,6 +99,14 @@ class BoardScreen(Screen[None]):
         with self.app.batch_update():
             self.query_one(QueueTable).show(message.stats, self.board, now)
             self._alerts(now)
+
+    @on(TicketEscalated)
+    def _ticket_escalated(self, message: TicketEscalated) -> None:
+        ticket = message.ticket
+        self.app.bell()
+        self.notify(t("sup.ticket_escalated", number=ticket.get("number", ""), subject=ticket.get("subject", ""),
+                      customer=ticket.get("customer_name") or "—", priority=label("priority", ticket.get("priority"))),
+                    severity="warning", timeout=30)
 
     @on(AgentStateReceived)
     def _agent_state(self, message: AgentStateReceived) -> None:

@@ -23,10 +23,15 @@ def role_label(role: str) -> str:
     return t(f"staff.role.{role}")
 
 
+def state_label(member: Mapping[str, Any]) -> str:
+    """Active or disabled, and locked after too many failed log-ins (F9 unlocks)."""
+    state = t("staff.state.active" if member["active"] else "staff.state.disabled")
+    return f"{state} · {t('staff.state.locked')}" if member.get("locked") else state
+
+
 def row_cells(member: Mapping[str, Any]) -> tuple[str, ...]:
     return (member["username"], member["name"], role_label(member["role"]), member.get("extension") or "—",
-            ", ".join(member.get("queues") or ()) or "—",
-            t("staff.state.active" if member["active"] else "staff.state.disabled"),
+            ", ".join(member.get("queues") or ()) or "—", state_label(member),
             str(member.get("customers") or 0) if member["role"] == "manager" or member.get("customers") else "")
 
 
@@ -34,7 +39,7 @@ def detail_line(member: Mapping[str, Any]) -> str:
     parts = [f"{member['username']} {member['name']}", role_label(member["role"]),
              t("staff.detail.extension", extension=member.get("extension") or "—"),
              t("staff.detail.queues", queues=", ".join(member.get("queues") or ()) or "—"),
-             t("staff.state.active" if member["active"] else "staff.state.disabled"),
+             state_label(member),
              t("staff.detail.password" if member.get("has_password") else "staff.detail.no_password")]
     if member["role"] == "manager" or member.get("customers"):
         parts.append(t("staff.detail.customers", n=member.get("customers") or 0))

@@ -1,5 +1,6 @@
 """The administrator's staff screen: every account; new, edit, password, disable/enable, CSV
-import, an account manager's customers (dialogs: staff_form, staff_dialogs).
+import, an account manager's customers (dialogs: staff_form, staff_dialogs), and unlocking an
+account locked after too many failed log-ins (F9).
 
 Only administrators reach it (the board installs its key for them alone, and the server answers
 every staff route to admins only). A worker reads the list and posts :class:`StaffLoaded`; rows
@@ -34,6 +35,7 @@ STAFF_KEYS: tuple[KeySpec, ...] = (
     KeySpec("staff.toggle", "f6", "toggle_active", "staff.key.toggle"),
     KeySpec("staff.import", "f7", "import_csv", "staff.key.import"),
     KeySpec("staff.customers", "f8", "customers", "staff.key.customers"),
+    KeySpec("staff.unlock", "f9", "unlock", "staff.key.unlock"),
 )
 
 
@@ -148,6 +150,20 @@ class StaffScreen(Screen[None]):
         dialog = ConfirmDialog(t("staff.disable.title", username=member["username"], name=member["name"]),
                                t("staff.disable.body"), t("staff.disable.yes"))
         self.app.push_screen(dialog, lambda yes: self.set_active(member, False) if yes else None)
+
+    def action_unlock(self) -> None:
+        if (member := self._chosen()) is not None:
+            self.unlock(member)
+
+    @work(group="staff-actions")
+    async def unlock(self, member: dict[str, Any]) -> None:
+        try:
+            done = await self.ctx.client.unlock_staff(member["username"])
+        except ApiError as exc:
+            self.notify(exc.message, severity="error", timeout=8)
+            return
+        self.notify(t("staff.unlocked" if done["was_locked"] else "staff.not_locked", username=done["username"]))
+        self.load()
 
     @work(group="staff-actions")
     async def set_active(self, member: dict[str, Any], active: bool) -> None:

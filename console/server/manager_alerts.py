@@ -1,0 +1,52 @@
+"""Account managers served (专属客户经理): told at once when one of their customers calls or
+complains.
+
+A ``customer_alert`` frame goes to the manager's consoles: ``reason`` ``call`` (the customer's
+call popped on an agent's screen: once per call, and not when the call rings the manager
+themselves) or ``complaint`` (a complaint ticket was opened for the customer), with the customer
+as a pop shows them to an unverified caller (name, client number, tier, churn warning: never a
+number or an id number) and the call or the ticket. A complaint also gives the manager a
+follow-up they own (``[managers] complaint_followup_hours``; 0: none), written with the ticket.
+``[managers]`` switches each alert.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from console.server.hub import Hub
+
+
+def customer_brief(summary: dict[str, Any]) -> dict[str, Any]:
+    """What an alert says of the customer: nothing a masked pop would not show."""
+    return {key: summary.get(key) for key in ("id", "client_no", "name", "tier", "churn")}
+
+
+class ManagerAlerts:
+    def __init__(self, hub: Hub, config: Any) -> None:
+        self._hub = hub
+        self._config = config
+
+    def call(self, live: Any, customer: dict[str, Any], agent: str) -> bool:
+        """The customer of ``live`` rings ``agent``: tell their account manager, once per call."""
+        manager = customer.get("manager") or {}
+        if not self._config.alert_on_call or not manager.get("id") or live.manager_told:
+            return False
+        if manager.get("extension") and manager["extension"] == agent:
+            return False  # the call rings the manager themselves (routed to them): they see the pop
+        live.manager_told = True
+        self._hub.publish([int(manager["id"])], "customer_alert", {
+            "reason": "call", "call": live.call, "agent": agent, "queue": live.queue,
+            "customer": customer_brief(customer),
+        })
+        return True
+
+    def complaint(self, manager_id: int | None, customer: dict[str, Any], ticket: dict[str, Any]) -> bool:
+        """A complaint ticket was opened for a customer of ``manager_id``."""
+        if not self._config.alert_on_complaint or manager_id is None:
+            return False
+        self._hub.publish([manager_id], "customer_alert", {
+            "reason": "complaint", "customer": customer_brief(customer),
+            "ticket": {key: ticket.get(key) for key in ("id", "number", "subject", "priority", "sla_due_at")},
+        })
+        return True
