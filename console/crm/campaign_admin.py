@@ -12,8 +12,10 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy import insert, select, update
 
+from console.crm import campaign_audit as audit
 from console.crm.campaign_leads import counts_by_status
-from console.errors import CalldeskError
+from console.crm.errors import CrmError
+from console.i18n import t
 from console.store.models import CAMPAIGN_STATUSES, PRODUCT_RISKS, Campaign, Interaction, Lead
 
 _k, _l, _i = Campaign.__table__.c, Lead.__table__.c, Interaction.__table__.c
@@ -31,9 +33,9 @@ def check_agents(extensions: list[str]) -> list[str]:
     seen: set[str] = set()
     for n, ext in enumerate(extensions, 1):
         if not (ext.isascii() and ext.isdigit() and len(ext) <= 16):
-            raise ValueError(f"agent {n} ({ext!r}) is not an extension: digits only, at most 16")
+            raise ValueError(t("campaign.err.agent_not_extension", n=n, ext=ext))
         if ext in seen:
-            raise ValueError(f"agent {ext} is listed twice")
+            raise ValueError(t("campaign.err.agent_twice", ext=ext))
         seen.add(ext)
     return extensions
 
@@ -68,7 +70,7 @@ class CampaignSpec(BaseModel):
     @classmethod
     def _risk(cls, value: str | None) -> str | None:
         if value is not None and value not in PRODUCT_RISKS:
-            raise ValueError(f"product_risk must be one of {', '.join(PRODUCT_RISKS)}")
+            raise ValueError(t("campaign.err.product_risk", allowed=", ".join(PRODUCT_RISKS)))
         return value
 
 
@@ -84,13 +86,17 @@ def row_json(row: Any) -> dict[str, Any]:
     return out
 
 
-def create(engine: Any, spec: CampaignSpec, now: dt.datetime) -> dict[str, Any]:
+def create(engine: Any, spec: CampaignSpec, now: dt.datetime, actor_id: int | None = None) -> dict[str, Any]:
+    """A new draft, audited ``campaign.create`` as ``actor_id`` (None: calldesk itself)."""
     values = spec.model_dump()
     _check_window(values)
     with engine.begin() as conn:
         new_id = conn.execute(insert(Campaign.__table__).values(**values, status="draft", created_at=now)
                               ).inserted_primary_key[0]
-        return _with_leads(conn, conn.execute(select(Campaign.__table__).where(_k.id == new_id)).one())
+        row = _with_leads(conn, conn.execute(select(Campaign.__table__).where(_k.id == new_id)).one())
+        audit.record(conn, actor_id, audit.CREATE, now, {"campaign": new_id, "name": row["name"],
+                                                         "fields": spec.model_dump(mode="json")})
+        return row
 
 
 def _with_leads(conn: Any, row: Any) -> dict[str, Any]:
@@ -101,7 +107,7 @@ def _with_leads(conn: Any, row: Any) -> dict[str, Any]:
 def get(conn: Any, campaign_id: int) -> Any:
     row = conn.execute(select(Campaign.__table__).where(_k.id == campaign_id)).first()
     if row is None:
-        raise CalldeskError(f"campaign {campaign_id} does not exist")
+        raise CrmError("not_found", "campaign.err.not_found", id=campaign_id)
     return row
 
 
@@ -111,19 +117,26 @@ def is_demo(engine: Any, campaign_id: int) -> bool:
         return bool(get(conn, campaign_id).demo)
 
 
-def edit(engine: Any, campaign_id: int, changes: CampaignEdit) -> dict[str, Any]:
+def edit(engine: Any, campaign_id: int, changes: CampaignEdit, actor_id: int | None = None,
+         now: dt.datetime | None = None) -> dict[str, Any]:
+    """The fields given; audited ``campaign.update`` with ``{field: [old, new]}`` when any changed."""
     values = changes.model_dump(exclude_unset=True)
     with engine.begin() as conn:
         row = get(conn, campaign_id)
         _check_window({**row._mapping, **values})
         if values:
             conn.execute(update(Campaign.__table__).where(_k.id == campaign_id).values(**values))
-        return _with_leads(conn, get(conn, campaign_id))
+        after = get(conn, campaign_id)
+        diff = audit.changes(row_json(row), {k: v for k, v in row_json(after).items() if k in values})
+        if diff:
+            audit.record(conn, actor_id, audit.UPDATE, now, {"campaign": campaign_id, "changes": diff})
+        return _with_leads(conn, after)
 
 
 def _check_window(values: dict[str, Any]) -> None:
     if values["window_start"] >= values["window_end"]:
-        raise CalldeskError(f"window_start {values['window_start']} must be before window_end {values['window_end']}")
+        raise CrmError("invalid", "campaign.err.window", field="window_start", start=str(values["window_start"])[:5],
+                       end=str(values["window_end"])[:5])
 
 
 def list_all(engine: Any) -> list[dict[str, Any]]:
@@ -132,16 +145,21 @@ def list_all(engine: Any) -> list[dict[str, Any]]:
         return [_with_leads(conn, r) for r in rows]
 
 
-def move(engine: Any, campaign_id: int, action: str) -> dict[str, Any]:
-    """start / pause / stop; a move not allowed from the current status is refused, naming both."""
+def move(engine: Any, campaign_id: int, action: str, actor_id: int | None = None,
+         now: dt.datetime | None = None) -> dict[str, Any]:
+    """start / pause / stop; a move not allowed from the current status is refused, naming both.
+    Audited ``campaign.<action>`` with the status before and after."""
     target, allowed = MOVES[action]
     assert target in CAMPAIGN_STATUSES
     with engine.begin() as conn:
         row = get(conn, campaign_id)
         if row.status not in allowed:
-            raise CalldeskError(f"campaign {campaign_id} is {row.status}: cannot {action} it "
-                                f"(only from {', '.join(allowed)})")
+            raise CrmError("conflict", "campaign.err.move", id=campaign_id, status=t(f"camp.status.{row.status}"),
+                           action=t(f"campaign.action.{action}"),
+                           allowed=", ".join(t(f"camp.status.{s}") for s in allowed))
         conn.execute(update(Campaign.__table__).where(_k.id == campaign_id).values(status=target))
+        audit.record(conn, actor_id, audit.MOVE.format(action=action), now,
+                     {"campaign": campaign_id, "from": row.status, "to": target})
         return _with_leads(conn, get(conn, campaign_id))
 
 

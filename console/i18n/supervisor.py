@@ -6,7 +6,7 @@ ZH_CN: dict[str, str] = {
     # wallboard
     "sup.queues.title": "队列", "sup.col.queue": "队列", "sup.col.waiting": "排队",
     "sup.col.longest": "最长等待", "sup.col.sl": "服务水平", "sup.col.target": "目标",
-    "sup.col.asa": "平均应答", "sup.col.aht": "平均处理", "sup.col.abandon_rate": "放弃率",
+    "sup.col.asa": "平均应答", "sup.col.aht": "平均处理", "sup.col.abandon_rate": "放弃率", "sup.col.csat": "满意度",
     "sup.col.offered": "呼入", "sup.col.answered": "接听", "sup.col.abandoned": "放弃",
     "sup.col.agents": "坐席 空闲/通话/暂停", "sup.col.trend": "每15分钟来电",
     # agent board
@@ -52,7 +52,7 @@ EN: dict[str, str] = {
     "sup.tab.board": "Live", "sup.tab.report": "Report",
     "sup.queues.title": "Queues", "sup.col.queue": "Queue", "sup.col.waiting": "Waiting",
     "sup.col.longest": "Longest", "sup.col.sl": "SL", "sup.col.target": "Target",
-    "sup.col.asa": "ASA", "sup.col.aht": "AHT", "sup.col.abandon_rate": "Aband.%",
+    "sup.col.asa": "ASA", "sup.col.aht": "AHT", "sup.col.abandon_rate": "Aband.%", "sup.col.csat": "CSAT",
     "sup.col.offered": "Offered", "sup.col.answered": "Answered", "sup.col.abandoned": "Abandoned",
     "sup.col.agents": "Agents free/call/paused", "sup.col.trend": "Calls per 15 min",
     "sup.agents.title": "Agents", "sup.col.agent": "Agent", "sup.col.name": "Name", "sup.col.state": "State",

@@ -27,7 +27,8 @@ from console.server.manager_alerts import ManagerAlerts
 from console.server.metrics import Metrics
 
 CORE_ROUTES = ("auth", "calls", "agent", "supervisor")
-CRM_ROUTES = ("churn", "customers", "tickets", "followups", "kb", "interactions", "campaigns", "staff", "recordings")
+CRM_ROUTES = ("churn", "customers", "tickets", "followups", "kb", "interactions", "campaigns", "staff", "recordings",
+              "qa")
 
 
 def utc_now() -> datetime:

@@ -61,15 +61,21 @@ class Client:
         import aiohttp
 
         if self._session is None or self._session.closed:
-            connector = None
-            if self.base_url.startswith("https:"):
-                try:
-                    connector = aiohttp.TCPConnector(ssl=client_ssl_context(self.ca_file))
-                except CaFileError as exc:
-                    raise ApiError(0, "tls", str(exc)) from None
             self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=self._timeout_s),
-                                                  connector=connector)
+                                                  connector=self._connector())
         return self._session
+
+    def _connector(self) -> aiohttp.TCPConnector | None:
+        """For an ``https://`` server, a connector that verifies it (``ca_file`` or the system's
+        store); None for plain http (aiohttp's default)."""
+        import aiohttp
+
+        if not self.base_url.startswith("https:"):
+            return None
+        try:
+            return aiohttp.TCPConnector(ssl=client_ssl_context(self.ca_file))
+        except CaFileError as exc:
+            raise ApiError(0, "tls", str(exc)) from None
 
     def _auth_headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token}"} if self.token else {}

@@ -1,7 +1,8 @@
 """Campaign routes (docs/API.md "Campaigns"), and the dialer's place in the app's lifecycle.
 
 Supervisors create, edit, start, pause and stop campaigns, add leads (CSV, customer filter) and
-read the statistics; an agent dials or skips the lead a preview campaign offered them.
+read the statistics; an agent dials or skips the lead a preview campaign offered them. Every
+write is audited with the acting user in its own transaction (console/crm/campaign_audit.py).
 """
 
 from __future__ import annotations
@@ -14,12 +15,14 @@ from aiohttp import web
 from pydantic import BaseModel, Field
 
 from console.crm import campaign_admin as admin
-from console.errors import CalldeskError
+from console.crm.errors import CrmError
 from console.i18n import t
 from console.server import keys
 from console.server.auth import require_role
 from console.server.dialer_service import DialerService
 from console.server.errors import ApiError, read_body
+from console.server.routes.campaign_models import CampaignList, CampaignOut, CampaignStats, LeadsReport
+from console.server.routes.crm_common import api_error
 
 DIALER = keys.DIALER
 CSV_MAX_BYTES = 5 * 1024 * 1024
@@ -36,51 +39,55 @@ class FilterBody(BaseModel):
 def _id(request: web.Request, name: str) -> int:
     raw = request.match_info[name]
     if not raw.isdigit() or int(raw) >= 2**31:
-        raise ApiError(404, "not_found", f"{name} {raw} 不存在")
+        raise ApiError(404, "not_found", t("crm.param.bad_id", value=raw))
     return int(raw)
 
 
 async def _admin(fn: Callable[..., Any], *args: Any) -> Any:
-    """Run a campaign_admin call in a thread; its user errors become 404/409 responses."""
+    """Run a campaign_admin call in a thread; its refusals (CrmError) become 400/404/409 responses."""
     try:
         return await asyncio.to_thread(fn, *args)
-    except CalldeskError as exc:
-        text = str(exc)
-        if "does not exist" in text:
-            raise ApiError(404, "not_found", text) from None
-        raise ApiError(409 if "cannot" in text else 400, "conflict" if "cannot" in text else "invalid", text) from None
+    except CrmError as exc:
+        raise api_error(exc) from None
+
+
+def _out(row: dict[str, Any]) -> dict[str, Any]:
+    return CampaignOut.model_validate(row).model_dump()
 
 
 async def list_campaigns(request: web.Request) -> web.Response:
     require_role(request, "supervisor")
-    return web.json_response({"campaigns": await _admin(admin.list_all, request.app[keys.ENGINE])})
+    rows = await _admin(admin.list_all, request.app[keys.ENGINE])
+    return web.json_response(CampaignList(campaigns=rows).model_dump())
 
 
 async def create_campaign(request: web.Request) -> web.Response:
-    require_role(request, "supervisor")
+    user = require_role(request, "supervisor")
     spec = await read_body(request, admin.CampaignSpec)
-    row = await _admin(admin.create, request.app[keys.ENGINE], spec, request.app[keys.CLOCK]())
-    return web.json_response(row, status=201)
+    row = await _admin(admin.create, request.app[keys.ENGINE], spec, request.app[keys.CLOCK](), user.id)
+    return web.json_response(_out(row), status=201)
 
 
 async def edit_campaign(request: web.Request) -> web.Response:
-    require_role(request, "supervisor")
+    user = require_role(request, "supervisor")
     changes = await read_body(request, admin.CampaignEdit)
-    return web.json_response(await _admin(admin.edit, request.app[keys.ENGINE], _id(request, "id"), changes))
+    return web.json_response(_out(await _admin(admin.edit, request.app[keys.ENGINE], _id(request, "id"), changes,
+                                               user.id, request.app[keys.CLOCK]())))
 
 
 def _mover(action: str) -> Callable[[web.Request], Any]:
     async def handler(request: web.Request) -> web.Response:
-        require_role(request, "supervisor")
+        user = require_role(request, "supervisor")
         campaign_id = _id(request, "id")
         dialer = request.app.get(DIALER)
         if action == "start" and dialer is not None and not dialer.demo_allowed():
             if await _admin(admin.is_demo, request.app[keys.ENGINE], campaign_id):
                 raise ApiError(409, "conflict", t("server.campaign.demo_on_real_pbx", id=campaign_id))
-        row = await _admin(admin.move, request.app[keys.ENGINE], campaign_id, action)
+        row = await _admin(admin.move, request.app[keys.ENGINE], campaign_id, action, user.id,
+                           request.app[keys.CLOCK]())
         if DIALER in request.app:
             request.app[DIALER].wake()
-        return web.json_response(row)
+        return web.json_response(_out(row))
 
     return handler
 
@@ -96,37 +103,37 @@ async def campaign_stats(request: web.Request) -> web.Response:
         with engine.connect() as conn:
             return admin.stats(conn, campaign_id, abandon_after_s)
 
-    return web.json_response(await _admin(run, _id(request, "id")))
+    return web.json_response(CampaignStats.model_validate(await _admin(run, _id(request, "id"))).model_dump())
 
 
 async def import_leads(request: web.Request) -> web.Response:
     """The CSV file as the request body (text/csv); bad rows come back by line, good rows stay."""
-    require_role(request, "supervisor")
+    user = require_role(request, "supervisor")
     from console.crm.campaign_io import import_csv_text
 
     data = await request.content.read(CSV_MAX_BYTES + 1)
     if len(data) > CSV_MAX_BYTES:
-        raise ApiError(400, "invalid", "CSV 文件过大（上限 5 MB）")
+        raise ApiError(400, "invalid", t("server.campaign.csv_too_large", max=CSV_MAX_BYTES // (1024 * 1024)))
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise ApiError(400, "invalid", f"CSV 不是 UTF-8 编码（第 {exc.start} 字节）") from None
+        raise ApiError(400, "invalid", t("server.campaign.csv_not_utf8", byte=exc.start)) from None
     app = request.app
     result = await _admin(import_csv_text, app[keys.ENGINE], app[keys.SETTINGS], _id(request, "id"), text,
-                          app[keys.CLOCK]())
-    return web.json_response(result)
+                          app[keys.CLOCK](), user.id)
+    return web.json_response(LeadsReport.model_validate(result).model_dump(exclude_none=True))
 
 
 async def filter_leads(request: web.Request) -> web.Response:
-    require_role(request, "supervisor")
+    user = require_role(request, "supervisor")
     from console.crm.campaign_io import import_filter
 
     body = await read_body(request, FilterBody)
     app = request.app
     result = await _admin(import_filter, app[keys.ENGINE], app[keys.SETTINGS], _id(request, "id"),
                           body.risk_expiring_days, tuple(body.tiers), body.branch, app[keys.CLOCK](),
-                          body.churn_level)
-    return web.json_response(result)
+                          body.churn_level, user.id)
+    return web.json_response(LeadsReport.model_validate(result).model_dump(exclude_none=True, exclude={"errors"}))
 
 
 async def preview_action(request: web.Request) -> web.Response:
