@@ -7,12 +7,18 @@ Heavy imports (Textual, SQLAlchemy, aiohttp) belong inside the ``func``s, so tha
 ``calldesk --help`` stays fast.
 
 Benchmarks live under ``calldesk bench NAME``: register them with :func:`bench_subparsers`.
+
+Output into a pipe that closed early (``calldesk report … | head``) ends quietly with exit status
+141 (128 + SIGPIPE), what a shell reports for a command killed by SIGPIPE, as ``seq 1 1000000 |
+head`` gives: the output was cut off, a script with ``set -o pipefail`` can tell, and nobody sees a
+traceback. Handled here once, for every command.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import pkgutil
 import sys
 from collections.abc import Sequence
@@ -20,6 +26,8 @@ from collections.abc import Sequence
 from console.errors import CalldeskError
 
 _bench: argparse._SubParsersAction | None = None
+CLOSED_PIPE_EXIT = 141
+"""Exit status when stdout's reader went away: 128 + SIGPIPE, as the shell reports it."""
 
 
 def bench_subparsers(subparsers: argparse._SubParsersAction) -> argparse._SubParsersAction:
@@ -53,12 +61,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         code = args.func(args)
+        sys.stdout.flush()  # inside the try: what is still buffered may meet the closed pipe
+    except BrokenPipeError:
+        return _stdout_gone()
     except CalldeskError as exc:
         print(f"calldesk: error: {exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         return 130
     return int(code or 0)
+
+
+def _stdout_gone() -> int:
+    """The reader of stdout closed it: point stdout at /dev/null, so that the interpreter's own
+    flush at exit does not fail again, and exit with :data:`CLOSED_PIPE_EXIT`."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    finally:
+        os.close(devnull)
+    return CLOSED_PIPE_EXIT
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from console.tui.client import ApiError
 from console.tui.supervisor.client import SupervisorClient
+from console.tui.tls import tls_failure
 
 if TYPE_CHECKING:
     import aiohttp
@@ -21,8 +22,9 @@ CONNECT_TIMEOUT_S = 10.0
 
 
 class CliClient(SupervisorClient):
-    def __init__(self, base_url: str, *, token: str | None = None, read_timeout_s: float = 600) -> None:
-        super().__init__(base_url, token=token, timeout_s=read_timeout_s)
+    def __init__(self, base_url: str, *, token: str | None = None, read_timeout_s: float = 600,
+                 ca_file: str | Path | None = None) -> None:
+        super().__init__(base_url, token=token, timeout_s=read_timeout_s, ca_file=ca_file)
         self._read_timeout_s = read_timeout_s
 
     @property
@@ -31,7 +33,7 @@ class CliClient(SupervisorClient):
 
         if self._session is None or self._session.closed:
             timeout = aiohttp.ClientTimeout(total=None, sock_connect=CONNECT_TIMEOUT_S, sock_read=self._read_timeout_s)
-            self._session = aiohttp.ClientSession(timeout=timeout)
+            self._session = aiohttp.ClientSession(timeout=timeout, connector=self._connector())
         return self._session
 
     async def import_customers(self, path: Path) -> dict[str, Any]:
@@ -63,6 +65,8 @@ class CliClient(SupervisorClient):
                                             **options) as resp:
                 text = await resp.text(encoding="utf-8")
                 status = resp.status
+        except aiohttp.ClientSSLError as exc:
+            raise ApiError(0, "tls", tls_failure(exc)) from exc
         except (aiohttp.ClientError, TimeoutError, OSError) as exc:
             raise ApiError(0, "unreachable", str(exc) or type(exc).__name__) from exc
         if status < 400:

@@ -32,24 +32,26 @@ def run_as(args: argparse.Namespace, work: Work, role: str, where: Callable[[arg
     server may take to answer one request (an import of a large file: long)."""
     import asyncio
 
-    from console.cli.client_login import server_url
+    from console.cli.client_login import ca_file, server_url
     from console.config import load_settings
     from console.i18n import set_locale
 
     settings = load_settings(args.config)
     set_locale(settings.center.locale)
     server = server_url(args, settings)
-    return asyncio.run(_session(server, getattr(args, "user", None), role, work, args, where, read_timeout_s))
+    ca = ca_file(args, settings)
+    return asyncio.run(_session(server, getattr(args, "user", None), role, work, args, where, read_timeout_s, ca))
 
 
 async def _session(server: str, user_option: str | None, role: str, work: Work, args: argparse.Namespace,
-                   where: Callable[[argparse.Namespace], Any] | None, read_timeout_s: float) -> int:
+                   where: Callable[[argparse.Namespace], Any] | None, read_timeout_s: float,
+                   ca: str | None = None) -> int:
     from console.cli.token_cache import TokenCache
     from console.errors import CalldeskError
     from console.i18n import t
     from console.tui.client import ApiError
 
-    client = await open_client(server, user_option, TokenCache.default(), read_timeout_s)
+    client = await open_client(server, user_option, TokenCache.default(), read_timeout_s, ca)
     try:
         try:
             roles = (await client.config()).roles
@@ -68,8 +70,10 @@ async def _session(server: str, user_option: str | None, role: str, work: Work, 
         await client.close()
 
 
-async def open_client(server: str, user_option: str | None, cache: Any, read_timeout_s: float = 120) -> Any:
-    """A :class:`CliClient` logged in to ``server`` as the rules of this module say; else one line why."""
+async def open_client(server: str, user_option: str | None, cache: Any, read_timeout_s: float = 120,
+                      ca: str | None = None) -> Any:
+    """A :class:`CliClient` logged in to ``server`` as the rules of this module say; else one line why.
+    ``ca``: the CA file that signed an https server's certificate (default: the system's store)."""
     import datetime as dt
     import os
 
@@ -80,12 +84,12 @@ async def open_client(server: str, user_option: str | None, cache: Any, read_tim
 
     env_token = os.environ.get("CALLDESK_TOKEN")
     if env_token:
-        return await _with_token(CliClient(server, token=env_token, read_timeout_s=read_timeout_s), server,
+        return await _with_token(CliClient(server, token=env_token, read_timeout_s=read_timeout_s, ca_file=ca), server,
                                  t("cli.login.env_token_refused", server=server))
     saved = cache.get(server)
     if saved is not None and (user_option is None or user_option == saved.username):
         if not saved.expired(dt.datetime.now(dt.UTC)):
-            client = CliClient(server, token=saved.token, read_timeout_s=read_timeout_s)
+            client = CliClient(server, token=saved.token, read_timeout_s=read_timeout_s, ca_file=ca)
             try:
                 await client.me()
                 return client
@@ -97,7 +101,7 @@ async def open_client(server: str, user_option: str | None, cache: Any, read_tim
         user_option = user_option or saved.username
         print(t("cli.login.saved_expired", server=server, username=saved.username), file=sys.stderr)
     name, password = ask_credentials(server, user_option)
-    client = CliClient(server, read_timeout_s=read_timeout_s)
+    client = CliClient(server, read_timeout_s=read_timeout_s, ca_file=ca)
     try:
         await client.login(name, password)
     except ApiError as exc:

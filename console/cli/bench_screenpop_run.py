@@ -128,7 +128,7 @@ async def run_bench(engine: Any, settings: Any, consoles: int, calls: int, unkno
         tokens.append(app[keys.TOKENS].issue(user)[0])
 
     async def console(session: aiohttp.ClientSession, token: str) -> None:
-        async with session.ws_connect(f"http://127.0.0.1:{port}/ws?token={token}") as ws:
+        async with session.ws_connect(f"http://127.0.0.1:{port}/ws", headers={"Authorization": f"Bearer {token}"}) as ws:
             async for msg in ws:
                 if '"kind":"pop"' in msg.data:
                     now = time.perf_counter()

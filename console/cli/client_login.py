@@ -1,5 +1,5 @@
 """What the two terminal clients (`calldesk console`, `calldesk supervisor`) share: their
-`--server`/`--user` options and how they get credentials before the screen takes the terminal.
+`--server`/`--user`/`--ca` options and how they get credentials before the screen takes the terminal.
 
 Credentials: ``CALLDESK_TOKEN`` (a token already issued), else a user name from ``--user``,
 ``CALLDESK_USER`` or a prompt, with ``CALLDESK_PASSWORD`` or a getpass prompt.
@@ -12,12 +12,32 @@ import os
 
 
 def add_client_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--server", metavar="URL", help="server address (default: from config, http://127.0.0.1:8421)")
+    parser.add_argument("--server", metavar="URL", help="server address, http:// or https:// (default: from config, http://127.0.0.1:8421)")
     parser.add_argument("--user", metavar="NAME", help="user name (default: $CALLDESK_USER, else asked)")
+    parser.add_argument("--ca", metavar="FILE", help="CA (PEM) that signed an https server's certificate "
+                        "(default: [console] ca_file from config, else the system's trust store)")
 
 
 def server_url(args: argparse.Namespace, settings) -> str:  # noqa: ANN001 (Settings, imported late)
-    return args.server or f"http://{settings.server.host}:{settings.server.port}"
+    scheme = "https" if settings.server.tls_cert else "http"  # the same config.toml as the server's
+    return args.server or f"{scheme}://{settings.server.host}:{settings.server.port}"
+
+
+def ca_file(args: argparse.Namespace, settings) -> str | None:  # noqa: ANN001 (Settings, imported late)
+    """The CA file to verify an https server with: ``--ca`` (as given), else ``[console] ca_file``
+    (relative to the config file); checked now, so that a wrong path is one line before any screen."""
+    from console.config.paths import config_relative
+    from console.errors import CalldeskError
+    from console.tui.tls import CaFileError, client_ssl_context
+
+    given = getattr(args, "ca", None)
+    path = given or (str(config_relative(settings, settings.console.ca_file)) if settings.console.ca_file else None)
+    if path is not None:
+        try:
+            client_ssl_context(path)
+        except CaFileError as exc:
+            raise CalldeskError(str(exc)) from None
+    return path
 
 
 def credentials(user: str | None) -> tuple[str, str | None, str | None]:

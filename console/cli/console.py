@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from console.cli.client_login import add_client_arguments, credentials, server_url
+from console.cli.client_login import add_client_arguments, ca_file, credentials, server_url
 
 if TYPE_CHECKING:
     from console.config import ConsoleSettings
@@ -30,19 +30,21 @@ def run(args: argparse.Namespace) -> int:
     settings = load_settings(args.config)
     set_locale(settings.center.locale)
     server = server_url(args, settings)
+    ca = ca_file(args, settings)
     given = credentials(args.user)
     from console.tui.app import AgentApp
 
     # The screen opens at once and logs in behind a "connecting" line: the first frame does
     # not wait for aiohttp or the network. A refused login ends it with one line and exit 2.
-    app = AgentApp(connect=lambda: _connect(server, given, settings.console), keymap=dict(settings.console.keys))
+    app = AgentApp(connect=lambda: _connect(server, given, settings.console, ca), keymap=dict(settings.console.keys))
     app.run()
     if app.login_error is not None:
         raise CalldeskError(t("console.login.failed", server=server, message=app.login_error))
     return app.return_code or 0
 
 
-async def _connect(server: str, given: tuple[str, str | None, str | None], console: ConsoleSettings):  # noqa: ANN202
+async def _connect(server: str, given: tuple[str, str | None, str | None], console: ConsoleSettings,  # noqa: ANN202
+                   ca: str | None = None):
     from pathlib import Path
 
     from console.tui.agent.context import AgentContext
@@ -50,7 +52,7 @@ async def _connect(server: str, given: tuple[str, str | None, str | None], conso
     from console.tui.recording_player import RecordingPlayer
 
     user, password, token = given
-    client = Client(server, token=token)
+    client = Client(server, token=token, ca_file=ca)
     if token:
         await client.me()
     else:

@@ -28,27 +28,28 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     logout.set_defaults(func=_logout)
 
 
-def _setup(args: argparse.Namespace) -> tuple[str, Any]:
-    from console.cli.client_login import server_url
+def _setup(args: argparse.Namespace) -> tuple[str, Any, str | None]:
+    """(server URL, token cache, the CA file to verify an https server with)."""
+    from console.cli.client_login import ca_file, server_url
     from console.cli.token_cache import TokenCache
     from console.config import load_settings
     from console.i18n import set_locale
 
     settings = load_settings(args.config)
     set_locale(settings.center.locale)
-    return server_url(args, settings), TokenCache.default()
+    return server_url(args, settings), TokenCache.default(), ca_file(args, settings)
 
 
 def _login(args: argparse.Namespace) -> int:
     import asyncio
 
-    server, cache = _setup(args)
+    server, cache, ca = _setup(args)
     if args.status:
         return _status(server, cache)
-    return asyncio.run(_log_in(server, args.user, cache))
+    return asyncio.run(_log_in(server, args.user, cache, ca))
 
 
-async def _log_in(server: str, user: str | None, cache: Any) -> int:
+async def _log_in(server: str, user: str | None, cache: Any, ca: str | None = None) -> int:
     import datetime as dt
 
     from console.cli.api_client import CliClient
@@ -59,7 +60,7 @@ async def _log_in(server: str, user: str | None, cache: Any) -> int:
     from console.tui.client import ApiError
 
     name, password = ask_credentials(server, user)
-    client = CliClient(server, read_timeout_s=30)
+    client = CliClient(server, read_timeout_s=30, ca_file=ca)
     try:
         made = await client.login(name, password)
     except ApiError as exc:
@@ -70,7 +71,7 @@ async def _log_in(server: str, user: str | None, cache: Any) -> int:
     replaced = cache.get(server)
     cache.put(server, SavedLogin(made.token, made.user.username, expires))
     if replaced is not None and replaced.token != made.token:
-        await _revoke(server, replaced.token)  # a session nobody will use again: end it
+        await _revoke(server, replaced.token, ca)  # a session nobody will use again: end it
     print(t("cli.login.done", server=server, username=made.user.username, role=t(f"staff.role.{made.user.role}"),
             until=_local(expires), file=cache.path))
     return 0
@@ -98,23 +99,23 @@ def _logout(args: argparse.Namespace) -> int:
 
     from console.i18n import t
 
-    server, cache = _setup(args)
+    server, cache, ca = _setup(args)
     saved = cache.get(server)
     if saved is None:
         print(t("cli.logout.none", server=server))
         return 0
-    revoked = asyncio.run(_revoke(server, saved.token))
+    revoked = asyncio.run(_revoke(server, saved.token, ca))
     cache.forget(server)
     print(t("cli.logout.done" if revoked else "cli.logout.local_only", server=server, username=saved.username))
     return 0
 
 
-async def _revoke(server: str, token: str) -> bool:
+async def _revoke(server: str, token: str, ca: str | None = None) -> bool:
     """Revoke the token on the server; False when the server could not be told (down, token gone)."""
     from console.cli.api_client import CliClient
     from console.tui.client import ApiError
 
-    client = CliClient(server, token=token, read_timeout_s=30)
+    client = CliClient(server, token=token, read_timeout_s=30, ca_file=ca)
     try:
         await client.request("POST", "/api/logout")
         return True

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 
-from console.cli.client_login import add_client_arguments, credentials, server_url
+from console.cli.client_login import add_client_arguments, ca_file, credentials, server_url
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -27,7 +27,7 @@ def run(args: argparse.Namespace) -> int:
 
     settings = load_settings(args.config)
     set_locale(settings.center.locale)
-    ctx = asyncio.run(connect(server_url(args, settings), args.user))
+    ctx = asyncio.run(connect(server_url(args, settings), args.user, ca_file(args, settings)))
     ctx.thresholds = Thresholds(**settings.supervisor.model_dump())
     from pathlib import Path
 
@@ -41,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-async def connect(server: str, user: str | None):
+async def connect(server: str, user: str | None, ca: str | None = None):
     """Log in before the screen opens, so a typo or a missing role fails in one line."""
     from console.errors import CalldeskError
     from console.i18n import t
@@ -50,7 +50,7 @@ async def connect(server: str, user: str | None):
     from console.tui.supervisor.context import SupervisorContext
 
     name, password, token = credentials(user)
-    client = SupervisorClient(server, token=token)
+    client = SupervisorClient(server, token=token, ca_file=ca)
     try:
         if token:
             await client.me()

@@ -117,6 +117,35 @@ class ServerSettings(Section):
     """Minutes a login token stays valid."""
     ws_buffer: int = Field(500, gt=0)
     """WebSocket frames kept per user so that a reconnecting console can catch up."""
+    tls_cert: str | None = None
+    """PEM file of the server's certificate (its chain after it): with tls_key, `calldesk serve`
+    speaks https and wss only. A relative path is taken relative to the config file's directory.
+    Unset (the default): plain http, for loopback or behind a TLS-terminating proxy (docs/security.md)."""
+    tls_key: str | None = None
+    """PEM file of the private key of tls_cert (unencrypted; readable by the server's user only)."""
+    trusted_proxies: list[str] = []
+    """Addresses or networks (CIDR) of reverse proxies whose X-Forwarded-For and
+    X-Forwarded-Proto headers are believed; from anyone else those headers are ignored and the
+    client is the connection's peer. Example: ["127.0.0.1", "10.0.8.0/24"]."""
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        import ipaddress
+
+        for entry in value:
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError:
+                raise ValueError(f"{entry!r} is not an IP address or network (CIDR such as 10.0.8.0/24)") from None
+        return value
+
+    @model_validator(mode="after")
+    def _cert_and_key(self) -> ServerSettings:
+        if bool(self.tls_cert) != bool(self.tls_key):
+            given, missing = ("tls_cert", "tls_key") if self.tls_cert else ("tls_key", "tls_cert")
+            raise ValueError(f"{given} is set but {missing} is not: TLS needs both the certificate and its key")
+        return self
 
 
 class TierSettings(Section):
@@ -317,6 +346,10 @@ class ConsoleSettings(Section):
     player: str = Field("", max_length=500)
     """The command that plays a saved recording, {file} standing for it (e.g. "aplay {file}",
     "mpv --no-video {file}", "xdg-open {file}"); empty: the console only saves it and says where."""
+    ca_file: str | None = None
+    """PEM file of the CA that signed an https server's certificate, for the consoles and the
+    CLI's API clients (--ca FILE overrides it). Unset: the system's trust store. A relative path
+    is taken relative to the config file's directory."""
 
 
 class PasswordSettings(Section):

@@ -1,4 +1,6 @@
-"""The WebSocket hub: ``/ws?token=…&since=SEQ``, one ordered event stream per user.
+"""The WebSocket hub: ``/ws?since=SEQ``, one ordered event stream per user.
+
+It authenticates with a header or its first message, never the URL (console/server/ws_auth.py).
 
 Every frame a user is sent gets that user's next sequence number and is kept in a bounded
 buffer, connected or not, so a console that reconnects with ``since=`` its last seq gets what it
@@ -24,8 +26,10 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
+from console import ws_close
 from console.server import keys
-from console.server.auth import AuthUser, bearer_token
+from console.server.auth import AuthUser
+from console.server.ws_auth import AUTH_TIMEOUT_S, user_before_upgrade, user_from_first_message
 from console.i18n import t
 from console.server.errors import ApiError
 
@@ -59,6 +63,8 @@ class Hub:
         self._clients = 0
         self.on_written: Callable[[str], None] | None = None
         """Called with each frame's text right after it was written to a socket (benchmarks)."""
+        self.auth_timeout_s = AUTH_TIMEOUT_S
+        """Seconds a connection without an Authorization header has to send its auth message."""
 
     def _channel(self, user_id: int) -> _Channel:
         channel = self._channels.get(user_id)
@@ -117,10 +123,14 @@ class Hub:
         return [text for seq, text in channel.buffer if seq > since]
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
-        user = _authenticate(request)
+        user = user_before_upgrade(request)
         since = _since(request)
         ws = web.WebSocketResponse(heartbeat=30, max_msg_size=64 * 1024)
         await ws.prepare(request)
+        if user is None:
+            user = await user_from_first_message(ws, request, self.auth_timeout_s)
+            if user is None:
+                return ws
         channel = self._channel(user.id)
         # No await between reading the buffer and subscribing: nothing can slip in between.
         backlog = self._catch_up(channel, since)
@@ -162,7 +172,7 @@ class Hub:
         login, which the disabled account no longer gets."""
         channel = self._channels.get(user_id)
         for sub in list(channel.subscribers if channel else ()):
-            await sub.ws.close(code=4401, message=b"account disabled")
+            await sub.ws.close(code=ws_close.SIGNED_OUT, message=b"account disabled")
 
     async def close_all(self) -> None:
         for channel in self._channels.values():
@@ -179,14 +189,6 @@ async def _write(sub: _Subscriber, hub: Hub) -> None:
         await sub.ws.send_str(text)
         if hub.on_written is not None:
             hub.on_written(text)
-
-
-def _authenticate(request: web.Request) -> AuthUser:
-    token = request.query.get("token") or bearer_token(request)
-    user = request.app[keys.TOKENS].resolve(token) if token else None
-    if user is None:
-        raise ApiError(401, "unauthorized")
-    return user
 
 
 def _since(request: web.Request) -> int | None:

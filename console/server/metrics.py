@@ -39,7 +39,11 @@ class Metrics:
 
 
 def _loopback(request: web.Request) -> bool:
-    peer = request.remote or ""
+    # The client behind a trusted proxy, not the proxy: an nginx on this host would make every
+    # request look local.
+    from console.server.forwarded import client_address
+
+    peer = client_address(request)
     try:
         return ipaddress.ip_address(peer).is_loopback
     except ValueError:

@@ -13,13 +13,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel
 
+from console import ws_close
+from console.i18n import t
 from console.tui.models import (
     CenterConfig, Customer, FollowUp, Interaction, KbArticle, Login, Ticket, User,
 )
+from console.tui.tls import CaFileError, client_ssl_context, tls_failure
 
 if TYPE_CHECKING:
     import aiohttp
@@ -35,13 +39,17 @@ class ApiError(Exception):
         self.status, self.code, self.message, self.field = status, code, message, field
 
 
-SIGNED_OUT_CLOSE = 4401
+SIGNED_OUT_CLOSE = ws_close.SIGNED_OUT
 """The server's WebSocket close code for a session that ended for good (account disabled)."""
 
 
 class Client:
-    def __init__(self, base_url: str, *, token: str | None = None, timeout_s: float = 10) -> None:
+    def __init__(self, base_url: str, *, token: str | None = None, timeout_s: float = 10,
+                 ca_file: str | Path | None = None) -> None:
+        """``ca_file``: the CA that signed an ``https://`` server's certificate (default: the
+        system's trust store)."""
         self.base_url = base_url.rstrip("/")
+        self.ca_file = ca_file
         self.token = token
         self.user: User | None = None
         self._credentials: tuple[str, str] | None = None
@@ -53,8 +61,24 @@ class Client:
         import aiohttp
 
         if self._session is None or self._session.closed:
-            self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=self._timeout_s))
+            self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=self._timeout_s),
+                                                  connector=self._connector())
         return self._session
+
+    def _connector(self) -> aiohttp.TCPConnector | None:
+        """For an ``https://`` server, a connector that verifies it (``ca_file`` or the system's
+        store); None for plain http (aiohttp's default)."""
+        import aiohttp
+
+        if not self.base_url.startswith("https:"):
+            return None
+        try:
+            return aiohttp.TCPConnector(ssl=client_ssl_context(self.ca_file))
+        except CaFileError as exc:
+            raise ApiError(0, "tls", str(exc)) from None
+
+    def _auth_headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"} if self.token else {}
 
     async def close(self) -> None:
         if self._session is not None:
@@ -67,7 +91,7 @@ class Client:
         """``json_body`` is sent as JSON; ``data`` as it is, with ``content_type`` (a CSV upload)."""
         import aiohttp
 
-        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        headers = self._auth_headers()
         if content_type:
             headers["Content-Type"] = content_type
         clean = {k: str(v) for k, v in (params or {}).items() if v not in (None, "")}
@@ -76,6 +100,8 @@ class Client:
                                             params=clean, headers=headers) as resp:
                 body = await resp.json(content_type=None) if resp.content_length != 0 else None
                 status = resp.status
+        except aiohttp.ClientSSLError as exc:  # before ClientError: it is one, with a reason to give
+            raise ApiError(0, "tls", tls_failure(exc)) from exc
         except (aiohttp.ClientError, TimeoutError, OSError) as exc:
             raise ApiError(0, "unreachable", str(exc) or type(exc).__name__) from exc
         if status == 401 and _retry and self._credentials and path != "/api/login":
@@ -93,7 +119,7 @@ class Client:
         object); the number of bytes written. Errors as :meth:`request`'s."""
         import aiohttp
 
-        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        headers = self._auth_headers()
         written = 0
         try:
             async with self.session.get(self.base_url + path, headers=headers) as resp:
@@ -105,6 +131,8 @@ class Client:
                 async for block in resp.content.iter_chunked(chunk):
                     dest.write(block)
                     written += len(block)
+        except aiohttp.ClientSSLError as exc:
+            raise ApiError(0, "tls", tls_failure(exc)) from exc
         except (aiohttp.ClientError, TimeoutError, OSError) as exc:
             raise ApiError(0, "unreachable", str(exc) or type(exc).__name__) from exc
         return written
@@ -241,20 +269,21 @@ class Client:
         """
         import aiohttp
 
-        params = {"token": self.token or ""}
-        if since is not None:
-            params["since"] = str(since)
+        # The token goes in the Authorization header, never the URL (the server refuses that).
+        params = {"since": str(since)} if since is not None else {}
         url = self.base_url.replace("http", "ws", 1) + "/ws"
         try:
-            ws = await self.session.ws_connect(url, params=params, heartbeat=15,
+            ws = await self.session.ws_connect(url, params=params, headers=self._auth_headers(), heartbeat=15,
                                                timeout=aiohttp.ClientWSTimeout(ws_close=5))
         except aiohttp.WSServerHandshakeError as exc:
             if exc.status == 401 and self._credentials:
                 await self.login(*self._credentials)
-                params["token"] = self.token or ""
-                ws = await self.session.ws_connect(url, params=params, heartbeat=15)
+                ws = await self.session.ws_connect(url, params=params, headers=self._auth_headers(), heartbeat=15,
+                                                   timeout=aiohttp.ClientWSTimeout(ws_close=5))
             else:
                 raise
+        except aiohttp.ClientSSLError as exc:
+            raise ApiError(0, "tls", tls_failure(exc)) from exc
         reason = ""
         async with ws:
             async for msg in ws:
@@ -265,3 +294,9 @@ class Client:
                     break
         if ws.close_code == SIGNED_OUT_CLOSE:  # an admin disabled the account: no reconnecting
             raise ApiError(401, "signed_out", reason or "account disabled")
+        if ws.close_code == ws_close.TOKEN_REFUSED:
+            if not self._credentials:
+                raise ApiError(401, "signed_out", t("transport.ws.closed_4403"))
+            await self.login(*self._credentials)  # the caller's loop reconnects with the new token
+        elif ws.close_code in (ws_close.AUTH_MALFORMED, ws_close.AUTH_TIMEOUT):
+            raise ApiError(0, "ws_auth", t(f"transport.ws.closed_{ws.close_code}"))

@@ -79,9 +79,9 @@ async def test_preview_offers_go_to_the_listed_agents_only(make_client, seeded_e
     async with campaign_floor(make_client, lambda n, k: TALK, agents=2, clock=FrozenClock(MONDAY_10)) as floor:
         campaign = await floor.create(mode="preview", agents=["1002"])
         await floor.import_csv(campaign, "number\n13966660001\n13966660002\n")
-        ws1 = await floor.client.ws_connect(f"/ws?token={await login(floor.client, 'agent1')}")
+        ws1 = await floor.client.ws_connect("/ws", headers=bearer(await login(floor.client, 'agent1')))
         token2 = await login(floor.client, "agent2")
-        ws2 = await floor.client.ws_connect(f"/ws?token={token2}")
+        ws2 = await floor.client.ws_connect("/ws", headers=bearer(token2))
         await floor.move(campaign, "start")
         offer = await next_frame(ws2, "preview")
         await floor.dialer.tick()

@@ -29,7 +29,7 @@ async def test_preview_offer_dial_pop_and_skip(make_client, seeded_engine, seed)
         campaign = await floor.create(mode="preview", script_slug="risk-reassessment-reminder")
         await floor.import_csv(campaign, f"number,client_no\n{KNOWN_NUMBER},{KNOWN_ACCOUNT}\n13933334444,\n")
         token = await login(floor.client, "agent1")  # extension 1001, the simulator's only agent
-        ws = await floor.client.ws_connect(f"/ws?token={token}")
+        ws = await floor.client.ws_connect("/ws", headers=bearer(token))
         await floor.move(campaign, "start")
         offer = await next_frame(ws, "preview")
         assert offer["campaign"]["id"] == campaign and offer["script"] == "risk-reassessment-reminder"

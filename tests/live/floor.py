@@ -259,7 +259,7 @@ class LiveFloor:
     async def console(self, username: str) -> Console:
         assert self.client is not None
         token = await self.login(username)
-        ws = await self.client.ws_connect(f"/ws?token={token}")
+        ws = await self.client.ws_connect("/ws", headers={"Authorization": f"Bearer {token}"})
         console = Console(username, token, ws)
         console.start()
         await console.wait("hello", timeout=10)

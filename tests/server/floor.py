@@ -17,7 +17,7 @@ from console.server import keys
 from telephony.bridge import Bridge
 from telephony.replay_server import ReplayServer
 from telephony.transcripts import Frame, load
-from tests.server.conftest import login
+from tests.server.conftest import bearer, login
 
 CAPTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ami-transcripts"
 # The replay server streams once the client sends this list action (the bridge never does),
@@ -63,7 +63,7 @@ class Floor:
     async def connect(self, *usernames: str) -> None:
         for username in usernames:
             token = await login(self.client, username)
-            ws = await self.client.ws_connect(f"/ws?token={token}")
+            ws = await self.client.ws_connect("/ws", headers=bearer(token))
             console = Console(username, ws)
             await console.read_until("hello")
             self.consoles[username] = console

@@ -230,3 +230,19 @@ async def test_failures_far_apart_do_not_add_up_to_a_lock(make_client, frozen_cl
     for _ in range(3):
         assert (await attempt(client, "agent1"))[0] == 401
     assert (await attempt(client, "agent1", PASSWORD))[0] == 429
+
+
+async def test_behind_a_trusted_proxy_each_forwarded_client_is_throttled_on_its_own(make_client):
+    client = await make_client(settings=server_settings(
+        server={"trusted_proxies": ["127.0.0.1"]},
+        login=LoginSettings(address_max_failures=2, backoff_after=100, lockout_after=0)))
+
+    async def from_(address: str, username: str, password: str = WRONG) -> int:
+        resp = await client.post("/api/login", json={"username": username, "password": password},
+                                 headers={"X-Forwarded-For": address})
+        return resp.status
+
+    for name in ("agent1", "agent2"):
+        assert await from_("203.0.113.9", name) == 401
+    assert await from_("203.0.113.9", "agent3", PASSWORD) == 429  # that client guessed enough
+    assert await from_("198.51.100.7", "agent3", PASSWORD) == 200  # another one behind the same proxy

@@ -15,7 +15,7 @@ from console.store.db import make_engine
 from console.store.migrate import upgrade
 from telephony.replay_server import ReplayServer
 from telephony.transcripts import load
-from tests.server.conftest import PASSWORD, seed_floor
+from tests.server.conftest import PASSWORD, bearer, seed_floor
 from tests.server.floor import CAPTURES
 
 AMI_SECRET = "Ami-Secret-7f3c9"
@@ -60,7 +60,7 @@ async def test_serve_runs_on_loopback_and_logs_no_secret(tmp_path: Path) -> None
                         await asyncio.sleep(0.2)
                 async with http.post(f"{base}/api/login", json={"username": "agent1", "password": PASSWORD}) as resp:
                     token = (await resp.json())["token"]
-                async with http.ws_connect(f"{base}/ws?token={token}&since=0") as ws:
+                async with http.ws_connect(f"{base}/ws?since=0", headers=bearer(token)) as ws:
                     assert (await ws.receive_json(timeout=10))["kind"] == "hello"
                     kinds = []
                     while "ended" not in kinds:  # the capture's call, popped and ended
@@ -72,7 +72,7 @@ async def test_serve_runs_on_loopback_and_logs_no_secret(tmp_path: Path) -> None
             await pbx.close()
     log = log_path.read_text(encoding="utf-8")
     assert f"listening on http://127.0.0.1:{port}" in log
-    assert "GET /ws " in log and "/healthz" in log
+    assert "GET /ws?since=0 101 " in log and "GET /healthz 200 " in log
     assert AMI_SECRET not in log and token not in log
     assert (tmp_path / "var" / "outbox.sqlite3").exists()  # next to the config file
 

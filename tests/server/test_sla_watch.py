@@ -6,14 +6,15 @@ from sqlalchemy import select
 
 from console.server import keys
 from console.store.models import Ticket, TicketEvent
-from tests.server.conftest import login
+from tests.server.conftest import bearer, login
 
 
 async def test_a_ticket_past_its_sla_is_escalated_once_and_supervisors_are_told(
         client, seed, seeded_engine, frozen_clock) -> None:
     sla = client.app[keys.SLA_WATCH]
     sup, agent = await login(client, "sup1"), await login(client, "agent1")
-    async with client.ws_connect(f"/ws?token={sup}") as ws_sup, client.ws_connect(f"/ws?token={agent}") as ws_agent:
+    async with client.ws_connect("/ws", headers=bearer(sup)) as ws_sup, \
+            client.ws_connect("/ws", headers=bearer(agent)) as ws_agent:
         await ws_sup.receive_json(timeout=5)
         await ws_agent.receive_json(timeout=5)
         frozen_clock.advance(hours=3, minutes=59)

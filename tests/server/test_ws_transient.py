@@ -6,7 +6,7 @@ from __future__ import annotations
 import aiohttp
 
 from console.server import keys
-from tests.server.conftest import login, server_settings
+from tests.server.conftest import bearer, login, server_settings
 
 
 async def _frames(ws: aiohttp.ClientWebSocketResponse, n: int) -> list[dict]:
@@ -21,7 +21,7 @@ async def test_a_flood_of_queue_stats_does_not_push_a_pop_out_of_the_buffer(make
     client = await make_client(settings=server_settings(server={"ws_buffer": 5}))
     token = await login(client, "agent1")
     hub, me = client.app[keys.HUB], seed.staff["agent1"]
-    async with client.ws_connect(f"/ws?token={token}") as ws:
+    async with client.ws_connect("/ws", headers=bearer(token)) as ws:
         await ws.receive_json(timeout=5)
         hub.publish([me], "test", {"n": 1})
         last = (await ws.receive_json(timeout=5))["seq"]
@@ -32,7 +32,7 @@ async def test_a_flood_of_queue_stats_does_not_push_a_pop_out_of_the_buffer(make
     for n in range(180):
         for queue in ("retail", "vip"):
             hub.publish([me], "queue_stats", stats(queue, n), latest=queue)
-    async with client.ws_connect(f"/ws?token={token}&since={last}") as ws:
+    async with client.ws_connect(f"/ws?since={last}", headers=bearer(token)) as ws:
         hello, pop, *latest = await _frames(ws, 4)
         assert hello["kind"] == "hello" and hello["seq"] == last + 1
         assert (pop["kind"], pop["seq"], pop["call"]) == ("pop", last + 1, "c1")
@@ -46,6 +46,6 @@ async def test_a_first_connection_gets_the_latest_stats_after_hello(client, seed
     hub, me = client.app[keys.HUB], seed.staff["agent1"]
     hub.publish([me], "queue_stats", stats("retail", 3), latest="retail")
     hub.publish([me], "queue_stats", stats("retail", 4), latest="retail")
-    async with client.ws_connect(f"/ws?token={agent_token}") as ws:
+    async with client.ws_connect("/ws", headers=bearer(agent_token)) as ws:
         hello, latest = await _frames(ws, 2)
     assert hello["kind"] == "hello" and (latest["kind"], latest["event"]["waiting"]) == ("queue_stats", 4)

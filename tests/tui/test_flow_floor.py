@@ -78,17 +78,18 @@ async def test_reconnect_after_the_server_restarts(floor):
 
 async def test_the_console_paints_first_then_logs_in_and_a_refused_login_ends_it(floor):
     from console.cli.console import _connect
+    from console.config import ConsoleSettings
     from console.tui.app import AgentApp, ConnectingScreen
     from tests.server.conftest import PASSWORD
 
     url = await floor.start()
-    app = AgentApp(connect=lambda: _connect(url, ("agent1", PASSWORD, None)))
+    app = AgentApp(connect=lambda: _connect(url, ("agent1", PASSWORD, None), ConsoleSettings()))
     async with app.run_test(size=(140, 40)) as pilot:
         await until(pilot, lambda: app.agent_screen is not None and app.screen is app.agent_screen)
         bar = app.agent_screen.query_one(StatusBar)
         await until(pilot, lambda: bar.link == "connected")  # logged in, screen up, stream following
         assert app.ctx.user.extension == "1001" and app.ctx.center.time_zone == "Asia/Shanghai"
-    refused = AgentApp(connect=lambda: _connect(url, ("agent1", "wrong-password", None)))
+    refused = AgentApp(connect=lambda: _connect(url, ("agent1", "wrong-password", None), ConsoleSettings()))
     async with refused.run_test(size=(140, 40)) as pilot:
         assert isinstance(refused.screen, ConnectingScreen) or refused.login_error
         await until(pilot, lambda: refused.login_error is not None)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from console.errors import CalldeskError
-from console.i18n import set_locale
+from console.i18n import set_locale, t
 from console.tui.supervisor.agent_table import AgentTable
 from console.tui.supervisor.board_state import Thresholds
 from console.tui.supervisor.messages import QueueStatsReceived
@@ -169,7 +169,11 @@ async def test_snapshot_of_the_board(seeded_engine, tmp_path, locale):
             queues, agents = pilot.app.screen.query_one(QueueTable), pilot.app.screen.query_one(AgentTable)
             await until(pilot, lambda: "retail" in queues.rows and agents.row_count == 3
                         and "钱进" in str(agents.get_cell("1001", "caller")))
-            app.board_screen.query_one("#link").update("")  # the link line flips as the socket opens
+            # The link line flips as the socket opens: wait for "connected", then blank it (blanking
+            # it earlier raced the first frame, which wrote "connected" into the picture).
+            link = app.board_screen.query_one("#link")
+            await until(pilot, lambda: str(link.render()) == t("sup.link.connected"))
+            link.update("")
             await pilot.pause(0.2)
             check_svg(f"board[{locale}]", app.export_screenshot(title="supervisor"))
 
