@@ -16,6 +16,9 @@ from pydantic import BaseModel, Field
 from console.crm import campaign_admin as admin
 from console.errors import CalldeskError
 from console.i18n import t
+from console.server.api_models.campaigns import Campaign, CampaignList, CampaignStats, LeadsFiltered, LeadsImported
+from console.server.api_models.common import Ok
+from console.server.openapi import Operation, register
 from console.server import keys
 from console.server.auth import require_role
 from console.server.dialer_service import DialerService
@@ -174,13 +177,28 @@ DIALER_OPTIONS: web.AppKey[dict[str, Any]] = web.AppKey("dialer_options")
 
 
 def setup(app: web.Application) -> None:
-    app.router.add_get("/api/campaigns", list_campaigns)
-    app.router.add_post("/api/campaigns", create_campaign)
-    app.router.add_patch("/api/campaigns/{id}", edit_campaign)
-    for action in admin.MOVES:
-        app.router.add_post(f"/api/campaigns/{{id}}/{action}", _mover(action))
-    app.router.add_get("/api/campaigns/{id}/stats", campaign_stats)
-    app.router.add_post("/api/campaigns/{id}/leads/import", import_leads)
-    app.router.add_post("/api/campaigns/{id}/leads/filter", filter_leads)
-    app.router.add_post("/api/campaigns/{id}/leads/{lead}/{action:dial|skip}", preview_action)
+    row = {"id": int}
+    register(
+        app,
+        Operation("GET", "/api/campaigns", list_campaigns, "Campaigns", access="supervisor", response=CampaignList,
+                  tag="campaigns"),
+        Operation("POST", "/api/campaigns", create_campaign, "Create a campaign (draft)", access="supervisor",
+                  body=admin.CampaignSpec, response=Campaign, status=201, errors=(409,), tag="campaigns"),
+        Operation("PATCH", "/api/campaigns/{id}", edit_campaign, "Change a campaign", access="supervisor",
+                  path_params=row, body=admin.CampaignEdit, response=Campaign, errors=(409,), tag="campaigns"),
+        *(Operation("POST", f"/api/campaigns/{{id}}/{action}", _mover(action), f"{action.capitalize()} a campaign",
+                    access="supervisor", path_params=row, response=Campaign, errors=(409,), tag="campaigns")
+          for action in admin.MOVES),
+        Operation("GET", "/api/campaigns/{id}/stats", campaign_stats, "A campaign's figures", access="supervisor",
+                  path_params=row, response=CampaignStats, tag="campaigns"),
+        Operation("POST", "/api/campaigns/{id}/leads/import", import_leads, "Add leads from a CSV file",
+                  access="supervisor", path_params=row, body_media="text/csv", response=LeadsImported,
+                  errors=(409,), tag="campaigns"),
+        Operation("POST", "/api/campaigns/{id}/leads/filter", filter_leads, "Add customers matching a filter as "
+                  "leads", access="supervisor", path_params=row, body=FilterBody, response=LeadsFiltered,
+                  errors=(409,), tag="campaigns"),
+        Operation("POST", "/api/campaigns/{id}/leads/{lead}/{action:dial|skip}", preview_action,
+                  "Dial or skip the lead a preview campaign offers me", path_params={"id": int, "lead": int},
+                  response=Ok, status=202, also=(200,), errors=(409,), tag="campaigns"),
+    )
     app.cleanup_ctx.append(_dialer_ctx)

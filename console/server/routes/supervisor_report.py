@@ -13,6 +13,9 @@ from zoneinfo import ZoneInfo
 from aiohttp import web
 
 from console.crm.report import load_calls, local_period, parse_interval, report, row_dict, targets_of
+from console.server.api_models.queries import ReportQuery
+from console.server.api_models.supervisor import Report
+from console.server.openapi import Operation, register
 from console.server import keys
 from console.server.auth import require_role
 from console.server.errors import ApiError
@@ -63,4 +66,5 @@ async def supervisor_report(request: web.Request) -> web.Response:
 
 
 def setup(app: web.Application) -> None:
-    app.router.add_get("/api/supervisor/report", supervisor_report)
+    register(app, Operation("GET", "/api/supervisor/report", supervisor_report, "Queue report by interval, agent "
+                            "or queue", access="supervisor", query=ReportQuery, response=Report, tag="supervisor"))
