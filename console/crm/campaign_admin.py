@@ -10,6 +10,7 @@ from collections import Counter
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
 from sqlalchemy import insert, select, update
 
 from console.crm.campaign_leads import counts_by_status
@@ -24,16 +25,21 @@ MOVES = {"start": ("running", ("draft", "paused")), "pause": ("paused", ("runnin
 
 
 MAX_AGENTS = 200
+RETRY_MAX_MIN = 7 * 24 * 60
+"""A retry delay longer than a week is a typo (and a huge one overflowed the database's integer)."""
 
 
 def check_agents(extensions: list[str]) -> list[str]:
-    """Agent extensions: digits (1-16), each once; the error names the first bad one."""
+    """Agent extensions: digits (1-16), each once; the error names the first bad one (its type has
+    a translated text for the API: console/i18n/api_errors.py, ``server.error.v.<type>``)."""
     seen: set[str] = set()
     for n, ext in enumerate(extensions, 1):
         if not (ext.isascii() and ext.isdigit() and len(ext) <= 16):
-            raise ValueError(f"agent {n} ({ext!r}) is not an extension: digits only, at most 16")
+            raise PydanticCustomError("campaign_agent_not_extension",
+                                      "agent {n} ({ext!r}) is not an extension: digits only, at most 16",
+                                      {"n": n, "ext": ext})
         if ext in seen:
-            raise ValueError(f"agent {ext} is listed twice")
+            raise PydanticCustomError("campaign_agent_twice", "agent {ext} is listed twice", {"ext": ext})
         seen.add(ext)
     return extensions
 
@@ -49,9 +55,9 @@ class CampaignSpec(BaseModel):
     window_start: dt.time = dt.time(9, 0)
     window_end: dt.time = dt.time(20, 0)
     max_attempts: int = Field(3, ge=1, le=20)
-    retry_busy_min: int = Field(10, ge=0)
-    retry_noanswer_min: int = Field(60, ge=0)
-    retry_failed_min: int = Field(30, ge=0)
+    retry_busy_min: int = Field(10, ge=0, le=RETRY_MAX_MIN)
+    retry_noanswer_min: int = Field(60, ge=0, le=RETRY_MAX_MIN)
+    retry_failed_min: int = Field(30, ge=0, le=RETRY_MAX_MIN)
     caller_id: str = Field("", max_length=32)
     product_risk: str | None = None
     script_slug: str | None = Field(None, max_length=128)
@@ -68,7 +74,17 @@ class CampaignSpec(BaseModel):
     @classmethod
     def _risk(cls, value: str | None) -> str | None:
         if value is not None and value not in PRODUCT_RISKS:
-            raise ValueError(f"product_risk must be one of {', '.join(PRODUCT_RISKS)}")
+            raise PydanticCustomError("campaign_product_risk", "product_risk must be one of {allowed}",
+                                      {"allowed": ", ".join(PRODUCT_RISKS)})
+        return value
+
+    @field_validator("window_start", "window_end")
+    @classmethod
+    def _local_time(cls, value: dt.time) -> dt.time:
+        # The window is the centre's wall clock; an offset made it incomparable with the other end (500).
+        if value.tzinfo is not None:
+            raise PydanticCustomError("campaign_local_time",
+                                      "a calling window is in the centre's time zone: no UTC offset")
         return value
 
 
@@ -98,10 +114,20 @@ def _with_leads(conn: Any, row: Any) -> dict[str, Any]:
     return row_json(row) | {"leads": counts_by_status(conn, row.id)}
 
 
+class CampaignError(CalldeskError):
+    """A refused campaign operation. Its text is the CLI's (English); the API answers with
+    ``code`` (not_found, conflict, invalid) and the message ``key`` in the server's language."""
+
+    def __init__(self, code: str, text: str, key: str, field: str | None = None, **params: object) -> None:
+        super().__init__(text)
+        self.code, self.key, self.field, self.params = code, key, field, params
+
+
 def get(conn: Any, campaign_id: int) -> Any:
     row = conn.execute(select(Campaign.__table__).where(_k.id == campaign_id)).first()
     if row is None:
-        raise CalldeskError(f"campaign {campaign_id} does not exist")
+        raise CampaignError("not_found", f"campaign {campaign_id} does not exist", "api.campaign.not_found",
+                            id=campaign_id)
     return row
 
 
@@ -123,7 +149,9 @@ def edit(engine: Any, campaign_id: int, changes: CampaignEdit) -> dict[str, Any]
 
 def _check_window(values: dict[str, Any]) -> None:
     if values["window_start"] >= values["window_end"]:
-        raise CalldeskError(f"window_start {values['window_start']} must be before window_end {values['window_end']}")
+        raise CampaignError("invalid", f"window_start {values['window_start']} must be before window_end "
+                            f"{values['window_end']}", "api.campaign.window", field="window_end",
+                            start=values["window_start"], end=values["window_end"])
 
 
 def list_all(engine: Any) -> list[dict[str, Any]]:
@@ -139,8 +167,9 @@ def move(engine: Any, campaign_id: int, action: str) -> dict[str, Any]:
     with engine.begin() as conn:
         row = get(conn, campaign_id)
         if row.status not in allowed:
-            raise CalldeskError(f"campaign {campaign_id} is {row.status}: cannot {action} it "
-                                f"(only from {', '.join(allowed)})")
+            raise CampaignError("conflict", f"campaign {campaign_id} is {row.status}: cannot {action} it "
+                                f"(only from {', '.join(allowed)})", "api.campaign.cannot_move",
+                                id=campaign_id, status=row.status, action=action, allowed=allowed)
         conn.execute(update(Campaign.__table__).where(_k.id == campaign_id).values(status=target))
         return _with_leads(conn, get(conn, campaign_id))
 

@@ -9,8 +9,10 @@ starred; service numbers of six digits or fewer stay), ``3101**********1234``, `
 from __future__ import annotations
 
 import re
+from urllib.parse import unquote
 
 import requests
+from schemathesis import Response
 
 CJK = re.compile(r"[\u3400-\u9fff\uff01-\uff5e\u3000-\u303f]")
 MOBILE = re.compile(r"(?<![\d*])(?:\+?86)?1[3-9]\d{9}(?![\d*])")
@@ -21,12 +23,19 @@ CLEAR_BY_DESIGN = {("POST", "/api/customers"), ("POST", "/api/customers/{id}/unm
 JsonValue = dict[str, "JsonValue"] | list["JsonValue"] | str | int | float | bool | None
 
 
-def language_problems(response: requests.Response, locale: str) -> list[str]:
+def content_type(response: requests.Response | Response) -> str:
+    """The Content-Type of a requests or a schemathesis response (whose headers hold lists)."""
+    value = response.headers.get("Content-Type") or response.headers.get("content-type") or ""
+    return str(value[0] if isinstance(value, list) else value)
+
+
+def language_problems(response: requests.Response | Response, locale: str, sent: str = "") -> list[str]:
     """A 4xx must be the JSON error body with a message in ``locale`` (zh_CN: Chinese text;
-    en: no Chinese)."""
+    en: no Chinese). Characters of ``sent`` (the request's URL, decoded, and body) do not count:
+    a message may name back what the client sent."""
     if not 400 <= response.status_code < 500:
         return []
-    if "json" not in response.headers.get("Content-Type", ""):
+    if "json" not in content_type(response):
         return [f"{response.status_code} is not JSON: {response.text[:200]!r}"]
     try:
         body = response.json()
@@ -35,7 +44,8 @@ def language_problems(response: requests.Response, locale: str) -> list[str]:
         return [f"{response.status_code} without an error message: {response.text[:200]!r}"]
     if not isinstance(message, str) or not message.strip():
         return [f"{response.status_code} with an empty message"]
-    chinese = bool(CJK.search(message))
+    echoed = set(unquote(sent))
+    chinese = bool(CJK.search("".join(ch for ch in message if ch not in echoed)))
     if locale == "zh_CN" and not chinese:
         return [f"{response.status_code} message not in Chinese: {message[:200]!r}"]
     if locale == "en" and chinese:
@@ -43,14 +53,16 @@ def language_problems(response: requests.Response, locale: str) -> list[str]:
     return []
 
 
-def pii_problems(method: str, path: str, response: requests.Response) -> list[str]:
-    if "json" not in response.headers.get("Content-Type", ""):
+def pii_problems(method: str, path: str, response: requests.Response | Response, sent: str = "") -> list[str]:
+    """:func:`leaks` of a JSON response; ``sent`` (the request's URL and body): digits the
+    client sent itself and an error message names back are no leak."""
+    if "json" not in content_type(response):
         return []
     try:
         body: JsonValue = response.json()
     except ValueError:
         return []
-    return leaks(method, path, body)
+    return leaks(method, path, body, sent)
 
 
 def _masked_number(value: object) -> bool:
@@ -58,16 +70,16 @@ def _masked_number(value: object) -> bool:
     return "*" in text or len(re.sub(r"\D", "", text)) <= 6
 
 
-def leaks(method: str, path: str, body: JsonValue) -> list[str]:
+def leaks(method: str, path: str, body: JsonValue, sent: str = "") -> list[str]:
     """Numbers in clear in a response of ``method path`` (the document's path)."""
     if (method.upper(), path) in CLEAR_BY_DESIGN:
         return []
     found: list[str] = []
-    _walk(body, "$", found)
+    _walk(body, "$", found, sent)
     return found
 
 
-def _walk(value: JsonValue, where: str, found: list[str]) -> None:
+def _walk(value: JsonValue, where: str, found: list[str], sent: str) -> None:
     if isinstance(value, dict):
         if value.get("masked") is False:
             found.append(f"{where}: unmasked customer data (masked: false) with no verified call")
@@ -82,11 +94,12 @@ def _walk(value: JsonValue, where: str, found: list[str]) -> None:
                 if value.get(key) is not None:
                     found.append(f"{where}.{key} given while masked")
         for key, item in value.items():
-            _walk(item, f"{where}.{key}", found)
+            _walk(item, f"{where}.{key}", found, sent)
     elif isinstance(value, list):
         for i, item in enumerate(value):
-            _walk(item, f"{where}[{i}]", found)
+            _walk(item, f"{where}[{i}]", found, sent)
     elif isinstance(value, str):
         for pattern, what in ((MOBILE, "mobile number"), (ID_NUMBER, "id number")):
-            if pattern.search(value):
-                found.append(f"{where}: a {what} in clear: {pattern.search(value).group()[:3]}…")  # type: ignore[union-attr]
+            for match in pattern.finditer(value):
+                if match.group() not in sent:
+                    found.append(f"{where}: a {what} in clear: {match.group()[:3]}…")

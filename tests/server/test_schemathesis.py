@@ -16,6 +16,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 import requests
@@ -23,10 +24,13 @@ import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
+from schemathesis.core.failures import Failure, FailureGroup
 from schemathesis.specs.openapi.checks import (
     content_type_conformance, response_schema_conformance, status_code_conformance,
 )
 
+from console.i18n import get_locale, set_locale
+from console.i18n import server as server_texts
 from tests.server.fuzz_checks import language_problems, leaks, pii_problems
 from tests.server.live_server import LiveServer, seeded_settings
 
@@ -63,12 +67,15 @@ def zh_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     server.stop()
 
 
-@pytest.fixture(scope="module")
-def en_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    tmp = tmp_path_factory.mktemp("fuzz-en")
-    server = LiveServer(seeded_settings(tmp, locale="en"), tmp / "outbox.sqlite3").start()
+@pytest.fixture
+def en_server(tmp_path: Path) -> Iterator[LiveServer]:
+    """A second server in English. The locale is process-wide (one server, one centre): the
+    one before is put back after."""
+    before = get_locale()
+    server = LiveServer(seeded_settings(tmp_path, locale="en"), tmp_path / "outbox.sqlite3").start()
     yield server
     server.stop()
+    set_locale(before)
 
 
 def fuzz(server: LiveServer, username: str, role: str, locale: str, tally: Tally, examples: int = EXAMPLES) -> None:
@@ -90,13 +97,15 @@ def fuzz(server: LiveServer, username: str, role: str, locale: str, tally: Tally
             tally.statuses[response.status_code] += 1
             where = f"{label} as {role} ({locale})"
             request = f"{case.method} {response.request.url} body={str(case.body)[:200]!r}"
-            if response.status_code >= 500:
+            if response.status_code >= 500 and not no_pbx(response):
                 tally.fail(where, f"{response.status_code} for {request}: {response.text[:300]}")
             try:
                 case.validate_response(response, checks=CHECKS)
-            except Exception as exc:  # noqa: BLE001 - schemathesis' failure group: record its text and go on
+            except (Failure, FailureGroup) as exc:  # recorded; the run goes on to find the rest
                 tally.fail(where, f"{request}: {' '.join(str(exc).split())[:600]}")
-            for problem in language_problems(response, locale) + pii_problems(case.method, operation.path, response):
+            sent = f"{response.request.url} {case.body}"
+            for problem in language_problems(response, locale, sent) + pii_problems(case.method, operation.path, response,
+                                                                              sent):
                 tally.fail(where, f"{request}: {problem}")
 
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
@@ -107,6 +116,16 @@ def fuzz(server: LiveServer, username: str, role: str, locale: str, tally: Tally
                 test()
             except Unsatisfiable:
                 pass  # nothing to make invalid (no parameters, no body): the positive run covers it
+
+
+def no_pbx(response: schemathesis.Response) -> bool:
+    """The documented 503 of a call action on a server with no PBX (this run has none)."""
+    try:
+        error = response.json()["error"]
+    except (ValueError, KeyError, TypeError):
+        return False
+    texts = {server_texts.ZH_CN["server.error.no_pbx"], server_texts.EN["server.error.no_pbx"]}
+    return response.status_code == 503 and error.get("code") == "unavailable" and error.get("message") in texts
 
 
 def _report(request: pytest.FixtureRequest, line: str) -> None:
@@ -130,19 +149,10 @@ def test_schemathesis_as_agent_and_admin(zh_server: LiveServer, request: pytest.
     assert not tally.failures, _problems(tally)
 
 
-def test_schemathesis_in_english(en_server: LiveServer, request: pytest.FixtureRequest) -> None:
-    tally, started = Tally(), time.monotonic()
-    fuzz(en_server, "admin", "admin", "en", tally, examples=max(5, EXAMPLES // 3))
-    _report(request, tally.summary(time.monotonic() - started, "admin, en"))
-    assert not tally.failures, _problems(tally)
-
-
 def test_the_checks_catch_what_they_are_for(zh_server: LiveServer) -> None:
     """The two calldesk checks are not blind: a clear number and an English 4xx are caught."""
-    token = zh_server.login("agent1001")
-    resp = requests.get(f"{zh_server.url}/api/customers/999999", headers={"Authorization": f"Bearer {token}"},
-                        timeout=30)
-    assert resp.status_code == 404
+    resp = requests.get(f"{zh_server.url}/api/customers/999999", timeout=30)  # no login (the fuzz may have
+    assert resp.status_code == 401                                              # changed every password)
     assert language_problems(resp, "zh_CN") == []
     assert language_problems(resp, "en")  # a Chinese message where English is configured
     assert leaks("GET", "/api/x", {"phones": [{"number": "+8613800138000", "kind": "mobile"}], "masked": True})
@@ -151,3 +161,10 @@ def test_the_checks_catch_what_they_are_for(zh_server: LiveServer) -> None:
     assert not leaks("GET", "/api/x", {"phones": [{"number": "138****8000"}], "id_number": "3101**********1234",
                                        "aum": None, "birth_date": None, "masked": True})
     assert not leaks("POST", "/api/customers", {"masked": False, "id_number": "310101198001011234"})
+
+
+def test_schemathesis_in_english(en_server: LiveServer, request: pytest.FixtureRequest) -> None:
+    tally, started = Tally(), time.monotonic()
+    fuzz(en_server, "admin", "admin", "en", tally, examples=max(5, EXAMPLES // 3))
+    _report(request, tally.summary(time.monotonic() - started, "admin, en"))
+    assert not tally.failures, _problems(tally)

@@ -19,6 +19,7 @@ from console.server import keys
 from console.server.auth import current_user
 from console.server.errors import ApiError, read_body
 from console.server.outbox import applier
+from console.server.routes.crm_common import RowId
 from console.server.routes.actions import (
     act, bridge_for, interface_of, own_call, pbx_settings, state_interface_of,
 )
@@ -33,7 +34,7 @@ _MANAGER_EXT = select(_s.extension).select_from(Customer.__table__.join(Staff.__
 
 class OriginateBody(BaseModel):
     number: str | None = Field(default=None, max_length=40)
-    customer_id: int | None = None
+    customer_id: RowId | None = None  # a larger one overflowed the database driver (500)
 
 
 class TransferBody(BaseModel):

@@ -38,15 +38,23 @@ class FilterBody(BaseModel):
 
 def _id(request: web.Request, name: str) -> int:
     raw = request.match_info[name]
-    if not raw.isdigit() or int(raw) >= 2**31:
-        raise ApiError(404, "not_found", f"{name} {raw} 不存在")
+    if not (raw.isascii() and raw.isdigit()) or int(raw) >= 2**31:
+        raise ApiError(404, "not_found", t("api.campaign.bad_id", value=raw, name=name))
     return int(raw)
 
 
 async def _admin(fn: Callable[..., Any], *args: Any) -> Any:
-    """Run a campaign_admin call in a thread; its user errors become 404/409 responses."""
+    """Run a campaign_admin call in a thread; its user errors become 400/404/409 responses."""
     try:
         return await asyncio.to_thread(fn, *args)
+    except admin.CampaignError as exc:
+        params = dict(exc.params)
+        if "action" in params:
+            params["action"] = t(f"api.campaign.action.{params['action']}")
+            params["status"] = t(f"camp.status.{params['status']}")
+            params["allowed"] = "、".join(t(f"camp.status.{s}") for s in params["allowed"])  # type: ignore[union-attr]
+        status = {"not_found": 404, "conflict": 409}.get(exc.code, 400)
+        raise ApiError(status, exc.code, t(exc.key, **params), field=exc.field) from None
     except CalldeskError as exc:
         text = str(exc)
         if "does not exist" in text:
@@ -109,11 +117,11 @@ async def import_leads(request: web.Request) -> web.Response:
 
     data = await request.content.read(CSV_MAX_BYTES + 1)
     if len(data) > CSV_MAX_BYTES:
-        raise ApiError(400, "invalid", "CSV 文件过大（上限 5 MB）")
+        raise ApiError(400, "invalid", t("api.campaign.csv_too_large", mb=CSV_MAX_BYTES // (1024 * 1024)))
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise ApiError(400, "invalid", f"CSV 不是 UTF-8 编码（第 {exc.start} 字节）") from None
+        raise ApiError(400, "invalid", t("api.campaign.csv_not_utf8", byte=exc.start)) from None
     app = request.app
     result = await _admin(import_csv_text, app[keys.ENGINE], app[keys.SETTINGS], _id(request, "id"), text,
                           app[keys.CLOCK]())
@@ -137,13 +145,13 @@ async def preview_action(request: web.Request) -> web.Response:
     campaign_id, lead_id = _id(request, "id"), _id(request, "lead")
     dialer = request.app.get(DIALER)
     if dialer is None or not user.extension or dialer.offered_to(user.extension) != lead_id:
-        raise ApiError(409, "conflict", f"线索 {lead_id} 没有分配给你预览")
+        raise ApiError(409, "conflict", t("api.campaign.lead_not_offered", lead=lead_id))
     if request.match_info["action"] == "skip":
         dialer.preview_skip(user.extension)
         await asyncio.to_thread(_skip, request.app, lead_id)
         return web.json_response({"ok": True})
     if not await dialer.preview_dial(campaign_id, lead_id, user.extension):
-        raise ApiError(409, "conflict", f"线索 {lead_id} 已不能拨打（已被处理或在免打扰名单）")
+        raise ApiError(409, "conflict", t("api.campaign.lead_gone", lead=lead_id))
     return web.json_response({"ok": True}, status=202)
 
 

@@ -164,7 +164,7 @@ def setup(app: web.Application) -> None:
         Operation("GET", "/api/customers", search_customers, "Search customers (masked summaries)",
                   query=CustomerSearchQuery, response=SearchResults, tag="customers"),
         Operation("POST", "/api/customers", customer_writes.create_customer, "Create a customer",
-                  body=customer_writes.CreateBody, response=CustomerSummary, status=201, errors=(409,),
+                  body=customer_writes.CreateBody, response=CustomerSummary, status=201, errors=(403, 409),
                   tag="customers"),
         Operation("GET", "/api/customers/{id}", get_customer, "A customer's profile (masked unless verified "
                   "on `call`)", query=CallQuery, path_params=row, response=CustomerProfile, tag="customers"),

@@ -16,6 +16,7 @@ from console.crm.report import load_calls, local_period, parse_interval, report,
 from console.server.api_models.queries import ReportQuery
 from console.server.api_models.supervisor import Report
 from console.server.openapi import Operation, register
+from console.i18n import t
 from console.server import keys
 from console.server.auth import require_role
 from console.server.errors import ApiError
@@ -31,7 +32,7 @@ def _date(request: web.Request, name: str, default: dt.date) -> dt.date:
     try:
         return dt.date.fromisoformat(raw)
     except ValueError:
-        raise ApiError(400, "invalid", f"{name} 须为 YYYY-MM-DD 日期", field=name) from None
+        raise ApiError(400, "invalid", t("api.report.bad_date", name=name, value=raw), field=name) from None
 
 
 async def supervisor_report(request: web.Request) -> web.Response:
@@ -42,18 +43,19 @@ async def supervisor_report(request: web.Request) -> web.Response:
     today = app[keys.CLOCK]().astimezone(tz).date()
     first, last = _date(request, "from", today), _date(request, "to", today)
     if last < first or (last - first).days >= MAX_DAYS:
-        raise ApiError(400, "invalid", f"日期范围须在 1 到 {MAX_DAYS} 天之间", field="to")
+        raise ApiError(400, "invalid", t("api.report.range", days=MAX_DAYS), field="to")
     by = request.query.get("by", "interval")
     if by not in BY:
-        raise ApiError(400, "invalid", f"by 须为 {'/'.join(BY)}", field="by")
+        raise ApiError(400, "invalid", t("api.report.bad_by", allowed="/".join(BY)), field="by")
     try:
         interval_s = parse_interval(request.query.get("interval", "15m"))
-    except ValueError as exc:
-        raise ApiError(400, "invalid", str(exc), field="interval") from None
+    except ValueError:  # its text is the CLI's (--interval …, English)
+        raise ApiError(400, "invalid", t("api.report.bad_interval", value=request.query.get("interval")),
+                       field="interval") from None
     queue = request.query.get("queue") or None
     allowed = None if user.at_least("manager") else set(user.queues)
     if queue is not None and allowed is not None and queue not in allowed:
-        raise ApiError(403, "forbidden", f"队列 {queue} 不在你管理的范围内", field="queue")
+        raise ApiError(403, "forbidden", t("api.report.queue_not_yours", queue=queue), field="queue")
     start, end = local_period(first, last, tz)
     rows = await asyncio.to_thread(load_calls, app[keys.ENGINE], start, end, queue)
     calls = [c for _, c in rows if allowed is None or c.queue in allowed]

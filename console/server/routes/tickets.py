@@ -31,7 +31,7 @@ from console.server import keys
 from console.server.auth import AuthUser, require_role
 from console.server.errors import ApiError, read_body
 from console.server.routes.crm_common import (
-    MAX_ID, RowId, center_tz, in_db, json_response, now, path_int, query_flag, query_int,
+    MAX_ID, RowId, Version, center_tz, in_db, json_response, now, path_int, query_flag, query_int,
 )
 from console.store.models import Customer, FollowUp, Interaction, Ticket
 
@@ -48,14 +48,14 @@ class CreateBody(BaseModel):
 
 
 class ChangeBody(BaseModel):
-    version: int = Field(ge=1)
+    version: Version
     status: str | None = None
     assignee_id: RowId | None = None
     priority: Priority | None = None
 
 
 class CommentBody(BaseModel):
-    version: int = Field(ge=1)
+    version: Version
     body: str = Field(min_length=1, max_length=20_000)
 
 
