@@ -31,6 +31,7 @@ from schemathesis.specs.openapi.checks import (
 
 from console.i18n import get_locale, set_locale
 from console.i18n import server as server_texts
+from tests.server.conftest import FUZZ_SUMMARY
 from tests.server.fuzz_checks import language_problems, leaks, pii_problems
 from tests.server.live_server import LiveServer, seeded_settings
 
@@ -52,10 +53,10 @@ class Tally:
         if len(found) < 3 and problem not in found:
             found.append(problem)
 
-    def summary(self, seconds: float, runs: str) -> str:
+    def summary(self, seconds: float, runs: str, examples: int = EXAMPLES) -> str:
         outcomes = ", ".join(f"{status}: {n}" for status, n in sorted(self.statuses.items()))
         return (f"schemathesis: {sum(self.statuses.values())} requests to {len(self.operations)} operations "
-                f"({runs}; {EXAMPLES} examples per operation and mode, derandomized) in {seconds:.0f} s; "
+                f"({runs}; {examples} examples per operation and mode, derandomized) in {seconds:.0f} s; "
                 f"statuses {outcomes}; {sum(len(v) for v in self.failures.values())} problems")
 
 
@@ -129,10 +130,8 @@ def no_pbx(response: schemathesis.Response) -> bool:
 
 
 def _report(request: pytest.FixtureRequest, line: str) -> None:
-    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-    if reporter is not None:
-        reporter.ensure_newline()
-        reporter.write_line(line)
+    """Printed at the end of the session (tests/server/conftest.py), whatever the capture."""
+    request.config.stash.setdefault(FUZZ_SUMMARY, []).append(line)
     print(line)
 
 
@@ -165,6 +164,7 @@ def test_the_checks_catch_what_they_are_for(zh_server: LiveServer) -> None:
 
 def test_schemathesis_in_english(en_server: LiveServer, request: pytest.FixtureRequest) -> None:
     tally, started = Tally(), time.monotonic()
-    fuzz(en_server, "admin", "admin", "en", tally, examples=max(5, EXAMPLES // 3))
-    _report(request, tally.summary(time.monotonic() - started, "admin, en"))
+    examples = max(5, EXAMPLES // 3)
+    fuzz(en_server, "admin", "admin", "en", tally, examples=examples)
+    _report(request, tally.summary(time.monotonic() - started, "admin, en", examples))
     assert not tally.failures, _problems(tally)
