@@ -36,8 +36,8 @@ def check_agents(extensions: list[str]) -> list[str]:
     for n, ext in enumerate(extensions, 1):
         if not (ext.isascii() and ext.isdigit() and len(ext) <= 16):
             raise PydanticCustomError("campaign_agent_not_extension",
-                                      "agent {n} ({ext!r}) is not an extension: digits only, at most 16",
-                                      {"n": n, "ext": ext})
+                                      "agent {n} ({ext}) is not an extension: digits only, at most 16",
+                                      {"n": n, "ext": repr(ext)})
         if ext in seen:
             raise PydanticCustomError("campaign_agent_twice", "agent {ext} is listed twice", {"ext": ext})
         seen.add(ext)

@@ -14,6 +14,7 @@ with path parameters 404; with a body 413 (over ``client_max_size``).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from importlib.metadata import PackageNotFoundError, version
 from typing import cast
@@ -143,23 +144,48 @@ def build_document(operations: Sequence[Operation], *, title: str = "calldesk se
     paths: dict[str, JsonObject] = {}
     for op in operations:
         paths.setdefault(op.openapi_path, {})[op.method.lower()] = _operation(op, refs)
+    schemas = cast(JsonObject, defs.get("$defs", {}))
+    renames = _short_names(schemas)
     try:
         release = version("calldesk")
     except PackageNotFoundError:
         release = "0.0.0"
-    return {
+    doc: JsonObject = {
         "openapi": "3.1.0",
         "info": {"title": title, "version": release,
                  "description": "calldesk serve's HTTP API (docs/API.md). Errors: `ErrorBody`; "
                                 "messages in the centre's configured language."},
         "paths": paths,
         "components": {
-            "schemas": cast(JsonObject, defs.get("$defs", {})),
+            "schemas": schemas,
             "securitySchemes": {BEARER: {"type": "http", "scheme": "bearer",
                                          "description": "The token from POST /api/login"}},
         },
         "security": [{BEARER: []}],
     }
+    return _renamed(doc, renames) if renames else doc
+
+
+def _short_names(schemas: JsonObject) -> dict[str, str]:
+    """Two models of one name (each route module's ``CreateBody``) get pydantic's long names,
+    ``console__server__routes__tickets__CreateBody``: call that one ``TicketsCreateBody``."""
+    renames: dict[str, str] = {}
+    for name in schemas:
+        parts = name.split("__")
+        if len(parts) > 2:
+            short = "".join(word.capitalize() for word in parts[-2].split("_")) + parts[-1]
+            if short not in schemas and short not in renames.values():
+                renames[name] = short
+    return renames
+
+
+def _renamed(doc: JsonObject, renames: dict[str, str]) -> JsonObject:
+    schemas = doc["components"]["schemas"]  # type: ignore[index]
+    doc["components"]["schemas"] = {renames.get(k, k): v for k, v in schemas.items()}  # type: ignore[index]
+    text = json.dumps(doc, ensure_ascii=False)
+    for old, new in renames.items():
+        text = text.replace(f'"{REF.format(model=old)}"', f'"{REF.format(model=new)}"')
+    return cast(JsonObject, json.loads(text))
 
 
 OPENAPI_DOCUMENT: web.AppKey[dict[str, JsonObject]] = web.AppKey("openapi_document")

@@ -91,3 +91,12 @@ async def test_the_server_serves_it_without_a_login(client: TestClient) -> None:
     assert documented(doc) == mounted(client.app)
     assert doc["components"]["securitySchemes"]["bearer"] == {
         "type": "http", "scheme": "bearer", "description": "The token from POST /api/login"}
+
+
+def test_models_of_one_name_get_short_distinct_names() -> None:
+    doc = build_document(declared(_app()))
+    names = set(doc["components"]["schemas"])
+    assert {"TicketsCreateBody", "FollowupsCreateBody", "StaffCreateBody", "CustomerWritesCreateBody"} <= names
+    assert not [n for n in names if "__" in n]
+    create = doc["paths"]["/api/tickets"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    assert create == {"$ref": "#/components/schemas/TicketsCreateBody"}
