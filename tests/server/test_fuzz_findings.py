@@ -57,6 +57,10 @@ async def test_a_campaign_window_with_an_offset_is_refused_in_chinese(client: Te
     assert resp.status == 400 and (await error_of(resp))["field"] == "retry_noanswer_min"
     resp = await client.post("/api/campaigns", json={"name": "回访", "agents": ["1001", "1001"]}, headers=bearer(token))
     assert (await error_of(resp))["message"] == "字段 agents 无效：坐席 1001 重复"
+    resp = await client.post("/api/campaigns", json={"name": "回访", "agents": ["1001", "10a2"]}, headers=bearer(token))
+    assert (await error_of(resp))["message"] == "字段 agents 无效：第 2 个坐席（'10a2'）不是分机号：只能是数字，最多 16 位"
+    resp = await client.post("/api/campaigns", json={"name": "回访", "product_risk": "R9"}, headers=bearer(token))
+    assert (await error_of(resp))["message"] == "字段 product_risk 无效：产品风险须为 R1, R2, R3, R4, R5 之一"
 
 
 async def test_campaign_errors_speak_the_servers_language(make_client: MakeClient, seed: Seed) -> None:
