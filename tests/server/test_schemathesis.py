@@ -105,10 +105,12 @@ def fuzz(server: LiveServer, username: str, role: str, locale: str, tally: Tally
             except (Failure, FailureGroup) as exc:  # recorded; the run goes on to find the rest
                 tally.fail(where, f"{request}: {' '.join(str(exc).split())[:600]}")
             sent = f"{response.request.url} {case.body}"
-            for problem in language_problems(response, locale, sent) + pii_problems(case.method, operation.path, response,
-                                                                              sent):
+            problems = language_problems(response, locale, sent)
+            problems += pii_problems(case.method, operation.path, response, sent)
+            for problem in problems:
                 tally.fail(where, f"{request}: {problem}")
 
+        # Negative cases include schemathesis leaving the token out (each must be the JSON 401).
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
             test = settings(max_examples=examples, derandomize=True, database=None, deadline=None,
                             phases=[Phase.generate], suppress_health_check=list(HealthCheck))(
