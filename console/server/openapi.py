@@ -80,7 +80,10 @@ def register(app: web.Application, *operations: Operation) -> None:
     """Mount each operation on the app's router and keep it for the OpenAPI document."""
     declared = app.setdefault(keys.OPERATIONS, [])
     for operation in operations:
-        app.router.add_route(operation.method, operation.path, operation.handler)
+        if operation.method == "GET":  # aiohttp answers HEAD with it (a recording's size)
+            app.router.add_get(operation.path, operation.handler)
+        else:
+            app.router.add_route(operation.method, operation.path, operation.handler)
         declared.append(operation)
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+from console.server.api_models.churn import CustomerChurn
+
 
 class Phone(BaseModel):
     number: str = Field(description="E.164 when unmasked; national digits with the middle starred when masked")
@@ -48,6 +50,7 @@ class CustomerSummary(BaseModel):
     phones: list[Phone]
     id_number: str | None
     status: str
+    churn: CustomerChurn
     masked: bool
 
 

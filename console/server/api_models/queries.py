@@ -81,3 +81,15 @@ class ReportQuery(BaseModel):
 class WebSocketQuery(BaseModel):
     token: str | None = Field(default=None, description="The bearer token (or the Authorization header)")
     since: int | None = Field(default=None, description="The last seq seen: what was missed is replayed")
+
+
+class AtRiskQuery(BaseModel):
+    level: Literal["medium", "high"] = "high"
+    manager: str | None = Field(default=None, description="me, or an account manager's staff id")
+    limit: int = Field(default=50, ge=1, le=500)
+    offset: int = Field(default=0, ge=0, le=10**9)
+
+
+class ExpiredRecordingsQuery(BaseModel):
+    limit: int = Field(default=500, ge=1, le=5000)
+    after_id: int = Field(default=0, ge=0, description="The last id of the page before")

@@ -23,6 +23,9 @@ from console.crm import aum_csv
 from console.crm.churn_facts import all_customer_ids, rescore
 from console.i18n import t
 from console.server import keys
+from console.server.api_models.churn import AtRisk, AumImport, Rescored
+from console.server.api_models.queries import AtRiskQuery
+from console.server.openapi import Operation, register
 from console.server.auth import require_role
 from console.server.errors import ApiError
 from console.server.routes.crm_common import center_tz, in_db, json_response, now, query_int
@@ -91,6 +94,12 @@ async def recompute_all(request: web.Request) -> web.Response:
 
 
 def setup(app: web.Application) -> None:
-    app.router.add_get("/api/customers/at-risk", at_risk)
-    app.router.add_post("/api/churn/aum", import_aum)
-    app.router.add_post("/api/churn/recompute", recompute_all)
+    register(
+        app,
+        Operation("GET", "/api/customers/at-risk", at_risk, "Customers by churn score, highest first",
+                  access="supervisor", query=AtRiskQuery, response=AtRisk, tag="churn"),
+        Operation("POST", "/api/churn/aum", import_aum, "Import AUM snapshots from a CSV file", access="manager",
+                  body_media="text/csv", response=AumImport, tag="churn"),
+        Operation("POST", "/api/churn/recompute", recompute_all, "Score every customer again", access="admin",
+                  response=Rescored, tag="churn"),
+    )

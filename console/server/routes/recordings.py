@@ -24,6 +24,9 @@ from console.crm import audit
 from console.crm.recordings import RecordingPolicy, RecordingUnavailable
 from console.i18n import t
 from console.server import keys
+from console.server.api_models.queries import ExpiredRecordingsQuery
+from console.server.api_models.recordings import ExpiredRecordings
+from console.server.openapi import Operation, register
 from console.server.auth import AuthUser, require_role
 from console.server.errors import ApiError
 from console.server.routes.crm_common import in_db, json_response, now, path_int, query_int
@@ -102,5 +105,11 @@ async def expired(request: web.Request) -> web.Response:
 
 
 def setup(app: web.Application) -> None:
-    app.router.add_get("/api/interactions/{id}/recording", play)
-    app.router.add_get("/api/recordings/expired", expired)
+    register(
+        app,
+        Operation("GET", "/api/interactions/{id}/recording", play, "A call's recording (Range requests: 206)",
+                  path_params={"id": int}, response=None, response_media="audio/*", also=(206,),
+                  errors=(403, 416), tag="recordings"),
+        Operation("GET", "/api/recordings/expired", expired, "Recordings past retention, by pages",
+                  access="supervisor", query=ExpiredRecordingsQuery, response=ExpiredRecordings, tag="recordings"),
+    )
