@@ -45,6 +45,15 @@ async def test_a_huge_version_is_a_400_not_a_500(client: TestClient, seed: Seed)
     assert resp.status == 400 and (await error_of(resp))["field"] == "version"
 
 
+async def test_a_huge_page_cursor_or_manager_id_is_a_400_not_a_500(client: TestClient) -> None:
+    token = await login(client, "sup1")
+    resp = await client.get(f"/api/recordings/expired?after_id={HUGE}", headers=bearer(token))
+    assert resp.status == 400, await resp.text()
+    assert await error_of(resp) == {"code": "invalid", "field": "after_id", "message": f"参数 after_id 超出范围：{HUGE}"}
+    resp = await client.get(f"/api/customers/at-risk?manager={HUGE}", headers=bearer(token))
+    assert resp.status == 400 and (await error_of(resp))["field"] == "manager"
+
+
 async def test_a_campaign_window_with_an_offset_is_refused_in_chinese(client: TestClient) -> None:
     token = await login(client, "sup1")
     resp = await client.post("/api/campaigns", json={"name": "回访", "window_end": "09:46:41.96-21:06"},

@@ -92,4 +92,4 @@ class AtRiskQuery(BaseModel):
 
 class ExpiredRecordingsQuery(BaseModel):
     limit: int = Field(default=500, ge=1, le=5000)
-    after_id: int = Field(default=0, ge=0, description="The last id of the page before")
+    after_id: int = Field(default=0, ge=0, le=MAX_ID, description="The last id of the page before")
