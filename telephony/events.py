@@ -208,6 +208,9 @@ class QueueStats(DomainEvent):
     interval_s: float = 900.0
     sparkline: list[int] = field(default_factory=list)
     """Offered calls per ``interval_s`` from ``day_start`` up to the current interval."""
+    csat: float | None = None
+    """Today's mean post-call survey answer (1-5) of the queue's answered calls; None: no answer yet."""
+    csat_answers: int = 0
 
 
 EVENT_TYPES: dict[str, type[DomainEvent]] = {

@@ -54,6 +54,7 @@ class QueueCall:
     agent: str | None = None
     direction: str = "inbound"  # an agent's outbound call counts nowhere (stored ones are not read)
     acw_s: float | None = None  # the after-call work measured for it, when it was (else configured)
+    csat: int | None = None  # the caller's post-call survey answer (1-5), when they gave one
 
     @classmethod
     def from_ended(cls, event: Ended, wrapup_s: float = 0.0) -> QueueCall:
@@ -84,6 +85,8 @@ class QueueMetrics:
     aht_s: float | None = None
     longest_wait_s: float = 0.0
     abandon_rate: float | None = None
+    csat: float | None = None  # mean post-call survey answer (1-5) of the answered calls surveyed
+    csat_answers: int = 0
 
 
 def _ratio(num: float, den: float) -> float | None:
@@ -108,6 +111,8 @@ class Tally:
     wait_sum: float = 0.0
     handle_sum: float = 0.0
     longest: float = 0.0
+    csat_sum: int = 0
+    csat_answers: int = 0
 
     def add(self, call: QueueCall, service_level_s: float | None = None) -> None:
         sl = self.service_level_s if service_level_s is None else service_level_s
@@ -124,8 +129,15 @@ class Tally:
             self.in_sl += call.wait_s <= sl
             self.wait_sum += call.wait_s
             self.handle_sum += call.talk_s + call.wrapup_s
+            if call.csat is not None:
+                self.add_survey(call.csat)
         self.offered += 1
         self.longest = max(self.longest, call.wait_s)
+
+    def add_survey(self, score: int) -> None:
+        """A surveyed answered call's score (1-5), also when it comes after the call was counted."""
+        self.csat_sum += score
+        self.csat_answers += 1
 
     def metrics(self) -> QueueMetrics:
         return QueueMetrics(
@@ -142,6 +154,8 @@ class Tally:
             aht_s=_ratio(self.handle_sum, self.answered),
             longest_wait_s=self.longest,
             abandon_rate=_ratio(self.abandoned, self.offered),
+            csat=_ratio(self.csat_sum, self.csat_answers),
+            csat_answers=self.csat_answers,
         )
 
 

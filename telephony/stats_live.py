@@ -90,6 +90,20 @@ class DayStats:
         self._tally(queue).handle_sum += new.wrapup_s - old.wrapup_s
         return queue
 
+    def survey(self, call_id: str, agent: str | None, score: int) -> str | None:
+        """A caller's post-call survey answer for an answered call of today: the queue's CSAT
+        counts it. Its queue, if that call was counted today."""
+        found = self._answered.get((call_id, agent)) if agent else None
+        if found is None:
+            return None
+        queue, index = found
+        old = self.calls[queue][index]
+        if old.csat is not None:
+            return None  # one answer per call
+        self.calls[queue][index] = dataclasses.replace(old, csat=score)
+        self._tally(queue).add_survey(score)
+        return queue
+
     def _tally(self, queue: str) -> Tally:
         tally = self._tallies.get(queue)
         if tally is None:
@@ -153,4 +167,5 @@ def queue_stats(day: DayStats, queue: str, live: LiveQueue, now: float) -> Queue
         target_pct=target.target_pct, vip_waiting=live.vip_waiting,
         longest_vip_wait_s=round(live.longest_vip_wait_s, 3), day_start=day.day_start,
         interval_s=day.interval_s, sparkline=day.sparkline(queue, now),
+        csat=m.csat, csat_answers=m.csat_answers,
     )

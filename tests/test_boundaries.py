@@ -40,3 +40,52 @@ def test_core_packages_import_no_ui(package):
 def test_telephony_imports_nothing_from_console():
     loaded = imported_after(modules_under("telephony"))
     assert not {m for m in loaded if m == "console" or m.startswith("console.")}
+
+
+# --- issue 17: the command line's writes go through the API ---------------------------------
+# Only these commands may open the store themselves: the schema, the demo data, the first admin
+# (staff bootstrap-admin), the demo, benchmarks, replay/simulate tools, and the server itself.
+DIRECT_STORE = {"db", "seed", "serve", "demo", "demo_db", "demo_watch", "demo_procs", "simulate", "simulate_run",
+                "simulate_store", "replay"}
+DIRECT_FUNCTIONS = {"staff": {"_bootstrap"}}
+STORE_SIDE = ("console.store", "console.server", "sqlalchemy", "sqlmodel", "alembic", "psycopg")
+PURE_CRM = {"console.crm.queue_names"}
+
+
+def _imports(node) -> set[str]:
+    import ast
+
+    names: set[str] = set()
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Import):
+            names.update(a.name for a in sub.names)
+        elif isinstance(sub, ast.ImportFrom) and sub.module:
+            names.add(sub.module)
+            names.update(f"{sub.module}.{a.name}" for a in sub.names)  # from console.crm import campaign_admin
+    return names
+
+
+def _reaches_the_store(name: str) -> bool:
+    if any(name == pure or name.startswith(pure + ".") for pure in PURE_CRM):
+        return False
+    return name.startswith(STORE_SIDE) or name.startswith("console.crm.")
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "console" / "cli").glob("*.py")), ids=lambda p: p.stem)
+def test_cli_commands_import_nothing_that_opens_the_store(path):
+    """campaign, report, import, login and staff (but bootstrap-admin) talk to the server only."""
+    import ast
+
+    name = path.stem
+    if name in DIRECT_STORE or name.startswith("bench"):
+        return
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    allowed = DIRECT_FUNCTIONS.get(name, set())
+    parts = [n for n in tree.body if not (isinstance(n, ast.FunctionDef) and n.name in allowed)]
+    found = sorted(n for part in parts for n in _imports(part) if _reaches_the_store(n))
+    assert not found, f"console/cli/{path.name} imports {', '.join(found)}: go through the API (console/cli/api_session.py)"
+
+
+def test_the_pure_crm_helpers_of_the_cli_reach_no_store():
+    loaded = imported_after(sorted(PURE_CRM))
+    assert not {m for m in loaded if m.startswith(("sqlalchemy", "sqlmodel", "console.store"))}

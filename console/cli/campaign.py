@@ -1,7 +1,11 @@
 """`calldesk campaign create|edit|list|start|pause|stop|stats|leads import|leads add-filter`.
 
-Works on the store directly (like `calldesk import`); a running server picks the changes up on
-its next dialer round. Bad CSV rows are printed as ``FILE:LINE: reason``; the good rows are kept.
+Logs in to `calldesk serve` as a supervisor and goes through its API (docs/API.md "Campaigns";
+console/cli/api_session.py: `calldesk login` once, or ``CALLDESK_TOKEN``, or ``--user`` with
+``CALLDESK_PASSWORD`` or a prompt), so the role check and the audit trail apply as they do in the
+supervisor app; the running dialer picks a change up at once. The server judges every value: a
+refusal is one line naming the option (``--retry-busy: …``) or ``FILE:LINE`` for a bad CSV row,
+whose good rows are kept.
 """
 
 from __future__ import annotations
@@ -9,14 +13,21 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-FIELDS = {  # option -> CampaignSpec field
+from console.cli.client_login import add_client_arguments
+
+FIELDS = {  # option -> API field
     "name": "name", "kind": "kind", "mode": "mode", "queue": "queue", "max_attempts": "max_attempts",
     "retry_busy": "retry_busy_min", "retry_noanswer": "retry_noanswer_min", "retry_failed": "retry_failed_min",
     "caller_id": "caller_id", "product_risk": "product_risk", "script": "script_slug",
 }
+STATS_TITLES = {"leads": "cli.campaign.stats_leads", "results": "cli.campaign.stats_results",
+                "dispositions": "cli.campaign.stats_dispositions", "excluded": "cli.campaign.stats_excluded"}
+OPTION_OF = {field: "--" + option.replace("_", "-") for option, field in FIELDS.items()} | {
+    "window_start": "--window", "window_end": "--window", "agents": "--agents"}
 
 
 def _spec_options(parser: argparse.ArgumentParser, create: bool) -> None:
@@ -37,175 +48,164 @@ def _spec_options(parser: argparse.ArgumentParser, create: bool) -> None:
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("campaign", help="outbound campaigns: create, run, add leads, statistics")
+    parser = subparsers.add_parser("campaign", help="outbound campaigns: create, run, add leads, statistics",
+                                   description="Through the server's API as a supervisor (`calldesk login` first). "
+                                               "docs/campaigns.md.")
     sub = parser.add_subparsers(dest="campaign_cmd", metavar="ACTION", required=True)
-    create = sub.add_parser("create", help="create a campaign (draft)")
-    _spec_options(create, True)
-    create.set_defaults(func=_create)
-    edit = sub.add_parser("edit", help="change a campaign's settings")
+
+    def action(parent: Any, name: str, help_text: str, work: Callable[..., Awaitable[int]]) -> argparse.ArgumentParser:
+        p = parent.add_parser(name, help=help_text)
+        add_client_arguments(p)
+        p.set_defaults(func=lambda args: _run(args, work))
+        return p
+
+    _spec_options(action(sub, "create", "create a campaign (draft)", _create), True)
+    edit = action(sub, "edit", "change a campaign's settings", _edit)
     edit.add_argument("id", type=int)
     _spec_options(edit, False)
-    edit.set_defaults(func=_edit)
-    sub.add_parser("list", help="every campaign with its leads by status").set_defaults(func=_list)
-    for action in ("start", "pause", "stop"):
-        p = sub.add_parser(action, help=f"{action} a campaign")
-        p.add_argument("id", type=int)
-        p.set_defaults(func=_move, action=action)
-    stats = sub.add_parser("stats", help="attempts, contacts, dispositions, abandon rate, leads left")
+    action(sub, "list", "every campaign with its leads by status", _list)
+    for name in ("start", "pause", "stop"):
+        action(sub, name, f"{name} a campaign", _move).add_argument("id", type=int)
+    stats = action(sub, "stats", "attempts, contacts, dispositions, abandon rate, leads left", _stats)
     stats.add_argument("id", type=int)
     stats.add_argument("--json", action="store_true")
-    stats.set_defaults(func=_stats)
     leads = sub.add_parser("leads", help="add leads").add_subparsers(dest="leads_cmd", metavar="SOURCE", required=True)
-    imp = leads.add_parser("import", help="leads from a UTF-8 CSV file: number[,client_no][,priority][,not_before]")
+    imp = action(leads, "import", "leads from a UTF-8 CSV file: number[,client_no][,priority][,not_before]", _import)
     imp.add_argument("id", type=int)
     imp.add_argument("file", type=Path, metavar="FILE.csv")
-    imp.set_defaults(func=_import)
-    flt = leads.add_parser("add-filter", help="leads from a customer filter")
+    flt = action(leads, "add-filter", "leads from a customer filter", _filter)
     flt.add_argument("id", type=int)
     flt.add_argument("--risk-expiring-days", type=int, metavar="N", help="risk assessment expires within N days")
     flt.add_argument("--tier", action="append", default=[], help="service tier (repeatable)")
     flt.add_argument("--branch")
-    flt.set_defaults(func=_filter)
+    flt.add_argument("--churn-level", choices=("medium", "high"),
+                     help="a retention campaign: customers whose churn warning reaches this level")
+
+
+def _run(args: argparse.Namespace, work: Callable[..., Awaitable[int]]) -> int:
+    from console.cli.api_session import run_as
+
+    return run_as(args, work, "supervisor", where=_where, read_timeout_s=600)
+
+
+def _where(args: argparse.Namespace) -> str | None:
+    from console.i18n import t
+
+    if getattr(args, "file", None) is not None:
+        return str(args.file)
+    return t("cli.campaign.which", id=args.id) if getattr(args, "id", None) is not None else None
 
 
 def _values(args: argparse.Namespace) -> dict[str, Any]:
     from console.errors import CalldeskError
+    from console.i18n import t
 
     values = {field: getattr(args, opt) for opt, field in FIELDS.items() if getattr(args, opt) is not None}
     if args.window:
         start, sep, end = args.window.partition("-")
         if not sep:
-            raise CalldeskError(f"--window {args.window}: expected HH:MM-HH:MM, e.g. 09:00-20:00")
+            raise CalldeskError(t("cli.campaign.bad_window", value=args.window))
         values["window_start"], values["window_end"] = start.strip(), end.strip()
     if args.agents is not None:
         values["agents"] = [ext.strip() for ext in args.agents.split(",") if ext.strip()]
     return values
 
 
-def _model(cls: Any, values: dict[str, Any]) -> Any:
-    from pydantic import ValidationError
-
+async def _spec_call(call: Awaitable[dict[str, Any]]) -> dict[str, Any]:
+    """A create or edit; a refused field is named by its option (``--retry-busy: …``)."""
     from console.errors import CalldeskError
+    from console.tui.client import ApiError
 
     try:
-        return cls(**values)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]).replace("_", "-")
-        raise CalldeskError(f"--{where}: {first['msg']}") from None
-
-
-def _engine(args: argparse.Namespace) -> tuple[Any, Any]:
-    from console.config import load_settings
-    from console.store.db import engine_from_settings
-
-    settings = load_settings(args.config)
-    return settings, engine_from_settings(settings)
-
-
-def _now() -> Any:
-    import datetime as dt
-
-    return dt.datetime.now(dt.UTC)
+        return await call
+    except ApiError as exc:
+        if exc.field is None:
+            raise
+        option = OPTION_OF.get(exc.field.split(".")[0], exc.field)
+        raise CalldeskError(f"{option}: {exc.message}") from None
 
 
 def _show(row: dict[str, Any]) -> None:
-    leads = ", ".join(f"{k} {v}" for k, v in sorted(row.get("leads", {}).items())) or "no leads"
+    from console.i18n import t
+
+    leads = ", ".join(f"{k} {v}" for k, v in sorted(row.get("leads", {}).items())) or t("cli.campaign.no_leads")
     print(f"{row['id']:>4}  {row['status']:<8} {row['kind']:<10} {row['mode']:<11} {row['queue']:<8} "
           f"{row['window_start'][:5]}-{row['window_end'][:5]}  {row['name']}  ({leads})"
-          + (f"  agents {','.join(row['agents'])}" if row.get("agents") else ""))
+          + (f"  {t('cli.campaign.agents', agents=','.join(row['agents']))}" if row.get("agents") else ""))
 
 
-def _run(args: argparse.Namespace, fn: Any) -> Any:
-    from console.i18n import set_locale
-
-    set_locale("en")  # this administrator's CLI speaks English, bad CSV rows included (the app: the center's)
-    settings, engine = _engine(args)
-    try:
-        return fn(settings, engine)
-    finally:
-        engine.dispose()
-
-
-def _create(args: argparse.Namespace) -> int:
-    from console.crm import campaign_admin as admin
-
-    spec = _model(admin.CampaignSpec, _values(args))
-    _show(_run(args, lambda s, e: admin.create(e, spec, _now())))
+async def _create(client: Any, args: argparse.Namespace) -> int:
+    _show(await _spec_call(client.create_campaign(_values(args))))
     return 0
 
 
-def _edit(args: argparse.Namespace) -> int:
-    from console.crm import campaign_admin as admin
-
-    changes = _model(admin.CampaignEdit, _values(args))
-    _show(_run(args, lambda s, e: admin.edit(e, args.id, changes)))
+async def _edit(client: Any, args: argparse.Namespace) -> int:
+    _show(await _spec_call(client.edit_campaign(args.id, _values(args))))
     return 0
 
 
-def _list(args: argparse.Namespace) -> int:
-    from console.crm import campaign_admin as admin
-
-    for row in _run(args, lambda s, e: admin.list_all(e)):
+async def _list(client: Any, args: argparse.Namespace) -> int:
+    for row in await client.campaigns():
         _show(row)
     return 0
 
 
-def _move(args: argparse.Namespace) -> int:
-    from console.crm import campaign_admin as admin
-
-    _show(_run(args, lambda s, e: admin.move(e, args.id, args.action)))
+async def _move(client: Any, args: argparse.Namespace) -> int:
+    _show(await client.move_campaign(args.id, args.campaign_cmd))
     return 0
 
 
-def _stats(args: argparse.Namespace) -> int:
-    from console.crm import campaign_admin as admin
+def _counts(counts: dict[str, int]) -> str:
+    return ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
 
-    def run(settings: Any, engine: Any) -> dict[str, Any]:
-        with engine.connect() as conn:
-            return admin.stats(conn, args.id, settings.dialer.abandon_after_s)
 
-    stats = _run(args, run)
+async def _stats(client: Any, args: argparse.Namespace) -> int:
+    from console.i18n import t
+
+    stats = await client.campaign_stats(args.id)
     if args.json:
         print(json.dumps(stats, ensure_ascii=False))
         return 0
-    print(f"campaign {stats['campaign']}: {stats['attempts']} attempts, {stats['contacts']} contacts, "
-          f"{stats['right_party_contacts']} right-party, {stats['connected']} connected to an agent, "
-          f"abandon rate {stats['abandon_rate']:.1%}, {stats['leads_left']} leads left")
-    for title, counts in (("leads", stats["leads"]), ("results", stats["results"]),
-                          ("dispositions", stats["dispositions"]), ("excluded", stats["excluded"])):
-        if counts:
-            print(f"  {title}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+    print(t("cli.campaign.stats", campaign=stats["campaign"], attempts=stats["attempts"], contacts=stats["contacts"],
+            rpc=stats["right_party_contacts"], connected=stats["connected"],
+            abandon_rate=f"{stats['abandon_rate']:.1%}", left=stats["leads_left"]))
+    for title, key in STATS_TITLES.items():
+        if stats[title]:
+            print(f"  {t(key)}: {_counts(stats[title])}")
     return 0
 
 
-def _import(args: argparse.Namespace) -> int:
-    from console.crm.campaign_io import import_csv_text
+async def _import(client: Any, args: argparse.Namespace) -> int:
     from console.errors import CalldeskError
+    from console.i18n import t
 
-    if not args.file.is_file():
-        raise CalldeskError(f"{args.file}: no such file")
     try:
-        text = args.file.read_text(encoding="utf-8")
+        data = args.file.read_bytes()
+    except OSError as exc:
+        raise CalldeskError(t("cli.file.cannot_read", file=args.file, reason=exc.strerror or exc)) from None
+    try:
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise CalldeskError(f"{args.file}: not UTF-8 (byte {exc.start})") from None
-    report = _run(args, lambda s, e: import_csv_text(e, s, args.id, text, _now()))
+        raise CalldeskError(t("cli.file.not_utf8", file=args.file, byte=exc.start)) from None
+    report = await client.import_leads(args.id, text)
     for error in report["errors"]:
         print(f"{args.file}:{error['line']}: {error['reason']}", file=sys.stderr)
     _summary(str(args.file), report)
     return 1 if report["errors"] else 0
 
 
-def _filter(args: argparse.Namespace) -> int:
-    from console.crm.campaign_io import import_filter
+async def _filter(client: Any, args: argparse.Namespace) -> int:
+    from console.i18n import t
 
-    report = _run(args, lambda s, e: import_filter(e, s, args.id, args.risk_expiring_days, tuple(args.tier),
-                                                   args.branch, _now()))
-    _summary(f"filter: {report['matched']} customers matched", report)
+    report = await client.request("POST", f"/api/campaigns/{args.id}/leads/filter", json_body={
+        "risk_expiring_days": args.risk_expiring_days, "tiers": list(args.tier), "branch": args.branch,
+        "churn_level": args.churn_level})
+    _summary(t("cli.campaign.matched", n=report["matched"]), report)
     return 0
 
 
 def _summary(what: str, report: dict[str, Any]) -> None:
-    excluded = ", ".join(f"{k} {v}" for k, v in sorted(report["excluded"].items())) or "none"
-    print(f"{what}: {report['added']} leads added, {report['duplicates']} already waiting, "
-          f"{len(report.get('errors', []))} rows refused; excluded: {excluded}")
+    from console.i18n import t
+
+    print(t("cli.campaign.leads_summary", what=what, added=report["added"], duplicates=report["duplicates"],
+            refused=len(report.get("errors", [])), excluded=_counts(report["excluded"]) or t("cli.campaign.none")))

@@ -134,7 +134,7 @@ def _new_password(args: argparse.Namespace, username: str) -> str:
 
 
 def _account_values(args: argparse.Namespace) -> dict[str, Any]:
-    from console.crm.staff_rules import split_queues
+    from console.crm.queue_names import split_queues
 
     values: dict[str, Any] = {}
     for option in ("name", "role", "extension"):

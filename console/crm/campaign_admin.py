@@ -10,11 +10,12 @@ from collections import Counter
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
-from pydantic_core import PydanticCustomError
 from sqlalchemy import insert, select, update
 
+from console.crm import campaign_audit as audit
 from console.crm.campaign_leads import counts_by_status
-from console.errors import CalldeskError
+from console.crm.errors import CrmError
+from console.i18n import t
 from console.store.models import CAMPAIGN_STATUSES, PRODUCT_RISKS, Campaign, Interaction, Lead
 
 _k, _l, _i = Campaign.__table__.c, Lead.__table__.c, Interaction.__table__.c
@@ -26,20 +27,17 @@ MOVES = {"start": ("running", ("draft", "paused")), "pause": ("paused", ("runnin
 
 MAX_AGENTS = 200
 RETRY_MAX_MIN = 7 * 24 * 60
-"""A retry delay longer than a week is a typo (and a huge one overflowed the database's integer)."""
+"""A retry delay longer than a week is a typo (and a huge one overflowed the database's integer: 500)."""
 
 
 def check_agents(extensions: list[str]) -> list[str]:
-    """Agent extensions: digits (1-16), each once; the error names the first bad one (its type has
-    a translated text for the API: console/i18n/api_errors.py, ``server.error.v.<type>``)."""
+    """Agent extensions: digits (1-16), each once; the error names the first bad one."""
     seen: set[str] = set()
     for n, ext in enumerate(extensions, 1):
         if not (ext.isascii() and ext.isdigit() and len(ext) <= 16):
-            raise PydanticCustomError("campaign_agent_not_extension",
-                                      "agent {n} ({ext}) is not an extension: digits only, at most 16",
-                                      {"n": n, "ext": repr(ext)})
+            raise ValueError(t("campaign.err.agent_not_extension", n=n, ext=ext))
         if ext in seen:
-            raise PydanticCustomError("campaign_agent_twice", "agent {ext} is listed twice", {"ext": ext})
+            raise ValueError(t("campaign.err.agent_twice", ext=ext))
         seen.add(ext)
     return extensions
 
@@ -74,8 +72,7 @@ class CampaignSpec(BaseModel):
     @classmethod
     def _risk(cls, value: str | None) -> str | None:
         if value is not None and value not in PRODUCT_RISKS:
-            raise PydanticCustomError("campaign_product_risk", "product_risk must be one of {allowed}",
-                                      {"allowed": ", ".join(PRODUCT_RISKS)})
+            raise ValueError(t("campaign.err.product_risk", allowed=", ".join(PRODUCT_RISKS)))
         return value
 
     @field_validator("window_start", "window_end")
@@ -83,8 +80,7 @@ class CampaignSpec(BaseModel):
     def _local_time(cls, value: dt.time) -> dt.time:
         # The window is the centre's wall clock; an offset made it incomparable with the other end (500).
         if value.tzinfo is not None:
-            raise PydanticCustomError("campaign_local_time",
-                                      "a calling window is in the centre's time zone: no UTC offset")
+            raise ValueError(t("campaign.err.local_time"))
         return value
 
 
@@ -100,13 +96,17 @@ def row_json(row: Any) -> dict[str, Any]:
     return out
 
 
-def create(engine: Any, spec: CampaignSpec, now: dt.datetime) -> dict[str, Any]:
+def create(engine: Any, spec: CampaignSpec, now: dt.datetime, actor_id: int | None = None) -> dict[str, Any]:
+    """A new draft, audited ``campaign.create`` as ``actor_id`` (None: calldesk itself)."""
     values = spec.model_dump()
     _check_window(values)
     with engine.begin() as conn:
         new_id = conn.execute(insert(Campaign.__table__).values(**values, status="draft", created_at=now)
                               ).inserted_primary_key[0]
-        return _with_leads(conn, conn.execute(select(Campaign.__table__).where(_k.id == new_id)).one())
+        row = _with_leads(conn, conn.execute(select(Campaign.__table__).where(_k.id == new_id)).one())
+        audit.record(conn, actor_id, audit.CREATE, now, {"campaign": new_id, "name": row["name"],
+                                                         "fields": spec.model_dump(mode="json")})
+        return row
 
 
 def _with_leads(conn: Any, row: Any) -> dict[str, Any]:
@@ -114,20 +114,10 @@ def _with_leads(conn: Any, row: Any) -> dict[str, Any]:
     return row_json(row) | {"leads": counts_by_status(conn, row.id)}
 
 
-class CampaignError(CalldeskError):
-    """A refused campaign operation. Its text is the CLI's (English); the API answers with
-    ``code`` (not_found, conflict, invalid) and the message ``key`` in the server's language."""
-
-    def __init__(self, code: str, text: str, key: str, field: str | None = None, **params: object) -> None:
-        super().__init__(text)
-        self.code, self.key, self.field, self.params = code, key, field, params
-
-
 def get(conn: Any, campaign_id: int) -> Any:
     row = conn.execute(select(Campaign.__table__).where(_k.id == campaign_id)).first()
     if row is None:
-        raise CampaignError("not_found", f"campaign {campaign_id} does not exist", "api.campaign.not_found",
-                            id=campaign_id)
+        raise CrmError("not_found", "campaign.err.not_found", id=campaign_id)
     return row
 
 
@@ -137,21 +127,26 @@ def is_demo(engine: Any, campaign_id: int) -> bool:
         return bool(get(conn, campaign_id).demo)
 
 
-def edit(engine: Any, campaign_id: int, changes: CampaignEdit) -> dict[str, Any]:
+def edit(engine: Any, campaign_id: int, changes: CampaignEdit, actor_id: int | None = None,
+         now: dt.datetime | None = None) -> dict[str, Any]:
+    """The fields given; audited ``campaign.update`` with ``{field: [old, new]}`` when any changed."""
     values = changes.model_dump(exclude_unset=True)
     with engine.begin() as conn:
         row = get(conn, campaign_id)
         _check_window({**row._mapping, **values})
         if values:
             conn.execute(update(Campaign.__table__).where(_k.id == campaign_id).values(**values))
-        return _with_leads(conn, get(conn, campaign_id))
+        after = get(conn, campaign_id)
+        diff = audit.changes(row_json(row), {k: v for k, v in row_json(after).items() if k in values})
+        if diff:
+            audit.record(conn, actor_id, audit.UPDATE, now, {"campaign": campaign_id, "changes": diff})
+        return _with_leads(conn, after)
 
 
 def _check_window(values: dict[str, Any]) -> None:
     if values["window_start"] >= values["window_end"]:
-        raise CampaignError("invalid", f"window_start {values['window_start']} must be before window_end "
-                            f"{values['window_end']}", "api.campaign.window", field="window_end",
-                            start=values["window_start"], end=values["window_end"])
+        raise CrmError("invalid", "campaign.err.window", field="window_start", start=str(values["window_start"])[:5],
+                       end=str(values["window_end"])[:5])
 
 
 def list_all(engine: Any) -> list[dict[str, Any]]:
@@ -160,17 +155,21 @@ def list_all(engine: Any) -> list[dict[str, Any]]:
         return [_with_leads(conn, r) for r in rows]
 
 
-def move(engine: Any, campaign_id: int, action: str) -> dict[str, Any]:
-    """start / pause / stop; a move not allowed from the current status is refused, naming both."""
+def move(engine: Any, campaign_id: int, action: str, actor_id: int | None = None,
+         now: dt.datetime | None = None) -> dict[str, Any]:
+    """start / pause / stop; a move not allowed from the current status is refused, naming both.
+    Audited ``campaign.<action>`` with the status before and after."""
     target, allowed = MOVES[action]
     assert target in CAMPAIGN_STATUSES
     with engine.begin() as conn:
         row = get(conn, campaign_id)
         if row.status not in allowed:
-            raise CampaignError("conflict", f"campaign {campaign_id} is {row.status}: cannot {action} it "
-                                f"(only from {', '.join(allowed)})", "api.campaign.cannot_move",
-                                id=campaign_id, status=row.status, action=action, allowed=allowed)
+            raise CrmError("conflict", "campaign.err.move", id=campaign_id, status=t(f"camp.status.{row.status}"),
+                           action=t(f"campaign.action.{action}"),
+                           allowed=", ".join(t(f"camp.status.{s}") for s in allowed))
         conn.execute(update(Campaign.__table__).where(_k.id == campaign_id).values(status=target))
+        audit.record(conn, actor_id, audit.MOVE.format(action=action), now,
+                     {"campaign": campaign_id, "from": row.status, "to": target})
         return _with_leads(conn, get(conn, campaign_id))
 
 

@@ -57,6 +57,9 @@ def facts_of(conn: Connection, ids: list[int], now: dt.datetime, windows: Window
     abandoned = _grouped(conn, select(_i.customer_id, func.count()).where(
         _i.customer_id.in_(ids), _i.outcome == "abandoned",
         _i.started_at >= now - dt.timedelta(days=windows.abandon_days)).group_by(_i.customer_id))
+    csat = {row[0]: float(row[1]) for row in conn.execute(
+        select(_i.customer_id, func.avg(_i.csat)).where(_i.customer_id.in_(ids), _i.csat.is_not(None),
+                                                        _i.started_at >= since).group_by(_i.customer_id))}
     last_contact = {row[0]: row[1] for row in conn.execute(
         select(_i.customer_id, func.max(_i.started_at)).where(_i.customer_id.in_(ids)).group_by(_i.customer_id))}
     snapshots: dict[int, list[Decimal]] = {}
@@ -73,7 +76,7 @@ def facts_of(conn: Connection, ids: list[int], now: dt.datetime, windows: Window
             abandoned_calls=abandoned.get(customer_id, 0), aum_decline_pct=_decline(snapshots.get(customer_id)),
             transfer_out=transfer_out.get(customer_id, 0),
             days_since_contact=max(0, (now - last).days) if last is not None else None,
-            mean_csat=None,  # no survey answers are stored yet (issue 16's CSAT survey)
+            mean_csat=csat.get(customer_id),  # their post-call survey answers of the window
         )
     return out
 

@@ -27,7 +27,7 @@ from telephony.stats_live import QueueTarget, wrapup_of
 By = Literal["interval", "agent", "queue"]
 _i = Interaction.__table__.c
 _COLUMNS = (_i.pbx, _i.linkedid, _i.queue, _i.pass_no, _i.agent_ext, _i.started_at, _i.wait_s, _i.talk_s,
-            _i.outcome, _i.acw_s)
+            _i.outcome, _i.acw_s, _i.csat)
 CallKey = tuple[str, str, str, int]
 """(pbx, linkedid, queue, pass_no): one pass of a call through a queue, as the live figures key it."""
 
@@ -58,7 +58,7 @@ def queue_call(row: Any) -> tuple[CallKey, QueueCall]:
     return (row.pbx, row.linkedid, row.queue or "", row.pass_no or 1), QueueCall(
         queue=row.queue or "", offered_at=_epoch(row.started_at), outcome=row.outcome,
         wait_s=float(row.wait_s or 0), talk_s=float(row.talk_s or 0), agent=row.agent_ext,
-        acw_s=float(row.acw_s) if row.acw_s is not None else None)
+        acw_s=float(row.acw_s) if row.acw_s is not None else None, csat=row.csat)
 
 
 def load_calls(engine: Any, start: dt.datetime, end: dt.datetime,
@@ -123,7 +123,7 @@ def parse_interval(text: str) -> int:
 
 COLUMNS = ("key", "queue", "offered", "answered", "answered_in_sl", "abandoned", "short_abandoned",
            "service_level", "service_level_perf", "service_level_perf2", "asa_s", "aht_s",
-           "longest_wait_s", "abandon_rate")
+           "longest_wait_s", "abandon_rate", "csat", "csat_answers")
 
 
 def row_dict(row: ReportRow) -> dict[str, Any]:
@@ -133,5 +133,21 @@ def row_dict(row: ReportRow) -> dict[str, Any]:
             "answered_in_sl": m.answered_in_sl, "abandoned": m.abandoned, "short_abandoned": m.short_abandoned,
             "service_level": m.service_level, "service_level_perf": m.service_level_perf,
             "service_level_perf2": m.service_level_perf2, "asa_s": m.asa_s, "aht_s": m.aht_s,
-            "longest_wait_s": m.longest_wait_s, "abandon_rate": m.abandon_rate}
+            "longest_wait_s": m.longest_wait_s, "abandon_rate": m.abandon_rate, "csat": m.csat,
+            "csat_answers": m.csat_answers}
 
+
+
+def rows_csv(rows: list[dict[str, Any]]) -> str:
+    """The rows as CSV with the stable column ids of :data:`COLUMNS` (for spreadsheets): blanks
+    for no value, ratios as fractions rounded to 4 places."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for row in rows:
+        writer.writerow(["" if row[c] is None else (round(row[c], 4) if isinstance(row[c], float) else row[c])
+                         for c in COLUMNS])
+    return out.getvalue()

@@ -23,6 +23,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from console.crm.errors import CrmError
+from console.crm.queue_names import split_queues
 from console.store.models import ROLES
 
 __all__ = [
@@ -39,7 +40,6 @@ DEMO_PASSWORD = "calldesk"
 """The seeded demo accounts' password (console.store.seed.staff): public, so never anyone else's."""
 _USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]*")
 _EXTENSION = re.compile(r"[0-9]+")
-_QUEUE_SEPARATORS = re.compile(r"[\s,，;；|、]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,12 +93,6 @@ def clean_extension(value: str | None) -> str | None:
     if len(text) > EXTENSION_MAX or not (text.isascii() and _EXTENSION.fullmatch(text)):
         raise CrmError("invalid", "staff.err.extension", field="extension", value=text, max=EXTENSION_MAX)
     return text
-
-
-def split_queues(value: str | Sequence[str] | None) -> list[str]:
-    """Queue names from a text ("retail, vip", "retail;vip") or a list; blanks dropped."""
-    parts = _QUEUE_SEPARATORS.split(value) if isinstance(value, str) else list(value or ())
-    return [p.strip() for p in parts if p and p.strip()]
 
 
 def clean_queues(value: str | Sequence[str] | None, configured: Sequence[str]) -> list[str]:

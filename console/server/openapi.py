@@ -56,8 +56,12 @@ class Operation:
     also: tuple[int, ...] = ()
     """Other success statuses, with the same body."""
     response_media: str = "application/json"
+    other_media: tuple[str, ...] = ()
+    """Other forms of the success body, as text (``text/csv``: the report's ``format=csv``)."""
     errors: tuple[int, ...] = ()
     """Error statuses besides the ones every route of its kind has (see openapi_document)."""
+    expect_handler: Callable[[web.Request], Awaitable[web.StreamResponse | None]] | None = None
+    """Judges ``Expect: 100-continue`` before the body is sent (aiohttp's ``expect_handler``)."""
     websocket: bool = False
     """Upgrades to a WebSocket (documented, not fuzzed)."""
     tag: str = ""
@@ -83,7 +87,8 @@ def register(app: web.Application, *operations: Operation) -> None:
         if operation.method == "GET":  # aiohttp answers HEAD with it (a recording's size)
             app.router.add_get(operation.path, operation.handler)
         else:
-            app.router.add_route(operation.method, operation.path, operation.handler)
+            app.router.add_route(operation.method, operation.path, operation.handler,
+                                 expect_handler=operation.expect_handler)
         declared.append(operation)
 
 

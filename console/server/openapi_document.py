@@ -126,6 +126,8 @@ def _operation(op: Operation, refs: dict[type[BaseModel], JsonSchemaValue]) -> J
     else:
         responses[str(op.status)] = {"description": op.summary,
                                      "content": _content(op.response_media, TypeAdapter(str).json_schema())}
+    for media in op.other_media:
+        responses[str(op.status)]["content"] |= _content(media, TypeAdapter(str).json_schema())
     for status in op.also:
         responses[str(status)] = responses[str(op.status)]
     for status in error_statuses(op):

@@ -19,7 +19,7 @@ import datetime as dt
 import logging
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select
+from sqlalchemy import bindparam, insert, select, update
 
 from console.config import ChurnSettings
 from console.crm.churn_facts import rescore
@@ -28,7 +28,7 @@ from console.crm.wrapup import take_pending
 from console.server.outbox import Outbox, applier
 from console.server.pop_audit import KIND as POP_AUDIT, pop_record
 from console.store.models import Customer, CustomerPhone, FollowUp, Interaction, Staff
-from telephony.events import CallbackRequested, Ended
+from telephony.events import CallbackRequested, Ended, SurveyAnswered
 
 log = logging.getLogger(__name__)
 
@@ -105,6 +105,27 @@ def write_interaction(conn: Any, rec: dict[str, Any]) -> None:
         ))
 
 
+_SURVEYED = select(_i.id, _i.customer_id, _i.started_at).where(
+    _i.pbx == bindparam("pbx"), _i.linkedid == bindparam("linkedid"), _i.agent_ext == bindparam("agent"),
+    _i.outcome == "answered",
+).order_by(_i.id.desc()).limit(1)
+
+
+@applier("survey")
+def write_survey(conn: Any, rec: dict[str, Any]) -> None:
+    """The caller's survey answer on the agent's Interaction of that call (its latest answered
+    pass with them; the first answer stands), and the customer's churn score again (low CSAT
+    is a factor). The Interaction was journalled before: the outbox applies in order."""
+    row = conn.execute(_SURVEYED, {"pbx": rec["pbx"], "linkedid": rec["call"], "agent": rec.get("agent")}).first()
+    if row is None:
+        log.warning("survey answer %s of call %s (agent %s) matches no answered call: not stored",
+                    rec["score"], rec["call"], rec.get("agent"))
+        return
+    conn.execute(update(Interaction.__table__).where(_i.id == row.id, _i.csat.is_(None)).values(csat=rec["score"]))
+    if row.customer_id is not None and rec.get("churn"):
+        rescore(conn, [row.customer_id], _when(rec["t"]), ChurnSettings.model_validate(rec["churn"]))
+
+
 class Recorder:
     """Turns ``ended`` (and ``callback_requested``) and pops shown into outbox records, in event order."""
 
@@ -156,6 +177,14 @@ class Recorder:
         }))
         if self._metrics is not None:
             self._metrics.calls.labels(event.outcome).inc()
+
+    def survey(self, pbx: str, event: SurveyAnswered) -> None:
+        """The caller answered the post-call survey: stored on the agent's Interaction of the call."""
+        self._pending += 1
+        self._queue.put_nowait(("survey", {
+            "pbx": pbx, "call": event.call, "agent": event.agent, "queue": event.queue, "score": event.score,
+            "t": event.t, "churn": self._settings.churn.model_dump(),
+        }))
 
     def pop_shown(self, users: set[int], call: str, agent: str, lookup: Any, verified: bool) -> None:
         """Audit a pop already on the wire (console.server.pop_audit); never blocks the caller."""

@@ -22,7 +22,7 @@ from console.server.frame_masking import masked_event, masked_pop
 from console.server.pop import ivr_info
 from telephony.events import (
     AgentState, Answered, CallbackRequested, DomainEvent, Ended, OriginateResult, QueueStats, Ringing,
-    RingStopped, Transferred,
+    RingStopped, SurveyAnswered, Transferred,
 )
 
 log = logging.getLogger(__name__)
@@ -154,6 +154,8 @@ class Service:
             self._ended(pbx, event)
         elif isinstance(event, CallbackRequested):
             self._recorder.callback_requested(event)
+        elif isinstance(event, SurveyAnswered):
+            self._recorder.survey(pbx, event)
         elif isinstance(event, AgentState):
             calls.set_agent_state(event)
             queues = [event.queue] if event.queue else self._dir.queues_of_agent(event.agent)

@@ -24,7 +24,7 @@ from aiohttp import web
 
 from console.crm.report import load_calls, targets_of
 from console.server import keys
-from telephony.events import AgentState, DomainEvent, Ended, QueueStats
+from telephony.events import AgentState, DomainEvent, Ended, QueueStats, SurveyAnswered
 from telephony.stats import QueueCall
 from telephony.stats_live import DAY_S, DayStats, LiveQueue, live_queue, queue_stats
 
@@ -87,6 +87,11 @@ class StatsService:
             call = QueueCall.from_ended(event)
             self._roll(max(call.offered_at, self._clock_s()))
             self.day.add((pbx, event.call, event.queue or "", event.pass_no), call)
+        if isinstance(event, SurveyAnswered):
+            surveyed = self.day.survey(event.call, event.agent, event.score)
+            if surveyed:
+                self.changed(surveyed)
+            return
         # Which queue's board this event changes: its own queue, else its call's, else (an agent
         # state with no queue) every queue of that agent.
         queue = getattr(event, "queue", None)

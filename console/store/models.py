@@ -247,6 +247,8 @@ class Interaction(SQLModel, table=True):
     (at most ``wrapup.hold_max_s``, while the agent was held out of the queues); None when not
     measured (the queue's configured wrap-up counts then)."""
     recording_ref: str | None = Field(default=None, max_length=255)
+    csat: int | None = None
+    """The caller's post-call survey answer, 1 (very unsatisfied) … 5 (very satisfied)."""
     campaign_id: int | None = Field(default=None, foreign_key="campaign.id", index=True)
     lead_id: int | None = Field(default=None, foreign_key="lead.id")
 

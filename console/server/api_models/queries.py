@@ -76,6 +76,7 @@ class ReportQuery(BaseModel):
     by: Literal["interval", "agent", "queue"] = "interval"
     interval: str = Field(default="15m", description="15m, 30m or 1h")
     queue: str | None = None
+    format: Literal["json", "csv"] = "json"
 
 
 class WebSocketQuery(BaseModel):

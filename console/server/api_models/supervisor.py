@@ -1,4 +1,4 @@
-"""The supervisor's board and report."""
+"""The supervisor's board (the report's models are in console/server/routes/supervisor_report.py)."""
 
 from __future__ import annotations
 
@@ -29,28 +29,3 @@ class BoardAgent(BaseModel):
 
 class BoardAgents(BaseModel):
     agents: list[BoardAgent]
-
-
-class ReportRow(BaseModel):
-    key: str
-    queue: str | None
-    offered: int
-    answered: int
-    answered_in_sl: int
-    abandoned: int
-    short_abandoned: int
-    service_level: float | None
-    service_level_perf: float | None
-    service_level_perf2: float | None
-    asa_s: float | None
-    aht_s: float | None
-    longest_wait_s: float | None
-    abandon_rate: float | None
-
-
-class Report(BaseModel):
-    from_: str = Field(alias="from")
-    to: str
-    by: str
-    interval_s: int
-    rows: list[ReportRow]

@@ -1,7 +1,8 @@
 """Campaign routes (docs/API.md "Campaigns"), and the dialer's place in the app's lifecycle.
 
 Supervisors create, edit, start, pause and stop campaigns, add leads (CSV, customer filter) and
-read the statistics; an agent dials or skips the lead a preview campaign offered them.
+read the statistics; an agent dials or skips the lead a preview campaign offered them. Every
+write is audited with the acting user in its own transaction (console/crm/campaign_audit.py).
 """
 
 from __future__ import annotations
@@ -14,15 +15,16 @@ from aiohttp import web
 from pydantic import BaseModel, Field
 
 from console.crm import campaign_admin as admin
-from console.errors import CalldeskError
+from console.crm.errors import CrmError
 from console.i18n import t
-from console.server.api_models.campaigns import Campaign, CampaignList, CampaignStats, LeadsFiltered, LeadsImported
 from console.server.api_models.common import Ok
 from console.server.openapi import Operation, register
 from console.server import keys
 from console.server.auth import require_role
 from console.server.dialer_service import DialerService
 from console.server.errors import ApiError, read_body
+from console.server.routes.campaign_models import CampaignList, CampaignOut, CampaignStats, LeadsReport
+from console.server.routes.crm_common import api_error
 
 DIALER = keys.DIALER
 CSV_MAX_BYTES = 5 * 1024 * 1024
@@ -38,60 +40,56 @@ class FilterBody(BaseModel):
 
 def _id(request: web.Request, name: str) -> int:
     raw = request.match_info[name]
-    if not (raw.isascii() and raw.isdigit()) or int(raw) >= 2**31:
-        raise ApiError(404, "not_found", t("api.campaign.bad_id", value=raw, name=name))
+    if not (raw.isascii() and raw.isdigit()) or int(raw) >= 2**31:  # "²".isdigit(), and int() refuses it
+        raise ApiError(404, "not_found", t("crm.param.bad_id", value=raw))
     return int(raw)
 
 
 async def _admin(fn: Callable[..., Any], *args: Any) -> Any:
-    """Run a campaign_admin call in a thread; its user errors become 400/404/409 responses."""
+    """Run a campaign_admin call in a thread; its refusals (CrmError) become 400/404/409 responses."""
     try:
         return await asyncio.to_thread(fn, *args)
-    except admin.CampaignError as exc:
-        params = dict(exc.params)
-        if "action" in params:
-            params["action"] = t(f"api.campaign.action.{params['action']}")
-            params["status"] = t(f"camp.status.{params['status']}")
-            params["allowed"] = "、".join(t(f"camp.status.{s}") for s in params["allowed"])  # type: ignore[union-attr]
-        status = {"not_found": 404, "conflict": 409}.get(exc.code, 400)
-        raise ApiError(status, exc.code, t(exc.key, **params), field=exc.field) from None
-    except CalldeskError as exc:
-        text = str(exc)
-        if "does not exist" in text:
-            raise ApiError(404, "not_found", text) from None
-        raise ApiError(409 if "cannot" in text else 400, "conflict" if "cannot" in text else "invalid", text) from None
+    except CrmError as exc:
+        raise api_error(exc) from None
+
+
+def _out(row: dict[str, Any]) -> dict[str, Any]:
+    return CampaignOut.model_validate(row).model_dump()
 
 
 async def list_campaigns(request: web.Request) -> web.Response:
     require_role(request, "supervisor")
-    return web.json_response({"campaigns": await _admin(admin.list_all, request.app[keys.ENGINE])})
+    rows = await _admin(admin.list_all, request.app[keys.ENGINE])
+    return web.json_response(CampaignList(campaigns=rows).model_dump())
 
 
 async def create_campaign(request: web.Request) -> web.Response:
-    require_role(request, "supervisor")
+    user = require_role(request, "supervisor")
     spec = await read_body(request, admin.CampaignSpec)
-    row = await _admin(admin.create, request.app[keys.ENGINE], spec, request.app[keys.CLOCK]())
-    return web.json_response(row, status=201)
+    row = await _admin(admin.create, request.app[keys.ENGINE], spec, request.app[keys.CLOCK](), user.id)
+    return web.json_response(_out(row), status=201)
 
 
 async def edit_campaign(request: web.Request) -> web.Response:
-    require_role(request, "supervisor")
+    user = require_role(request, "supervisor")
     changes = await read_body(request, admin.CampaignEdit)
-    return web.json_response(await _admin(admin.edit, request.app[keys.ENGINE], _id(request, "id"), changes))
+    return web.json_response(_out(await _admin(admin.edit, request.app[keys.ENGINE], _id(request, "id"), changes,
+                                               user.id, request.app[keys.CLOCK]())))
 
 
 def _mover(action: str) -> Callable[[web.Request], Any]:
     async def handler(request: web.Request) -> web.Response:
-        require_role(request, "supervisor")
+        user = require_role(request, "supervisor")
         campaign_id = _id(request, "id")
         dialer = request.app.get(DIALER)
         if action == "start" and dialer is not None and not dialer.demo_allowed():
             if await _admin(admin.is_demo, request.app[keys.ENGINE], campaign_id):
                 raise ApiError(409, "conflict", t("server.campaign.demo_on_real_pbx", id=campaign_id))
-        row = await _admin(admin.move, request.app[keys.ENGINE], campaign_id, action)
+        row = await _admin(admin.move, request.app[keys.ENGINE], campaign_id, action, user.id,
+                           request.app[keys.CLOCK]())
         if DIALER in request.app:
             request.app[DIALER].wake()
-        return web.json_response(row)
+        return web.json_response(_out(row))
 
     return handler
 
@@ -107,37 +105,37 @@ async def campaign_stats(request: web.Request) -> web.Response:
         with engine.connect() as conn:
             return admin.stats(conn, campaign_id, abandon_after_s)
 
-    return web.json_response(await _admin(run, _id(request, "id")))
+    return web.json_response(CampaignStats.model_validate(await _admin(run, _id(request, "id"))).model_dump())
 
 
 async def import_leads(request: web.Request) -> web.Response:
     """The CSV file as the request body (text/csv); bad rows come back by line, good rows stay."""
-    require_role(request, "supervisor")
+    user = require_role(request, "supervisor")
     from console.crm.campaign_io import import_csv_text
 
     data = await request.content.read(CSV_MAX_BYTES + 1)
     if len(data) > CSV_MAX_BYTES:
-        raise ApiError(400, "invalid", t("api.campaign.csv_too_large", mb=CSV_MAX_BYTES // (1024 * 1024)))
+        raise ApiError(400, "invalid", t("server.campaign.csv_too_large", max=CSV_MAX_BYTES // (1024 * 1024)))
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise ApiError(400, "invalid", t("api.campaign.csv_not_utf8", byte=exc.start)) from None
+        raise ApiError(400, "invalid", t("server.campaign.csv_not_utf8", byte=exc.start)) from None
     app = request.app
     result = await _admin(import_csv_text, app[keys.ENGINE], app[keys.SETTINGS], _id(request, "id"), text,
-                          app[keys.CLOCK]())
-    return web.json_response(result)
+                          app[keys.CLOCK](), user.id)
+    return web.json_response(LeadsReport.model_validate(result).model_dump(exclude_none=True))
 
 
 async def filter_leads(request: web.Request) -> web.Response:
-    require_role(request, "supervisor")
+    user = require_role(request, "supervisor")
     from console.crm.campaign_io import import_filter
 
     body = await read_body(request, FilterBody)
     app = request.app
     result = await _admin(import_filter, app[keys.ENGINE], app[keys.SETTINGS], _id(request, "id"),
                           body.risk_expiring_days, tuple(body.tiers), body.branch, app[keys.CLOCK](),
-                          body.churn_level)
-    return web.json_response(result)
+                          body.churn_level, user.id)
+    return web.json_response(LeadsReport.model_validate(result).model_dump(exclude_none=True, exclude={"errors"}))
 
 
 async def preview_action(request: web.Request) -> web.Response:
@@ -191,19 +189,19 @@ def setup(app: web.Application) -> None:
         Operation("GET", "/api/campaigns", list_campaigns, "Campaigns", access="supervisor", response=CampaignList,
                   tag="campaigns"),
         Operation("POST", "/api/campaigns", create_campaign, "Create a campaign (draft)", access="supervisor",
-                  body=admin.CampaignSpec, response=Campaign, status=201, errors=(409,), tag="campaigns"),
+                  body=admin.CampaignSpec, response=CampaignOut, status=201, errors=(409,), tag="campaigns"),
         Operation("PATCH", "/api/campaigns/{id}", edit_campaign, "Change a campaign", access="supervisor",
-                  path_params=row, body=admin.CampaignEdit, response=Campaign, errors=(409,), tag="campaigns"),
+                  path_params=row, body=admin.CampaignEdit, response=CampaignOut, errors=(409,), tag="campaigns"),
         *(Operation("POST", f"/api/campaigns/{{id}}/{action}", _mover(action), f"{action.capitalize()} a campaign",
-                    access="supervisor", path_params=row, response=Campaign, errors=(409,), tag="campaigns")
+                    access="supervisor", path_params=row, response=CampaignOut, errors=(409,), tag="campaigns")
           for action in admin.MOVES),
         Operation("GET", "/api/campaigns/{id}/stats", campaign_stats, "A campaign's figures", access="supervisor",
                   path_params=row, response=CampaignStats, tag="campaigns"),
         Operation("POST", "/api/campaigns/{id}/leads/import", import_leads, "Add leads from a CSV file",
-                  access="supervisor", path_params=row, body_media="text/csv", response=LeadsImported,
+                  access="supervisor", path_params=row, body_media="text/csv", response=LeadsReport,
                   errors=(409,), tag="campaigns"),
         Operation("POST", "/api/campaigns/{id}/leads/filter", filter_leads, "Add customers matching a filter as "
-                  "leads", access="supervisor", path_params=row, body=FilterBody, response=LeadsFiltered,
+                  "leads", access="supervisor", path_params=row, body=FilterBody, response=LeadsReport,
                   errors=(409,), tag="campaigns"),
         Operation("POST", "/api/campaigns/{id}/leads/{lead}/{action:dial|skip}", preview_action,
                   "Dial or skip the lead a preview campaign offers me", path_params={"id": int, "lead": int},

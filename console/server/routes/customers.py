@@ -22,7 +22,7 @@ from console.server.openapi import Operation, register
 from console.server import keys
 from console.server.auth import require_role
 from console.server.errors import ApiError, read_body
-from console.server.routes import customer_index, customer_suitability, customer_writes
+from console.server.routes import customer_import, customer_index, customer_suitability, customer_writes
 from console.server.routes.customer_access import audited_view, on_call, summary_context, verified_for
 from console.server.routes.crm_common import in_db, now, path_int, query_int
 from console.server.routes.crm_common import json_response as _json
@@ -157,6 +157,7 @@ async def customer_interactions(request: web.Request) -> web.Response:
 
 def setup(app: web.Application) -> None:
     customer_index.setup(app)
+    customer_import.setup(app)
     customer_suitability.setup(app)
     row = {"id": int}
     register(

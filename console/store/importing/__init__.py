@@ -12,8 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Connection, Engine, insert, select, update
 
+from console.i18n import t
 from console.store.importing.reader import read_rows
 from console.store.importing.rows import CustomerRecord, RowError, parse_customer
 from console.store.models import Customer, CustomerPhone, Staff
@@ -38,8 +39,15 @@ class ImportReport:
         return len(self.errors)
 
 
+OnBatch = Callable[[Connection, list[tuple[int, bool, list[str]]]], None]
+"""Called in each batch's transaction with ``(customer id, created, columns given)`` per row written:
+what it writes (the audit rows) commits with the batch, or neither does."""
+
+
 def import_customers(engine: Engine, path: Path, tier_for: Callable, *, now: dt.datetime | None = None,
-                     on_error: Callable[[int, str], None] | None = None) -> ImportReport:
+                     on_error: Callable[[int, str], None] | None = None, on_batch: OnBatch | None = None,
+                     label: str | None = None) -> ImportReport:
+    """``label``: how messages about the whole file name it (default: ``path``)."""
     report = ImportReport()
     now = now or dt.datetime.now(dt.timezone.utc)
     managers = _managers(engine)
@@ -51,7 +59,7 @@ def import_customers(engine: Engine, path: Path, tier_for: Callable, *, now: dt.
         if on_error:
             on_error(line, reason)
 
-    for raw in read_rows(path):
+    for raw in read_rows(path, label):
         report.read += 1
         if raw.fields is None:
             refuse(raw.line, raw.error or "unreadable")
@@ -59,10 +67,10 @@ def import_customers(engine: Engine, path: Path, tier_for: Callable, *, now: dt.
         try:
             record = parse_customer(raw.fields, tier_for)
             if record.client_no in seen:
-                raise RowError(f"client_no {record.client_no} already appears on line {seen[record.client_no]}")
+                raise RowError(t("import.row.twice", value=record.client_no, line=seen[record.client_no]))
             if record.manager is not None:
                 if record.manager not in managers:
-                    raise RowError(f"manager {record.manager!r} is not an active staff username")
+                    raise RowError(t("import.row.manager", value=record.manager))
                 record.values["manager_id"] = managers[record.manager]
         except RowError as exc:
             refuse(raw.line, str(exc))
@@ -70,10 +78,10 @@ def import_customers(engine: Engine, path: Path, tier_for: Callable, *, now: dt.
         seen[record.client_no] = raw.line
         batch.append(record)
         if len(batch) >= BATCH:
-            _write(engine, batch, now, report)
+            _write(engine, batch, now, report, on_batch)
             batch = []
     if batch:
-        _write(engine, batch, now, report)
+        _write(engine, batch, now, report, on_batch)
     return report
 
 
@@ -83,7 +91,9 @@ def _managers(engine: Engine) -> dict[str, int]:
         return {username: sid for username, sid in rows}
 
 
-def _write(engine: Engine, batch: list[CustomerRecord], now: dt.datetime, report: ImportReport) -> None:
+def _write(engine: Engine, batch: list[CustomerRecord], now: dt.datetime, report: ImportReport,
+           on_batch: OnBatch | None) -> None:
+    written: list[tuple[int, bool, list[str]]] = []
     with engine.begin() as conn:
         numbers = [r.client_no for r in batch]
         found = conn.execute(select(Customer.client_no, Customer.id).where(Customer.client_no.in_(numbers)))
@@ -105,3 +115,7 @@ def _write(engine: Engine, batch: list[CustomerRecord], now: dt.datetime, report
                        for e, raw, kind in record.phones if e not in have]
                 if new:
                     conn.execute(insert(CustomerPhone), new)
+            written.append((cid, record.client_no not in existing,
+                            sorted({*record.values, *(["phones"] if record.phones else [])})))
+        if on_batch is not None:
+            on_batch(conn, written)

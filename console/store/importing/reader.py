@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from console.errors import CalldeskError
+from console.i18n import t
 
 REQUIRED = ("client_no", "name")
 COLUMNS = (
@@ -27,12 +28,14 @@ class RawRow:
     error: str | None = None
 
 
-def read_rows(path: Path) -> Iterator[RawRow]:
-    """The data rows of ``path`` (header checked first), with their line numbers in the file."""
+def read_rows(path: Path, label: str | None = None) -> Iterator[RawRow]:
+    """The data rows of ``path`` (header checked first), with their line numbers in the file.
+    ``label``: the file's name in messages (default ``path``: the server names the uploaded file)."""
+    name = label if label is not None else str(path)
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise CalldeskError(f"{path}: cannot read: {exc.strerror}") from None
+        raise CalldeskError(t("import.file.cannot_read", file=name, reason=exc.strerror)) from None
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]  # Excel writes a UTF-8 BOM
     good_lines: list[str] = []
@@ -43,17 +46,16 @@ def read_rows(path: Path) -> Iterator[RawRow]:
             good_lines.append(raw.decode("utf-8"))
             line_numbers.append(number)
         except UnicodeDecodeError as exc:
-            bad[number] = (f"not UTF-8: byte 0x{raw[exc.start]:02x} at column {exc.start + 1} "
-                           "(save the file as UTF-8; GB18030/GBK exports are not read)")
+            bad[number] = t("import.row.not_utf8", byte=f"{raw[exc.start]:02x}", column=exc.start + 1)
     if not line_numbers or 1 in bad:
-        raise CalldeskError(f"{path}:1: the first line must be the header ({', '.join(REQUIRED)}, …)"
+        raise CalldeskError(t("import.file.no_header", file=name, required=", ".join(REQUIRED))
                             + (f": {bad[1]}" if 1 in bad else ""))
     reader = csv.reader(good_lines, strict=True)
     try:
         header = [h.strip().lower() for h in next(reader)]
     except csv.Error as exc:
-        raise CalldeskError(f"{path}:1: header is not valid CSV: {exc}") from None
-    _check_header(path, header)
+        raise CalldeskError(t("import.file.header_csv", file=name, reason=exc)) from None
+    _check_header(name, header)
     pending_bad = sorted(bad)
     consumed = 1  # good lines consumed by the reader so far
     while True:
@@ -64,7 +66,7 @@ def read_rows(path: Path) -> Iterator[RawRow]:
         except csv.Error as exc:
             line = line_numbers[min(reader.line_num, len(line_numbers)) - 1]
             yield from _flush(pending_bad, line, bad)
-            yield RawRow(line, None, f"not valid CSV: {exc}")
+            yield RawRow(line, None, t("import.row.not_csv", reason=exc))
             consumed = reader.line_num
             continue
         first = line_numbers[consumed]  # the record's first physical line
@@ -73,7 +75,7 @@ def read_rows(path: Path) -> Iterator[RawRow]:
         if not any(cell.strip() for cell in record):
             continue  # blank line
         if len(record) != len(header):
-            yield RawRow(first, None, f"has {len(record)} fields, the header has {len(header)}")
+            yield RawRow(first, None, t("import.row.fields", n=len(record), header=len(header)))
             continue
         yield RawRow(first, dict(zip(header, (cell.strip() for cell in record))))
     yield from _flush(pending_bad, 10**12, bad)
@@ -86,14 +88,14 @@ def _flush(pending: list[int], before: int, bad: dict[int, str]) -> Iterator[Raw
         yield RawRow(line, None, bad[line])
 
 
-def _check_header(path: Path, header: list[str]) -> None:
+def _check_header(name: str, header: list[str]) -> None:
     unknown = [h for h in header if h not in COLUMNS]
     if unknown:
-        raise CalldeskError(f"{path}:1: unknown column {', '.join(map(repr, unknown))} "
-                            f"(columns: {', '.join(COLUMNS)}; see docs/import-csv.md)")
+        raise CalldeskError(t("import.file.unknown_column", file=name, columns=", ".join(map(repr, unknown)),
+                              known=", ".join(COLUMNS)))
     missing = [c for c in REQUIRED if c not in header]
     if missing:
-        raise CalldeskError(f"{path}:1: missing required column {', '.join(missing)}")
+        raise CalldeskError(t("import.file.missing_column", file=name, columns=", ".join(missing)))
     dupes = sorted({h for h in header if header.count(h) > 1})
     if dupes:
-        raise CalldeskError(f"{path}:1: column {', '.join(dupes)} appears twice")
+        raise CalldeskError(t("import.file.column_twice", file=name, columns=", ".join(dupes)))

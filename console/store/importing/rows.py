@@ -15,6 +15,7 @@ from typing import Any
 
 from console.crm.names import initials_of, pinyin_of
 from console.crm.phones import normalize
+from console.i18n import t
 from console.store import id_numbers
 
 TIER_NAMES = {"standard": "standard", "普通": "standard", "silver": "silver", "银卡": "silver",
@@ -46,12 +47,13 @@ def parse_customer(fields: dict[str, str], tier_for) -> CustomerRecord:
     """``tier_for(aum) -> tier id`` comes from the settings."""
     client_no = fields.get("client_no", "")
     if not _CLIENT_NO.match(client_no):
-        raise RowError(f"client_no {client_no!r} is not 12 digits" if client_no else "client_no is missing")
+        raise RowError(t("import.row.client_no_shape", value=client_no) if client_no
+                       else t("import.row.client_no_missing"))
     name = fields.get("name", "")
     if not name:
-        raise RowError("name is missing")
+        raise RowError(t("import.row.name_missing"))
     if len(name) > 64:
-        raise RowError("name is longer than 64 characters")
+        raise RowError(t("import.row.name_long"))
     values: dict[str, Any] = {"name": name, "name_pinyin": pinyin_of(name), "name_initials": initials_of(name)}
     _identity(fields, values)
     for column in ("branch",):
@@ -63,13 +65,12 @@ def parse_customer(fields: dict[str, str], tier_for) -> CustomerRecord:
     if fields.get("tier"):
         tier = TIER_NAMES.get(fields["tier"].lower())
         if tier is None:
-            raise RowError(f"tier {fields['tier']!r} is not one of standard, silver, gold, platinum, diamond "
-                           "(普通, 银卡, 金卡, 白金, 钻石)")
+            raise RowError(t("import.row.tier", value=fields["tier"]))
         values["tier"] = tier
     if fields.get("risk_level"):
         level = fields["risk_level"].upper()
         if level not in ("C1", "C2", "C3", "C4", "C5"):
-            raise RowError(f"risk_level {fields['risk_level']!r} is not C1…C5")
+            raise RowError(t("import.row.risk_level", value=fields["risk_level"]))
         values["risk_level"] = level
     if fields.get("risk_assessed_on"):
         values["risk_assessed_on"] = _date("risk_assessed_on", fields["risk_assessed_on"])
@@ -85,7 +86,7 @@ def _identity(fields: dict[str, str], values: dict[str, Any]) -> None:
     id_number = fields.get("id_number", "").upper()
     if id_number:
         if not id_numbers.is_valid(id_number):
-            raise RowError("id_number is not a valid 18-character resident id (shape, birth date or check digit)")
+            raise RowError(t("import.row.id_number"))
         values["id_number"], values["id_last4"] = id_number, id_number[-4:]
         values["birth_date"] = _date("id_number", f"{id_number[6:10]}-{id_number[10:12]}-{id_number[12:14]}")
         values["gender"] = "M" if int(id_number[16]) % 2 else "F"
@@ -94,7 +95,7 @@ def _identity(fields: dict[str, str], values: dict[str, Any]) -> None:
     if fields.get("gender"):
         gender = GENDERS.get(fields["gender"].lower())
         if gender is None:
-            raise RowError(f"gender {fields['gender']!r} is not M/F (男/女)")
+            raise RowError(t("import.row.gender", value=fields["gender"]))
         values["gender"] = gender
 
 
@@ -105,9 +106,9 @@ def _phones(text: str) -> list[tuple[str, str, str]]:
             continue
         phone = normalize(raw)
         if not phone.valid:
-            raise RowError(f"phone {raw!r} is not a valid phone number")
+            raise RowError(t("import.row.phone", value=raw))
         if phone.kind == "service":
-            raise RowError(f"phone {raw!r} is a service number, not a customer's phone")
+            raise RowError(t("import.row.phone_service", value=raw))
         if phone.e164 not in {p[0] for p in out}:
             out.append((phone.e164, raw[:32], PHONE_KINDS.get(phone.kind, "other")))
     return out
@@ -117,9 +118,9 @@ def _money(text: str) -> Decimal:
     try:
         value = Decimal(text.replace(",", "").replace("，", ""))
     except InvalidOperation:
-        raise RowError(f"aum {text!r} is not an amount") from None
+        raise RowError(t("import.row.aum", value=text)) from None
     if not value.is_finite() or value < 0 or value >= Decimal("1e16"):
-        raise RowError(f"aum {text!r} is out of range")
+        raise RowError(t("import.row.aum_range", value=text))
     return value.quantize(Decimal("0.01"))
 
 
@@ -127,14 +128,14 @@ def _date(column: str, text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text.replace("/", "-"))
     except ValueError:
-        raise RowError(f"{column} {text!r} is not a date (YYYY-MM-DD)") from None
+        raise RowError(t("import.row.date", column=column, value=text)) from None
 
 
 def _choice(fields: dict[str, str], values: dict[str, Any], column: str, allowed: dict[str, str]) -> None:
     if fields.get(column):
         chosen = allowed.get(fields[column].lower())
         if chosen is None:
-            raise RowError(f"{column} {fields[column]!r} is not one of {', '.join(allowed)}")
+            raise RowError(t("import.row.choice", column=column, value=fields[column], allowed=", ".join(allowed)))
         values[column] = chosen
 
 
@@ -144,4 +145,4 @@ def _bool(column: str, text: str) -> bool:
         return True
     if lowered in FALSE:
         return False
-    raise RowError(f"{column} {text!r} is not yes/no (1/0, true/false, 是/否)")
+    raise RowError(t("import.row.flag", column=column, value=text))
