@@ -64,32 +64,31 @@ async def test_a_campaign_window_with_an_offset_is_refused_in_chinese(client: Te
     resp = await client.post("/api/campaigns", json={"name": "回访", "retry_noanswer_min": 8892220},
                              headers=bearer(token))
     assert resp.status == 400 and (await error_of(resp))["field"] == "retry_noanswer_min"
-    resp = await client.post("/api/campaigns", json={"name": "回访", "agents": ["1001", "1001"]}, headers=bearer(token))
-    assert (await error_of(resp))["message"] == "字段 agents 无效：坐席 1001 重复"
-    resp = await client.post("/api/campaigns", json={"name": "回访", "agents": ["1001", "10a2"]}, headers=bearer(token))
-    assert (await error_of(resp))["message"] == "字段 agents 无效：第 2 个坐席（'10a2'）不是分机号：只能是数字，最多 16 位"
-    resp = await client.post("/api/campaigns", json={"name": "回访", "product_risk": "R9"}, headers=bearer(token))
-    assert (await error_of(resp))["message"] == "字段 product_risk 无效：产品风险须为 R1, R2, R3, R4, R5 之一"
+
+
+def chinese(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
 
 
 async def test_campaign_errors_speak_the_servers_language(make_client: MakeClient, seed: Seed) -> None:
     client = await make_client()
     token = await login(client, "sup1")
     resp = await client.get("/api/campaigns/999999/stats", headers=bearer(token))
-    assert resp.status == 404 and (await error_of(resp))["message"] == "外呼活动 999999 不存在"
+    assert resp.status == 404 and chinese((await error_of(resp))["message"])
     resp = await client.post("/api/campaigns", json={"name": "回访"}, headers=bearer(token))
     assert resp.status == 201, await resp.text()
     campaign = (await resp.json())["id"]
     resp = await client.post(f"/api/campaigns/{campaign}/pause", headers=bearer(token))
-    assert resp.status == 409
-    assert (await error_of(resp))["message"] == f"外呼活动 {campaign} 当前为「草稿」，不能暂停（仅限：进行中）"
-    resp = await client.post("/api/campaigns/x9/start", headers=bearer(token))
-    assert resp.status == 404 and (await error_of(resp))["message"] == "「x9」不是有效的id编号"
+    assert resp.status == 409 and chinese((await error_of(resp))["message"])
+    resp = await client.post("/api/campaigns/²/start", headers=bearer(token))  # "²".isdigit(): was a 500
+    assert resp.status == 404 and chinese((await error_of(resp))["message"])
+    resp = await client.post("/api/campaigns/1/leads/2/dial", headers=bearer(await login(client, "agent1")))
+    assert (await error_of(resp))["message"] == "线索 2 没有分配给你预览"
 
     english = await make_client(settings=server_settings(center={"locale": "en"}))
     token = await login(english, "sup1")
     resp = await english.post(f"/api/campaigns/{campaign}/pause", headers=bearer(token))
-    assert (await error_of(resp))["message"] == f"campaign {campaign} is Draft: cannot pause it (only from Running)"
+    assert resp.status == 409 and not chinese((await error_of(resp))["message"])
     resp = await english.post("/api/campaigns/1/leads/2/dial", headers=bearer(await login(english, "agent1")))
     assert (await error_of(resp))["message"] == "lead 2 is not offered to you"
 
@@ -98,12 +97,11 @@ async def test_report_errors_speak_the_servers_language(make_client: MakeClient,
     client = await make_client()
     token = await login(client, "sup1")
     resp = await client.get("/api/supervisor/report?interval=7q", headers=bearer(token))
-    assert resp.status == 400
-    assert await error_of(resp) == {"code": "invalid", "field": "interval",
-                                    "message": "interval「7q」无效：须为整天可均分的分钟或小时数，如 15m、30m、1h"}
+    assert resp.status == 400 and (await error_of(resp))["field"] == "interval"
+    assert chinese((await error_of(resp))["message"])
     english = await make_client(settings=server_settings(center={"locale": "en"}))
     token = await login(english, "sup1")
-    resp = await english.get("/api/supervisor/report?from=someday", headers=bearer(token))
-    assert (await error_of(resp))["message"] == "from must be a YYYY-MM-DD date: someday"
-    resp = await english.get("/api/supervisor/report?by=week", headers=bearer(token))
-    assert (await error_of(resp))["message"] == "by must be interval/agent/queue"
+    for query, field in (("from=someday", "from"), ("by=week", "by"), ("interval=7q", "interval")):
+        resp = await english.get(f"/api/supervisor/report?{query}", headers=bearer(token))
+        error = await error_of(resp)
+        assert resp.status == 400 and error["field"] == field and not chinese(error["message"]), error
