@@ -55,6 +55,19 @@ def _traffic_options(parser: argparse.ArgumentParser, rate: float = 360.0, agent
                         help="store to draw callers and agents from (default: the configured one)")
     parser.add_argument("--no-database", action="store_true", help="do not read the store: unknown callers only")
     parser.add_argument("--talk", type=_positive, default=90.0, metavar="S", help="median talk time (default 90 s)")
+    parser.add_argument("--survey", type=_share, default=0.3, metavar="SHARE",
+                        help="share of hotline callers asked the post-call survey when the agent hangs up first "
+                             "(the survey hotline 95559; default 0.3; 0: none)")
+
+
+def _share(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"{text} is not a share between 0 and 1")
+    return value
 
 
 def _scenario_names() -> list[str]:
@@ -97,7 +110,8 @@ def build_config(args: argparse.Namespace, *, manual_clock: bool = False) -> tup
         roster = [a if a.extension not in manual else a.__class__(a.extension, a.name, a.cid_name, a.queues, None)
                   for a in roster]
     agents = AgentSetup(count=args.agents or 20, manual=manual, roster=roster)
-    traffic = TrafficConfig(calls_per_hour=args.rate, customers=customers, talk_median_s=args.talk)
+    traffic = TrafficConfig(calls_per_hour=args.rate, customers=customers, talk_median_s=args.talk,
+                            survey_share=getattr(args, "survey", 0.0))
     scenario = getattr(args, "scenario", None)
     if scenario is not None:
         traffic, note = None, f"scenario {scenario}"

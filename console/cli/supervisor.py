@@ -29,6 +29,12 @@ def run(args: argparse.Namespace) -> int:
     set_locale(settings.center.locale)
     ctx = asyncio.run(connect(server_url(args, settings), args.user))
     ctx.thresholds = Thresholds(**settings.supervisor.model_dump())
+    from pathlib import Path
+
+    from console.tui.recording_player import RecordingPlayer
+
+    ctx.recordings = RecordingPlayer(ctx.client, Path(settings.console.recordings_dir).expanduser(),
+                                     settings.console.player)
     from console.tui.supervisor.app import SupervisorApp
 
     SupervisorApp(ctx, keymap=dict(settings.console.keys)).run()

@@ -8,7 +8,7 @@ Errors raise :class:`ConfigError` (a CalldeskError) naming the file, the key and
 
 from console.config.loader import ConfigError, default_path, load_settings
 from console.config.models import (
-    TICKET_CATEGORIES, TIER_IDS, CallbackSettings, ChurnSettings, CenterSettings, ConsoleSettings, ManagerSettings,
+    TICKET_CATEGORIES, TIER_IDS, CallbackSettings, ChurnSettings, CenterSettings, ConsoleSettings, ManagerSettings, QaSettings,
     DatabaseSettings, DialerSettings, PasswordSettings, PbxSettings, RecordingSettings, QueueSettings, RiskSettings, ServerSettings,
     RoutingSettings, StatsSettings, TicketSettings, TierSettings, WrapupSettings,
 )
@@ -16,7 +16,7 @@ from console.config.settings import Settings
 
 __all__ = [
     "TICKET_CATEGORIES", "TIER_IDS", "CallbackSettings", "ChurnSettings", "CenterSettings", "ConfigError",
-    "ConsoleSettings", "ManagerSettings", "DatabaseSettings", "DialerSettings", "PasswordSettings", "RecordingSettings", "PbxSettings", "QueueSettings",
+    "ConsoleSettings", "ManagerSettings", "QaSettings", "DatabaseSettings", "DialerSettings", "PasswordSettings", "RecordingSettings", "PbxSettings", "QueueSettings",
     "RiskSettings", "ServerSettings", "Settings", "StatsSettings", "TicketSettings",
     "RoutingSettings", "TierSettings", "WrapupSettings", "default_path", "load_settings",
 ]

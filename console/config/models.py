@@ -393,6 +393,11 @@ class ManagerSettings(Section):
     complaint_followup_hours: float = Field(4, ge=0, le=720)
     """A complaint also gives the account manager a follow-up they own, due this many hours
     later (0: no follow-up)."""
+    alert_on_callback: bool = True
+    """Tell an account manager's console when one of their customers asks for a callback."""
+    own_callbacks: bool = False
+    """A callback one of their customers asks for is the account manager's follow-up instead of
+    the shared pool's (then no callback campaign takes it)."""
 
 
 class LoginSettings(Section):
@@ -417,3 +422,45 @@ class LoginSettings(Section):
     administrator unlocks it (calldesk staff unlock, the staff screen); 0: never lock."""
     lockout_window_min: int = Field(1440, ge=1, le=525600)
     """Minutes after which a user name's failures stop counting towards the lockout."""
+
+
+class QaCriterion(Section):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]{0,31}$")
+    """A short id (letters, digits, _), used in the API and the stored reviews."""
+    label: str = Field(min_length=1, max_length=60)
+    """What the reviewer checks, as the form shows it (the center's language)."""
+    label_en: str = Field("", max_length=60)
+    """The same in English (the English console; empty: the label)."""
+    weight: float = Field(gt=0, le=100)
+    """Its share of the score."""
+    fatal: bool = False
+    """Failing it makes the whole review 0 (a compliance breach), whatever the rest."""
+
+
+class QaSettings(Section):
+    criteria: list[QaCriterion] = [
+        QaCriterion(id="greeting", label="标准开场与问候", label_en="Standard greeting", weight=10),
+        QaCriterion(id="recording_notice", label="告知通话录音", label_en="Recording notice given", weight=10,
+                    fatal=True),
+        QaCriterion(id="identity_verified", label="披露账户信息前核实身份", label_en="Identity verified before disclosure",
+                    weight=25, fatal=True),
+        QaCriterion(id="risk_disclosure", label="产品销售时宣读风险揭示", label_en="Risk disclosure read for a product sale",
+                    weight=20, fatal=True),
+        QaCriterion(id="accuracy", label="解答准确完整", label_en="Accurate, complete answers", weight=25),
+        QaCriterion(id="closing", label="规范结束语与小结", label_en="Proper closing and wrap-up", weight=10),
+    ]
+    """The QA form: every call is scored against these (a criterion that does not apply to the
+    call, e.g. risk disclosure without a product sale, is marked n/a and left out)."""
+    pass_mark: float = Field(80, ge=0, le=100)
+    """A review scoring below this is a fail (reports count them)."""
+
+    @field_validator("criteria")
+    @classmethod
+    def _unique_ids(cls, value: list[QaCriterion]) -> list[QaCriterion]:
+        ids = [c.id for c in value]
+        repeated = sorted({i for i in ids if ids.count(i) > 1})
+        if repeated:
+            raise ValueError(f"criterion ids must be unique: {', '.join(repeated)} repeated")
+        if not value:
+            raise ValueError("the QA form needs at least one criterion")
+        return value

@@ -9,7 +9,7 @@ from pydantic import Field, PrivateAttr, field_validator
 
 from console.config.models import (
     TIER_IDS, CallbackSettings, ChurnSettings, CenterSettings, ConsoleSettings, DatabaseSettings, DialerSettings,
-    LoginSettings, ManagerSettings, PasswordSettings, PbxSettings, QueueSettings, RecordingSettings, RiskSettings,
+    LoginSettings, ManagerSettings, PasswordSettings, QaSettings, PbxSettings, QueueSettings, RecordingSettings, RiskSettings,
     Section, ServerSettings,
     RoutingSettings, StatsSettings, SupervisorSettings, TicketSettings, TierSettings, WrapupSettings,
 )
@@ -67,6 +67,8 @@ class Settings(Section):
     """What account managers are told about their customers (console/server/manager_alerts.py)."""
     login: LoginSettings = LoginSettings()
     """Log-in throttling and lockout."""
+    qa: QaSettings = QaSettings()
+    """The QA form calls are scored against (console/crm/qa.py)."""
 
     _source: Path | None = PrivateAttr(default=None)
 

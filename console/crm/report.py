@@ -18,14 +18,15 @@ from dataclasses import dataclass
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from console.store.models import Interaction
+from console.store.models import Interaction, QaReview
 from telephony.stats import QueueCall, QueueMetrics, by_interval, compute, group
 from telephony.stats_live import QueueTarget, wrapup_of
 
 By = Literal["interval", "agent", "queue"]
 _i = Interaction.__table__.c
+_q = QaReview.__table__.c
 _COLUMNS = (_i.pbx, _i.linkedid, _i.queue, _i.pass_no, _i.agent_ext, _i.started_at, _i.wait_s, _i.talk_s,
             _i.outcome, _i.acw_s, _i.csat)
 CallKey = tuple[str, str, str, int]
@@ -123,7 +124,7 @@ def parse_interval(text: str) -> int:
 
 COLUMNS = ("key", "queue", "offered", "answered", "answered_in_sl", "abandoned", "short_abandoned",
            "service_level", "service_level_perf", "service_level_perf2", "asa_s", "aht_s",
-           "longest_wait_s", "abandon_rate", "csat", "csat_answers")
+           "longest_wait_s", "abandon_rate", "csat", "csat_answers", "qa_score", "qa_reviews")
 
 
 def row_dict(row: ReportRow) -> dict[str, Any]:
@@ -134,7 +135,23 @@ def row_dict(row: ReportRow) -> dict[str, Any]:
             "service_level": m.service_level, "service_level_perf": m.service_level_perf,
             "service_level_perf2": m.service_level_perf2, "asa_s": m.asa_s, "aht_s": m.aht_s,
             "longest_wait_s": m.longest_wait_s, "abandon_rate": m.abandon_rate, "csat": m.csat,
-            "csat_answers": m.csat_answers}
+            "csat_answers": m.csat_answers, "qa_score": None, "qa_reviews": 0}
+
+
+def qa_by_agent(engine: Any, start: dt.datetime, end: dt.datetime,
+                queue: str | None = None) -> dict[str, tuple[float, int]]:
+    """Agent -> (mean QA score, calls reviewed) over the calls offered in [start, end): each call's
+    latest review counts (blocking: call it in a thread)."""
+    latest = (select(_q.interaction_id, func.max(_q.id).label("id")).group_by(_q.interaction_id)).subquery()
+    query = (select(_i.agent_ext, func.avg(_q.score), func.count())
+             .select_from(QaReview.__table__.join(latest, latest.c.id == _q.id)
+                          .join(Interaction.__table__, _i.id == _q.interaction_id))
+             .where(_i.started_at >= start, _i.started_at < end, _i.agent_ext.is_not(None))
+             .group_by(_i.agent_ext))
+    if queue is not None:
+        query = query.where(_i.queue == queue)
+    with engine.connect() as conn:
+        return {row[0]: (round(float(row[1]), 1), int(row[2])) for row in conn.execute(query)}
 
 
 

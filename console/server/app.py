@@ -29,7 +29,8 @@ from console.server.metrics import Metrics
 from console.server.openapi import Operation, register
 
 CORE_ROUTES = ("auth", "calls", "agent", "supervisor")
-CRM_ROUTES = ("churn", "customers", "tickets", "followups", "kb", "interactions", "campaigns", "staff", "recordings")
+CRM_ROUTES = ("churn", "manager", "customers", "tickets", "followups", "kb", "interactions", "campaigns", "staff", "recordings",
+              "qa")
 
 
 def utc_now() -> datetime:

@@ -1,9 +1,10 @@
-"""Account managers served (专属客户经理): told at once when one of their customers calls or
-complains.
+"""Account managers served (专属客户经理): told at once when one of their customers calls,
+complains or asks for a callback.
 
 A ``customer_alert`` frame goes to the manager's consoles: ``reason`` ``call`` (the customer's
 call popped on an agent's screen: once per call, and not when the call rings the manager
-themselves) or ``complaint`` (a complaint ticket was opened for the customer), with the customer
+themselves), ``complaint`` (a complaint ticket was opened for the customer) or ``callback`` (they
+asked for a callback while waiting; with ``own_callbacks`` the callback is the manager's), with the customer
 as a pop shows them to an unverified caller (name, client number, tier, churn warning: never a
 number or an id number) and the call or the ticket. A complaint also gives the manager a
 follow-up they own (``[managers] complaint_followup_hours``; 0: none), written with the ticket.
@@ -12,9 +13,19 @@ follow-up they own (``[managers] complaint_followup_hours``; 0: none), written w
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from typing import Any
 
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+
 from console.server.hub import Hub
+from console.store.models import Customer
+from telephony.events import CallbackRequested
+
+log = logging.getLogger(__name__)
+_c = Customer.__table__.c
 
 
 def customer_brief(summary: dict[str, Any]) -> dict[str, Any]:
@@ -38,6 +49,34 @@ class ManagerAlerts:
         self._hub.publish([int(manager["id"])], "customer_alert", {
             "reason": "call", "call": live.call, "agent": agent, "queue": live.queue,
             "customer": customer_brief(customer),
+        })
+        return True
+
+    async def callback_requested(self, engine: Any, event: CallbackRequested) -> bool:
+        """The caller asked for a callback from the queue: tell their account manager. Looked up
+        off the call's path (the pops never wait for this), in a thread."""
+        if not self._config.alert_on_callback:
+            return False
+        from console.server.recorder import manager_of_caller
+
+        def find() -> tuple[int, int | None, dict[str, Any]] | None:
+            with engine.connect() as conn:
+                found = manager_of_caller(conn, event.caller, event.account)
+                if found is None or found[1] is None:
+                    return None
+                row = conn.execute(select(_c.id, _c.client_no, _c.name, _c.tier).where(_c.id == found[0])).one()
+                return found[0], found[1], dict(row._mapping)
+        try:
+            found = await asyncio.to_thread(find)
+        except SQLAlchemyError as exc:
+            log.warning("callback request of call %s: its account manager not told: %s", event.call,
+                        str(exc).splitlines()[0])
+            return False
+        if found is None:
+            return False
+        _customer_id, manager_id, customer = found
+        self._hub.publish([manager_id], "customer_alert", {
+            "reason": "callback", "call": event.call, "queue": event.queue, "customer": customer_brief(customer),
         })
         return True
 

@@ -42,6 +42,7 @@ _BY_ID = select(_c.id, _c.tier).where(_c.id == bindparam("id"))
 _BY_PHONE = select(_c.id, _c.tier).join(CustomerPhone.__table__, _p.customer_id == _c.id).where(
     _p.e164 == bindparam("e164")).limit(2)
 _STAFF_BY_EXT = select(_s.id).where(_s.extension == bindparam("ext")).order_by(_s.id).limit(1)
+_MANAGER_OF = select(_c.manager_id).where(_c.id == bindparam("id"))
 _INSERT_INTERACTION = insert(Interaction.__table__)
 _INSERT_FOLLOWUP = insert(FollowUp.__table__)
 
@@ -97,9 +98,11 @@ def write_interaction(conn: Any, rec: dict[str, Any]) -> None:
     callback = rec.get("callback")
     if callback and customer_id is not None:
         minutes = rec["callback_minutes"].get(tier or "standard", 240)
+        owner = (conn.execute(_MANAGER_OF, {"id": customer_id}).scalar()
+                 if callback == "requested" and rec.get("callback_to_manager") else None)
         conn.execute(_INSERT_FOLLOWUP.values(
             customer_id=customer_id, interaction_id=result.inserted_primary_key[0],
-            due_at=ended + dt.timedelta(minutes=minutes), owner_id=None, kind="callback",
+            due_at=ended + dt.timedelta(minutes=minutes), owner_id=owner, kind="callback",
             reason=REASON_REQUESTED if callback == "requested" else REASON_ABANDONED,
             status="open", created_at=ended,
         ))
@@ -124,6 +127,14 @@ def write_survey(conn: Any, rec: dict[str, Any]) -> None:
     conn.execute(update(Interaction.__table__).where(_i.id == row.id, _i.csat.is_(None)).values(csat=rec["score"]))
     if row.customer_id is not None and rec.get("churn"):
         rescore(conn, [row.customer_id], _when(rec["t"]), ChurnSettings.model_validate(rec["churn"]))
+
+
+def manager_of_caller(conn: Any, caller: str, account: str | None) -> tuple[int, int | None] | None:
+    """(customer id, their account manager's id) of a caller known by account or number, else None."""
+    customer_id, _tier = _customer(conn, {"caller": caller, "account": account})
+    if customer_id is None:
+        return None
+    return customer_id, conn.execute(_MANAGER_OF, {"id": customer_id}).scalar()
 
 
 class Recorder:
@@ -171,6 +182,7 @@ class Recorder:
             "hangup_by": event.hangup_by, "cause": event.cause, "wait_s": float(event.wait_s),
             "talk_s": float(event.talk_s), "customer_id": customer_id, "account": account,
             "direction": direction or event.direction, "callback": callback,
+            "callback_to_manager": self._settings.managers.own_callbacks,
             "recording": event.recording[:255] if event.recording else None,
             "callback_minutes": dict(self._settings.callbacks.sla_minutes),
             **({"churn": self._settings.churn.model_dump()} if event.outcome == "abandoned" else {}),

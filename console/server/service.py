@@ -53,6 +53,7 @@ class Service:
         self._recorder = app[keys.RECORDER]
         self._metrics = app[keys.METRICS]
         self._managers = app[keys.MANAGER_ALERTS]
+        self._background: set[asyncio.Task[Any]] = set()
 
     def start(self) -> None:
         for name, bridge in self.app[keys.BRIDGES].items():
@@ -154,6 +155,11 @@ class Service:
             self._ended(pbx, event)
         elif isinstance(event, CallbackRequested):
             self._recorder.callback_requested(event)
+            engine = self.app.get(keys.ENGINE)
+            if engine is not None:  # the account manager is told off the call's path
+                task = asyncio.create_task(self._managers.callback_requested(engine, event))
+                self._background.add(task)
+                task.add_done_callback(self._background.discard)
         elif isinstance(event, SurveyAnswered):
             self._recorder.survey(pbx, event)
         elif isinstance(event, AgentState):

@@ -328,6 +328,25 @@ class DoNotCall(SQLModel, table=True):
     added_at: dt.datetime = Field(default_factory=utcnow, **_when())
 
 
+class QaReview(SQLModel, table=True):
+    """A supervisor's QA review of one call (console/crm/qa.py): the marks per criterion of the
+    form at the time, the score, a comment."""
+
+    __tablename__ = "qa_review"
+    __table_args__ = (Index("ix_qa_review_agent_at", "agent_id", "created_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    interaction_id: int = Field(foreign_key="interaction.id", index=True, sa_type=BIG_ID, ondelete="CASCADE")
+    agent_id: int | None = Field(default=None, foreign_key="staff.id")
+    """The agent whose call it was (copied from the Interaction: their scores are read by it)."""
+    reviewer_id: int = Field(foreign_key="staff.id")
+    marks: str = Field(sa_type=Text)
+    """JSON object: criterion id -> pass | fail | na."""
+    score: float
+    fatal: bool = False
+    comment: str = Field(default="", sa_type=Text)
+    created_at: dt.datetime = Field(default_factory=utcnow, **_when())
+
+
 class AuditEvent(SQLModel, table=True):
     """Who saw or changed what, when (profile views, verification, edits)."""
 

@@ -148,6 +148,10 @@ class Client:
                                   json_body={"call": call, "method": method, "answers": answers})
         return Customer.model_validate(body.get("customer", body))
 
+    async def my_customers(self) -> dict[str, Any]:
+        """The customers I am the account manager of, the most at risk first."""
+        return await self.request("GET", "/api/customers/mine")
+
     async def interactions(self, customer_id: int | str, limit: int = 20) -> list[Interaction]:
         return await self.list_of(Interaction, f"/api/customers/{customer_id}/interactions", limit=limit)
 

@@ -46,6 +46,8 @@ AGENT_KEYS: tuple[KeySpec, ...] = (
     KeySpec("agent.tickets", "ctrl+t", "focus_tickets", "console.key.tickets", show=False),
     KeySpec("agent.followups", "ctrl+u", "focus_followups", "console.key.followups", show=False),
     KeySpec("agent.recording", "ctrl+r", "play_recording", "console.key.recording", show=False),
+    KeySpec("agent.my_customers", "ctrl+k", "my_customers", "console.key.my_customers", show=False),
+    KeySpec("agent.my_reviews", "ctrl+j", "my_reviews", "console.key.my_reviews", show=False),
 )
 
 LEAD_OFFER_KEYS: tuple[KeySpec, ...] = (  # the preview dialog (console.tui.agent.lead_offer)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from telephony.simulator import direct, events as ev, queues
 from telephony.simulator.model import Call, CallSpec
 from telephony.simulator.pbx import Pbx
+from telephony.simulator.survey import SURVEY_DID
 
 RINGALL_DID = "95556"
 MARGIN_DID = "95558"
@@ -25,6 +26,9 @@ def place_call(pbx: Pbx, spec: CallSpec) -> Call:
     pbx.calls.append(call)
     caller.priority = 2
     pbx.set_var(caller, "__CC_DID", spec.did)  # Set(__CC_DID=${EXTEN}): inherited by every leg
+    if spec.did == SURVEY_DID:
+        caller.priority = 3
+        pbx.set_var(caller, "__CALLDESK_SURVEY", "1")  # the survey hotline (telephony/simulator/survey.py)
     if spec.direct_to is not None:
         caller.priority = 3
         direct.dial(pbx, call, spec.direct_to)

@@ -126,6 +126,9 @@ class CallSpec:
     talk_s: float | None = 60.0  # None: talks until told otherwise (scripts)
     hangup_by: Literal["caller", "agent"] = "caller"
     exit_key_after_s: float | None = None  # presses 1 (callback request) after this long in queue
+    # The survey hotline (95559): the key pressed when asked after the agent hung up (None: none).
+    survey_score: int | None = None
+    survey_after_s: float = 3.0
 
 
 @dataclass

@@ -32,7 +32,8 @@ def join(pbx: Pbx, call: Call, queue_name: str, max_wait_s: int = 600) -> None:
     call.queue, call.joined_at, call.attempt = queue_name, pbx.clock.now, "idle"
     queue.entries.append(call)
     call.position = call.original_position = len(queue.entries)
-    call.caller.application, call.caller.app_data = "Queue", f"{queue_name},t,,,{max_wait_s}"
+    options = "tc" if call.caller.vars.get("__CALLDESK_SURVEY") == "1" else "t"  # c: on to the survey
+    call.caller.application, call.caller.app_data = "Queue", f"{queue_name},{options},,,{max_wait_s}"
     pbx.emit(ev.on_channel("QueueCallerJoin", call.caller, "agent", Queue=queue_name,
                            Position=str(call.position), Count=str(len(queue.entries))))
     spec = call.spec

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from telephony.simulator import events as ev
-from telephony.simulator import legs
+from telephony.simulator import legs, survey
 from telephony.simulator.model import Call, Channel, Leg
 from telephony.simulator.pbx import Pbx
 
@@ -65,6 +65,9 @@ def agent_hangs_up(pbx: Pbx, call: Call) -> None:
     if call.transfer is not None and transfer.complete_attended(pbx, call):
         return
     leg = call.connected
+    if survey.surveyed(call):
+        survey.agent_left(pbx, call, leg, by_phone=True)
+        return
     pbx.emit(ev.on_channel("HangupRequest", agent_channel(leg)))
     if leg.member is not None:
         agent_complete(pbx, call, leg, "agent")
@@ -88,6 +91,9 @@ def agent_hung_up_by_ami(pbx: Pbx, call: Call) -> None:
     leg = call.connected
     if leg.member is None and leg.local2 is not None:
         _local_target_hung_up(pbx, call, leg)
+        return
+    if survey.surveyed(call):
+        survey.agent_left(pbx, call, leg, by_phone=False)
         return
     pbx.leave_bridge(agent_channel(leg), call.caller)
     pbx.emit(ev.on_channel("SoftHangupRequest", call.caller, Cause="16"))

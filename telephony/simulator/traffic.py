@@ -18,6 +18,7 @@ from telephony.simulator import inbound, members
 from telephony.simulator.dialout import Dialout
 from telephony.simulator.model import UNKNOWN, CallSpec, Member, Phone
 from telephony.simulator.pbx import Pbx
+from telephony.simulator.survey import SURVEY_DID
 
 
 @dataclass(frozen=True)
@@ -47,11 +48,15 @@ class TrafficConfig:
     auto_pause_s: tuple[float, float] = (20.0, 120.0)  # how long an auto-paused agent stays paused
     break_every_s: float = 1800.0  # mean time between an agent's breaks (0: none)
     transfer_share: float = 0.03  # answered queue calls the agent transfers (to a colleague or queue retail)
+    survey_share: float = 0.0  # hotline callers who call the survey hotline (95559): asked after the agent hangs up
+    survey_answer_share: float = 0.6  # of those asked, callers who press a key (1-5)
 
 
 class Traffic:
     def __init__(self, pbx: Pbx, config: TrafficConfig, rng: random.Random) -> None:
         self.pbx, self.config, self.rng = pbx, config, rng
+        # The survey's draws come from a stream of their own: turning it on moves no other call.
+        self.survey_rng = random.Random(hash(rng.getstate()[1][:16]))  # reads the state, draws nothing
         self.placed = 0
         pbx.answer_delay = self._answer_delay
         pbx.dialout = self._dialout
@@ -87,7 +92,13 @@ class Traffic:
             did, direct_to = "95557", c.direct_extension
         elif roll < c.direct_share + c.ringall_share:
             did = "95556"
+        survey_score = None
+        if did == "95555" and self.survey_rng.random() < c.survey_share:
+            did = SURVEY_DID
+            if self.survey_rng.random() < c.survey_answer_share:  # mostly satisfied, some not at all
+                survey_score = self.survey_rng.choices((1, 2, 3, 4, 5), weights=(1, 1, 2, 4, 6))[0]
         return CallSpec(
+            survey_score=survey_score, survey_after_s=self.survey_rng.uniform(2.0, 6.0),
             number=customer.number, name=customer.name or UNKNOWN, did=did, direct_to=direct_to,
             account=customer.account if keyed else ("" if rng.random() < 0.5 else None),
             tier=customer.tier if keyed else "", verified=verified, ivr_s=rng.uniform(2.0, 8.0),

@@ -32,7 +32,7 @@ AMI_USER, AMI_SECRET = "calldesk", "calldesk-lab"  # docs/asterisk/manager.conf:
 # into the lab's manager.conf next to calldesk's, never calldesk's.
 OBSERVER_USER, OBSERVER_SECRET = "lab-observer", "lab-observer"
 # Prompts of calldesk's sample dialplan that the lab does not have (a center records its own).
-EXTRA_SOUNDS = {"campaign-sorry": (1.0, 480), "calldesk-blocked": (1.0, 400)}
+EXTRA_SOUNDS = {"campaign-sorry": (1.0, 480), "calldesk-blocked": (1.0, 400), "calldesk-survey": (1.0, 520)}
 
 
 def slot() -> int:

@@ -103,15 +103,18 @@ class SippLab:
         return sipp
 
     async def caller(self, cid: str, did: str = "95555", keys: str = "", hold_ms: int = NEVER_MS,
-                     name: bytes = b"", gap_ms: int = 150) -> Sipp:
+                     name: bytes = b"", gap_ms: int = 150, later_keys: str = "", later_ms: int = 0) -> Sipp:
         """A customer dialling a DID through the carrier: keys ``keys`` (SIP INFO, e.g. the account
-        and ``#``) after the answer, hangs up ``hold_ms`` after the last key unless Asterisk does.
+        and ``#``) after the answer, then ``later_keys`` ``later_ms`` after those (a survey's
+        answer), hangs up ``hold_ms`` after the last key unless Asterisk does.
         ``name``: the From display name's bytes (UTF-8 or GBK, as a carrier may send them)."""
         part = self._template("caller_info_digit.xml.part")
-        info = "".join(part.replace("@@GAP_MS@@", str(gap_ms)).replace("@@CSEQ@@", str(i + 2))
-                       .replace("@@DIGIT@@", key) for i, key in enumerate(keys))
+        sent = keys + later_keys
+        info = "".join((f'  <pause milliseconds="{later_ms}"/>\n' if i == len(keys) and later_keys else "")
+                       + part.replace("@@GAP_MS@@", str(gap_ms)).replace("@@CSEQ@@", str(i + 2))
+                       .replace("@@DIGIT@@", key) for i, key in enumerate(sent))
         text = (self._template("caller.xml.tmpl").replace("@@INFO@@", info)
-                .replace("@@BYE_CSEQ@@", str(len(keys) + 2)))
+                .replace("@@BYE_CSEQ@@", str(len(sent) + 2)))
         return await self._call("caller", text, cid, did, hold_ms, name)
 
     async def direct_caller(self, cid: str, did: str, hold_ms: int = NEVER_MS, name: bytes = b"") -> Sipp:

@@ -366,3 +366,50 @@ async def test_an_answered_queue_call_is_recorded_on_the_callers_channel() -> No
     tracker = Tracker(wrapup_s=3.0)
     ended = [e for t, m in floor.messages for e in tracker.feed(m, t) if e.name == "ended"]
     assert [e.recording for e in ended] == [named[0]["Value"]]
+
+
+# -- the post-call survey (95559, Queue option c) ---------------------------------------------------
+@pytest.mark.parametrize("score", [4, None])
+async def test_a_surveyed_caller_stays_after_the_agent_hangs_up_and_answers(score: int | None) -> None:
+    """As the lab's Asterisk ran the sample dialplan (tests/live/test_live_survey.py): calldesk hangs
+    up the agent; both leave the bridge, the agent leg ends, the caller's QUEUESTATUS is CONTINUE and
+    the survey asks; a key 1-5 is a UserEvent CallSurvey; then the caller is hung up and only then
+    app_queue's AgentComplete (Reason caller, no Dest*). The tracker: ended at the agent's hang-up,
+    then the survey's answer."""
+    from telephony.simulator.survey import READ_TIMEOUT_S
+    from telephony.tracker import Tracker
+
+    floor = SimFloor()
+    await floor.start()
+    try:
+        await floor.phone("1001")
+        await floor.action(Action="QueueAdd", Queue="retail", Interface="PJSIP/1001", MemberName="张伟")
+        floor.pbx.variants.pin("ami_hangup", "agent status caller complete")
+        spec = CallSpec(number="13800138000", account="310012345678", did="95559", ivr_s=1.8, talk_s=None,
+                        survey_score=score, survey_after_s=5.3)
+        inbound.place_call(floor.pbx, spec)
+        connect = await floor.wait("AgentConnect")
+        joined = floor.events("QueueCallerJoin")[0]
+        floor.mark()
+        await floor.action(Action="Hangup", Channel=connect["DestChannel"])
+        await floor.idle(READ_TIMEOUT_S + 2)
+        end = floor.since_mark()
+    finally:
+        await floor.stop()
+    kinds = [(m["Event"], m.get("Channel", "")[:14], m.get("Variable") or m.get("UserEvent") or m.get("Reason") or "")
+             for m in end if m["Event"] in ("BridgeLeave", "Hangup", "VarSet", "UserEvent", "SoftHangupRequest",
+                                            "AgentComplete")]
+    survey = [("UserEvent", "PJSIP/carrier-", "CallSurvey")] if score else []
+    assert kinds == [("BridgeLeave", "PJSIP/1001-000", ""), ("BridgeLeave", "PJSIP/carrier-", ""),
+                     ("Hangup", "PJSIP/1001-000", ""), ("VarSet", "PJSIP/carrier-", "QUEUESTATUS"), *survey,
+                     ("SoftHangupRequest", "PJSIP/carrier-", ""), ("AgentComplete", "PJSIP/carrier-", "caller"),
+                     ("Hangup", "PJSIP/carrier-", "")]
+    complete = [m for m in end if m["Event"] == "AgentComplete"][0]
+    assert "DestChannel" not in complete
+    tracker = Tracker(wrapup_s=3.0)
+    events = [e for t, m in floor.messages for e in tracker.feed(m, t) if e.name in ("ended", "survey")]
+    assert [e.name for e in events] == (["ended", "survey"] if score else ["ended"])
+    assert (events[0].agent, events[0].hangup_by) == ("1001", "agent")  # the agent left the bridge first
+    if score:
+        assert (events[1].call, events[1].agent, events[1].queue, events[1].score) == (
+            joined["Linkedid"], "1001", "retail", 4)

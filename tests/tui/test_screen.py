@@ -147,8 +147,11 @@ async def test_an_account_manager_is_told_of_their_customers_call_and_complaint(
         await feed(pilot, {"seq": 5, "kind": "customer_alert", "reason": "call", "call": CALL, "agent": "1002",
                            "queue": "vip", "customer": customer},
                    {"seq": 6, "kind": "customer_alert", "reason": "complaint", "customer": customer,
-                    "ticket": {"id": 9, "number": "T20261122-000009", "subject": "投诉佣金"}})
+                    "ticket": {"id": 9, "number": "T20261122-000009", "subject": "投诉佣金"}},
+                   {"seq": 7, "kind": "customer_alert", "reason": "callback", "call": CALL, "queue": "retail",
+                    "customer": customer})
         texts = [str(n.message) for n in app._notifications]
         assert "您的客户 张三（310000123456）正在来电，由坐席 1002 接听" in texts
         assert "您的客户 张三（310000123456）有新投诉 T20261122-000009" in texts
+        assert "您的客户 张三（310000123456）在排队时请求回电" in texts
         assert app.agent_screen.call_state == "idle"  # someone else's call: nothing on my card

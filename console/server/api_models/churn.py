@@ -55,3 +55,20 @@ class Rescored(BaseModel):
     customers: int
     changed: int
     seconds: float
+
+
+class MyCustomer(BaseModel):
+    id: int
+    client_no: str
+    name: str
+    tier: str
+    status: str
+    churn: CustomerChurn
+    open_tickets: int
+    followups_due: int
+    last_contact: str | None
+
+
+class MyCustomers(BaseModel):
+    total: int
+    customers: list[MyCustomer] = Field(description="The most at risk first")

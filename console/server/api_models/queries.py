@@ -94,3 +94,19 @@ class AtRiskQuery(BaseModel):
 class ExpiredRecordingsQuery(BaseModel):
     limit: int = Field(default=500, ge=1, le=5000)
     after_id: int = Field(default=0, ge=0, le=MAX_ID, description="The last id of the page before")
+
+
+class QaReviewsQuery(BaseModel):
+    agent: str | None = Field(default=None, description="me (default) or a staff id (supervisors)")
+    limit: int = Field(default=50, ge=1, le=500)
+
+
+class QaCallsQuery(BaseModel):
+    day: str | None = Field(default=None, description="YYYY-MM-DD in the centre's zone (default: today)")
+    agent: str | None = Field(default=None, description="An agent's extension")
+    limit: int = Field(default=500, ge=1, le=2000)
+
+
+class ManyQuery(BaseModel):
+    limit: int = Field(default=100, ge=1, le=500)
+    offset: int = Field(default=0, ge=0, le=10**9)

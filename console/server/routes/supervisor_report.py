@@ -13,7 +13,9 @@ from zoneinfo import ZoneInfo
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field
 
-from console.crm.report import load_calls, local_period, parse_interval, report, row_dict, rows_csv, targets_of
+from console.crm.report import (
+    load_calls, local_period, parse_interval, qa_by_agent, report, row_dict, rows_csv, targets_of,
+)
 from console.server.api_models.queries import ReportQuery
 from console.server.openapi import Operation, register
 from console.i18n import t
@@ -45,6 +47,9 @@ class ReportRow(BaseModel):
     csat: float | None = None
     """Mean post-call survey answer (1-5) of the answered calls surveyed."""
     csat_answers: int = 0
+    qa_score: float | None = None
+    """By agent: the mean QA score (0-100) of their calls of the period that were reviewed."""
+    qa_reviews: int = 0
 
 
 class Report(BaseModel):
@@ -105,6 +110,10 @@ async def supervisor_report(request: web.Request) -> web.Response:
         calls, by=by, start=start.timestamp(), end=end.timestamp(), tz=tz, targets=targets_of(settings),
         short_abandon_s=settings.stats.short_abandon_s, interval_s=interval_s,
         queues=names if by != "agent" else ())]
+    if by == "agent":  # each agent's mean QA score over their calls of the period (its latest review)
+        qa = await asyncio.to_thread(qa_by_agent, app[keys.ENGINE], start, end, queue)
+        for row in out:
+            row["qa_score"], row["qa_reviews"] = qa.get(row["key"], (None, 0))
     if fmt == "csv":
         return web.Response(text=rows_csv(out), content_type="text/csv", charset="utf-8")
     body = Report(from_=first.isoformat(), to=last.isoformat(), by=by, interval_s=interval_s,

@@ -30,7 +30,7 @@ from console.store.seed.demo import COMPLAINT_DEMO_ID, DEMO_CUSTOMERS, VIP_DEMO_
 from console.store.seed.people import NameMaker
 from console.store.seed.staff import DEMO_PASSWORD, STAFF_COLUMNS, account_manager_count, make_staff
 
-TABLES = ("aum_snapshot", "audit_event", "ticket_event", "follow_up", "ticket", "interaction", "lead", "campaign",
+TABLES = ("qa_review", "aum_snapshot", "audit_event", "ticket_event", "follow_up", "ticket", "interaction", "lead", "campaign",
           "do_not_call", "customer_phone", "customer", "staff")
 BULK_TABLES = ("customer", "customer_phone", "interaction", "ticket", "ticket_event", "follow_up",
                "lead", "audit_event")

@@ -99,6 +99,26 @@ class AgentActions(AgentCalls):
     def action_focus_wrapup(self) -> None:
         self.toggle_wrapup()
 
+    def action_my_customers(self) -> None:
+        """An account manager's own customers; the one chosen opens on the card."""
+        from console.tui.agent.my_customers import MyCustomersDialog
+
+        client = self.ctx.client
+        if client is None:
+            return
+
+        def chosen(customer_id: int | None) -> None:
+            if customer_id is not None:
+                self.api(client.customer(customer_id), then=self.open_customer)
+        self.app.push_screen(MyCustomersDialog(client, self.ctx.tz), chosen)
+
+    def action_my_reviews(self) -> None:
+        """The agent's own QA scores."""
+        from console.tui.agent.my_reviews import MyReviewsDialog
+
+        if self.ctx.client is not None:
+            self.app.push_screen(MyReviewsDialog(self.ctx.client, self.ctx.tz))
+
     def action_play_recording(self) -> None:
         """The selected contact's recording: saved through the API, then the configured player."""
         contact = self.query_one(Timeline).selected()

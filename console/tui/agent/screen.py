@@ -156,7 +156,8 @@ class AgentScreen(AgentActions):
     def _customer_alert(self, message: stream.CustomerAlert) -> None:
         """I am this customer's account manager: their call or complaint, at once."""
         self.app.bell()
-        key = "console.notify.my_customer_complaint" if message.reason == "complaint" else "console.notify.my_customer_calls"
+        key = {"complaint": "console.notify.my_customer_complaint",
+               "callback": "console.notify.my_customer_callback"}.get(message.reason, "console.notify.my_customer_calls")
         self.notify(t(key, name=message.customer_name, client_no=message.client_no, agent=message.agent or "—",
                       ticket=message.ticket_number or ""), severity="warning", timeout=30)
 

@@ -33,6 +33,20 @@ class SupervisorClient(Client):
         return await self.request("GET", "/api/supervisor/report", params={
             "from": first, "to": last, "by": by, "interval": interval, "queue": queue})
 
+    # --- QA reviews (docs/API.md) -----------------------------------------------------------
+    async def qa_form(self) -> dict[str, Any]:
+        return await self.request("GET", "/api/qa/form")
+
+    async def qa_calls(self, day: str, agent: str | None = None) -> list[dict[str, Any]]:
+        return list((await self.request("GET", "/api/qa/calls", params={"day": day, "agent": agent}))["calls"])
+
+    async def call_trail(self, interaction_id: int) -> list[dict[str, Any]]:
+        return list((await self.request("GET", f"/api/interactions/{interaction_id}/trail"))["trail"])
+
+    async def review_call(self, interaction_id: int, marks: dict[str, str], comment: str) -> dict[str, Any]:
+        return await self.request("POST", f"/api/interactions/{interaction_id}/qa",
+                                  json_body={"marks": marks, "comment": comment})
+
     # --- campaigns (docs/API.md "Campaigns") -----------------------------------------------
     async def campaigns(self) -> list[dict[str, Any]]:
         return list((await self.request("GET", "/api/campaigns") or {}).get("campaigns", []))

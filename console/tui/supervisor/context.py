@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from console.tui.models import CenterConfig, User
+from console.tui.recording_player import RecordingPlayer
 from console.tui.supervisor.board_state import Thresholds
 from console.tui.supervisor.client import SupervisorClient
 
@@ -23,6 +24,7 @@ class SupervisorContext:
     center: CenterConfig = field(default_factory=CenterConfig)
     clock: Callable[[], dt.datetime] = system_clock
     thresholds: Thresholds = field(default_factory=Thresholds)
+    recordings: RecordingPlayer | None = None  # a call's recording, saved then played (QA reviews)
 
     @property
     def tz(self) -> ZoneInfo:

@@ -15,6 +15,7 @@ SUPERVISOR_KEYS: tuple[KeySpec, ...] = (
     KeySpec("supervisor.report", "f9", "report", "sup.key.report"),
     # Not in the footer (its row is full; F1 lists it): the wallboard snapshots stay as they are.
     KeySpec("supervisor.campaigns", "f10", "campaigns", "sup.key.campaigns", show=False),
+    KeySpec("supervisor.qa", "f12", "qa", "sup.key.qa", show=False),
     KeySpec("supervisor.refresh", "f5", "refresh", "sup.key.refresh"),
 )
 
@@ -26,4 +27,13 @@ ADMIN_KEYS: tuple[KeySpec, ...] = (
 REPORT_KEYS: tuple[KeySpec, ...] = (
     KeySpec("report.board", "escape", "close", "sup.key.board"),
     KeySpec("report.run", "f5", "run_report", "sup.report.load"),
+)
+
+QA_KEYS: tuple[KeySpec, ...] = (
+    KeySpec("qa.board", "escape", "close", "sup.key.board"),
+    KeySpec("qa.load", "f5", "load_calls", "sup.qa.load"),
+)
+
+QA_REVIEW_KEYS: tuple[KeySpec, ...] = (
+    KeySpec("qa.recording", "ctrl+r", "play_recording", "console.key.recording"),
 )

@@ -10,7 +10,7 @@ from textual.widgets import DataTable
 from console.i18n import t
 from console.tui.supervisor.board_state import BoardState, pct, secs, sparkline
 
-COLUMNS = ("queue", "waiting", "longest", "sl", "target", "asa", "aht", "abandon_rate",
+COLUMNS = ("queue", "waiting", "longest", "sl", "target", "asa", "aht", "abandon_rate", "csat",
            "offered", "answered", "abandoned", "agents", "trend")
 
 
@@ -29,6 +29,7 @@ def cells(stats: dict[str, Any], board: BoardState, now: float) -> dict[str, Any
         "asa": secs(stats.get("asa_s")),
         "aht": secs(stats.get("aht_s")),
         "abandon_rate": pct(stats.get("abandon_rate")),
+        "csat": "—" if stats.get("csat") is None else f"{stats['csat']:.1f} ({stats.get('csat_answers') or 0})",
         "offered": str(stats.get("offered") or 0),
         "answered": str(stats.get("answered") or 0),
         "abandoned": str(stats.get("abandoned") or 0),

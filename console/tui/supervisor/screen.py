@@ -170,6 +170,11 @@ class BoardScreen(Screen[None]):
 
         self.app.push_screen(ReportScreen(self.ctx))
 
+    def action_qa(self) -> None:
+        from console.tui.supervisor.qa_screen import QaScreen
+
+        self.app.push_screen(QaScreen(self.ctx))
+
     def action_campaigns(self) -> None:
         from console.tui.supervisor.campaigns_screen import CampaignsScreen
 

@@ -1,0 +1,57 @@
+"""QA in the supervisor app (F12) against a real server: today's answered calls with their
+scores, the review dialog with the call's trail, a refusal shown in place, a review saved."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+from textual.widgets import DataTable, Label, Select, Static
+
+from console.store.db import session_scope
+from console.store.models import Interaction, QaReview
+from console.tui.supervisor.qa_review import QaReviewDialog
+from console.tui.supervisor.qa_screen import QaScreen
+from tests.tui.floor import until
+from tests.tui.supervisor_floor import NOW, supervisor_floor
+
+SIZE = (150, 44)
+
+
+async def test_a_supervisor_reviews_one_of_todays_calls(seeded_engine, seed, tmp_path):
+    with session_scope(seeded_engine) as s:
+        call = Interaction(pbx="main", linkedid="qa-1", queue="retail", agent_id=seed.staff["agent1"], agent_ext="1001",
+                           customer_id=seed.known, started_at=NOW - dt.timedelta(minutes=30),
+                           answered_at=NOW - dt.timedelta(minutes=29), ended_at=NOW - dt.timedelta(minutes=25),
+                           wait_s=20, talk_s=240, outcome="answered", hangup_by="caller", disposition="resolved")
+        s.add(call)
+        s.flush()
+        call_id = call.id
+    async with supervisor_floor(seeded_engine, tmp_path) as floor:
+        app = floor.supervisor_app()
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("f12")
+            await until(pilot, lambda: isinstance(app.screen, QaScreen))
+            table = app.screen.query_one("#calls", DataTable)
+            await until(pilot, lambda: str(call_id) in table.rows)
+            table.move_cursor(row=table.get_row_index(str(call_id)))
+            assert table.get_cell(str(call_id), "score") == "—"
+            await pilot.press("enter")
+            await until(pilot, lambda: isinstance(app.screen, QaReviewDialog))
+            dialog = app.screen
+            await until(pilot, lambda: "本通话中对客户的操作" in str(dialog.query_one("#qa-trail", Static).render()))
+            # Every criterion n/a: refused, shown in place, nothing lost.
+            for criterion in dialog.form["criteria"]:
+                dialog.query_one(f"#mark-{criterion['id']}", Select).value = "na"
+            await pilot.press("ctrl+s")
+            await until(pilot, lambda: "不适用" in str(dialog.query_one("#qa-error", Label).render()))
+            for criterion in dialog.form["criteria"]:
+                dialog.query_one(f"#mark-{criterion['id']}", Select).value = "pass"
+            dialog.query_one("#mark-risk_disclosure", Select).value = "na"
+            dialog.query_one("#mark-accuracy", Select).value = "fail"
+            await pilot.press("ctrl+s")
+            await until(pilot, lambda: isinstance(app.screen, QaScreen))
+            await until(pilot, lambda: table.get_cell(str(call_id), "score") == "68.8")
+    with seeded_engine.connect() as conn:
+        (review,) = conn.execute(select(QaReview.score, QaReview.reviewer_id, QaReview.agent_id)).all()
+    assert tuple(review) == (68.8, seed.staff["sup1"], seed.staff["agent1"])
