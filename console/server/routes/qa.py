@@ -199,7 +199,7 @@ def setup(app: web.Application) -> None:
         Operation("GET", "/api/qa/reviews", reviews, "QA reviews of an agent's calls", query=QaReviewsQuery,
                   response=MyQaReviews, errors=(403,), tag="qa"),
         Operation("POST", "/api/interactions/{id}/qa", review_call, "Review a call", access="supervisor",
-                  path_params=row, body=ReviewBody, response=QaReviewResult, status=201, tag="qa"),
+                  path_params=row, body=ReviewBody, response=QaReviewResult, status=201, errors=(409,), tag="qa"),
         Operation("GET", "/api/interactions/{id}/qa", call_reviews, "A call's QA reviews", path_params=row,
                   response=QaReviews, errors=(403,), tag="qa"),
     )
