@@ -26,6 +26,8 @@ MOVES = {"start": ("running", ("draft", "paused")), "pause": ("paused", ("runnin
 
 
 MAX_AGENTS = 200
+RETRY_MAX_MIN = 7 * 24 * 60
+"""A retry delay longer than a week is a typo (and a huge one overflowed the database's integer: 500)."""
 
 
 def check_agents(extensions: list[str]) -> list[str]:
@@ -51,9 +53,9 @@ class CampaignSpec(BaseModel):
     window_start: dt.time = dt.time(9, 0)
     window_end: dt.time = dt.time(20, 0)
     max_attempts: int = Field(3, ge=1, le=20)
-    retry_busy_min: int = Field(10, ge=0)
-    retry_noanswer_min: int = Field(60, ge=0)
-    retry_failed_min: int = Field(30, ge=0)
+    retry_busy_min: int = Field(10, ge=0, le=RETRY_MAX_MIN)
+    retry_noanswer_min: int = Field(60, ge=0, le=RETRY_MAX_MIN)
+    retry_failed_min: int = Field(30, ge=0, le=RETRY_MAX_MIN)
     caller_id: str = Field("", max_length=32)
     product_risk: str | None = None
     script_slug: str | None = Field(None, max_length=128)
@@ -71,6 +73,14 @@ class CampaignSpec(BaseModel):
     def _risk(cls, value: str | None) -> str | None:
         if value is not None and value not in PRODUCT_RISKS:
             raise ValueError(t("campaign.err.product_risk", allowed=", ".join(PRODUCT_RISKS)))
+        return value
+
+    @field_validator("window_start", "window_end")
+    @classmethod
+    def _local_time(cls, value: dt.time) -> dt.time:
+        # The window is the centre's wall clock; an offset made it incomparable with the other end (500).
+        if value.tzinfo is not None:
+            raise ValueError(t("campaign.err.local_time"))
         return value
 
 

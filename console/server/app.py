@@ -17,7 +17,8 @@ from typing import Any
 from aiohttp import web
 
 from console.i18n import set_locale
-from console.server import keys
+from console.server import keys, openapi_document
+from console.server.api_models.queries import WebSocketQuery
 from console.server.auth import TokenStore, auth_middleware
 from console.server.callstate import CallRegistry
 from console.server.directory import Directory, load_directory
@@ -25,6 +26,7 @@ from console.server.errors import error_middleware
 from console.server.hub import Hub
 from console.server.manager_alerts import ManagerAlerts
 from console.server.metrics import Metrics
+from console.server.openapi import Operation, register
 
 CORE_ROUTES = ("auth", "calls", "agent", "supervisor")
 CRM_ROUTES = ("churn", "manager", "customers", "tickets", "followups", "kb", "interactions", "campaigns", "staff", "recordings",
@@ -72,10 +74,12 @@ def create_app(
     app.cleanup_ctx.append(_routing)
     app.on_shutdown.append(_close_websockets)
 
-    app.router.add_get("/ws", app[keys.HUB].handle)
+    register(app, Operation("GET", "/ws", app[keys.HUB].handle, "The event stream (WebSocket; docs/API.md)",
+                            query=WebSocketQuery, websocket=True, tag="stream"))
     from console.server import metrics as metrics_routes
 
     metrics_routes.setup(app)
+    openapi_document.setup(app)
     for name in CRM_ROUTES:  # first: a core module leaves out what these already serve
         _setup_optional(app, f"console.server.routes.{name}")
     for name in CORE_ROUTES:

@@ -24,7 +24,7 @@ from console.server.errors import ApiError
 from console.store.models import ROLES  # the one declaration of the role vocabulary, lowest first
 
 _RANK = {role: rank for rank, role in enumerate(ROLES)}
-PUBLIC_PATHS = frozenset({"/api/login", "/healthz", "/metrics"})
+PUBLIC_PATHS = frozenset({"/api/login", "/api/openapi.json", "/healthz", "/metrics"})
 
 
 @dataclass(frozen=True, slots=True)

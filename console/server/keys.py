@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from console.server.hub import Hub
     from console.server.manager_alerts import ManagerAlerts
     from console.server.metrics import Metrics
+    from console.server.openapi import Operation
     from console.server.outbox import Outbox
     from console.server.pop import PopBuilder
     from console.server.recorder import Recorder
@@ -71,6 +72,10 @@ KB: web.AppKey[Any] = web.AppKey("kb")
 DIALER: web.AppKey[Any] = web.AppKey("dialer")
 """The outbound dialer (console.server.dialer_service), when the campaigns routes are mounted."""
 """The knowledge base (console.crm.kb), loaded at start-up when available."""
+
+OPERATIONS: web.AppKey[list[Operation]] = web.AppKey("operations")
+"""Every route the app serves, as declared (console.server.openapi): the router and the
+OpenAPI document are both made from it."""
 
 USER: web.RequestKey[AuthUser] = web.RequestKey("user")
 """The logged-in user of a request (set by the auth middleware)."""

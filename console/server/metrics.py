@@ -90,5 +90,13 @@ async def healthz_handler(request: web.Request) -> web.Response:
 
 
 def setup(app: web.Application) -> None:
-    app.router.add_get("/metrics", metrics_handler)
-    app.router.add_get("/healthz", healthz_handler)
+    from console.server.api_models.health import Health
+    from console.server.openapi import Operation, register
+
+    register(
+        app,
+        Operation("GET", "/metrics", metrics_handler, "Prometheus metrics", access="loopback", response=None,
+                  response_media="text/plain", tag="ops"),
+        Operation("GET", "/healthz", healthz_handler, "Health: the PBX links, the database, the outbox",
+                  access="public", response=Health, tag="ops"),
+    )

@@ -213,3 +213,15 @@ async def agent2_token(client: TestClient) -> str:
 @pytest.fixture
 async def supervisor_token(client: TestClient) -> str:
     return await login(client, "sup1")
+
+
+FUZZ_SUMMARY = pytest.StashKey[list[str]]()
+"""The schemathesis runs' summary lines (tests/server/test_schemathesis.py)."""
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
+    lines = config.stash.get(FUZZ_SUMMARY, [])
+    if lines:
+        terminalreporter.section("schemathesis")
+        for line in lines:
+            terminalreporter.write_line(line)

@@ -7,6 +7,8 @@ from pydantic import BaseModel, Field
 
 from console.i18n import t
 from console.server import keys
+from console.server.api_models.common import Ok
+from console.server.openapi import Operation, register
 from console.server.auth import current_user
 from console.server.errors import ApiError, read_body
 from console.server.routes.actions import act, bridge_for, interface_of, state_interface_of
@@ -61,5 +63,10 @@ async def queues(request: web.Request) -> web.Response:
 
 
 def setup(app: web.Application) -> None:
-    app.router.add_post("/api/agent/pause", pause)
-    app.router.add_post("/api/agent/queues", queues)
+    register(
+        app,
+        Operation("POST", "/api/agent/pause", pause, "Pause or unpause myself in my queues", body=PauseBody,
+                  response=Ok, status=202, tag="agent"),
+        Operation("POST", "/api/agent/queues", queues, "Log myself in or out of a queue", body=QueueBody,
+                  response=Ok, status=202, errors=(403,), tag="agent"),
+    )

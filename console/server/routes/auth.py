@@ -9,6 +9,9 @@ from console.crm.wrapup import DISPOSITIONS
 from console.server import keys
 from console.server.auth import ROLES, current_user
 from console.server.client_address import client_address
+from console.server.api_models.auth import CenterConfig, LoginResult, Me
+from console.server.api_models.common import Ok
+from console.server.openapi import Operation, register
 from console.i18n import t
 from console.server.errors import ApiError, read_body
 
@@ -69,7 +72,11 @@ def _ticket_categories() -> list[str]:
 
 
 def setup(app: web.Application) -> None:
-    app.router.add_post("/api/login", login)
-    app.router.add_post("/api/logout", logout)
-    app.router.add_get("/api/me", me)
-    app.router.add_get("/api/config", config)
+    register(
+        app,
+        Operation("POST", "/api/login", login, "Log in: a bearer token", access="public", body=LoginBody,
+                  response=LoginResult, errors=(401, 429), tag="auth"),
+        Operation("POST", "/api/logout", logout, "Revoke this token", response=Ok, tag="auth"),
+        Operation("GET", "/api/me", me, "The logged-in user and their agent state", response=Me, tag="auth"),
+        Operation("GET", "/api/config", config, "The console's configuration", response=CenterConfig, tag="auth"),
+    )

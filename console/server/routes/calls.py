@@ -13,10 +13,13 @@ from console.crm.masking import national_digits
 from console.crm.phones import normalize
 from console.crm.wrapup import DISPOSITIONS, NOTES_MAX, apply_wrapup
 from console.i18n import t
+from console.server.api_models.common import Ok, Originated, TransferAccepted
+from console.server.openapi import Operation, register
 from console.server import keys
 from console.server.auth import current_user
 from console.server.errors import ApiError, read_body
 from console.server.outbox import applier
+from console.server.routes.crm_common import RowId
 from console.server.routes.actions import (
     act, bridge_for, interface_of, own_call, pbx_settings, state_interface_of,
 )
@@ -31,7 +34,7 @@ _MANAGER_EXT = select(_s.extension).select_from(Customer.__table__.join(Staff.__
 
 class OriginateBody(BaseModel):
     number: str | None = Field(default=None, max_length=40)
-    customer_id: int | None = None
+    customer_id: RowId | None = None  # a larger one overflowed the database driver (500)
 
 
 class TransferBody(BaseModel):
@@ -174,9 +177,17 @@ async def wrapup(request: web.Request) -> web.Response:
 
 
 def setup(app: web.Application) -> None:
-    app.router.add_post("/api/calls/originate", originate)
-    app.router.add_post("/api/calls/{call}/hangup", hangup)
-    app.router.add_post("/api/calls/{call}/transfer", transfer)
-    app.router.add_post("/api/calls/{call}/answer", answer)
+    register(
+        app,
+        Operation("POST", "/api/calls/originate", originate, "Click-to-call from my phone", body=OriginateBody,
+                  response=Originated, status=202, errors=(404,), tag="calls"),
+        Operation("POST", "/api/calls/{call}/hangup", hangup, "Hang up a call of mine", response=Ok, status=202,
+                  errors=(403,), tag="calls"),
+        Operation("POST", "/api/calls/{call}/transfer", transfer, "Transfer a call of mine", body=TransferBody,
+                  response=TransferAccepted, status=202, errors=(403,), tag="calls"),
+        Operation("POST", "/api/calls/{call}/answer", answer, "Answer the call ringing my phone", response=Ok,
+                  status=202, errors=(403, 409), tag="calls"),
+    )
     if not any(r.canonical == "/api/interactions/{call}/wrapup" for r in app.router.resources()):
-        app.router.add_post("/api/interactions/{call}/wrapup", wrapup)
+        register(app, Operation("POST", "/api/interactions/{call}/wrapup", wrapup, "Wrap up a call I talked on",
+                                body=WrapupBody, response=Ok, status=202, tag="calls"))

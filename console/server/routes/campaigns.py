@@ -17,6 +17,8 @@ from pydantic import BaseModel, Field
 from console.crm import campaign_admin as admin
 from console.crm.errors import CrmError
 from console.i18n import t
+from console.server.api_models.common import Ok
+from console.server.openapi import Operation, register
 from console.server import keys
 from console.server.auth import require_role
 from console.server.dialer_service import DialerService
@@ -38,7 +40,7 @@ class FilterBody(BaseModel):
 
 def _id(request: web.Request, name: str) -> int:
     raw = request.match_info[name]
-    if not raw.isdigit() or int(raw) >= 2**31:
+    if not (raw.isascii() and raw.isdigit()) or int(raw) >= 2**31:  # "²".isdigit(), and int() refuses it
         raise ApiError(404, "not_found", t("crm.param.bad_id", value=raw))
     return int(raw)
 
@@ -141,13 +143,13 @@ async def preview_action(request: web.Request) -> web.Response:
     campaign_id, lead_id = _id(request, "id"), _id(request, "lead")
     dialer = request.app.get(DIALER)
     if dialer is None or not user.extension or dialer.offered_to(user.extension) != lead_id:
-        raise ApiError(409, "conflict", f"线索 {lead_id} 没有分配给你预览")
+        raise ApiError(409, "conflict", t("api.campaign.lead_not_offered", lead=lead_id))
     if request.match_info["action"] == "skip":
         dialer.preview_skip(user.extension)
         await asyncio.to_thread(_skip, request.app, lead_id)
         return web.json_response({"ok": True})
     if not await dialer.preview_dial(campaign_id, lead_id, user.extension):
-        raise ApiError(409, "conflict", f"线索 {lead_id} 已不能拨打（已被处理或在免打扰名单）")
+        raise ApiError(409, "conflict", t("api.campaign.lead_gone", lead=lead_id))
     return web.json_response({"ok": True}, status=202)
 
 
@@ -181,13 +183,28 @@ DIALER_OPTIONS: web.AppKey[dict[str, Any]] = web.AppKey("dialer_options")
 
 
 def setup(app: web.Application) -> None:
-    app.router.add_get("/api/campaigns", list_campaigns)
-    app.router.add_post("/api/campaigns", create_campaign)
-    app.router.add_patch("/api/campaigns/{id}", edit_campaign)
-    for action in admin.MOVES:
-        app.router.add_post(f"/api/campaigns/{{id}}/{action}", _mover(action))
-    app.router.add_get("/api/campaigns/{id}/stats", campaign_stats)
-    app.router.add_post("/api/campaigns/{id}/leads/import", import_leads)
-    app.router.add_post("/api/campaigns/{id}/leads/filter", filter_leads)
-    app.router.add_post("/api/campaigns/{id}/leads/{lead}/{action:dial|skip}", preview_action)
+    row = {"id": int}
+    register(
+        app,
+        Operation("GET", "/api/campaigns", list_campaigns, "Campaigns", access="supervisor", response=CampaignList,
+                  tag="campaigns"),
+        Operation("POST", "/api/campaigns", create_campaign, "Create a campaign (draft)", access="supervisor",
+                  body=admin.CampaignSpec, response=CampaignOut, status=201, errors=(409,), tag="campaigns"),
+        Operation("PATCH", "/api/campaigns/{id}", edit_campaign, "Change a campaign", access="supervisor",
+                  path_params=row, body=admin.CampaignEdit, response=CampaignOut, errors=(409,), tag="campaigns"),
+        *(Operation("POST", f"/api/campaigns/{{id}}/{action}", _mover(action), f"{action.capitalize()} a campaign",
+                    access="supervisor", path_params=row, response=CampaignOut, errors=(409,), tag="campaigns")
+          for action in admin.MOVES),
+        Operation("GET", "/api/campaigns/{id}/stats", campaign_stats, "A campaign's figures", access="supervisor",
+                  path_params=row, response=CampaignStats, tag="campaigns"),
+        Operation("POST", "/api/campaigns/{id}/leads/import", import_leads, "Add leads from a CSV file",
+                  access="supervisor", path_params=row, body_media="text/csv", response=LeadsReport,
+                  errors=(409,), tag="campaigns"),
+        Operation("POST", "/api/campaigns/{id}/leads/filter", filter_leads, "Add customers matching a filter as "
+                  "leads", access="supervisor", path_params=row, body=FilterBody, response=LeadsReport,
+                  errors=(409,), tag="campaigns"),
+        Operation("POST", "/api/campaigns/{id}/leads/{lead}/{action:dial|skip}", preview_action,
+                  "Dial or skip the lead a preview campaign offers me", path_params={"id": int, "lead": int},
+                  response=Ok, status=202, also=(200,), errors=(409,), tag="campaigns"),
+    )
     app.cleanup_ctx.append(_dialer_ctx)

@@ -23,9 +23,12 @@ from console.crm import aum_csv
 from console.crm.churn_facts import all_customer_ids, rescore
 from console.i18n import t
 from console.server import keys
+from console.server.api_models.churn import AtRisk, AumImport, Rescored
+from console.server.api_models.queries import AtRiskQuery
+from console.server.openapi import Operation, register
 from console.server.auth import require_role
 from console.server.errors import ApiError
-from console.server.routes.crm_common import center_tz, in_db, json_response, now, query_int
+from console.server.routes.crm_common import MAX_ID, center_tz, in_db, json_response, now, query_int
 from console.store.models import Customer, Staff
 
 CSV_MAX_BYTES = 20 * 1024 * 1024
@@ -60,7 +63,8 @@ async def at_risk(request: web.Request) -> web.Response:
                        field="level")
     floor = (config.high_at if level == "high" else config.medium_at) / 100
     manager = request.query.get("manager")
-    manager_id = user.id if manager == "me" else query_int(request, "manager", None, low=1) if manager else None
+    manager_id = (user.id if manager == "me"
+                  else query_int(request, "manager", None, low=1, high=MAX_ID) if manager else None)
     limit = query_int(request, "limit", 50, low=1, high=500) or 50
     offset = query_int(request, "offset", 0, low=0, high=10**9) or 0
     rows = await in_db(request, _at_risk, floor, manager_id, limit, offset)
@@ -91,6 +95,12 @@ async def recompute_all(request: web.Request) -> web.Response:
 
 
 def setup(app: web.Application) -> None:
-    app.router.add_get("/api/customers/at-risk", at_risk)
-    app.router.add_post("/api/churn/aum", import_aum)
-    app.router.add_post("/api/churn/recompute", recompute_all)
+    register(
+        app,
+        Operation("GET", "/api/customers/at-risk", at_risk, "Customers by churn score, highest first",
+                  access="supervisor", query=AtRiskQuery, response=AtRisk, tag="churn"),
+        Operation("POST", "/api/churn/aum", import_aum, "Import AUM snapshots from a CSV file", access="manager",
+                  body_media="text/csv", response=AumImport, tag="churn"),
+        Operation("POST", "/api/churn/recompute", recompute_all, "Score every customer again", access="admin",
+                  response=Rescored, tag="churn"),
+    )

@@ -30,6 +30,8 @@ MAX_ID = 2**31 - 1
 """Row ids of customers, staff, tickets and follow-ups are 32-bit: a larger one names nothing."""
 RowId = Annotated[int, Field(ge=1, le=MAX_ID)]
 """An id in a request body (a larger one is a 400 naming the field, not a database error)."""
+Version = Annotated[int, Field(ge=1, le=MAX_ID)]
+"""The ``version`` a client sends back (optimistic locking); a larger one overflowed the driver (500)."""
 STATUS_BY_CODE = {"bad_request": 400, "invalid": 400, "forbidden": 403, "not_found": 404, "conflict": 409}
 
 
@@ -91,5 +93,5 @@ def query_flag(request: web.Request, name: str) -> bool | None:
     return raw.lower() in ("1", "true", "yes")
 
 
-__all__ = ["MAX_ID", "RowId", "Session", "api_error", "center_tz", "in_db", "json_response", "now", "path_int", "query_flag",
+__all__ = ["MAX_ID", "RowId", "Session", "Version", "api_error", "center_tz", "in_db", "json_response", "now", "path_int", "query_flag",
            "query_int"]

@@ -32,6 +32,7 @@ from console.i18n import t
 from console.server import keys
 from console.server.auth import bearer_token, require_role
 from console.server.errors import ApiError
+from console.server.openapi import Operation, register
 from console.server.routes.crm_common import json_response, now
 from console.server.routes.customer_index import STATE, current_index
 
@@ -162,4 +163,7 @@ def _index_rows(engine: Any, ids: list[int]) -> list[Any]:
 
 
 def setup(app: web.Application) -> None:
-    app.router.add_post("/api/customers/import", import_customers, expect_handler=_expect)
+    register(app, Operation("POST", "/api/customers/import", import_customers,
+                            "Import customers from a CSV file (streamed; bad rows by line)", access="admin",
+                            body_media="text/csv", response=CustomerImportReport, expect_handler=_expect,
+                            tag="customers"))

@@ -15,6 +15,9 @@ from aiohttp import web
 from console.crm.errors import CrmError
 from console.crm.suitability import is_suitable, max_product_risk, parse_product_risk
 from console.i18n import t
+from console.server.api_models.customers import Suitability
+from console.server.api_models.queries import SuitabilityQuery
+from console.server.openapi import Operation, register
 from console.server import keys
 from console.server.auth import require_role
 from console.server.errors import ApiError
@@ -53,4 +56,6 @@ async def suitability(request: web.Request) -> web.Response:
 
 
 def setup(app: web.Application) -> None:
-    app.router.add_get("/api/customers/{id}/suitability", suitability)
+    register(app, Operation("GET", "/api/customers/{id}/suitability", suitability,
+                            "May this customer buy a product of this risk", query=SuitabilityQuery,
+                            path_params={"id": int}, response=Suitability, tag="customers"))

@@ -25,7 +25,7 @@ from console.i18n import t
 from console.server import keys
 from console.server.auth import AuthUser, require_role
 from console.server.errors import ApiError, read_body
-from console.server.routes.crm_common import RowId, in_db, json_response, now, path_int
+from console.server.routes.crm_common import RowId, Version, in_db, json_response, now, path_int
 from console.server.routes.customer_access import summary_context, verified_for
 from console.server.routes.customer_index import current_index, upsert
 from console.store.models import Customer, CustomerPhone
@@ -63,7 +63,7 @@ class CreateBody(CustomerFields):
 
 
 class UpdateBody(CustomerFields):
-    version: int = Field(ge=1)
+    version: Version
 
 
 def _check_roles(user: AuthUser, fields: set[str], exempt: frozenset[str] = frozenset()) -> None:

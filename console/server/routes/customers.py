@@ -16,6 +16,9 @@ from console.crm.errors import CrmError
 from console.crm.masking import mask_customer, mask_phone
 from console.crm.verification import MAX_FAILED_ATTEMPTS, Answer, check_answers
 from console.i18n import t
+from console.server.api_models.customers import CustomerProfile, CustomerSummary, InteractionList, SearchResults
+from console.server.api_models.queries import CallQuery, CustomerSearchQuery, InteractionsQuery
+from console.server.openapi import Operation, register
 from console.server import keys
 from console.server.auth import require_role
 from console.server.errors import ApiError, read_body
@@ -156,11 +159,24 @@ def setup(app: web.Application) -> None:
     customer_index.setup(app)
     customer_import.setup(app)
     customer_suitability.setup(app)
-    app.router.add_get("/api/customers", search_customers)
-    app.router.add_post("/api/customers", customer_writes.create_customer)
-    app.router.add_get("/api/customers/{id}", get_customer)
-    app.router.add_patch("/api/customers/{id}", customer_writes.update_customer_route)
-    app.router.add_post("/api/customers/{id}/verify", verify_customer)
-    app.router.add_post("/api/customers/{id}/unmask", unmask_customer)
-    app.router.add_get("/api/customers/{id}/interactions", customer_interactions)
+    row = {"id": int}
+    register(
+        app,
+        Operation("GET", "/api/customers", search_customers, "Search customers (masked summaries)",
+                  query=CustomerSearchQuery, response=SearchResults, tag="customers"),
+        Operation("POST", "/api/customers", customer_writes.create_customer, "Create a customer",
+                  body=customer_writes.CreateBody, response=CustomerSummary, status=201, errors=(403, 409),
+                  tag="customers"),
+        Operation("GET", "/api/customers/{id}", get_customer, "A customer's profile (masked unless verified "
+                  "on `call`)", query=CallQuery, path_params=row, response=CustomerProfile, tag="customers"),
+        Operation("PATCH", "/api/customers/{id}", customer_writes.update_customer_route, "Change a customer",
+                  query=CallQuery, path_params=row, body=customer_writes.UpdateBody, response=CustomerProfile,
+                  errors=(403, 409), tag="customers"),
+        Operation("POST", "/api/customers/{id}/verify", verify_customer, "Verify the caller on a call",
+                  path_params=row, body=VerifyBody, response=CustomerProfile, errors=(403,), tag="customers"),
+        Operation("POST", "/api/customers/{id}/unmask", unmask_customer, "Break-glass: the unmasked profile",
+                  access="manager", path_params=row, body=UnmaskBody, response=CustomerProfile, tag="customers"),
+        Operation("GET", "/api/customers/{id}/interactions", customer_interactions, "A customer's contact history",
+                  query=InteractionsQuery, path_params=row, response=InteractionList, tag="customers"),
+    )
 

@@ -15,6 +15,9 @@ from pydantic import BaseModel, Field
 from console.crm import followup_store
 from console.crm import followups as rules
 from console.i18n import t
+from console.server.api_models.followups import FollowUp, FollowUpList
+from console.server.api_models.queries import FollowUpListQuery
+from console.server.openapi import Operation, register
 from console.server.auth import AuthUser, require_role
 from console.server.errors import ApiError, read_body
 from console.server.routes.crm_common import (
@@ -133,8 +136,16 @@ async def reassign_followup(request: web.Request) -> web.Response:
 
 
 def setup(app: web.Application) -> None:
-    app.router.add_get("/api/followups", list_followups)
-    app.router.add_post("/api/followups", create_followup)
-    app.router.add_post("/api/followups/{id}/complete", complete_followup)
-    app.router.add_post("/api/followups/{id}/reassign", reassign_followup)
+    row = {"id": int}
+    register(
+        app,
+        Operation("GET", "/api/followups", list_followups, "Follow-ups, soonest first", query=FollowUpListQuery,
+                  response=FollowUpList, errors=(403,), tag="followups"),
+        Operation("POST", "/api/followups", create_followup, "Plan a follow-up", body=CreateBody,
+                  response=FollowUp, status=201, errors=(404,), tag="followups"),
+        Operation("POST", "/api/followups/{id}/complete", complete_followup, "Complete a follow-up",
+                  path_params=row, body=CompleteBody, response=FollowUp, errors=(403, 409), tag="followups"),
+        Operation("POST", "/api/followups/{id}/reassign", reassign_followup, "Give a follow-up to someone else",
+                  path_params=row, body=ReassignBody, response=FollowUp, errors=(403, 409), tag="followups"),
+    )
 

@@ -18,6 +18,9 @@ from aiohttp import web
 from console.crm.kb import KbError, KnowledgeBase, default_kb_dir
 from console.crm.kb.articles import CATEGORIES, FLAGS
 from console.i18n import t
+from console.server.api_models.kb import KbArticle, KbHits
+from console.server.api_models.queries import KbSearchQuery
+from console.server.openapi import Operation, register
 from console.server import keys
 from console.server.auth import require_role
 from console.server.errors import ApiError
@@ -82,5 +85,9 @@ async def get_article(request: web.Request) -> web.Response:
 
 def setup(app: web.Application) -> None:
     app[STATE] = KbState()
-    app.router.add_get("/api/kb", search_kb)
-    app.router.add_get("/api/kb/{slug}", get_article)
+    register(
+        app,
+        Operation("GET", "/api/kb", search_kb, "Search the knowledge base", query=KbSearchQuery, response=KbHits,
+                  tag="kb"),
+        Operation("GET", "/api/kb/{slug}", get_article, "A knowledge-base article", response=KbArticle, tag="kb"),
+    )

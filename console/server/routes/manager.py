@@ -16,7 +16,10 @@ from sqlalchemy import func, select
 
 from console.crm.customers import OPEN_TICKET_STATUSES, SummaryContext
 from console.server import keys
+from console.server.api_models.churn import MyCustomers
+from console.server.api_models.queries import ManyQuery
 from console.server.auth import require_role
+from console.server.openapi import Operation, register
 from console.server.routes.crm_common import in_db, json_response, now, query_int
 from console.store.models import Customer, FollowUp, Interaction, Ticket
 
@@ -63,4 +66,5 @@ async def my_customers(request: web.Request) -> web.Response:
 
 
 def setup(app: web.Application) -> None:
-    app.router.add_get("/api/customers/mine", my_customers)
+    register(app, Operation("GET", "/api/customers/mine", my_customers, "My customers as their account manager",
+                            query=ManyQuery, response=MyCustomers, tag="customers"))

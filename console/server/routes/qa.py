@@ -27,9 +27,12 @@ from console.crm.errors import CrmError
 from console.crm.qa import FormError, score
 from console.i18n import get_locale, t
 from console.server import keys
+from console.server.api_models.qa import CallTrail, MyQaReviews, QaCalls, QaForm, QaReviewResult, QaReviews
+from console.server.api_models.queries import QaCallsQuery, QaReviewsQuery
 from console.server.auth import AuthUser, require_role
+from console.server.openapi import Operation, register
 from console.server.errors import ApiError, read_body
-from console.server.routes.crm_common import center_tz, in_db, json_response, now, path_int, query_int
+from console.server.routes.crm_common import MAX_ID, center_tz, in_db, json_response, now, path_int, query_int
 from console.store.models import AuditEvent, Interaction, QaReview, Staff
 
 _AUDIT = "qa.review"
@@ -125,7 +128,7 @@ async def reviews(request: web.Request) -> web.Response:
             raise ApiError(403, "forbidden", t("crm.qa.not_yours"))
         agent_id: int | None = user.id
     else:
-        agent_id = query_int(request, "agent", None, low=1)
+        agent_id = query_int(request, "agent", None, low=1, high=MAX_ID)  # larger overflowed (500)
     limit = query_int(request, "limit", 50, low=1, high=500) or 50
     return json_response({"reviews": await in_db(request, _reviews, None, agent_id, limit), "form": _form(request)})
 
@@ -185,9 +188,18 @@ async def call_trail(request: web.Request) -> web.Response:
 
 
 def setup(app: web.Application) -> None:
-    app.router.add_get("/api/qa/calls", calls)
-    app.router.add_get("/api/interactions/{id}/trail", call_trail)
-    app.router.add_get("/api/qa/form", form)
-    app.router.add_get("/api/qa/reviews", reviews)
-    app.router.add_post("/api/interactions/{id}/qa", review_call)
-    app.router.add_get("/api/interactions/{id}/qa", call_reviews)
+    row = {"id": int}
+    register(
+        app,
+        Operation("GET", "/api/qa/calls", calls, "A day's answered calls with their latest QA score",
+                  access="supervisor", query=QaCallsQuery, response=QaCalls, tag="qa"),
+        Operation("GET", "/api/interactions/{id}/trail", call_trail, "What was done with the customer on a call",
+                  access="supervisor", path_params=row, response=CallTrail, tag="qa"),
+        Operation("GET", "/api/qa/form", form, "The QA form", response=QaForm, tag="qa"),
+        Operation("GET", "/api/qa/reviews", reviews, "QA reviews of an agent's calls", query=QaReviewsQuery,
+                  response=MyQaReviews, errors=(403,), tag="qa"),
+        Operation("POST", "/api/interactions/{id}/qa", review_call, "Review a call", access="supervisor",
+                  path_params=row, body=ReviewBody, response=QaReviewResult, status=201, errors=(409,), tag="qa"),
+        Operation("GET", "/api/interactions/{id}/qa", call_reviews, "A call's QA reviews", path_params=row,
+                  response=QaReviews, errors=(403,), tag="qa"),
+    )

@@ -24,9 +24,12 @@ from console.crm import audit
 from console.crm.recordings import RecordingPolicy, RecordingUnavailable
 from console.i18n import t
 from console.server import keys
+from console.server.api_models.queries import ExpiredRecordingsQuery
+from console.server.api_models.recordings import ExpiredRecordings
+from console.server.openapi import Operation, register
 from console.server.auth import AuthUser, require_role
 from console.server.errors import ApiError
-from console.server.routes.crm_common import in_db, json_response, now, path_int, query_int
+from console.server.routes.crm_common import MAX_ID, in_db, json_response, now, path_int, query_int
 from console.store.models import Interaction
 
 _AUDIT = "recording.play"
@@ -95,12 +98,18 @@ async def expired(request: web.Request) -> web.Response:
     rules = policy(request)
     before = rules.expired_before(now(request))
     limit = query_int(request, "limit", 500, low=1, high=5000) or 500
-    after_id = query_int(request, "after_id", 0, low=0) or 0
+    after_id = query_int(request, "after_id", 0, low=0, high=MAX_ID) or 0  # a larger one overflowed (500)
     rows = await in_db(request, _expired, before, after_id, limit)
     return json_response({"before": before.isoformat(), "retention_days": rules.retention_days,
                           "recordings": rows, "next_after_id": rows[-1]["id"] if len(rows) == limit else None})
 
 
 def setup(app: web.Application) -> None:
-    app.router.add_get("/api/interactions/{id}/recording", play)
-    app.router.add_get("/api/recordings/expired", expired)
+    register(
+        app,
+        Operation("GET", "/api/interactions/{id}/recording", play, "A call's recording (Range requests: 206)",
+                  path_params={"id": int}, response=None, response_media="audio/*", also=(206,),
+                  errors=(403, 416), tag="recordings"),
+        Operation("GET", "/api/recordings/expired", expired, "Recordings past retention, by pages",
+                  access="supervisor", query=ExpiredRecordingsQuery, response=ExpiredRecordings, tag="recordings"),
+    )

@@ -18,6 +18,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from console.crm import login_locks, staff_csv, staff_store
 from console.crm.staff_store import StaffRules
 from console.i18n import t
+from console.server.api_models.queries import PageQuery, StaffListQuery
+from console.server.api_models.staff import (
+    CustomersMoved, ManagedCustomers, StaffAccount, StaffImport, StaffList, StaffUnlocked,
+)
+from console.server.openapi import Operation, register
 from console.server import keys
 from console.server.auth import require_role, user_from_staff
 from console.server.errors import ApiError, read_body
@@ -174,12 +179,26 @@ async def transfer_customers(request: web.Request) -> web.Response:
 
 
 def setup(app: web.Application) -> None:
-    app.router.add_get("/api/staff", list_staff)
-    app.router.add_post("/api/staff", create_staff)
-    app.router.add_post("/api/staff/import", import_staff)
-    app.router.add_post("/api/staff/unlock", unlock_staff)
-    app.router.add_get("/api/staff/{id}", get_staff)
-    app.router.add_patch("/api/staff/{id}", edit_staff)
-    app.router.add_post("/api/staff/{id}/password", set_password)
-    app.router.add_get("/api/staff/{id}/customers", manager_customers)
-    app.router.add_post("/api/staff/{id}/customers/transfer", transfer_customers)
+    row = {"id": int}
+    register(
+        app,
+        Operation("GET", "/api/staff", list_staff, "Staff accounts", access="admin", query=StaffListQuery,
+                  response=StaffList, tag="staff"),
+        Operation("POST", "/api/staff", create_staff, "Add an account", access="admin", body=CreateBody,
+                  response=StaffAccount, status=201, errors=(409,), tag="staff"),
+        Operation("POST", "/api/staff/import", import_staff, "Import accounts from a CSV file", access="admin",
+                  body_media="text/csv", response=StaffImport, tag="staff"),
+        Operation("POST", "/api/staff/unlock", unlock_staff, "Lift an account's log-in lockout",
+                  access="supervisor", body=UnlockBody, response=StaffUnlocked, errors=(404,), tag="staff"),
+        Operation("GET", "/api/staff/{id}", get_staff, "An account", access="admin", path_params=row,
+                  response=StaffAccount, tag="staff"),
+        Operation("PATCH", "/api/staff/{id}", edit_staff, "Change an account", access="admin", path_params=row,
+                  body=StaffFields, response=StaffAccount, errors=(409,), tag="staff"),
+        Operation("POST", "/api/staff/{id}/password", set_password, "Set an account's password", access="admin",
+                  path_params=row, body=PasswordBody, response=StaffAccount, tag="staff"),
+        Operation("GET", "/api/staff/{id}/customers", manager_customers, "An account manager's customers",
+                  access="admin", path_params=row, query=PageQuery, response=ManagedCustomers, tag="staff"),
+        Operation("POST", "/api/staff/{id}/customers/transfer", transfer_customers,
+                  "Hand an account manager's customers to another", access="admin", path_params=row,
+                  body=TransferBody, response=CustomersMoved, errors=(409,), tag="staff"),
+    )

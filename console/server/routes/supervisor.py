@@ -11,6 +11,9 @@ from aiohttp import web
 from pydantic import BaseModel, Field
 
 from console.i18n import t
+from console.server.api_models.common import Ok, QueuesRemoved
+from console.server.api_models.supervisor import BoardAgents, QueueStatsList
+from console.server.openapi import Operation, register
 from console.server import keys
 from console.server.auth import AuthUser, require_role
 from console.crm.masking import mask_phone
@@ -145,11 +148,19 @@ async def logout_agent(request: web.Request) -> web.Response:
 
 
 def setup(app: web.Application) -> None:
-    app.router.add_get("/api/supervisor/queues", queues)
-    app.router.add_get("/api/supervisor/agents", agents)
-    app.router.add_post("/api/supervisor/spy", spy)
-    app.router.add_post("/api/supervisor/agents/{agent}/pause", pause_agent)
-    app.router.add_post("/api/supervisor/agents/{agent}/logout", logout_agent)
+    register(
+        app,
+        Operation("GET", "/api/supervisor/queues", queues, "My queues' live statistics", access="supervisor",
+                  response=QueueStatsList, tag="supervisor"),
+        Operation("GET", "/api/supervisor/agents", agents, "My agents' states and calls", access="supervisor",
+                  response=BoardAgents, tag="supervisor"),
+        Operation("POST", "/api/supervisor/spy", spy, "Listen to, whisper to or barge into an agent's call",
+                  access="supervisor", body=SpyBody, response=Ok, status=202, errors=(404, 409), tag="supervisor"),
+        Operation("POST", "/api/supervisor/agents/{agent}/pause", pause_agent, "Pause or unpause an agent",
+                  access="supervisor", body=PauseBody, response=Ok, status=202, tag="supervisor"),
+        Operation("POST", "/api/supervisor/agents/{agent}/logout", logout_agent, "Log an agent out of queues",
+                  access="supervisor", body=LogoutBody, response=QueuesRemoved, status=202, tag="supervisor"),
+    )
     from console.server.routes import supervisor_report
 
     supervisor_report.setup(app)

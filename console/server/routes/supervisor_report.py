@@ -16,6 +16,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from console.crm.report import (
     load_calls, local_period, parse_interval, qa_by_agent, report, row_dict, rows_csv, targets_of,
 )
+from console.server.api_models.queries import ReportQuery
+from console.server.openapi import Operation, register
 from console.i18n import t
 from console.server import keys
 from console.server.auth import require_role
@@ -120,4 +122,6 @@ async def supervisor_report(request: web.Request) -> web.Response:
 
 
 def setup(app: web.Application) -> None:
-    app.router.add_get("/api/supervisor/report", supervisor_report)
+    register(app, Operation("GET", "/api/supervisor/report", supervisor_report, "Queue report by interval, agent "
+                            "or queue", access="supervisor", query=ReportQuery, response=Report, other_media=("text/csv",),
+                            tag="supervisor"))

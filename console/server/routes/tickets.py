@@ -23,11 +23,15 @@ from console.crm.customers import SummaryContext
 from console.crm import tickets as rules
 from console.crm.errors import CrmError
 from console.i18n import t
+from console.server.api_models.queries import TicketDefaultsQuery, TicketListQuery
+from console.server.api_models.tickets import Ticket as TicketOut
+from console.server.api_models.tickets import TicketDefaults, TicketDetail, TicketList
+from console.server.openapi import Operation, register
 from console.server import keys
 from console.server.auth import AuthUser, require_role
 from console.server.errors import ApiError, read_body
 from console.server.routes.crm_common import (
-    MAX_ID, RowId, center_tz, in_db, json_response, now, path_int, query_flag, query_int,
+    MAX_ID, RowId, Version, center_tz, in_db, json_response, now, path_int, query_flag, query_int,
 )
 from console.store.models import Customer, FollowUp, Interaction, Ticket
 
@@ -44,14 +48,14 @@ class CreateBody(BaseModel):
 
 
 class ChangeBody(BaseModel):
-    version: int = Field(ge=1)
+    version: Version
     status: str | None = None
     assignee_id: RowId | None = None
     priority: Priority | None = None
 
 
 class CommentBody(BaseModel):
-    version: int = Field(ge=1)
+    version: Version
     body: str = Field(min_length=1, max_length=20_000)
 
 
@@ -205,9 +209,20 @@ async def comment_ticket(request: web.Request) -> web.Response:
 
 
 def setup(app: web.Application) -> None:
-    app.router.add_get("/api/tickets", list_tickets)
-    app.router.add_post("/api/tickets", create_ticket)
-    app.router.add_get("/api/tickets/defaults", ticket_defaults)  # before {id}, which would match it
-    app.router.add_get("/api/tickets/{id}", get_ticket)
-    app.router.add_patch("/api/tickets/{id}", change_ticket)
-    app.router.add_post("/api/tickets/{id}/comments", comment_ticket)
+    row = {"id": int}
+    register(
+        app,
+        Operation("GET", "/api/tickets", list_tickets, "Tickets, newest first", query=TicketListQuery,
+                  response=TicketList, tag="tickets"),
+        Operation("POST", "/api/tickets", create_ticket, "Open a ticket", body=CreateBody, response=TicketOut,
+                  status=201, errors=(404,), tag="tickets"),
+        # before {id}, which would match it
+        Operation("GET", "/api/tickets/defaults", ticket_defaults, "What a new ticket would get",
+                  query=TicketDefaultsQuery, response=TicketDefaults, errors=(404,), tag="tickets"),
+        Operation("GET", "/api/tickets/{id}", get_ticket, "A ticket and its events", path_params=row,
+                  response=TicketDetail, tag="tickets"),
+        Operation("PATCH", "/api/tickets/{id}", change_ticket, "Change a ticket's status, assignee or priority",
+                  path_params=row, body=ChangeBody, response=TicketDetail, errors=(403, 409), tag="tickets"),
+        Operation("POST", "/api/tickets/{id}/comments", comment_ticket, "Comment on a ticket", path_params=row,
+                  body=CommentBody, response=TicketDetail, status=201, errors=(403, 409), tag="tickets"),
+    )

@@ -1,0 +1,36 @@
+"""Login, the logged-in user, the console's configuration."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+
+class User(BaseModel):
+    id: int
+    username: str
+    name: str
+    role: str
+    extension: str | None
+    queues: list[str]
+
+
+class LoginResult(BaseModel):
+    token: str = Field(description="Send as `Authorization: Bearer <token>`")
+    expires_at: str = Field(description="ISO 8601 with offset")
+    user: User
+
+
+class Me(User):
+    state: dict[str, object] | None = Field(description="The agent's state (agent_state event), null without an "
+                                                        "extension or before the PBX reported it")
+
+
+class CenterConfig(BaseModel):
+    center_name: str
+    time_zone: str
+    locale: str
+    ticket_categories: list[str]
+    dispositions: list[str]
+    pause_reasons: list[str]
+    queues: list[str]
+    roles: list[str] = Field(description="Lowest first")
