@@ -80,7 +80,9 @@ class ReportQuery(BaseModel):
 
 
 class WebSocketQuery(BaseModel):
-    token: str | None = Field(default=None, description="The bearer token (or the Authorization header)")
+    """The stream authenticates with the Authorization header or its first message
+    ``{"kind": "auth", "token": …}``; a ``token`` in the URL is refused (400) and revoked."""
+
     since: int | None = Field(default=None, description="The last seq seen: what was missed is replayed")
 
 
