@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import asyncio
 
+from sqlalchemy import select
+
+from console.store.models import AuditEvent
 from tests.live.floor import (
     KNOWN_ACCOUNT, KNOWN_NUMBER, LOCAL_MEMBER, OTHER_ACCOUNT, OTHER_NUMBER, VIP_ACCOUNT, VIP_NUMBER, LiveFloor,
     answered_call,
@@ -45,6 +48,12 @@ async def test_pop_answer_and_the_caller_hangs_up(floor: LiveFloor, sipp: SippLa
     audio = await floor.call_api("sup1", "GET", f"/api/interactions/{row.id}/recording", raw=True)
     assert audio == wav.read_bytes() and audio[:4] == b"RIFF" and audio[8:12] == b"WAVE"
     await floor.call_api("agent1002", "GET", f"/api/interactions/{row.id}/recording", expect=403)
+    history = await floor.call_api("sup1", "GET", f"/api/customers/{floor.ids['known']}/interactions")
+    assert [c["recording"] for c in history["interactions"] if c["call"] == call] == [True]  # listed
+    with floor.engine.connect() as conn:  # both accesses audited, the refusal too
+        plays = conn.execute(select(AuditEvent.action, AuditEvent.detail).where(
+            AuditEvent.linkedid == call, AuditEvent.action == "recording.play")).all()
+    assert len(plays) == 2 and '"refused": "role"' in plays[1].detail
 
 
 async def test_the_agents_hang_up_key_is_the_agents_hang_up(floor: LiveFloor, sipp: SippLab) -> None:
