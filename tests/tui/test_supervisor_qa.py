@@ -55,3 +55,30 @@ async def test_a_supervisor_reviews_one_of_todays_calls(seeded_engine, seed, tmp
     with seeded_engine.connect() as conn:
         (review,) = conn.execute(select(QaReview.score, QaReview.reviewer_id, QaReview.agent_id)).all()
     assert tuple(review) == (68.8, seed.staff["sup1"], seed.staff["agent1"])
+
+
+async def test_customers_at_risk_listed_on_the_supervisor_app(seeded_engine, seed, tmp_path):
+    import json
+
+    from sqlalchemy import update
+
+    from console.store.models import Customer
+    from console.tui.supervisor.risk_screen import RiskScreen
+
+    with seeded_engine.begin() as conn:  # as the churn warning scored them
+        conn.execute(update(Customer.__table__).where(Customer.__table__.c.id == seed.transfer).values(
+            churn_risk=0.55, churn_reasons=json.dumps([{"factor": "transfer_out", "points": 35, "value": 1},
+                                                       {"factor": "complaints", "points": 20, "value": 1}])))
+        conn.execute(update(Customer.__table__).where(Customer.__table__.c.id == seed.other).values(
+            churn_risk=0.35, churn_reasons=json.dumps([{"factor": "transfer_out", "points": 35, "value": 1}])))
+    async with supervisor_floor(seeded_engine, tmp_path) as floor:
+        app = floor.supervisor_app()
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("ctrl+k")
+            await until(pilot, lambda: isinstance(app.screen, RiskScreen))
+            table = app.screen.query_one("#at-risk", DataTable)
+            await until(pilot, lambda: table.row_count == 1)
+            assert [str(c) for c in table.get_row_at(0)] == ["55", "孙丽", "310077778888", "白金", "陈经理",
+                                                             "转户咨询 1 次 · 投诉 1 次"]
+            app.screen.query_one("#level", Select).value = "medium"
+            await until(pilot, lambda: table.row_count == 2)

@@ -16,6 +16,7 @@ SUPERVISOR_KEYS: tuple[KeySpec, ...] = (
     # Not in the footer (its row is full; F1 lists it): the wallboard snapshots stay as they are.
     KeySpec("supervisor.campaigns", "f10", "campaigns", "sup.key.campaigns", show=False),
     KeySpec("supervisor.qa", "f12", "qa", "sup.key.qa", show=False),
+    KeySpec("supervisor.risk", "ctrl+k", "risk", "sup.key.risk", show=False),
     KeySpec("supervisor.refresh", "f5", "refresh", "sup.key.refresh"),
 )
 
@@ -36,4 +37,9 @@ QA_KEYS: tuple[KeySpec, ...] = (
 
 QA_REVIEW_KEYS: tuple[KeySpec, ...] = (
     KeySpec("qa.recording", "ctrl+r", "play_recording", "console.key.recording"),
+)
+
+RISK_KEYS: tuple[KeySpec, ...] = (
+    KeySpec("risk.board", "escape", "close", "sup.key.board"),
+    KeySpec("risk.load", "f5", "load", "sup.qa.load"),
 )

@@ -170,6 +170,11 @@ class BoardScreen(Screen[None]):
 
         self.app.push_screen(ReportScreen(self.ctx))
 
+    def action_risk(self) -> None:
+        from console.tui.supervisor.risk_screen import RiskScreen
+
+        self.app.push_screen(RiskScreen(self.ctx))
+
     def action_qa(self) -> None:
         from console.tui.supervisor.qa_screen import QaScreen
 
