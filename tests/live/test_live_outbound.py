@@ -97,8 +97,9 @@ async def test_a_progressive_campaign_against_every_kind_of_customer(floor: Live
     campaign = await _campaign(floor, "progressive", numbers, ["1001"])
     await floor.wait_until(lambda: "PJSIP/1001" in floor.lab.members("retail"), "the dialer to make 1001 a member")
     pop = await agent.wait("pop", timeout=30)
-    # The campaign call's pop: the customer's number (not the center's 95555), with the lead.
-    assert pop["ringing"]["caller"] == "13900139010" and pop["number"] == "+8613900139010"
+    # The campaign call's pop: the customer's number (not the center's 95555), with the lead;
+    # masked, as every number calldesk took from the store (issue 17: console/server/frame_masking.py).
+    assert pop["ringing"]["caller"] == "139****9010" and pop["number"].endswith("139****9010")
     assert pop["campaign"]["id"] == campaign and pop["lead"]["number"].startswith("139")
     stats = await _until_done(floor, campaign, timeout=90)
     leads = {n.removeprefix("+86"): lead for n, lead in _leads(floor, campaign).items()}
