@@ -45,7 +45,8 @@ def run(args: argparse.Namespace) -> int:
     server_url = f"http://127.0.0.1:{http_port}"
     full = not args.events and importlib.util.find_spec("console.cli.serve") is not None
     extension = "".join(ch for ch in args.user if ch.isdigit()) or "1001"
-    env = dict(os.environ, CALLDESK_DATABASE_URL=url, CALLDESK_PBX_HOST="127.0.0.1",
+    recordings = Path(url_dir(url)) / "recordings"  # the simulator's MixMonitor files, served by the server
+    env = dict(os.environ, CALLDESK_DATABASE_URL=url, CALLDESK_PBX_HOST="127.0.0.1", CALLDESK_RECORDINGS__ROOT=str(recordings),
                CALLDESK_PBX_PORT=str(ami_port), CALLDESK_AMI_SECRET=settings.pbx[0].secret.get_secret_value(),
                CALLDESK_SERVER__HOST="127.0.0.1", CALLDESK_SERVER__PORT=str(http_port), PYTHONUNBUFFERED="1")
     base = [sys.executable, "-m", "console"] + (["--config", args.config] if args.config else [])
@@ -54,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
         print(t("demo.starting", ami=ami_port, url=server_url) if full else t("demo.starting_sim", ami=ami_port),
               flush=True)
         simulate = base + ["simulate", "--port", str(ami_port), "--rate", str(args.rate),
-                           "--agents", str(args.agents), "--status-every", "30"]
+                           "--agents", str(args.agents), "--status-every", "30", "--recordings", str(recordings)]
         if full:  # the demo agent answers from the console; the other phones answer by themselves
             simulate += ["--manual", extension]
         group.start("simulate", simulate, env)

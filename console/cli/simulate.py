@@ -32,6 +32,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--duration", type=float, default=None, metavar="S", help="stop after S real seconds")
     parser.add_argument("--manual", default="", metavar="EXT,…",
                         help="extensions whose phones ring until answered from the console (CalldeskAnswer)")
+    parser.add_argument("--recordings", metavar="DIR", default=None,
+                        help="write each answered call's MixMonitor file here (a tone of its length, at most 5 s)")
     parser.add_argument("--status-every", type=float, default=10.0, metavar="S",
                         help="print a status line every S seconds (0: never)")
     parser.add_argument("--scenario", metavar="NAME", type=_scenario,
@@ -119,7 +121,7 @@ def build_config(args: argparse.Namespace, *, manual_clock: bool = False) -> tup
         username=pbx.username, secret=pbx.secret.get_secret_value(), host=getattr(args, "host", "127.0.0.1"),
         port=args.port if getattr(args, "port", None) is not None else pbx.port,
         speed=getattr(args, "speed", 1.0), manual_clock=manual_clock, seed=args.seed, agents=agents, traffic=traffic,
-        scenario=scenario,
+        scenario=scenario, recordings_dir=getattr(args, "recordings", None),
     )
     return config, note
 

@@ -167,4 +167,5 @@ class Call:
     customer: Channel | None = None  # the customer leg of an agent's click-to-dial
     spied: Channel | None = None  # the channel a supervisor's ChanSpy call is listening to
     leaving_empty: bool = False  # a LEAVEEMPTY check is pending
+    recording: str | None = None  # the MixMonitor file's name (<uniqueid>.wav), once an agent answered
     done: bool = False

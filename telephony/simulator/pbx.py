@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 import uuid
 from collections.abc import Callable
+from pathlib import Path
 
 from telephony.simulator import events as ev
 from telephony.simulator.clock import SimClock
@@ -49,6 +50,8 @@ class Pbx:
         self.on_connected: list[Callable[[Call], None]] = []  # habits: an agent may transfer the call
         self.on_idle: list[Callable[[], None]] = []  # run when a phone or member may have freed up
         self.on_hangup: list[Callable[[Channel], None]] = []  # run after a channel's Hangup (ChanSpy's E)
+        # Where MixMonitor's files are written (the demo's recordings folder); None: names only.
+        self.recordings_dir: Path | None = None
         self._wake_pending = False
         self._unique_seq = 0
         self._sip_seq = 0

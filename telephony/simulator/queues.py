@@ -135,7 +135,8 @@ def answer(pbx: Pbx, call: Call, leg: Leg) -> None:
     pbx.emit(ev.on_pair("DialEnd", call.caller, leg.channel, DialStatus="ANSWER"))
     legs.cancel_twice(pbx, call.caller, losers)
     if queue.config.monitor:  # capture 01: after the MEMBER*/QUEUE* VarSets, before the caller leaves
-        pbx.emit(ev.varset(call.caller, "MIXMONITOR_FILENAME", f"{MONITOR_FOLDER}/{call.caller.uniqueid}.wav"))
+        call.recording = call.recording or f"{call.caller.uniqueid}.wav"
+        pbx.emit(ev.varset(call.caller, "MIXMONITOR_FILENAME", f"{MONITOR_FOLDER}/{call.recording}"))
         pbx.emit(ev.on_channel("MixMonitorStart", call.caller))
     leave(pbx, call)
     hold, ring_s = int(pbx.clock.now - call.joined_at), int(pbx.clock.now - leg.dialed_at)

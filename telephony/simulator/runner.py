@@ -6,6 +6,7 @@ import asyncio
 import logging
 import random
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from telephony.simulator import center, queues
 from telephony.simulator.clock import SimClock
@@ -38,6 +39,7 @@ class SimulatorConfig:
     queues: list[QueueConfig] | None = None  # None: the lab's retail, vip and ringall
     traffic: TrafficConfig | None = None  # None: no random callers (scripted runs)
     scenario: str | None = None  # a scripted scenario (catalogue name) to play once, from t = 1 s
+    recordings_dir: str | None = None  # where MixMonitor's files are written (simulator/recording.py)
 
 
 class Simulator:
@@ -48,6 +50,8 @@ class Simulator:
         # A separate stream, so that Asterisk's varying orders do not shift the traffic's draws.
         variants = Variants(random.Random(f"variants-{config.seed}") if config.seed is not None else random.Random())
         self.pbx = Pbx(self.clock, self.rng, variants)
+        if config.recordings_dir:
+            self.pbx.recordings_dir = Path(config.recordings_dir)
         self.pbx.on_idle.append(lambda: queues.dispatch(self.pbx))
         scenario = None
         if config.scenario is not None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from telephony.simulator import events as ev
-from telephony.simulator import legs, survey
+from telephony.simulator import legs, recording, survey
 from telephony.simulator.model import Call, Channel, Leg
 from telephony.simulator.pbx import Pbx
 
@@ -219,6 +219,8 @@ def finish(pbx: Pbx, call: Call, caller_cause: int) -> None:
     if call.ring_timer is not None:
         call.ring_timer.cancel()
     pbx.destroy(call.caller, caller_cause)
+    if call.recording and pbx.recordings_dir is not None:
+        recording.write(pbx.recordings_dir / call.recording, pbx.clock.now - call.answered_at)
     if call.customer is not None:  # an agent's click-to-dial: the customer's leg goes too
         pbx.destroy(call.customer, 16)
     if call in pbx.calls:

@@ -413,3 +413,16 @@ async def test_a_surveyed_caller_stays_after_the_agent_hangs_up_and_answers(scor
     if score:
         assert (events[1].call, events[1].agent, events[1].queue, events[1].score) == (
             joined["Linkedid"], "1001", "retail", 4)
+
+
+async def test_given_a_folder_the_simulator_writes_each_recorded_call(tmp_path) -> None:
+    """The demo's recordings: MixMonitor's file at the name the VarSet gave, a WAV of the call."""
+    import wave
+
+    floor = SimFloor()
+    floor.pbx.recordings_dir = tmp_path
+    await run(floor, hung_up_by_calldesk)
+    (named,) = [m["Value"] for _, m in floor.messages if m.get("Variable") == "MIXMONITOR_FILENAME"]
+    path = tmp_path / named.rsplit("/", 1)[1]
+    with wave.open(str(path)) as w:
+        assert (w.getnchannels(), w.getsampwidth(), w.getframerate()) == (1, 2, 8000) and w.getnframes() > 0

@@ -121,7 +121,7 @@ class HistoryMaker:
             ("caller" if rng.random() < 0.6 else "agent") if answered else ("caller" if not outbound else "system"),
             {"answered": 16, "busy": 17, "no_answer": 19, "failed": 34}.get(outcome, 16),
             disposition, notes[int(rng.random() * len(notes))] if notes else None,
-            f"{started.year}/{started.month:02d}/{started.day:02d}/{linkedid}.wav" if answered else None,
+            None,  # recording_ref: no file exists for seeded history (the recorder sets it from the PBX)
             self.callback_campaign if outbound else None, None,
         ))
         if profile is None:
