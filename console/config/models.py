@@ -368,8 +368,9 @@ class RecordingSettings(Section):
     pbx_folder: str = Field("/var/spool/asterisk/monitor", min_length=1)
     """The folder as Asterisk names it in MIXMONITOR_FILENAME; a recording is looked for at its
     path under this folder, below ``root``. A file outside it is never served."""
-    min_role: Literal["agent", "supervisor", "manager", "admin"] = "supervisor"
-    """The least role that may play or save any call's recording."""
+    min_role: Literal["agent", "qa", "supervisor", "manager", "admin"] = "qa"
+    """The least role that may play or save any call's recording (qa: the QA reviewers, and
+    supervisors and up)."""
     agents_own_calls: bool = True
     """Whether an agent (below min_role) may play their own calls' recordings."""
     retention_days: int = Field(1095, ge=1)

@@ -34,7 +34,7 @@ class RecordingPolicy:
 
     root: Path | None
     pbx_folder: str = "/var/spool/asterisk/monitor"
-    min_role: str = "supervisor"
+    min_role: str = "qa"
     agents_own_calls: bool = True
     retention_days: int = 1095
 

@@ -3,7 +3,7 @@ supervisor app's staff screen. Keys are ``staff.<area>.<name>``."""
 
 ZH_CN: dict[str, str] = {
     # roles
-    "staff.role.agent": "坐席", "staff.role.supervisor": "班长", "staff.role.manager": "客户经理",
+    "staff.role.agent": "坐席", "staff.role.qa": "质检员", "staff.role.supervisor": "班长", "staff.role.manager": "客户经理",
     "staff.role.admin": "管理员",
     # rules
     "staff.err.not_found": "员工 {id} 不存在",
@@ -106,7 +106,7 @@ ZH_CN: dict[str, str] = {
 }
 
 EN: dict[str, str] = {
-    "staff.role.agent": "Agent", "staff.role.supervisor": "Supervisor", "staff.role.manager": "Account manager",
+    "staff.role.agent": "Agent", "staff.role.qa": "QA reviewer", "staff.role.supervisor": "Supervisor", "staff.role.manager": "Account manager",
     "staff.role.admin": "Administrator",
     "staff.err.not_found": "staff member {id} does not exist",
     "staff.err.username_missing": "the user name is missing",

@@ -25,7 +25,7 @@ from console.server import keys
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 Method = Literal["GET", "POST", "PATCH", "PUT", "DELETE"]
-Access = Literal["public", "loopback", "agent", "supervisor", "manager", "admin"]
+Access = Literal["public", "loopback", "agent", "qa", "supervisor", "manager", "admin"]
 """Who may call: nobody logged in (``public``), a client on the server's host (``loopback``), or
 the least role of a logged-in user (console.store.models.ROLES)."""
 

@@ -59,14 +59,15 @@ def test_any_name_is_refused_or_below_the_root(recording: str) -> None:
 @pytest.mark.parametrize("own", [True, False])
 @pytest.mark.parametrize("agents_own_calls", [True, False])
 def test_who_hears_a_call(role: str, own: bool, agents_own_calls: bool) -> None:
-    rules = RecordingPolicy(root=ROOT, min_role="supervisor", agents_own_calls=agents_own_calls)
-    expected = role != "agent" or (own and agents_own_calls)
+    rules = RecordingPolicy(root=ROOT, min_role="qa", agents_own_calls=agents_own_calls)
+    expected = role != "agent" or (own and agents_own_calls)  # qa and every role above hear any call
     assert rules.may_hear(role, 7, 7 if own else 8) is expected
 
 
 def test_a_call_nobody_took_is_heard_from_the_least_role_only() -> None:
-    rules = RecordingPolicy(root=ROOT)
-    assert not rules.may_hear("agent", 7, None) and rules.may_hear("supervisor", 7, None)
+    rules = RecordingPolicy(root=ROOT, min_role="supervisor")
+    assert not rules.may_hear("agent", 7, None) and not rules.may_hear("qa", 7, None)
+    assert rules.may_hear("supervisor", 7, None) and rules.may_hear("admin", 7, None)
 
 
 def test_retention() -> None:

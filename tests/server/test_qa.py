@@ -108,3 +108,18 @@ async def test_a_days_calls_to_review_and_what_was_done_on_one(client, seed, see
     bad = await client.get("/api/qa/calls", params={"day": "yesterday"}, headers=bearer(sup))
     assert bad.status == 400 and (await bad.json())["error"]["field"] == "day"
     assert (await client.get("/api/qa/calls", headers=bearer(agent))).status == 403
+
+
+async def test_a_qa_reviewer_reviews_calls_and_hears_them_but_sees_no_board(client, seed, seeded_engine) -> None:
+    from console.crm.passwords import hash_password
+    from console.store.db import session_scope
+    from console.store.models import Staff
+    from tests.server.conftest import PASSWORD
+
+    with session_scope(seeded_engine) as s:
+        s.add(Staff(username="qa1", name="质检员小周", role="qa", password_hash=hash_password(PASSWORD)))
+    call = call_row(seeded_engine, seed, recording=None)
+    qa = await login(client, "qa1")
+    assert (await post_review(client, qa, call, ALL_PASS)).status == 201
+    assert (await client.get(f"/api/interactions/{call}/trail", headers=bearer(qa))).status == 200
+    assert (await client.get("/api/supervisor/queues", headers=bearer(qa))).status == 403

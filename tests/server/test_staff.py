@@ -49,7 +49,7 @@ async def test_only_an_admin_lists_staff_and_no_password_leaves(client, seed, ad
     only = (await (await client.get("/api/staff?role=agent", headers=admin)).json())["staff"]
     assert [s["username"] for s in only] == ["agent1", "agent2", "agent3"]
     config = await (await client.get("/api/config", headers=admin)).json()
-    assert config["roles"] == ["agent", "supervisor", "manager", "admin"]  # what the apps offer
+    assert config["roles"] == ["agent", "qa", "supervisor", "manager", "admin"]  # what the apps offer
     assert config["queues"] == ["retail", "vip", "ringall"]
 
 
@@ -84,7 +84,7 @@ async def test_an_account_made_by_the_admin_logs_in_and_gets_its_pops(client, se
     ({"extension": "1001"}, "extension", "分机 1001 已分配给 agent1（张伟），一个分机只能属于一名在职员工"),
     ({"extension": "10a1"}, "extension", "分机号「10a1」无效：须为 1–16 位数字"),
     ({"queues": ["retail", "gold"]}, "queues", "队列 gold 未配置（已配置：retail, vip, ringall）"),
-    ({"role": "boss"}, "role", "角色「boss」无效，可选：agent, supervisor, manager, admin"),
+    ({"role": "boss"}, "role", "角色「boss」无效，可选：agent, qa, supervisor, manager, admin"),
     ({"username": "agent2"}, "username", "用户名 agent2 已存在"),
     ({"username": "Zhao Li"}, "username", "用户名「Zhao Li」无效：须为 2–32 个小写字母、数字或 . _ -，以字母或数字开头"),
     ({"password": "calldesk"}, "password", "不能使用演示密码 calldesk"),

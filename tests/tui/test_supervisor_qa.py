@@ -82,3 +82,28 @@ async def test_customers_at_risk_listed_on_the_supervisor_app(seeded_engine, see
                                                              "转户咨询 1 次 · 投诉 1 次"]
             app.screen.query_one("#level", Select).value = "medium"
             await until(pilot, lambda: table.row_count == 2)
+
+
+async def test_a_qa_reviewer_gets_the_reviews_and_no_live_board(seeded_engine, seed, tmp_path):
+    """The qa role (between agent and supervisor): the supervisor app opens on the QA screen;
+    the reviewer reviews calls and hears recordings but sees no board."""
+    from console.crm.passwords import hash_password
+    from console.store.models import Staff
+    from console.tui.client import ApiError
+    from tests.server.conftest import PASSWORD
+
+    with session_scope(seeded_engine) as s:
+        s.add(Staff(username="qa1", name="质检员小周", role="qa", password_hash=hash_password(PASSWORD)))
+    async with supervisor_floor(seeded_engine, tmp_path, username="qa1") as floor:
+        app = floor.supervisor_app()
+        async with app.run_test(size=SIZE) as pilot:
+            await until(pilot, lambda: isinstance(app.screen, QaScreen))
+            assert app.screen.query_one("#calls", DataTable) is not None
+        form = await floor.client.request("GET", "/api/qa/form")
+        assert form["criteria"]
+        try:
+            await floor.client.request("GET", "/api/supervisor/queues")
+        except ApiError as exc:
+            assert exc.status == 403
+        else:
+            raise AssertionError("a QA reviewer saw the live board")

@@ -87,7 +87,7 @@ def _review(session: Any, interaction_id: int, user: AuthUser, body: ReviewBody,
 
 
 async def review_call(request: web.Request) -> web.Response:
-    user = require_role(request, "supervisor")
+    user = require_role(request, "qa")
     body = await read_body(request, ReviewBody)
     result = await in_db(request, _review, path_int(request, "id"), user, body, now(request),
                          request.app[keys.SETTINGS].qa)
@@ -114,7 +114,7 @@ def _call_agent(session: Any, interaction_id: int) -> int | None:
 async def call_reviews(request: web.Request) -> web.Response:
     user = require_role(request, "agent")
     interaction_id = path_int(request, "id")
-    if not user.at_least("supervisor"):
+    if not user.at_least("qa"):
         if await in_db(request, _call_agent, interaction_id) != user.id:
             raise ApiError(403, "forbidden", t("crm.qa.not_yours"))
     return json_response({"reviews": await in_db(request, _reviews, interaction_id, None, 200)})
@@ -123,7 +123,7 @@ async def call_reviews(request: web.Request) -> web.Response:
 async def reviews(request: web.Request) -> web.Response:
     user = require_role(request, "agent")
     wanted = request.query.get("agent")
-    if wanted == "me" or not user.at_least("supervisor"):
+    if wanted == "me" or not user.at_least("qa"):
         if wanted not in (None, "", "me") and wanted != str(user.id):
             raise ApiError(403, "forbidden", t("crm.qa.not_yours"))
         agent_id: int | None = user.id
@@ -169,7 +169,7 @@ def _call_trail(session: Any, interaction_id: int) -> list[dict[str, Any]]:
 
 async def calls(request: web.Request) -> web.Response:
     """The answered calls of one day (the center's), oldest first, with their latest QA score."""
-    require_role(request, "supervisor")
+    require_role(request, "qa")
     tz = center_tz(request)
     raw = request.query.get("day") or now(request).astimezone(tz).date().isoformat()
     try:
@@ -183,7 +183,7 @@ async def calls(request: web.Request) -> web.Response:
 
 
 async def call_trail(request: web.Request) -> web.Response:
-    require_role(request, "supervisor")
+    require_role(request, "qa")
     return json_response({"trail": await in_db(request, _call_trail, path_int(request, "id"))})
 
 
@@ -192,13 +192,13 @@ def setup(app: web.Application) -> None:
     register(
         app,
         Operation("GET", "/api/qa/calls", calls, "A day's answered calls with their latest QA score",
-                  access="supervisor", query=QaCallsQuery, response=QaCalls, tag="qa"),
+                  access="qa", query=QaCallsQuery, response=QaCalls, tag="qa"),
         Operation("GET", "/api/interactions/{id}/trail", call_trail, "What was done with the customer on a call",
-                  access="supervisor", path_params=row, response=CallTrail, tag="qa"),
+                  access="qa", path_params=row, response=CallTrail, tag="qa"),
         Operation("GET", "/api/qa/form", form, "The QA form", response=QaForm, tag="qa"),
         Operation("GET", "/api/qa/reviews", reviews, "QA reviews of an agent's calls", query=QaReviewsQuery,
                   response=MyQaReviews, errors=(403,), tag="qa"),
-        Operation("POST", "/api/interactions/{id}/qa", review_call, "Review a call", access="supervisor",
+        Operation("POST", "/api/interactions/{id}/qa", review_call, "Review a call", access="qa",
                   path_params=row, body=ReviewBody, response=QaReviewResult, status=201, errors=(409,), tag="qa"),
         Operation("GET", "/api/interactions/{id}/qa", call_reviews, "A call's QA reviews", path_params=row,
                   response=QaReviews, errors=(403,), tag="qa"),

@@ -38,6 +38,11 @@ class SupervisorApp(App[None]):
     def on_mount(self) -> None:
         self.title = self.ctx.center.center_name or t("sup.title")
         self.sub_title = self.ctx.user.name or self.ctx.user.username
+        if self.ctx.user.role == "qa":  # a QA reviewer: the reviews are the whole app (no live board)
+            from console.tui.supervisor.qa_screen import QaScreen
+
+            self.push_screen(QaScreen(self.ctx))
+            return
         mounted = self.push_screen(self.board_screen)
         if self.stream:
             self.run_worker(self._follow(mounted), name="stream", group="stream", exclusive=True)
