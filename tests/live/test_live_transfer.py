@@ -79,12 +79,13 @@ async def test_transfer_to_a_queue(floor: LiveFloor, sipp: SippLab) -> None:
 
 
 async def test_attended_transfer_reaches_its_target_whichever_headers_come(floor: LiveFloor, sipp: SippLab) -> None:
-    """Asterisk 22 leaves TransferTarget* out about one time in two: run it until both variants
-    have been met (at most 8 runs) and check every run."""
+    """Asterisk 22 leaves TransferTarget* out some of the time (about one in two on a busy machine,
+    fewer on a quiet one: one session met only one variant in 8 runs): run it until both variants
+    have been met, at most 20 runs, and check every run."""
     first, second = await _two_agents(floor, sipp)
     await floor.console("sup1")
     variants: set[bool] = set()
-    for run in range(8):
+    for run in range(20):
         call, _caller = await answered_call(floor, sipp, first)
         await floor.call_api("agent1001", "POST", f"/api/calls/{call}/transfer", {"to": "1002", "kind": "attended"})
         consult = await second.wait("pop", call=call)  # the consult rings 1002 with the customer's card
