@@ -4,27 +4,13 @@ texts or Chinese literals whatever the configured language."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from aiohttp.test_utils import TestClient
 
 from tests.server.conftest import MakeClient, Seed, bearer, login, server_settings
+from tests.server.crm_helpers import error_of
 
 HUGE = 42378494653024039265064024374970941440
-
-
-@pytest.fixture(autouse=True)
-def restore_locale() -> Iterator[None]:
-    from console.i18n import get_locale, set_locale
-
-    previous = get_locale()
-    yield
-    set_locale(previous)
-
-
-async def error_of(resp) -> dict:  # noqa: ANN001
-    return (await resp.json())["error"]
 
 
 async def test_a_huge_customer_id_to_originate_is_a_400_not_a_500(client: TestClient) -> None:

@@ -2,24 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from tests.server.conftest import bearer, login, server_settings
-
-
-@pytest.fixture(autouse=True)
-def restore_locale() -> Iterator[None]:
-    from console.i18n import get_locale, set_locale
-
-    previous = get_locale()
-    yield
-    set_locale(previous)
-
-
-async def error_of(resp) -> dict:  # noqa: ANN001
-    return (await resp.json())["error"]
+from tests.server.crm_helpers import error_of
 
 
 async def test_english_config_gives_english_errors(make_client, seed):
