@@ -28,6 +28,12 @@ class Fetched:
     size: int
     playing: bool  # the player was started on it
 
+    def said(self) -> str:
+        """What the console tells the user: playing it, or where it was saved."""
+        from console.i18n import t
+
+        return t("console.recording.playing" if self.playing else "console.recording.saved", file=str(self.file))
+
 
 class RecordingPlayer:
     def __init__(self, client: Downloads, folder: Path, player: str = "") -> None:

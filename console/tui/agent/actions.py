@@ -133,10 +133,7 @@ class AgentActions(AgentCalls):
             return
         self.notify(t("console.recording.fetching"))
 
-        def done(fetched: Any) -> None:
-            key = "console.recording.playing" if fetched.playing else "console.recording.saved"
-            self.notify(t(key, file=str(fetched.file)), timeout=10)
-        self.api(player.fetch(contact.id), then=done)
+        self.api(player.fetch(contact.id), then=lambda fetched: self.notify(fetched.said(), timeout=10))
 
     def action_answer(self) -> None:
         if self.ctx.client and self.pop and self.call_state == "ringing":

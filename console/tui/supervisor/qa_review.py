@@ -100,7 +100,6 @@ class QaReviewDialog(ModalScreen[dict[str, Any] | None]):
             except ApiError as exc:
                 self.notify(exc.message, severity="error", timeout=8)
                 return
-            key = "console.recording.playing" if fetched.playing else "console.recording.saved"
-            self.notify(t(key, file=str(fetched.file)), timeout=10)
+            self.notify(fetched.said(), timeout=10)
         self.notify(t("console.recording.fetching"))
         self.run_worker(fetch(), group="qa-recording")
