@@ -28,7 +28,7 @@ import itertools
 import logging
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 from sqlalchemy import select
@@ -94,11 +94,12 @@ class DialerService(PreviewMixin, AdoptionMixin, MembersMixin, AbandonMixin):
     # --- lifecycle --------------------------------------------------------------------------
     async def start(self) -> None:
         # Subscribe before any await: the bridges' first agent states (the resync) are not missed.
-        streams = {name: bridge.events() for name, bridge in self.app[keys.BRIDGES].items()}
+        # Events come after the service handled them (Service.followed): an agent whose call
+        # ended is already held for its wrap-up when the dialer hears of the end.
+        stream = self.app[keys.SERVICE].followed()
         for event in self.app[keys.CALLS].agent_states().values():
             await self.observe(event)  # what the service saw before we subscribed
-        for name, stream in streams.items():
-            self._tasks.append(asyncio.create_task(self._listen(name, stream), name=f"dialer-{name}"))
+        self._tasks.append(asyncio.create_task(self._listen(stream), name="dialer-events"))
         self._tasks.append(asyncio.create_task(self._run(), name="dialer"))
 
     async def stop(self) -> None:
@@ -313,7 +314,7 @@ class DialerService(PreviewMixin, AdoptionMixin, MembersMixin, AbandonMixin):
             await self._finish(flight, "failed", reached=False, t=now.timestamp())
 
     # --- events -----------------------------------------------------------------------------
-    async def _listen(self, pbx: str, stream: Any) -> None:
+    async def _listen(self, stream: AsyncIterator[DomainEvent]) -> None:
         async for event in stream:
             try:
                 await self.observe(event)

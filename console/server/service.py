@@ -54,6 +54,7 @@ class Service:
         self._metrics = app[keys.METRICS]
         self._managers = app[keys.MANAGER_ALERTS]
         self._background: set[asyncio.Task[Any]] = set()
+        self._followers: list[asyncio.Queue[DomainEvent]] = []
 
     def start(self) -> None:
         for name, bridge in self.app[keys.BRIDGES].items():
@@ -63,6 +64,23 @@ class Service:
             self._tasks.append(asyncio.create_task(self._pump(stream, inbox), name=f"pump-{name}"))
             self._tasks.append(asyncio.create_task(self._consume(name, inbox), name=f"events-{name}"))
             self._tasks.append(asyncio.create_task(bridge.run(), name=f"bridge-{name}"))
+
+    def followed(self) -> AsyncIterator[DomainEvent]:
+        """Every PBX's events, each once the service has handled it: the server's calls, agent
+        states and after-call holds already take it in. The dialer reads this, not the bridges:
+        reading a bridge itself, it once saw a call end before the agent's after-call hold was
+        there, thought the agent free and offered a lead over the wrap-up panel."""
+        queue: asyncio.Queue[DomainEvent] = asyncio.Queue()
+        self._followers.append(queue)
+
+        async def iterate() -> AsyncIterator[DomainEvent]:
+            try:
+                while True:
+                    yield await queue.get()
+            finally:
+                self._followers.remove(queue)
+
+        return iterate()
 
     async def settle(self) -> None:
         """Return when every event the PBXs have sent so far has been handled (tests, benchmarks).
@@ -133,6 +151,8 @@ class Service:
             stats = self.app.get(keys.STATS)
             if stats is not None:  # after the pop: the wallboard can wait a moment, the agent cannot
                 stats.observe(pbx, event)
+            for follower in self._followers:
+                follower.put_nowait(event)
 
     async def _dispatch(self, pbx: str, event: DomainEvent, received: float) -> None:
         calls = self._calls

@@ -77,6 +77,15 @@ def _attempts(floor: LiveFloor, campaign: int) -> list[Any]:
         return list(conn.execute(select(Interaction.__table__).where(Interaction.__table__.c.campaign_id == campaign)))
 
 
+def _leads(floor: LiveFloor, campaign: int) -> str:
+    from console.store.models import Lead
+
+    with floor.engine.connect() as conn:
+        rows = conn.execute(select(Lead.__table__).where(Lead.__table__.c.campaign_id == campaign))
+        return "\n".join(f"lead {r.id} {r.number} {r.status} attempts={r.attempts} last={r.last_result} "
+                         f"result={r.result}" for r in rows)
+
+
 async def _until_done(floor: LiveFloor, campaign: int, timeout: float) -> dict[str, Any]:
     async def done() -> dict[str, Any]:
         while True:
@@ -127,8 +136,11 @@ async def test_a_predictive_campaign_keeps_two_agents_busy_without_abandons(floo
     stats = await _until_done(floor, campaign, timeout=150)
     rows = _attempts(floor, campaign)
     answered = [r for r in rows if r.outcome == "answered"]
-    assert len(answered) == 6 and {r.agent_ext for r in answered} == {"1001", "1002"}
-    assert [r.outcome for r in rows if r.outcome not in ("answered",)].count("abandoned") == 0
+    seen = "\n".join(f"{r.caller_number} {r.outcome} agent={r.agent_ext} wait={r.wait_s} talk={r.talk_s} "
+                     f"lead={r.lead_id} linkedid={r.linkedid}" for r in rows)
+    assert len(answered) == 6 and {r.agent_ext for r in answered} == {"1001", "1002"}, \
+        f"{stats}\n{seen}\n{_leads(floor, campaign)}"
+    assert [r.outcome for r in rows if r.outcome not in ("answered",)].count("abandoned") == 0, seen
     assert stats["attempts"] == 8
     # Never more customers on the line than agents to take them: nobody waited for an agent long.
     assert max(r.wait_s for r in answered) < 10

@@ -95,11 +95,15 @@ async def test_preview_lead_dialled_then_skipped_from_the_console(floor, seeded_
         await until(pilot, lambda: isinstance(app.screen, LeadOfferDialog) and app.screen is not second)
         third = app.screen
         assert third.offer.lead_id == second.offer.lead_id
+        offered_version = leads_of(seeded_engine, campaign)["+8613933334444"].version
         inbound = Pop(call="inbound-1", number="13911140014", ringing=Ringing(call="inbound-1", agent="1001",
                                                                              queue="retail"))
         screen.post_message(CallOffered(inbound))
         await until(pilot, lambda: app.screen is not third and screen.pop is not None and screen.pop.call == "inbound-1")
         # Only a skip frees the agent for an offer: the lead, due again an hour on, is offered once more.
+        # The skip reaches the server after the pop: the clock moves on only once it is stored (moved
+        # first, the skip dates its hour from the later time and nothing is due; a CI run did that).
+        await until(pilot, lambda: leads_of(seeded_engine, campaign)["+8613933334444"].version > offered_version)
         floor.clock.advance(minutes=61)
         await until(pilot, lambda: isinstance(app.screen, LeadOfferDialog) and app.screen is not third)
     skipped = leads_of(seeded_engine, campaign)["+8613933334444"]
@@ -144,3 +148,37 @@ async def test_an_older_servers_offer_shows_without_name_or_source():
         await app.push_screen(LeadOfferDialog(new))
         await pilot.pause()
         assert "客户：赵敏" in dialog_text(app.screen) and "来源：名单导入" in dialog_text(app.screen)
+
+
+async def test_a_look_up_that_ends_after_the_offer_was_dismissed_leaves_the_console_running():
+    """An inbound call skips the offer while the script's title is still being fetched: the fetch
+    ends on a dialog that is gone. It once queried the removed screen, failed the worker and so
+    closed the whole console (a CI run of the test above)."""
+    import asyncio
+
+    from textual.app import App
+
+    class SlowClient:
+        def __init__(self) -> None:
+            self.release = asyncio.Event()
+            self.asked = 0
+
+        async def kb_article(self, slug: str) -> dict[str, str]:
+            self.asked += 1
+            await self.release.wait()
+            return {"slug": slug, "title": "融资融券风险揭示"}
+
+    client = SlowClient()
+    offer = LeadOffered(3, "回访", "survey", 9, "139****4444", 7, 1, "margin-risk", customer_name="赵敏")
+    set_locale("zh_CN")
+    app = App()
+    async with app.run_test() as pilot:
+        dialog = LeadOfferDialog(offer, client)
+        await app.push_screen(dialog)
+        await until(pilot, lambda: client.asked == 1)
+        dialog.dismiss("skip")
+        await pilot.pause()
+        client.release.set()
+        for _ in range(5):
+            await pilot.pause()
+        assert app.is_running and app.return_code is None

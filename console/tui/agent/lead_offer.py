@@ -5,6 +5,9 @@ customer's name as an unverified caller's (masking rules) and the script's slug.
 title is looked up here, after the dialog is on screen, so an offer never waits for it; so is the
 customer's name when an older server did not send it (a failed lookup only leaves the line out).
 The dialog returns "dial" or "skip"; the agent screen sends the request and reports a refusal.
+The look-up may finish after the dialog was dismissed (an inbound call skips the offer): it updates
+the labels it holds, never queries a screen that is gone (that once failed the console's worker and
+closed the console).
 """
 
 from __future__ import annotations
@@ -48,27 +51,29 @@ class LeadOfferDialog(ModalScreen[LeadChoice]):
         super().__init__()
         install(self, LEAD_OFFER_KEYS)
         self.offer, self.client = offer, client
+        self.customer_label = Label(customer_text(offer), id="lead-customer")
+        self.script_label = Label(offer.script or "", id="lead-script")
 
     def compose(self) -> ComposeResult:
         o = self.offer
         with Vertical(id="lead-form", classes="form"):
             yield Label(t("console.lead.title", campaign=o.campaign_name), classes="form-title")
-            yield Label(customer_text(o), id="lead-customer")
+            yield self.customer_label
             yield Label(t("console.lead.number", number=display_number(o.number)), id="lead-number")
             yield Label(t("console.lead.reason", kind=kind_text(o.campaign_kind)), id="lead-reason")
             yield Label(t("console.lead.attempt", n=o.attempt), id="lead-attempt")
             if o.source:
                 yield Label(t("console.lead.source", source=source_text(o.source)), id="lead-source")
-            yield Label(o.script or "", id="lead-script")
+            yield self.script_label
             with Horizontal(classes="form-buttons"):
                 yield Button(t("console.lead.dial"), id="lead-dial", variant="success")
                 yield Button(t("console.lead.skip"), id="lead-skip")
 
     def on_mount(self) -> None:
         self.query_one("#lead-dial", Button).focus()
-        self.query_one("#lead-script", Label).display = bool(self.offer.script)
+        self.script_label.display = bool(self.offer.script)
         if self.offer.script:
-            self.query_one("#lead-script", Label).update(t("console.lead.script", title=self.offer.script))
+            self.script_label.update(t("console.lead.script", title=self.offer.script))
         if self.client is not None:
             self.run_worker(self._look_up(), group="lead-lookup")
 
@@ -77,13 +82,13 @@ class LeadOfferDialog(ModalScreen[LeadChoice]):
         if o.customer_id is not None and not o.customer_name:  # an older server's frame
             try:
                 customer = await self.client.customer(o.customer_id)
-                self.query_one("#lead-customer", Label).update(t("console.lead.customer", name=customer.name))
+                self.customer_label.update(t("console.lead.customer", name=customer.name))
             except ApiError:
                 pass  # the id alone says nothing to the agent; the pop shows the customer on connect
         if o.script:
             try:
                 article = await self.client.kb_article(o.script)
-                self.query_one("#lead-script", Label).update(t("console.lead.script", title=title_of(article) or o.script))
+                self.script_label.update(t("console.lead.script", title=title_of(article) or o.script))
             except ApiError:
                 pass  # the slug stays shown
 
