@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 import os
 import re
+import signal
 import socket
 import struct
 import subprocess
@@ -52,6 +53,52 @@ def unavailable_reason() -> str | None:
     if subprocess.run(["sh", "-c", "command -v sipp"], capture_output=True).returncode != 0:
         return "sipp is not installed (Debian package sip-tester): no phones or callers"
     return None
+
+
+class CannotRunHere(RuntimeError):
+    """The prebuilt Asterisk cannot execute on this machine's CPU: no configuration can fix that."""
+
+
+def _cpu() -> tuple[str, set[str]]:
+    """This machine's CPU model and instruction-set flags (``/proc/cpuinfo``)."""
+    model, flags = "unknown CPU", set()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            key, _, value = line.partition(":")
+            if key.strip() == "model name" and model == "unknown CPU":
+                model = value.strip()
+            elif key.strip() == "flags" and not flags:
+                flags = set(value.split())
+    except OSError:
+        pass
+    return model, flags
+
+
+def cpu_refusal(prefix: Path, timeout: float = 15.0) -> str | None:
+    """Why the unpacked Asterisk at ``prefix`` cannot run on this CPU, or None.
+
+    Run in the foreground: an Asterisk built for instructions this CPU lacks (the prebuilt
+    22.10.1 uses AVX-512) dies at once on SIGILL, silently, before it logs anything; the start
+    script only sees no AMI port. One that runs is stopped again."""
+    binary, conf = prefix / "sbin" / "asterisk", prefix / "etc" / "asterisk" / "asterisk.conf"
+    if not binary.exists() or not conf.exists():
+        return None
+    env = dict(os.environ, LD_LIBRARY_PATH=str(prefix / "lib"))
+    proc = subprocess.Popen([str(binary), "-f", "-C", str(conf)], env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        code = proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+        return None
+    if code != -signal.SIGILL:
+        return None
+    model, flags = _cpu()
+    avx512 = "has AVX-512" if "avx512f" in flags else "has no AVX-512 (avx512f)"
+    return (f"the prebuilt Asterisk 22.10.1 of ../shared/asterisk stops on an illegal instruction (SIGILL) "
+            f"on this CPU ({model}, which {avx512}): it was built for a newer instruction set, so no "
+            f"live test can run on this machine")
 
 
 @dataclass
@@ -99,6 +146,9 @@ class Lab:
         done = subprocess.run([str(SHARED_ASTERISK / "start"), str(self.rundir)], env=env, capture_output=True,
                               text=True, timeout=60)
         if done.returncode != 0:
+            refusal = cpu_refusal(self.prefix)
+            if refusal is not None:
+                raise CannotRunHere(refusal)
             raise RuntimeError(f"Asterisk did not start: {done.stdout}{done.stderr}")
         self._sounds()
         for n in range(1, 13):  # the lab's VIP accounts, as its IVR looks them up (AstDB cc_tier)
