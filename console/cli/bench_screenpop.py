@@ -8,6 +8,12 @@ from the moment its ``AgentCalled`` frame is written to the AMI socket (the even
 moment the server has written the ``pop`` frame to that console's WebSocket. The consoles'
 own receive time is reported as well (``client_p99_ms``).
 
+``--painted`` is the end-to-end measure: one more console, the real agent console (`calldesk
+console`'s app on Textual's headless driver, in a child process: console/cli/bench_painted.py),
+and every call rings it; ``painted_*`` runs from the AgentCalled written to the AMI socket to the
+card painted on that console (wall clocks of one machine). The console sends each call's wrap-up
+as an agent would and is rung again half a second after the call ended.
+
 The database is seeded when it is empty (a database with fewer customers is refused rather
 than wiped). Calls are recorded under the PBX name ``bench`` and deleted at the end.
 """
@@ -31,6 +37,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--unknown-share", type=float, default=0.1, help="share of calls from numbers not in the store")
     parser.add_argument("--during-startup", action="store_true",
                         help="measure while the server still builds its search index (default: wait for it)")
+    parser.add_argument("--painted", action="store_true",
+                        help="end to end: every call rings a real agent console (headless, in a child process) "
+                             "and painted_* is AMI event read -> card painted")
     parser.add_argument("--json", action="store_true", help="print the figures as one JSON object (last line)")
     parser.set_defaults(func=run)
 
@@ -46,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
     engine, seeded_s = prepare_database(url, settings, args.customers, say=lambda m: print(m, file=sys.stderr))
     try:
         figures = asyncio.run(run_bench(engine, settings, args.consoles, args.calls, args.unknown_share,
-                                         during_startup=args.during_startup))
+                                         during_startup=args.during_startup, painted=args.painted))
     finally:
         engine.dispose()
     figures = {"customers": args.customers, "consoles": args.consoles, **figures, "seed_s": seeded_s,

@@ -4,8 +4,8 @@ Each call is the recorded call of capture 01 (a real Asterisk 22: caller joins `
 one agent rung, answered, caller hangs up), with its ids, channels, caller number and agent
 rewritten, so that the server's whole path runs on real Asterisk frames. ``arrive()`` writes the
 frames before the agent's ``AgentCalled`` (channel, IVR, queue join: on a real PBX they come
-seconds earlier), ``ring()`` writes ``AgentCalled`` (the screen-pop trigger) and what follows
-it up to the answer, and returns the ``perf_counter`` taken just before; ``finish()`` the rest.
+seconds earlier), ``ring()`` writes ``AgentCalled`` and what follows it up to the answer (the
+screen-pop trigger is in it: the agent's phone ringing, its ``Newstate Ringing``), and returns the ``perf_counter`` taken just before; ``finish()`` the rest.
 """
 
 from __future__ import annotations
@@ -29,7 +29,9 @@ def _template() -> tuple[str, str, str]:
               and not f.raw.startswith(_SKIP) and f.t >= 0.1]
     text = [raw.decode("utf-8") + "\r\n" for raw in frames]
     cut = next(i for i, raw in enumerate(frames) if raw.startswith(b"Event: AgentCalled"))
-    end = next(i for i, f in enumerate(frames) if f.startswith(b"Event: Newstate") and i > cut)
+    # Up to the answer: the pop waits for the agent's phone to really ring (its Newstate Ringing).
+    end = next(i for i, f in enumerate(frames)
+               if f.startswith(b"Event: Newstate") and b"ChannelStateDesc: Up" in f and i > cut)
     return "".join(text[:cut]), "".join(text[cut:end]), "".join(text[end:])
 
 
