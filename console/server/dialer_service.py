@@ -43,6 +43,7 @@ from console.server.dialer_flight import Flight
 from console.server.dialer_members import MembersMixin
 from console.server.dialer_preview import PreviewMixin
 from console.store.models import Campaign, Customer, Lead
+from console.store.outage import OutageNotice, unreachable
 from telephony.dialer import PacingInput, Window, decide
 from telephony.events import AgentState, Answered, DomainEvent, Ended, OriginateResult, Ringing
 
@@ -85,6 +86,7 @@ class DialerService(PreviewMixin, AdoptionMixin, MembersMixin, AbandonMixin):
         self._late: dict[int, tuple[Any, float]] = {}  # released orphans, until their call ends
         self._recent: dict[str, Flight] = {}  # lead id -> its last finished flight (late pops)
         self._lock = asyncio.Lock()
+        self._outage = OutageNotice("dialer", log)
         self._tasks: list[asyncio.Task[Any]] = []
         self.dialled: deque[tuple[int, str, dt.datetime]] = deque(maxlen=10000)  # (lead, number, when)
         self._callbacks_at: dict[int, float] = {}  # campaign -> loop time follow-ups were last taken in
@@ -142,8 +144,12 @@ class DialerService(PreviewMixin, AdoptionMixin, MembersMixin, AbandonMixin):
         while True:
             try:
                 await self.tick()
-            except Exception:  # noqa: BLE001 - a bad round must not stop the dialer
-                log.exception("dialer: a round failed")
+                self._outage.succeeded()
+            except Exception as exc:  # noqa: BLE001 - a bad round must not stop the dialer
+                if unreachable(exc):
+                    self._outage.failed(exc)  # said once, not a traceback every round
+                else:
+                    log.exception("dialer: a round failed")
             self._wake.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self.tick_s)

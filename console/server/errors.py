@@ -17,6 +17,7 @@ from aiohttp import web
 from pydantic import BaseModel, ValidationError
 
 from console.i18n import get_locale, has, t
+from console.store.outage import unreachable
 
 log = logging.getLogger(__name__)
 
@@ -65,20 +66,11 @@ async def error_middleware(
         code = _CODE_BY_STATUS.get(exc.status, "bad_request")
         return error_response(exc.status, code, default_message(code))
     except Exception as exc:
-        if _database_down(exc):
+        if unreachable(exc):
             log.warning("%s %s: database unavailable: %s", request.method, request.path, str(exc).splitlines()[0])
             return error_response(503, "unavailable", t("server.error.database_down"))
         log.exception("unhandled error in %s %s", request.method, request.path)
         return error_response(500, "internal", t("server.error.internal"))
-
-
-def _database_down(exc: BaseException) -> bool:
-    """An error that says the database is unreachable (not that a statement was wrong)."""
-    from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError
-
-    if isinstance(exc, (OperationalError, InterfaceError, DisconnectionError)):
-        return True
-    return isinstance(exc, DBAPIError) and exc.connection_invalidated
 
 
 Model = TypeVar("Model", bound=BaseModel)

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError
+from console.store.outage import unreachable
 
 log = logging.getLogger(__name__)
 
@@ -42,12 +42,6 @@ def applier(kind: str) -> Callable[[Applier], Applier]:
         return fn
 
     return register
-
-
-def _unreachable(exc: BaseException) -> bool:
-    if isinstance(exc, (OperationalError, InterfaceError, DisconnectionError)):
-        return True
-    return isinstance(exc, DBAPIError) and exc.connection_invalidated
 
 
 class Outbox:
@@ -103,7 +97,7 @@ class Outbox:
             with self._engine.begin() as conn:
                 APPLIERS[kind](conn, json.loads(payload))
         except Exception as exc:
-            if _unreachable(exc):
+            if unreachable(exc):
                 with self._lock:
                     self._db.execute("UPDATE outbox SET attempts = attempts + 1 WHERE seq = ?", (seq,))
                 raise
