@@ -32,6 +32,7 @@ from telephony import actions
 from telephony.connection import AmiActionError, AmiConnection, Backoff
 from telephony.events import DomainEvent
 from telephony.event_filter import EventFilter, filter_for
+from telephony.fanout import Fanout
 from telephony.framing import Message
 from telephony.pbx_clock import PbxClock
 from telephony.tracker import Tracker
@@ -81,7 +82,7 @@ class Bridge:
             ping_interval_s=ping_interval_s, ping_timeout_s=ping_timeout_s,
             action_timeout_s=action_timeout_s, backoff=backoff, sleep=sleep, rng=rng,
         )
-        self._subscribers: list[asyncio.Queue[DomainEvent]] = []
+        self._fanout: Fanout[DomainEvent] = Fanout()
         self._resync_last: str | None = None  # ActionID whose list completion ends the resync
         self.events_in = 0
         self.pbx_version: str | None = None
@@ -157,8 +158,7 @@ class Bridge:
         if not events:
             return
         for ev in events:
-            for queue in self._subscribers:
-                queue.put_nowait(ev)
+            self._fanout.publish(ev)
 
     async def _on_up(self) -> None:
         await self.conn.send(actions.events(True))
@@ -191,17 +191,7 @@ class Bridge:
         self._publish(self.tracker.connection_lost(self.pbx_clock.now()))
 
     def events(self) -> AsyncIterator[DomainEvent]:
-        queue: asyncio.Queue[DomainEvent] = asyncio.Queue()
-        self._subscribers.append(queue)
-
-        async def iterate() -> AsyncIterator[DomainEvent]:
-            try:
-                while True:
-                    yield await queue.get()
-            finally:
-                self._subscribers.remove(queue)
-
-        return iterate()
+        return self._fanout.subscribe()
 
     # --- lifecycle ----------------------------------------------------------------------
     async def run(self) -> None:

@@ -24,6 +24,7 @@ from telephony.events import (
     AgentState, Answered, CallbackRequested, DomainEvent, Ended, OriginateResult, QueueStats, Ringing,
     RingStopped, SurveyAnswered, Transferred,
 )
+from telephony.fanout import Fanout
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +55,7 @@ class Service:
         self._metrics = app[keys.METRICS]
         self._managers = app[keys.MANAGER_ALERTS]
         self._background: set[asyncio.Task[Any]] = set()
-        self._followers: list[asyncio.Queue[DomainEvent]] = []
+        self._followers: Fanout[DomainEvent] = Fanout()
 
     def start(self) -> None:
         for name, bridge in self.app[keys.BRIDGES].items():
@@ -70,17 +71,7 @@ class Service:
         states and after-call holds already take it in. The dialer reads this, not the bridges:
         reading a bridge itself, it once saw a call end before the agent's after-call hold was
         there, thought the agent free and offered a lead over the wrap-up panel."""
-        queue: asyncio.Queue[DomainEvent] = asyncio.Queue()
-        self._followers.append(queue)
-
-        async def iterate() -> AsyncIterator[DomainEvent]:
-            try:
-                while True:
-                    yield await queue.get()
-            finally:
-                self._followers.remove(queue)
-
-        return iterate()
+        return self._followers.subscribe()
 
     async def settle(self) -> None:
         """Return when every event the PBXs have sent so far has been handled (tests, benchmarks).
@@ -151,8 +142,7 @@ class Service:
             stats = self.app.get(keys.STATS)
             if stats is not None:  # after the pop: the wallboard can wait a moment, the agent cannot
                 stats.observe(pbx, event)
-            for follower in self._followers:
-                follower.put_nowait(event)
+            self._followers.publish(event)
 
     async def _dispatch(self, pbx: str, event: DomainEvent, received: float) -> None:
         calls = self._calls
