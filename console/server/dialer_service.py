@@ -268,6 +268,11 @@ class DialerService(PreviewMixin, AdoptionMixin, MembersMixin, AbandonMixin):
             abandon_cap=self._settings.dialer.abandon_cap,
         ))
         self.decisions.append((campaign.id, free, len(flying), decision.dial))
+        if decision.dial and log.isEnabledFor(logging.DEBUG):
+            log.debug("dialer: campaign %s dials %d (%s): free %s, agents %s, in flight %s", campaign.id,
+                      decision.dial, decision.reason, self.free_agents(campaign.queue, campaign.agents),
+                      {a: s for (a, q), s in self._agents.items() if q == campaign.queue},
+                      [(f.number, f.call, f.agent, f.at_agent) for f in flying])
         placed = 0
         for lead in due:
             if placed >= decision.dial:
