@@ -1,4 +1,5 @@
-"""The bulk-load fast paths write the same rows as the loader they replaced.
+"""The bulk-load fast paths write the same rows as the loader they replaced, and leave the
+schema whole when a load fails.
 
 The fingerprints below were taken from the seed before issue 18's bulk-load work (commit
 4fb10e0): every row of every table, ids included, in a canonical text form, on SQLite and
@@ -11,7 +12,8 @@ import datetime as dt
 import hashlib
 from decimal import Decimal
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import inspect, select
 from sqlmodel import SQLModel
 
 import console.store.seed as seed_module
@@ -80,3 +82,43 @@ def test_seed_writes_the_rows_it_always_wrote(migrated_engine, monkeypatch) -> N
     assert counts == COUNTS
     assert digests == FINGERPRINTS
 
+
+def _schema(engine) -> dict[str, tuple]:
+    found = inspect(engine)
+    return {name: (sorted((ix["name"], tuple(ix["column_names"]), bool(ix["unique"])) for ix in found.get_indexes(name)),
+                   sorted(c["name"] for c in found.get_columns(name)))
+            for name in sorted(found.get_table_names()) if name != "alembic_version"}
+
+
+class _Failed(Exception):
+    pass
+
+
+def test_a_load_that_fails_midway_leaves_the_schema_whole(migrated_engine, monkeypatch) -> None:
+    """The indexes dropped for the load are there again after a failure, the rows are not, and
+    the database takes a seed again."""
+    from console.store.seed.bulk import BulkLoader
+
+    before = _schema(migrated_engine)
+    write = BulkLoader.write
+
+    def failing(self, name, *args, **kwargs):
+        if name == "interaction":  # customers and phones are in, the history is being written
+            raise _Failed("disk full")
+        return write(self, name, *args, **kwargs)
+
+    monkeypatch.setattr(BulkLoader, "write", failing)
+    with pytest.raises(_Failed):
+        seed_database(migrated_engine, Settings(), customers=300, seed=1, now=NOW, workers=0)
+    assert _schema(migrated_engine) == before
+    with migrated_engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT COUNT(*) FROM customer").scalar_one() == 0
+        if migrated_engine.dialect.name == "sqlite":  # the load's pragmas are undone
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar_one() == "wal"
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar_one() == 1
+    monkeypatch.setattr(BulkLoader, "write", write)
+    assert seed_database(migrated_engine, Settings(), customers=300, seed=1, now=NOW).counts["customer"] == 300
+    assert _schema(migrated_engine) == before
+    if migrated_engine.dialect.name == "sqlite":
+        with migrated_engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar_one() == "wal"
