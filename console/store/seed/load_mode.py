@@ -7,8 +7,8 @@ seed can leave the file damaged, which costs nothing (seed again with ``--replac
 fails is rolled back. The secondary indexes are dropped inside the load's transaction, so a rollback
 brings them back; they are also created again if missing, whatever the driver did with the DDL.
 
-PostgreSQL: DDL is transactional; a superuser skips the per-row foreign-key triggers
-(``session_replication_role`` for this transaction only).
+PostgreSQL: DDL is transactional; the index builds get 256 MB to sort in, and a superuser skips
+the per-row foreign-key triggers (both ``SET LOCAL``: for this transaction only).
 """
 
 from __future__ import annotations
@@ -35,9 +35,12 @@ def bulk_load(conn: Connection, loader: BulkLoader, tables: Iterable[str]) -> It
             # pysqlite opens a transaction only before DML: without this the DROP INDEXes
             # would commit on their own and a failed load would leave the tables without them.
             conn.exec_driver_sql("BEGIN")
-        elif conn.exec_driver_sql("SELECT rolsuper FROM pg_roles WHERE rolname = current_user").scalar():
-            # The rows are consistent by construction (tests check the same seed against SQLite's foreign_key_check).
-            conn.exec_driver_sql("SET LOCAL session_replication_role = replica")
+        else:
+            # The index rebuilds sort in memory instead of spilling to disk (the default is 64 MB).
+            conn.exec_driver_sql("SET LOCAL maintenance_work_mem = '256MB'")
+            if conn.exec_driver_sql("SELECT rolsuper FROM pg_roles WHERE rolname = current_user").scalar():
+                # The rows are consistent by construction (tests check the same seed against SQLite's foreign_key_check).
+                conn.exec_driver_sql("SET LOCAL session_replication_role = replica")
         loader.drop_indexes(tables)
         yield
     except BaseException:
