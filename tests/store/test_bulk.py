@@ -49,3 +49,25 @@ def test_bulk_rows_round_trip(migrated_engine) -> None:
         session.add(TicketEvent(ticket_id=1, kind="comment", body="after the bulk load"))
         session.flush()
         assert max(e.id for e in events) < session.exec(select(TicketEvent.id).order_by(TicketEvent.id.desc())).first()
+
+
+def test_sqlite_images_of_different_sizes_load_one_after_the_other(migrated_sqlite_engine) -> None:
+    """Images are loaded into one attached schema inside a transaction; SQLite keeps the schema it
+    read first, so a table that sits on other pages in a later image would be read wrongly."""
+    from console.store.seed.bulk import sqlite_image
+
+    columns = ("id", "ticket_id", "at", "actor_id", "kind", "from_value", "to_value", "body")
+    at = "2026-11-22 01:02:03.000000"
+    sizes = [3, 5000, 7]
+    ids = iter(range(1, 10**6))
+    images = [sqlite_image([("ticket_event", columns, [(next(ids), 1, at, None, "comment", None, None, "x")
+                                                        for _ in range(size)])], version=n + 1)
+              for n, size in enumerate(sizes)]
+    with migrated_sqlite_engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        loader = BulkLoader(conn)
+        for image, size in zip(images, sizes):
+            loader.write("ticket_event", columns, image, size)
+        conn.commit()
+        loader.close_image()
+        assert conn.exec_driver_sql("SELECT COUNT(*), MIN(id), MAX(id) FROM ticket_event").one() == (5010, 1, 5010)

@@ -27,6 +27,7 @@ from console.store.seed.bulk import BulkLoader, wipe
 from console.store.seed.chunks import CustomerJob, HistoryJob, make_customers, make_history
 from console.store.seed.churn import seed_churn
 from console.store.seed.demo import COMPLAINT_DEMO_ID, DEMO_CUSTOMERS, VIP_DEMO_ID
+from console.store.seed.load_mode import bulk_load, check_foreign_keys
 from console.store.seed.people import NameMaker
 from console.store.seed.staff import DEMO_PASSWORD, STAFF_COLUMNS, account_manager_count, make_staff
 
@@ -86,36 +87,36 @@ def seed_database(engine: Engine, settings, *, customers: int = 10_000, seed: in
 
     with _executor(workers) as pool_exec, engine.connect() as conn:
         loader = BulkLoader(conn)
-        _bulk_pragmas(conn, on=True)
-        loader.drop_indexes(BULK_TABLES)
-        loader.insert("staff", STAFF_COLUMNS, staff_rows)
-        demo, pool, dnc_numbers = [], [], []
-        for chunk in _map(pool_exec, make_customers, jobs):
-            for part in chunk.tables:
-                loader.write(part.table, part.columns, part.payload, part.count)
-            demo += chunk.demo
-            pool += chunk.pool
-            dnc_numbers += chunk.do_not_call
-            say(f"customers {loader.counts['customer']:,}/{customers:,}")
-        clock.lap("customers and phones")
+        with bulk_load(conn, loader, BULK_TABLES):
+            loader.insert("staff", STAFF_COLUMNS, staff_rows)
+            demo, pool, dnc_numbers = [], [], []
+            for chunk in _map(pool_exec, make_customers, jobs):
+                for part in chunk.tables:
+                    loader.write(part.table, part.columns, part.payload, part.count)
+                demo += chunk.demo
+                pool += chunk.pool
+                dnc_numbers += chunk.do_not_call
+                say(f"customers {loader.counts['customer']:,}/{customers:,}")
+            clock.lap("customers and phones")
 
-        history = HistoryJob(seed, dialect, settings, now, plan, {r[0]: r[4] for r in staff_rows if r[4]},
-                             campaign_data.CALLBACK, pool, demo, min(2 * customers, MAX_INTERACTIONS),
-                             VIP_DEMO_ID, COMPLAINT_DEMO_ID)
-        pending = pool_exec.submit(make_history, history) if pool_exec else None
-        lead_rng = random.Random(f"{seed}:leads")
-        loader.insert("campaign", campaign_data.CAMPAIGN_COLUMNS, campaign_data.campaigns(settings, now))
-        loader.insert("lead", campaign_data.LEAD_COLUMNS, campaign_data.leads(lead_rng, now, pool, demo))
-        loader.insert("do_not_call", campaign_data.DNC_COLUMNS, campaign_data.do_not_call(dnc_numbers, now))
-        for part in pending.result() if pending else make_history(history):
-            loader.write(part.table, part.columns, part.payload, part.count)
-        clock.lap("history")
-        say("rebuilding indexes")
-        loader.rebuild_indexes()
-        loader.reset_sequences(TABLES)
-        conn.commit()
+            history = HistoryJob(seed, dialect, settings, now, plan, {r[0]: r[4] for r in staff_rows if r[4]},
+                                 campaign_data.CALLBACK, pool, demo, min(2 * customers, MAX_INTERACTIONS),
+                                 VIP_DEMO_ID, COMPLAINT_DEMO_ID)
+            pending = pool_exec.submit(make_history, history) if pool_exec else None
+            lead_rng = random.Random(f"{seed}:leads")
+            loader.insert("campaign", campaign_data.CAMPAIGN_COLUMNS, campaign_data.campaigns(settings, now))
+            loader.insert("lead", campaign_data.LEAD_COLUMNS, campaign_data.leads(lead_rng, now, pool, demo))
+            loader.insert("do_not_call", campaign_data.DNC_COLUMNS, campaign_data.do_not_call(dnc_numbers, now))
+            for part in pending.result() if pending else make_history(history):
+                loader.write(part.table, part.columns, part.payload, part.count)
+            clock.lap("history")
+            say("rebuilding indexes")
+            loader.rebuild_indexes()
+            loader.reset_sequences(TABLES)
+            conn.commit()
         clock.lap("indexes")
-        _bulk_pragmas(conn, on=False, check=customers <= FK_CHECK_MAX)
+        if customers <= FK_CHECK_MAX:
+            check_foreign_keys(conn)
         loader.analyze(TABLES)
         conn.commit()
         clock.lap("check and analyze")
@@ -141,28 +142,6 @@ def _map(executor: Executor | None, fn, jobs: list) -> Iterator:
     if executor is None:
         return map(fn, jobs)
     return executor.map(fn, jobs)
-
-
-def _bulk_pragmas(conn, *, on: bool, check: bool = True) -> None:
-    if conn.dialect.name == "postgresql":
-        # A superuser can skip the per-row foreign-key triggers for this transaction: the rows are
-        # consistent by construction (and tests check the same seed against SQLite's foreign_key_check).
-        if on and conn.exec_driver_sql("SELECT rolsuper FROM pg_roles WHERE rolname = current_user").scalar():
-            conn.exec_driver_sql("SET LOCAL session_replication_role = replica")
-        return
-    if on:
-        conn.exec_driver_sql("PRAGMA foreign_keys=OFF")  # rows are consistent by construction…
-        conn.exec_driver_sql("PRAGMA cache_size=-262144")  # 256 MiB: index builds sort in memory
-        conn.exec_driver_sql("PRAGMA temp_store=MEMORY")
-        return
-    conn.exec_driver_sql("PRAGMA cache_size=-2000")
-    conn.exec_driver_sql("PRAGMA temp_store=DEFAULT")
-    conn.exec_driver_sql("PRAGMA foreign_keys=ON")
-    if not check:
-        return
-    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchmany(5)  # …and checked here
-    if broken:
-        raise RuntimeError(f"seed produced rows with broken foreign keys: {broken}")
 
 
 class _Clock:
