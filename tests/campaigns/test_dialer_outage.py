@@ -54,6 +54,8 @@ async def test_a_database_cut_is_said_once_and_its_end_once(make_client, seeded_
         via_proxy.dispose()
     assert len(said("unreachable")) == 1 and len(said("is back after")) == 1, caplog.text
     assert "tries failed" in said("is back after")[0].getMessage()
-    assert not [r for r in caplog.records if r.name == "console.server.dialer_service" and r.levelno >= logging.ERROR
-                or r.exc_info], caplog.text
+    # The dialer's own records only: the search index, still building when the cut came on a busy
+    # machine, says once that it searches through SQL instead (with its traceback), as it should.
+    assert not [r for r in caplog.records if r.name == "console.server.dialer_service"
+                and (r.levelno >= logging.ERROR or r.exc_info)], caplog.text
     assert rounds == len(dialer.decisions)  # nothing was dialled meanwhile (no campaign runs)
