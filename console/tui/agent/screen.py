@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
 from textual.message import Message
-from textual.widgets import Footer, TabbedContent, TabPane
+from textual.widgets import TabbedContent, TabPane
 
 from console.i18n import t
 from console.tui import stream
@@ -29,6 +29,7 @@ from console.tui.agent.timeline import Timeline
 from console.tui.agent.wrapup import WrapUpPanel
 from console.tui.agent.wrapups import WrapUps
 from console.tui.keys import AGENT_KEYS, install
+from console.tui.keys_footer import KeysFooter
 from console.tui.models import Pop
 from console.tui.phone_text import display_number
 
@@ -69,7 +70,7 @@ class AgentScreen(AgentActions):
                     yield SearchPanel(self.ctx.client.search if self.ctx.client else None, id="search")
                 with TabPane(t("console.tab.kb"), id="tab-kb"):
                     yield KbPanel(self.ctx.client, id="kb")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one(WrapUpPanel).display = False
