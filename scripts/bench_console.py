@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import math
 import os
@@ -60,7 +61,7 @@ class Timed(AgentApp):
             self.exit()
         self.agent_screen.call_after_refresh(painted)
 
-Timed(connect=connect, keymap=dict(settings.console.keys)).run(headless=True, size=(140, 40))
+Timed(connect=connect, keymap=dict(settings.console.keys), freeze_heap=True).run(headless=True, size=(140, 40))
 """
 
 
@@ -99,9 +100,12 @@ async def pop_latency(pops: int) -> list[float]:
             cpu.append(time.process_time() - cpu_start[0])
             hook_done.set()
 
-    app = offline_app(Path(tempfile.mkdtemp()))
+    # As `calldesk console` runs it: the start-up heap frozen shortly after the first paint.
+    app = offline_app(Path(tempfile.mkdtemp()), freeze_heap=True)
     async with app.run_test(size=(140, 40), message_hook=hook) as pilot:
         await settle(pilot)
+        while not gc.get_freeze_count():
+            await pilot.pause(0.05)
         for i in range(pops):
             call = f"1700000000.{i}"
             text = json.dumps(frames.pop("known" if i % 3 else "ambiguous", call=call), ensure_ascii=False)
