@@ -10,7 +10,7 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.reactive import reactive
+from textual.reactive import var
 from textual.message import Message
 from textual.widgets import TabbedContent, TabPane
 
@@ -35,7 +35,10 @@ from console.tui.phone_text import display_number
 
 
 class AgentScreen(AgentActions):
-    call_state: reactive[str] = reactive("idle")  # idle | ringing | on_call | wrap_up
+    # idle | ringing | on_call | wrap_up. A var, not a reactive: a reactive on the screen repaints
+    # the whole screen when it changes (every line re-rendered, twice per call); the watcher
+    # updates the one widget that shows it, the banner.
+    call_state: var[str] = var("idle")
 
     class PopShown(Message):
         """The pop of ``call`` is on screen (benchmarks and tests wait for this)."""
