@@ -41,7 +41,7 @@ from console.config import load_settings
 from console.i18n import set_locale
 settings = load_settings(args.config)
 set_locale(settings.center.locale)
-from console.tui.app import AgentApp
+from console.tui.app import AgentApp, ConnectingScreen
 
 async def connect():
     import tempfile
@@ -50,9 +50,11 @@ async def connect():
     return offline_app(Path(tempfile.mkdtemp())).ctx
 
 class Timed(AgentApp):
-    def on_ready(self):
-        # Ready is posted right after the first frame has been painted.
-        tell("first")
+    def push_screen(self, screen, *args, **kwargs):
+        if isinstance(screen, ConnectingScreen):
+            # The "connecting" line: the first frame, while the log-in runs.
+            screen.call_after_refresh(tell, "first")
+        return super().push_screen(screen, *args, **kwargs)
 
     def _start(self):
         super()._start()
