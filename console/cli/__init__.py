@@ -49,11 +49,25 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--config", metavar="FILE", help="config file (default: ./config.toml or $CALLDESK_CONFIG)")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        if not _registers(info):
+            continue
         module = importlib.import_module(f"{__name__}.{info.name}")
         register = getattr(module, "register", None)
         if register is not None:
             register(subparsers)
     return parser
+
+
+def _registers(info: pkgutil.ModuleInfo) -> bool:
+    """Whether the module defines ``register``, read from its source without importing it.
+    Helpers (api_client, the painted benchmark's child) import aiohttp, Textual and the agent
+    screen at their top: importing them to look cost every command ~400 ms before it started,
+    `calldesk console` its first frame (issue 18)."""
+    spec = info.module_finder.find_spec(f"{__name__}.{info.name}", None)  # type: ignore[call-arg]
+    if spec is None or spec.origin is None or not spec.origin.endswith(".py"):
+        return True  # not plain source: import it and see
+    with open(spec.origin, encoding="utf-8") as source:
+        return "\ndef register(" in source.read()
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -66,7 +66,7 @@ def main(argv: list[str]) -> int:
         tell("ready")
         return ctx
 
-    app = PaintedConsole(connect=connect)
+    app = PaintedConsole(connect=connect, freeze_heap=True)
     app.run(headless=True, size=(140, 40))
     return 0 if app.login_error is None else 2
 

@@ -36,7 +36,8 @@ def run(args: argparse.Namespace) -> int:
 
     # The screen opens at once and logs in behind a "connecting" line: the first frame does
     # not wait for aiohttp or the network. A refused login ends it with one line and exit 2.
-    app = AgentApp(connect=lambda: _connect(server, given, settings.console, ca), keymap=dict(settings.console.keys))
+    app = AgentApp(connect=lambda: _connect(server, given, settings.console, ca), keymap=dict(settings.console.keys),
+                   freeze_heap=True)
     app.run()
     if app.login_error is not None:
         raise CalldeskError(t("console.login.failed", server=server, message=app.login_error))

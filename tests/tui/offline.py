@@ -17,10 +17,10 @@ from tests.tui import frames
 AGENT = User(id=1, username="agent1", name="张伟", role="agent", extension="1001", queues=["retail", "vip"])
 
 
-def offline_app(tmp_path: Path, keymap: dict[str, str] | None = None) -> AgentApp:
+def offline_app(tmp_path: Path, keymap: dict[str, str] | None = None, freeze_heap: bool = False) -> AgentApp:
     ctx = AgentContext(user=AGENT, center=CenterConfig.model_validate(frames.CENTER), client=None,
                        clock=frames.frozen_clock, drafts=DraftStore(tmp_path / "drafts.json"))
-    return AgentApp(ctx, keymap=keymap)
+    return AgentApp(ctx, keymap=keymap, freeze_heap=freeze_heap)
 
 
 async def feed(pilot: Any, *frame_list: dict[str, Any]) -> None:

@@ -51,6 +51,8 @@ async def test_pop_follow_call_and_wrap_up(floor, seeded_engine):
         assert screen.query_one("#wrapup-error").display
         wrapup.query_one("#wrapup-disposition").value = "resolved"
         wrapup.query_one("#wrapup-notes").value = "客户咨询两融，已解答"
+        # A button ignores clicks while it shows the previous press (0.2 s).
+        await until(pilot, lambda: not screen.query_one("#wrapup-submit").has_class("-active"))
         await pilot.click("#wrapup-submit")
         await until(pilot, lambda: screen.call_state == "idle")
         assert not wrapup.display and card.customer is None

@@ -113,6 +113,8 @@ async def test_two_wrap_ups_owed_are_done_in_the_order_their_calls_ended(tmp_pat
         assert screen.query_one(CustomerCard).customer.name == "张珊"
         assert panel.query_one("#wrapup-disposition", Select).is_blank()  # A's choice stayed with A
         panel.query_one("#wrapup-disposition", Select).value = "resolved"
+        # A button ignores clicks while it shows the previous press (0.2 s).
+        await until(pilot, lambda: not panel.query_one("#wrapup-submit").has_class("-active"))
         await pilot.click("#wrapup-submit")
         await pilot.pause()
         assert screen.call_state == "idle" and not panel.display and bar.wrapups_pending == 0

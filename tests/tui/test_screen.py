@@ -155,3 +155,37 @@ async def test_an_account_manager_is_told_of_their_customers_call_and_complaint(
         assert "您的客户 张三（310000123456）有新投诉 T20261122-000009" in texts
         assert "您的客户 张三（310000123456）在排队时请求回电" in texts
         assert app.agent_screen.call_state == "idle"  # someone else's call: nothing on my card
+
+
+async def test_a_call_state_change_repaints_the_banner_not_the_whole_screen(tmp_path, monkeypatch):
+    """Issue 18: call_state was a reactive of the screen, and each change repainted every line
+    of it (a full-screen update twice per call); the banner is the one widget that shows it."""
+    import inspect
+
+    from console.tui.agent.call_banner import CallBanner
+
+    app = offline_app(tmp_path)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        screen = app.agent_screen
+        whole: list[object] = []
+        refresh = screen.refresh
+
+        def spy(*regions, **kwargs):
+            # Textual's own focus reactive repaints the screen too (the wrap-up panel takes the
+            # focus): not ours, not counted.
+            moving_focus = any(frame.function == "set_focus" for frame in inspect.stack()[1:8])
+            if not regions and kwargs.get("repaint", True) and not kwargs.get("layout") and not moving_focus:
+                whole.append(kwargs)
+            return refresh(*regions, **kwargs)
+
+        monkeypatch.setattr(screen, "refresh", spy)
+        await feed(pilot, frames.pop("known", call=CALL))
+        assert screen.call_state == "ringing"
+        assert screen.query_one(CallBanner).has_class("-ringing")
+        await feed(pilot, frames.event("answered", call=CALL, agent="1001"))
+        assert screen.query_one(CallBanner).has_class("-on-call")
+        await feed(pilot, frames.event("ended", call=CALL, caller="1", agent="1001", queue="vip", outcome="answered",
+                                       hangup_by="caller", talk_s=30))
+        assert screen.call_state == "wrap_up"
+        assert whole == []

@@ -10,9 +10,9 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.reactive import reactive
+from textual.reactive import var
 from textual.message import Message
-from textual.widgets import Footer, TabbedContent, TabPane
+from textual.widgets import TabbedContent, TabPane
 
 from console.i18n import t
 from console.tui import stream
@@ -29,12 +29,16 @@ from console.tui.agent.timeline import Timeline
 from console.tui.agent.wrapup import WrapUpPanel
 from console.tui.agent.wrapups import WrapUps
 from console.tui.keys import AGENT_KEYS, install
+from console.tui.keys_footer import KeysFooter
 from console.tui.models import Pop
 from console.tui.phone_text import display_number
 
 
 class AgentScreen(AgentActions):
-    call_state: reactive[str] = reactive("idle")  # idle | ringing | on_call | wrap_up
+    # idle | ringing | on_call | wrap_up. A var, not a reactive: a reactive on the screen repaints
+    # the whole screen when it changes (every line re-rendered, twice per call); the watcher
+    # updates the one widget that shows it, the banner.
+    call_state: var[str] = var("idle")
 
     class PopShown(Message):
         """The pop of ``call`` is on screen (benchmarks and tests wait for this)."""
@@ -69,7 +73,7 @@ class AgentScreen(AgentActions):
                     yield SearchPanel(self.ctx.client.search if self.ctx.client else None, id="search")
                 with TabPane(t("console.tab.kb"), id="tab-kb"):
                     yield KbPanel(self.ctx.client, id="kb")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one(WrapUpPanel).display = False
