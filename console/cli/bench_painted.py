@@ -35,7 +35,7 @@ class PaintedConsole(AgentApp):
     of the queue until then; never sent, the owed wrap-ups would pile up as no agent's would)."""
 
     def on_mount(self) -> None:
-        super().on_mount()
+        # Textual calls every class's on_mount along the MRO: AgentConsole's runs without a call here.
         self.set_interval(0.05, self._wrap_up)
 
     def on_agent_screen_pop_shown(self, message: AgentScreen.PopShown) -> None:

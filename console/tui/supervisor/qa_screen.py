@@ -37,6 +37,10 @@ class QaScreen(Screen[None]):
         self.ctx = ctx
         self.calls: dict[str, dict[str, Any]] = {}
         self.form: dict[str, Any] | None = None
+        # Held, not queried: the loading worker resumes after its await, perhaps on a screen
+        # already taken down (the app closing): a query there raised NoMatches.
+        self._table: DataTable[str] = DataTable(id="calls", zebra_stripes=True, cursor_type="row")
+        self._status = Label("", id="qa-status")
         install(self, QA_KEYS)
 
     def compose(self) -> ComposeResult:
@@ -47,14 +51,13 @@ class QaScreen(Screen[None]):
                 yield Input(today, id="day", max_length=10)
                 yield Input("", id="agent", max_length=16, placeholder=t("sup.qa.agent_hint"))
                 yield Button(t("sup.qa.load"), id="load")
-            yield Label("", id="qa-status")
-            yield DataTable(id="calls", zebra_stripes=True, cursor_type="row")
+            yield self._status
+            yield self._table
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one("#calls", DataTable)
         for column in COLUMNS:
-            table.add_column(t(f"sup.qa.col.{column}"), key=column)
+            self._table.add_column(t(f"sup.qa.col.{column}"), key=column)
         self.action_load_calls()
 
     def action_close(self) -> None:
@@ -70,15 +73,17 @@ class QaScreen(Screen[None]):
 
     @work(exclusive=True, group="qa")
     async def load(self, day: str, agent: str) -> None:
-        status = self.query_one("#qa-status", Label)
+        status, table = self._status, self._table
         try:
             if self.form is None:
                 self.form = await self.ctx.client.qa_form()
             calls = await self.ctx.client.qa_calls(day, agent or None)
         except ApiError as exc:
-            status.update(exc.message)
+            if self.is_attached:
+                status.update(exc.message)
             return
-        table = self.query_one("#calls", DataTable)
+        if not self.is_attached:
+            return  # the screen was closed while the calls were on their way
         table.clear()
         self.calls = {str(c["id"]): c for c in calls}
         for call in calls:
@@ -99,6 +104,6 @@ class QaScreen(Screen[None]):
             if review is None:
                 return
             call["qa_score"] = review["score"]
-            self.query_one("#calls", DataTable).update_cell(str(call["id"]), "score", f"{review['score']:.1f}")
+            self._table.update_cell(str(call["id"]), "score", f"{review['score']:.1f}")
             self.notify(t("sup.qa.saved", score=f"{review['score']:.1f}"))
         self.app.push_screen(QaReviewDialog(self.ctx, call, self.form), reviewed)
