@@ -75,8 +75,10 @@ async def run_bench(engine: Any, settings: Any, consoles: int, calls: int, unkno
     ``painted_*``, from the AgentCalled written to the AMI socket to the card painted."""
     import aiohttp
     from aiohttp import web
+    from pydantic import SecretStr
 
     from console.cli.bench_screenpop_ami import ScriptedPbx
+    from console.config.models import PbxSettings
     from console.server import keys
     from console.server.app import create_app
     from console.server.auth import AuthUser
@@ -88,6 +90,9 @@ async def run_bench(engine: Any, settings: Any, consoles: int, calls: int, unkno
     pbx = ScriptedPbx("bench", "bench-secret")
     await pbx.start()
     bridge = Bridge(BENCH_PBX, "127.0.0.1", pbx.port, "bench", "bench-secret")
+    # The server knows its PBXs by name (after-call holds pause members on the PBX of the call).
+    settings = settings.model_copy(update={"pbx": [PbxSettings(name=BENCH_PBX, port=pbx.port, username="bench",
+                                                               secret=SecretStr("bench-secret"))]})
     import tempfile
 
     outbox_dir = tempfile.TemporaryDirectory()
