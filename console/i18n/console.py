@@ -9,6 +9,7 @@ ZH_CN: dict[str, str] = {
     # status bar
     "console.status.state": "状态 {state} {time}",
     "console.status.waiting": "排队 {n}",
+    "console.status.paused_in": "{queue}暂停（{reason}）",
     "console.status.followups": "待回访 {n}",
     "console.status.wrapups": "待话后处理 {n}",
     "console.state.logged_out": "未签入", "console.state.available": "空闲",
@@ -167,6 +168,7 @@ EN: dict[str, str] = {
     "console.login.no_user": "no user given: use --user or CALLDESK_USER",
     "console.status.state": "{state} {time}",
     "console.status.waiting": "Waiting {n}",
+    "console.status.paused_in": "paused in {queue} ({reason})",
     "console.status.followups": "Follow-ups due {n}",
     "console.status.wrapups": "Wrap-ups owed {n}",
     "console.state.logged_out": "Logged out", "console.state.available": "Available",

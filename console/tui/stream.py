@@ -58,9 +58,9 @@ class CallEnded(Message):
 
 
 class AgentStateChanged(Message):
-    def __init__(self, state: str, reason: str | None = None) -> None:
+    def __init__(self, state: str, reason: str | None = None, queue: str | None = None) -> None:
         super().__init__()
-        self.state, self.reason = state, reason
+        self.state, self.reason, self.queue = state, reason, queue  # Asterisk says it queue by queue
 
 
 class CallRestored(Message):
@@ -69,9 +69,10 @@ class CallRestored(Message):
     Sent on every (re)connect, so it also carries my agent state."""
 
     def __init__(self, state: str, reason: str | None, calls: list[LiveCall] | None,
-                 after_call: AfterCall | None) -> None:
+                 after_call: AfterCall | None, queue: str | None = None) -> None:
         super().__init__()
         self.state, self.reason, self.calls, self.after_call = state, reason, calls, after_call
+        self.queue = queue
 
 
 class QueueStatsUpdated(Message):
@@ -155,7 +156,7 @@ def message_for(frame: dict[str, Any], me: str | None = None) -> Message | None:
     if kind == "agent_state":
         if me is not None and str(event.get("agent")) != me:
             return None  # a supervisor-style frame about someone else
-        return AgentStateChanged(event.get("state", "logged_out"), event.get("reason"))
+        return AgentStateChanged(event.get("state", "logged_out"), event.get("reason"), event.get("queue"))
     if kind == "queue_stats":
         return QueueStatsUpdated(event.get("queue", ""), int(event.get("waiting") or 0),
                                  float(event.get("longest_wait_s") or 0))
@@ -179,9 +180,9 @@ def _hello(frame: dict[str, Any]) -> Message:
     state = frame.get("state") or {}  # the agent's last agent_state event, or null
     if not isinstance(state, dict):
         state = {"state": str(state)}
-    name, reason = state.get("state", "logged_out"), state.get("reason")
+    name, reason, queue = state.get("state", "logged_out"), state.get("reason"), state.get("queue")
     if "calls" not in frame and "after_call" not in frame:
-        return AgentStateChanged(name, reason)  # an older server: what is live is unknown, not "nothing"
+        return AgentStateChanged(name, reason, queue)  # an older server: what is live is unknown, not "nothing"
     calls: list[LiveCall] | None = None
     if isinstance(frame.get("calls"), list):
         try:
@@ -190,7 +191,7 @@ def _hello(frame: dict[str, Any]) -> Message:
             # One unreadable call must not read as "no calls" and clear the one being worked on.
             log.exception("unreadable calls in hello %s", str(frame.get("calls"))[:200])
     after = frame.get("after_call")
-    return CallRestored(name, reason, calls, AfterCall.model_validate(after) if after else None)
+    return CallRestored(name, reason, calls, AfterCall.model_validate(after) if after else None, queue)
 
 
 async def follow_stream(client: Client, post: Callable[[Message], Any], me: str | None = None,

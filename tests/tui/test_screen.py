@@ -117,6 +117,22 @@ async def test_choosing_a_candidate_keeps_the_call_facts_on_the_card(tmp_path):
         assert "310000654321" in app.export_screenshot()  # the chosen customer's facts are painted
 
 
+async def test_an_auto_pause_in_one_queue_stays_on_the_status_bar_when_another_queue_says_free(tmp_path):
+    """Asterisk pauses a member whose ring timed out in that queue only; vip's "free" came last
+    and the bar read idle while retail's callers waited (seen in make demo)."""
+    app = offline_app(tmp_path)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        bar = app.agent_screen.query_one(StatusBar)
+        for queue in ("retail", "vip"):
+            await feed(pilot, frames.event("agent_state", agent="1001", state="available", queue=queue))
+        await feed(pilot, frames.event("agent_state", agent="1001", state="paused", reason="Auto-Pause", queue="retail"))
+        await feed(pilot, frames.event("agent_state", agent="1001", state="available", queue="vip"))
+        assert "状态 空闲 · retail暂停（未接自动暂停）" in str(bar.render()) and bar.has_class("-paused")
+        await feed(pilot, frames.event("agent_state", agent="1001", state="available", queue="retail"))
+        assert "暂停" not in str(bar.render()) and not bar.has_class("-paused")
+
+
 async def test_pause_reasons_read_in_chinese_on_the_status_bar_and_in_the_dialog(tmp_path):
     from console.tui.agent.call_controls import PauseDialog
     from console.tui.client import Client

@@ -93,7 +93,7 @@ class AgentBase(Screen):
 
         state = me.get("state")
         if isinstance(state, dict):
-            return AgentStateChanged(state.get("state", "logged_out"), state.get("reason"))
+            return AgentStateChanged(state.get("state", "logged_out"), state.get("reason"), state.get("queue"))
         return AgentStateChanged(str(state or "logged_out"))
 
     def open_customer(self, customer: Customer) -> None:

@@ -22,6 +22,7 @@ from console.tui.agent.context import AgentContext
 from console.tui.agent.customer_card import CustomerCard
 from console.tui.agent.followups_panel import FollowUpsPanel
 from console.tui.agent.kb_panel import KbPanel
+from console.tui.agent.queue_states import QueueStates, Shown
 from console.tui.agent.search import SearchPanel
 from console.tui.agent.status_bar import StatusBar
 from console.tui.agent.tickets_panel import TicketsPanel
@@ -53,6 +54,7 @@ class AgentScreen(AgentActions):
         self.ctx = ctx
         self.pop: Pop | None = None
         self.wrapups = WrapUps()
+        self.queue_states = QueueStates()
         self.transferred_to_me: str | None = None
         self.queue_waiting: dict[str, int] = {}
 
@@ -99,7 +101,7 @@ class AgentScreen(AgentActions):
 
     @on(stream.CallRestored)
     def _restored(self, message: stream.CallRestored) -> None:
-        self._show_agent_state(message.state, message.reason)
+        self._show_agent_state(self.queue_states.reset(message.state, message.reason, message.queue))
         self.restore(message.calls, message.after_call)
 
     @on(stream.RingStopped)
@@ -132,14 +134,14 @@ class AgentScreen(AgentActions):
 
     @on(stream.AgentStateChanged)
     def _agent_state(self, message: stream.AgentStateChanged) -> None:
-        self._show_agent_state(message.state, message.reason)
+        self._show_agent_state(self.queue_states.update(message.state, message.reason, message.queue))
 
-    def _show_agent_state(self, state: str, reason: str | None) -> None:
+    def _show_agent_state(self, shown: Shown) -> None:
         bar = self.query_one(StatusBar)
-        if bar.agent_state != state:
-            bar.agent_state, bar.state_since = state, self.ctx.clock()
-        bar.reason = reason
-        bar.set_class(state == "paused", "-paused")
+        if bar.agent_state != shown.state:
+            bar.agent_state, bar.state_since = shown.state, self.ctx.clock()
+        bar.reason, bar.paused_in = shown.reason, shown.paused_in
+        bar.set_class(shown.state == "paused" or bool(shown.paused_in), "-paused")
 
     @on(stream.QueueStatsUpdated)
     def _queue_stats(self, message: stream.QueueStatsUpdated) -> None:

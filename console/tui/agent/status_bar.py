@@ -19,6 +19,7 @@ Clock = Callable[[], dt.datetime]
 class StatusBar(Static):
     agent_state: reactive[str] = reactive("logged_out")
     reason: reactive[str | None] = reactive(None)  # why I am paused (shown only then)
+    paused_in: reactive[tuple[tuple[str, str | None], ...]] = reactive(())  # free, but paused in these queues
     state_since: reactive[dt.datetime | None] = reactive(None)
     waiting: reactive[int] = reactive(0)
     link: reactive[str] = reactive("connecting")
@@ -45,6 +46,8 @@ class StatusBar(Static):
         state = label("state", self.agent_state)
         if self.agent_state == "paused" and self.reason:
             state = f"{state} · {label('pause_reason', self.reason)}"
+        for queue, reason in self.paused_in:
+            state = f"{state} · {t('console.status.paused_in', queue=queue, reason=label('pause_reason', reason))}"
         parts.append(t("console.status.state", state=state, time=in_state))
         parts.append(" │ ")
         parts.append(t("console.status.waiting", n=self.waiting),
