@@ -85,7 +85,9 @@ async def test_the_console_paints_first_then_logs_in_and_a_refused_login_ends_it
     url = await floor.start()
     app = AgentApp(connect=lambda: _connect(url, ("agent1", PASSWORD, None), ConsoleSettings()))
     async with app.run_test(size=(140, 40)) as pilot:
-        await until(pilot, lambda: app.agent_screen is not None and app.screen is app.agent_screen)
+        # Pushed is not yet composed (under load the check came in between: NoMatches).
+        await until(pilot, lambda: app.agent_screen is not None and app.screen is app.agent_screen
+                    and len(app.agent_screen.query(StatusBar)) == 1)
         bar = app.agent_screen.query_one(StatusBar)
         await until(pilot, lambda: bar.link == "connected")  # logged in, screen up, stream following
         assert app.ctx.user.extension == "1001" and app.ctx.center.time_zone == "Asia/Shanghai"
