@@ -129,6 +129,12 @@ async def test_an_auto_pause_in_one_queue_stays_on_the_status_bar_when_another_q
         await feed(pilot, frames.event("agent_state", agent="1001", state="paused", reason="Auto-Pause", queue="retail"))
         await feed(pilot, frames.event("agent_state", agent="1001", state="available", queue="vip"))
         assert "状态 空闲 · retail暂停（未接自动暂停）" in str(bar.render()) and bar.has_class("-paused")
+        from console.tui.agent.call_controls import PauseDialog
+        from console.tui.client import Client
+
+        app.ctx.client = Client("http://127.0.0.1:9")  # nothing listens: the resume fails, which is said
+        await pilot.press("f8")  # F8 resumes (QueuePause off everywhere), it does not offer to pause
+        assert not isinstance(app.screen, PauseDialog)
         await feed(pilot, frames.event("agent_state", agent="1001", state="available", queue="retail"))
         assert "暂停" not in str(bar.render()) and not bar.has_class("-paused")
 

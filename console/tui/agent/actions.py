@@ -163,7 +163,8 @@ class AgentActions(AgentCalls):
         client = self.ctx.client
         if client is None:
             return
-        if self.query_one(StatusBar).agent_state == "paused":
+        bar = self.query_one(StatusBar)
+        if bar.agent_state == "paused" or bar.paused_in:  # paused anywhere (an auto-pause in one queue): resume
             self.api(client.pause(False))
             return
         reasons = choices(self.ctx.center.pause_reasons, "pause_reason")
