@@ -14,12 +14,13 @@ from __future__ import annotations
 import gc
 from typing import Any
 
+from console.heap import freeze_start_up_heap
+
 GEN0_THRESHOLD = 20_000
 
 
 async def _freeze(app: Any) -> None:
-    gc.collect()
-    gc.freeze()
+    freeze_start_up_heap()
 
 
 def tune_after_startup(app: Any) -> None:

@@ -15,7 +15,6 @@ objects, 70 ms on average and up to 150 ms, and landed in some pop (issue 18).
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,6 +23,7 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.screen import Screen
 from textual.widgets import Label
 
+from console.heap import freeze_start_up_heap
 from console.i18n import t
 from console.tui.keys import AGENT_KEYS, actions, install
 from console.tui.quit_confirm import QUIT_KEYS, QuitConfirm
@@ -34,13 +34,6 @@ if TYPE_CHECKING:
 
 Connect = Callable[[], Awaitable["AgentContext"]]
 FREEZE_AFTER_S = 0.2
-
-
-def freeze_start_up_heap() -> None:
-    """Collect the start-up garbage, then move every live object out of the collector's scans
-    (process-wide: gc.freeze)."""
-    gc.collect()
-    gc.freeze()
 
 
 class ConnectingScreen(Screen):
