@@ -207,6 +207,10 @@ class Bridge:
     async def _act(self, action: Mapping[str, Any]) -> Message:
         return (await self.conn.send(action)).response
 
+    async def ping(self) -> Message:
+        """A Ping: its reply comes after every event the PBX sent before it."""
+        return await self._act(actions.ping())
+
     async def originate(self, channel: str, exten: str, context: str, caller_id: str | None = None,
                         variables: Mapping[str, str] | None = None, timeout_ms: int = 30000,
                         action_id: str | None = None) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import importlib
 from collections.abc import AsyncIterator, Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,7 @@ from console.server import keys, openapi_document
 from console.server.api_models.queries import WebSocketQuery
 from console.server.auth import TokenStore, auth_middleware
 from console.server.callstate import CallRegistry
+from console.server.clock import Clock, utc_now
 from console.server.directory import Directory, load_directory
 from console.server.errors import error_middleware
 from console.server.hub import Hub
@@ -33,16 +34,12 @@ CRM_ROUTES = ("churn", "manager", "customers", "tickets", "followups", "kb", "in
               "qa")
 
 
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
 def create_app(
     settings: Any,
     *,
     engine: Any = None,
     bridges: Mapping[str, Any] | None = None,
-    clock: keys.Clock | None = None,
+    clock: Clock | None = None,
     outbox_path: str | Path | None = None,
 ) -> web.Application:
     """The server app. ``engine``: an open SQLAlchemy engine (default: opened from settings and
@@ -76,9 +73,9 @@ def create_app(
 
     register(app, Operation("GET", "/ws", app[keys.HUB].handle, "The event stream (WebSocket; docs/API.md)",
                             query=WebSocketQuery, websocket=True, tag="stream"))
-    from console.server import metrics as metrics_routes
+    from console.server.routes import health
 
-    metrics_routes.setup(app)
+    health.setup(app)
     openapi_document.setup(app)
     for name in CRM_ROUTES:  # first: a core module leaves out what these already serve
         _setup_optional(app, f"console.server.routes.{name}")
@@ -154,17 +151,19 @@ def _recording(outbox_path: Path):  # noqa: ANN202 - a cleanup_ctx factory
 async def _stats(app: web.Application) -> AsyncIterator[None]:
     from console.server.stats_service import StatsService, start_stats
 
-    app[keys.STATS] = StatsService(app)
-    await start_stats(app[keys.STATS])
+    stats = app[keys.STATS] = StatsService(
+        app[keys.SETTINGS], engine=app[keys.ENGINE], clock=app[keys.CLOCK], calls=app[keys.CALLS],
+        hub=app[keys.HUB], directory=app[keys.DIRECTORY], bridges=app[keys.BRIDGES], outbox=app.get(keys.OUTBOX))
+    await start_stats(stats)
     yield
-    app[keys.STATS].close()
+    stats.close()
 
 
 async def _service(app: web.Application) -> AsyncIterator[None]:
     from console.server.after_call import AfterCallWork
     from console.server.periodic import Periodic
     from console.server.reminders import Reminders
-    from console.server.service import Service
+    from console.server.service import Floor, Service
     from console.server.sla_watch import SlaWatch
 
     hub, directory, outbox = app[keys.HUB], app[keys.DIRECTORY], app[keys.OUTBOX]
@@ -177,8 +176,10 @@ async def _service(app: web.Application) -> AsyncIterator[None]:
     app[keys.AFTER_CALL] = after_call = AfterCallWork(
         app[keys.SETTINGS], app[keys.BRIDGES], lambda agent: hub.connected(directory.users_of_agent(agent)),
         record_acw, app[keys.STATS].after_call)
-    service = Service(app)
-    app[keys.SERVICE] = service
+    service = app[keys.SERVICE] = Service(Floor(
+        bridges=app[keys.BRIDGES], calls=app[keys.CALLS], hub=hub, directory=directory, pop=app[keys.POP],
+        recorder=app[keys.RECORDER], metrics=app[keys.METRICS], managers=app[keys.MANAGER_ALERTS],
+        after_call=after_call, engine=app.get(keys.ENGINE), stats=app[keys.STATS]))
     service.start()
     reminders = app[keys.REMINDERS] = Reminders(app[keys.ENGINE], app[keys.HUB], app[keys.CLOCK])
     sla = app[keys.SLA_WATCH] = SlaWatch(app[keys.ENGINE], app[keys.HUB], app[keys.CLOCK])

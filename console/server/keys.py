@@ -1,17 +1,18 @@
 """Every typed application key of the server, in one module.
 
-Handlers and services reach shared resources only through these keys (``app[keys.ENGINE]``),
-so that what the app holds is listed in one place and typed. Types are imported for the
+Handlers reach shared resources only through these keys (``app[keys.ENGINE]``), so that what
+the app holds is listed in one place and typed. Services never do: the composition root
+(console/server/app.py) hands each its collaborators. Types are imported for the
 checker only: this module must stay importable before the modules it names exist.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
+
+from console.server.clock import Clock
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
     from console.server.hub import Hub
     from console.server.manager_alerts import ManagerAlerts
     from console.server.metrics import Metrics
-    from console.server.openapi import Operation
+    from console.server.operation import Operation
     from console.server.outbox import Outbox
     from console.server.pop import PopBuilder
     from console.server.recorder import Recorder
@@ -35,8 +36,6 @@ if TYPE_CHECKING:
     from console.server.service import BridgeLike, Service
     from console.server.stats_service import StatsService
 
-Clock = Callable[[], datetime]
-"""Returns the current time, timezone-aware UTC; injected so tests can freeze it."""
 
 SETTINGS: web.AppKey[Settings] = web.AppKey("settings")
 ENGINE: web.AppKey[Engine] = web.AppKey("engine")
@@ -66,12 +65,8 @@ STATS: web.AppKey[StatsService] = web.AppKey("stats")
 OUTBOX: web.AppKey[Outbox] = web.AppKey("outbox")
 RECORDER: web.AppKey[Recorder] = web.AppKey("recorder")
 POP: web.AppKey[PopBuilder] = web.AppKey("pop")
-SEARCH_INDEX: web.AppKey[Any] = web.AppKey("search_index")
-"""The customer search index (console.crm.search), built at start-up when available."""
-KB: web.AppKey[Any] = web.AppKey("kb")
 DIALER: web.AppKey[Any] = web.AppKey("dialer")
 """The outbound dialer (console.server.dialer_service), when the campaigns routes are mounted."""
-"""The knowledge base (console.crm.kb), loaded at start-up when available."""
 
 OPERATIONS: web.AppKey[list[Operation]] = web.AppKey("operations")
 """Every route the app serves, as declared (console.server.openapi): the router and the

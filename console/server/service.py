@@ -12,12 +12,10 @@ import contextlib
 import dataclasses
 import logging
 import time
-from collections.abc import AsyncIterator
-from typing import Any, Protocol
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
 
-from aiohttp import web
-
-from console.server import keys
 from console.server.frame_masking import masked_event, masked_pop
 from console.server.pop import ivr_info
 from telephony.events import (
@@ -26,7 +24,22 @@ from telephony.events import (
 )
 from telephony.fanout import Fanout
 
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+    from console.server.after_call import AfterCallWork
+    from console.server.callstate import CallRegistry, LiveCall
+    from console.server.directory import Directory
+    from console.server.hub import Hub
+    from console.server.manager_alerts import ManagerAlerts
+    from console.server.metrics import Metrics
+    from console.server.pop import PopBuilder
+    from console.server.recorder import Recorder
+
 log = logging.getLogger(__name__)
+_Inbound = tuple[DomainEvent | asyncio.Event | None, float]
+"""What a PBX's inbox holds: an event and when the bridge handed it over, a settle marker, or
+None (stop)."""
 
 
 class BridgeLike(Protocol):
@@ -38,29 +51,63 @@ class BridgeLike(Protocol):
     on_simulator: bool
 
     def events(self) -> AsyncIterator[DomainEvent]: ...
+    async def ping(self) -> object: ...
     async def run(self) -> None: ...
     async def close(self) -> None: ...
 
 
+class CampaignCalls(Protocol):
+    """What the pop needs of the outbound dialer (console.server.dialer_service is one)."""
+
+    def number_of(self, vars: Mapping[str, str]) -> str | None: ...
+    def pop_extras(self, vars: Mapping[str, str]) -> dict[str, Any]: ...
+
+
+class EventObserver(Protocol):
+    """Sees every event once the floor has had it (console.server.stats_service is one)."""
+
+    def observe(self, pbx: str, event: DomainEvent) -> None: ...
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Floor:
+    """Everything the live service works with, handed over by the composition root (app.py)."""
+
+    bridges: Mapping[str, BridgeLike]
+    calls: CallRegistry
+    hub: Hub
+    directory: Directory
+    pop: PopBuilder
+    recorder: Recorder
+    metrics: Metrics
+    managers: ManagerAlerts
+    after_call: AfterCallWork
+    engine: Engine | None = None
+    stats: EventObserver | None = None
+
+
 class Service:
-    def __init__(self, app: web.Application) -> None:
-        self.app = app
-        self._tasks: list[asyncio.Task[Any]] = []
-        self._inboxes: dict[str, asyncio.Queue[Any]] = {}
-        self._hub = app[keys.HUB]
-        self._dir = app[keys.DIRECTORY]
-        self._calls = app[keys.CALLS]
-        self._pop = app[keys.POP]
-        self._recorder = app[keys.RECORDER]
-        self._metrics = app[keys.METRICS]
-        self._managers = app[keys.MANAGER_ALERTS]
+    def __init__(self, floor: Floor) -> None:
+        self._floor = floor
+        self._bridges = floor.bridges
+        self._hub = floor.hub
+        self._dir = floor.directory
+        self._calls = floor.calls
+        self._pop = floor.pop
+        self._recorder = floor.recorder
+        self._metrics = floor.metrics
+        self._managers = floor.managers
+        self._tasks: list[asyncio.Task[None]] = []
+        self._inboxes: dict[str, asyncio.Queue[_Inbound]] = {}
         self._background: set[asyncio.Task[Any]] = set()
         self._followers: Fanout[DomainEvent] = Fanout()
+        self.campaigns: CampaignCalls | None = None
+        """The outbound dialer, once it runs: a campaign call's pop carries its lead and script."""
 
     def start(self) -> None:
-        for name, bridge in self.app[keys.BRIDGES].items():
+        for name, bridge in self._bridges.items():
             stream = bridge.events()  # subscribe before the bridge runs: nothing is missed
-            inbox: asyncio.Queue[tuple[DomainEvent | asyncio.Event | None, float]] = asyncio.Queue()
+            inbox: asyncio.Queue[_Inbound] = asyncio.Queue()
             self._inboxes[name] = inbox
             self._tasks.append(asyncio.create_task(self._pump(stream, inbox), name=f"pump-{name}"))
             self._tasks.append(asyncio.create_task(self._consume(name, inbox), name=f"events-{name}"))
@@ -78,12 +125,10 @@ class Service:
 
         A Ping's reply comes after every event sent before it, and the bridge queues those
         events before it reads the reply; a marker queued behind them is handled after them."""
-        from telephony import actions
-
-        for name, bridge in self.app[keys.BRIDGES].items():
+        for name, bridge in self._bridges.items():
             if bridge.connected:
                 with contextlib.suppress(Exception):
-                    await bridge.conn.send(actions.ping())
+                    await bridge.ping()
             done = asyncio.Event()
             self._inboxes[name].put_nowait((done, 0.0))
             await done.wait()
@@ -91,7 +136,7 @@ class Service:
     async def stop(self) -> None:
         """Stop the bridges; let the consumers finish what is queued (a lookup may be running
         in a thread on the engine, which must outlive it)."""
-        for bridge in self.app[keys.BRIDGES].values():
+        for bridge in self._bridges.values():
             with contextlib.suppress(Exception):
                 await bridge.close()
         consumers = [t for t in self._tasks if t.get_name().startswith("events-")]
@@ -109,12 +154,12 @@ class Service:
                 await task
 
     @staticmethod
-    async def _pump(stream: AsyncIterator[DomainEvent], inbox: asyncio.Queue[Any]) -> None:
+    async def _pump(stream: AsyncIterator[DomainEvent], inbox: asyncio.Queue[_Inbound]) -> None:
         # Stamped when the bridge hands the event over: the pop latency starts here.
         async for event in stream:
             inbox.put_nowait((event, time.perf_counter()))
 
-    async def _consume(self, pbx: str, inbox: asyncio.Queue[Any]) -> None:
+    async def _consume(self, pbx: str, inbox: asyncio.Queue[_Inbound]) -> None:
         while True:
             event, received = await inbox.get()
             if event is None:
@@ -139,7 +184,7 @@ class Service:
         try:
             await self._dispatch(pbx, event, received)
         finally:
-            stats = self.app.get(keys.STATS)
+            stats = self._floor.stats
             if stats is not None:  # after the pop: the wallboard can wait a moment, the agent cannot
                 stats.observe(pbx, event)
             self._followers.publish(event)
@@ -165,7 +210,7 @@ class Service:
             self._ended(pbx, event)
         elif isinstance(event, CallbackRequested):
             self._recorder.callback_requested(event)
-            engine = self.app.get(keys.ENGINE)
+            engine = self._floor.engine
             if engine is not None:  # the account manager is told off the call's path
                 task = asyncio.create_task(self._managers.callback_requested(engine, event))
                 self._background.add(task)
@@ -191,7 +236,7 @@ class Service:
                 self._hub.publish([user], event.name, {"event": masked_event(data) if hidden else data})
 
     async def _ringing(self, pbx: str, event: Ringing, received: float) -> None:
-        dialer = self.app.get(keys.DIALER)
+        dialer = self.campaigns
         number = dialer.number_of(event.vars) if dialer is not None else None
         if number and number != event.caller:  # a campaign call: the lead's number, not the center's
             event = dataclasses.replace(event, caller=number)
@@ -202,7 +247,7 @@ class Service:
         self._calls.ring(live, event.agent, event.agent_channel)
         await self._pop_to(live, event.agent, event, received)
 
-    async def _pop_to(self, live: Any, agent: str, ringing: Ringing, received: float) -> None:
+    async def _pop_to(self, live: LiveCall, agent: str, ringing: Ringing, received: float) -> None:
         """One pop frame to the agent's console(s), once per call and agent."""
         users = self._dir.users_of_agent(agent)
         if agent in live.popped or not users:  # no console can ever show it: spare the database
@@ -224,7 +269,7 @@ class Service:
         body = self._pop.frame(lookup, ringing, verified, ivr)
         if self._calls.number_hidden(ringing.call):
             body = masked_pop(body)
-        dialer = self.app.get(keys.DIALER)
+        dialer = self.campaigns
         if dialer is not None:  # a campaign call: the lead, its campaign and the script
             body.update(dialer.pop_extras(live.vars))
         body["latency_ms"] = round((time.perf_counter() - received) * 1000, 3)
@@ -260,4 +305,4 @@ class Service:
             self._calls.part_over(event.call, event.agent)
             if event.outcome == "answered" and event.agent and live.talked(event.agent):
                 # The agent's console asks for the disposition: hold them out of the queues.
-                self.app[keys.AFTER_CALL].call_ended(pbx, event.agent, event.call, event.t)
+                self._floor.after_call.call_ended(pbx, event.agent, event.call, event.t)

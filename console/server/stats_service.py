@@ -17,25 +17,36 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-from typing import Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from aiohttp import web
-
 from console.crm.report import load_calls, targets_of
-from console.server import keys
 from telephony.events import AgentState, DomainEvent, Ended, QueueStats, SurveyAnswered
 from telephony.stats import QueueCall
 from telephony.stats_live import DAY_S, DayStats, LiveQueue, live_queue, queue_stats
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+    from console.config import Settings
+    from console.server.clock import Clock
+    from console.server.callstate import CallRegistry
+    from console.server.directory import Directory
+    from console.server.hub import Hub
+    from console.server.outbox import Outbox
 
 log = logging.getLogger(__name__)
 OUTBOX_WAIT_S = 5.0
 
 
 class StatsService:
-    def __init__(self, app: web.Application, min_interval_s: float = 1.0) -> None:
-        self.app = app
-        settings = app[keys.SETTINGS]
+    def __init__(self, settings: Settings, *, engine: Engine, clock: Clock, calls: CallRegistry, hub: Hub,
+                 directory: Directory, bridges: Mapping[str, object], outbox: Outbox | None = None,
+                 min_interval_s: float = 1.0) -> None:
+        """``bridges``: the PBXs whose trackers give the calls waiting and agents' states now."""
+        self._engine, self._clock, self._calls, self._hub = engine, clock, calls, hub
+        self._directory, self._bridges, self.outbox = directory, bridges, outbox
         self._settings = settings
         self._tz = ZoneInfo(settings.center.time_zone)
         self._targets = targets_of(settings)
@@ -48,7 +59,7 @@ class StatsService:
 
     # --- time -------------------------------------------------------------------------------
     def _clock_s(self) -> float:
-        return self.app[keys.CLOCK]().timestamp()
+        return self._clock().timestamp()
 
     def now(self) -> float:
         return max(self._clock_s(), self._last_event_t)
@@ -71,7 +82,7 @@ class StatsService:
     async def rebuild(self) -> int:
         """Today's figures from the stored Interactions; the number of passes read."""
         start = dt.datetime.fromtimestamp(self.day.day_start, dt.UTC)
-        rows = await asyncio.to_thread(load_calls, self.app[keys.ENGINE], start, start + dt.timedelta(days=1))
+        rows = await asyncio.to_thread(load_calls, self._engine, start, start + dt.timedelta(days=1))
         day = self._new_day(self.day.day_start)
         for key, call in rows:
             day.add(key, call)
@@ -96,11 +107,11 @@ class StatsService:
         # state with no queue) every queue of that agent.
         queue = getattr(event, "queue", None)
         if not queue and isinstance(event, AgentState):
-            for name in self.app[keys.DIRECTORY].queues_of_agent(event.agent):
+            for name in self._directory.queues_of_agent(event.agent):
                 self.changed(name)
             return
         if not queue:
-            live = self.app[keys.CALLS].get(getattr(event, "call", None) or "")
+            live = self._calls.get(getattr(event, "call", None) or "")
             queue = live.queue if live is not None else None
         if queue:
             self.changed(queue)
@@ -126,7 +137,7 @@ class StatsService:
     def live(self, queue: str, now: float) -> LiveQueue:
         rows: list[dict[str, Any]] = []
         states: dict[str, Any] = {}
-        for bridge in self.app[keys.BRIDGES].values():
+        for bridge in self._bridges.values():
             tracker = getattr(bridge, "tracker", None)
             if tracker is not None:
                 rows += tracker.active_calls()
@@ -151,17 +162,17 @@ class StatsService:
         except Exception:  # noqa: BLE001 - a bad figure must not stop the next ones
             log.exception("queue %s: could not compute its statistics", queue)
             return
-        self.app[keys.CALLS].queue_stats[queue] = event
-        directory = self.app[keys.DIRECTORY]
+        self._calls.queue_stats[queue] = event
+        directory = self._directory
         users = directory.members_of_queue(queue) | directory.supervisors_of([queue])
-        self.app[keys.HUB].publish(users, event.name, {"event": event.to_json()}, latest=queue)
+        self._hub.publish(users, event.name, {"event": event.to_json()}, latest=queue)
         self.sent += 1
 
     def store_all(self) -> None:
         """Every queue's snapshot for ``GET /api/supervisor/queues``, sent to nobody (a console
         reads the snapshot when it connects; frames go out when something happens)."""
         for queue in self.queues():
-            self.app[keys.CALLS].queue_stats[queue] = self.snapshot(queue)
+            self._calls.queue_stats[queue] = self.snapshot(queue)
 
     async def flushed(self) -> None:
         """Send every pending queue now (tests, shutdown): what a board shows is up to date."""
@@ -178,7 +189,7 @@ class StatsService:
 async def start_stats(stats: StatsService) -> None:
     """Rebuild today's figures and keep their snapshots; a database that is down leaves them empty
     (said in the log) rather than keeping the server from starting."""
-    outbox = stats.app.get(keys.OUTBOX)
+    outbox = stats.outbox
     if outbox is not None and outbox.depth:
         # Calls that ended before a restart may still be in the journal: let them reach the store.
         try:

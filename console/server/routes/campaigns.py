@@ -173,8 +173,10 @@ def _skip(app: web.Application, lead_id: int) -> None:
 async def _dialer_ctx(app: web.Application) -> AsyncIterator[None]:
     dialer = DialerService(app, **app.get(DIALER_OPTIONS, {}))
     app[DIALER] = dialer
+    app[keys.SERVICE].campaigns = dialer  # a campaign call's pop carries its lead and script
     await dialer.start()
     yield
+    app[keys.SERVICE].campaigns = None
     await dialer.stop()
 
 

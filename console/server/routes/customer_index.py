@@ -1,7 +1,6 @@
 """The customer search index as the customer routes use it.
 
-If start-up put an index under ``keys.SEARCH_INDEX`` it is used. Otherwise one is built after
-the app has started, in a child process for large stores and in a worker thread for small ones
+The index is built after the app has started, in a child process for large stores and in a worker thread for small ones
 (``console.server.search_build``); searches take the indexed-SQL fallback until it is ready, so
 the server answers from its first second. Creates and updates upsert the index as they commit.
 
@@ -18,19 +17,23 @@ import threading
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from aiohttp import web
 
 from console.server import keys
+
+if TYPE_CHECKING:
+    from console.crm.search.index import SearchIndex
+    from console.crm.search.model import CustomerRow
 
 log = logging.getLogger(__name__)
 
 
 @dataclass
 class IndexState:
-    index: Any = None
-    task: asyncio.Task | None = None
+    index: SearchIndex | None = None
+    task: asyncio.Task[None] | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
     """The index is not thread-safe: searches (in worker threads) and upserts take turns."""
     mode: str = ""
@@ -43,9 +46,9 @@ class IndexState:
 STATE: web.AppKey[IndexState] = web.AppKey("customer_index_state", IndexState)
 
 
-def current_index(app: web.Application) -> Any:
+def current_index(app: web.Application) -> SearchIndex | None:
     """The ready index, or None (then search falls back to SQL)."""
-    return app.get(keys.SEARCH_INDEX) or app[STATE].index
+    return app[STATE].index
 
 
 def search(app: web.Application, query: str, limit: int) -> list[int] | None:
@@ -57,7 +60,7 @@ def search(app: web.Application, query: str, limit: int) -> list[int] | None:
         return [hit.customer_id for hit in index.search(query, limit)]
 
 
-async def upsert(app: web.Application, row: Any) -> None:
+async def upsert(app: web.Application, row: CustomerRow | None) -> None:
     index = current_index(app)
     if index is None or row is None:
         return
@@ -85,8 +88,7 @@ async def _build(app: web.Application, state: IndexState) -> None:
 
 async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
     state = app[STATE]
-    if app.get(keys.SEARCH_INDEX) is None:
-        state.task = asyncio.create_task(_build(app, state), name="customer-index")
+    state.task = asyncio.create_task(_build(app, state), name="customer-index")
     yield
     if state.task is not None and not state.task.done():
         state.task.cancel()
@@ -94,7 +96,7 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
             await state.task
 
 
-async def index_ready(app: web.Application) -> Any:
+async def index_ready(app: web.Application) -> SearchIndex | None:
     """Wait for the build (tests, benchmarks); the index or None if it failed."""
     task = app[STATE].task
     if task is not None:

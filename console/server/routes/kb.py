@@ -1,7 +1,6 @@
 """Knowledge-base routes: ``GET /api/kb?q=&category=&flags=&limit=`` and ``GET /api/kb/{slug}``.
 
-The search is :class:`console.crm.kb.KnowledgeBase`, held under ``keys.KB``. When start-up did
-not put one there, the first request loads it from ``kb/`` (in a worker thread: it reads and
+The search is :class:`console.crm.kb.KnowledgeBase`: the first request loads it from ``kb/`` (in a worker thread: it reads and
 validates the files) and keeps it. A knowledge base that cannot be loaded (a broken article)
 answers 503 ``unavailable`` with the loader's message, which names the file and the key.
 Searches answer hits without bodies; ``GET /api/kb/{slug}`` carries the Markdown body.
@@ -21,7 +20,6 @@ from console.i18n import t
 from console.server.api_models.kb import KbArticle, KbHits
 from console.server.api_models.queries import KbSearchQuery
 from console.server.openapi import Operation, register
-from console.server import keys
 from console.server.auth import require_role
 from console.server.errors import ApiError
 from console.server.routes.crm_common import json_response, query_int
@@ -38,9 +36,6 @@ STATE: web.AppKey[KbState] = web.AppKey("kb_state", KbState)
 
 async def knowledge_base(app: web.Application) -> KnowledgeBase:
     """The app's knowledge base, loaded on first use when start-up did not provide one."""
-    given = app.get(keys.KB)
-    if given is not None:
-        return given
     state = app[STATE]
     async with state.lock:
         if state.kb is None:
