@@ -13,11 +13,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from telephony.events import AgentState, DomainEvent
+from telephony.events import AgentState, AgentStateName, DomainEvent
 from telephony.tracker.calls import CallBook
 
 LATE_COMPLETE_S = 2.0  # an AgentComplete this long after its pass ended is a late report
-_DEVICE_STATE = {"1": "available", "0": "available", "2": "on_call", "3": "on_call",
+_DEVICE_STATE: dict[str, AgentStateName] = {"1": "available", "0": "available", "2": "on_call", "3": "on_call",
                  "6": "ringing", "7": "on_call", "8": "on_call", "4": "logged_out", "5": "logged_out"}
 
 
@@ -25,11 +25,11 @@ _DEVICE_STATE = {"1": "available", "0": "available", "2": "on_call", "3": "on_ca
 class Member:
     paused: bool = False
     reason: str | None = None
-    device: str = "available"
+    device: AgentStateName = "available"
     wrap_until: float | None = None
     removed: bool = False
 
-    def state(self, acw_reason: str | None = None) -> tuple[str, str | None]:
+    def state(self, acw_reason: str | None = None) -> tuple[AgentStateName, str | None]:
         if self.removed:
             return "logged_out", None
         if self.paused:  # held for after-call work: that is wrap-up, not a pause

@@ -20,7 +20,7 @@ from collections.abc import Mapping
 
 from telephony.events import CallbackRequested, DomainEvent, Queued, SurveyAnswered
 from telephony.tracker.calls import CallBook
-from telephony.tracker.state import Segment, clean_name, clean_number, is_local, local_base, to_float, to_int
+from telephony.tracker.state import Ring, Segment, clean_name, clean_number, is_local, local_base, party, to_float, to_int
 
 # Variables Asterisk itself sets on a caller channel: not the dialplan's data, never in `vars`.
 _INTERNAL_VARS = (
@@ -81,7 +81,7 @@ class QueueCalls(CallBook):
             real = dest
         self._add_ring(seg, agent, dest, real, t, out)
 
-    def _queue_ring(self, m: Mapping[str, str], t: float):
+    def _queue_ring(self, m: Mapping[str, str], t: float) -> Ring | None:
         ring = self.ring_by_chan.get(m.get("DestChannel") or "")
         if ring is None or ring.seg.queue != m.get("Queue", ring.seg.queue):
             return None
@@ -116,8 +116,7 @@ class QueueCalls(CallBook):
             self._end(seg, t, "answered", "agent", out)
         elif seg.caller_uid not in self.channels or (seg.agent_channel and seg.agent_channel not in self.by_name):
             # a leg is already gone (its Hangup came first): nothing more will end the pass
-            by = seg.complete_reason if seg.complete_reason in ("caller", "agent") else "caller"
-            self._end(seg, t, "answered", by, out)
+            self._end(seg, t, "answered", party(seg.complete_reason) or "caller", out)
 
     def _on_agent_ring_no_answer(self, m: Mapping[str, str], t: float, out: list[DomainEvent]) -> None:
         ring = self._queue_ring(m, t)
