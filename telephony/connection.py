@@ -56,7 +56,7 @@ class Backoff:
     cap_s: float = 30.0
 
     def delay(self, attempt: int, rng: random.Random) -> float:
-        ceiling = min(self.cap_s, self.base_s * (2 ** min(attempt, 30)))
+        ceiling = min(self.cap_s, self.base_s * 2.0 ** min(attempt, 30))
         return ceiling / 2 + rng.random() * ceiling / 2
 
 

@@ -64,7 +64,7 @@ class ReplayServer:
         self.port = 0
         self._server: asyncio.Server | None = None
         self._clients: set[ReplaySession] = set()
-        self._handlers: set[asyncio.Task] = set()
+        self._handlers: set[asyncio.Task[object]] = set()
         self.finished = asyncio.Event()  # the last plan has been streamed completely
 
     async def start(self) -> int:
@@ -109,5 +109,6 @@ class ReplayServer:
             await client.serve()
         finally:
             self._clients.discard(client)
-            self._handlers.discard(task)  # type: ignore[arg-type]
+            if task is not None:
+                self._handlers.discard(task)
             client.abort()

@@ -37,7 +37,7 @@ class ReplaySession:
         self.closing = False
         self.now_t = 0.0  # recorded time reached so far
         self.resynced = asyncio.Event()  # the client asked for hold_until: stream the rest
-        self.tasks: list[asyncio.Task] = []
+        self.tasks: list[asyncio.Task[None]] = []
         self.challenge = f"{server.rng.randrange(10**9):09d}"
 
     def send(self, data: bytes) -> None:
