@@ -15,7 +15,7 @@ import random
 from dataclasses import dataclass, field
 
 from telephony.simulator import inbound, members
-from telephony.simulator.dialout import Dialout
+from telephony.simulator.dialout import Dialout, DialoutOutcome
 from telephony.simulator.model import UNKNOWN, CallSpec, Member, Phone
 from telephony.simulator.pbx import Pbx
 from telephony.simulator.survey import SURVEY_DID
@@ -128,5 +128,6 @@ class Traffic:
 
     def _dialout(self, number: str) -> Dialout:
         roll = self.rng.random()
-        outcome = "answer" if roll < 0.6 else "busy" if roll < 0.75 else "noanswer" if roll < 0.9 else "unreachable"
+        outcome: DialoutOutcome = (
+            "answer" if roll < 0.6 else "busy" if roll < 0.75 else "noanswer" if roll < 0.9 else "unreachable")
         return Dialout(outcome, self.rng.uniform(2.0, 10.0), self.rng.lognormvariate(math.log(60.0), 0.5))
