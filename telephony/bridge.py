@@ -29,8 +29,8 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mappin
 
 from telephony import actions
 from telephony.connection import AmiActionError, AmiConnection, Backoff
-from telephony.events import DomainEvent, HangupBy
 from telephony.event_filter import EventFilter, filter_for
+from telephony.events import DomainEvent, HangupBy
 from telephony.fanout import Fanout
 from telephony.framing import Message
 from telephony.pbx_clock import PbxClock

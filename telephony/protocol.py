@@ -29,6 +29,7 @@ import asyncio
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+
 from panoramisk import Manager
 from panoramisk.ami_protocol import AMIProtocol
 from panoramisk.message import Message as PanoramiskMessage
@@ -79,10 +80,9 @@ class PendingAction:
             self.reply = Reply(message)
             if self.reply.ok and _starts_list(message):
                 return False
-        elif "Event" in message:
-            if not _ends_list(message):
-                self.reply.events.append(message)
-                return False
+        elif "Event" in message and not _ends_list(message):
+            self.reply.events.append(message)
+            return False
         self._resolve()
         return True
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import random
 from collections.abc import Sequence
+from typing import Self
 
 from telephony.framing import Message
 from telephony.replay_plan import ConnPlan, plans_from_transcript, recorded_secret
@@ -91,7 +92,7 @@ class ReplayServer:
         for client in list(self._clients):
             client.abort()
 
-    async def __aenter__(self) -> ReplayServer:
+    async def __aenter__(self) -> Self:
         await self.start()
         return self
 

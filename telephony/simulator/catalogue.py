@@ -5,7 +5,12 @@ from __future__ import annotations
 from telephony.simulator.dialout import Dialout
 from telephony.simulator.model import UNKNOWN, CallSpec
 from telephony.simulator.scenarios import (
-    Scenario, Step, agent_channel, agent_hangs_up, caller_hangs_up, set_ring_delay,
+    Scenario,
+    Step,
+    agent_channel,
+    agent_hangs_up,
+    caller_hangs_up,
+    set_ring_delay,
 )
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-
 # answer; busy (486: at once); noanswer (rings until the caller gives up); unreachable (480: at once)
 DialoutOutcome = Literal["answer", "busy", "noanswer", "unreachable"]
 

@@ -10,7 +10,8 @@ from 0 and Uniqueids go on.
 
 from __future__ import annotations
 
-from telephony.simulator import departures, events as ev, talk
+from telephony.simulator import departures, talk
+from telephony.simulator import events as ev
 from telephony.simulator.model import Call, Channel, Leg
 from telephony.simulator.pbx import Pbx
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from telephony.simulator import direct, events as ev, legs, queues, talk
+from telephony.simulator import direct, legs, queues, talk
+from telephony.simulator import events as ev
 from telephony.simulator.clock import Timer
 from telephony.simulator.dialout import Dialout
 from telephony.simulator.model import UNKNOWN, Call, CallSpec, Channel, Leg, Phone

@@ -12,9 +12,9 @@ import functools
 
 from telephony.simulator import events as ev
 from telephony.simulator import legs, talk
+from telephony.simulator.departures import abandon, exit_key, leave, leave_empty, refuse, stop_ringing
 from telephony.simulator.model import Call, Leg, Member, Queue
 from telephony.simulator.pbx import Pbx
-from telephony.simulator.departures import abandon, exit_key, leave, leave_empty, refuse, stop_ringing
 from telephony.simulator.strategy import Candidate, pick
 
 MONITOR_FOLDER = "/var/spool/asterisk/monitor"  # where a standard install's MixMonitor writes

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from telephony.simulator import departures, direct, events as ev, legs, queues, talk
+from telephony.simulator import departures, direct, legs, queues, talk
+from telephony.simulator import events as ev
 from telephony.simulator.model import Call, Channel, Leg
 from telephony.simulator.pbx import Pbx
 

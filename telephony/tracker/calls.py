@@ -12,7 +12,16 @@ from collections.abc import Mapping
 
 from telephony.events import Answered, DomainEvent, Ended, HangupBy, Outcome, Ringing, RingStopped, RingStopReason
 from telephony.tracker.state import (
-    Call, Chan, Ring, Segment, clean_name, clean_number, device_of, digits_agent, is_local, local_base,
+    Call,
+    Chan,
+    Ring,
+    Segment,
+    clean_name,
+    clean_number,
+    device_of,
+    digits_agent,
+    is_local,
+    local_base,
 )
 
 log = logging.getLogger(__name__)
@@ -158,7 +167,7 @@ class CallBook:
     def _announce(self, ring: Ring, t: float, out: list[DomainEvent], answered: bool = False) -> None:
         if ring.announced or ring.agent is None or ring.stopped:
             return
-        if not answered and (ring.agent_channel is None and is_local(ring.dest) or not self._rings_now(ring)):
+        if not answered and ((ring.agent_channel is None and is_local(ring.dest)) or not self._rings_now(ring)):
             return  # a Local hop's real phone is not known yet, or it does not ring (yet)
         ring.announced = True
         seg = ring.seg

@@ -18,7 +18,9 @@ from telephony.tracker.calls import CallBook
 from telephony.tracker.outbound import unanswered_outcome
 from telephony.tracker.state import Chan, Segment, party, to_int
 
-_CAUSE_REASON: dict[int, RingStopReason] = {26: "answered_elsewhere", 17: "rejected", 21: "rejected", 19: "timeout", 18: "timeout"}
+_CAUSE_REASON: dict[int, RingStopReason] = {
+    26: "answered_elsewhere", 17: "rejected", 21: "rejected", 19: "timeout", 18: "timeout",
+}
 
 
 def _left_bridge(chan: Chan | None) -> tuple[float, int] | None:

@@ -20,7 +20,17 @@ from collections.abc import Mapping
 
 from telephony.events import CallbackRequested, DomainEvent, Queued, SurveyAnswered
 from telephony.tracker.calls import CallBook
-from telephony.tracker.state import Ring, Segment, clean_name, clean_number, is_local, local_base, party, to_float, to_int
+from telephony.tracker.state import (
+    Ring,
+    Segment,
+    clean_name,
+    clean_number,
+    is_local,
+    local_base,
+    party,
+    to_float,
+    to_int,
+)
 
 # Variables Asterisk itself sets on a caller channel: not the dialplan's data, never in `vars`.
 _INTERNAL_VARS = (
@@ -205,7 +215,7 @@ class QueueCalls(CallBook):
         segs = self.segs_by_caller.get(chan.uniqueid, []) if chan else []
         queue = m.get("Queue") or None
         seg = next((s for s in reversed(segs) if s.queue == queue or queue is None), None)
-        if seg is not None and (seg.ended and seg.key in self._ended_keys or seg.answered_t is not None):
+        if seg is not None and ((seg.ended and seg.key in self._ended_keys) or seg.answered_t is not None):
             return  # already recorded (or answered): a repeated or stray request
         number = m.get("Number") or (seg.caller if seg else (chan.num if chan else ""))
         account = m.get("Account") or (seg.vars.get("CUSTOMER_ACCOUNT") if seg else None)

@@ -127,7 +127,7 @@ class Tracker(QueueCalls, Dials, Outbound, Hangups, Transfers, Agents, Originate
         if self._wrap_due is not None and t >= self._wrap_due:
             try:
                 self._release_wraps(t, out)
-            except Exception:  # noqa: BLE001 - as in feed: never stop the bridge
+            except Exception:  # as in feed: never stop the bridge
                 self.skipped += 1
                 log.debug("tracker tick at %s failed", t, exc_info=True)
         return out
