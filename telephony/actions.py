@@ -71,10 +71,10 @@ def originate(
         out["Application"] = application
         if data is not None:
             out["Data"] = data
-    else:
+    elif exten is not None:  # always, when there is no application (checked above)
         if context is None:
             raise ValueError("originate to an extension needs a context")
-        out.update({"Exten": exten, "Context": context, "Priority": str(priority)})  # type: ignore[dict-item]
+        out.update({"Exten": exten, "Context": context, "Priority": str(priority)})
     if caller_id:
         out["CallerID"] = caller_id
     if account:

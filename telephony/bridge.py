@@ -26,12 +26,11 @@ import logging
 import random
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
-from typing import Any
 
 from telephony import actions
 from telephony.connection import AmiActionError, AmiConnection, Backoff
-from telephony.events import DomainEvent
 from telephony.event_filter import EventFilter, filter_for
+from telephony.events import DomainEvent, HangupBy
 from telephony.fanout import Fanout
 from telephony.framing import Message
 from telephony.pbx_clock import PbxClock
@@ -60,7 +59,7 @@ class Bridge:
         ping_timeout_s: float = 10.0,
         agent_map: Mapping[str, str] | None = None,
         *,
-        tracker_factory: Callable[[Mapping[str, str] | None], Any] = Tracker,
+        tracker_factory: Callable[[Mapping[str, str] | None], Tracker] = Tracker,
         clock: Callable[[], float] | None = None,
         sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
         rng: random.Random | None = None,
@@ -88,7 +87,7 @@ class Bridge:
         self.pbx_version: str | None = None
         """CoreSettings' AsteriskVersion, read at each login (None: not known, or refused)."""
         self.pbx_clock = PbxClock(self._now)
-        self._next_due: Callable[[], float | None] = getattr(self.tracker, "next_due", lambda: None)
+        self._next_due = self.tracker.next_due
         self._tick_at: float | None = None  # PBX time the tick timer is set for
         self._tick_handle: asyncio.TimerHandle | None = None
 
@@ -204,7 +203,7 @@ class Bridge:
         await self.conn.close()
 
     # --- actions ------------------------------------------------------------------------
-    async def _act(self, action: Mapping[str, Any]) -> Message:
+    async def _act(self, action: Mapping[str, object]) -> Message:
         return (await self.conn.send(action)).response
 
     async def ping(self) -> Message:
@@ -221,7 +220,7 @@ class Bridge:
         await self._act({**action, "ActionID": action_id})
         return action_id
 
-    async def hangup(self, channel: str, by: str | None = None) -> Message:
+    async def hangup(self, channel: str, by: HangupBy | None = None) -> Message:
         """Hang a channel up. ``by``: on whose behalf ("agent": the call's agent; "system"), which
         the call's ``ended`` then says (Asterisk's own events cannot tell)."""
         if by is not None:

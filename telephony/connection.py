@@ -19,6 +19,7 @@ pattern callbacks with panoramisk ``Message`` objects) and its ``AMIProtocol`` a
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import logging
 import random
@@ -56,7 +57,7 @@ class Backoff:
     cap_s: float = 30.0
 
     def delay(self, attempt: int, rng: random.Random) -> float:
-        ceiling = min(self.cap_s, self.base_s * (2 ** min(attempt, 30)))
+        ceiling = min(self.cap_s, self.base_s * 2.0 ** min(attempt, 30))
         return ceiling / 2 + rng.random() * ceiling / 2
 
 
@@ -127,7 +128,7 @@ class AmiConnection:
         try:
             await asyncio.wait_for(self._booted.wait(), timeout_s)
             return True
-        except asyncio.TimeoutError:
+        except TimeoutError:
             log.warning("AMI %s:%s: no FullyBooted within %s s; going on", self.host, self.port, timeout_s)
             return False
 
@@ -151,9 +152,10 @@ class AmiConnection:
         future = protocol.send(headers, forward_events=forward_events)
         try:
             reply = await asyncio.wait_for(future, timeout_s or self.action_timeout_s)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             protocol.forget(str(headers["ActionID"]))
-            raise AmiActionError(f"AMI action {name} not answered within {timeout_s or self.action_timeout_s} s") from None
+            waited = timeout_s or self.action_timeout_s
+            raise AmiActionError(f"AMI action {name} not answered within {waited} s") from None
         if not reply.ok:
             raise AmiActionError(f"AMI action {name} failed: {reply.response.get('Message', reply.response)}",
                                  reply.response)
@@ -211,7 +213,7 @@ class AmiConnection:
                 if self.on_up is not None:
                     await self.on_up()
                 await self._watch()
-            except (OSError, asyncio.TimeoutError, AmiLoginError, AmiActionError) as exc:
+            except (TimeoutError, OSError, AmiLoginError, AmiActionError) as exc:
                 if not self._closed:  # what our own close() breaks is no error of the link
                     self.last_error = str(exc) or type(exc).__name__
                     log.warning("AMI %s:%s: %s", self.host, self.port, self.last_error)
@@ -255,10 +257,8 @@ class AmiConnection:
         """Log off (best effort) and stop; ``run()`` returns."""
         self._closed = True
         if self.protocol is not None and not self.protocol.closed:
-            try:
+            with contextlib.suppress(AmiActionError, AmiConnectionLost):
                 await self.send(actions.logoff(), timeout_s=1.0)
-            except (AmiActionError, AmiConnectionLost):
-                pass
         self._drop()
         if self._lost is not None and not self._lost.done():
             self._lost.set_result(None)

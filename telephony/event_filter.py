@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 HeaderRule = tuple[str, Callable[[str], bool]]
 
@@ -74,7 +73,7 @@ DEFAULT_FILTER = EventFilter(
 )
 
 
-def filter_for(tracker: Any) -> EventFilter:
+def filter_for(tracker: object) -> EventFilter:
     """Parse only what the tracker reads: its own ``event_filter`` if it has one; for our
     Tracker the names in ``telephony.tracker.EVENTS_USED`` (minus noisy VarSets and Newextens);
     for anything else the known noise is dropped and the rest kept."""

@@ -22,6 +22,8 @@ Outcome = Literal[
 ]
 HangupBy = Literal["caller", "agent", "system"]
 AgentStateName = Literal["logged_out", "available", "ringing", "on_call", "wrap_up", "paused"]
+Direction = Literal["inbound", "outbound"]
+OriginateOutcome = Literal["answered", "busy", "no_answer", "failed"]
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DomainEvent:
@@ -128,7 +130,7 @@ class Ended(DomainEvent):
     caller_channel: str | None = None
     # "outbound": an agent's phone placed the call (not an Originate); ``caller`` is then the
     # number dialled (the customer), ``agent`` the agent who dialled it.
-    direction: Literal["inbound", "outbound"] = "inbound"
+    direction: Direction = "inbound"
     # Which pass of ``call`` through ``queue`` this is: 2 for a caller transferred or redirected
     # back into a queue it already went through (each pass is a call of its own in the figures,
     # as app_queue counts it). Frames without it (older producers) are a first pass.
@@ -178,7 +180,7 @@ class OriginateResult(DomainEvent):
     call: str | None
     action_id: str
     number: str
-    outcome: Literal["answered", "busy", "no_answer", "failed"]
+    outcome: OriginateOutcome
     reason: str | None = None
 
 

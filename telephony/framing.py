@@ -17,6 +17,7 @@ from __future__ import annotations
 import codecs
 import logging
 import re
+from collections.abc import Mapping
 
 from telephony.event_filter import ACCEPT_ALL, EventFilter
 
@@ -30,9 +31,15 @@ _SURROGATE = re.compile("[\udc80-\udcff]")
 _ESCAPES = [0]  # bytes escaped so far, all decoders: tells feed() without scanning the text
 
 
+_SURROGATEESCAPE = codecs.lookup_error("surrogateescape")
+
+
 def _escape_counted(exc: UnicodeError) -> tuple[str, int]:
     _ESCAPES[0] += 1
-    return codecs.lookup_error("surrogateescape")(exc)
+    text, end = _SURROGATEESCAPE(exc)
+    # Only decoders use this handler, and a decoding handler's replacement is text.
+    assert isinstance(text, str)
+    return text, end
 
 
 codecs.register_error("calldesk-surrogateescape", _escape_counted)
@@ -214,9 +221,9 @@ class FrameDecoder:
         return repr(raw[:_LOG_BYTES]) + more
 
 
-def serialize(action: dict[str, str | list[str]] | object, encoding: str = "utf-8") -> bytes:
+def serialize(action: Mapping[str, object], encoding: str = "utf-8") -> bytes:
     """An action's headers as AMI bytes: ``Action`` first, list values as repeated lines."""
-    items = list(action.items())  # type: ignore[attr-defined]
+    items = list(action.items())
     items.sort(key=lambda kv: kv[0].lower() != "action")
     lines: list[str] = []
     for key, value in items:

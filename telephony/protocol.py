@@ -27,9 +27,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 from panoramisk import Manager
 from panoramisk.ami_protocol import AMIProtocol
@@ -81,10 +80,9 @@ class PendingAction:
             self.reply = Reply(message)
             if self.reply.ok and _starts_list(message):
                 return False
-        elif "Event" in message:
-            if not _ends_list(message):
-                self.reply.events.append(message)
-                return False
+        elif "Event" in message and not _ends_list(message):
+            self.reply.events.append(message)
+            return False
         self._resolve()
         return True
 
@@ -93,7 +91,8 @@ class PendingAction:
             self.future.set_result(self.reply)
 
 
-class AmiProtocol(AMIProtocol):
+# panoramisk has no type information (no stubs, no py.typed): its classes are Any to mypy.
+class AmiProtocol(AMIProtocol):  # type: ignore[misc]
     """One AMI connection. ``on_event(message)`` gets every wanted event, in wire order."""
 
     def __init__(
@@ -112,10 +111,10 @@ class AmiProtocol(AMIProtocol):
         self.pending: dict[str, PendingAction] = {}
         self.decoder = FrameDecoder(encoding, event_filter)
         self.closed = True
-        self.transport: asyncio.Transport | None = None  # type: ignore[assignment]
+        self.transport: asyncio.Transport | None = None
 
     @property
-    def version(self) -> str | None:  # type: ignore[override]
+    def version(self) -> str | None:
         return self.decoder.version
 
     @version.setter
@@ -131,7 +130,7 @@ class AmiProtocol(AMIProtocol):
         for message in self.decoder.feed(data):
             self.handle_message(message)
 
-    def handle_message(self, message: Message) -> None:  # type: ignore[override]
+    def handle_message(self, message: Message) -> None:
         try:
             action_id = message.get("ActionID")
             if action_id is not None and self.pending:
@@ -154,7 +153,8 @@ class AmiProtocol(AMIProtocol):
         except Exception:  # a failing consumer must not stop the reader
             log.exception("AMI message handler failed on %r", message)
 
-    def send(self, action: Any, as_list: bool = False, *, forward_events: bool = False) -> asyncio.Future[Reply]:  # type: ignore[override]
+    def send(self, action: Mapping[str, object], as_list: bool = False, *,
+             forward_events: bool = False) -> asyncio.Future[Reply]:
         """Write one action (it must carry its ActionID); the future resolves with its Reply."""
         future: asyncio.Future[Reply] = asyncio.get_running_loop().create_future()
         if self.closed or self.transport is None:
@@ -186,7 +186,7 @@ class AmiProtocol(AMIProtocol):
             self.transport.close()
 
 
-class AmiManager(Manager):
+class AmiManager(Manager):  # type: ignore[misc]  # panoramisk is untyped (see AmiProtocol)
     """panoramisk's Manager with our protocol; login, pings and reconnects belong to AmiConnection."""
 
     def __init__(self, protocol_factory: Callable[[], AmiProtocol], **config: object) -> None:
@@ -195,7 +195,7 @@ class AmiManager(Manager):
         self.callbacks.clear()
         self.patterns.clear()
 
-    def connection_made(self, f: asyncio.Future) -> None:  # type: ignore[override]
+    def connection_made(self, f: asyncio.Future[tuple[asyncio.BaseTransport, AmiProtocol]]) -> None:
         if f.cancelled() or f.exception() is not None:
             return  # AmiConnection awaits the same task and handles the failure
         _transport, self.protocol = f.result()

@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import random
 from collections.abc import Sequence
+from typing import Self
 
 from telephony.framing import Message
 from telephony.replay_plan import ConnPlan, plans_from_transcript, recorded_secret
@@ -64,7 +65,7 @@ class ReplayServer:
         self.port = 0
         self._server: asyncio.Server | None = None
         self._clients: set[ReplaySession] = set()
-        self._handlers: set[asyncio.Task] = set()
+        self._handlers: set[asyncio.Task[object]] = set()
         self.finished = asyncio.Event()  # the last plan has been streamed completely
 
     async def start(self) -> int:
@@ -91,7 +92,7 @@ class ReplayServer:
         for client in list(self._clients):
             client.abort()
 
-    async def __aenter__(self) -> ReplayServer:
+    async def __aenter__(self) -> Self:
         await self.start()
         return self
 
@@ -109,5 +110,6 @@ class ReplayServer:
             await client.serve()
         finally:
             self._clients.discard(client)
-            self._handlers.discard(task)  # type: ignore[arg-type]
+            if task is not None:
+                self._handlers.discard(task)
             client.abort()

@@ -18,7 +18,8 @@ from telephony.replay_plan import DEFAULT_BANNER, ConnPlan, frame_bytes
 if TYPE_CHECKING:
     from telephony.replay_server import ReplayServer
 
-FULLY_BOOTED = b"Event: FullyBooted\r\nPrivilege: system,all\r\nUptime: 86400\r\nLastReload: 86400\r\nStatus: Fully Booted\r\n\r\n"
+FULLY_BOOTED = (b"Event: FullyBooted\r\nPrivilege: system,all\r\nUptime: 86400\r\nLastReload: 86400\r\n"
+                b"Status: Fully Booted\r\n\r\n")
 
 _LIST_NAMES = {"QueueStatus": "Queue status will follow", "CoreShowChannels": "Channels will follow",
                "QueueSummary": "Queue summary will follow", "Status": "Channel status will follow"}
@@ -37,7 +38,7 @@ class ReplaySession:
         self.closing = False
         self.now_t = 0.0  # recorded time reached so far
         self.resynced = asyncio.Event()  # the client asked for hold_until: stream the rest
-        self.tasks: list[asyncio.Task] = []
+        self.tasks: list[asyncio.Task[None]] = []
         self.challenge = f"{server.rng.randrange(10**9):09d}"
 
     def send(self, data: bytes) -> None:

@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 from telephony.events import AgentState, QueueStats
 from telephony.stats import QueueCall, QueueMetrics, Tally
+from telephony.tracker import ActiveCall
 
 DAY_S = 86_400
 SPARK_INTERVAL_S = 900
@@ -139,9 +139,13 @@ class LiveQueue:
     agents: dict[str, int] = field(default_factory=dict)
 
 
-def live_queue(queue: str, active_calls: Iterable[Mapping[str, Any]],
+def _nobody_vip(row: ActiveCall) -> bool:
+    return False
+
+
+def live_queue(queue: str, active_calls: Iterable[ActiveCall],
                agent_states: Mapping[str, Mapping[str, AgentState]], now: float,
-               is_vip: Any = lambda row: False) -> LiveQueue:
+               is_vip: Callable[[ActiveCall], bool] = _nobody_vip) -> LiveQueue:
     """Waiting callers (rows of ``Tracker.active_calls()`` in state ``waiting``/``ringing``) and
     agents by state (``Tracker.agent_states()``: agent -> queue -> agent_state event)."""
     rows = [row for row in active_calls if row.get("queue") == queue and row.get("state") in ("waiting", "ringing")]

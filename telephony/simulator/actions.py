@@ -13,7 +13,13 @@ from collections.abc import Callable
 from telephony.actions import SIMULATOR_MARK
 from telephony.simulator import inspect, members
 from telephony.simulator.call_actions import (
-    atxfer, blind_transfer, calldesk_answer, hangup, need, originate_action, redirect,
+    atxfer,
+    blind_transfer,
+    calldesk_answer,
+    hangup,
+    need,
+    originate_action,
+    redirect,
 )
 from telephony.simulator.members import ActionError
 from telephony.simulator.pbx import Pbx

@@ -22,7 +22,7 @@ def need(msg: Message, *keys: str) -> list[str]:
 def _call_on(pbx: Pbx, name: str) -> tuple[Channel, Call]:
     channel = pbx.channel_by_name(name)
     call = pbx.call_of(channel) if channel is not None else None
-    if call is None:
+    if channel is None or call is None:
         raise ActionError("No such channel")
     return channel, call
 

@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 from telephony.simulator.dialout import Dialout
-from telephony.simulator.model import CallSpec
+from telephony.simulator.model import UNKNOWN, CallSpec
 from telephony.simulator.scenarios import (
-    Scenario, Step, agent_channel, agent_hangs_up, caller_hangs_up, set_ring_delay,
+    Scenario,
+    Step,
+    agent_channel,
+    agent_hangs_up,
+    caller_hangs_up,
+    set_ring_delay,
 )
 
 
-def _caller(number: str, account: str, **kw) -> CallSpec:
-    return CallSpec(number=number, account=account, ivr_s=3.05, talk_s=None, **kw)
+def _caller(number: str, account: str, *, name: str = UNKNOWN, did: str = "95555", tier: str = "",
+            patience_s: float | None = None, exit_key_after_s: float | None = None) -> CallSpec:
+    return CallSpec(number=number, account=account, ivr_s=3.05, talk_s=None, name=name, did=did, tier=tier,
+                    patience_s=patience_s, exit_key_after_s=exit_key_after_s)
 
 
 def _answered(name: str, capture: str, ext: str, number: str, account: str, talk_end: float,

@@ -10,6 +10,7 @@ driver and the epoch use.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import heapq
 import itertools
 import time
@@ -102,7 +103,5 @@ class SimClock:
             due = self.next_due()
             self._wakeup.clear()
             delay = 3600.0 if due is None else max(0.0, (due - target) / speed)
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wakeup.wait(), timeout=delay)
-            except TimeoutError:
-                pass

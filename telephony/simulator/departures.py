@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from telephony.simulator import events as ev
 from telephony.simulator import legs, talk
-from telephony.simulator.model import Call, Queue
+from telephony.simulator.model import Call, Leg, Queue
 from telephony.simulator.pbx import Pbx
 
 
@@ -24,14 +24,14 @@ def abandon(pbx: Pbx, call: Call) -> None:
     talk.finish(pbx, call, caller_cause=0)
 
 
-def _record_abandoned(pbx: Pbx, call: Call, queue: Queue, rung: list) -> None:
+def _record_abandoned(pbx: Pbx, call: Call, queue: Queue, rung: list[Leg]) -> None:
     """app_queue's record_abandoned, shared by a caller hanging up and by LEAVEEMPTY: the rung
     legs are cancelled, QueueCallerAbandon then QueueCallerLeave, the legs hang up (cause 0)."""
     announce_abandon(pbx, call, queue, rung)
     leave_abandoned(pbx, call, queue, rung)
 
 
-def announce_abandon(pbx: Pbx, call: Call, queue: Queue, rung: list) -> None:
+def announce_abandon(pbx: Pbx, call: Call, queue: Queue, rung: list[Leg]) -> None:
     legs.cancel_twice(pbx, call.caller, rung)
     pbx.set_var(call.caller, "ABANDONED", "TRUE")
     pbx.emit(ev.on_channel("QueueCallerAbandon", call.caller, "agent", Queue=queue.name,
@@ -39,7 +39,7 @@ def announce_abandon(pbx: Pbx, call: Call, queue: Queue, rung: list) -> None:
                            HoldTime=str(int(pbx.clock.now - call.joined_at))))
 
 
-def leave_abandoned(pbx: Pbx, call: Call, queue: Queue, rung: list) -> None:
+def leave_abandoned(pbx: Pbx, call: Call, queue: Queue, rung: list[Leg]) -> None:
     leave(pbx, call)
     for leg in rung:
         legs.hang_up(pbx, leg, 0)
@@ -116,7 +116,7 @@ def stop_ringing(call: Call) -> None:
 
 
 def leave(pbx: Pbx, call: Call) -> None:
-    queue = pbx.queues[call.queue]
+    queue = pbx.queue_of(call)
     position = queue.entries.index(call) + 1
     queue.entries.remove(call)
     for later in queue.entries[position - 1:]:

@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+# answer; busy (486: at once); noanswer (rings until the caller gives up); unreachable (480: at once)
+DialoutOutcome = Literal["answer", "busy", "noanswer", "unreachable"]
+
 
 @dataclass(frozen=True)
 class Dialout:
-    # answer; busy (486: at once); noanswer (rings until the caller gives up); unreachable (480: at once)
-    outcome: Literal["answer", "busy", "noanswer", "unreachable"] = "answer"
+    outcome: DialoutOutcome = "answer"
     after_s: float = 2.0  # ring time before answering
     talk_s: float | None = 20.0  # talk time after answering; None: until told otherwise
 

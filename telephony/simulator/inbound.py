@@ -7,7 +7,8 @@ ringall. A spec with ``direct_to`` is a direct line: ``Dial(PJSIP/<ext>,20)`` wi
 
 from __future__ import annotations
 
-from telephony.simulator import direct, events as ev, queues
+from telephony.simulator import direct, queues
+from telephony.simulator import events as ev
 from telephony.simulator.model import Call, CallSpec
 from telephony.simulator.pbx import Pbx
 from telephony.simulator.survey import SURVEY_DID

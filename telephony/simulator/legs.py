@@ -91,10 +91,11 @@ def answered(pbx: Pbx, leg: Leg, announce: bool = True) -> None:
     """The phone went off-hook; ``announce`` sends its QueueMemberStatus now (else the caller does later)."""
     phone = leg.phone
     phone.ringing, phone.answer = False, None
-    if leg.local2 is not None:
-        pbx.set_state(leg.phone_channel, 6)
-        pbx.emit(ev.on_pair("DialEnd", leg.local2, leg.phone_channel, DialStatus="ANSWER"))
-        leg.local2.state = 6
+    two, target = leg.local2, leg.phone_channel
+    if two is not None and target is not None:  # a Local member: ;2 dialled the phone (_ring)
+        pbx.set_state(target, 6)
+        pbx.emit(ev.on_pair("DialEnd", two, target, DialStatus="ANSWER"))
+        two.state = 6
     leg.channel.state = 6
     pbx.emit(ev.on_channel("Newstate", leg.channel))
     if announce:

@@ -10,7 +10,8 @@ from 0 and Uniqueids go on.
 
 from __future__ import annotations
 
-from telephony.simulator import departures, events as ev, talk
+from telephony.simulator import departures, talk
+from telephony.simulator import events as ev
 from telephony.simulator.model import Call, Channel, Leg
 from telephony.simulator.pbx import Pbx
 
@@ -33,42 +34,43 @@ def hang_up_for_shutdown(pbx: Pbx) -> None:
     ``shutdown``), and AgentComplete names that side: Reason agent (capture 12) or caller (live);
     so does the order of the rest (``shutdown_end``)."""
     waiting = [c for c in pbx.calls if c.connected is None and c.queue is not None]
-    answered = [c for c in pbx.calls if c.connected is not None]
-    others = [c for c in pbx.calls if c not in waiting and c not in answered]
+    answered = [(c, c.connected) for c in pbx.calls if c.connected is not None]
+    answered_calls = [c for c, _ in answered]
+    others = [c for c in pbx.calls if c not in waiting and c not in answered_calls]
     first: dict[int, str] = {}
     for call in waiting + others:
         pbx.emit(ev.on_channel("SoftHangupRequest", call.caller, Cause="4"))
-    for call in answered:
+    for call, leg in answered:
         first[id(call)] = pbx.variants.pick("shutdown")
-        for ch in _sides(call, first[id(call)]):
+        for ch in _sides(call, leg, first[id(call)]):
             pbx.emit(ev.on_channel("SoftHangupRequest", ch, Cause="4"))
-    rung = {}
+    rung: dict[int, list[Leg]] = {}
     for call in waiting:
         rung[id(call)] = list(call.legs)
         departures.stop_ringing(call)
-        departures.announce_abandon(pbx, call, pbx.queues[call.queue], rung[id(call)])
+        departures.announce_abandon(pbx, call, pbx.queue_of(call), rung[id(call)])
     rest: dict[int, tuple[Leg, list[str]]] = {}
-    for call in answered:
-        leg, steps = call.connected, pbx.variants.pick("shutdown_end").split()
+    for call, leg in answered:
+        steps = pbx.variants.pick("shutdown_end").split()
         upto = next(i for i, step in enumerate(steps) if step.startswith("complete")) + 1
         reason, agent_first = ("agent", True) if first[id(call)] == "agent_first" else ("caller", False)
         talk.end_in_order(pbx, call, leg, steps[:upto], reason, agent_leaves_first=agent_first)
         rest[id(call)] = leg, steps[upto:]
     for call in waiting:  # app_queue's abandon, then the dialplan's Hangup(); no BYE, no HangupRequest
-        departures.leave_abandoned(pbx, call, pbx.queues[call.queue], rung[id(call)])
+        departures.leave_abandoned(pbx, call, pbx.queue_of(call), rung[id(call)])
         pbx.emit(ev.on_channel("SoftHangupRequest", call.caller, Cause="16"))
         talk.finish(pbx, call, caller_cause=0)
     for call in others:
         talk.caller_hangs_up(pbx, call)
-    for call in answered:
+    for call, _ in answered:
         leg, steps = rest[id(call)]
         talk.end_in_order(pbx, call, leg, steps, "", agent_leaves_first=first[id(call)] == "agent_first")
         talk.finish(pbx, call, caller_cause=16)
 
 
-def _sides(call: Call, order: str) -> tuple[Channel, Channel]:
-    """The answered call's two channels, the one soft-hung-up first first."""
-    agent = talk.agent_channel(call.connected)
+def _sides(call: Call, leg: Leg, order: str) -> tuple[Channel, Channel]:
+    """The answered call's two channels (``leg`` its agent's), the one soft-hung-up first first."""
+    agent = talk.agent_channel(leg)
     return (agent, call.caller) if order == "agent_first" else (call.caller, agent)
 
 

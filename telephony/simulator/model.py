@@ -6,11 +6,14 @@ Plain data; the behaviour lives in ``pbx`` (channels and events), ``queues`` (ap
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from collections.abc import Callable
-from typing import Literal
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
 
 from telephony.simulator.clock import Timer
+
+if TYPE_CHECKING:  # transfer.py builds on this module
+    from telephony.simulator.transfer import Consult
 
 UNKNOWN = "<unknown>"
 STATE_DESC = {0: "Down", 4: "Ring", 5: "Ringing", 6: "Up"}
@@ -143,6 +146,12 @@ class Leg:
     local2: Channel | None = None
     timer: Timer | None = None
 
+    def queue_member(self) -> Member:
+        """The membership a queue rang this leg for: every leg of a queue's ring has one."""
+        if self.member is None:
+            raise ValueError(f"{self.channel.name} was not dialled by a queue")
+        return self.member
+
 
 @dataclass
 class Call:
@@ -162,7 +171,7 @@ class Call:
     timers: list[Timer] = field(default_factory=list)
     ring_timer: Timer | None = None
     talk_timer: Timer | None = None
-    transfer: object | None = None  # an attended transfer in progress (talk.Consult)
+    transfer: Consult | None = None  # an attended transfer in progress
     complete_on_hangup: Leg | None = None  # a redirect defers AgentComplete to the caller's hang-up
     customer: Channel | None = None  # the customer leg of an agent's click-to-dial
     spied: Channel | None = None  # the channel a supervisor's ChanSpy call is listening to

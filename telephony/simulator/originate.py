@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from telephony.simulator import direct, events as ev, legs, queues, talk
+from telephony.simulator import direct, legs, queues, talk
+from telephony.simulator import events as ev
+from telephony.simulator.clock import Timer
 from telephony.simulator.dialout import Dialout
 from telephony.simulator.model import UNKNOWN, Call, CallSpec, Channel, Leg, Phone
 from telephony.simulator.pbx import Pbx
@@ -77,7 +79,7 @@ def _agent_first(pbx: Pbx, req: Request, phone: Phone) -> None:
     pbx.set_state(ch, 5)
     pbx.emit(ev.on_pair("DialState", None, ch, DialStatus="RINGING"))
     pbx.phone_changed(phone)
-    timers = []
+    timers: list[Timer] = []
 
     def answered() -> None:
         for t in timers:
@@ -215,9 +217,9 @@ def agent_hung_up_by_ami(pbx: Pbx, call: Call) -> None:
     """An AMI Hangup of the agent's channel of a click-to-dial (calldesk's hang-up key): no
     HangupRequest on either side; Dial returns and the dialplan's Hangup() ends the agent's
     channel (SoftHangupRequest 16), the customer's leg going first (live, issue 13)."""
-    if call.done:
-        return
     customer = call.customer
+    if call.done or customer is None:  # only a click-to-dial has a customer leg (call_actions)
+        return
     if call.connected is None:  # the customer still rings: Dial is cancelled
         pbx.emit(ev.on_pair("DialEnd", call.caller, customer, DialStatus="CANCEL"))
         pbx.emit(ev.on_channel("SoftHangupRequest", call.caller, Cause="16"))

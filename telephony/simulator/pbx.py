@@ -66,6 +66,12 @@ class Pbx:
         self.phones[phone.interface] = phone
         return phone
 
+    def queue_of(self, call: Call) -> Queue:
+        """The queue a caller waits in (KeyError for a caller in none, as ``queues[None]`` was)."""
+        if call.queue is None:
+            raise KeyError(f"{call.caller.name} waits in no queue")
+        return self.queues[call.queue]
+
     def phone_of(self, member: Member) -> Phone | None:
         return self.phones.get(member.state_interface)
 
@@ -148,7 +154,7 @@ class Pbx:
             self.emit(ev.on_channel("Newchannel", ch))
         return ch
 
-    def agent_channel(self, phone: Phone, linkedid: str) -> Channel:
+    def agent_channel(self, phone: Phone, linkedid: str | None) -> Channel:
         """A queue or Dial leg to an agent phone: ``PJSIP/1001-…`` in context agents-out."""
         return self.sip_channel(
             phone.extension, linkedid, caller_num=phone.extension, caller_name=phone.cid_name,

@@ -8,11 +8,13 @@ queue of a phone whose state changes, two ``DialEnd CANCEL`` per cancelled leg, 
 
 from __future__ import annotations
 
+import functools
+
 from telephony.simulator import events as ev
 from telephony.simulator import legs, talk
+from telephony.simulator.departures import abandon, exit_key, leave, leave_empty, refuse, stop_ringing
 from telephony.simulator.model import Call, Leg, Member, Queue
 from telephony.simulator.pbx import Pbx
-from telephony.simulator.departures import abandon, exit_key, leave, leave_empty, refuse, stop_ringing
 from telephony.simulator.strategy import Candidate, pick
 
 MONITOR_FOLDER = "/var/spool/asterisk/monitor"  # where a standard install's MixMonitor writes
@@ -57,10 +59,10 @@ def dispatch(pbx: Pbx) -> None:
     }
     if not free:
         return
-    waiting.sort(key=lambda c: (-pbx.queues[c.queue].config.weight, c.joined_at))
+    waiting.sort(key=lambda c: (-pbx.queue_of(c).config.weight, c.joined_at))
     orders: dict[str, dict[str, int]] = {}
     for call in waiting:
-        queue = pbx.queues[call.queue]
+        queue = pbx.queue_of(call)
         if queue.name not in orders:
             orders[queue.name] = {m.interface: n for n, m in enumerate(queue.members.values())}
         order = orders[queue.name]
@@ -85,7 +87,7 @@ def _check_empty(pbx: Pbx) -> None:
             for call in queue.entries:
                 if not call.leaving_empty:
                     call.leaving_empty = True
-                    pbx.clock.call_later(queue.config.retry, lambda call=call: leave_empty(pbx, call, usable))
+                    pbx.clock.call_later(queue.config.retry, functools.partial(leave_empty, pbx, call, usable))
 
 
 def _wanted_elsewhere(pbx: Pbx, member: Member, queue: Queue) -> bool:
@@ -102,15 +104,16 @@ def ring(pbx: Pbx, call: Call, members: list[Member]) -> None:
     thread in Asterisk): in capture 14 the earlier members' Newstate Ringing and status come just
     before the last member is dialled, the last member's status after every DialState."""
     call.attempt = "ringing"
-    timeout = pbx.queues[call.queue].config.timeout
+    timeout = pbx.queue_of(call).config.timeout
     last = len(members) - 1
     for index, member in enumerate(members):
         if index and index == last:
             for earlier in call.legs:
                 legs.phone_rings(pbx, earlier)
-        leg = legs.dial_member(pbx, call, pbx.phone_of(member), member, rings_now=index == last)
+        # The members to ring were picked among the free phones: each has its phone.
+        phone = pbx.phones[member.state_interface]
+        leg = legs.dial_member(pbx, call, phone, member, rings_now=index == last)
         call.legs.append(leg)
-        phone = leg.phone
         phone.answer = lambda leg=leg: answer(pbx, call, leg)
         if (delay := pbx.answer_delay(phone)) is not None and delay < timeout:
             leg.timer = pbx.clock.call_later(delay, phone.answer)
@@ -125,7 +128,7 @@ def ring(pbx: Pbx, call: Call, members: list[Member]) -> None:
 def answer(pbx: Pbx, call: Call, leg: Leg) -> None:
     if leg not in call.legs:
         return
-    queue = pbx.queues[call.queue]
+    queue, member = pbx.queue_of(call), leg.queue_member()
     losers = [other for other in call.legs if other is not leg]
     stop_ringing(call)
     # Asterisk's device-state thread races app_queue: the "in use" QueueMemberStatus comes before
@@ -141,7 +144,7 @@ def answer(pbx: Pbx, call: Call, leg: Leg) -> None:
     leave(pbx, call)
     hold, ring_s = int(pbx.clock.now - call.joined_at), int(pbx.clock.now - leg.dialed_at)
     pbx.emit(ev.on_pair("AgentConnect", call.caller, leg.channel, "agent", Queue=queue.name,
-                        Interface=leg.member.interface, MemberName=leg.member.name,
+                        Interface=member.interface, MemberName=member.name,
                         HoldTime=str(hold), RingTime=str(ring_s)))
     if late:
         pbx.phone_changed(leg.phone, in_call=True)
@@ -153,18 +156,19 @@ def answer(pbx: Pbx, call: Call, leg: Leg) -> None:
 
 
 def ring_timeout(pbx: Pbx, call: Call) -> None:
-    queue = pbx.queues[call.queue]
+    queue = pbx.queue_of(call)
     rung = list(call.legs)
     stop_ringing(call)
     for leg in rung:
+        member = leg.queue_member()
         ring_ms = int((pbx.clock.now - leg.dialed_at) * 1000)
         pbx.emit(ev.on_pair("AgentRingNoAnswer", call.caller, leg.channel, "agent", Queue=queue.name,
-                            Interface=leg.member.interface, MemberName=leg.member.name, RingTime=str(ring_ms)))
+                            Interface=member.interface, MemberName=member.name, RingTime=str(ring_ms)))
         if queue.config.autopause:
-            leg.member.paused, leg.member.paused_reason = True, "Auto-Pause"
-            leg.member.last_pause = pbx.unix()
-            pbx.emit(ev.member_event("QueueMemberPause", leg.member, leg.phone))
-            pbx.on_auto_pause(leg.member)
+            member.paused, member.paused_reason = True, "Auto-Pause"
+            member.last_pause = pbx.unix()
+            pbx.emit(ev.member_event("QueueMemberPause", member, leg.phone))
+            pbx.on_auto_pause(member)
         pbx.emit(ev.on_pair("DialEnd", call.caller, leg.channel, DialStatus="NOANSWER"))
         pbx.emit(ev.on_pair("DialEnd", call.caller, leg.channel, DialStatus="CANCEL"))
         legs.hang_up(pbx, leg, 0)
@@ -180,7 +184,7 @@ def leg_rejected(pbx: Pbx, call: Call, leg: Leg) -> None:
     legs.hang_up(pbx, leg, 21)
     if not call.legs:
         stop_ringing(call)
-        _retry_later(pbx, call, pbx.queues[call.queue].config.retry)
+        _retry_later(pbx, call, pbx.queue_of(call).config.retry)
 
 
 def _retry_later(pbx: Pbx, call: Call, retry: float) -> None:

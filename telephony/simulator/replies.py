@@ -13,7 +13,7 @@ from telephony.simulator.events import Fields
 class Reply:
     response: Fields
     listed: list[Fields] = field(default_factory=list)
-    effect: Callable[[], None] | None = None
+    effect: Callable[[], object] | None = None  # what it returns is not used
 
 
 def success(message: str | None = None, **extra: str) -> Reply:

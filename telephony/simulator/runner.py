@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import random
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Self
 
 from telephony.simulator import center, queues
 from telephony.simulator.clock import SimClock
@@ -15,7 +17,6 @@ from telephony.simulator.pbx import Pbx
 from telephony.simulator.server import AmiServer
 from telephony.simulator.traffic import Traffic, TrafficConfig
 from telephony.simulator.variants import Variants
-
 
 log = logging.getLogger(__name__)
 
@@ -86,10 +87,8 @@ class Simulator:
     async def close(self) -> None:
         if self._driver is not None:
             self._driver.cancel()
-            try:
+            with contextlib.suppress(asyncio.CancelledError):
                 await self._driver
-            except asyncio.CancelledError:
-                pass
         await self.server.close()
 
     async def restart(self, clean: bool = True, down_s: float = 0.5, shutdown_s: float = 0.0,
@@ -134,7 +133,7 @@ class Simulator:
             "clients": len(self.server.sessions),
         }
 
-    async def __aenter__(self) -> Simulator:
+    async def __aenter__(self) -> Self:
         await self.start()
         return self
 

@@ -8,7 +8,8 @@ virtual clock from one step to the next, so a 40-second call takes milliseconds.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import functools
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 
 from telephony.simulator import inbound, members, talk
@@ -25,7 +26,7 @@ class Step:
     t: float
     call: CallSpec | None = None
     do: Callable[[Pbx], None] | None = None
-    action: dict[str, ActionValue] | None = None
+    action: Mapping[str, ActionValue] | None = None
 
 
 @dataclass
@@ -101,11 +102,17 @@ def schedule(pbx: Pbx, scenario: Scenario, offset: float = 0.0) -> None:
                 reply.effect()
 
     for step in scenario.steps:
-        pbx.clock.call_at(offset + step.t, lambda step=step: perform(step))
+        pbx.clock.call_at(offset + step.t, functools.partial(perform, step))
 
 
 def agent_channel(ext: str) -> Callable[[Pbx], str]:
-    return lambda pbx: pbx.phones[f"PJSIP/{ext}"].channel.name
+    """The name of the channel the phone is on (when the step runs, it is on one)."""
+    def name(pbx: Pbx) -> str:
+        channel = pbx.phones[f"PJSIP/{ext}"].channel
+        if channel is None:
+            raise ValueError(f"phone {ext} is on no call")
+        return channel.name
+    return name
 
 
 def caller_hangs_up(number: str) -> Callable[[Pbx], None]:

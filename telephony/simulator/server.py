@@ -40,7 +40,7 @@ class AmiServer:
         self.pbx, self.username, self.secret = pbx, username, secret
         self.host, self.port, self.timestamps = host, port, timestamps
         self.sessions: set[Session] = set()
-        self._handlers: set[asyncio.Task] = set()
+        self._handlers: set[asyncio.Task[object]] = set()
         self._server: asyncio.Server | None = None
         self._last_ts = 0.0
         # After a restart the AMI port takes logins before app_queue has loaded (live, 22.10.1):

@@ -31,6 +31,13 @@ def hang_up(pbx: Pbx, call: Call, who: str) -> None:
         caller_hangs_up(pbx, call)
 
 
+def connected_leg(call: Call) -> Leg:
+    """The agent leg of an answered call (ValueError for one not answered: a bug of the caller)."""
+    if call.connected is None:
+        raise ValueError(f"{call.caller.name} is not answered")
+    return call.connected
+
+
 def agent_channel(leg: Leg) -> Channel:
     return leg.phone_channel or leg.channel
 
@@ -134,10 +141,12 @@ def _local_target_hung_up(pbx: Pbx, call: Call, leg: Leg) -> None:
     bridge with ;2 dissolves, the Local pair goes (;2 soft, ;1 asked by its peer), ;1 leaves the
     caller's bridge, then the caller's dialplan ends; the phone's Hangup comes before the
     caller's or after it (variant ``target_hangup``)."""
-    pbx.leave_bridge(leg.phone_channel, leg.local2)
-    pbx.emit(ev.on_channel("SoftHangupRequest", leg.local2, Cause="16"))
+    two, phone_channel = leg.local2, leg.phone_channel
+    assert two is not None and phone_channel is not None  # transfer.attended made both
+    pbx.leave_bridge(phone_channel, two)
+    pbx.emit(ev.on_channel("SoftHangupRequest", two, Cause="16"))
     pbx.emit(ev.on_channel("HangupRequest", leg.channel, Cause="16"))
-    pbx.destroy(leg.local2, 16)
+    pbx.destroy(two, 16)
     pbx.leave_bridge(leg.channel)
     if pbx.variants.pick("target_hangup") == "caller_first":
         pbx.leave_bridge(call.caller)
@@ -164,8 +173,10 @@ def hang_up_both(pbx: Pbx, call: Call, leg: Leg, order: str) -> None:
 
 def agent_complete(pbx: Pbx, call: Call, leg: Leg, reason: str, dest: bool = True, caller: bool = True) -> None:
     """app_queue's AgentComplete; without ``dest`` the agent leg was gone by then (no Dest* headers),
-    without ``caller`` the caller (no Channel* headers)."""
+    without ``caller`` the caller (no Channel* headers). A leg that is no queue member has none."""
     member = leg.member
+    if member is None:
+        return
     fields = ev.header("AgentComplete", "agent")
     if caller:
         fields += ev.channel_fields(call.caller)

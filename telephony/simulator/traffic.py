@@ -3,9 +3,10 @@
 Numbers come from the customer list given (the CLI reads them from the store) plus a share of
 unknown numbers; some callers key in their account in the IVR (CUSTOMER_ACCOUNT/CUSTOMER_TIER),
 VIP-tier accounts go to queue vip; the IVR verifies the trading password of a share of those who
-key in their account (CUSTOMER_VERIFIED=1: the server shows them unmasked). Patience and talk times are exponential / log-normal; agents
-answer after a random ring delay and sometimes not at all (ring-no-answer); a few callers press
-1 for a callback; outbound calls are answered, busy, unanswered or unreachable.
+key in their account (CUSTOMER_VERIFIED=1: the server shows them unmasked). Patience and talk
+times are exponential / log-normal; agents answer after a random ring delay and sometimes not at
+all (ring-no-answer); a few callers press 1 for a callback; outbound calls are answered, busy,
+unanswered or unreachable.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import random
 from dataclasses import dataclass, field
 
 from telephony.simulator import inbound, members
-from telephony.simulator.dialout import Dialout
+from telephony.simulator.dialout import Dialout, DialoutOutcome
 from telephony.simulator.model import UNKNOWN, CallSpec, Member, Phone
 from telephony.simulator.pbx import Pbx
 from telephony.simulator.survey import SURVEY_DID
@@ -121,12 +122,14 @@ class Traffic:
     def _come_back_later(self, member: Member) -> None:
         """An auto-paused agent notices and unpauses after a while (from the phone, like a real one)."""
         def unpause() -> None:
-            if member.paused and member.paused_reason == "Auto-Pause" and member.interface in self.pbx.queues[member.queue].members:
+            still_member = member.interface in self.pbx.queues[member.queue].members
+            if member.paused and member.paused_reason == "Auto-Pause" and still_member:
                 members.pause(self.pbx, member.interface, False, queue=member.queue)
 
         self.pbx.clock.call_later(self.rng.uniform(*self.config.auto_pause_s), unpause)
 
     def _dialout(self, number: str) -> Dialout:
         roll = self.rng.random()
-        outcome = "answer" if roll < 0.6 else "busy" if roll < 0.75 else "noanswer" if roll < 0.9 else "unreachable"
+        outcome: DialoutOutcome = (
+            "answer" if roll < 0.6 else "busy" if roll < 0.75 else "noanswer" if roll < 0.9 else "unreachable")
         return Dialout(outcome, self.rng.uniform(2.0, 10.0), self.rng.lognormvariate(math.log(60.0), 0.5))

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from telephony.simulator import departures, direct, events as ev, legs, queues, talk
+from telephony.simulator import departures, direct, legs, queues, talk
+from telephony.simulator import events as ev
 from telephony.simulator.model import Call, Channel, Leg
 from telephony.simulator.pbx import Pbx
 
@@ -26,6 +27,7 @@ class Consult:
     leg: Leg
     bridge_id: str
     orig_bridge: str  # the call's bridge, which the transferer left for the consult
+    target: Channel  # the target phone's channel, which ;2 dials (``leg.phone_channel``)
     answered: bool = False
 
 
@@ -38,7 +40,7 @@ def route(pbx: Pbx, call: Call, exten: str) -> None:
 
 
 def blind(pbx: Pbx, call: Call, exten: str, context: str) -> None:
-    leg, caller = call.connected, call.caller
+    leg, caller = talk.connected_leg(call), call.caller
     agent = talk.agent_channel(leg)
     pbx.emit(ev.on_channel("Unhold", agent))
     pbx.emit(ev.header("BlindTransfer", "call") + [("Result", "Success")]
@@ -106,7 +108,7 @@ def attended(pbx: Pbx, call: Call, exten: str, context: str) -> bool:
     one.state = 5
     pbx.emit(ev.on_pair("DialState", None, one, DialStatus="RINGING"))
     pbx.phone_changed(phone)
-    consult = call.transfer = Consult(one, two, leg, bridge_id, orig_bridge)
+    consult = call.transfer = Consult(one, two, leg, bridge_id, orig_bridge, target)
     phone.answer = lambda: _target_answers(pbx, call, consult)
     if (delay := pbx.answer_delay(phone)) is not None and delay < direct.DIAL_TIMEOUT_S:
         leg.timer = pbx.clock.call_later(delay, phone.answer)
@@ -122,9 +124,9 @@ def _target_answers(pbx: Pbx, call: Call, consult: Consult) -> None:
     if leg.timer:
         leg.timer.cancel()
     leg.phone.ringing, leg.phone.answer = False, None
-    leg.phone_channel.state = 6
-    pbx.emit(ev.on_pair("DialEnd", consult.two, leg.phone_channel, DialStatus="ANSWER"))
-    pbx.bridge(leg.phone_channel, consult.two)
+    consult.target.state = 6
+    pbx.emit(ev.on_pair("DialEnd", consult.two, consult.target, DialStatus="ANSWER"))
+    pbx.bridge(consult.target, consult.two)
     consult.one.state = consult.two.state = 6
     pbx.emit(ev.on_pair("DialEnd", None, consult.one, DialStatus="ANSWER"))
     pbx.phone_changed(leg.phone, in_call=True)
@@ -135,7 +137,7 @@ def _target_missed(pbx: Pbx, call: Call, consult: Consult) -> None:
         return
     call.transfer = None
     leg = consult.leg
-    pbx.emit(ev.on_pair("DialEnd", consult.two, leg.phone_channel, DialStatus="NOANSWER"))
+    pbx.emit(ev.on_pair("DialEnd", consult.two, consult.target, DialStatus="NOANSWER"))
     legs.hang_up(pbx, leg, 0)
     if call.connected is not None:
         agent = talk.agent_channel(call.connected)
@@ -156,7 +158,7 @@ def complete_attended(pbx: Pbx, call: Call, by_phone: bool = True) -> bool:
         if consult is not None:
             _target_missed_now(pbx, consult)
         return False
-    leg, caller = call.connected, call.caller
+    leg, caller = talk.connected_leg(call), call.caller
     agent = talk.agent_channel(leg)
     if by_phone:
         pbx.emit(ev.on_channel("HangupRequest", agent))

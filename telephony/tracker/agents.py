@@ -13,11 +13,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from telephony.events import AgentState, DomainEvent
+from telephony.events import AgentState, AgentStateName, DomainEvent
 from telephony.tracker.calls import CallBook
 
 LATE_COMPLETE_S = 2.0  # an AgentComplete this long after its pass ended is a late report
-_DEVICE_STATE = {"1": "available", "0": "available", "2": "on_call", "3": "on_call",
+_DEVICE_STATE: dict[str, AgentStateName] = {"1": "available", "0": "available", "2": "on_call", "3": "on_call",
                  "6": "ringing", "7": "on_call", "8": "on_call", "4": "logged_out", "5": "logged_out"}
 
 
@@ -25,11 +25,11 @@ _DEVICE_STATE = {"1": "available", "0": "available", "2": "on_call", "3": "on_ca
 class Member:
     paused: bool = False
     reason: str | None = None
-    device: str = "available"
+    device: AgentStateName = "available"
     wrap_until: float | None = None
     removed: bool = False
 
-    def state(self, acw_reason: str | None = None) -> tuple[str, str | None]:
+    def state(self, acw_reason: str | None = None) -> tuple[AgentStateName, str | None]:
         if self.removed:
             return "logged_out", None
         if self.paused:  # held for after-call work: that is wrap-up, not a pause
@@ -89,10 +89,8 @@ class Agents(CallBook):
             return
         agent, queue, member = found
         self._apply(m, member)
-        if member.wrap_until is not None and member.device == "available" and t >= member.wrap_until:
-            member.wrap_until = None
-        elif member.device != "available":
-            member.wrap_until = None
+        if member.device != "available" or (member.wrap_until is not None and t >= member.wrap_until):
+            member.wrap_until = None  # on the phone again, or the wrap-up is over
         self._publish(agent, queue, member, t, out)
 
     def _on_member_snapshot(self, m: Mapping[str, str], t: float, out: list[DomainEvent]) -> None:
@@ -118,7 +116,7 @@ class Agents(CallBook):
         agent, queue, member = found
         member.wrap_until = t + self.queue_wrapup_s.get(queue, self.wrapup_s)
         self._wrap_due = member.wrap_until if self._wrap_due is None else min(self._wrap_due, member.wrap_until)
-        state, reason = member.state(self.acw_reason)
+        state, _reason = member.state(self.acw_reason)
         # The device may still read in use (its status comes next) or free already (it came first).
         if state in ("on_call", "available", "wrap_up") and not member.paused:
             last = AgentState(t=t, agent=agent, state="wrap_up", reason=None, queue=queue)

@@ -10,9 +10,18 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 
-from telephony.events import Answered, DomainEvent, Ended, Ringing, RingStopped
+from telephony.events import Answered, DomainEvent, Ended, HangupBy, Outcome, Ringing, RingStopped, RingStopReason
 from telephony.tracker.state import (
-    Call, Chan, Ring, Segment, clean_name, clean_number, device_of, digits_agent, is_local,
+    Call,
+    Chan,
+    Ring,
+    Segment,
+    clean_name,
+    clean_number,
+    device_of,
+    digits_agent,
+    is_local,
+    local_base,
 )
 
 log = logging.getLogger(__name__)
@@ -27,8 +36,8 @@ class CallBook:
         self._fed = 0  # how many messages were fed: their order, where times tie
         self._sees_hangup_requests = False  # recordings filtered of HangupRequest exist
         self._reset_calls()
-        # (call, queue) already ended, oldest first; bounded, so a long-running bridge stays small
-        self._ended_keys: dict[tuple[str, str | None], None] = {}
+        # (call, queue, pass) already ended, oldest first; bounded, so a long-running bridge stays small
+        self._ended_keys: dict[tuple[str, str | None, int], None] = {}
 
     def _reset_calls(self) -> None:
         self.channels: dict[str, Chan] = {}  # uniqueid -> channel
@@ -158,7 +167,7 @@ class CallBook:
     def _announce(self, ring: Ring, t: float, out: list[DomainEvent], answered: bool = False) -> None:
         if ring.announced or ring.agent is None or ring.stopped:
             return
-        if not answered and (ring.agent_channel is None and is_local(ring.dest) or not self._rings_now(ring)):
+        if not answered and ((ring.agent_channel is None and is_local(ring.dest)) or not self._rings_now(ring)):
             return  # a Local hop's real phone is not known yet, or it does not ring (yet)
         ring.announced = True
         seg = ring.seg
@@ -168,15 +177,17 @@ class CallBook:
             caller_channel=seg.caller_channel, agent_channel=ring.agent_channel or ring.dest,
         ))
 
-    def _stop_ring(self, ring: Ring, reason: str, t: float, out: list[DomainEvent]) -> None:
+    def _stop_ring(self, ring: Ring, reason: RingStopReason, t: float, out: list[DomainEvent]) -> None:
         if ring.stopped or ring.answered:
             return
         ring.stopped = True
         ring.reason = reason
-        if ring.announced:  # a phone that never rang had no pop: nothing to clear
+        # A phone that never rang had no pop: nothing to clear (nor for a ring of no agent,
+        # which never pops: only a ring with an agent is announced).
+        if ring.announced and ring.agent is not None:
             out.append(RingStopped(t=t, call=ring.seg.call, agent=ring.agent, reason=reason))
 
-    def _cancel_reason(self, seg: Segment) -> str:
+    def _cancel_reason(self, seg: Segment) -> RingStopReason:
         """Why a ring was cancelled: another ring won, or the caller gave up. Asterisk sends a
         HangupRequest when the caller hangs up; if this PBX sends them and the caller sent
         none, the call went on elsewhere (a pickup, a forward, a redirect)."""
@@ -215,7 +226,7 @@ class CallBook:
                 self._stop_ring(other, "answered_elsewhere", t, out)
 
     # -- ending ----------------------------------------------------------------------------
-    def _end(self, seg: Segment, t: float, outcome: str, hangup_by: str, out: list[DomainEvent],
+    def _end(self, seg: Segment, t: float, outcome: Outcome, hangup_by: HangupBy, out: list[DomainEvent],
              cause: int | None = None, wait_s: float | None = None) -> None:
         if seg.ended:
             return
@@ -256,6 +267,38 @@ class CallBook:
         self.segs_by_caller.setdefault(chan.uniqueid, []).append(seg)
         seg.caller = chan.num or self.agent_of_channel(chan.name) or seg.caller
         seg.caller_name, seg.caller_channel, seg.caller_uid = chan.cid_name, chan.name, chan.uniqueid
+
+    # -- forgetting ------------------------------------------------------------------------
+    def _forget_channel(self, uid: str, name: str) -> None:
+        chan = self.channels.pop(uid, None)
+        if chan is not None:
+            self._leave_bridge(chan)
+        if self.by_name.get(name) == uid:
+            del self.by_name[name]
+        self.segs_by_caller.pop(uid, None)
+        ring = self.ring_by_chan.get(name)
+        if ring is not None and (ring.stopped or ring.seg.ended):
+            del self.ring_by_chan[name]
+        if is_local(name) and name.endswith(";2"):
+            self.hops.pop(local_base(name), None)
+            self.local_real.pop(local_base(name), None)
+            self.originate_hops.discard(local_base(name))
+        if chan is not None:
+            call = self.calls.get(chan.linkedid)
+            if call is not None:
+                call.channels.discard(uid)
+                if not call.channels and not call.open_segments():
+                    self._drop_call(call.linkedid)
+
+    def _drop_call(self, linkedid: str) -> None:
+        call = self.calls.pop(linkedid, None)
+        if call is None:
+            return
+        for seg in call.segments:
+            for ring in seg.rings:
+                for key in (ring.dest, ring.agent_channel):
+                    if key and self.ring_by_chan.get(key) is ring:
+                        del self.ring_by_chan[key]
 
     # Originate legs (originate.py) hook into DialBegin/DialEnd without a Channel.
     def _originate_leg(self, m: Mapping[str, str], t: float, out: list[DomainEvent]) -> None:

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from telephony.events import DomainEvent
+from telephony.events import DomainEvent, RingStopReason
 from telephony.tracker.calls import CallBook
 from telephony.tracker.state import Chan, Ring, clean_name, clean_number, is_local, local_base
 
-_STOP_REASON = {"NOANSWER": "timeout", "BUSY": "rejected", "CONGESTION": "rejected",
+_STOP_REASON: dict[str, RingStopReason] = {"NOANSWER": "timeout", "BUSY": "rejected", "CONGESTION": "rejected",
                 "CHANUNAVAIL": "rejected", "DONTCALL": "rejected", "TORTURE": "rejected"}
 
 

@@ -13,12 +13,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from telephony.events import DomainEvent
+from telephony.events import DomainEvent, HangupBy, Outcome, RingStopReason
 from telephony.tracker.calls import CallBook
 from telephony.tracker.outbound import unanswered_outcome
-from telephony.tracker.state import Chan, Segment, is_local, local_base, to_int
+from telephony.tracker.state import Chan, Segment, party, to_int
 
-_CAUSE_REASON = {26: "answered_elsewhere", 17: "rejected", 21: "rejected", 19: "timeout", 18: "timeout"}
+_CAUSE_REASON: dict[int, RingStopReason] = {
+    26: "answered_elsewhere", 17: "rejected", 21: "rejected", 19: "timeout", 18: "timeout",
+}
 
 
 def _left_bridge(chan: Chan | None) -> tuple[float, int] | None:
@@ -42,7 +44,7 @@ class Hangups(CallBook):
             if not seg.ended and seg.abandon_wait is not None and seg.answered_t is None:
                 self._end(seg, t, "abandoned", "caller", out, wait_s=seg.abandon_wait)
 
-    def expect_hangup(self, channel: str, by: str, t: float) -> None:
+    def expect_hangup(self, channel: str, by: HangupBy, t: float) -> None:
         """calldesk is about to hang this channel up on behalf of ``by`` ("agent": the call's agent
         pressed hang-up; "system": a supervisor or the dialer). Asterisk cannot say so: the
         AgentComplete of an agent leg hung up through AMI says ``Reason: caller``."""
@@ -56,7 +58,7 @@ class Hangups(CallBook):
         if chan is not None and m.get("Cause") == "4" and chan.hangup_by is None:
             chan.hangup_by, chan.hangup_by_t = "system", t
 
-    def _hangup_by(self, seg: Segment, agent_leg_first: bool) -> str:
+    def _hangup_by(self, seg: Segment, agent_leg_first: bool) -> HangupBy:
         caller = self.channels.get(seg.caller_uid)
         agent = self._chan_by_name(seg.agent_channel)
         c_req = caller.hangup_requested_t if caller else None
@@ -64,8 +66,9 @@ class Hangups(CallBook):
             if chan is not None and chan.hangup_by is not None and (
                     chan is caller or c_req is None or chan.hangup_by_t <= c_req):
                 return chan.hangup_by
-        if seg.complete_reason in ("caller", "agent"):
-            return seg.complete_reason
+        completed_by = party(seg.complete_reason)
+        if completed_by is not None:
+            return completed_by
         a_req = agent.hangup_requested_t if agent else None
         if c_req is not None and (a_req is None or c_req <= a_req):
             return "caller"
@@ -107,7 +110,7 @@ class Hangups(CallBook):
             reason = _CAUSE_REASON.get(cause or 0) or self._cancel_reason(ring.seg)
             self._stop_ring(ring, reason, t, out)
         seg = ring.seg if ring is not None and ring.answered and not ring.seg.ended else None
-        if seg is not None and seg.agent_channel == (ring.agent_channel or ring.dest):  # the agent leg
+        if ring is not None and seg is not None and seg.agent_channel == (ring.agent_channel or ring.dest):  # agent leg
             if seg.consult:
                 self._end(seg, t, "answered", "agent", out, cause=cause)
             else:
@@ -143,6 +146,8 @@ class Hangups(CallBook):
         """A non-queue call nobody answered: why, from how its rings ended."""
         rings = [r for r in seg.rings if r.agent]
         reasons = {r.reason for r in rings}
+        outcome: Outcome
+        by: HangupBy
         if seg.handed_from is not None:  # transferred on, nobody took it: still the agent's call
             seg.agent, seg.talk_s = seg.handed_from
             if seg.handed_caller is not None:  # the caller had transferred the agent away
@@ -164,34 +169,3 @@ class Hangups(CallBook):
         else:
             outcome, by = "no_answer", "caller" if requested else "system"
         self._end(seg, t, outcome, by, out, cause=cause)
-
-    def _forget_channel(self, uid: str, name: str) -> None:
-        chan = self.channels.pop(uid, None)
-        if chan is not None:
-            self._leave_bridge(chan)
-        if self.by_name.get(name) == uid:
-            del self.by_name[name]
-        self.segs_by_caller.pop(uid, None)
-        ring = self.ring_by_chan.get(name)
-        if ring is not None and (ring.stopped or ring.seg.ended):
-            del self.ring_by_chan[name]
-        if is_local(name) and name.endswith(";2"):
-            self.hops.pop(local_base(name), None)
-            self.local_real.pop(local_base(name), None)
-            self.originate_hops.discard(local_base(name))
-        if chan is not None:
-            call = self.calls.get(chan.linkedid)
-            if call is not None:
-                call.channels.discard(uid)
-                if not call.channels and not call.open_segments():
-                    self._drop_call(call.linkedid)
-
-    def _drop_call(self, linkedid: str) -> None:
-        call = self.calls.pop(linkedid, None)
-        if call is None:
-            return
-        for seg in call.segments:
-            for ring in seg.rings:
-                for key in (ring.dest, ring.agent_channel):
-                    if key and self.ring_by_chan.get(key) is ring:
-                        del self.ring_by_chan[key]

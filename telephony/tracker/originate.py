@@ -21,11 +21,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from telephony.events import DomainEvent, OriginateResult
+from telephony.events import DomainEvent, OriginateOutcome, OriginateResult
 from telephony.tracker.calls import CallBook
 from telephony.tracker.state import dial_failure, is_local, to_int
 
-_BY_REASON = {"4": ("answered", None), "3": ("no_answer", "rang until the originate timeout"),
+# An outcome and, unless answered, why.
+Result = tuple[OriginateOutcome, str | None]
+
+_BY_REASON: dict[str, Result] = {"4": ("answered", None), "3": ("no_answer", "rang until the originate timeout"),
               "5": ("busy", "busy"), "8": ("failed", "congestion"), "1": ("failed", "hung up")}
 _AGENT_PHONE = {"3": "no answer", "5": "busy", "8": "congestion", "1": "hung up", "0": "unreachable"}
 _MAX_LEGS = 1000
@@ -107,7 +110,7 @@ class Originates(CallBook):
         placed = ring.seg.placed_by if ring is not None else None
         return self.orig_legs.get(placed.dest) if placed is not None else None
 
-    def _outcome(self, leg: OriginateLeg, final: bool) -> tuple[str, str | None] | None:
+    def _outcome(self, leg: OriginateLeg, final: bool) -> Result | None:
         """What the Originate came to, once known (``final``: the leg is gone, say something)."""
         if leg.agent is None:
             found = dial_failure(leg.status, leg.cause)
@@ -161,7 +164,7 @@ class Originates(CallBook):
         if leg is not None and leg.gone:
             self._drop_leg(leg)
 
-    def _emit_originate(self, m: Mapping[str, str], t: float, outcome: tuple[str, str | None],
+    def _emit_originate(self, m: Mapping[str, str], t: float, outcome: Result,
                         leg: OriginateLeg | None, out: list[DomainEvent]) -> None:
         uid = m.get("Uniqueid") or ""
         chan = self.channels.get(uid)

@@ -22,12 +22,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from telephony.events import DomainEvent
+from telephony.events import DomainEvent, HangupBy, Outcome
 from telephony.tracker.calls import CallBook
+from telephony.tracker.originate import OriginateLeg
 from telephony.tracker.state import Ring, Segment, dial_failure
 
 
-def unanswered_outcome(seg: Segment, cause: int | None) -> tuple[str, str]:
+def unanswered_outcome(seg: Segment, cause: int | None) -> tuple[Outcome, HangupBy]:
     """(outcome, hangup_by) of an outbound call the customer never answered."""
     leg = next((r for r in seg.rings if r.agent is None and (r.agent_channel or r.dest) == seg.caller_channel), None)
     status = leg.status if leg is not None else None
@@ -38,7 +39,7 @@ def unanswered_outcome(seg: Segment, cause: int | None) -> tuple[str, str]:
 
 
 class Outbound(CallBook):
-    orig_legs: Mapping[str, object]  # Originates: the first legs of Originates, by channel name
+    orig_legs: dict[str, OriginateLeg]  # Originates: the first legs of Originates, by channel name
 
     def _on_outbound_dial(self, m: Mapping[str, str], t: float, out: list[DomainEvent]) -> None:
         """After Dials: a ring on an outside party may be an agent placing a call."""

@@ -20,7 +20,17 @@ from collections.abc import Mapping
 
 from telephony.events import CallbackRequested, DomainEvent, Queued, SurveyAnswered
 from telephony.tracker.calls import CallBook
-from telephony.tracker.state import Segment, clean_name, clean_number, is_local, local_base, to_float, to_int
+from telephony.tracker.state import (
+    Ring,
+    Segment,
+    clean_name,
+    clean_number,
+    is_local,
+    local_base,
+    party,
+    to_float,
+    to_int,
+)
 
 # Variables Asterisk itself sets on a caller channel: not the dialplan's data, never in `vars`.
 _INTERNAL_VARS = (
@@ -81,7 +91,7 @@ class QueueCalls(CallBook):
             real = dest
         self._add_ring(seg, agent, dest, real, t, out)
 
-    def _queue_ring(self, m: Mapping[str, str], t: float):
+    def _queue_ring(self, m: Mapping[str, str], t: float) -> Ring | None:
         ring = self.ring_by_chan.get(m.get("DestChannel") or "")
         if ring is None or ring.seg.queue != m.get("Queue", ring.seg.queue):
             return None
@@ -116,8 +126,7 @@ class QueueCalls(CallBook):
             self._end(seg, t, "answered", "agent", out)
         elif seg.caller_uid not in self.channels or (seg.agent_channel and seg.agent_channel not in self.by_name):
             # a leg is already gone (its Hangup came first): nothing more will end the pass
-            by = seg.complete_reason if seg.complete_reason in ("caller", "agent") else "caller"
-            self._end(seg, t, "answered", by, out)
+            self._end(seg, t, "answered", party(seg.complete_reason) or "caller", out)
 
     def _on_agent_ring_no_answer(self, m: Mapping[str, str], t: float, out: list[DomainEvent]) -> None:
         ring = self._queue_ring(m, t)
@@ -206,7 +215,7 @@ class QueueCalls(CallBook):
         segs = self.segs_by_caller.get(chan.uniqueid, []) if chan else []
         queue = m.get("Queue") or None
         seg = next((s for s in reversed(segs) if s.queue == queue or queue is None), None)
-        if seg is not None and (seg.ended and seg.key in self._ended_keys or seg.answered_t is not None):
+        if seg is not None and ((seg.ended and seg.key in self._ended_keys) or seg.answered_t is not None):
             return  # already recorded (or answered): a repeated or stray request
         number = m.get("Number") or (seg.caller if seg else (chan.num if chan else ""))
         account = m.get("Account") or (seg.vars.get("CUSTOMER_ACCOUNT") if seg else None)

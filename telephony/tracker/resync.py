@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from telephony.events import DomainEvent
+from telephony.events import DomainEvent, Outcome
 from telephony.tracker.calls import CallBook
 from telephony.tracker.state import Call, Ring, clean_name, clean_number, to_float, to_int
 
@@ -63,7 +63,7 @@ class Resync(CallBook):
         if self._lost_t is not None:
             t = max(min(t, self._lost_t), call.first_t)
         for seg in call.open_segments():
-            outcome = "answered" if seg.answered_t is not None else "failed"
+            outcome: Outcome = "answered" if seg.answered_t is not None else "failed"
             self._end(seg, t, outcome, "system", out)
         for uid in list(call.channels):
             chan = self.channels.get(uid)

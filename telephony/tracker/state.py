@@ -11,6 +11,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Literal, TypedDict
+
+from telephony.events import Direction, HangupBy, RingStopReason
+
+# What a dialled leg that was not answered came to (``dial_failure``).
+DialFailure = Literal["busy", "no_answer", "failed"]
 
 # Asterisk prints an empty name or number as this literal.
 UNKNOWN = frozenset({"", "<unknown>"})
@@ -61,7 +67,7 @@ def to_int(value: str | None) -> int | None:
         return None
 
 
-def dial_failure(status: str | None, cause: int | None) -> tuple[str, str] | None:
+def dial_failure(status: str | None, cause: int | None) -> tuple[DialFailure, str] | None:
     """What a dialled leg that was not answered came to, from its ``DialEnd DialStatus`` and its
     Hangup cause: busy (486: BUSY, cause 17), no_answer (the Dial timeout: NOANSWER; 480:
     cause 18/19) or failed; None while neither says anything yet."""
@@ -74,6 +80,11 @@ def dial_failure(status: str | None, cause: int | None) -> tuple[str, str] | Non
     if status in ("CHANUNAVAIL", "CONGESTION") or cause:
         return "failed", f"{(status or 'failed').lower()} (cause {cause})"
     return None
+
+
+def party(reason: str | None) -> Literal["caller", "agent"] | None:
+    """AgentComplete's ``Reason`` when it names who hung up; None for "transfer" (or none)."""
+    return "caller" if reason == "caller" else "agent" if reason == "agent" else None
 
 
 def digits_agent(interface: str) -> str | None:
@@ -103,7 +114,7 @@ class Chan:
     # Who ended this leg when that is known for sure rather than guessed from the events: calldesk
     # itself asked for it (an agent's hang-up key: "agent"; a supervisor: "system"), or the PBX
     # is shutting down (SoftHangupRequest cause 4: "system"); and when it was asked.
-    hangup_by: str | None = None
+    hangup_by: HangupBy | None = None
     hangup_by_t: float = 0.0
     pending_queue: str | None = None  # from Newexten Application=Queue, for JOINEMPTY
     bridge_enter_t: float | None = None
@@ -129,7 +140,7 @@ class Ring:
     answered: bool = False
     stopped: bool = False
     status: str | None = None  # the DialStatus that ended the ring, if a DialEnd did
-    reason: str | None = None  # the ring_stopped reason
+    reason: RingStopReason | None = None  # the ring_stopped reason
 
 
 @dataclass(slots=True)
@@ -151,7 +162,7 @@ class Segment:
     abandon_wait: float | None = None  # QueueCallerAbandon seen, outcome not settled yet
     complete_reason: str | None = None  # AgentComplete Reason
     pass_no: int = 1  # which pass of the call through this queue (a second QueueCallerJoin: 2)
-    direction: str = "inbound"  # "outbound": an agent's phone placed the call (outbound.py)
+    direction: Direction = "inbound"  # "outbound": an agent's phone placed the call (outbound.py)
     # Outbound: the agent's own leg, as a ring that never pops; answered when the customer is.
     placed_by: Ring | None = None
     talk_s: float | None = None
@@ -171,6 +182,25 @@ class Segment:
 
     def live_rings(self) -> list[Ring]:
         return [r for r in self.rings if not r.stopped and not r.answered]
+
+
+class ActiveCall(TypedDict):
+    """One row of ``Tracker.active_calls()``: an open segment as the live views show it."""
+
+    call: str
+    queue: str | None
+    caller: str
+    caller_name: str | None
+    caller_channel: str
+    state: Literal["waiting", "ringing", "talking"]
+    since: float  # when the segment started
+    answered_t: float | None
+    agent: str | None
+    agent_channel: str | None
+    ringing_agents: list[str]
+    vars: dict[str, str]
+    unconfirmed: bool  # the AMI link dropped since; the resync snapshot decides
+    direction: Direction
 
 
 @dataclass(slots=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Literal
 
 from telephony.events import AgentState, DomainEvent
 from telephony.tracker.agents import Agents
@@ -20,6 +20,7 @@ from telephony.tracker.originate import Originates
 from telephony.tracker.outbound import Outbound
 from telephony.tracker.queue_calls import QueueCalls
 from telephony.tracker.resync import Resync
+from telephony.tracker.state import ActiveCall
 from telephony.tracker.transfers import Transfers
 
 log = logging.getLogger(__name__)
@@ -98,7 +99,7 @@ class Tracker(QueueCalls, Dials, Outbound, Hangups, Transfers, Agents, Originate
     def feed(self, msg: Mapping[str, str], t: float) -> list[DomainEvent]:
         """One parsed AMI message (repeated headers joined with "\\n"); ``t`` in seconds."""
         try:
-            handlers = self._routes.get(msg.get("Event"))  # type: ignore[arg-type]
+            handlers = self._routes.get(msg.get("Event") or "")
         except (AttributeError, TypeError):
             return _NOTHING
         if handlers is None and not self._resyncing and self._wrap_due is None:
@@ -126,7 +127,7 @@ class Tracker(QueueCalls, Dials, Outbound, Hangups, Transfers, Agents, Originate
         if self._wrap_due is not None and t >= self._wrap_due:
             try:
                 self._release_wraps(t, out)
-            except Exception:  # noqa: BLE001 - as in feed: never stop the bridge
+            except Exception:  # as in feed: never stop the bridge
                 self.skipped += 1
                 log.debug("tracker tick at %s failed", t, exc_info=True)
         return out
@@ -136,13 +137,14 @@ class Tracker(QueueCalls, Dials, Outbound, Hangups, Transfers, Agents, Originate
         return self._wrap_due
 
     # -- read-only views -------------------------------------------------------------------
-    def active_calls(self) -> list[dict[str, Any]]:
+    def active_calls(self) -> list[ActiveCall]:
         """The calls in progress: one row per open segment (a queue pass or a direct call)."""
-        rows = []
+        rows: list[ActiveCall] = []
         for call in self.calls.values():
             for seg in call.open_segments():
                 if seg.consult:
                     continue
+                state: Literal["waiting", "ringing", "talking"]
                 if seg.answered_t is not None:
                     state = "talking"
                 elif seg.live_rings():

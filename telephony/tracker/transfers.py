@@ -102,7 +102,8 @@ class Transfers(CallBook):
             t=t, call=seg1.call, from_agent=self._transferer_agent(seg1, role1, orig), to=to,
             kind="blonde" if blonde else "attended",
             caller_channel=seg1.caller_channel if role1 == "agent" else transferee,
-            to_channel=(target.agent_channel or target.dest) if target is not None else (self._transfer_target(m) or None),
+            to_channel=((target.agent_channel or target.dest) if target is not None
+                        else (self._transfer_target(m) or None)),
         ))
         if seg2 is None or seg2 is seg1 or role2 != "caller":
             # No consult of ours to carry on (the transferer was the agent of both calls): the

@@ -23,7 +23,7 @@ def reduce(events: Iterable) -> list[tuple]:
         if data["event"] == "queue_stats":
             continue
         kept = tuple((k, data[k]) for k in KEPT if data.get(k) not in (None, "", {}))
-        out.append((data["event"],) + tuple((k, tuple(sorted(v.items())) if isinstance(v, dict) else v) for k, v in kept))
+        out.append((data["event"], *((k, tuple(sorted(v.items())) if isinstance(v, dict) else v) for k, v in kept)))
     return out
 
 

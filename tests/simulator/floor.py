@@ -11,7 +11,7 @@ run of the same flow, on the simulator it is checked against the pin.
 from __future__ import annotations
 
 from telephony.framing import Message
-from tests.simulator.recorder import Recorder, RecordedClient
+from tests.simulator.recorder import RecordedClient, Recorder
 
 USER, SECRET = "calldesk", "calldesk-lab"  # docs/asterisk/manager.conf: the user the live tests log in as
 

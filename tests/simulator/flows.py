@@ -29,7 +29,8 @@ def originate_position(messages: list[tuple[float, Message]], number: str) -> st
     """Where a failed Originate's response fell among its channel's DialBegin, HangupRequest,
     DialEnd and Hangup."""
     seq = [m for _, m in messages if "Event" in m]
-    dest = next(m["DestChannel"] for m in seq if m["Event"] == "DialBegin" and m.get("DialString") == f"{number}@carrier")
+    dest = next(m["DestChannel"] for m in seq
+                if m["Event"] == "DialBegin" and m.get("DialString") == f"{number}@carrier")
     names = [m["Event"] for m in seq if (m["Event"] in ("DialBegin", "HangupRequest", "DialEnd", "Hangup")
                                          and dest in (m.get("DestChannel"), m.get("Channel")))
              or (m["Event"] == "OriginateResponse" and m.get("Channel") == f"PJSIP/{number}@carrier")]
@@ -64,8 +65,8 @@ def answer_position(events: list[Message], caller: str, agent: str) -> str:
                             and m.get("DialStatus") == "RINGING")
                  or (m["Event"] == "Newstate" and m.get("Channel") == agent and m.get("ChannelState") == "5"))
     answer = first(lambda m: m["Event"] == "DialEnd" and m.get("DestChannel") == agent)
-    assert response < answer, "the campaign call's OriginateResponse after its agent answered: " \
-        f"{[m['Event'] for m in events]}"
+    assert response < answer, (
+        f"the campaign call's OriginateResponse after its agent answered: {[m['Event'] for m in events]}")
     return "before_join" if response < join else "after_join" if response < rang else "after_ringing"
 
 
@@ -211,7 +212,8 @@ async def attended_transfer(floor: Floor, runs: int = 3) -> dict[str, Any]:
         await floor.action(Action="Hangup", Channel=target)
         await floor.wait("Hangup", Channel=caller)
         await floor.wait("Hangup", Channel=target)
-        hangups = [m["Channel"] for m in floor.since_mark() if m["Event"] == "Hangup" and m["Channel"] in (caller, target)]
+        hangups = [m["Channel"] for m in floor.since_mark()
+                   if m["Event"] == "Hangup" and m["Channel"] in (caller, target)]
         floor.saw("target_hangup", "target_first" if hangups[0] == target else "caller_first")
         await floor.idle(3.5)  # 1001's wrap-up
     return {"transfers": transfers}
@@ -235,7 +237,8 @@ async def campaign(floor: Floor) -> dict[str, Any]:
         responses[outcome] = await floor.wait("OriginateResponse")
         if outcome == "answer":
             connect = await answered(floor)
-            floor.saw("originate_answer", answer_position(floor.since_mark(), connect["Channel"], connect["DestChannel"]))
+            position = answer_position(floor.since_mark(), connect["Channel"], connect["DestChannel"])
+            floor.saw("originate_answer", position)
             await floor.idle(1.0)
             await hang_up_agent(floor, connect)
         else:

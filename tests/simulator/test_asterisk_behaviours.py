@@ -5,17 +5,26 @@ the real one sent; ``tests/live/test_live_conformance.py`` checks them against i
 
 from __future__ import annotations
 
+import itertools
 import random
 
 import pytest
 
 from telephony.simulator import center, inbound, inspect
+from telephony.simulator.clock import SimClock
 from telephony.simulator.model import CallSpec
 from telephony.simulator.pbx import Pbx
-from telephony.simulator.clock import SimClock
 from telephony.simulator.variants import POINTS, Variants
-from tests.simulator.flows import (FLOWS, answer_position, attended_transfer, end_order, hung_up_by_calldesk,
-                                   originate_position, run, shutdown_variant)
+from tests.simulator.flows import (
+    FLOWS,
+    answer_position,
+    attended_transfer,
+    end_order,
+    hung_up_by_calldesk,
+    originate_position,
+    run,
+    shutdown_variant,
+)
 from tests.simulator.simfloor import SimFloor
 
 
@@ -61,7 +70,8 @@ async def test_an_ami_hangup_of_the_agent_is_reason_caller(order: str) -> None:
     (done,) = [m for m in end if m["Event"] == "AgentComplete"]
     shape = order.split()[[step.startswith("complete") for step in order.split()].index(True)].partition("/")[2]
     assert done["Reason"] == "caller" and done["Interface"] == "PJSIP/1001"
-    assert ("DestChannel" in done, "Channel" in done) == (shape not in ("nodest", "bare"), shape not in ("nocaller", "bare"))
+    assert ("DestChannel" in done, "Channel" in done) == (
+        shape not in ("nodest", "bare"), shape not in ("nocaller", "bare"))
     leaves = [ch for e, ch in _names(end, "BridgeLeave")]
     assert [ch.split("-")[0] for ch in leaves] == ["PJSIP/1001", "PJSIP/carrier"]
     caller, agent = leaves[1], leaves[0]
@@ -134,7 +144,8 @@ async def test_an_answered_campaign_call_reports_its_response_where_asterisk_doe
     result = await run(floor, FLOWS["campaign"])
     events = [m for _, m in floor.messages if "Event" in m]
     connect = next(m for m in events if m["Event"] == "AgentConnect")
-    start = max(i for i, m in enumerate(events) if m["Event"] == "DialBegin" and m.get("DialString") == "13812340001@carrier")
+    start = max(i for i, m in enumerate(events)
+                if m["Event"] == "DialBegin" and m.get("DialString") == "13812340001@carrier")
     assert answer_position(events[start:], connect["Channel"], connect["DestChannel"]) == where
     assert (result["responses"]["answer"]["Response"], result["responses"]["answer"]["Reason"]) == ("Success", "4")
 
@@ -148,7 +159,8 @@ async def test_an_attended_transfers_target_hung_up_by_ami(order: str) -> None:
     floor.saw = lambda name, option: None  # one run only
     await run(floor, lambda f: attended_transfer(f, runs=1))
     events = [m for _, m in floor.messages if "Event" in m]
-    target = next(m["Channel"] for m in reversed(events) if m["Event"] == "Hangup" and m["Channel"].startswith("PJSIP/1002-"))
+    target = next(m["Channel"] for m in reversed(events)
+                  if m["Event"] == "Hangup" and m["Channel"].startswith("PJSIP/1002-"))
     hangups = [m["Channel"].split("-")[0] for m in events if m["Event"] == "Hangup"][-2:]
     assert hangups == (["PJSIP/1002", "PJSIP/carrier"] if order == "target_first" else ["PJSIP/carrier", "PJSIP/1002"])
     after = events[max(i for i, m in enumerate(events) if m["Event"] == "AttendedTransfer"):]
@@ -200,8 +212,9 @@ def test_a_click_to_call_customer_hanging_up(order: str, expected: list[str]) ->
     _originate(pbx, Channel="PJSIP/1001", Context="outbound", Exten="13812340002")
     pbx.clock.advance(20.0)
     end = seen[next(i for i, m in enumerate(seen) if m["Event"] == "HangupRequest"):]
-    assert [(m["Event"], m["Channel"].split("-")[0]) for m in end if m["Event"] in ("HangupRequest", "SoftHangupRequest")] \
-        == [("HangupRequest", "PJSIP/carrier"), ("SoftHangupRequest", "PJSIP/1001")]
+    requests = [(m["Event"], m["Channel"].split("-")[0])
+                for m in end if m["Event"] in ("HangupRequest", "SoftHangupRequest")]
+    assert requests == [("HangupRequest", "PJSIP/carrier"), ("SoftHangupRequest", "PJSIP/1001")]
     assert [m["Channel"].split("-")[0] for m in end if m["Event"] == "Hangup"] == expected
 
 
@@ -222,12 +235,14 @@ async def test_click_to_call_outcomes() -> None:
     for outcome, status, cause, agent_cause in (("busy", "BUSY", "17", "17"), ("unavailable", "NOANSWER", "19", "19"),
                                                 ("noanswer", "NOANSWER", "0", "16")):
         events = ends[outcome]
-        dial_end = next(m for m in events if m["Event"] == "DialEnd" and m.get("DestChannel", "").startswith("PJSIP/carrier"))
+        dial_end = next(m for m in events
+                        if m["Event"] == "DialEnd" and m.get("DestChannel", "").startswith("PJSIP/carrier"))
         assert dial_end["DialStatus"] == status, outcome
         hangups = {m["Channel"].split("-")[0]: m["Cause"] for m in events if m["Event"] == "Hangup"}
         assert hangups == {"PJSIP/carrier": cause, "PJSIP/1001": agent_cause}, outcome
     rang = [t for t, m in floor.messages if m.get("Event") in ("DialBegin", "DialEnd")
-            and m.get("DestChannel", "").startswith("PJSIP/carrier") and "13612340002" in (m.get("DialString", "13612340002"))]
+            and m.get("DestChannel", "").startswith("PJSIP/carrier")
+            and "13612340002" in m.get("DialString", "13612340002")]
     assert round(rang[-1] - rang[-2]) == 30
 
 
@@ -320,7 +335,7 @@ async def test_event_timestamps_increase_within_a_burst() -> None:
     floor = SimFloor()
     await run(floor, FLOWS["hung-up-by-calldesk"])
     stamps = [float(m["Timestamp"]) for _, m in floor.messages if "Timestamp" in m and "Event" in m]
-    assert all(b > a for a, b in zip(stamps, stamps[1:]))
+    assert all(b > a for a, b in itertools.pairwise(stamps))
 
 
 # -- ChanSpy (capture 10) -----------------------------------------------------------------------------
@@ -404,7 +419,7 @@ async def test_a_surveyed_caller_stays_after_the_agent_hangs_up_and_answers(scor
                      ("Hangup", "PJSIP/1001-000", ""), ("VarSet", "PJSIP/carrier-", "QUEUESTATUS"), *survey,
                      ("SoftHangupRequest", "PJSIP/carrier-", ""), ("AgentComplete", "PJSIP/carrier-", "caller"),
                      ("Hangup", "PJSIP/carrier-", "")]
-    complete = [m for m in end if m["Event"] == "AgentComplete"][0]
+    complete = next(m for m in end if m["Event"] == "AgentComplete")
     assert "DestChannel" not in complete
     tracker = Tracker(wrapup_s=3.0)
     events = [e for t, m in floor.messages for e in tracker.feed(m, t) if e.name in ("ended", "survey")]

@@ -6,10 +6,9 @@ import pytest
 
 from telephony.simulator import center, inbound, members, queues, talk, transfer
 from telephony.simulator.clock import SimClock
-from telephony.simulator.model import CallSpec, QueueConfig
+from telephony.simulator.model import CallSpec, Member, QueueConfig
 from telephony.simulator.pbx import Pbx
 from telephony.simulator.strategy import Candidate, pick
-from telephony.simulator.model import Member
 
 
 def make_pbx(agents: int = 3, queue: QueueConfig | None = None, **setup) -> tuple[Pbx, list[dict[str, str]]]:
@@ -156,7 +155,7 @@ def test_click_to_dial_customer_hangs_up_or_agent_does() -> None:
     from telephony.simulator.dialout import Dialout
 
     for who in ("customer", "agent"):
-        pbx, seen = make_pbx(agents=1)
+        pbx, _seen = make_pbx(agents=1)
         pbx.dialout = lambda number: Dialout("answer", 2.0, None)
         originate.start(pbx, originate.Request(channel="PJSIP/1001", action_id="a1", context="outbound",
                                                exten="13900139000"))

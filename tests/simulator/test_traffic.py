@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 import statistics
 
@@ -46,7 +47,7 @@ def test_arrivals_are_poisson_at_the_configured_rate() -> None:
     traffic.start()
     traffic.pbx.clock.run_until(20 * 3600)
     assert 0.95 * 7200 < len(arrivals) < 1.05 * 7200
-    gaps = [b - a for a, b in zip(arrivals, arrivals[1:])]
+    gaps = [b - a for a, b in itertools.pairwise(arrivals)]
     mean = statistics.fmean(gaps)
     assert 9.5 < mean < 10.5 and 0.9 < statistics.pstdev(gaps) / mean < 1.1  # exponential: sd = mean
 

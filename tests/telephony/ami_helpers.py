@@ -62,6 +62,6 @@ async def run_through_bridge(
     while True:
         try:
             events.append(await asyncio.wait_for(anext(stream), 0.001))
-        except (asyncio.TimeoutError, StopAsyncIteration):
+        except (TimeoutError, StopAsyncIteration):
             break
     return events, bridge, server

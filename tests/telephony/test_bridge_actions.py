@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from telephony.bridge import Bridge
-from telephony.event_filter import filter_for
 from telephony.connection import AmiActionError
+from telephony.event_filter import filter_for
 from telephony.framing import FrameDecoder
 from telephony.replay import replay
 from telephony.replay_plan import ConnPlan

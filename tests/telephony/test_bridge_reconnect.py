@@ -4,11 +4,10 @@ reconnect and a resync that loses no call and duplicates no pop or record."""
 from __future__ import annotations
 
 import logging
-
-import pytest
-
 from collections import Counter
 from pathlib import Path
+
+import pytest
 
 from telephony.replay import replay
 from telephony.replay_plan import ConnPlan, cut, plans_from_transcript

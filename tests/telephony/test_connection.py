@@ -72,7 +72,8 @@ async def test_refused_login_raises_a_clear_error() -> None:
         rec = Recorder()
         conn = connection(server, rec, secret="wrong")
         await conn.manager.connect()
-        with pytest.raises(AmiLoginError, match=r"login as 'calldesk' on 127\.0\.0\.1:\d+ refused: Authentication failed"):
+        refused = r"login as 'calldesk' on 127\.0\.0\.1:\d+ refused: Authentication failed"
+        with pytest.raises(AmiLoginError, match=refused):
             await conn.login()
         await conn.close()
 
@@ -139,7 +140,7 @@ async def test_every_action_has_a_timeout() -> None:
         task = asyncio.create_task(conn.run())
         await rec.until(lambda: rec.ups == 1)
         server.go_silent()
-        with pytest.raises(AmiActionError, match="not answered within 0.05 s"):
+        with pytest.raises(AmiActionError, match=r"not answered within 0\.05 s"):
             await conn.send(actions.hangup("PJSIP/1001-00000001"), timeout_s=0.05)
         assert conn.protocol is not None and conn.protocol.pending == {}  # forgotten, no leak
         await conn.close()
@@ -148,7 +149,8 @@ async def test_every_action_has_a_timeout() -> None:
 
 async def test_list_replies_are_collected_by_action_id() -> None:
     frames = load(FIXTURES / "10-supervisor-status-and-chanspy.jsonl").frames
-    snapshot = {name: list_events(frames, action_ids(frames, name, plain=True)[-1]) for name in ("QueueStatus", "CoreShowChannels")}
+    snapshot = {name: list_events(frames, action_ids(frames, name, plain=True)[-1])
+                for name in ("QueueStatus", "CoreShowChannels")}
     async with ReplayServer([ConnPlan([], snapshot=snapshot)]) as server:
         rec = Recorder()
         conn = connection(server, rec)
@@ -265,7 +267,8 @@ async def test_lists_of_older_asterisks_without_eventlist_headers() -> None:
                 writer.write(b"Response: Success\r\nActionID: " + aid + b"\r\nMessage: Authentication accepted\r\n\r\n")
             else:
                 writer.write(b"Response: Success\r\nActionID: " + aid + b"\r\nMessage: Queue status will follow\r\n\r\n"
-                             b"Event: QueueMember\r\nQueue: retail\r\nLocation: SIP/1001\r\nActionID: " + aid + b"\r\n\r\n"
+                             b"Event: QueueMember\r\nQueue: retail\r\nLocation: SIP/1001\r\nActionID: "
+                             + aid + b"\r\n\r\n"
                              b"Event: QueueStatusComplete\r\nActionID: " + aid + b"\r\n\r\n")
 
     server = await asyncio.start_server(old_pbx, "127.0.0.1", 0)

@@ -89,7 +89,8 @@ def test_md5_login_key() -> None:
 def test_status_and_variables() -> None:
     assert actions.status("PJSIP/1001-1", ["CUSTOMER_ACCOUNT", "CUSTOMER_TIER"]) == \
         {"Action": "Status", "Channel": "PJSIP/1001-1", "Variables": "CUSTOMER_ACCOUNT,CUSTOMER_TIER"}
-    assert actions.setvar("X", "1", "PJSIP/1001-1") == {"Action": "Setvar", "Variable": "X", "Value": "1", "Channel": "PJSIP/1001-1"}
+    assert actions.setvar("X", "1", "PJSIP/1001-1") == {
+        "Action": "Setvar", "Variable": "X", "Value": "1", "Channel": "PJSIP/1001-1"}
     assert actions.getvar("X") == {"Action": "Getvar", "Variable": "X"}
     assert actions.queue_status("vip") == {"Action": "QueueStatus", "Queue": "vip"}
     assert actions.events(False) == {"Action": "Events", "EventMask": "off"}

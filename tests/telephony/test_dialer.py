@@ -50,7 +50,8 @@ def test_expected_overflow_by_hand():
     free=st.integers(0, 30), in_flight=st.integers(0, 40), leads=st.integers(0, 200),
     attempts=st.integers(0, 400), answered_share=st.floats(0, 1), abandoned_share=st.floats(0, 0.2),
 )
-def test_decisions_stay_within_leads_and_the_ratio(mode, free, in_flight, leads, attempts, answered_share, abandoned_share):
+def test_decisions_stay_within_leads_and_the_ratio(
+        mode, free, in_flight, leads, attempts, answered_share, abandoned_share):
     answered = int(attempts * answered_share)
     window = Window(attempts, answered, int(answered * abandoned_share))
     d = decide(PacingInput(mode, free, in_flight, leads, window))

@@ -192,7 +192,8 @@ STORIES: dict[str, list[tuple]] = {
     # (it never rings): no pop for A.
     "xfer_misc/call_forwarding.json": [ring(B, OUTSIDE), answer(B), end("answered", "caller", B, OUTSIDE)],
     "xfer_misc/call_forwarding_to_group.json": [
-        ring(B, OUTSIDE), ring(C, OUTSIDE), answer(C), stop(B, "answered_elsewhere"), end("answered", "agent", C, OUTSIDE)],
+        ring(B, OUTSIDE), ring(C, OUTSIDE), answer(C), stop(B, "answered_elsewhere"),
+        end("answered", "agent", C, OUTSIDE)],
     # B rings, C picks it up (SIP Replaces / *8): the call moves to C.
     "xfer_misc/sip_pickup.json": [
         ring(B, "201"), stop(B, "caller_left"), ring(C, "201"), answer(C), end("answered", "agent", C, "201")],

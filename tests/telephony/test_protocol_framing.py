@@ -76,7 +76,8 @@ def test_repeated_headers_are_joined_with_newlines() -> None:
 
 
 def test_filter_skips_ignored_events_and_unwanted_varsets() -> None:
-    keep = EventFilter(ignore=frozenset({"RTCPSent"}), by_header={"VarSet": ("Variable", lambda v: v == "CUSTOMER_ACCOUNT")})
+    keep = EventFilter(ignore=frozenset({"RTCPSent"}),
+                       by_header={"VarSet": ("Variable", lambda v: v == "CUSTOMER_ACCOUNT")})
     data = (
         b"Event: RTCPSent\r\nChannel: x\r\n\r\n"
         b"Event: VarSet\r\nChannel: x\r\nVariable: QUEUEPOSITION\r\nValue: 1\r\n\r\n"
@@ -117,4 +118,5 @@ def test_oversized_frame_is_dropped_and_the_stream_recovers(caplog: pytest.LogCa
 
 def test_serialize_puts_action_first_and_repeats_list_values() -> None:
     raw = serialize({"ActionID": "a1", "Variable": ["A=1", "B=2"], "Action": "Originate", "Data": "张"}, "gbk")
-    assert raw == "Action: Originate\r\nActionID: a1\r\nVariable: A=1\r\nVariable: B=2\r\nData: 张\r\n\r\n".encode("gbk")
+    want = "Action: Originate\r\nActionID: a1\r\nVariable: A=1\r\nVariable: B=2\r\nData: 张\r\n\r\n"
+    assert raw == want.encode("gbk")

@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 
 from telephony.event_filter import EventFilter
 from telephony.framing import FrameDecoder, parse_headers
-from telephony.transcripts import parse_frame_headers
 from telephony.protocol import AmiProtocol
+from telephony.transcripts import parse_frame_headers
 
 # Whitespace other than space, tab, CR, LF: the fast path does not strip it (see parse_headers).
 EXOTIC_SPACE = "".join(c for c in map(chr, range(0x3001)) if c.isspace() and c not in " \t\r\n")

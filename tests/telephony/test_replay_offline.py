@@ -77,11 +77,13 @@ def _frame(t: float, raw: str, conn: int, direction: str = "recv") -> str:
 
 CALL = [
     "Event: Newchannel\nChannel: PJSIP/carrier-00000001\nUniqueid: c.1\nLinkedid: c.1\nCallerIDNum: 13800000001",
-    "Event: QueueCallerJoin\nChannel: PJSIP/carrier-00000001\nUniqueid: c.1\nLinkedid: c.1\nCallerIDNum: 13800000001\nQueue: retail",
-    "Event: AgentCalled\nChannel: PJSIP/carrier-00000001\nUniqueid: c.1\nLinkedid: c.1\nCallerIDNum: 13800000001\n"
-    "DestChannel: PJSIP/1001-00000002\nDestUniqueid: c.2\nDestLinkedid: c.1\nQueue: retail\nInterface: PJSIP/1001",
-    "Event: AgentConnect\nChannel: PJSIP/carrier-00000001\nUniqueid: c.1\nLinkedid: c.1\nCallerIDNum: 13800000001\n"
-    "DestChannel: PJSIP/1001-00000002\nDestUniqueid: c.2\nDestLinkedid: c.1\nQueue: retail\nInterface: PJSIP/1001\nHoldTime: 2",
+    ("Event: QueueCallerJoin\nChannel: PJSIP/carrier-00000001\nUniqueid: c.1\nLinkedid: c.1\nCallerIDNum: 13800000001\n"
+     "Queue: retail"),
+    ("Event: AgentCalled\nChannel: PJSIP/carrier-00000001\nUniqueid: c.1\nLinkedid: c.1\nCallerIDNum: 13800000001\n"
+     "DestChannel: PJSIP/1001-00000002\nDestUniqueid: c.2\nDestLinkedid: c.1\nQueue: retail\nInterface: PJSIP/1001"),
+    ("Event: AgentConnect\nChannel: PJSIP/carrier-00000001\nUniqueid: c.1\nLinkedid: c.1\nCallerIDNum: 13800000001\n"
+     "DestChannel: PJSIP/1001-00000002\nDestUniqueid: c.2\nDestLinkedid: c.1\nQueue: retail\nInterface: PJSIP/1001\n"
+     "HoldTime: 2"),
 ]
 
 

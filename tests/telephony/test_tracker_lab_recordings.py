@@ -130,6 +130,7 @@ def test_core_restart_hangs_up_a_waiting_caller_as_the_system() -> None:
 def test_a_supervisors_chanspy_originate_is_no_click_to_call() -> None:
     """Capture 10: Originate Channel=PJSIP/1009 Application=ChanSpy rings the supervisor's phone;
     it is answered, not a click-to-call waiting for a customer."""
-    capture = Path(__file__).resolve().parents[1] / "fixtures" / "ami-transcripts" / "10-supervisor-status-and-chanspy.jsonl"
+    transcripts = Path(__file__).resolve().parents[1] / "fixtures" / "ami-transcripts"
+    capture = transcripts / "10-supervisor-status-and-chanspy.jsonl"
     [spy] = [e for e in replay(capture) if e.name == "originate_result"]
     assert (spy.outcome, spy.number) == ("answered", "1009")

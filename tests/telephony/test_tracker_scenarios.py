@@ -267,7 +267,8 @@ def test_agent_complete_before_the_blind_transfer_event_still_reports_the_transf
     s.send("DialEnd", 7.0, c, target, DialStatus="ANSWER")
     s.hangup(c, at=9.0)
     ends = s.of("ended")
-    assert [(e["queue"], e["agent"], e["hangup_by"]) for e in ends] == [("retail", "1001", "agent"), (None, "1002", "caller")]
+    assert [(e["queue"], e["agent"], e["hangup_by"]) for e in ends] == [
+        ("retail", "1001", "agent"), (None, "1002", "caller")]
 
 
 def test_local_member_reaching_its_phone_before_agent_called_pops_once() -> None:
