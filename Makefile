@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install clean
+.PHONY: demo test lint install clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,6 +19,12 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
+
+# The type checker and the linter, on what is clean so far (issue 15: console/ is next).
+LINTED := telephony
+lint: $(STAMP)
+	$(BIN)/mypy $(LINTED)
+	$(BIN)/ruff check $(LINTED) tests/telephony tests/simulator
 
 clean:
 	rm -rf $(VENV) var build *.egg-info
