@@ -22,6 +22,9 @@ Outcome = Literal[
 ]
 HangupBy = Literal["caller", "agent", "system"]
 AgentStateName = Literal["logged_out", "available", "ringing", "on_call", "wrap_up", "paused"]
+AGENT_STATE_URGENCY: tuple[AgentStateName, ...] = ("on_call", "ringing", "wrap_up", "available", "paused", "logged_out")
+"""Asterisk reports an agent's state queue by queue; the one that says most about the agent, when
+one must stand for all, is the first of these: what they are doing, then whether calls reach them."""
 Direction = Literal["inbound", "outbound"]
 OriginateOutcome = Literal["answered", "busy", "no_answer", "failed"]
 

@@ -17,7 +17,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from telephony.events import AgentState, DomainEvent
+from telephony.events import AGENT_STATE_URGENCY, AgentState, DomainEvent
 
 ENDED_KEPT = 2000
 PartState = Literal["ringing", "talking", "over"]
@@ -102,7 +102,7 @@ class CallRegistry:
     def __init__(self) -> None:
         self._calls: OrderedDict[str, LiveCall] = OrderedDict()
         self._ended: OrderedDict[str, None] = OrderedDict()  # oldest first, for forgetting
-        self._agent_states: dict[str, AgentState] = {}
+        self._agent_states: dict[str, dict[str, AgentState]] = {}  # agent -> queue -> its last state
         self._originates: dict[str, tuple[int, bool]] = {}
         self._hidden: OrderedDict[str, None] = OrderedDict()  # calls whose number the agent must not see
         self.queue_stats: dict[str, DomainEvent] = {}
@@ -179,14 +179,25 @@ class CallRegistry:
         return True
 
     def set_agent_state(self, event: AgentState) -> None:
-        self._agent_states[event.agent] = event
+        """An agent's state in one queue (Asterisk reports them queue by queue: a ring that times out
+        pauses the agent in that queue only)."""
+        self._agent_states.setdefault(event.agent, {})[event.queue or ""] = event
 
     def agent_state(self, agent: str | None) -> dict[str, Any] | None:
-        event = self._agent_states.get(agent) if agent else None
-        return event.to_json() if event else None
+        """The state that says most about the agent across their queues (``AGENT_STATE_URGENCY``)."""
+        states = self._agent_states.get(agent) if agent else None
+        if not states:
+            return None
+        return min(states.values(), key=_urgency).to_json()
 
-    def agent_states(self) -> dict[str, DomainEvent]:
-        return dict(self._agent_states)
+    def queue_states(self, agent: str | None) -> list[dict[str, Any]]:
+        """The agent's last state in each queue it was reported in, by queue."""
+        states = self._agent_states.get(agent) if agent else None
+        return [event.to_json() for _, event in sorted(states.items())] if states else []
+
+    def agent_states(self) -> list[AgentState]:
+        """Every agent's last state in every queue."""
+        return [event for by_queue in self._agent_states.values() for event in by_queue.values()]
 
     def remember_originate(self, action_id: str, user_id: int, hide_number: bool = False) -> None:
         """``user_id`` asked for this Originate; ``hide_number``: they named a customer, not a
@@ -209,3 +220,7 @@ class CallRegistry:
 
     def number_hidden(self, call: str | None) -> bool:
         return bool(call) and call in self._hidden
+
+
+def _urgency(event: AgentState) -> int:
+    return AGENT_STATE_URGENCY.index(event.state)

@@ -99,7 +99,7 @@ class DialerService(PreviewMixin, AdoptionMixin, MembersMixin, AbandonMixin):
         # Events come after the service handled them (Service.followed): an agent whose call
         # ended is already held for its wrap-up when the dialer hears of the end.
         stream = self.app[keys.SERVICE].followed()
-        for event in self.app[keys.CALLS].agent_states().values():
+        for event in self.app[keys.CALLS].agent_states():
             await self.observe(event)  # what the service saw before we subscribed
         self._tasks.append(asyncio.create_task(self._listen(stream), name="dialer-events"))
         self._tasks.append(asyncio.create_task(self._run(), name="dialer"))

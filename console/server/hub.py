@@ -137,7 +137,7 @@ class Hub:
         # Room for the whole buffer plus hello, resync and the latest transient states.
         sub = _Subscriber(ws, asyncio.Queue(maxsize=self._buffer_size + 2 + len(channel.latest)))
         hello = {"seq": channel.seq, "kind": "hello", "user": user.to_json(),
-                 "state": _agent_state(request.app, user),
+                 **_agent_states(request.app, user),
                  "server_time": request.app[keys.CLOCK]().isoformat(), **_current_calls(request.app, user)}
         sub.queue.put_nowait(dumps(hello))
         if backlog is None:
@@ -211,8 +211,9 @@ def _current_calls(app: web.Application, user: AuthUser) -> dict[str, Any]:
             "after_call": after_call.pending(user.extension) if after_call is not None else None}
 
 
-def _agent_state(app: web.Application, user: AuthUser) -> dict[str, Any] | None:
+def _agent_states(app: web.Application, user: AuthUser) -> dict[str, Any]:
+    """``state``: the agent's state that says most; ``states``: their last state in each queue."""
     calls = app.get(keys.CALLS)
     if calls is None or not user.extension:
-        return None
-    return calls.agent_state(user.extension)
+        return {"state": None, "states": []}
+    return {"state": calls.agent_state(user.extension), "states": calls.queue_states(user.extension)}

@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 from textual.message import Message
 
+from console.tui.agent.queue_states import QueueState
 from console.tui.client import ApiError, Client
 from console.tui.models import AfterCall, FollowUp, LiveCall, Pop
 
@@ -63,16 +64,24 @@ class AgentStateChanged(Message):
         self.state, self.reason, self.queue = state, reason, queue  # Asterisk says it queue by queue
 
 
-class CallRestored(Message):
+class AgentStatesKnown(Message):
+    """What the server knows of my state in each of my queues (``hello``, ``GET /api/me``): it
+    replaces what the console had."""
+
+    def __init__(self, states: tuple[QueueState, ...]) -> None:
+        super().__init__()
+        self.states = states
+
+
+class CallRestored(AgentStatesKnown):
     """The ``hello`` of a server that says what is live: my calls ringing or in talk (``calls``;
     None when it could not be read) and the call whose wrap-up it still waits for (``after_call``).
-    Sent on every (re)connect, so it also carries my agent state."""
+    Sent on every (re)connect, so it also carries my agent states."""
 
-    def __init__(self, state: str, reason: str | None, calls: list[LiveCall] | None,
-                 after_call: AfterCall | None, queue: str | None = None) -> None:
-        super().__init__()
-        self.state, self.reason, self.calls, self.after_call = state, reason, calls, after_call
-        self.queue = queue
+    def __init__(self, states: tuple[QueueState, ...], calls: list[LiveCall] | None,
+                 after_call: AfterCall | None) -> None:
+        super().__init__(states)
+        self.calls, self.after_call = calls, after_call
 
 
 class QueueStatsUpdated(Message):
@@ -176,13 +185,21 @@ def message_for(frame: dict[str, Any], me: str | None = None) -> Message | None:
     return None
 
 
+def agent_states(body: dict[str, Any]) -> tuple[QueueState, ...]:
+    """My state in each queue from a ``hello`` or ``GET /api/me``: its ``states`` (one agent_state
+    event per queue), else (an older server) its one ``state``; none known: logged out."""
+    listed = body.get("states")
+    events = [e for e in listed if isinstance(e, dict)] if isinstance(listed, list) else []
+    if not events:
+        state = body.get("state") or {}
+        events = [state if isinstance(state, dict) else {"state": str(state)}]
+    return tuple((str(e.get("state") or "logged_out"), e.get("reason"), e.get("queue")) for e in events)
+
+
 def _hello(frame: dict[str, Any]) -> Message:
-    state = frame.get("state") or {}  # the agent's last agent_state event, or null
-    if not isinstance(state, dict):
-        state = {"state": str(state)}
-    name, reason, queue = state.get("state", "logged_out"), state.get("reason"), state.get("queue")
+    states = agent_states(frame)
     if "calls" not in frame and "after_call" not in frame:
-        return AgentStateChanged(name, reason, queue)  # an older server: what is live is unknown, not "nothing"
+        return AgentStatesKnown(states)  # an older server: what is live is unknown, not "nothing"
     calls: list[LiveCall] | None = None
     if isinstance(frame.get("calls"), list):
         try:
@@ -191,7 +208,7 @@ def _hello(frame: dict[str, Any]) -> Message:
             # One unreadable call must not read as "no calls" and clear the one being worked on.
             log.exception("unreadable calls in hello %s", str(frame.get("calls"))[:200])
     after = frame.get("after_call")
-    return CallRestored(name, reason, calls, AfterCall.model_validate(after) if after else None, queue)
+    return CallRestored(states, calls, AfterCall.model_validate(after) if after else None)
 
 
 async def follow_stream(client: Client, post: Callable[[Message], Any], me: str | None = None,

@@ -81,3 +81,21 @@ def test_verification_belongs_to_the_call() -> None:
     assert calls.mark_verified("c1", 7, "questions") and calls.is_verified("c1", 7)
     assert not calls.is_verified("c1", 8) and not calls.is_verified(None, 7)
     assert not calls.mark_verified("nope", 7, "questions")
+
+
+def test_an_agent_has_a_state_in_each_queue_and_the_most_pressing_one_stands_for_all() -> None:
+    """A ring that times out pauses the agent in that queue only: a later state of another queue
+    must not hide it (a reconnecting console once showed "idle" while retail's callers waited)."""
+    from telephony.events import AgentState
+
+    calls = CallRegistry()
+    assert calls.agent_state("1001") is None and calls.queue_states("1001") == []
+    calls.set_agent_state(AgentState(t=1.0, agent="1001", state="available", queue="retail"))
+    calls.set_agent_state(AgentState(t=2.0, agent="1001", state="paused", reason="Auto-Pause", queue="retail"))
+    calls.set_agent_state(AgentState(t=3.0, agent="1001", state="available", queue="vip"))
+    assert [(s["queue"], s["state"], s["reason"]) for s in calls.queue_states("1001")] == [
+        ("retail", "paused", "Auto-Pause"), ("vip", "available", None)]
+    assert calls.agent_state("1001")["queue"] == "vip"  # free somewhere: calls can reach them
+    calls.set_agent_state(AgentState(t=4.0, agent="1001", state="ringing", queue="retail"))
+    assert calls.agent_state("1001")["state"] == "ringing"
+    assert sorted((e.agent, e.queue) for e in calls.agent_states()) == [("1001", "retail"), ("1001", "vip")]

@@ -112,6 +112,8 @@ async def test_agent_states_reach_the_agent_and_the_supervisors_of_its_queues(ma
     assert frames["agent1"] == []  # another agent's state is not this agent's business
     by_agent = {a["agent"]: a for a in board["agents"]}
     assert by_agent["1003"]["state"]["state"] == "logged_out"
+    assert sorted((e["queue"], e["state"]) for e in by_agent["1003"]["states"]) == [("retail", "logged_out"),
+                                                                                     ("vip", "logged_out")]
 
 
 async def test_a_followup_falling_due_is_pushed_to_its_owner(client, seed, frozen_clock, agent_token, agent2_token) -> None:

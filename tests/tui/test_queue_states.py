@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from console.tui.agent.queue_states import QueueStates, Shown
+from telephony.events import AGENT_STATE_URGENCY
 
 STATES = ["logged_out", "available", "ringing", "on_call", "wrap_up", "paused"]
 
@@ -32,7 +33,9 @@ def test_a_call_wins_over_any_queue_and_a_pause_everywhere_is_a_pause() -> None:
 def test_a_reconnect_starts_from_what_the_server_knows() -> None:
     states = QueueStates()
     states.update("paused", "Auto-Pause", "retail")
-    assert states.reset("available", None, "vip") == Shown("available")
+    assert states.reset([("available", None, "vip")]) == Shown("available")
+    both = [("paused", "Auto-Pause", "retail"), ("available", None, "vip")]
+    assert states.reset(both) == Shown("available", None, (("retail", "Auto-Pause"),))
     assert QueueStates().shown() == Shown("logged_out")
 
 
@@ -50,7 +53,7 @@ def test_the_line_is_the_most_pressing_last_state_of_a_queue(history) -> None:
     for state, reason, queue in history:
         shown = states.update(state, reason, queue)
         last[queue] = (state, reason)
-    order = ["on_call", "ringing", "wrap_up", "available", "paused", "logged_out"]
+    order = list(AGENT_STATE_URGENCY)
     assert shown.state == min((s for s, _ in last.values()), key=order.index)
     if shown.state == "available":
         assert shown.paused_in == tuple(sorted((q, r) for q, (s, r) in last.items() if s == "paused"))

@@ -33,7 +33,7 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
     ({"seq": 9, "kind": "followup_due", "followup": {"id": 5, "reason": "回电"}}, stream.FollowUpDue),
     ({"seq": 9, "kind": "resync"}, stream.StreamResynced),
     ({"seq": 1, "kind": "hello", "state": {"event": "agent_state", "agent": "1001", "state": "available"}},
-     stream.AgentStateChanged),
+     stream.AgentStatesKnown),
 ])
 def test_each_frame_kind_becomes_its_message(frame, kind):
     assert isinstance(stream.message_for(frame, "1001"), kind)
@@ -43,18 +43,29 @@ def test_a_hello_says_what_is_live_only_when_it_carries_the_fields():
     base = {"seq": 1, "kind": "hello", "state": {"event": "agent_state", "agent": "1001", "state": "paused",
                                                   "reason": "lunch"}}
     older = stream.message_for(base, "1001")
-    assert type(older) is stream.AgentStateChanged and older.reason == "lunch"  # unknown, not "no calls"
+    assert type(older) is stream.AgentStatesKnown  # what is live is unknown, not "no calls"
+    assert older.states == (("paused", "lunch", None),)
     pop = {k: v for k, v in frames.pop("known").items() if k not in ("seq", "kind")}
     restored = stream.message_for(base | {"calls": [{"pop": pop, "state": "talking"}],
                                           "after_call": {"call": "c0", "ended_t": 1.5}}, "1001")
     assert isinstance(restored, stream.CallRestored)
-    assert (restored.state, restored.reason) == ("paused", "lunch")
+    assert restored.states == (("paused", "lunch", None),)
     assert restored.calls[0].pop.customer.name == "张三" and restored.calls[0].talking
     assert (restored.after_call.call, restored.after_call.ended_t) == ("c0", 1.5)
     nothing = stream.message_for(base | {"calls": [], "after_call": None}, "1001")
     assert nothing.calls == [] and nothing.after_call is None
     unreadable = stream.message_for(base | {"calls": [{"state": "ringing"}], "after_call": None}, "1001")
     assert unreadable.calls is None  # one call without its pop: what is live is unknown
+
+
+def test_a_hello_carries_my_state_in_each_queue():
+    """An auto-pause in one queue survives a reconnect though another queue's state came last."""
+    retail = {"event": "agent_state", "agent": "1001", "state": "paused", "reason": "Auto-Pause", "queue": "retail"}
+    vip = {"event": "agent_state", "agent": "1001", "state": "available", "queue": "vip"}
+    hello = stream.message_for({"seq": 1, "kind": "hello", "state": retail, "states": [retail, vip], "calls": [],
+                                "after_call": None}, "1001")
+    assert hello.states == (("paused", "Auto-Pause", "retail"), ("available", None, "vip"))
+    assert stream.agent_states({"state": None, "states": []}) == (("logged_out", None, None),)
 
 
 def test_wrap_ups_owed_keep_their_order_and_each_call_once():

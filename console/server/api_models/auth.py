@@ -21,8 +21,11 @@ class LoginResult(BaseModel):
 
 
 class Me(User):
-    state: dict[str, object] | None = Field(description="The agent's state (agent_state event), null without an "
-                                                        "extension or before the PBX reported it")
+    state: dict[str, object] | None = Field(description="The agent's state (agent_state event) that says most "
+                                                        "across their queues (a call first, a pause last), null "
+                                                        "without an extension or before the PBX reported it")
+    states: list[dict[str, object]] = Field(default_factory=list, description="The agent's last state in each "
+                                                                              "queue (agent_state events)")
 
 
 class CenterConfig(BaseModel):

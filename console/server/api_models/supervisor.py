@@ -23,6 +23,8 @@ class BoardAgent(BaseModel):
     name: str
     queues: list[str]
     state: dict[str, object] | None
+    states: list[dict[str, object]] = Field(default_factory=list, description="The agent's last state in each "
+                                                                             "queue (agent_state events)")
     calls: list[AgentCall]
     handled_today: int
 

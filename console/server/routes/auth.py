@@ -46,8 +46,9 @@ async def logout(request: web.Request) -> web.Response:
 
 async def me(request: web.Request) -> web.Response:
     user = current_user(request)
-    state = request.app[keys.CALLS].agent_state(user.extension) if user.extension else None
-    return web.json_response({**user.to_json(), "state": state})
+    calls = request.app[keys.CALLS]
+    return web.json_response({**user.to_json(), "state": calls.agent_state(user.extension),
+                              "states": calls.queue_states(user.extension)})
 
 
 async def config(request: web.Request) -> web.Response:

@@ -70,20 +70,18 @@ async def queues(request: web.Request) -> web.Response:
 async def agents(request: web.Request) -> web.Response:
     user = require_role(request, "supervisor")
     app = request.app
-    states = app[keys.CALLS].agent_states()
+    calls = app[keys.CALLS]
     stats = app.get(keys.STATS)
     out = []
     for member in sorted(app[keys.DIRECTORY].users.values(), key=lambda u: u.extension or ""):
         if member.role != "agent" or not member.extension or not _sees(user, set(member.queues)):
             continue
-        state = states.get(member.extension)
-        calls = app[keys.CALLS].calls_of_agent(member.extension)
         out.append({
             "agent": member.extension, "name": member.name, "queues": list(member.queues),
-            "state": state.to_json() if state else None,
+            "state": calls.agent_state(member.extension), "states": calls.queue_states(member.extension),
             "calls": [{"call": c.call, "caller": _caller(app, c), "queue": c.queue,
                        "answered": c.talking(member.extension) is not None,
-                       **_customer_of(c)} for c in calls],
+                       **_customer_of(c)} for c in calls.calls_of_agent(member.extension)],
             "handled_today": stats.day.handled.get(member.extension, 0) if stats else 0,
         })
     return web.json_response({"agents": out})

@@ -10,6 +10,7 @@ from collections.abc import Awaitable
 from typing import Any
 
 from textual.css.query import NoMatches
+from textual.message import Message
 from textual.screen import Screen
 
 from console.tui.agent.customer_card import CustomerCard
@@ -88,13 +89,10 @@ class AgentBase(Screen):
         self.run_worker(fetch(), group="refresh", exclusive=True)
 
     @staticmethod
-    def _state_message(me: dict[str, Any]) -> Any:
-        from console.tui.stream import AgentStateChanged
+    def _state_message(me: dict[str, Any]) -> Message:
+        from console.tui.stream import AgentStatesKnown, agent_states
 
-        state = me.get("state")
-        if isinstance(state, dict):
-            return AgentStateChanged(state.get("state", "logged_out"), state.get("reason"), state.get("queue"))
-        return AgentStateChanged(str(state or "logged_out"))
+        return AgentStatesKnown(agent_states(me))
 
     def open_customer(self, customer: Customer) -> None:
         """Show a customer chosen from candidates or search, with history and open tickets."""

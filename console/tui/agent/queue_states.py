@@ -10,10 +10,14 @@ last), and names the queues where a free agent is paused, with why.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-# Most pressing first: what the agent is doing, then whether calls can reach them.
-_RANK = {"on_call": 0, "ringing": 1, "wrap_up": 2, "available": 3, "paused": 4, "logged_out": 5}
+from telephony.events import AGENT_STATE_URGENCY
+
+_RANK: dict[str, int] = {state: rank for rank, state in enumerate(AGENT_STATE_URGENCY)}
+QueueState = tuple[str, str | None, str | None]
+"""(state, reason, queue) as an agent_state event says it; queue None: an event that named none."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,9 +33,9 @@ class QueueStates:
     def __init__(self) -> None:
         self._states: dict[str | None, tuple[str, str | None]] = {}
 
-    def reset(self, state: str, reason: str | None, queue: str | None) -> Shown:
-        """What a (re)connect says: the server knows one event; the others come as they change."""
-        self._states = {queue: (state, reason)}
+    def reset(self, states: Iterable[QueueState]) -> Shown:
+        """What a (re)connect says: the server's last state of each of my queues."""
+        self._states = {queue: (state, reason) for state, reason, queue in states}
         return self.shown()
 
     def update(self, state: str, reason: str | None, queue: str | None) -> Shown:

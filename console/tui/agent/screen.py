@@ -99,9 +99,13 @@ class AgentScreen(AgentActions):
         self.show_call(pop, "on_call" if pop.call == self.transferred_to_me else "ringing")
         self.call_after_refresh(self.post_message, self.PopShown(pop.call, message.received))
 
-    @on(stream.CallRestored)
+    @on(stream.AgentStatesKnown)
+    def _states_known(self, message: stream.AgentStatesKnown) -> None:
+        self._show_agent_state(self.queue_states.reset(message.states))
+
+    @on(stream.CallRestored)  # Textual routes a message to the handlers of its own class only
     def _restored(self, message: stream.CallRestored) -> None:
-        self._show_agent_state(self.queue_states.reset(message.state, message.reason, message.queue))
+        self._show_agent_state(self.queue_states.reset(message.states))
         self.restore(message.calls, message.after_call)
 
     @on(stream.RingStopped)
