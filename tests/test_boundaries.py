@@ -89,3 +89,22 @@ def test_cli_commands_import_nothing_that_opens_the_store(path):
 def test_the_pure_crm_helpers_of_the_cli_reach_no_store():
     loaded = imported_after(sorted(PURE_CRM))
     assert not {m for m in loaded if m.startswith(("sqlalchemy", "sqlmodel", "console.store"))}
+
+
+# --- issue 15: the server's composition root ---------------------------------------------------
+# The app's keys (console/server/keys.py) are read by the web layer only: the factory that
+# composes the server, the routes, the middleware and the WebSocket handler. A service receives its
+# collaborators from app.py and never looks them up in the app.
+WEB_LAYER = {"app", "auth", "ws_auth", "forwarded", "hub", "openapi"}
+NOT_YET = {"dialer_service", "dialer_abandon", "dialer_adopt", "dialer_members", "dialer_preview"}
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "console" / "server").glob("*.py")), ids=lambda p: p.stem)
+def test_services_receive_their_collaborators_and_read_no_app_key(path):
+    import ast
+
+    if path.stem in WEB_LAYER | NOT_YET or path.stem == "keys":
+        return
+    found = _imports(ast.parse(path.read_text(encoding="utf-8")))
+    assert "console.server.keys" not in found, (
+        f"console/server/{path.name} reads the app's keys: let app.py hand it what it needs")
