@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from console.server.routing_agi import RoutingAgi
     from console.server.auth import AuthUser, TokenStore
     from console.server.callstate import CallRegistry
+    from console.server.dialer_service import DialerService
     from console.server.directory import Directory
     from console.server.login_guard import LoginGuard
     from console.server.hub import Hub
@@ -69,7 +70,7 @@ POP: web.AppKey[PopBuilder] = web.AppKey("pop")
 SEARCH_INDEX: web.AppKey[Any] = web.AppKey("search_index")
 """The customer search index (console.crm.search), built at start-up when available."""
 KB: web.AppKey[Any] = web.AppKey("kb")
-DIALER: web.AppKey[Any] = web.AppKey("dialer")
+DIALER: web.AppKey[DialerService] = web.AppKey("dialer")
 """The outbound dialer (console.server.dialer_service), when the campaigns routes are mounted."""
 """The knowledge base (console.crm.kb), loaded at start-up when available."""
 

@@ -8,8 +8,8 @@ write is audited with the acting user in its own transaction (console/crm/campai
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from typing import Any, Callable, Literal
+from collections.abc import AsyncIterator, Mapping
+from typing import Any, Callable, Literal, cast
 
 from aiohttp import web
 from pydantic import BaseModel, Field
@@ -21,6 +21,8 @@ from console.server.api_models.common import Ok
 from console.server.openapi import Operation, register
 from console.server import keys
 from console.server.auth import require_role
+from console.server.dialer_deps import DialerBridge, DialerDeps, DialerOptions
+from console.server.dialer_records import skip_lead
 from console.server.dialer_service import DialerService
 from console.server.errors import ApiError, read_body
 from console.server.routes.campaign_models import CampaignList, CampaignOut, CampaignStats, LeadsReport
@@ -155,30 +157,30 @@ async def preview_action(request: web.Request) -> web.Response:
 
 def _skip(app: web.Application, lead_id: int) -> None:
     """A skipped lead waits the no-answer delay before it is offered again."""
-    import datetime as dt
-
-    from sqlalchemy import select, update
-
-    from console.store.models import Campaign, Lead
-
-    l, k = Lead.__table__.c, Campaign.__table__.c
     with app[keys.ENGINE].begin() as conn:
-        delay = conn.execute(select(k.retry_noanswer_min).join_from(Lead.__table__, Campaign.__table__,
-                                                                    k.id == l.campaign_id).where(l.id == lead_id)).scalar()
-        conn.execute(update(Lead.__table__).where(l.id == lead_id, l.status == "pending").values(
-            next_attempt_at=app[keys.CLOCK]() + dt.timedelta(minutes=delay or 60), last_result="skipped",
-            version=l.version + 1))
+        skip_lead(conn, lead_id, app[keys.CLOCK]())
+
+
+def _dialer_deps(app: web.Application) -> DialerDeps:
+    """The dialer's collaborators, from the app's keys (its own contexts ran first: the service,
+    the outbox and the after-call holds are up)."""
+    # keys.BRIDGES is typed by what the service needs of a link (service.BridgeLike); the dialer
+    # also sends AMI actions, which the app's bridges (telephony.bridge.Bridge) all have.
+    bridges = cast(Mapping[str, DialerBridge], app[keys.BRIDGES])
+    return DialerDeps(engine=app[keys.ENGINE], clock=app[keys.CLOCK], settings=app[keys.SETTINGS], bridges=bridges,
+                      calls=app[keys.CALLS], events=app[keys.SERVICE].followed, outbox=app[keys.OUTBOX],
+                      hub=app[keys.HUB], directory=app[keys.DIRECTORY], after_call=app[keys.AFTER_CALL])
 
 
 async def _dialer_ctx(app: web.Application) -> AsyncIterator[None]:
-    dialer = DialerService(app, **app.get(DIALER_OPTIONS, {}))
+    dialer = DialerService(_dialer_deps(app), **app.get(DIALER_OPTIONS, DialerOptions()))
     app[DIALER] = dialer
     await dialer.start()
     yield
     await dialer.stop()
 
 
-DIALER_OPTIONS: web.AppKey[dict[str, Any]] = web.AppKey("dialer_options")
+DIALER_OPTIONS: web.AppKey[DialerOptions] = web.AppKey("dialer_options")
 """Keyword arguments for DialerService (tests: a short tick); set before the app starts."""
 
 
