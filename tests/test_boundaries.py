@@ -96,14 +96,13 @@ def test_the_pure_crm_helpers_of_the_cli_reach_no_store():
 # composes the server, the routes, the middleware and the WebSocket handler. A service receives its
 # collaborators from app.py and never looks them up in the app.
 WEB_LAYER = {"app", "auth", "ws_auth", "forwarded", "hub", "openapi"}
-NOT_YET = {"dialer_service", "dialer_abandon", "dialer_adopt", "dialer_members", "dialer_preview"}
 
 
 @pytest.mark.parametrize("path", sorted((ROOT / "console" / "server").glob("*.py")), ids=lambda p: p.stem)
 def test_services_receive_their_collaborators_and_read_no_app_key(path):
     import ast
 
-    if path.stem in WEB_LAYER | NOT_YET or path.stem == "keys":
+    if path.stem in WEB_LAYER or path.stem == "keys":
         return
     found = _imports(ast.parse(path.read_text(encoding="utf-8")))
     assert "console.server.keys" not in found, (

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import importlib
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
@@ -29,6 +29,9 @@ from console.server.manager_alerts import ManagerAlerts
 from console.server.metrics import Metrics
 from console.server.openapi import Operation, register
 
+if TYPE_CHECKING:
+    from telephony.bridge import Bridge
+
 CORE_ROUTES = ("auth", "calls", "agent", "supervisor")
 CRM_ROUTES = ("churn", "manager", "customers", "tickets", "followups", "kb", "interactions", "campaigns", "staff", "recordings",
               "qa")
@@ -38,7 +41,7 @@ def create_app(
     settings: Any,
     *,
     engine: Any = None,
-    bridges: Mapping[str, Any] | None = None,
+    bridges: Mapping[str, Bridge] | None = None,
     clock: Clock | None = None,
     outbox_path: str | Path | None = None,
 ) -> web.Application:
@@ -68,6 +71,7 @@ def create_app(
     app.cleanup_ctx.append(_recording(Path(outbox_path) if outbox_path else _default_outbox(settings)))
     app.cleanup_ctx.append(_stats)
     app.cleanup_ctx.append(_service)
+    app.cleanup_ctx.append(_dialer)
     app.cleanup_ctx.append(_routing)
     app.on_shutdown.append(_close_websockets)
 
@@ -100,7 +104,10 @@ def _default_outbox(settings: Any) -> Path:
     return base / "var" / "outbox.sqlite3"
 
 
-def _database(owns_engine: bool):  # noqa: ANN202 - a cleanup_ctx factory
+CleanupContext = Callable[[web.Application], AsyncIterator[None]]
+
+
+def _database(owns_engine: bool) -> CleanupContext:
     async def ctx(app: web.Application) -> AsyncIterator[None]:
         if owns_engine:
             from console.store.db import engine_from_settings
@@ -126,7 +133,7 @@ def _login_guard(app: web.Application) -> Any:
                       login)
 
 
-def _recording(outbox_path: Path):  # noqa: ANN202 - a cleanup_ctx factory
+def _recording(outbox_path: Path) -> CleanupContext:
     async def ctx(app: web.Application) -> AsyncIterator[None]:
         from console.server.outbox import Outbox
         from console.server.pop import PopBuilder
@@ -151,9 +158,10 @@ def _recording(outbox_path: Path):  # noqa: ANN202 - a cleanup_ctx factory
 async def _stats(app: web.Application) -> AsyncIterator[None]:
     from console.server.stats_service import StatsService, start_stats
 
+    bridges = app[keys.BRIDGES]
     stats = app[keys.STATS] = StatsService(
         app[keys.SETTINGS], engine=app[keys.ENGINE], clock=app[keys.CLOCK], calls=app[keys.CALLS],
-        hub=app[keys.HUB], directory=app[keys.DIRECTORY], bridges=app[keys.BRIDGES], outbox=app.get(keys.OUTBOX))
+        hub=app[keys.HUB], directory=app[keys.DIRECTORY], bridges=bridges, outbox=app.get(keys.OUTBOX))
     await start_stats(stats)
     yield
     stats.close()
@@ -166,7 +174,7 @@ async def _service(app: web.Application) -> AsyncIterator[None]:
     from console.server.service import Floor, Service
     from console.server.sla_watch import SlaWatch
 
-    hub, directory, outbox = app[keys.HUB], app[keys.DIRECTORY], app[keys.OUTBOX]
+    hub, directory, outbox, bridges = app[keys.HUB], app[keys.DIRECTORY], app[keys.OUTBOX], app[keys.BRIDGES]
 
     async def record_acw(call: str, agent: str, seconds: float) -> None:
         user = directory.user_by_extension(agent)
@@ -174,10 +182,10 @@ async def _service(app: web.Application) -> AsyncIterator[None]:
                                        "acw_s": seconds})
 
     app[keys.AFTER_CALL] = after_call = AfterCallWork(
-        app[keys.SETTINGS], app[keys.BRIDGES], lambda agent: hub.connected(directory.users_of_agent(agent)),
+        app[keys.SETTINGS], bridges, lambda agent: hub.connected(directory.users_of_agent(agent)),
         record_acw, app[keys.STATS].after_call)
     service = app[keys.SERVICE] = Service(Floor(
-        bridges=app[keys.BRIDGES], calls=app[keys.CALLS], hub=hub, directory=directory, pop=app[keys.POP],
+        bridges=bridges, calls=app[keys.CALLS], hub=hub, directory=directory, pop=app[keys.POP],
         recorder=app[keys.RECORDER], metrics=app[keys.METRICS], managers=app[keys.MANAGER_ALERTS],
         after_call=after_call, engine=app.get(keys.ENGINE), stats=app[keys.STATS]))
     service.start()
@@ -189,6 +197,23 @@ async def _service(app: web.Application) -> AsyncIterator[None]:
     await minutely.stop()
     await service.stop()
     await after_call.close()
+
+
+async def _dialer(app: web.Application) -> AsyncIterator[None]:
+    """The outbound dialer: campaigns' calls (console.server.dialer_service)."""
+    from console.server.dialer_deps import DialerDeps
+    from console.server.dialer_service import DialerService
+
+    service, bridges = app[keys.SERVICE], app[keys.BRIDGES]
+    dialer = app[keys.DIALER] = DialerService(DialerDeps(
+        engine=app[keys.ENGINE], clock=app[keys.CLOCK], settings=app[keys.SETTINGS], bridges=bridges,
+        calls=app[keys.CALLS], events=service.followed, outbox=app[keys.OUTBOX], hub=app[keys.HUB],
+        directory=app[keys.DIRECTORY], after_call=app[keys.AFTER_CALL]))
+    service.campaigns = dialer  # a campaign call's pop carries its lead and script
+    await dialer.start()
+    yield
+    service.campaigns = None
+    await dialer.stop()
 
 
 async def _routing(app: web.Application) -> AsyncIterator[None]:

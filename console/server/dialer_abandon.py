@@ -15,10 +15,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
-from console.server import keys
-from console.server.dialer_flight import Flight
+from console.server.dialer_deps import DialerBridge
+from console.server.dialer_flight import Flight, Flights
+
+if TYPE_CHECKING:
+    from console.config import DialerSettings
 
 log = logging.getLogger(__name__)
 _SLACK_S = 0.05  # look just after the deadline, not just before it
@@ -30,27 +34,38 @@ def waiting_channel(channels: Iterable[Mapping[str, str]], call: str) -> str | N
                  and m.get("Channel")), None)
 
 
-class AbandonMixin:
-    """Part of DialerService (its state: _flights, config, abandon_after_s, pbx_time, app)."""
+class Abandons:
+    """Finds the answered calls no agent took in time and sends them to the apology.
 
-    def _watch_abandon(self, flight: Flight) -> None:
+    ``pbx_time``: the PBX's clock (Unix seconds, what event times are in); ``wake``: asks the
+    dialer for a round (one looks at the calls due)."""
+
+    def __init__(self, config: DialerSettings, flights: Flights, bridges: Mapping[str, DialerBridge],
+                 wake: Callable[[], None], pbx_time: Callable[[], float]) -> None:
+        self.context = config.abandon_context
+        self.after_s = config.abandon_after_s
+        self.pbx_time = pbx_time
+        self._flights = flights
+        self._bridges = bridges
+        self._wake = wake
+
+    def watch(self, flight: Flight) -> None:
         """A campaign call was answered: wake a round when it may be due (rounds also look)."""
-        if self.config.abandon_context and flight.agent is None:
-            asyncio.get_running_loop().call_later(self.abandon_after_s + _SLACK_S, self.wake)
+        if self.context and flight.agent is None:
+            asyncio.get_running_loop().call_later(self.after_s + _SLACK_S, self._wake)
 
     def _overdue(self) -> list[Flight]:
         now = self.pbx_time()
-        return [f for f in self._flights.values()
-                if f.call and f.answered_t is not None and f.agent is None and f.in_flight
-                and not f.abandon_checked and now - f.answered_t >= self.abandon_after_s]
+        return [f for f in self._flights.in_flight()
+                if f.call and f.answered_t is not None and f.agent is None
+                and not f.abandon_checked and now - f.answered_t >= self.after_s]
 
-    async def _redirect_abandoned(self) -> None:
-        if not self.config.abandon_context:
+    async def redirect_overdue(self) -> None:
+        if not self.context:
             return
         overdue = self._overdue()
-        bridges = self.app[keys.BRIDGES]
         for pbx in {f.pbx for f in overdue}:
-            bridge = bridges.get(pbx)
+            bridge = self._bridges.get(pbx)
             if bridge is None:
                 continue
             try:
@@ -61,16 +76,16 @@ class AbandonMixin:
             for flight in (f for f in overdue if f.pbx == pbx):
                 await self._redirect(bridge, flight, channels)
 
-    async def _redirect(self, bridge: object, flight: Flight, channels: list[Mapping[str, str]]) -> None:
+    async def _redirect(self, bridge: DialerBridge, flight: Flight, channels: Sequence[Mapping[str, str]]) -> None:
         flight.abandon_checked = True
         channel = waiting_channel(channels, flight.call or "")
         if channel is None or not flight.in_flight:
             return  # hung up meanwhile, or an agent is ringing already
         try:
-            await bridge.redirect(channel, "s", self.config.abandon_context, 1)  # type: ignore[attr-defined]
+            await bridge.redirect(channel, "s", self.context, 1)
         except Exception as exc:  # noqa: BLE001 - gone meanwhile: its end is recorded as it comes
             log.info("dialer: redirect of abandoned lead %s refused: %s", flight.lead_id, exc)
             return
         flight.redirected = True
         log.info("dialer: lead %s answered with no agent for %.1f s: sent to %s", flight.lead_id,
-                 self.abandon_after_s, self.config.abandon_context)
+                 self.after_s, self.context)

@@ -1,14 +1,25 @@
-"""One campaign call in flight, and the JSON the dialer sends about leads (pop and preview)."""
+"""The dialer's calls: one campaign call in flight (``Flight``), the register of them all
+(``Flights``), and the JSON the dialer sends about leads (pop and preview).
+
+A flight is known by our Originate's ActionID from the dial on, and by the PBX's call (linkedid)
+once the customer answered. A finished flight is kept a while by its lead: the service pops on
+its own schedule and may ask for a call's lead after the dialer saw it end.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from console.crm.campaigns import NextStep
 from console.crm.masking import mask_customer, mask_phone
+from console.server.dialer_rows import CampaignRow, DueLead
 from telephony.events import Ended
+
+RECENT_MAX = 500
+"""Finished flights kept for late pops."""
 
 
 @dataclass
@@ -57,7 +68,58 @@ class Flight:
         }
 
 
-def lead_frame(campaign: Any, lead: Any, customer_name: str | None = None) -> dict[str, Any]:
+class Flights:
+    """Every campaign call not yet finished, by ActionID and by call, and the last finished
+    flight of each lead."""
+
+    def __init__(self) -> None:
+        self._by_action: dict[str, Flight] = {}
+        self._by_call: dict[str, Flight] = {}
+        self._recent: dict[str, Flight] = {}  # lead id -> its last finished flight (late pops)
+
+    def __iter__(self) -> Iterator[Flight]:
+        return iter(self._by_action.values())
+
+    def __len__(self) -> int:
+        return len(self._by_action)
+
+    def add(self, flight: Flight) -> None:
+        self._by_action[flight.action_id] = flight
+
+    def get(self, action_id: str) -> Flight | None:
+        return self._by_action.get(action_id)
+
+    def of_call(self, call: str) -> Flight | None:
+        return self._by_call.get(call)
+
+    def answered(self, flight: Flight, call: str) -> None:
+        """The customer answered (or an adopted call was recognised): the flight is this call."""
+        flight.call = call
+        self._by_call[call] = flight
+
+    def finish(self, flight: Flight) -> None:
+        self._by_action.pop(flight.action_id, None)
+        self._recent[str(flight.lead_id)] = flight
+        while len(self._recent) > RECENT_MAX:
+            self._recent.pop(next(iter(self._recent)))
+        if flight.call:
+            self._by_call.pop(flight.call, None)
+
+    def of_lead(self, lead_id: str) -> Flight | None:
+        """The lead's flight, or its last finished one (the pop of a short call comes late)."""
+        flight = next((f for f in self._by_action.values() if str(f.lead_id) == lead_id), None)
+        return flight or self._recent.get(lead_id)
+
+    def agents(self) -> set[str]:
+        """Agents our calls rang, reached, or (preview) were dialled by."""
+        return {f.agent for f in self._by_action.values() if f.agent}
+
+    def in_flight(self) -> list[Flight]:
+        """The flights still to reach an agent."""
+        return [f for f in self._by_action.values() if f.in_flight]
+
+
+def lead_frame(campaign: CampaignRow, lead: DueLead, customer_name: str | None = None) -> dict[str, Any]:
     """The body of a ``preview`` frame: the lead offered to an agent, to dial or skip. The
     customer is shown as to an unverified caller (masking.mask_customer: the name stays, the
     number is masked), so the console need not look them up."""

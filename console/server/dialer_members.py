@@ -1,4 +1,5 @@
-"""A campaign's agents as members of its queue, while it runs.
+"""The campaign queues' members: who the PBX says is a member in what state, and the members the
+dialer adds for a campaign's own agents while it runs.
 
 Asterisk routes a campaign call to whoever is a member of the campaign queue, so for the calls to
 reach only the agents a campaign lists, the dialer makes those agents members (QueueAdd, the
@@ -6,50 +7,80 @@ interface from the PBX's agent map, not paused) when the campaign starts, and re
 added (QueueRemove) when it pauses or stops. Static members and members the dialer did not add
 (an agent's own log-in) are never removed. What it added is kept on the campaign row
 (``members_added``), so a restarted server still removes them; the plan itself is
-``console.crm.campaigns.plan_members``.
+``console.crm.campaigns.plan_members``. The members' states (``agent_state`` events) are also
+what the pacer counts free agents from.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any
-
-from sqlalchemy import update
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
 from console.crm.campaigns import Member, plan_members
-from console.server import keys
-from console.server.routes.actions import interface_of, state_interface_of
-from console.store.models import Campaign
+from console.server import dialer_records as rec
+from console.server.dialer_deps import DialerBridge
+from console.server.dialer_rows import CampaignRow
+from console.server.members import member_interface, pbx_section, state_interface
 from telephony.connection import AmiActionError
 
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+    from console.config import PbxSettings, Settings
+    from console.server.directory import Directory
+
 log = logging.getLogger(__name__)
-_k = Campaign.__table__.c
 
 
-class MembersMixin:
-    """Part of DialerService (its state: _agents, _owned, _readded, _engine, app)."""
+class QueueMembers:
+    def __init__(self, engine: Engine, settings: Settings, bridges: Mapping[str, DialerBridge],
+                 directory: Directory) -> None:
+        self._engine = engine
+        self._settings = settings
+        self._bridges = bridges
+        self._directory = directory
+        self._states: dict[tuple[str, str], str] = {}  # (agent, queue) -> state
+        self._owned: dict[Member, int] = {}  # (queue, agent) the dialer added -> its campaign
+        self._readded: set[Member] = set()  # own members added again since the last news of them
 
-    def _load_owned(self, campaigns: Any) -> None:
-        self._owned = {(c.queue, agent): c.id for c in campaigns for agent in (c.members_added or ())}
+    # --- what the PBX says ------------------------------------------------------------------
+    def observe(self, agent: str, queue: str, state: str) -> None:
+        """An agent_state of this membership (worth adding it again if it is gone)."""
+        self._states[(agent, queue)] = state
+        self._readded.discard((queue, agent))
 
-    def members(self) -> set[Member]:
+    def states(self, queue: str) -> dict[str, str]:
+        """The queue's members and their states (agent -> state)."""
+        return {a: s for (a, q), s in self._states.items() if q == queue}
+
+    def available(self, queue: str) -> list[str]:
+        """The queue's members whose state is ``available``."""
+        return [a for (a, q), state in self._states.items() if q == queue and state == "available"]
+
+    def present(self) -> set[Member]:
         """(queue, agent) pairs the PBX says are members now."""
-        return {(queue, agent) for (agent, queue), state in self._agents.items() if state != "logged_out"}
+        return {(queue, agent) for (agent, queue), state in self._states.items() if state != "logged_out"}
 
-    def members_added(self) -> dict[Member, int]:
+    # --- what the dialer added --------------------------------------------------------------
+    def added(self) -> dict[Member, int]:
         """The members the dialer added, with the campaign it added each for."""
         return dict(self._owned)
 
-    async def _sync_members(self, running: list[Any]) -> None:
-        bridges = self.app[keys.BRIDGES]
-        pbx = next(iter(bridges), None)
-        if pbx is None or not getattr(bridges[pbx], "connected", False):
+    def load_added(self, campaigns: Iterable[CampaignRow]) -> None:
+        """At start-up, from the campaign rows (``members_added``)."""
+        self._owned = {(c.queue, agent): c.id for c in campaigns for agent in (c.members_added or ())}
+
+    async def sync(self, running: Iterable[CampaignRow]) -> None:
+        """Add the running campaigns' agents, remove the members added for the others."""
+        pbx = next(iter(self._bridges), None)
+        if pbx is None or not self._bridges[pbx].connected:
             return  # no member list to go by; the next round tries again
-        plan = plan_members([(c.id, c.queue, c.agents or ()) for c in running], self._owned, self.members())
+        plan = plan_members([(c.id, c.queue, c.agents or ()) for c in running], self._owned, self.present())
         if not (plan.add or plan.readd or plan.remove or plan.hand_over):
             return
-        bridge, changed = bridges[pbx], set()
+        bridge, changed = self._bridges[pbx], set[int]()
         for campaign, queue, agent in plan.add:
             if await self._queue_add(bridge, pbx, campaign, queue, agent):
                 self._owned[(queue, agent)] = campaign
@@ -62,7 +93,7 @@ class MembersMixin:
                 await self._queue_add(bridge, pbx, campaign, queue, agent, again=True)
         for owner, queue, agent in plan.remove:
             try:
-                await bridge.queue_remove(queue, interface_of(self.app, pbx, agent))
+                await bridge.queue_remove(queue, member_interface(self._pbx_settings(pbx), agent))
             except AmiActionError as exc:
                 if exc.response is None:  # not answered: try again next round
                     log.warning("dialer: QueueRemove of %s from %s not answered: %s", agent, queue, exc)
@@ -74,27 +105,27 @@ class MembersMixin:
             self._owned[(queue, agent)] = new
             changed |= {old, new}
         if changed:
-            await asyncio.to_thread(self._save_owned, changed)
+            await asyncio.to_thread(self._save, changed)
 
-    async def _queue_add(self, bridge: Any, pbx: str, campaign: int, queue: str, agent: str,
+    def _pbx_settings(self, pbx: str) -> PbxSettings:
+        return pbx_section(self._settings.pbx, pbx)
+
+    async def _queue_add(self, bridge: DialerBridge, pbx: str, campaign: int, queue: str, agent: str,
                          again: bool = False) -> bool:
-        user = self.app[keys.DIRECTORY].user_by_extension(agent)
+        user = self._directory.user_by_extension(agent)
         try:
-            interface = interface_of(self.app, pbx, agent)
+            section = self._pbx_settings(pbx)
+            interface = member_interface(section, agent)
             await bridge.queue_add(queue, interface, member_name=user.name if user else agent, paused=False,
-                                   state_interface=state_interface_of(self.app, pbx, interface))
+                                   state_interface=state_interface(section, interface))
         except AmiActionError as exc:  # "Already there": a member we had not heard of yet, not ours
             log.log(logging.INFO if again else logging.WARNING,
                     "dialer: QueueAdd of %s to %s for campaign %s failed: %s", agent, queue, campaign, exc)
             return False
         return True
 
-    def _member_news(self, agent: str, queue: str) -> None:
-        """An agent_state of this membership: worth adding it again if it is gone."""
-        self._readded.discard((queue, agent))
-
-    def _save_owned(self, campaigns: set[int]) -> None:
+    def _save(self, campaigns: set[int]) -> None:
         with self._engine.begin() as conn:
             for campaign in campaigns:
-                agents = sorted(a for (_, a), owner in self._owned.items() if owner == campaign)
-                conn.execute(update(Campaign.__table__).where(_k.id == campaign).values(members_added=agents))
+                rec.save_members_added(conn, campaign, sorted(a for (_, a), owner in self._owned.items()
+                                                              if owner == campaign))

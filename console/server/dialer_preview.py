@@ -2,67 +2,74 @@
 
 Offers live in memory (a restart offers again); nothing is claimed until the agent dials, so a
 skipped lead costs no attempt. An agent whose dialled lead has not reached them yet is not
-offered another.
+offered another. ``Previews`` makes and keeps the offers; dialling one is the dialer's
+(DialerService.preview_dial).
 """
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from console.server import dialer_records as rec
+from console.server.dialer_flight import Flights, lead_frame
+from console.server.dialer_rows import CampaignRow, DueLead
 
-from console.server import keys
-from console.server.dialer_flight import lead_frame
-from console.store.models import Customer, Lead
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
-_l, _c = Lead.__table__.c, Customer.__table__.c
+    from console.server.directory import Directory
+    from console.server.hub import Hub
 
 
-class PreviewMixin:
-    """Part of DialerService (its state: _previews, _flights, _campaigns, _lock)."""
+class Previews:
+    """The lead offered to each agent. ``owes_wrapup``: the agent's console still owes a call's
+    disposition (asked again after the awaits: the call may have ended meanwhile)."""
 
-    async def _offer_previews(self, campaign: Any, now: dt.datetime) -> None:
-        offered = set(self._previews.values())
-        calling = {f.agent for f in self._flights.values() if f.agent}  # dialled a lead, not yet rung
-        for agent in self.free_agents(campaign.queue, campaign.agents):
-            if agent in self._previews or agent in calling:
+    def __init__(self, engine: Engine, flights: Flights, directory: Directory, hub: Hub,
+                 owes_wrapup: Callable[[str], bool]) -> None:
+        self._engine = engine
+        self._flights = flights
+        self._directory = directory
+        self._hub = hub
+        self._owes_wrapup = owes_wrapup
+        self._offers: dict[str, int] = {}  # agent -> lead offered
+
+    def offered_to(self, agent: str) -> int | None:
+        return self._offers.get(agent)
+
+    def withdraw(self, agent: str) -> None:
+        """The agent dialled or skipped their lead."""
+        self._offers.pop(agent, None)
+
+    async def offer(self, campaign: CampaignRow, now: dt.datetime, free: Sequence[str]) -> None:
+        """Offer a due lead of the campaign to each of its ``free`` agents who has none."""
+        offered = set(self._offers.values())
+        calling = self._flights.agents()  # dialled a lead, not yet rung
+        for agent in free:
+            if agent in self._offers or agent in calling:
                 continue
             due = await asyncio.to_thread(self._due, campaign.id, now, len(offered) + 1)
             lead = next((d for d in due if d.id not in offered), None)
             if lead is None:
                 return
-            self._previews[agent] = lead.id
+            self._offers[agent] = lead.id
             offered.add(lead.id)
             name = await asyncio.to_thread(self._customer_name, lead.customer_id)
-            if self.owes_wrapup(agent):  # their last call's end was handled meanwhile: not over the wrap-up
-                del self._previews[agent]
+            if self._owes_wrapup(agent):  # their last call's end was handled meanwhile: not over the wrap-up
+                del self._offers[agent]
                 offered.discard(lead.id)
                 continue
-            users = self.app[keys.DIRECTORY].users_of_agent(agent)
-            self.app[keys.HUB].publish(users, "preview", lead_frame(campaign, lead, name))
+            self._hub.publish(self._directory.users_of_agent(agent), "preview", lead_frame(campaign, lead, name))
+
+    def _due(self, campaign_id: int, now: dt.datetime, limit: int) -> Sequence[DueLead]:
+        with self._engine.connect() as conn:
+            return rec.due_leads(conn, campaign_id, now, limit)
 
     def _customer_name(self, customer_id: int | None) -> str | None:
         if customer_id is None:
             return None
         with self._engine.connect() as conn:
-            return conn.execute(select(_c.name).where(_c.id == customer_id)).scalar()
-
-    def offered_to(self, agent: str) -> int | None:
-        return self._previews.get(agent)
-
-    async def preview_dial(self, campaign_id: int, lead_id: int, agent: str) -> bool:
-        async with self._lock:
-            self._previews.pop(agent, None)
-            campaign = self._campaigns.get(campaign_id)
-            with self._engine.connect() as conn:
-                lead = conn.execute(select(_l.id, _l.number, _l.customer_id, _l.version, _l.attempts,
-                                           _l.followup_id).where(_l.id == lead_id)).first()
-            if campaign is None or lead is None:
-                return False
-            return await self._claim_and_dial(campaign, lead, self._clock(), agent)
-
-    def preview_skip(self, agent: str) -> None:
-        self._previews.pop(agent, None)
-        self.wake()
+            return rec.customer_name(conn, customer_id)

@@ -7,16 +7,21 @@ subscription of its own, so the floor's pops never wait for it.
 
 * Pacing is ``telephony.dialer.decide``: free agents are the campaign queue's ``available``
   members in the live agent states (only the campaign's own agents when it lists any, made
-  members while it runs: dialer_members.py); in flight are its calls not yet at an agent.
+  members while it runs: dialer_members.py); in flight are its calls not yet at an agent
+  (dialer_flight.py).
 * Every lead is claimed in the database before it is dialled (dialer_records.claim) and its
   do-not-call status is checked again right then. The Originate carries our own ActionID, so
   its result can never arrive before we know whose it is.
 * A call counts as abandoned-on-answer when the customer picked up but no agent took the call
   within ``abandon_after_s`` (the queue's wait) — that is what the predictive cap bounds; it
   is then redirected to the apology (dialer_abandon.py).
-* Channel, contexts and thresholds are the ``[dialer]`` settings (keyword arguments override them).
+* Calls placed before a restart are adopted as their events come (dialer_adopt.py).
+* Channel, contexts and thresholds are the ``[dialer]`` settings (``dialer=`` overrides them).
 * Preview campaigns dial nothing by themselves: a free agent is offered one lead at a time
-  (``preview`` frame) and dials or skips it (routes/campaigns.py).
+  (``preview`` frame, dialer_preview.py) and dials or skips it (routes/campaigns.py).
+
+The service receives its collaborators (dialer_deps.DialerDeps), not the app; the parts above
+are small objects it holds and calls, each owning its state.
 """
 
 from __future__ import annotations
@@ -28,27 +33,27 @@ import itertools
 import logging
 import time
 from collections import deque
-from collections.abc import AsyncIterator, Callable
-from typing import Any
-
-from sqlalchemy import select
+from collections.abc import AsyncIterator, Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from console.crm.campaigns import after_attempt
 from console.crm.masking import national_digits
 from console.server import dialer_records as rec
-from console.server import keys
-from console.server.dialer_abandon import AbandonMixin
-from console.server.dialer_adopt import LEAD_VAR, AdoptionMixin, lead_of_action
-from console.server.dialer_flight import Flight
-from console.server.dialer_members import MembersMixin
-from console.server.dialer_preview import PreviewMixin
-from console.store.models import Campaign, Customer, Lead
+from console.server.dialer_abandon import Abandons
+from console.server.dialer_adopt import LEAD_VAR, Orphans, lead_of_action
+from console.server.dialer_deps import DialerDeps
+from console.server.dialer_flight import Flight, Flights
+from console.server.dialer_members import QueueMembers
+from console.server.dialer_preview import Previews
+from console.server.dialer_rows import CampaignRow, DueLead, LeadRow, StuckLead
 from console.store.outage import OutageNotice, unreachable
 from telephony.dialer import PacingInput, Window, decide
 from telephony.events import AgentState, Answered, DomainEvent, Ended, OriginateResult, Ringing
 
+if TYPE_CHECKING:
+    from console.config import DialerSettings
+
 log = logging.getLogger(__name__)
-_k, _l, _c = Campaign.__table__.c, Lead.__table__.c, Customer.__table__.c
 CAMPAIGN_VAR = "CALLDESK_CAMPAIGN"
 QUEUE_VAR = "CALLDESK_QUEUE"  # the campaign context queues the answered customer here
 # The customer's national number: the campaign context puts it back as the caller ID (the channel
@@ -57,37 +62,32 @@ NUMBER_VAR = "CALLDESK_NUMBER"
 CALLBACK_SCAN_S = 30.0
 
 
-class DialerService(PreviewMixin, AdoptionMixin, MembersMixin, AbandonMixin):
-    def __init__(self, app: Any, *, tick_s: float = 1.0, window_size: int = 200, orphan_grace_s: float = 300.0,
-                 pbx_time: Callable[[], float] = time.time, **dialer: Any) -> None:
-        """``dialer``: any key of ``[dialer]`` to use instead of the configured one (tests);
+class DialerService:
+    def __init__(self, deps: DialerDeps, *, tick_s: float = 1.0, window_size: int = 200,
+                 orphan_grace_s: float = 300.0, pbx_time: Callable[[], float] = time.time,
+                 dialer: DialerSettings | None = None) -> None:
+        """``dialer``: the ``[dialer]`` settings to use instead of the configured ones (tests);
         ``pbx_time``: the PBX's clock (Unix seconds, what event times are in)."""
-        self.app = app
-        self._engine, self._clock, self._settings = app[keys.ENGINE], app[keys.CLOCK], app[keys.SETTINGS]
-        configured = self._settings.dialer
-        self.config = type(configured).model_validate({**configured.model_dump(), **dialer}) if dialer else configured
-        self.tick_s, self.abandon_after_s, self.pbx_time = tick_s, self.config.abandon_after_s, pbx_time
-        self._agents: dict[tuple[str, str], str] = {}  # (agent, queue) -> state
-        self._flights: dict[str, Flight] = {}  # action id -> flight
+        self._engine, self._clock, self._settings = deps.engine, deps.clock, deps.settings
+        self._bridges, self._calls, self._events, self._outbox = deps.bridges, deps.calls, deps.events, deps.outbox
+        self._after_call = deps.after_call
+        self.config = dialer or deps.settings.dialer
+        self.tick_s, self.abandon_after_s, self.window_size = tick_s, self.config.abandon_after_s, window_size
+        self.flights = Flights()
+        self.members = QueueMembers(deps.engine, deps.settings, deps.bridges, deps.directory)
+        self.previews = Previews(deps.engine, self.flights, deps.directory, deps.hub, self.owes_wrapup)
+        self.orphans = Orphans(deps.engine, deps.clock, self.flights, deps.bridges, orphan_grace_s)
+        self.abandons = Abandons(self.config, self.flights, deps.bridges, self.wake, pbx_time)
         self._demo_refused: set[int] = set()  # demo campaigns not dialled on a real PBX (said once)
-        self._by_call: dict[str, Flight] = {}
         self._windows: dict[int, deque[tuple[bool, bool]]] = {}  # campaign -> (answered, abandoned)
-        self._window_size = window_size
-        self._previews: dict[str, int] = {}  # agent -> lead offered
-        self._campaigns: dict[int, Any] = {}
-        self._owned: dict[tuple[str, str], int] = {}  # (queue, agent) the dialer added -> its campaign
-        self._readded: set[tuple[str, str]] = set()  # own members added again since the last news of them
+        self._campaigns: dict[int, CampaignRow] = {}
         self._ids = itertools.count(1)
         self._wake = asyncio.Event()
         self.ready = asyncio.Event()
         """Set once start-up reconciliation is done (the first round follows)."""
-        self.orphan_grace_s = orphan_grace_s
-        self._orphans: dict[int, tuple[Any, float]] = {}  # lead id -> (lead row, loop time found)
-        self._late: dict[int, tuple[Any, float]] = {}  # released orphans, until their call ends
-        self._recent: dict[str, Flight] = {}  # lead id -> its last finished flight (late pops)
         self._lock = asyncio.Lock()
         self._outage = OutageNotice("dialer", log)
-        self._tasks: list[asyncio.Task[Any]] = []
+        self._tasks: list[asyncio.Task[None]] = []
         self.dialled: deque[tuple[int, str, dt.datetime]] = deque(maxlen=10000)  # (lead, number, when)
         self._callbacks_at: dict[int, float] = {}  # campaign -> loop time follow-ups were last taken in
         self.decisions: deque[tuple[int, int, int, int]] = deque(maxlen=1000)
@@ -98,8 +98,8 @@ class DialerService(PreviewMixin, AdoptionMixin, MembersMixin, AbandonMixin):
         # Subscribe before any await: the bridges' first agent states (the resync) are not missed.
         # Events come after the service handled them (Service.followed): an agent whose call
         # ended is already held for its wrap-up when the dialer hears of the end.
-        stream = self.app[keys.SERVICE].followed()
-        for event in self.app[keys.CALLS].agent_states():
+        stream = self._events()
+        for event in self._calls.agent_states():
             await self.observe(event)  # what the service saw before we subscribed
         self._tasks.append(asyncio.create_task(self._listen(stream), name="dialer-events"))
         self._tasks.append(asyncio.create_task(self._run(), name="dialer"))
@@ -111,11 +111,11 @@ class DialerService(PreviewMixin, AdoptionMixin, MembersMixin, AbandonMixin):
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
 
-    def _reconcile(self) -> list[Any]:
+    def _reconcile(self) -> list[StuckLead]:
         with self._engine.begin() as conn:
-            campaigns = {r.id: r for r in conn.execute(select(Campaign.__table__))}
+            campaigns = {r.id: r for r in rec.campaign_rows(conn)}
             self._campaigns.update(campaigns)
-            self._load_owned(campaigns.values())
+            self.members.load_added(campaigns.values())
             return rec.reconcile(conn, self._clock(), campaigns, lambda c: rec.window_for(self._settings, c))
 
     def wake(self) -> None:
@@ -126,15 +126,13 @@ class DialerService(PreviewMixin, AdoptionMixin, MembersMixin, AbandonMixin):
         still ``dialing`` are reconciled. Retried while the database is away (never blocks start-up)."""
         while True:
             try:
-                await self.app[keys.OUTBOX].drained()
+                await self._outbox.drained()
                 orphans = await asyncio.to_thread(self._reconcile)
                 break
             except Exception as exc:  # noqa: BLE001 - the database is down: try again
                 log.warning("dialer: start-up reconciliation failed, retrying: %s", str(exc).splitlines()[0])
                 await asyncio.sleep(self.tick_s * 5)
-        found = asyncio.get_running_loop().time()
-        for lead in orphans:
-            self._orphans[lead.id] = (lead, found)
+        self.orphans.found(orphans)
         if orphans:
             log.info("dialer: %d leads were dialing at start-up; their calls are adopted as they report", len(orphans))
         self.ready.set()
@@ -158,28 +156,28 @@ class DialerService(PreviewMixin, AdoptionMixin, MembersMixin, AbandonMixin):
     async def tick(self) -> None:
         async with self._lock:
             now = self._clock()
-            await self._release_orphans(now)
+            await self.orphans.release_expired(now, self._campaigns)
             campaigns = await asyncio.to_thread(self._running)
             self._campaigns.update({c.id: c for c in campaigns})
-            await self._sync_members(campaigns)
-            await self._redirect_abandoned()
+            await self.members.sync(campaigns)
+            await self.abandons.redirect_overdue()
             for campaign in campaigns:
                 if not rec.window_for(self._settings, campaign).is_open(now) or not self._may_dial(campaign):
                     continue
                 if campaign.kind == "callback" and self._callbacks_due(campaign.id):
                     await asyncio.to_thread(self._import_callbacks, campaign, now)
                 if campaign.mode == "preview":
-                    await self._offer_previews(campaign, now)
+                    await self.previews.offer(campaign, now, self.free_agents(campaign.queue, campaign.agents))
                 else:
                     await self._pace(campaign, now)
 
     def demo_allowed(self) -> bool:
         """Seeded (demo) campaigns dial only the PBX simulator, unless the center allows it."""
-        bridges = self.app[keys.BRIDGES].values()
-        return self._settings.dialer.allow_demo_campaigns or (
+        bridges = self._bridges.values()
+        return self.config.allow_demo_campaigns or (
             bool(bridges) and all(b.on_simulator for b in bridges))
 
-    def _may_dial(self, campaign: Any) -> bool:
+    def _may_dial(self, campaign: CampaignRow) -> bool:
         if not campaign.demo or self.demo_allowed():
             return True
         if campaign.id not in self._demo_refused:
@@ -188,9 +186,9 @@ class DialerService(PreviewMixin, AdoptionMixin, MembersMixin, AbandonMixin):
                         "([dialer] allow_demo_campaigns)", campaign.id, campaign.name)
         return False
 
-    def _running(self) -> list[Any]:
+    def _running(self) -> Sequence[CampaignRow]:
         with self._engine.connect() as conn:
-            return conn.execute(select(Campaign.__table__).where(_k.status == "running").order_by(_k.id)).all()
+            return rec.campaign_rows(conn, running=True)
 
     def _callbacks_due(self, campaign_id: int) -> bool:
         """Follow-ups are taken in every CALLBACK_SCAN_S, not every round (the table is large)."""
@@ -201,55 +199,46 @@ class DialerService(PreviewMixin, AdoptionMixin, MembersMixin, AbandonMixin):
         self._callbacks_at[campaign_id] = loop_now
         return True
 
-    def _import_callbacks(self, campaign: Any, now: dt.datetime) -> None:
+    def _import_callbacks(self, campaign: CampaignRow, now: dt.datetime) -> None:
         from console.crm.campaign_leads import add_leads, callback_leads
 
         with self._engine.begin() as conn:
-            leads = callback_leads(conn, campaign.id, now, dict(self._settings.callbacks.sla_minutes))
+            sla_minutes: dict[str, int] = {tier: m for tier, m in self._settings.callbacks.sla_minutes.items()}
+            leads = callback_leads(conn, campaign.id, now, sla_minutes)
             if leads:
                 add_leads(conn, campaign, leads, now, valid_days=self._settings.risk.assessment_valid_days,
                           tz=self._settings.center.time_zone)
 
-    def free_agents(self, queue: str, agents: Any = ()) -> list[str]:
+    def free_agents(self, queue: str, agents: Sequence[str] | None = ()) -> list[str]:
         """The queue's members whose state is ``available`` and who have none of our calls; only
         those of ``agents`` when it lists any (a campaign's own agents)."""
-        ours = {f.agent for f in self._flights.values() if f.agent}
+        ours = self.flights.agents()
         listed = set(agents or ())
-        return sorted(a for (a, q), state in self._agents.items()
-                      if q == queue and state == "available" and a not in ours and (not listed or a in listed)
-                      and not self.owes_wrapup(a))
+        return sorted(a for a in self.members.available(queue)
+                      if a not in ours and (not listed or a in listed) and not self.owes_wrapup(a))
 
     def owes_wrapup(self, agent: str) -> bool:
         """The agent's console still owes a call's disposition (the after-call hold): the member
         may show free for a moment before the hold's pause lands; they are not free for us."""
-        after_call = self.app.get(keys.AFTER_CALL)
-        return after_call is not None and after_call.pending(agent) is not None
+        return self._after_call.pending(agent) is not None
 
     def window(self, campaign_id: int) -> Window:
         recent = self._windows.get(campaign_id, ())
         return Window(len(recent), sum(1 for a, _ in recent if a), sum(1 for _, b in recent if b))
 
-    def _in_flight(self, campaign_id: int) -> int:
-        return sum(1 for f in self._flights.values() if f.campaign_id == campaign_id and f.in_flight)
-
-    def _due(self, campaign_id: int, now: dt.datetime, limit: int) -> list[Any]:
+    def _due(self, campaign_id: int, now: dt.datetime, limit: int) -> Sequence[DueLead]:
         with self._engine.connect() as conn:
-            return conn.execute(
-                select(_l.id, _l.number, _l.customer_id, _l.version, _l.attempts, _l.followup_id, _l.priority,
-                       _l.source)
-                .where(_l.campaign_id == campaign_id, _l.status == "pending", _l.next_attempt_at <= now)
-                .order_by(_l.priority.desc(), _l.next_attempt_at, _l.id).limit(limit)
-            ).all()
+            return rec.due_leads(conn, campaign_id, now, limit)
 
-    def _free_for(self, campaign: Any) -> int:
+    def _free_for(self, campaign: CampaignRow) -> int:
         """Campaigns sharing a queue share its free agents: each sees those that the calls of the
         others (still to reach an agent, from this round or an earlier one) do not already need.
         The one with the lower id paces first in a round, so it is served first."""
-        others = sum(1 for f in self._flights.values() if f.in_flight and f.campaign_id != campaign.id
-                     and getattr(self._campaigns.get(f.campaign_id), "queue", None) == campaign.queue)
+        others = sum(1 for f in self.flights.in_flight() if f.campaign_id != campaign.id
+                     and (other := self._campaigns.get(f.campaign_id)) is not None and other.queue == campaign.queue)
         return max(0, len(self.free_agents(campaign.queue, campaign.agents)) - others)
 
-    async def _pace(self, campaign: Any, now: dt.datetime) -> None:
+    async def _pace(self, campaign: CampaignRow, now: dt.datetime) -> None:
         free = self._free_for(campaign)
         if free == 0:
             return
@@ -262,7 +251,7 @@ class DialerService(PreviewMixin, AdoptionMixin, MembersMixin, AbandonMixin):
         free = self._free_for(campaign)
         if free == 0:
             return
-        flying = [f for f in self._flights.values() if f.campaign_id == campaign.id and f.in_flight]
+        flying = [f for f in self.flights.in_flight() if f.campaign_id == campaign.id]
         # Calls still ringing from an earlier round are not a fair sample: busy and unreachable
         # numbers fail at once, so the survivors answer far more often than the window's rate.
         # The predictive pacer counts them as answers to come (each holding a free agent) and
@@ -273,13 +262,13 @@ class DialerService(PreviewMixin, AdoptionMixin, MembersMixin, AbandonMixin):
         decision = decide(PacingInput(
             mode=campaign.mode, free_agents=max(0, free - survivors), in_flight=len(flying) - survivors,
             leads_ready=len(due), window=self.window(campaign.id),
-            abandon_cap=self._settings.dialer.abandon_cap,
+            abandon_cap=self.config.abandon_cap,
         ))
         self.decisions.append((campaign.id, free, len(flying), decision.dial))
         if decision.dial and log.isEnabledFor(logging.DEBUG):
             log.debug("dialer: campaign %s dials %d (%s): free %s, agents %s, in flight %s", campaign.id,
                       decision.dial, decision.reason, self.free_agents(campaign.queue, campaign.agents),
-                      {a: s for (a, q), s in self._agents.items() if q == campaign.queue},
+                      self.members.states(campaign.queue),
                       [(f.number, f.call, f.agent, f.at_agent) for f in flying])
         placed = 0
         for lead in due:
@@ -288,14 +277,15 @@ class DialerService(PreviewMixin, AdoptionMixin, MembersMixin, AbandonMixin):
             if await self._claim_and_dial(campaign, lead, now):
                 placed += 1
 
-    async def _claim_and_dial(self, campaign: Any, lead: Any, now: dt.datetime, agent: str | None = None) -> bool:
+    async def _claim_and_dial(self, campaign: CampaignRow, lead: LeadRow, now: dt.datetime,
+                              agent: str | None = None) -> bool:
         claimed = await asyncio.to_thread(self._claim, lead)
         if not claimed:
             return False
         await self._originate(campaign, lead, now, agent)
         return True
 
-    def _claim(self, lead: Any) -> bool:
+    def _claim(self, lead: LeadRow) -> bool:
         with self._engine.begin() as conn:
             reason = rec.dnc_reason(conn, lead.number, lead.customer_id)
             if reason is not None:
@@ -307,15 +297,14 @@ class DialerService(PreviewMixin, AdoptionMixin, MembersMixin, AbandonMixin):
         if customer_id is None:
             return None
         with self._engine.connect() as conn:
-            return conn.execute(select(_c.client_no).where(_c.id == customer_id)).scalar()
+            return rec.account_of(conn, customer_id)
 
-    async def _originate(self, campaign: Any, lead: Any, now: dt.datetime, agent: str | None) -> None:
-        bridges = self.app[keys.BRIDGES]
-        pbx = next(iter(bridges), "")
+    async def _originate(self, campaign: CampaignRow, lead: LeadRow, now: dt.datetime, agent: str | None) -> None:
+        pbx = next(iter(self._bridges), "")
         action_id = f"dialer-{campaign.id}-{lead.id}-{lead.attempts + 1}-{next(self._ids)}"
         flight = Flight(action_id, pbx, campaign.id, lead.id, lead.number, lead.customer_id, lead.attempts + 1,
                         lead.followup_id, now, agent=agent)
-        self._flights[action_id] = flight
+        self.flights.add(flight)
         self.dialled.append((lead.id, lead.number, now))
         variables = {LEAD_VAR: str(lead.id), CAMPAIGN_VAR: str(campaign.id), QUEUE_VAR: campaign.queue,
                      NUMBER_VAR: national_digits(lead.number)}
@@ -324,13 +313,31 @@ class DialerService(PreviewMixin, AdoptionMixin, MembersMixin, AbandonMixin):
             variables["CUSTOMER_ACCOUNT"] = account
         context, exten = (self.config.context, "s") if agent is None else (self.config.direct_context, agent)
         try:
-            bridge = bridges[pbx]
+            bridge = self._bridges[pbx]
             await bridge.originate(self.config.channel.format(number=national_digits(lead.number)), exten=exten,
                                    context=context, caller_id=campaign.caller_id or None, variables=variables,
                                    action_id=action_id)
         except Exception as exc:  # noqa: BLE001 - no PBX, or it refused: a failed attempt
             log.warning("dialer: originate of lead %s failed: %s", lead.id, exc)
             await self._finish(flight, "failed", reached=False, t=now.timestamp())
+
+    # --- preview ----------------------------------------------------------------------------
+    def offered_to(self, agent: str) -> int | None:
+        return self.previews.offered_to(agent)
+
+    async def preview_dial(self, campaign_id: int, lead_id: int, agent: str) -> bool:
+        async with self._lock:
+            self.previews.withdraw(agent)
+            campaign = self._campaigns.get(campaign_id)
+            with self._engine.connect() as conn:
+                lead = rec.lead_by_id(conn, lead_id)
+            if campaign is None or lead is None:
+                return False
+            return await self._claim_and_dial(campaign, lead, self._clock(), agent)
+
+    def preview_skip(self, agent: str) -> None:
+        self.previews.withdraw(agent)
+        self.wake()
 
     # --- events -----------------------------------------------------------------------------
     async def _listen(self, stream: AsyncIterator[DomainEvent]) -> None:
@@ -343,27 +350,28 @@ class DialerService(PreviewMixin, AdoptionMixin, MembersMixin, AbandonMixin):
     async def observe(self, event: DomainEvent) -> None:
         if isinstance(event, AgentState):
             if event.queue:
-                self._agents[(event.agent, event.queue)] = event.state
-                self._member_news(event.agent, event.queue)
+                self.members.observe(event.agent, event.queue, event.state)
             if event.state == "available":
                 self.wake()
             return
         if isinstance(event, OriginateResult):
-            flight = self._flights.get(event.action_id) or self._adopt(lead_of_action(event.action_id))
+            flight = self.flights.get(event.action_id) or self.orphans.adopt(lead_of_action(event.action_id))
             if flight is None:
                 return
             if event.outcome == "answered" and event.call:
-                flight.call, flight.answered_t = event.call, event.t
-                self._by_call[event.call] = flight
-                self._watch_abandon(flight)
+                flight.answered_t = event.t
+                self.flights.answered(flight, event.call)
+                self.abandons.watch(flight)
             else:
                 result = event.outcome if event.outcome in ("busy", "no_answer") else "failed"
                 await self._finish(flight, result, reached=False, t=event.t, linkedid=event.call)
             return
-        call = getattr(event, "call", None)
-        flight = self._by_call.get(call) if call else None
-        if flight is None and call and (self._orphans or self._late):
-            flight = self._adopt_call(event)
+        call: str | None = getattr(event, "call", None)
+        if not call:
+            return
+        flight = self.flights.of_call(call)
+        if flight is None and self.orphans.waiting():
+            flight = self.orphans.adopt_call(event, call)
         if flight is None:
             return
         # At an agent from its first ring. That agent's own state may still say "available" for a
@@ -377,33 +385,27 @@ class DialerService(PreviewMixin, AdoptionMixin, MembersMixin, AbandonMixin):
 
     async def _finish(self, flight: Flight, result: str, *, reached: bool, t: float,
                       linkedid: str | None = None, ended: Ended | None = None) -> None:
-        self._flights.pop(flight.action_id, None)
-        self._recent[str(flight.lead_id)] = flight
-        while len(self._recent) > 500:
-            self._recent.pop(next(iter(self._recent)))
-        if flight.call:
-            self._by_call.pop(flight.call, None)
+        self.flights.finish(flight)
         agent_took = ended is not None and ended.outcome == "answered" and ended.agent is not None
         abandoned = reached and (not agent_took or (ended.wait_s if ended else 0) > self.abandon_after_s)
-        window = self._windows.setdefault(flight.campaign_id, deque(maxlen=self._window_size))
+        window = self._windows.setdefault(flight.campaign_id, deque(maxlen=self.window_size))
         window.append((reached, abandoned))
         result = rec.attempt_result(ended.queue if ended else None, ended.outcome if ended else result, agent_took) \
             if reached else result
-        campaign = self._campaigns.get(flight.campaign_id)
+        campaign = self._campaigns[flight.campaign_id]
         now = self._clock()
         step = after_attempt(result, flight.attempts, rec.policy_of(campaign),
                              rec.window_for(self._settings, campaign), now)
         record = flight.record(result, step, now, t, linkedid, ended)
-        await self.app[keys.OUTBOX].submit("campaign_attempt", record)
+        await self._outbox.submit("campaign_attempt", record)
         self.wake()
 
     # --- the screen pop ---------------------------------------------------------------------
     def _flight_of(self, variables: dict[str, str]) -> Flight | None:
-        lead_id = variables.get(LEAD_VAR)
         # By the lead, not the call: the service pops on its own schedule, before we have read the
         # originate_result, or after we have seen the call end (a short call, a slow lookup).
-        flight = next((f for f in self._flights.values() if str(f.lead_id) == lead_id), None) if lead_id else None
-        return flight or self._recent.get(lead_id or "")
+        lead_id = variables.get(LEAD_VAR)
+        return self.flights.of_lead(lead_id) if lead_id else None
 
     def number_of(self, variables: dict[str, str]) -> str | None:
         """The customer's number of a campaign call as the PBX shows callers (national digits):

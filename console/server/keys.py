@@ -8,7 +8,7 @@ checker only: this module must stay importable before the modules it names exist
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from aiohttp import web
 
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from console.server.routing_agi import RoutingAgi
     from console.server.auth import AuthUser, TokenStore
     from console.server.callstate import CallRegistry
+    from console.server.dialer_service import DialerService
     from console.server.directory import Directory
     from console.server.login_guard import LoginGuard
     from console.server.hub import Hub
@@ -33,7 +34,8 @@ if TYPE_CHECKING:
     from console.server.recorder import Recorder
     from console.server.reminders import Reminders
     from console.server.sla_watch import SlaWatch
-    from console.server.service import BridgeLike, Service
+    from console.server.service import Service
+    from telephony.bridge import Bridge
     from console.server.stats_service import StatsService
 
 
@@ -48,7 +50,7 @@ HUB: web.AppKey[Hub] = web.AppKey("hub")
 MANAGER_ALERTS: web.AppKey[ManagerAlerts] = web.AppKey("manager_alerts")
 CALLS: web.AppKey[CallRegistry] = web.AppKey("calls")
 """Live calls: who rings or talks on which call, the matched customer, verification state."""
-BRIDGES: web.AppKey[dict[str, BridgeLike]] = web.AppKey("bridges")
+BRIDGES: web.AppKey[dict[str, Bridge]] = web.AppKey("bridges")
 """PBX name -> bridge (the AMI side: a stream of domain events plus action methods)."""
 SERVICE: web.AppKey[Service] = web.AppKey("service")
 """The live service (bridges -> pops, recorder, hub); ``settle()`` waits for it to catch up."""
@@ -65,7 +67,7 @@ STATS: web.AppKey[StatsService] = web.AppKey("stats")
 OUTBOX: web.AppKey[Outbox] = web.AppKey("outbox")
 RECORDER: web.AppKey[Recorder] = web.AppKey("recorder")
 POP: web.AppKey[PopBuilder] = web.AppKey("pop")
-DIALER: web.AppKey[Any] = web.AppKey("dialer")
+DIALER: web.AppKey[DialerService] = web.AppKey("dialer")
 """The outbound dialer (console.server.dialer_service), when the campaigns routes are mounted."""
 
 OPERATIONS: web.AppKey[list[Operation]] = web.AppKey("operations")

@@ -1,9 +1,17 @@
-"""Which queue-member interface is an agent's, on a PBX (the inverse of its ``agent_map``)."""
+"""A PBX's [[pbx]] section, and which queue-member interface is an agent's on it (the inverse
+of its ``agent_map``)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from console.config.models import PbxSettings
 from telephony.tracker.state import digits_agent
+
+
+def pbx_section(sections: Sequence[PbxSettings], pbx: str) -> PbxSettings:
+    """The [[pbx]] section of the named PBX (the first one for a name not configured)."""
+    return next((section for section in sections if section.name == pbx), sections[0] if sections else PbxSettings())
 
 
 def member_interface(pbx: PbxSettings, extension: str) -> str:

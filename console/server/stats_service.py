@@ -35,6 +35,8 @@ if TYPE_CHECKING:
     from console.server.directory import Directory
     from console.server.hub import Hub
     from console.server.outbox import Outbox
+    from telephony.bridge import Bridge
+    from telephony.tracker.state import ActiveCall
 
 log = logging.getLogger(__name__)
 OUTBOX_WAIT_S = 5.0
@@ -42,7 +44,7 @@ OUTBOX_WAIT_S = 5.0
 
 class StatsService:
     def __init__(self, settings: Settings, *, engine: Engine, clock: Clock, calls: CallRegistry, hub: Hub,
-                 directory: Directory, bridges: Mapping[str, object], outbox: Outbox | None = None,
+                 directory: Directory, bridges: Mapping[str, Bridge], outbox: Outbox | None = None,
                  min_interval_s: float = 1.0) -> None:
         """``bridges``: the PBXs whose trackers give the calls waiting and agents' states now."""
         self._engine, self._clock, self._calls, self._hub = engine, clock, calls, hub
@@ -135,17 +137,15 @@ class StatsService:
         return sorted(set(self._targets) | set(self.day.calls))
 
     def live(self, queue: str, now: float) -> LiveQueue:
-        rows: list[dict[str, Any]] = []
-        states: dict[str, Any] = {}
+        rows: list[ActiveCall] = []
+        states: dict[str, dict[str, AgentState]] = {}
         for bridge in self._bridges.values():
-            tracker = getattr(bridge, "tracker", None)
-            if tracker is not None:
-                rows += tracker.active_calls()
-                for agent, by_queue in tracker.agent_states().items():
-                    states.setdefault(agent, {}).update(by_queue)
+            rows += bridge.tracker.active_calls()
+            for agent, by_queue in bridge.tracker.agent_states().items():
+                states.setdefault(agent, {}).update(by_queue)
         return live_queue(queue, rows, states, now, is_vip=self._is_vip)
 
-    def _is_vip(self, row: dict[str, Any]) -> bool:
+    def _is_vip(self, row: ActiveCall) -> bool:
         tier = (row.get("vars") or {}).get("CUSTOMER_TIER")
         return row.get("queue") == "vip" or bool(tier and self._settings.is_vip(str(tier).lower()))
 

@@ -15,6 +15,7 @@ from aiohttp.test_utils import TestClient
 from sqlalchemy import select
 
 from console.server import keys
+from console.server.dialer_service import DialerService
 from console.store.models import Interaction, Lead
 from telephony.bridge import Bridge
 from telephony.simulator.center import AgentSetup
@@ -35,7 +36,7 @@ class Floor:
     dialled: Counter[str] = field(default_factory=Counter)  # national number -> times the PBX rang it
 
     @property
-    def dialer(self) -> Any:
+    def dialer(self) -> DialerService:
         return self.client.app[keys.DIALER]
 
     async def create(self, **spec: Any) -> int:
@@ -108,7 +109,7 @@ async def campaign_floor(make_client: Any, plan: Callable[[str, int], Dialout], 
     client = await make_client(bridges={"main": bridge}, clock=clock, engine=engine, outbox_path=outbox_path,
                                settings=settings)
     # The PBX's clock is the simulator's (events carry its Timestamp), faster than the wall's.
-    client.app[keys.DIALER].pbx_time = sim.clock.live_unix
+    client.app[keys.DIALER].abandons.pbx_time = sim.clock.live_unix
     headers = bearer(await login(client, "sup1"))
     floor = Floor(client, sim, bridge, headers, dialled)
     try:

@@ -49,7 +49,7 @@ async def test_a_campaign_dials_for_its_agents_only_and_removes_the_members_it_a
             stats = await floor.until_done(campaign, timeout=120)
             assert stats["connected"] == 12
             assert outbound_members(sim) == {"PJSIP/1001", "PJSIP/1002", "PJSIP/1005", "PJSIP/1999"}
-            assert floor.dialer.members_added() == {("outbound", "1001"): campaign, ("outbound", "1002"): campaign,
+            assert floor.dialer.members.added() == {("outbound", "1001"): campaign, ("outbound", "1002"): campaign,
                                                     ("outbound", "1999"): campaign}
             # Paced on its three agents only (retail's five others were free all along).
             rounds = [r for r in floor.dialer.decisions if r[0] == campaign]
@@ -61,7 +61,7 @@ async def test_a_campaign_dials_for_its_agents_only_and_removes_the_members_it_a
 
             await floor.move(campaign, "pause")
             await until(lambda: outbound_members(sim) == {"PJSIP/1005"})
-            await until(lambda: not floor.dialer.members_added())
+            await until(lambda: not floor.dialer.members.added())
             with seeded_engine.connect() as conn:
                 agents = set(conn.execute(select(Interaction.agent_ext).where(Interaction.campaign_id == campaign)).scalars())
                 assert conn.execute(select(Campaign.members_added).where(Campaign.id == campaign)).scalar() == []
@@ -91,7 +91,7 @@ async def test_preview_offers_go_to_the_listed_agents_only(make_client, seeded_e
         assert refused.status == 409
         await ws1.close()
         await ws2.close()
-        assert floor.dialer.members_added() == {}  # 1002 was a member of retail already
+        assert floor.dialer.members.added() == {}  # 1002 was a member of retail already
 
 
 def test_plan_members_adds_hands_over_and_removes_only_its_own() -> None:
@@ -141,12 +141,12 @@ async def test_after_a_restart_the_members_it_added_are_still_removed(make_clien
                                   outbox_path=outbox) as second:
             await second.dialer.ready.wait()
             await second.dialer.tick()  # start-up: they are members already, and known as its own
-            assert second.dialer.members_added() == {("outbound", "1001"): campaign, ("outbound", "1002"): campaign}
+            assert second.dialer.members.added() == {("outbound", "1001"): campaign, ("outbound", "1002"): campaign}
             members.remove(sim.pbx, "outbound", "PJSIP/1002")  # someone removed it meanwhile
-            await until(lambda: ("outbound", "1002") not in second.dialer.members())
+            await until(lambda: ("outbound", "1002") not in second.dialer.members.present())
             await second.dialer.tick()  # the campaign still runs: it is added again, still its own
             await until(lambda: outbound_members(sim) == {"PJSIP/1001", "PJSIP/1002"})
-            assert second.dialer.members_added() == {("outbound", "1001"): campaign, ("outbound", "1002"): campaign}
+            assert second.dialer.members.added() == {("outbound", "1001"): campaign, ("outbound", "1002"): campaign}
             await second.move(campaign, "stop")
             await until(lambda: outbound_members(sim) == set())
     finally:

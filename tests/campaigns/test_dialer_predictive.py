@@ -39,7 +39,7 @@ async def test_predictive_keeps_the_abandon_rate_under_the_cap(make_client, seed
         await floor.move(campaign, "start")
         stats = await floor.until_done(campaign, timeout=180)
         rounds = [r for r in floor.dialer.decisions if r[0] == campaign]
-        window_size = floor.dialer._window_size
+        window_size = floor.dialer.window_size
     redirected = len(apologies)
     peak = max((in_flight + dial) / free for _, free, in_flight, dial in rounds)
     print(f"answer rate {answer_rate:.0%}: {stats['attempts']} calls, {stats['contacts']} answered, "

@@ -21,11 +21,11 @@ async def test_restart_mid_campaign_loses_and_repeats_nothing(make_client, seede
             await first.import_csv(campaign, "number\n" + "\n".join(numbers) + "\n")
             await first.move(campaign, "start")
             async with asyncio.timeout(20):  # four customers talking to the four agents
-                while sum(1 for f in first.dialer._flights.values() if f.at_agent) < 4:
+                while sum(1 for f in first.dialer.flights if f.at_agent) < 4:
                     await asyncio.sleep(0.02)
             await first.client.close()  # the server stops with four calls up on the PBX
         async with campaign_floor(make_client, talk, agents=0, clock=clock, sim=sim, outbox_path=outbox) as second:
-            second.dialer.orphan_grace_s = 10.0  # longer than a call: each one up is adopted when it ends
+            second.dialer.orphans.grace_s = 10.0  # longer than a call: each one up is adopted when it ends
             stats = await second.until_done(campaign, timeout=60)
     finally:
         await sim.close()

@@ -36,7 +36,8 @@ async def test_a_call_that_rings_an_agent_while_the_round_reads_its_leads_is_cou
         # Two customers dialled for the two agents, neither at an agent yet.
         ringing = [Flight(f"a{n}", "main", campaign, 900 + n, f"+861397777000{n}", None, 1, None, MONDAY_10)
                    for n in range(2)]
-        dialer._flights.update({f.action_id: f for f in ringing})
+        for flight in ringing:
+            dialer.flights.add(flight)
         read_leads = dialer._due
 
         def due(*args: Any) -> list[Any]:

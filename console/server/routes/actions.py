@@ -13,14 +13,13 @@ from console.server.auth import AuthUser
 from console.server.callstate import LiveCall
 from console.i18n import t
 from console.server.errors import ApiError
-from console.server.members import member_interface, state_interface
+from console.server.members import member_interface, pbx_section, state_interface
 
 log = logging.getLogger(__name__)
 
 def pbx_settings(app: web.Application, pbx: str) -> PbxSettings:
     """The [[pbx]] section of the named PBX (the first one for a name not configured)."""
-    sections = app[keys.SETTINGS].pbx
-    return next((section for section in sections if section.name == pbx), sections[0] if sections else PbxSettings())
+    return pbx_section(app[keys.SETTINGS].pbx, pbx)
 
 
 def bridge_for(app: web.Application, pbx: str | None = None) -> tuple[str, Any]:

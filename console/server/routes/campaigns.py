@@ -8,7 +8,6 @@ write is audited with the acting user in its own transaction (console/crm/campai
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from typing import Any, Callable, Literal
 
 from aiohttp import web
@@ -21,7 +20,7 @@ from console.server.api_models.common import Ok
 from console.server.openapi import Operation, register
 from console.server import keys
 from console.server.auth import require_role
-from console.server.dialer_service import DialerService
+from console.server.dialer_records import skip_lead
 from console.server.errors import ApiError, read_body
 from console.server.routes.campaign_models import CampaignList, CampaignOut, CampaignStats, LeadsReport
 from console.server.routes.crm_common import api_error
@@ -155,33 +154,8 @@ async def preview_action(request: web.Request) -> web.Response:
 
 def _skip(app: web.Application, lead_id: int) -> None:
     """A skipped lead waits the no-answer delay before it is offered again."""
-    import datetime as dt
-
-    from sqlalchemy import select, update
-
-    from console.store.models import Campaign, Lead
-
-    l, k = Lead.__table__.c, Campaign.__table__.c
     with app[keys.ENGINE].begin() as conn:
-        delay = conn.execute(select(k.retry_noanswer_min).join_from(Lead.__table__, Campaign.__table__,
-                                                                    k.id == l.campaign_id).where(l.id == lead_id)).scalar()
-        conn.execute(update(Lead.__table__).where(l.id == lead_id, l.status == "pending").values(
-            next_attempt_at=app[keys.CLOCK]() + dt.timedelta(minutes=delay or 60), last_result="skipped",
-            version=l.version + 1))
-
-
-async def _dialer_ctx(app: web.Application) -> AsyncIterator[None]:
-    dialer = DialerService(app, **app.get(DIALER_OPTIONS, {}))
-    app[DIALER] = dialer
-    app[keys.SERVICE].campaigns = dialer  # a campaign call's pop carries its lead and script
-    await dialer.start()
-    yield
-    app[keys.SERVICE].campaigns = None
-    await dialer.stop()
-
-
-DIALER_OPTIONS: web.AppKey[dict[str, Any]] = web.AppKey("dialer_options")
-"""Keyword arguments for DialerService (tests: a short tick); set before the app starts."""
+        skip_lead(conn, lead_id, app[keys.CLOCK]())
 
 
 def setup(app: web.Application) -> None:
@@ -209,4 +183,3 @@ def setup(app: web.Application) -> None:
                   "Dial or skip the lead a preview campaign offers me", path_params={"id": int, "lead": int},
                   response=Ok, status=202, also=(200,), errors=(409,), tag="campaigns"),
     )
-    app.cleanup_ctx.append(_dialer_ctx)
