@@ -12,15 +12,35 @@ import os
 
 
 def add_client_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--server", metavar="URL", help="server address, http:// or https:// (default: from config, http://127.0.0.1:8421)")
+    parser.add_argument("--server", metavar="URL", help="server address, http:// or https:// (default: from config, "
+                        "http://127.0.0.1:8421); the consoles take several, comma-separated, and move to the next "
+                        "when one stops answering")
     parser.add_argument("--user", metavar="NAME", help="user name (default: $CALLDESK_USER, else asked)")
     parser.add_argument("--ca", metavar="FILE", help="CA (PEM) that signed an https server's certificate "
                         "(default: [console] ca_file from config, else the system's trust store)")
 
 
 def server_url(args: argparse.Namespace, settings) -> str:  # noqa: ANN001 (Settings, imported late)
-    scheme = "https" if settings.server.tls_cert else "http"  # the same config.toml as the server's
-    return args.server or f"{scheme}://{settings.server.host}:{settings.server.port}"
+    """The server a command talks to: the first of :func:`server_urls`."""
+    return server_urls(args, settings)[0]
+
+
+def server_urls(args: argparse.Namespace, settings) -> list[str]:  # noqa: ANN001 (Settings, imported late)
+    """The servers a console may use, in order: ``--server`` (comma-separated), else ``[console]
+    servers``, else the one of ``[server]`` (the same config.toml as the server's)."""
+    from console.errors import CalldeskError
+
+    if args.server:
+        given = [address.strip().rstrip("/") for address in args.server.split(",") if address.strip()]
+        bad = [address for address in given if not address.startswith(("http://", "https://"))]
+        if bad or not given:
+            raise CalldeskError(f"--server: {bad[0] if bad else args.server!r} is not a server address "
+                                "(expected http://host:port or https://host:port)")
+        return given
+    if settings.console.servers:
+        return list(settings.console.servers)
+    scheme = "https" if settings.server.tls_cert else "http"
+    return [f"{scheme}://{settings.server.host}:{settings.server.port}"]
 
 
 def ca_file(args: argparse.Namespace, settings) -> str | None:  # noqa: ANN001 (Settings, imported late)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from console.cli.client_login import add_client_arguments, ca_file, credentials, server_url
+from console.cli.client_login import add_client_arguments, ca_file, credentials, server_urls
 
 if TYPE_CHECKING:
     from console.config import ConsoleSettings
@@ -29,22 +29,22 @@ def run(args: argparse.Namespace) -> int:
 
     settings = load_settings(args.config)
     set_locale(settings.center.locale)
-    server = server_url(args, settings)
+    servers = server_urls(args, settings)
     ca = ca_file(args, settings)
     given = credentials(args.user)
     from console.tui.app import AgentApp
 
     # The screen opens at once and logs in behind a "connecting" line: the first frame does
     # not wait for aiohttp or the network. A refused login ends it with one line and exit 2.
-    app = AgentApp(connect=lambda: _connect(server, given, settings.console, ca), keymap=dict(settings.console.keys),
+    app = AgentApp(connect=lambda: _connect(servers, given, settings.console, ca), keymap=dict(settings.console.keys),
                    freeze_heap=True)
     app.run()
     if app.login_error is not None:
-        raise CalldeskError(t("console.login.failed", server=server, message=app.login_error))
+        raise CalldeskError(t("console.login.failed", server=", ".join(servers), message=app.login_error))
     return app.return_code or 0
 
 
-async def _connect(server: str, given: tuple[str, str | None, str | None], console: ConsoleSettings,  # noqa: ANN202
+async def _connect(servers: str | list[str], given: tuple[str, str | None, str | None], console: ConsoleSettings,  # noqa: ANN202
                    ca: str | None = None):
     from pathlib import Path
 
@@ -53,7 +53,7 @@ async def _connect(server: str, given: tuple[str, str | None, str | None], conso
     from console.tui.recording_player import RecordingPlayer
 
     user, password, token = given
-    client = Client(server, token=token, ca_file=ca)
+    client = Client(servers, token=token, ca_file=ca)
     if token:
         await client.me()
     else:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 
-from console.cli.client_login import add_client_arguments, ca_file, credentials, server_url
+from console.cli.client_login import add_client_arguments, ca_file, credentials, server_urls
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -27,7 +27,7 @@ def run(args: argparse.Namespace) -> int:
 
     settings = load_settings(args.config)
     set_locale(settings.center.locale)
-    ctx = asyncio.run(connect(server_url(args, settings), args.user, ca_file(args, settings)))
+    ctx = asyncio.run(connect(server_urls(args, settings), args.user, ca_file(args, settings)))
     ctx.thresholds = Thresholds(**settings.supervisor.model_dump())
     from pathlib import Path
 
@@ -41,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-async def connect(server: str, user: str | None, ca: str | None = None):
+async def connect(servers: str | list[str], user: str | None, ca: str | None = None):
     """Log in before the screen opens, so a typo or a missing role fails in one line."""
     from console.errors import CalldeskError
     from console.i18n import t
@@ -50,7 +50,7 @@ async def connect(server: str, user: str | None, ca: str | None = None):
     from console.tui.supervisor.context import SupervisorContext
 
     name, password, token = credentials(user)
-    client = SupervisorClient(server, token=token, ca_file=ca)
+    client = SupervisorClient(servers, token=token, ca_file=ca)
     try:
         if token:
             await client.me()
@@ -59,7 +59,7 @@ async def connect(server: str, user: str | None, ca: str | None = None):
         center = await client.config()
     except ApiError as exc:
         await client.close()
-        raise CalldeskError(t("console.login.failed", server=server, message=exc.message)) from None
+        raise CalldeskError(t("console.login.failed", server=client.base_url, message=exc.message)) from None
     await client.close()
     client._session = None  # made on this short-lived loop; the App opens its own
     assert client.user is not None

@@ -348,6 +348,22 @@ class ConsoleSettings(Section):
     player: str = Field("", max_length=500)
     """The command that plays a saved recording, {file} standing for it (e.g. "aplay {file}",
     "mpv --no-video {file}", "xdg-open {file}"); empty: the console only saves it and says where."""
+    servers: list[str] = Field(default_factory=list, max_length=16)
+    """The servers the agent and supervisor consoles may use, in order of preference (each
+    ``http://`` or ``https://host:port``). When the one in use stops answering, the console moves
+    to the next within seconds, logs in there if it must, and restores the call on screen from that
+    server's ``hello``. Empty: the one server of ``[server]`` host and port. ``--server`` (one
+    address or several, comma-separated) overrides it."""
+
+    @field_validator("servers")
+    @classmethod
+    def _server_addresses(cls, value: list[str]) -> list[str]:
+        for address in value:
+            if not address.startswith(("http://", "https://")) or len(address) > 200:
+                raise ValueError(f"{address[:200]!r} is not a server address (expected http://host:port or "
+                                 "https://host:port)")
+        return [address.rstrip("/") for address in value]
+
     ca_file: str | None = None
     """PEM file of the CA that signed an https server's certificate, for the consoles and the
     CLI's API clients (--ca FILE overrides it). Unset: the system's trust store. A relative path

@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import secrets
 import logging
 from collections import deque
 from collections.abc import Callable, Iterable
@@ -58,6 +59,9 @@ class _Channel:
 class Hub:
     def __init__(self, buffer_size: int, on_clients: Callable[[int], None] | None = None) -> None:
         self._buffer_size = buffer_size
+        self.epoch = secrets.token_hex(8)
+        """This hub's numbering: a console resuming with another's ``since`` (another server, or this
+        one before a restart) gets ``resync``, never frames that only share the numbers."""
         self._channels: dict[int, _Channel] = {}
         self._on_clients = on_clients or (lambda n: None)
         self._clients = 0
@@ -110,10 +114,13 @@ class Hub:
     def clients(self) -> int:
         return self._clients
 
-    def _catch_up(self, channel: _Channel, since: int | None) -> list[str] | None:
-        """Frames after ``since``; None when the buffer no longer holds them all."""
+    def _catch_up(self, channel: _Channel, since: int | None, epoch: str | None = None) -> list[str] | None:
+        """Frames after ``since``; None when the buffer no longer holds them all, or ``since`` was
+        numbered by another hub (``epoch``)."""
         if since is None:
             return []
+        if epoch is not None and epoch != self.epoch:
+            return None
         if since > channel.seq:
             return None  # a seq from before a restart
         if since == channel.seq:
@@ -133,10 +140,10 @@ class Hub:
                 return ws
         channel = self._channel(user.id)
         # No await between reading the buffer and subscribing: nothing can slip in between.
-        backlog = self._catch_up(channel, since)
+        backlog = self._catch_up(channel, since, request.query.get("epoch") or None)
         # Room for the whole buffer plus hello, resync and the latest transient states.
         sub = _Subscriber(ws, asyncio.Queue(maxsize=self._buffer_size + 2 + len(channel.latest)))
-        hello = {"seq": channel.seq, "kind": "hello", "user": user.to_json(),
+        hello = {"seq": channel.seq, "kind": "hello", "epoch": self.epoch, "user": user.to_json(),
                  **_agent_states(request.app, user),
                  "server_time": request.app[keys.CLOCK]().isoformat(), **_current_calls(request.app, user)}
         sub.queue.put_nowait(dumps(hello))

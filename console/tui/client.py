@@ -12,7 +12,8 @@ before it touches the network (~200 ms of imports off the start-up path).
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
+import logging
+from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -39,16 +40,22 @@ class ApiError(Exception):
         self.status, self.code, self.message, self.field = status, code, message, field
 
 
+log = logging.getLogger(__name__)
 SIGNED_OUT_CLOSE = ws_close.SIGNED_OUT
 """The server's WebSocket close code for a session that ended for good (account disabled)."""
 
 
 class Client:
-    def __init__(self, base_url: str, *, token: str | None = None, timeout_s: float = 10,
+    def __init__(self, base_url: str | Sequence[str], *, token: str | None = None, timeout_s: float = 10,
                  ca_file: str | Path | None = None) -> None:
-        """``ca_file``: the CA that signed an ``https://`` server's certificate (default: the
-        system's trust store)."""
-        self.base_url = base_url.rstrip("/")
+        """``base_url``: the server, or several in order of preference (the console moves to the
+        next when the one in use stops answering: :meth:`fail_over`); ``ca_file``: the CA that
+        signed an ``https://`` server's certificate (default: the system's trust store)."""
+        urls = [base_url] if isinstance(base_url, str) else list(base_url)
+        if not urls:
+            raise ValueError("no server address")
+        self.base_urls = [url.rstrip("/") for url in urls]
+        self.base_url = self.base_urls[0]
         self.ca_file = ca_file
         self.token = token
         self.user: User | None = None
@@ -84,6 +91,19 @@ class Client:
         if self._session is not None:
             await self._session.close()
 
+    async def fail_over(self) -> bool:
+        """Move to the next server of :attr:`base_urls` (after the last, the first again); False
+        when there is no other. The token goes along: sessions are shared by the servers."""
+        if len(self.base_urls) < 2:
+            return False
+        at = self.base_urls.index(self.base_url) if self.base_url in self.base_urls else -1
+        self.base_url = self.base_urls[(at + 1) % len(self.base_urls)]
+        if self._session is not None:  # its connector may be for the other scheme
+            await self._session.close()
+            self._session = None
+        log.info("moving to server %s", self.base_url)
+        return True
+
     # --- plumbing -------------------------------------------------------------------------
     async def request(self, method: str, path: str, *, json_body: Any = None,
                       params: dict[str, Any] | None = None, data: bytes | None = None,
@@ -95,15 +115,22 @@ class Client:
         if content_type:
             headers["Content-Type"] = content_type
         clean = {k: str(v) for k, v in (params or {}).items() if v not in (None, "")}
-        try:
-            async with self.session.request(method, self.base_url + path, json=json_body, data=data,
-                                            params=clean, headers=headers) as resp:
-                body = await resp.json(content_type=None) if resp.content_length != 0 else None
-                status = resp.status
-        except aiohttp.ClientSSLError as exc:  # before ClientError: it is one, with a reason to give
-            raise ApiError(0, "tls", tls_failure(exc)) from exc
-        except (aiohttp.ClientError, TimeoutError, OSError) as exc:
-            raise ApiError(0, "unreachable", str(exc) or type(exc).__name__) from exc
+        for tries_left in range(len(self.base_urls) - 1, -1, -1):
+            try:
+                async with self.session.request(method, self.base_url + path, json=json_body, data=data,
+                                                params=clean, headers=headers) as resp:
+                    body = await resp.json(content_type=None) if resp.content_length != 0 else None
+                    status = resp.status
+                break
+            except aiohttp.ClientSSLError as exc:  # before ClientError: it is one, with a reason to give
+                raise ApiError(0, "tls", tls_failure(exc)) from exc
+            except aiohttp.ClientConnectorError as exc:
+                # Not connected, so nothing was sent: any request may go to the next server as it is.
+                if tries_left and await self.fail_over():
+                    continue
+                raise ApiError(0, "unreachable", str(exc) or type(exc).__name__) from exc
+            except (aiohttp.ClientError, TimeoutError, OSError) as exc:
+                raise ApiError(0, "unreachable", str(exc) or type(exc).__name__) from exc
         if status == 401 and _retry and self._credentials and path != "/api/login":
             await self.login(*self._credentials)
             return await self.request(method, path, json_body=json_body, params=params, data=data,
@@ -262,15 +289,19 @@ class Client:
         return await self.get_as(KbArticle, f"/api/kb/{slug}")
 
     # --- the event stream -----------------------------------------------------------------
-    async def frames(self, since: int | None = None) -> AsyncIterator[dict[str, Any]]:
+    async def frames(self, since: int | None = None, epoch: str | None = None) -> AsyncIterator[dict[str, Any]]:
         """One WebSocket connection's frames; ends when the connection closes.
 
-        Reconnecting is the caller's loop (see :mod:`console.tui.stream`), which keeps ``since``.
+        Reconnecting is the caller's loop (see :mod:`console.tui.stream`), which keeps ``since``
+        and the ``epoch`` of the server that numbered it (its ``hello`` says it): another server,
+        or the same one restarted, answers ``resync`` rather than frames of its own numbering.
         """
         import aiohttp
 
         # The token goes in the Authorization header, never the URL (the server refuses that).
         params = {"since": str(since)} if since is not None else {}
+        if since is not None and epoch:
+            params["epoch"] = epoch
         url = self.base_url.replace("http", "ws", 1) + "/ws"
         try:
             ws = await self.session.ws_connect(url, params=params, headers=self._auth_headers(), heartbeat=15,

@@ -221,16 +221,20 @@ async def follow_stream(client: Client, post: Callable[[Message], Any], me: str 
     import aiohttp
 
     since: int | None = None
-    backoff = 0.25
+    epoch: str | None = None  # which server numbered ``since`` (its hello says)
+    failures = 0  # connections in a row that ended or failed without a frame
     post(ConnectionStateChanged("connecting"))
     while True:
+        connected = False
         try:
-            async for frame in client.frames(since):
-                if backoff:
-                    backoff = 0.0
+            async for frame in client.frames(since, epoch):
+                if not connected:
+                    connected, failures = True, 0
                     post(ConnectionStateChanged("connected"))
                 if isinstance(frame.get("seq"), int):
                     since = frame["seq"]
+                if frame.get("kind") == "hello":
+                    epoch = frame.get("epoch") if isinstance(frame.get("epoch"), str) else None
                 if frame.get("kind") == "resync":
                     since = None  # the old numbering means nothing to the new buffer
                 try:
@@ -249,6 +253,11 @@ async def follow_stream(client: Client, post: Callable[[Message], Any], me: str 
             detail = exc.message
         except (aiohttp.ClientError, OSError, TimeoutError, ValueError) as exc:
             detail = str(exc) or type(exc).__name__
+        failures += 1
+        # The first retry goes to the same server (its connection may only have dropped); when that
+        # fails too, each retry tries the next server. The wait doubles with each full round.
+        if failures > 1:
+            await client.fail_over()
+        rounds = (failures - 1) // len(client.base_urls)
         post(ConnectionStateChanged("reconnecting", detail))
-        backoff = min(max(backoff * 2, 0.25), max_backoff_s)
-        await sleep(backoff)
+        await sleep(min(0.25 * 2 ** min(rounds, 8), max_backoff_s))

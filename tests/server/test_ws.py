@@ -133,3 +133,22 @@ async def test_a_followup_falling_due_is_pushed_to_its_owner(client, seed, froze
         assert await reminders.check() == 0  # pushed once
         hub = client.app[keys.HUB]
         assert hub.last_seq(seed.staff["agent2"]) == 0  # not someone else's follow-up
+
+
+async def test_a_since_numbered_by_another_server_gets_resync_not_its_frames(client, seed, agent_token) -> None:
+    """A console failing over from another server (or resuming after a restart) sends that server's
+    epoch with its seq: frames that merely share the numbers must not be replayed as if missed."""
+    hub = client.app[keys.HUB]
+    async with client.ws_connect("/ws", headers=bearer(agent_token)) as ws:
+        hello = await ws.receive_json(timeout=5)
+    assert hello["kind"] == "hello" and hello["epoch"] == hub.epoch
+    user = hello["user"]["id"]
+    for n in range(3):
+        hub.publish([user], "note", {"n": n})
+    query = {"since": "1", "epoch": hub.epoch}
+    async with client.ws_connect("/ws", params=query, headers=bearer(agent_token)) as ws:
+        frames = [await ws.receive_json(timeout=5) for _ in range(3)]
+    assert [f["kind"] for f in frames] == ["hello", "note", "note"]  # the same server: what was missed
+    async with client.ws_connect("/ws", params=query | {"epoch": "another-server"}, headers=bearer(agent_token)) as ws:
+        frames = [await ws.receive_json(timeout=5) for _ in range(2)]
+    assert [f["kind"] for f in frames] == ["hello", "resync"]

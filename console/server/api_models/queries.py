@@ -84,6 +84,9 @@ class WebSocketQuery(BaseModel):
     ``{"kind": "auth", "token": …}``; a ``token`` in the URL is refused (400) and revoked."""
 
     since: int | None = Field(default=None, description="The last seq seen: what was missed is replayed")
+    epoch: str | None = Field(default=None, max_length=64,
+                              description="The `epoch` of the hello that numbered `since`: another server's "
+                                          "(or a restarted one's) answers `resync` instead of a replay")
 
 
 class AtRiskQuery(BaseModel):
