@@ -92,7 +92,10 @@ async def bench(buses: list[str], plan: Any, nats_url: str, amqp_url: str, pg_ur
         result["machine"] = {"cores": os.cpu_count(), "load_1min_before": round(load, 2),
                              "load_1min_after": round(os.getloadavg()[0], 2), "wakeup_cpu_us": wakeup_cpu_us}
         if lease_ttl > 0 and name in LEASES:
-            result["lease"] = await measure_lease(LEASES[name], url, lease_ttl)
+            try:
+                result["lease"] = await measure_lease(LEASES[name], url, lease_ttl)
+            except Exception as exc:  # noqa: BLE001 - reported beside the bus's figures, not lost with them
+                result["lease"] = {"kind": LEASES[name], "error": f"{type(exc).__name__}: {exc}"}
         results.append(result)
         on_result(result)
     if pg_url and lease_ttl > 0:
@@ -164,7 +167,9 @@ def summary(results: list[dict[str, Any]]) -> str:
                      f"{r['max_throughput']['delivered_per_s']:>8} {replay!s:>11} {cpu:>14} {order:>6}")
     for r in results:
         lease = r.get("lease")
-        if lease:
+        if lease and "error" in lease:
+            lines.append(f"lease {lease['kind']}: failed: {lease['error']}")
+        elif lease:
             lines.append(f"lease {lease['kind']}: acquire {lease['acquire_ms']} ms, renew {lease['renew_ms']} ms, "
                          f"takeover after crash {lease['takeover_after_crash_s']} s, "
                          f"after hang {lease['takeover_after_hang_s']} s (ttl {lease['ttl_s']} s)")

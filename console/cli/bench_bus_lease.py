@@ -59,11 +59,15 @@ class NatsKv:
         self.rev = 0
 
     async def try_acquire(self) -> bool:
-        from nats.js.errors import KeyWrongLastSequenceError
+        from nats.js.errors import KeyNotFoundError, KeyWrongLastSequenceError
 
         try:
             self.rev = await self.kv.create(self.key, b"server-a")
         except KeyWrongLastSequenceError:
+            return False
+        except KeyNotFoundError:
+            # nats-py's create: refused (the key was there), it reads the key to tell a deleted
+            # one from a live one, and finds nothing: the lease expired in between. Next try.
             return False
         return True
 
