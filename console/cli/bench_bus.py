@@ -109,8 +109,8 @@ async def bench(buses: list[str], plan: Any, nats_url: str, amqp_url: str, pg_ur
 
 
 async def unavailable(name: str, url: str) -> str | None:
-    """Why this bus cannot be measured at ``url`` (None when it can): not listening, refusing
-    the login, or (JetStream) not enabled on the NATS server."""
+    """Why this bus cannot be measured at ``url`` (None when it can): its client is not
+    installed, it is not listening, it refuses the login, or (JetStream) not enabled."""
     where = url.rsplit("@", 1)[-1]
     try:
         if name.startswith("nats"):
@@ -126,6 +126,8 @@ async def unavailable(name: str, url: str) -> str | None:
             import aio_pika
 
             await (await aio_pika.connect(url, timeout=2)).close()
+    except ImportError as exc:
+        return f"{name} needs the {exc.name} package: pip install -e '.[bench]'"
     except Exception as exc:  # noqa: BLE001 - each client raises its own kinds of refusal
         return f"{name} at {where} unavailable: {type(exc).__name__}: {str(exc).strip() or 'no answer'}"
     return None
