@@ -203,12 +203,13 @@ async def _dialer(app: web.Application) -> AsyncIterator[None]:
     """The outbound dialer: campaigns' calls (console.server.dialer_service)."""
     from console.server.dialer_deps import DialerDeps
     from console.server.dialer_service import DialerService
+    from console.server.lease import lease_for
 
     service, bridges = app[keys.SERVICE], app[keys.BRIDGES]
     dialer = app[keys.DIALER] = DialerService(DialerDeps(
         engine=app[keys.ENGINE], clock=app[keys.CLOCK], settings=app[keys.SETTINGS], bridges=bridges,
         calls=app[keys.CALLS], events=service.followed, outbox=app[keys.OUTBOX], hub=app[keys.HUB],
-        directory=app[keys.DIRECTORY], after_call=app[keys.AFTER_CALL]))
+        directory=app[keys.DIRECTORY], after_call=app[keys.AFTER_CALL], lease=lease_for(app[keys.ENGINE], "dialer")))
     service.campaigns = dialer  # a campaign call's pop carries its lead and script
     await dialer.start()
     yield

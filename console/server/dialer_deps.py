@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from console.server.callstate import CallRegistry
     from console.server.directory import Directory
     from console.server.hub import Hub
+    from console.server.lease import Lease
     from console.server.clock import Clock
     from console.server.outbox import Outbox
     from telephony.events import DomainEvent
@@ -61,6 +62,8 @@ class DialerDeps:
     directory: Directory
     after_call: AfterCallWork
     """Who still owes a call's disposition: not free for a campaign call."""
+    lease: Lease
+    """Held while this server is the one that dials (console/server/lease.py)."""
 
 
 class DialerOptions(TypedDict, total=False):

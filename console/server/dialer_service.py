@@ -70,7 +70,7 @@ class DialerService:
         ``pbx_time``: the PBX's clock (Unix seconds, what event times are in)."""
         self._engine, self._clock, self._settings = deps.engine, deps.clock, deps.settings
         self._bridges, self._calls, self._events, self._outbox = deps.bridges, deps.calls, deps.events, deps.outbox
-        self._after_call = deps.after_call
+        self._after_call, self._lease = deps.after_call, deps.lease
         self.config = dialer or deps.settings.dialer
         self.tick_s, self.abandon_after_s, self.window_size = tick_s, self.config.abandon_after_s, window_size
         self.flights = Flights()
@@ -110,6 +110,7 @@ class DialerService:
         for task in self._tasks:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
+        await self._lease.release()
 
     def _reconcile(self) -> list[StuckLead]:
         with self._engine.begin() as conn:
@@ -138,19 +139,33 @@ class DialerService:
         self.ready.set()
 
     async def _run(self) -> None:
-        await self._recover()
+        """Rounds while this server holds the dialer's lease (console/server/lease.py): on several
+        servers one dials, the others follow the PBX and take over when it goes. Start-up
+        reconciliation runs once the lease is held, so the leads another server is dialling are
+        never taken for a dead server's."""
+        holding = False
         while True:
-            try:
-                await self.tick()
-                self._outage.succeeded()
-            except Exception as exc:  # noqa: BLE001 - a bad round must not stop the dialer
-                if unreachable(exc):
-                    self._outage.failed(exc)  # said once, not a traceback every round
-                else:
-                    log.exception("dialer: a round failed")
+            if await self._lease.acquire():
+                if not holding:
+                    holding = True
+                    await self._recover()
+                await self._round()
+            elif holding:
+                holding = False
+                log.warning("dialer: lease lost; another server dials until this one holds it again")
             self._wake.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self.tick_s)
+
+    async def _round(self) -> None:
+        try:
+            await self.tick()
+            self._outage.succeeded()
+        except Exception as exc:  # noqa: BLE001 - a bad round must not stop the dialer
+            if unreachable(exc):
+                self._outage.failed(exc)  # said once, not a traceback every round
+            else:
+                log.exception("dialer: a round failed")
 
     # --- one round --------------------------------------------------------------------------
     async def tick(self) -> None:
