@@ -137,7 +137,7 @@ async def run_bench(engine: Any, settings: Any, consoles: int, calls: int, unkno
         user = AuthUser(id=FIRST_STAFF_ID + i, username=f"bench{i}", name=f"bench{i}", role="agent",
                         extension=str(FIRST_EXTENSION + i), queues=("retail",))
         app[keys.DIRECTORY].add(user)
-        tokens.append(app[keys.TOKENS].issue(user)[0])
+        tokens.append((await app[keys.TOKENS].issue(user))[0])
 
     async def console(session: aiohttp.ClientSession, token: str) -> None:
         async with session.ws_connect(f"http://127.0.0.1:{port}/ws", headers={"Authorization": f"Bearer {token}"}) as ws:

@@ -19,7 +19,7 @@ from aiohttp import web
 from console.i18n import set_locale
 from console.server import keys, openapi_document
 from console.server.api_models.queries import WebSocketQuery
-from console.server.auth import TokenStore, auth_middleware
+from console.server.auth import auth_middleware
 from console.server.callstate import CallRegistry
 from console.server.clock import Clock, utc_now
 from console.server.directory import Directory, load_directory
@@ -28,6 +28,7 @@ from console.server.hub import Hub
 from console.server.manager_alerts import ManagerAlerts
 from console.server.metrics import Metrics
 from console.server.openapi import Operation, register
+from console.server.tokens import TokenStore
 
 if TYPE_CHECKING:
     from telephony.bridge import Bridge
@@ -58,7 +59,7 @@ def create_app(
     app[keys.SETTINGS] = settings
     app[keys.CLOCK] = clock
     app[keys.METRICS] = metrics
-    app[keys.TOKENS] = TokenStore(ttl=timedelta(minutes=settings.server.token_ttl_min), clock=clock)
+    app[keys.TOKENS] = TokenStore(lambda: app[keys.ENGINE], timedelta(minutes=settings.server.token_ttl_min), clock)
     app[keys.DIRECTORY] = Directory()
     app[keys.HUB] = Hub(settings.server.ws_buffer, on_clients=metrics.ws_clients.set)
     app[keys.MANAGER_ALERTS] = ManagerAlerts(app[keys.HUB], settings.managers)
@@ -191,7 +192,7 @@ async def _service(app: web.Application) -> AsyncIterator[None]:
     service.start()
     reminders = app[keys.REMINDERS] = Reminders(app[keys.ENGINE], app[keys.HUB], app[keys.CLOCK])
     sla = app[keys.SLA_WATCH] = SlaWatch(app[keys.ENGINE], app[keys.HUB], app[keys.CLOCK])
-    minutely = Periodic("minutely", 60.0, [reminders.check, sla.check])
+    minutely = Periodic("minutely", 60.0, [reminders.check, sla.check, app[keys.TOKENS].purge])
     minutely.start()
     yield
     await minutely.stop()

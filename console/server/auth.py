@@ -1,19 +1,19 @@
 """Who is calling the API: login, bearer tokens, roles.
 
-Tokens are random (256 bits) and live in server memory with their expiry; only a SHA-256 of a
-token is kept as the key, so a dump of the store does not hand out sessions. A restart logs
-everyone out, which the consoles handle by logging in again. The password check (a slow KDF) runs
-in a thread so that a login never stalls the event loop that delivers screen pops.
+A login gives a random (256-bit) bearer token. Sessions live in the store, only a SHA-256 of each
+token with them, so that every server on the database accepts every console's token, logout and
+expiry count everywhere, and a restart logs nobody out; each server caches them for the hot path
+(console/server/tokens.py says how stale a cache may be and what a database outage does). The
+password check (a slow KDF) runs in a thread so that a login never stalls the event loop that
+delivers screen pops.
 """
 
 from __future__ import annotations
 
 import functools
-import hashlib
 import secrets
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
@@ -44,63 +44,6 @@ class AuthUser:
             "id": self.id, "username": self.username, "name": self.name, "role": self.role,
             "extension": self.extension, "queues": list(self.queues),
         }
-
-
-@dataclass(slots=True)
-class Session:
-    user: AuthUser
-    expires_at: datetime
-
-
-@dataclass
-class TokenStore:
-    ttl: timedelta
-    clock: Callable[[], datetime]
-    _sessions: dict[str, Session] = field(default_factory=dict)
-
-    @staticmethod
-    def _key(token: str) -> str:
-        return hashlib.sha256(token.encode()).hexdigest()
-
-    def issue(self, user: AuthUser) -> tuple[str, datetime]:
-        now = self.clock()
-        # Forget expired sessions here too, so that tokens never presented again do not pile up.
-        for key in [k for k, s in self._sessions.items() if s.expires_at <= now]:
-            del self._sessions[key]
-        token = secrets.token_urlsafe(32)
-        expires_at = now + self.ttl
-        self._sessions[self._key(token)] = Session(user, expires_at)
-        return token, expires_at
-
-    def resolve(self, token: str) -> AuthUser | None:
-        """The user of a live token; an expired one is forgotten on sight."""
-        key = self._key(token)
-        session = self._sessions.get(key)
-        if session is None:
-            return None
-        if session.expires_at <= self.clock():
-            del self._sessions[key]
-            return None
-        return session.user
-
-    def revoke(self, token: str) -> None:
-        self._sessions.pop(self._key(token), None)
-
-    def revoke_user(self, user_id: int, keep: str | None = None) -> int:
-        """End every session of a user (disabled, or given a new password), except the token
-        ``keep`` (an administrator resetting their own password stays logged in); how many."""
-        kept = self._key(keep) if keep else None
-        ended = [k for k, s in self._sessions.items() if s.user.id == user_id and k != kept]
-        for key in ended:
-            del self._sessions[key]
-        return len(ended)
-
-    def update_user(self, user: AuthUser) -> None:
-        """Live sessions of this user see an edited account at once (a new role, extension or
-        queues decides their next request, not their next login)."""
-        for session in self._sessions.values():
-            if session.user.id == user.id:
-                session.user = user
 
 
 def user_from_staff(staff: Any) -> AuthUser:
@@ -170,7 +113,7 @@ async def auth_middleware(
     if request.path in PUBLIC_PATHS or request.path == "/ws" or not request.path.startswith("/api/"):
         return await handler(request)
     token = bearer_token(request)
-    user = request.app[keys.TOKENS].resolve(token) if token else None
+    user = await request.app[keys.TOKENS].resolve(token) if token else None
     if user is None:
         raise ApiError(401, "unauthorized")
     request[keys.USER] = user

@@ -130,7 +130,7 @@ class Hub:
         return [text for seq, text in channel.buffer if seq > since]
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
-        user = user_before_upgrade(request)
+        user = await user_before_upgrade(request)
         since = _since(request)
         ws = web.WebSocketResponse(heartbeat=30, max_msg_size=64 * 1024)
         await ws.prepare(request)

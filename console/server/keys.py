@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from console.config import Settings
     from console.server.after_call import AfterCallWork
     from console.server.routing_agi import RoutingAgi
-    from console.server.auth import AuthUser, TokenStore
+    from console.server.auth import AuthUser
     from console.server.callstate import CallRegistry
     from console.server.dialer_service import DialerService
     from console.server.directory import Directory
@@ -37,12 +37,14 @@ if TYPE_CHECKING:
     from console.server.service import Service
     from telephony.bridge import Bridge
     from console.server.stats_service import StatsService
+    from console.server.tokens import TokenStore
 
 
 SETTINGS: web.AppKey[Settings] = web.AppKey("settings")
 ENGINE: web.AppKey[Engine] = web.AppKey("engine")
 CLOCK: web.AppKey[Clock] = web.AppKey("clock")
 TOKENS: web.AppKey[TokenStore] = web.AppKey("tokens")
+"""The API's sessions: in the store, cached here (console/server/tokens.py)."""
 LOGIN: web.AppKey[LoginGuard] = web.AppKey("login")
 """Throttling, lockout and audit of log-ins (console/server/login_guard.py)."""
 DIRECTORY: web.AppKey[Directory] = web.AppKey("directory")

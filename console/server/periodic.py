@@ -1,8 +1,9 @@
-"""Checks the server runs on a timer (every minute): follow-ups falling due, ticket SLA breaches.
+"""Checks the server runs on a timer (every minute): follow-ups falling due, ticket SLA breaches,
+expired sessions.
 
 Each check is an async callable of its own object (console/server/reminders.py,
-console/server/sla_watch.py) that never raises for a database outage (it logs and tries again
-next time); this only runs them in turn until stopped.
+console/server/sla_watch.py, console/server/tokens.py) that never raises for a database outage
+(it logs and tries again next time); this only runs them in turn until stopped.
 """
 
 from __future__ import annotations

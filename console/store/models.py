@@ -83,6 +83,25 @@ class LoginLock(SQLModel, table=True):
     """When the name was locked; null while it is not."""
 
 
+class ApiSession(SQLModel, table=True):
+    """A live login of the API (console/server/tokens.py): in the store, so that every server
+    of the centre accepts the token and a restart keeps it.
+
+    Only a SHA-256 of the token is kept (a dump of the table hands out no session); the row goes
+    at logout or revocation, and is purged once expired. The user's name, role and queues are
+    read from ``staff`` with it, so that an edited account counts on every server."""
+
+    __tablename__ = "api_session"
+    token_hash: str = Field(primary_key=True, max_length=64)
+    """SHA-256 of the token, lowercase hex."""
+    staff_id: int = Field(foreign_key="staff.id", index=True, ondelete="CASCADE")
+    created_at: dt.datetime = Field(default_factory=utcnow, **_when())
+    expires_at: dt.datetime = Field(**_when(index=True))
+    """The end of the session, fixed at login (no renewal)."""
+    address: str = Field(default="", max_length=64)
+    """The client address of the login (console/server/client_address.py), for an audit of who is logged in."""
+
+
 class Customer(SQLModel, table=True):
     """A brokerage client (one securities account, client_no)."""
 

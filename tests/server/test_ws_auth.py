@@ -90,7 +90,7 @@ async def test_the_console_logs_in_again_when_its_token_is_refused(client, seed)
     try:
         await console.login("agent1", PASSWORD)
         old = console.token
-        client.app[keys.TOKENS].revoke(old)
+        await client.app[keys.TOKENS].revoke(old)
         frames = console.frames()
         # The refused header (401 before the upgrade) makes it log in again and connect.
         assert (await anext(frames))["kind"] == "hello"

@@ -23,7 +23,7 @@ NOW = dt.datetime(2026, 11, 22, 6, 30, tzinfo=dt.timezone.utc)
 
 def _dump(engine) -> dict[str, list[tuple]]:
     with engine.connect() as conn:
-        return {name: [tuple(r) for r in conn.execute(select(table).order_by(table.c.id))]
+        return {name: [tuple(r) for r in conn.execute(select(table).order_by(*table.primary_key))]
                 for name, table in SQLModel.metadata.tables.items()}
 
 

@@ -22,6 +22,7 @@ from console.store.seed import seed_database
 
 NOW = dt.datetime(2026, 11, 22, 6, 30, tzinfo=dt.timezone.utc)
 COUNTS = {
+    "api_session": 0,
     "audit_event": 430,
     "aum_snapshot": 102,
     "campaign": 3,
@@ -38,6 +39,7 @@ COUNTS = {
     "ticket_event": 543,
 }
 FINGERPRINTS = {
+    "api_session": "e3b0c44298fc1c14",
     "audit_event": "bc09a01310c7b415",
     "aum_snapshot": "56ae3f36749a975e",
     "campaign": "c5f99cc70e216024",
@@ -68,7 +70,7 @@ def fingerprints(engine) -> tuple[dict[str, int], dict[str, str]]:
     with engine.connect() as conn:
         for name, table in sorted(SQLModel.metadata.tables.items()):
             digest, count = hashlib.sha256(), 0
-            for row in conn.execute(select(table).order_by(table.c.id)):
+            for row in conn.execute(select(table).order_by(*table.primary_key)):
                 digest.update(("\x1f".join(_canonical(v) for v in row) + "\n").encode())
                 count += 1
             counts[name], digests[name] = count, digest.hexdigest()[:16]

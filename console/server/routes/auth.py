@@ -34,13 +34,13 @@ async def login(request: web.Request) -> web.Response:
     if user is None:
         raise ApiError(401, "unauthorized", t("server.error.bad_login"))
     request.app[keys.DIRECTORY].add(user)
-    token, expires_at = request.app[keys.TOKENS].issue(user)
+    token, expires_at = await request.app[keys.TOKENS].issue(user, client_address(request))
     return web.json_response({"token": token, "expires_at": expires_at.isoformat(), "user": user.to_json()})
 
 
 async def logout(request: web.Request) -> web.Response:
     current_user(request)
-    request.app[keys.TOKENS].revoke(request[keys.TOKEN])
+    await request.app[keys.TOKENS].revoke(request[keys.TOKEN])
     return web.json_response({"ok": True})
 
 

@@ -79,7 +79,7 @@ async def _expect(request: web.Request) -> web.StreamResponse | None:
     try:
         # Before the middlewares: resolve the token as the auth middleware will, judge as require_role.
         token = bearer_token(request)
-        user = request.app[keys.TOKENS].resolve(token) if token else None
+        user = await request.app[keys.TOKENS].resolve(token) if token else None
         if user is None:
             raise ApiError(401, "unauthorized")
         if not user.at_least("admin"):

@@ -89,10 +89,10 @@ async def refresh(app: web.Application, ids: list[int], keep_token: str | None =
             directory.add(user)
             tokens.update_user(user)
             if ended_sessions:
-                tokens.revoke_user(row.id, keep=keep_token)
+                await tokens.revoke_user(row.id, keep=keep_token)
         else:
             directory.remove(row.id)
-            tokens.revoke_user(row.id)
+            await tokens.revoke_user(row.id)
             await hub.disconnect(row.id)
 
 
