@@ -95,7 +95,7 @@ def test_the_pure_crm_helpers_of_the_cli_reach_no_store():
 # The app's keys (console/server/keys.py) are read by the web layer only: the factory that
 # composes the server, the routes, the middleware and the WebSocket handler. A service receives its
 # collaborators from app.py and never looks them up in the app.
-WEB_LAYER = {"app", "auth", "ws_auth", "forwarded", "hub", "openapi"}
+WEB_LAYER = {"app", "auth", "ws_auth", "forwarded", "openapi"}
 
 
 @pytest.mark.parametrize("path", sorted((ROOT / "console" / "server").glob("*.py")), ids=lambda p: p.stem)
@@ -107,3 +107,18 @@ def test_services_receive_their_collaborators_and_read_no_app_key(path):
     found = _imports(ast.parse(path.read_text(encoding="utf-8")))
     assert "console.server.keys" not in found, (
         f"console/server/{path.name} reads the app's keys: let app.py hand it what it needs")
+
+
+def test_the_modules_the_keys_name_do_not_import_the_keys():
+    """console/server/keys.py names the types of what the app holds; none of those modules reads
+    the keys back (the import circle through keys.py that the server once had)."""
+    import ast
+
+    keys_path = ROOT / "console" / "server" / "keys.py"
+    named = {n for n in _imports(ast.parse(keys_path.read_text(encoding="utf-8")))
+             if n.startswith("console.server.") and n.count(".") == 2}
+    assert named, "keys.py names no module"
+    circling = sorted(name for name in named
+                      if "console.server.keys" in _imports(ast.parse((ROOT / (name.replace(".", "/") + ".py"))
+                                                                   .read_text(encoding="utf-8"))))
+    assert not circling, f"{', '.join(circling)} import console.server.keys, which names them"

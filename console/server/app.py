@@ -18,7 +18,6 @@ from aiohttp import web
 
 from console.i18n import set_locale
 from console.server import keys, openapi_document
-from console.server.api_models.queries import WebSocketQuery
 from console.server.auth import auth_middleware
 from console.server.callstate import CallRegistry
 from console.server.clock import Clock, utc_now
@@ -27,13 +26,12 @@ from console.server.errors import error_middleware
 from console.server.hub import Hub
 from console.server.manager_alerts import ManagerAlerts
 from console.server.metrics import Metrics
-from console.server.openapi import Operation, register
 from console.server.tokens import TokenStore
 
 if TYPE_CHECKING:
     from telephony.bridge import Bridge
 
-CORE_ROUTES = ("auth", "calls", "agent", "supervisor")
+CORE_ROUTES = ("auth", "stream", "calls", "agent", "supervisor")
 CRM_ROUTES = ("churn", "manager", "customers", "tickets", "followups", "kb", "interactions", "campaigns", "staff", "recordings",
               "qa")
 
@@ -59,7 +57,6 @@ def create_app(
     app[keys.SETTINGS] = settings
     app[keys.CLOCK] = clock
     app[keys.METRICS] = metrics
-    app[keys.TOKENS] = TokenStore(lambda: app[keys.ENGINE], timedelta(minutes=settings.server.token_ttl_min), clock)
     app[keys.DIRECTORY] = Directory()
     app[keys.HUB] = Hub(settings.server.ws_buffer, on_clients=metrics.ws_clients.set)
     app[keys.MANAGER_ALERTS] = ManagerAlerts(app[keys.HUB], settings.managers)
@@ -76,8 +73,6 @@ def create_app(
     app.cleanup_ctx.append(_routing)
     app.on_shutdown.append(_close_websockets)
 
-    register(app, Operation("GET", "/ws", app[keys.HUB].handle, "The event stream (WebSocket; docs/API.md)",
-                            query=WebSocketQuery, websocket=True, tag="stream"))
     from console.server.routes import health
 
     health.setup(app)
@@ -114,6 +109,9 @@ def _database(owns_engine: bool) -> CleanupContext:
             from console.store.db import engine_from_settings
 
             app[keys.ENGINE] = await asyncio.to_thread(engine_from_settings, app[keys.SETTINGS])
+        engine, settings = app[keys.ENGINE], app[keys.SETTINGS]
+        app[keys.TOKENS] = TokenStore(lambda: engine, timedelta(minutes=settings.server.token_ttl_min),
+                                      app[keys.CLOCK])
         app[keys.LOGIN] = _login_guard(app)
         directory = await asyncio.to_thread(load_directory, app[keys.ENGINE])
         for user in directory.users.values():

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from console.server.auth import AuthUser
+from console.server.users import AuthUser
 
 
 @dataclass
@@ -70,7 +70,7 @@ def load_directory(engine: object) -> Directory:
     """Every active member of staff (blocking: call it in a thread)."""
     from sqlalchemy import select
 
-    from console.server.auth import user_from_staff
+    from console.server.users import user_from_staff
     from console.store.models import Staff
 
     directory = Directory()

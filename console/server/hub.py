@@ -1,6 +1,5 @@
-"""The WebSocket hub: ``/ws?since=SEQ``, one ordered event stream per user.
-
-It authenticates with a header or its first message, never the URL (console/server/ws_auth.py).
+"""The WebSocket hub: one ordered event stream per user (``GET /ws``: console/server/routes/stream.py,
+which authenticates the connection and hands it over).
 
 Every frame a user is sent gets that user's next sequence number and is kept in a bounded
 buffer, connected or not, so a console that reconnects with ``since=`` its last seq gets what it
@@ -18,21 +17,19 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import secrets
 import logging
+import secrets
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import WSMsgType, web
 
 from console import ws_close
-from console.server import keys
-from console.server.auth import AuthUser
-from console.server.ws_auth import AUTH_TIMEOUT_S, user_before_upgrade, user_from_first_message
-from console.i18n import t
-from console.server.errors import ApiError
+
+if TYPE_CHECKING:
+    from console.server.users import AuthUser
 
 log = logging.getLogger(__name__)
 
@@ -67,8 +64,6 @@ class Hub:
         self._clients = 0
         self.on_written: Callable[[str], None] | None = None
         """Called with each frame's text right after it was written to a socket (benchmarks)."""
-        self.auth_timeout_s = AUTH_TIMEOUT_S
-        """Seconds a connection without an Authorization header has to send its auth message."""
 
     def _channel(self, user_id: int) -> _Channel:
         channel = self._channels.get(user_id)
@@ -129,23 +124,17 @@ class Hub:
             return None
         return [text for seq, text in channel.buffer if seq > since]
 
-    async def handle(self, request: web.Request) -> web.StreamResponse:
-        user = await user_before_upgrade(request)
-        since = _since(request)
-        ws = web.WebSocketResponse(heartbeat=30, max_msg_size=64 * 1024)
-        await ws.prepare(request)
-        if user is None:
-            user = await user_from_first_message(ws, request, self.auth_timeout_s)
-            if user is None:
-                return ws
+    async def serve(self, ws: web.WebSocketResponse, user: AuthUser, since: int | None, epoch: str | None,
+                    greeting: dict[str, Any]) -> None:
+        """Follow ``user``'s channel on a prepared WebSocket until it closes: ``hello`` (with
+        ``greeting``, what this user's console shows now), the frames after ``since`` (numbered by
+        ``epoch``) or ``resync``, the latest states, then every frame as it is published."""
         channel = self._channel(user.id)
         # No await between reading the buffer and subscribing: nothing can slip in between.
-        backlog = self._catch_up(channel, since, request.query.get("epoch") or None)
+        backlog = self._catch_up(channel, since, epoch)
         # Room for the whole buffer plus hello, resync and the latest transient states.
         sub = _Subscriber(ws, asyncio.Queue(maxsize=self._buffer_size + 2 + len(channel.latest)))
-        hello = {"seq": channel.seq, "kind": "hello", "epoch": self.epoch, "user": user.to_json(),
-                 **_agent_states(request.app, user),
-                 "server_time": request.app[keys.CLOCK]().isoformat(), **_current_calls(request.app, user)}
+        hello = {"seq": channel.seq, "kind": "hello", "epoch": self.epoch, "user": user.to_json(), **greeting}
         sub.queue.put_nowait(dumps(hello))
         if backlog is None:
             sub.queue.put_nowait(dumps({"seq": channel.seq, "kind": "resync"}))
@@ -168,7 +157,6 @@ class Hub:
             with contextlib.suppress(asyncio.CancelledError):
                 await writer
             await ws.close()
-        return ws
 
     def _count(self, delta: int) -> None:
         self._clients += delta
@@ -196,31 +184,3 @@ async def _write(sub: _Subscriber, hub: Hub) -> None:
         await sub.ws.send_str(text)
         if hub.on_written is not None:
             hub.on_written(text)
-
-
-def _since(request: web.Request) -> int | None:
-    raw = request.query.get("since")
-    if raw in (None, ""):
-        return None
-    try:
-        return int(raw)
-    except ValueError:
-        raise ApiError(400, "invalid", t("server.error.since_integer"), field="since") from None
-
-
-def _current_calls(app: web.Application, user: AuthUser) -> dict[str, Any]:
-    """What an agent's console shows now, for one that starts or resyncs mid-call: ``calls``
-    (each ringing or talking call's pop) and ``after_call`` (the call whose disposition is owed)."""
-    calls, after_call = app.get(keys.CALLS), app.get(keys.AFTER_CALL)
-    if not user.extension or calls is None:
-        return {}
-    return {"calls": calls.restore_for(user.extension),
-            "after_call": after_call.pending(user.extension) if after_call is not None else None}
-
-
-def _agent_states(app: web.Application, user: AuthUser) -> dict[str, Any]:
-    """``state``: the agent's state that says most; ``states``: their last state in each queue."""
-    calls = app.get(keys.CALLS)
-    if calls is None or not user.extension:
-        return {"state": None, "states": []}
-    return {"state": calls.agent_state(user.extension), "states": calls.queue_states(user.extension)}

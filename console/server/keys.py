@@ -19,13 +19,11 @@ if TYPE_CHECKING:
 
     from console.config import Settings
     from console.server.after_call import AfterCallWork
-    from console.server.routing_agi import RoutingAgi
-    from console.server.auth import AuthUser
     from console.server.callstate import CallRegistry
     from console.server.dialer_service import DialerService
     from console.server.directory import Directory
-    from console.server.login_guard import LoginGuard
     from console.server.hub import Hub
+    from console.server.login_guard import LoginGuard
     from console.server.manager_alerts import ManagerAlerts
     from console.server.metrics import Metrics
     from console.server.operation import Operation
@@ -33,11 +31,13 @@ if TYPE_CHECKING:
     from console.server.pop import PopBuilder
     from console.server.recorder import Recorder
     from console.server.reminders import Reminders
-    from console.server.sla_watch import SlaWatch
+    from console.server.routing_agi import RoutingAgi
     from console.server.service import Service
-    from telephony.bridge import Bridge
+    from console.server.sla_watch import SlaWatch
     from console.server.stats_service import StatsService
     from console.server.tokens import TokenStore
+    from console.server.users import AuthUser
+    from telephony.bridge import Bridge
 
 
 SETTINGS: web.AppKey[Settings] = web.AppKey("settings")

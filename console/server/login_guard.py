@@ -26,8 +26,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from console.crm import login_locks
-from console.server.auth import AuthUser, check_password_sync
 from console.server.login_throttle import LoginThrottle, retry_after
+from console.server.users import AuthUser, check_password_sync
 from console.store.db import session_scope
 
 

@@ -39,8 +39,8 @@ from typing import Any, TypeVar
 from sqlalchemy.exc import SQLAlchemyError
 
 from console.i18n import t
-from console.server.auth import AuthUser, user_from_staff
 from console.server.errors import ApiError
+from console.server.users import AuthUser, user_from_staff
 from console.store import api_sessions
 from console.store.api_sessions import UserEnd
 from console.store.outage import OutageNotice, unreachable
@@ -84,8 +84,8 @@ class TokenStore:
     def __init__(self, engine: Callable[[], Any], ttl: timedelta, clock: Callable[[], datetime], *,
                  recheck: timedelta = RECHECK, outage_grace: timedelta = OUTAGE_GRACE,
                  lookup_wait_s: float = LOOKUP_WAIT_S) -> None:
-        """``engine``: returns the app's engine (a getter: the app opens it at start-up, after
-        making this); ``clock``: aware UTC, the app's."""
+        """``engine``: returns the store's engine (a getter, so that a test can take the database
+        away); ``clock``: aware UTC, the app's."""
         self._engine, self._ttl, self._clock = engine, ttl, clock
         self._recheck, self._grace, self._wait_s = recheck, outage_grace, lookup_wait_s
         self._cache: dict[str, _Cached] = {}

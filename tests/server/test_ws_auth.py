@@ -7,6 +7,7 @@ import pytest
 
 from console import ws_close
 from console.server import keys
+from console.server.routes import stream
 from tests.server.conftest import PASSWORD, bearer, login
 
 
@@ -60,8 +61,8 @@ async def test_a_first_message_that_is_not_auth_is_closed_with_its_code(client, 
         assert ws.close_code == ws_close.AUTH_MALFORMED
 
 
-async def test_silence_after_the_upgrade_is_closed_with_its_code(client) -> None:
-    client.app[keys.HUB].auth_timeout_s = 0.05
+async def test_silence_after_the_upgrade_is_closed_with_its_code(client, monkeypatch) -> None:
+    monkeypatch.setattr(stream, "AUTH_TIMEOUT_S", 0.05)
     async with client.ws_connect("/ws") as ws:
         msg = await ws.receive(timeout=5)
         assert msg.type == aiohttp.WSMsgType.CLOSE
@@ -101,11 +102,11 @@ async def test_the_console_logs_in_again_when_its_token_is_refused(client, seed)
     assert await login(client, "agent1")
 
 
-async def test_the_console_says_why_the_server_closed_an_unauthenticated_stream(client) -> None:
+async def test_the_console_says_why_the_server_closed_an_unauthenticated_stream(client, monkeypatch) -> None:
     from console.i18n import t
     from console.tui.client import ApiError, Client
 
-    client.app[keys.HUB].auth_timeout_s = 0.05
+    monkeypatch.setattr(stream, "AUTH_TIMEOUT_S", 0.05)
     console = Client(str(client.make_url("")))  # no token: no header, and it sends no auth message
     try:
         with pytest.raises(ApiError) as info:

@@ -6,14 +6,15 @@ from aiohttp import web
 from pydantic import BaseModel, Field
 
 from console.crm.wrapup import DISPOSITIONS
+from console.i18n import t
 from console.server import keys
-from console.server.auth import ROLES, current_user
-from console.server.client_address import client_address
 from console.server.api_models.auth import CenterConfig, LoginResult, Me
 from console.server.api_models.common import Ok
-from console.server.openapi import Operation, register
-from console.i18n import t
+from console.server.auth import current_user
+from console.server.client_address import client_address
 from console.server.errors import ApiError, read_body
+from console.server.openapi import Operation, register
+from console.store.models import ROLES
 
 PAUSE_REASONS = ("break", "lunch", "training", "meeting", "after_call", "other")
 
