@@ -28,9 +28,9 @@ def refusal(fn, *args, **kwargs) -> CrmError:
 
 
 def test_the_role_vocabulary_is_declared_once():
-    from console.server import auth
+    from console.server import users
 
-    assert ROLES is models.ROLES and auth.ROLES is models.ROLES
+    assert ROLES is models.ROLES and users.ROLES is models.ROLES
     assert [clean_role(r.upper()) for r in ROLES] == list(ROLES)
     error = refusal(clean_role, "boss")
     assert (error.code, error.field) == ("invalid", "role")
