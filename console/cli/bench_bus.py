@@ -94,14 +94,14 @@ async def bench(buses: list[str], plan: Any, nats_url: str, amqp_url: str, pg_ur
         if lease_ttl > 0 and name in LEASES:
             try:
                 result["lease"] = await measure_lease(LEASES[name], url, lease_ttl)
-            except Exception as exc:  # noqa: BLE001 - reported beside the bus's figures, not lost with them
+            except Exception as exc:  # reported beside the bus's figures, not lost with them
                 result["lease"] = {"kind": LEASES[name], "error": f"{type(exc).__name__}: {exc}"}
         results.append(result)
         on_result(result)
     if pg_url and lease_ttl > 0:
         try:
             result = {"bus": "postgresql", "lease": await measure_lease("postgresql-advisory", pg_url, lease_ttl)}
-        except Exception as exc:  # noqa: BLE001 - a missing PostgreSQL leaves out one figure, not the run
+        except Exception as exc:  # a missing PostgreSQL leaves out one figure, not the run
             result = {"bus": "postgresql", "lease": None, "error": str(exc).splitlines()[0]}
         results.append(result)
         on_result(result)
@@ -128,7 +128,7 @@ async def unavailable(name: str, url: str) -> str | None:
             await (await aio_pika.connect(url, timeout=2)).close()
     except ImportError as exc:
         return f"{name} needs the {exc.name} package: pip install -e '.[bench]'"
-    except Exception as exc:  # noqa: BLE001 - each client raises its own kinds of refusal
+    except Exception as exc:  # each client raises its own kinds of refusal
         return f"{name} at {where} unavailable: {type(exc).__name__}: {str(exc).strip() or 'no answer'}"
     return None
 

@@ -44,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
     return app.return_code or 0
 
 
-async def _connect(servers: str | list[str], given: tuple[str, str | None, str | None], console: ConsoleSettings,  # noqa: ANN202
+async def _connect(servers: str | list[str], given: tuple[str, str | None, str | None], console: ConsoleSettings,
                    ca: str | None = None):
     from pathlib import Path
 

@@ -7,7 +7,6 @@ import asyncio
 import contextlib
 import datetime as dt
 import signal
-
 from typing import TYPE_CHECKING
 
 from console.i18n import t

@@ -45,7 +45,7 @@ def _moment(text: str):
         raise argparse.ArgumentTypeError(f"not an ISO date-time: {text!r}") from None
     if value.tzinfo is None:
         raise argparse.ArgumentTypeError(f"give a time zone offset, e.g. {text}+08:00")
-    return value.astimezone(dt.timezone.utc)
+    return value.astimezone(dt.UTC)
 
 
 def _seed(args: argparse.Namespace) -> int:

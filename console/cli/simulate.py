@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-
 from typing import TYPE_CHECKING
 
 from console.cli import bench_subparsers

@@ -8,18 +8,37 @@ from pathlib import Path
 from pydantic import Field, PrivateAttr, field_validator
 
 from console.config.models import (
-    TIER_IDS, CallbackSettings, ChurnSettings, CenterSettings, ConsoleSettings, DatabaseSettings, DialerSettings,
-    LoginSettings, ManagerSettings, PasswordSettings, QaSettings, PbxSettings, QueueSettings, RecordingSettings, RiskSettings,
-    Section, ServerSettings,
-    RoutingSettings, StatsSettings, SupervisorSettings, TicketSettings, TierSettings, WrapupSettings,
+    TIER_IDS,
+    CallbackSettings,
+    CenterSettings,
+    ChurnSettings,
+    ConsoleSettings,
+    DatabaseSettings,
+    DialerSettings,
+    LoginSettings,
+    ManagerSettings,
+    PasswordSettings,
+    PbxSettings,
+    QaSettings,
+    QueueSettings,
+    RecordingSettings,
+    RiskSettings,
+    RoutingSettings,
+    Section,
+    ServerSettings,
+    StatsSettings,
+    SupervisorSettings,
+    TicketSettings,
+    TierSettings,
+    WrapupSettings,
 )
 
 DEFAULT_TIERS = [
-    TierSettings(name="standard", min_aum=Decimal("0")),
-    TierSettings(name="silver", min_aum=Decimal("100000")),
-    TierSettings(name="gold", min_aum=Decimal("500000")),
-    TierSettings(name="platinum", min_aum=Decimal("2000000"), vip=True),
-    TierSettings(name="diamond", min_aum=Decimal("10000000"), vip=True),
+    TierSettings(name="standard", min_aum=Decimal(0)),
+    TierSettings(name="silver", min_aum=Decimal(100000)),
+    TierSettings(name="gold", min_aum=Decimal(500000)),
+    TierSettings(name="platinum", min_aum=Decimal(2000000), vip=True),
+    TierSettings(name="diamond", min_aum=Decimal(10000000), vip=True),
 ]
 DEFAULT_QUEUES = [QueueSettings(name="retail"), QueueSettings(name="vip", service_level_s=15, target_pct=90), QueueSettings(name="ringall")]
 

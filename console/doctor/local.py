@@ -23,7 +23,7 @@ def check_store(settings: Settings) -> tuple[list[Finding], dict[str, str]]:
         engine = open_engine(settings.database.url, check=False)
         with engine.connect() as conn:
             conn.execute(select(1))
-    except Exception as exc:  # noqa: BLE001 - whatever the driver says, said in one line
+    except Exception as exc:  # whatever the driver says, said in one line
         return [fail(t("doctor.db.unreachable", error=str(exc).splitlines()[0]), t("doctor.fix.db"))], {}
     try:
         current, head = current_revision(engine), head_revision()

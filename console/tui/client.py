@@ -22,7 +22,14 @@ from pydantic import BaseModel
 from console import ws_close
 from console.i18n import t
 from console.tui.models import (
-    CenterConfig, Customer, FollowUp, Interaction, KbArticle, Login, Ticket, User,
+    CenterConfig,
+    Customer,
+    FollowUp,
+    Interaction,
+    KbArticle,
+    Login,
+    Ticket,
+    User,
 )
 from console.tui.tls import CaFileError, client_ssl_context, tls_failure
 

@@ -10,7 +10,12 @@ from sqlalchemy import insert, select, update
 from console.store.models import Customer, FollowUp, Lead
 from tests.campaigns.floor import MONDAY_10, leads_of
 from tests.server.conftest import (
-    ABANDON_NUMBER, KNOWN_ACCOUNT, KNOWN_NUMBER, FrozenClock, bearer, login,
+    ABANDON_NUMBER,
+    KNOWN_ACCOUNT,
+    KNOWN_NUMBER,
+    FrozenClock,
+    bearer,
+    login,
 )
 
 

@@ -5,10 +5,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from console.crm.campaigns import Candidate, CallingWindow, RetryPolicy, after_attempt, exclusion_reason
+from console.crm.campaigns import CallingWindow, Candidate, RetryPolicy, after_attempt, exclusion_reason
 from console.crm.suitability import is_suitable
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 SH = ZoneInfo("Asia/Shanghai")
 WINDOW = CallingWindow(dt.time(9), dt.time(20), holidays=frozenset({dt.date(2026, 10, 1)}), tz=SH)
 

@@ -6,7 +6,7 @@ import pytest
 from console.crm.followups import FollowUpRuleError, check_complete, due_at, is_due, is_overdue, resolve_owner
 from console.i18n import has
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 

@@ -8,12 +8,22 @@ from hypothesis import strategies as st
 from console.config import Settings
 from console.config.models import TicketSettings
 from console.crm.tickets import (
-    CATEGORIES, STATUSES, TransitionError, allowed_next, bump, check_transition, default_priority,
-    defaults_for, is_overdue, needs_supervisor, sla_due, ticket_number,
+    CATEGORIES,
+    STATUSES,
+    TransitionError,
+    allowed_next,
+    bump,
+    check_transition,
+    default_priority,
+    defaults_for,
+    is_overdue,
+    needs_supervisor,
+    sla_due,
+    ticket_number,
 )
 from console.i18n import has
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 NOW = dt.datetime(2026, 11, 22, 2, 0, tzinfo=UTC)
 ALLOWED = {

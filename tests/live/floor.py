@@ -87,7 +87,7 @@ def seed_live(engine: Any) -> dict[str, int]:
             customer = Customer(client_no=account, name=name, name_pinyin=pinyin,
                                 name_initials="".join(w[0] for w in pinyin.split()),
                                 id_number="310101198001011234", id_last4="1234", tier=tier,
-                                aum=Decimal("800000"), manager_id=ids["mgr1"] if key == "known" else None)
+                                aum=Decimal(800000), manager_id=ids["mgr1"] if key == "known" else None)
             s.add(customer)
             s.flush()
             phone = normalize(number)

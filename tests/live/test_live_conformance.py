@@ -29,8 +29,8 @@ from tests.live.sipp import SippLab
 from tests.simulator.compare import domain, skeleton, snapshots
 from tests.simulator.floor import Floor
 from tests.simulator.flows import FLOWS, run
-from tests.simulator.recorder import Recorder
 from tests.simulator.recorded import save
+from tests.simulator.recorder import Recorder
 from tests.simulator.simfloor import SimFloor
 
 

@@ -6,7 +6,12 @@ from __future__ import annotations
 
 from console.server import keys
 from tests.live.floor import (
-    CRM_VIP_ACCOUNT, CRM_VIP_NUMBER, KNOWN_ACCOUNT, KNOWN_NUMBER, LiveFloor, live_settings,
+    CRM_VIP_ACCOUNT,
+    CRM_VIP_NUMBER,
+    KNOWN_ACCOUNT,
+    KNOWN_NUMBER,
+    LiveFloor,
+    live_settings,
 )
 from tests.live.lab import free_port
 from tests.live.sipp import SippLab

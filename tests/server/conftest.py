@@ -109,15 +109,15 @@ def seed_floor(engine: Any) -> Seed:
                               manager_id=seed.staff["mgr1"], branch="上海浦东营业部", margin=True)
         seed.shared = (
             customer("310000000001", "钱进", "qian jin", SHARED_NUMBER, tier="standard"),
-            customer("310000000002", "钱多多", "qian duo duo", SHARED_NUMBER, tier="silver", aum=Decimal("150000")),
+            customer("310000000002", "钱多多", "qian duo duo", SHARED_NUMBER, tier="silver", aum=Decimal(150000)),
         )
         seed.other = customer("310000000003", "单田芳", "shan tian fang", "13700137000", tier="diamond",
-                              aum=Decimal("20000000"), risk_level="C5", risk_assessed_on=dt.date(2026, 1, 1))
+                              aum=Decimal(20000000), risk_level="C5", risk_assessed_on=dt.date(2026, 1, 1))
         seed.transfer = customer(TRANSFER_ACCOUNT, "孙丽", "sun li", TRANSFER_NUMBER, tier="platinum",
-                                 aum=Decimal("3000000"), manager_id=seed.staff["mgr1"])
-        seed.abandon = customer("310012340000", "周杰", "zhou jie", ABANDON_NUMBER, tier="gold", aum=Decimal("600000"))
+                                 aum=Decimal(3000000), manager_id=seed.staff["mgr1"])
+        seed.abandon = customer("310012340000", "周杰", "zhou jie", ABANDON_NUMBER, tier="gold", aum=Decimal(600000))
         seed.callback = customer(CALLBACK_ACCOUNT, "吴静", "wu jing", "13719190019", tier="diamond",
-                                 aum=Decimal("12000000"))
+                                 aum=Decimal(12000000))
         for day in range(6):
             s.add(Interaction(pbx="main", linkedid=f"hist-{day}", queue="retail", customer_id=seed.known,
                               agent_id=seed.staff["agent2"], agent_ext="1002", caller_number=KNOWN_NUMBER,

@@ -4,7 +4,6 @@ texts or Chinese literals whatever the configured language."""
 
 from __future__ import annotations
 
-import pytest
 from aiohttp.test_utils import TestClient
 
 from tests.server.conftest import MakeClient, Seed, bearer, login, server_settings

@@ -14,7 +14,7 @@ ROUTING = {"agi_port": 0, "agi_host": "127.0.0.1"}
 async def agi(port: int, callerid: str, *args: str, script: str = "route") -> dict[str, str]:
     """One AGI request as Asterisk sends it; every SET VARIABLE the server answers with."""
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    lines = [f"agi_network: yes", f"agi_network_script: {script}", "agi_request: agi://127.0.0.1/route",
+    lines = ["agi_network: yes", f"agi_network_script: {script}", "agi_request: agi://127.0.0.1/route",
              "agi_channel: PJSIP/carrier-00000001", f"agi_callerid: {callerid}", "agi_context: ivr"]
     lines += [f"agi_arg_{i}: {arg}" for i, arg in enumerate(args, 1)]
     writer.write(("\n".join(lines) + "\n\n").encode())

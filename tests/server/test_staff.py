@@ -233,7 +233,7 @@ async def test_csv_import_keeps_the_good_rows_and_names_the_bad_ones_by_line(cli
 
 
 async def test_csv_import_with_a_bad_header_imports_nothing(client, seeded_engine, admin):
-    resp = await client.post("/api/staff/import", data="user,name\nx,y\n".encode(), headers=admin)
+    resp = await client.post("/api/staff/import", data=b"user,name\nx,y\n", headers=admin)
     report = await resp.json()
     assert report["added"] == 0 and report["errors"] == [
         {"line": 1, "reason": "未知列：user（可用：username, name, role, extension, queues, active, password）"}]

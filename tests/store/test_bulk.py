@@ -10,7 +10,7 @@ from console.store.db import session_scope
 from console.store.models import Campaign, Staff, TicketEvent
 from console.store.seed.bulk import BulkLoader
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 AWKWARD = ["tab\there", "new\nline", "back\\slash", "\\N", "carriage\rreturn", "普通 text", ""]
 
 

@@ -11,11 +11,18 @@ from sqlmodel import select
 
 from console.store.db import session_scope
 from console.store.models import (
-    AuditEvent, Customer, CustomerPhone, FollowUp, Interaction, Staff, Ticket, TicketEvent,
+    AuditEvent,
+    Customer,
+    CustomerPhone,
+    FollowUp,
+    Interaction,
+    Staff,
+    Ticket,
+    TicketEvent,
 )
 
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def _customer(**overrides) -> Customer:
@@ -54,9 +61,8 @@ def test_customer_round_trip_keeps_decimal_dates_and_aware_utc(migrated_engine) 
 
 
 def test_naive_datetime_is_refused(migrated_engine) -> None:
-    with pytest.raises(Exception, match="naive datetime"):
-        with session_scope(migrated_engine) as session:
-            session.add(_customer(created_at=dt.datetime(2026, 1, 1, 12, 0)))
+    with pytest.raises(Exception, match="naive datetime"), session_scope(migrated_engine) as session:
+        session.add(_customer(created_at=dt.datetime(2026, 1, 1, 12, 0)))
 
 
 def test_one_interaction_per_call_and_queue_pass(migrated_engine) -> None:
@@ -65,9 +71,8 @@ def test_one_interaction_per_call_and_queue_pass(migrated_engine) -> None:
         session.add(Interaction(pbx="main", linkedid="1700000000.1", queue="retail", started_at=started))
         session.add(Interaction(pbx="main", linkedid="1700000000.1", queue="vip", started_at=started))
         session.add(Interaction(pbx="main", linkedid="1700000000.1", queue="", started_at=started))
-    with pytest.raises(IntegrityError):
-        with session_scope(migrated_engine) as session:
-            session.add(Interaction(pbx="main", linkedid="1700000000.1", queue="retail", started_at=started))
+    with pytest.raises(IntegrityError), session_scope(migrated_engine) as session:
+        session.add(Interaction(pbx="main", linkedid="1700000000.1", queue="retail", started_at=started))
     with session_scope(migrated_engine) as session:
         rows = session.exec(select(Interaction).order_by(Interaction.queue)).all()
         assert [r.queue for r in rows] == ["", "retail", "vip"]
@@ -99,13 +104,11 @@ def test_ticket_with_events_follow_up_and_audit(migrated_engine) -> None:
 def test_duplicate_client_number_is_refused(migrated_engine) -> None:
     with session_scope(migrated_engine) as session:
         session.add(_customer())
-    with pytest.raises(IntegrityError):
-        with session_scope(migrated_engine) as session:
-            session.add(_customer(name="张三"))
+    with pytest.raises(IntegrityError), session_scope(migrated_engine) as session:
+        session.add(_customer(name="张三"))
 
 
 def test_foreign_keys_are_enforced(migrated_engine) -> None:
     """SQLite too: make_engine turns foreign keys on."""
-    with pytest.raises(IntegrityError):
-        with session_scope(migrated_engine) as session:
-            session.add(CustomerPhone(customer_id=424242, e164="+8613900000000"))
+    with pytest.raises(IntegrityError), session_scope(migrated_engine) as session:
+        session.add(CustomerPhone(customer_id=424242, e164="+8613900000000"))

@@ -20,7 +20,7 @@ import console.store.seed as seed_module
 from console.config import Settings
 from console.store.seed import seed_database
 
-NOW = dt.datetime(2026, 11, 22, 6, 30, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 11, 22, 6, 30, tzinfo=dt.UTC)
 COUNTS = {
     "audit_event": 430,
     "aum_snapshot": 102,
@@ -59,7 +59,7 @@ def _canonical(value) -> str:
     if isinstance(value, Decimal):
         return repr(float(value))  # 1.5 and 1.50 are the same amount
     if isinstance(value, dt.datetime):
-        return value.astimezone(dt.timezone.utc).isoformat()
+        return value.astimezone(dt.UTC).isoformat()
     return repr(value)
 
 

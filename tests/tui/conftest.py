@@ -16,7 +16,11 @@ import pytest
 
 from console.i18n import set_locale
 from tests.server.conftest import (  # noqa: F401 - fixtures shared with the server tests
-    FrozenClock, frozen_clock, seed, seeded, seeded_engine,
+    FrozenClock,
+    frozen_clock,
+    seed,
+    seeded,
+    seeded_engine,
 )
 from tests.tui.floor import Floor
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.reactive import var
 from textual.message import Message
+from textual.reactive import var
 from textual.widgets import TabbedContent, TabPane
 
 from console.i18n import t

@@ -19,10 +19,10 @@ from textual.widgets import DataTable, Footer, Header, Label
 from console.i18n import t
 from console.tui.client import ApiError
 from console.tui.keys import KeySpec, install
-from console.tui.text import label
 from console.tui.supervisor.campaign_form import CampaignForm
 from console.tui.supervisor.context import SupervisorContext
 from console.tui.supervisor.leads_dialog import LeadsDialog
+from console.tui.text import label
 
 CAMPAIGN_KEYS: tuple[KeySpec, ...] = (
     KeySpec("campaigns.back", "escape", "close", "camp.key.back"),
