@@ -13,6 +13,7 @@
 * ``make_client(**kwargs)``: a real server on 127.0.0.1 and an aiohttp client for it;
   ``client``: one with no PBX. ``login(client, username)`` -> token; ``bearer(token)`` -> headers.
 * ``agent_token`` (agent1, ext 1001), ``agent2_token`` (1002), ``supervisor_token``.
+* ``api_cli`` (``tests/server/cli_run.py``): runs a `calldesk …` command against ``client``.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
+
+from tests.server.cli_run import api_cli  # noqa: F401 - a fixture of this directory
 
 PASSWORD = "s3cret-pass"
 START = dt.datetime(2026, 11, 22, 2, 0, tzinfo=dt.UTC)

@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 
 from console.cli.token_cache import SavedLogin, TokenCache
-from tests.server.cli_run import api_cli  # noqa: F401 - the fixture
 from tests.server.conftest import bearer, login
 
 NO_PASSWORD = {"CALLDESK_USER": None, "CALLDESK_PASSWORD": None}

@@ -10,7 +10,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from console.store.models import Customer
-from tests.server.cli_run import api_cli, audit_rows  # noqa: F401 - the fixture
+from tests.server.cli_run import audit_rows
 from tests.server.conftest import bearer, login
 
 HEADER = "client_no,name,phones,aum,risk_level,manager\n"

@@ -39,7 +39,9 @@ def zh_locale() -> None:
 
 
 @pytest.fixture
-async def floor(seeded_engine: Any, tmp_path: Path, frozen_clock: FrozenClock) -> AsyncIterator[Floor]:
+async def floor(
+    seeded_engine: Any, tmp_path: Path, frozen_clock: FrozenClock,  # noqa: F811 - the fixtures imported above
+) -> AsyncIterator[Floor]:
     f = Floor(seeded_engine, tmp_path, frozen_clock)
     yield f
     await f.close()
