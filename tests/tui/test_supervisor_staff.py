@@ -77,50 +77,52 @@ def staff_row(engine, username: str) -> Staff | None:
 
 
 async def test_an_account_is_made_and_edited_in_the_form(seeded_engine, tmp_path):
-    async with staff_app(seeded_engine, tmp_path) as (app, _):
-        async with app.run_test(size=SIZE) as pilot:
-            screen = await open_staff(pilot)
-            table = screen.query_one("#staff-table")
-            assert [table.get_cell(k, "username") for k in ("6", "5", "4")] == ["admin", "mgr1", "sup1"]
-            assert table.get_cell("5", "role") == "客户经理" and table.get_cell("5", "customers") == "2"
-            await pilot.press("f2")
-            form = await dialog(pilot, StaffForm)
-            assert [str(o[0]) for o in form.query_one("#f-role")._options] == ["坐席", "质检员", "班长", "客户经理", "管理员"]
-            assert [str(b.label) for b in form.query("#f-queues Checkbox")] == ["retail", "vip", "ringall"]
-            await pilot.press("ctrl+s")
-            await pilot.pause()
-            assert error(form, "username") == "请填写用户名" and error(form, "name") == "请填写姓名"
-            form.query_one("#f-username").value = "zhaoli"
-            form.query_one("#f-name").value = "赵丽"
-            form.query_one("#f-extension").value = "1001"
-            form.query_one("#q-0").value = True
-            form.query_one("#q-1").value = True
-            form.query_one("#f-password").value = "Lotus-Pond-2026"
-            form.query_one("#f-password2").value = "Lotus-Pond-2027"
-            await pilot.press("ctrl+s")
-            await pilot.pause()
-            assert error(form, "password2") == "两次输入的密码不一致"
-            form.query_one("#f-password2").value = "Lotus-Pond-2026"
-            await pilot.press("ctrl+s")  # the server refuses 1001: under the extension, the form stays
-            await until(pilot, lambda: error(form, "extension") != "")
-            assert error(form, "extension") == "分机 1001 已分配给 agent1（张伟），一个分机只能属于一名在职员工"
-            assert pilot.app.screen is form and form.query_one("#f-name").value == "赵丽"
-            form.query_one("#f-extension").value = "1010"
-            await pilot.press("ctrl+s")
-            await until(pilot, lambda: pilot.app.screen is screen)
-            made = staff_row(seeded_engine, "zhaoli")
-            assert (made.extension, made.queues, made.role, bool(made.password_hash)) == ("1010", "retail,vip", "agent", True)
-            key = str(made.id)
-            await until(pilot, lambda: key in table.rows)
-            assert table.get_row_index(key) == table.cursor_row  # the new account is selected
-            await pilot.press("f3")
-            form = await dialog(pilot, StaffForm)
-            assert form.query_one("#f-extension").value == "1010" and not form.query("#f-password")
-            form.query_one("#q-1").value = False
-            await pilot.press("ctrl+s")
-            await until(pilot, lambda: pilot.app.screen is screen)
-            await until(pilot, lambda: table.get_cell(key, "queues") == "retail")
-            assert staff_row(seeded_engine, "zhaoli").queues == "retail"
+    async with (
+        staff_app(seeded_engine, tmp_path) as (app, _),
+        app.run_test(size=SIZE) as pilot,
+    ):
+        screen = await open_staff(pilot)
+        table = screen.query_one("#staff-table")
+        assert [table.get_cell(k, "username") for k in ("6", "5", "4")] == ["admin", "mgr1", "sup1"]
+        assert table.get_cell("5", "role") == "客户经理" and table.get_cell("5", "customers") == "2"
+        await pilot.press("f2")
+        form = await dialog(pilot, StaffForm)
+        assert [str(o[0]) for o in form.query_one("#f-role")._options] == ["坐席", "质检员", "班长", "客户经理", "管理员"]
+        assert [str(b.label) for b in form.query("#f-queues Checkbox")] == ["retail", "vip", "ringall"]
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert error(form, "username") == "请填写用户名" and error(form, "name") == "请填写姓名"
+        form.query_one("#f-username").value = "zhaoli"
+        form.query_one("#f-name").value = "赵丽"
+        form.query_one("#f-extension").value = "1001"
+        form.query_one("#q-0").value = True
+        form.query_one("#q-1").value = True
+        form.query_one("#f-password").value = "Lotus-Pond-2026"
+        form.query_one("#f-password2").value = "Lotus-Pond-2027"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert error(form, "password2") == "两次输入的密码不一致"
+        form.query_one("#f-password2").value = "Lotus-Pond-2026"
+        await pilot.press("ctrl+s")  # the server refuses 1001: under the extension, the form stays
+        await until(pilot, lambda: error(form, "extension") != "")
+        assert error(form, "extension") == "分机 1001 已分配给 agent1（张伟），一个分机只能属于一名在职员工"
+        assert pilot.app.screen is form and form.query_one("#f-name").value == "赵丽"
+        form.query_one("#f-extension").value = "1010"
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: pilot.app.screen is screen)
+        made = staff_row(seeded_engine, "zhaoli")
+        assert (made.extension, made.queues, made.role, bool(made.password_hash)) == ("1010", "retail,vip", "agent", True)
+        key = str(made.id)
+        await until(pilot, lambda: key in table.rows)
+        assert table.get_row_index(key) == table.cursor_row  # the new account is selected
+        await pilot.press("f3")
+        form = await dialog(pilot, StaffForm)
+        assert form.query_one("#f-extension").value == "1010" and not form.query("#f-password")
+        form.query_one("#q-1").value = False
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: pilot.app.screen is screen)
+        await until(pilot, lambda: table.get_cell(key, "queues") == "retail")
+        assert staff_row(seeded_engine, "zhaoli").queues == "retail"
 
 
 async def test_password_disable_enable_import_and_customers(seeded_engine, seed, tmp_path):
