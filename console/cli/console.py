@@ -60,5 +60,5 @@ async def _connect(servers: str | list[str], given: tuple[str, str | None, str |
         await client.login(user, password or "")
     center = await client.config()
     assert client.user is not None
-    player = RecordingPlayer(client, Path(console.recordings_dir).expanduser(), console.player)
+    player = RecordingPlayer(client, Path(console.recordings_dir).expanduser(), console.player)  # noqa: ASYNC240 - only ~ expanded
     return AgentContext(user=client.user, center=center, client=client, recordings=player)

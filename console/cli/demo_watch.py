@@ -38,7 +38,7 @@ def caller_names(url: str) -> dict[str, str]:
 def describe(event: DomainEvent, names: dict[str, str], callers: dict[str, str]) -> str | None:
     data = event.to_json()
     kind = data["event"]
-    time = dt.datetime.now().strftime("%H:%M:%S")
+    time = dt.datetime.now().astimezone().strftime("%H:%M:%S")  # the watcher's wall clock
     if kind == "ringing":
         callers[data["call"]] = data["caller"]
     caller = data.get("caller") or callers.get(data.get("call", ""), "")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from itertools import pairwise
 from pathlib import Path
 
 from pydantic import Field, PrivateAttr, field_validator
@@ -99,7 +100,7 @@ class Settings(Section):
             raise ValueError(f"must list {', '.join(TIER_IDS)}, each once, lowest first; got {', '.join(names) or 'none'}")
         if tiers[0].min_aum != 0:
             raise ValueError("the first tier must start at min_aum = 0")
-        for low, high in zip(tiers, tiers[1:]):
+        for low, high in pairwise(tiers):
             if high.min_aum <= low.min_aum:
                 raise ValueError(f"{high.name}.min_aum must be above {low.name}.min_aum")
         return tiers

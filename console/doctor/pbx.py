@@ -68,8 +68,8 @@ async def check_pbx(settings: Settings, pbx: PbxSettings, agents: dict[str, str]
     """Every finding about one [[pbx]]; ``agents``: extension -> name of calldesk's active agents."""
     where = f"{pbx.name} ({pbx.host}:{pbx.port})"
     probe = Probe(AmiConnection(pbx.host, pbx.port, pbx.username, pbx.secret.get_secret_value(),
-                                on_event=lambda m: probe.events.append(m), encoding=pbx.encoding,
-                                auth=pbx.auth, connect_timeout_s=5.0, action_timeout_s=5.0))
+                                on_event=lambda m: probe.events.append(m),  # noqa: PLW0108 - no probe yet
+                                encoding=pbx.encoding, auth=pbx.auth, connect_timeout_s=5.0, action_timeout_s=5.0))
     try:
         await probe.conn.open_once()
     except (OSError, TimeoutError) as exc:

@@ -76,7 +76,7 @@ def test_non_utf8_file(tmp_path: Path) -> None:
 
 
 def test_explicit_file_that_does_not_exist(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match="nope.toml: config file not found"):
+    with pytest.raises(ConfigError, match=r"nope\.toml: config file not found"):
         load_settings(tmp_path / "nope.toml", env={})
     with pytest.raises(ConfigError, match="config file not found"):
         load_settings(env={"CALLDESK_CONFIG": str(tmp_path / "nope.toml")})

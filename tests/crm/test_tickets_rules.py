@@ -97,7 +97,7 @@ def test_sla_wall_clock_hours_from_config():
     saturday = dt.datetime(2026, 11, 21, 22, 0, tzinfo=SHANGHAI)
     assert sla_due(saturday, "complaint", "diamond", config) == saturday + dt.timedelta(hours=4)
     with pytest.raises(ValueError):
-        sla_due(dt.datetime(2026, 11, 22), "trading", "gold", config)
+        sla_due(dt.datetime(2026, 11, 22), "trading", "gold", config)  # noqa: DTZ001 - naive: refused
 
 
 def test_defaults_for_a_new_complaint():

@@ -157,7 +157,7 @@ async def test_a_predictive_campaign_keeps_two_agents_busy_without_abandons(floo
     pacing = "\n".join(r.getMessage() for r in caplog.records if r.name == "console.server.dialer_service")
     story = f"{stats}\n{seen}\n{_leads_text(floor, campaign)}\n{pacing}\n" + "\n".join(read)
     assert len(answered) == 6 and {r.agent_ext for r in answered} == {"1001", "1002"}, story
-    assert [r.outcome for r in rows if r.outcome not in ("answered",)].count("abandoned") == 0, story
+    assert [r.outcome for r in rows if r.outcome != "answered"].count("abandoned") == 0, story
     assert stats["attempts"] == 8
     # Never more customers on the line than agents to take them: nobody waited for an agent long.
     assert max(r.wait_s for r in answered) < 10
@@ -187,7 +187,7 @@ async def test_a_busy_customer_is_busy_whichever_of_hangup_and_response_comes_fi
             action_id = await floor.bridge.originate(
                 "PJSIP/13700137030@carrier", exten="s", context="campaign", caller_id="95555",
                 variables={"CALLDESK_QUEUE": "retail", "CALLDESK_NUMBER": "13700137030"}, action_id=f"busy-{n}")
-            await floor.wait_until(lambda: action_id in results, f"the result of {action_id}")
+            await floor.wait_until(lambda: action_id in results, f"the result of {action_id}")  # noqa: B023 - awaited here
             await floor.wait_until(lambda: not floor.lab.channels(), "the leg to be gone")
             names = [m.get("Event") for _, m in floor.observer.client.received[mark:]]
             hangup_first = names.index("Hangup") < names.index("OriginateResponse")

@@ -67,7 +67,7 @@ async def test_calldesk_not_answering_leaves_the_dialplans_own_route(floor: Live
         assert join["Queue"] == "retail"  # the AstDB route: not a VIP there
         pop = await agent.wait("pop")
         assert "CALLDESK_ROUTE" not in pop["ringing"]["vars"]
-        status = [m for m in floor.observer.events("VarSet", Variable="AGISTATUS")]
+        status = list(floor.observer.events("VarSet", Variable="AGISTATUS"))
         assert status and status[-1]["Value"] == "FAILURE"
     finally:
         floor.lab.cli("dialplan set global CALLDESK_AGI \"\"")

@@ -77,8 +77,8 @@ async def test_an_expired_or_revoked_token_asks_again(api_cli, client, real_time
     r = await api_cli("campaign", "list", env=NO_PASSWORD)
     assert r.code == 2 and r.err.splitlines() == [
         f"{api_cli.server} 上 sup1 保存的登录已过期或已注销，请重新输入密码",
-        f"calldesk: error: 未登录 {api_cli.server}：请先运行 calldesk login --server {api_cli.server}"
-        "（或设置 CALLDESK_TOKEN，或 CALLDESK_USER 与 CALLDESK_PASSWORD）"]
+        (f"calldesk: error: 未登录 {api_cli.server}：请先运行 calldesk login --server {api_cli.server}"
+         "（或设置 CALLDESK_TOKEN，或 CALLDESK_USER 与 CALLDESK_PASSWORD）")]
     # Known to be expired by its own date: dropped without asking the server.
     _cache().put(api_cli.server, SavedLogin("never-sent", "sup1", dt.datetime(2020, 1, 1, tzinfo=dt.UTC)))
     r = await api_cli("campaign", "list")

@@ -151,6 +151,6 @@ async def test_a_supervisor_unlocks_a_locked_account_from_the_cli(staff_cli, cli
     code, _, err = await staff_cli("unlock", "ghost")
     assert code == 2 and err == "calldesk: error: ghost: username: 没有用户名为 ghost 的账号\n"
     await login(client, "agent2")
-    unlocks = [r for r in staff_audit(seeded_engine, "staff.unlock")]
+    unlocks = list(staff_audit(seeded_engine, "staff.unlock"))
     assert [(r["actor_id"], r["detail"]["was_locked"]) for r in unlocks] == [(seed.staff["sup1"], True),
                                                                             (seed.staff["sup1"], False)]

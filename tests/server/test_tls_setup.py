@@ -112,12 +112,12 @@ def test_serve_refuses_an_expired_certificate_in_one_line(tmp_path, ca) -> None:
     config.write_text('[center]\nlocale = "en"\n[server]\ntls_cert = "tls/server.crt"\ntls_key = "tls/server.key"\n',
                       encoding="utf-8")
     done = subprocess.run([sys.executable, "-m", "console", "--config", str(config), "serve"],
-                          capture_output=True, text=True, timeout=60, cwd=tmp_path, env=source_env())
+                          capture_output=True, text=True, timeout=60, cwd=tmp_path, env=source_env(), check=False)
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
     lines = done.stderr.strip().splitlines()
-    assert lines == [f"calldesk: error: server.tls_cert: certificate {files.cert} expired on "
-                     f"{(now - DAY).replace(microsecond=0).isoformat()}; not starting"]
+    assert lines == [(f"calldesk: error: server.tls_cert: certificate {files.cert} expired on "
+                      f"{(now - DAY).replace(microsecond=0).isoformat()}; not starting")]
     set_locale("zh_CN")
     assert t("transport.cert.invalid_dates", key="k", file="f", reason="r") == "k：证书 f r，拒绝启动"
 

@@ -58,7 +58,7 @@ async def test_since_older_than_the_buffer_gets_resync(make_client, seed) -> Non
     for n in range(10):
         hub.publish([seed.staff["agent1"]], "test", {"n": n})
     async with client.ws_connect("/ws?since=2", headers=bearer(token)) as ws:
-        hello, resync = await _frames(ws, 2)
+        _hello, resync = await _frames(ws, 2)
         assert resync["kind"] == "resync" and resync["seq"] == 10
     async with client.ws_connect("/ws?since=7", headers=bearer(token)) as ws:  # 8, 9, 10 still buffered
         frames = await _frames(ws, 4)

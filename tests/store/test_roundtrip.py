@@ -26,11 +26,11 @@ UTC = dt.UTC
 
 
 def _customer(**overrides) -> Customer:
-    values = dict(
-        client_no="310012345678", name="单田芳", name_pinyin="shan tian fang", name_initials="stf",
-        id_number="110101198001011234", id_last4="1234", tier="platinum",
-        aum=Decimal("2500000.10"), risk_level="C4", risk_assessed_on=dt.date(2025, 3, 1),
-    )
+    values = {
+        "client_no": "310012345678", "name": "单田芳", "name_pinyin": "shan tian fang", "name_initials": "stf",
+        "id_number": "110101198001011234", "id_last4": "1234", "tier": "platinum",
+        "aum": Decimal("2500000.10"), "risk_level": "C4", "risk_assessed_on": dt.date(2025, 3, 1),
+    }
     values.update(overrides)
     return Customer(**values)
 
@@ -62,7 +62,7 @@ def test_customer_round_trip_keeps_decimal_dates_and_aware_utc(migrated_engine) 
 
 def test_naive_datetime_is_refused(migrated_engine) -> None:
     with pytest.raises(Exception, match="naive datetime"), session_scope(migrated_engine) as session:
-        session.add(_customer(created_at=dt.datetime(2026, 1, 1, 12, 0)))
+        session.add(_customer(created_at=dt.datetime(2026, 1, 1, 12, 0)))  # noqa: DTZ001 - naive on purpose
 
 
 def test_one_interaction_per_call_and_queue_pass(migrated_engine) -> None:
