@@ -60,8 +60,8 @@ def run(args: argparse.Namespace) -> int:
 
     wakeup = wakeup_cpu_us()
     results = asyncio.run(bench(args.bus or list(BUSES), plan, args.nats_url, args.amqp_url, args.pg_url,
-                                args.lease_ttl, on_result=lambda r: print(json.dumps(r, ensure_ascii=False), flush=True),
-                                wakeup_cpu_us=wakeup))
+                                args.lease_ttl, wakeup_cpu_us=wakeup,
+                                on_result=lambda r: print(json.dumps(r, ensure_ascii=False), flush=True)))
     print(summary(results), file=sys.stderr)
     return 0
 
@@ -86,7 +86,8 @@ async def bench(buses: list[str], plan: Any, nats_url: str, amqp_url: str, pg_ur
         broker = BROKERS[name.split("-")[0]]
         load, cpu = os.getloadavg()[0], broker_cpu_s(broker)
         result = await measure(name, url, plan)
-        published = plan.publish_only + round(plan.rate * plan.seconds) + plan.bursts * plan.burst_size + plan.max_events
+        published = (plan.publish_only + round(plan.rate * plan.seconds) + plan.bursts * plan.burst_size
+                     + plan.max_events)
         used = broker_cpu_s(broker) - cpu if cpu is not None else None
         result["broker_cpu_us_per_event"] = round(used * 1e6 / max(published, 1), 1) if used is not None else None
         result["machine"] = {"cores": os.cpu_count(), "load_1min_before": round(load, 2),

@@ -43,7 +43,8 @@ def describe(event: DomainEvent, names: dict[str, str], callers: dict[str, str])
         callers[data["call"]] = data["caller"]
     caller = data.get("caller") or callers.get(data.get("call", ""), "")
     name = names.get(caller) or data.get("caller_name") or t("demo.unknown_caller")
-    common = {"time": time, "caller": caller, "name": name, "agent": data.get("agent"), "queue": data.get("queue") or "-"}
+    common = {"time": time, "caller": caller, "name": name, "agent": data.get("agent"),
+              "queue": data.get("queue") or "-"}
     if kind == "ringing":
         return t("demo.event.ringing", **common)
     if kind == "answered":

@@ -41,7 +41,11 @@ DEFAULT_TIERS = [
     TierSettings(name="platinum", min_aum=Decimal(2000000), vip=True),
     TierSettings(name="diamond", min_aum=Decimal(10000000), vip=True),
 ]
-DEFAULT_QUEUES = [QueueSettings(name="retail"), QueueSettings(name="vip", service_level_s=15, target_pct=90), QueueSettings(name="ringall")]
+DEFAULT_QUEUES = [
+    QueueSettings(name="retail"),
+    QueueSettings(name="vip", service_level_s=15, target_pct=90),
+    QueueSettings(name="ringall"),
+]
 
 
 class Settings(Section):
@@ -97,7 +101,8 @@ class Settings(Section):
     def _tier_ladder(cls, tiers: list[TierSettings]) -> list[TierSettings]:
         names = [t.name for t in tiers]
         if names != list(TIER_IDS):
-            raise ValueError(f"must list {', '.join(TIER_IDS)}, each once, lowest first; got {', '.join(names) or 'none'}")
+            raise ValueError(f"must list {', '.join(TIER_IDS)}, each once, lowest first; "
+                             f"got {', '.join(names) or 'none'}")
         if tiers[0].min_aum != 0:
             raise ValueError("the first tier must start at min_aum = 0")
         for low, high in pairwise(tiers):

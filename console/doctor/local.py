@@ -58,6 +58,6 @@ def describe_window(settings: Settings, now: dt.datetime) -> Finding:
     local = now.astimezone(tz)
     days = ",".join(str(d) for d in dialer.weekdays)
     state = t("doctor.dialer.open") if window.is_open(now) else t("doctor.dialer.closed")
-    return ok(t("doctor.dialer.window", start=dialer.window_start.strftime("%H:%M"), end=dialer.window_end.strftime("%H:%M"),
-                days=days, tz=settings.center.time_zone, holidays=len(dialer.holidays),
-                now=local.strftime("%Y-%m-%d %H:%M %a"), state=state))
+    return ok(t("doctor.dialer.window", start=dialer.window_start.strftime("%H:%M"),
+                end=dialer.window_end.strftime("%H:%M"), days=days, tz=settings.center.time_zone,
+                holidays=len(dialer.holidays), now=local.strftime("%Y-%m-%d %H:%M %a"), state=state))

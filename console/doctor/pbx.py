@@ -116,7 +116,8 @@ async def _permissions(probe: Probe, settings: Settings, pbx: PbxSettings) -> li
     # originate: a Local channel into a context that does not exist; its events prove read call/dialplan
     tag = uuid.uuid4().hex[:8]
     permitted, _ = await probe.act({"Action": "Originate", "Channel": f"Local/s@{PROBE}-{tag}", "Application": "Wait",
-                                    "Data": "0", "Async": "true", "Timeout": "2000", "Variable": f"CALLDESK_DOCTOR={tag}"})
+                                    "Data": "0", "Async": "true", "Timeout": "2000",
+                                    "Variable": f"CALLDESK_DOCTOR={tag}"})
     found.append(_permission("write", "originate", permitted))
     booted = any(m.get("Event") == "FullyBooted" for m in probe.events) or await probe.seen(
         lambda m: m.get("Event") == "FullyBooted", 1.0)

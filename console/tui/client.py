@@ -288,9 +288,9 @@ class Client:
         return await self.request("POST", f"/api/campaigns/{campaign_id}/leads/{lead_id}/skip")
 
     # --- knowledge base -------------------------------------------------------------------
-    async def kb_search(self, q: str = "", category: str | None = None, flags: list[str] | None = None) -> list[KbArticle]:
-        return await self.list_of(KbArticle, "/api/kb", q=q, category=category,
-                                  flags=",".join(flags or []))
+    async def kb_search(self, q: str = "", category: str | None = None,
+                        flags: list[str] | None = None) -> list[KbArticle]:
+        return await self.list_of(KbArticle, "/api/kb", q=q, category=category, flags=",".join(flags or []))
 
     async def kb_article(self, slug: str) -> KbArticle:
         return await self.get_as(KbArticle, f"/api/kb/{slug}")

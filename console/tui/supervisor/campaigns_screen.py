@@ -51,7 +51,8 @@ def detail_lines(s: dict[str, Any]) -> list[str]:
                left=s["leads_left"])]
     if s.get("dispositions"):
         counts = sorted(s["dispositions"].items(), key=lambda item: (-item[1], item[0]))  # the most frequent first
-        lines.append(t("camp.detail.dispositions", items=", ".join(f"{label('disposition', k)} {v}" for k, v in counts)))
+        items = ", ".join(f"{label('disposition', k)} {v}" for k, v in counts)
+        lines.append(t("camp.detail.dispositions", items=items))
     if s.get("excluded"):
         lines.append(t("camp.detail.excluded", items=", ".join(
             f"{t(f'camp.exclusion.{k}')} {v}" for k, v in sorted(s["excluded"].items()))))
