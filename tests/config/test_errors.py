@@ -92,7 +92,8 @@ def test_bad_environment_value_names_variable_and_key(monkeypatch, tmp_path: Pat
 
 def test_environment_override_of_unknown_key(monkeypatch, tmp_path: Path) -> None:
     monkeypatch.chdir(tmp_path)
-    with pytest.raises(ConfigError, match=r"server\.prot \(from environment variable CALLDESK_SERVER__PROT\): unknown key"):
+    with pytest.raises(ConfigError,
+                       match=r"server\.prot \(from environment variable CALLDESK_SERVER__PROT\): unknown key"):
         load_settings(env={"CALLDESK_SERVER__PROT": "1"})
 
 

@@ -128,7 +128,8 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
-async def _both(name: str, lab: Lab, sipp: SippLab, tmp_path: Path) -> tuple[dict[str, Any], dict[str, Any], LabFloor, SimFloor]:
+async def _both(name: str, lab: Lab, sipp: SippLab,
+                tmp_path: Path) -> tuple[dict[str, Any], dict[str, Any], LabFloor, SimFloor]:
     real_floor = LabFloor(lab, sipp)
     started = time.monotonic()
     try:

@@ -38,7 +38,8 @@ async def test_a_crm_vip_goes_to_the_vip_queue_and_a_customer_to_their_manager(f
         join = await floor.observer.wait("QueueCallerJoin", CallerIDNum=CRM_VIP_NUMBER)
         assert join["Queue"] == "vip"
         pop = await vip_agent.wait("pop")
-        assert pop["ringing"]["vars"]["CALLDESK_ROUTE"] == "queue" and pop["ringing"]["vars"]["CUSTOMER_TIER"] == "platinum"
+        variables = pop["ringing"]["vars"]
+        assert variables["CALLDESK_ROUTE"] == "queue" and variables["CUSTOMER_TIER"] == "platinum"
         assert pop["customer"]["name"] == "周大福"
         # A customer with an account manager who is free: the manager's phone rings first.
         await sipp.caller(KNOWN_NUMBER, keys=KNOWN_ACCOUNT + "#", hold_ms=4000)

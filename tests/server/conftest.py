@@ -103,8 +103,9 @@ def seed_floor(engine: Any) -> Seed:
                          id_last4="1234", **kw)
             s.add(c)
             s.flush()
-            s.add(CustomerPhone(customer_id=c.id, e164=normalize(phone).e164, raw=phone,
-                                kind=normalize(phone).kind if normalize(phone).kind in ("mobile", "landline") else "other"))
+            number = normalize(phone)
+            s.add(CustomerPhone(customer_id=c.id, e164=number.e164, raw=phone,
+                                kind=number.kind if number.kind in ("mobile", "landline") else "other"))
             return c.id
 
         seed.known = customer(KNOWN_ACCOUNT, "赵敏", "zhao min", KNOWN_NUMBER, tier="gold",

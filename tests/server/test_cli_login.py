@@ -61,7 +61,8 @@ async def test_log_in_once_then_work_then_log_out(api_cli, client, real_time, se
     # Logged out, no terminal to ask on: one line saying how to log in.
     r = await api_cli("campaign", "list", env=NO_PASSWORD)
     assert r.code == 2 and r.err == (f"calldesk: error: 未登录 {api_cli.server}：请先运行 calldesk login --server "
-                                     f"{api_cli.server}（或设置 CALLDESK_TOKEN，或 CALLDESK_USER 与 CALLDESK_PASSWORD）\n")
+                                     f"{api_cli.server}（或设置 CALLDESK_TOKEN，"
+                                     "或 CALLDESK_USER 与 CALLDESK_PASSWORD）\n")
     r = await api_cli("logout", env=NO_PASSWORD)
     assert r.code == 0 and r.out == f"没有 {api_cli.server} 的登录\n"
 

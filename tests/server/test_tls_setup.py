@@ -62,8 +62,9 @@ def test_good_files_make_a_context(tmp_path, ca) -> None:
 def test_missing_files_are_named(tmp_path, ca) -> None:
     files = issue(tmp_path, "good", ca)
     now = dt.datetime.now(dt.UTC)
-    assert _refused(tmp_path / "no.crt", files.key, now) == f"server.tls_cert: certificate file {tmp_path / 'no.crt'} does not exist"
-    assert _refused(files.cert, tmp_path / "no.key", now) == f"server.tls_key: certificate file {tmp_path / 'no.key'} does not exist"
+    no_cert, no_key = tmp_path / "no.crt", tmp_path / "no.key"
+    assert _refused(no_cert, files.key, now) == f"server.tls_cert: certificate file {no_cert} does not exist"
+    assert _refused(files.cert, no_key, now) == f"server.tls_key: certificate file {no_key} does not exist"
 
 
 def test_unreadable_and_garbage_files_are_named(tmp_path, ca) -> None:

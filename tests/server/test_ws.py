@@ -116,7 +116,8 @@ async def test_agent_states_reach_the_agent_and_the_supervisors_of_its_queues(ma
                                                                                      ("vip", "logged_out")]
 
 
-async def test_a_followup_falling_due_is_pushed_to_its_owner(client, seed, frozen_clock, agent_token, agent2_token) -> None:
+async def test_a_followup_falling_due_is_pushed_to_its_owner(client, seed, frozen_clock, agent_token,
+                                                             agent2_token) -> None:
     reminders = client.app[keys.REMINDERS]
     async with client.ws_connect("/ws", headers=bearer(agent_token)) as ws1, \
             client.ws_connect("/ws", headers=bearer(agent2_token)) as ws2:

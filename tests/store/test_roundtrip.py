@@ -91,7 +91,8 @@ def test_ticket_with_events_follow_up_and_audit(migrated_engine) -> None:
         session.flush()
         session.add(TicketEvent(ticket_id=ticket.id, kind="created", to_value="new"))
         session.add(FollowUp(customer_id=customer.id, due_at=due, kind="callback", reason="回访"))
-        session.add(AuditEvent(action="profile.view", customer_id=customer.id, linkedid="1.2", detail='{"masked": true}'))
+        session.add(AuditEvent(action="profile.view", customer_id=customer.id, linkedid="1.2",
+                               detail='{"masked": true}'))
         ticket_id = ticket.id
     with session_scope(migrated_engine) as session:
         ticket = session.get(Ticket, ticket_id)

@@ -85,7 +85,8 @@ def test_seed_writes_the_rows_it_always_wrote(migrated_engine, monkeypatch) -> N
 
 def _schema(engine) -> dict[str, tuple]:
     found = inspect(engine)
-    return {name: (sorted((ix["name"], tuple(ix["column_names"]), bool(ix["unique"])) for ix in found.get_indexes(name)),
+    return {name: (sorted((ix["name"], tuple(ix["column_names"]), bool(ix["unique"]))
+                          for ix in found.get_indexes(name)),
                    sorted(c["name"] for c in found.get_columns(name)))
             for name in sorted(found.get_table_names()) if name != "alembic_version"}
 

@@ -105,7 +105,8 @@ async def test_actions_on_the_selected_agent_reach_the_pbx(seeded_engine, tmp_pa
         agents.move_cursor(row=1)  # 1002
         await pilot.press("f6")
         await until(pilot, lambda: floor.actions("QueuePause"))
-        assert (floor.actions("QueuePause")[0]["Interface"], floor.actions("QueuePause")[0]["Paused"]) == ("PJSIP/1002", "true")
+        pause = floor.actions("QueuePause")[0]
+        assert (pause["Interface"], pause["Paused"]) == ("PJSIP/1002", "true")
         agents.move_cursor(row=2)  # 1003, in retail and vip: out of retail only (vip is not sup1's)
         await pilot.press("f8")
         await until(pilot, lambda: [a["Queue"] for a in floor.actions("QueueRemove")] == ["retail"])
@@ -162,7 +163,8 @@ def check_svg(name: str, svg: str) -> None:
     if os.environ.get("CALLDESK_UPDATE_SNAPSHOTS") == "1" or not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(svg, encoding="utf-8")
-    assert svg == path.read_text(encoding="utf-8"), f"{path} differs (look at it; CALLDESK_UPDATE_SNAPSHOTS=1 to accept)"
+    assert svg == path.read_text(encoding="utf-8"), (
+        f"{path} differs (look at it; CALLDESK_UPDATE_SNAPSHOTS=1 to accept)")
 
 
 @pytest.mark.parametrize("locale", ["zh_CN", "en"])

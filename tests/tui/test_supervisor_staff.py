@@ -87,7 +87,8 @@ async def test_an_account_is_made_and_edited_in_the_form(seeded_engine, tmp_path
         assert table.get_cell("5", "role") == "客户经理" and table.get_cell("5", "customers") == "2"
         await pilot.press("f2")
         form = await dialog(pilot, StaffForm)
-        assert [str(o[0]) for o in form.query_one("#f-role")._options] == ["坐席", "质检员", "班长", "客户经理", "管理员"]
+        roles = [str(o[0]) for o in form.query_one("#f-role")._options]
+        assert roles == ["坐席", "质检员", "班长", "客户经理", "管理员"]
         assert [str(b.label) for b in form.query("#f-queues Checkbox")] == ["retail", "vip", "ringall"]
         await pilot.press("ctrl+s")
         await pilot.pause()
@@ -111,7 +112,8 @@ async def test_an_account_is_made_and_edited_in_the_form(seeded_engine, tmp_path
         await pilot.press("ctrl+s")
         await until(pilot, lambda: pilot.app.screen is screen)
         made = staff_row(seeded_engine, "zhaoli")
-        assert (made.extension, made.queues, made.role, bool(made.password_hash)) == ("1010", "retail,vip", "agent", True)
+        assert (made.extension, made.queues, made.role, bool(made.password_hash)) == (
+            "1010", "retail,vip", "agent", True)
         key = str(made.id)
         await until(pilot, lambda: key in table.rows)
         assert table.get_row_index(key) == table.cursor_row  # the new account is selected
