@@ -83,7 +83,8 @@ def test_cli_commands_import_nothing_that_opens_the_store(path):
     allowed = DIRECT_FUNCTIONS.get(name, set())
     parts = [n for n in tree.body if not (isinstance(n, ast.FunctionDef) and n.name in allowed)]
     found = sorted(n for part in parts for n in _imports(part) if _reaches_the_store(n))
-    assert not found, f"console/cli/{path.name} imports {', '.join(found)}: go through the API (console/cli/api_session.py)"
+    assert not found, (f"console/cli/{path.name} imports {', '.join(found)}: "
+                       "go through the API (console/cli/api_session.py)")
 
 
 def test_the_pure_crm_helpers_of_the_cli_reach_no_store():

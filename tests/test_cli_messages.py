@@ -10,7 +10,8 @@ from console.i18n import campaign_errors, cli, customer_import, has, server_writ
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = [*(ROOT / "console" / "cli").glob("*.py"), *(ROOT / "console" / "crm").glob("*.py"),
-           *(ROOT / "console" / "server" / "routes").glob("*.py"), *(ROOT / "console" / "store" / "importing").glob("*.py")]
+           *(ROOT / "console" / "server" / "routes").glob("*.py"),
+           *(ROOT / "console" / "store" / "importing").glob("*.py")]
 KEY = re.compile(r"""["']((?:cli|campaign|import)\.[a-z_]+\.[a-z_0-9]+)["']""")
 
 

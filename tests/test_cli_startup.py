@@ -1,6 +1,6 @@
-"""`calldesk`'s parser is built without importing the helpers of console/cli nor the simulator's scenarios (issue 18: looking
-for ``register`` in each module imported aiohttp, Textual and the whole agent screen, ~400 ms
-before any command ran, `calldesk console`'s first frame included)."""
+"""`calldesk`'s parser is built without importing the helpers of console/cli nor the simulator's
+scenarios (issue 18: looking for ``register`` in each module imported aiohttp, Textual and the
+whole agent screen, ~400 ms before any command ran, `calldesk console`'s first frame included)."""
 
 from __future__ import annotations
 

@@ -32,7 +32,7 @@ CLOSED_PIPE_EXIT = 141
 
 def bench_subparsers(subparsers: argparse._SubParsersAction) -> argparse._SubParsersAction:
     """The shared `calldesk bench` group; benchmark modules add their own subcommand to it."""
-    global _bench
+    global _bench  # noqa: PLW0603 - one group per parser, made by whichever module asks first
     if _bench is None:
         bench = subparsers.add_parser("bench", help="run a benchmark and print its figures")
         _bench = bench.add_subparsers(dest="bench", metavar="NAME", required=True)
@@ -40,7 +40,7 @@ def bench_subparsers(subparsers: argparse._SubParsersAction) -> argparse._SubPar
 
 
 def build_parser() -> argparse.ArgumentParser:
-    global _bench
+    global _bench  # noqa: PLW0603 - a new parser, a new bench group
     _bench = None
     parser = argparse.ArgumentParser(
         prog="calldesk",

@@ -60,8 +60,8 @@ def run(args: argparse.Namespace) -> int:
 
     wakeup = wakeup_cpu_us()
     results = asyncio.run(bench(args.bus or list(BUSES), plan, args.nats_url, args.amqp_url, args.pg_url,
-                                args.lease_ttl, on_result=lambda r: print(json.dumps(r, ensure_ascii=False), flush=True),
-                                wakeup_cpu_us=wakeup))
+                                args.lease_ttl, wakeup_cpu_us=wakeup,
+                                on_result=lambda r: print(json.dumps(r, ensure_ascii=False), flush=True)))
     print(summary(results), file=sys.stderr)
     return 0
 
@@ -86,7 +86,8 @@ async def bench(buses: list[str], plan: Any, nats_url: str, amqp_url: str, pg_ur
         broker = BROKERS[name.split("-")[0]]
         load, cpu = os.getloadavg()[0], broker_cpu_s(broker)
         result = await measure(name, url, plan)
-        published = plan.publish_only + round(plan.rate * plan.seconds) + plan.bursts * plan.burst_size + plan.max_events
+        published = (plan.publish_only + round(plan.rate * plan.seconds) + plan.bursts * plan.burst_size
+                     + plan.max_events)
         used = broker_cpu_s(broker) - cpu if cpu is not None else None
         result["broker_cpu_us_per_event"] = round(used * 1e6 / max(published, 1), 1) if used is not None else None
         result["machine"] = {"cores": os.cpu_count(), "load_1min_before": round(load, 2),
@@ -94,14 +95,14 @@ async def bench(buses: list[str], plan: Any, nats_url: str, amqp_url: str, pg_ur
         if lease_ttl > 0 and name in LEASES:
             try:
                 result["lease"] = await measure_lease(LEASES[name], url, lease_ttl)
-            except Exception as exc:  # noqa: BLE001 - reported beside the bus's figures, not lost with them
+            except Exception as exc:  # reported beside the bus's figures, not lost with them
                 result["lease"] = {"kind": LEASES[name], "error": f"{type(exc).__name__}: {exc}"}
         results.append(result)
         on_result(result)
     if pg_url and lease_ttl > 0:
         try:
             result = {"bus": "postgresql", "lease": await measure_lease("postgresql-advisory", pg_url, lease_ttl)}
-        except Exception as exc:  # noqa: BLE001 - a missing PostgreSQL leaves out one figure, not the run
+        except Exception as exc:  # a missing PostgreSQL leaves out one figure, not the run
             result = {"bus": "postgresql", "lease": None, "error": str(exc).splitlines()[0]}
         results.append(result)
         on_result(result)
@@ -128,7 +129,7 @@ async def unavailable(name: str, url: str) -> str | None:
             await (await aio_pika.connect(url, timeout=2)).close()
     except ImportError as exc:
         return f"{name} needs the {exc.name} package: pip install -e '.[bench]'"
-    except Exception as exc:  # noqa: BLE001 - each client raises its own kinds of refusal
+    except Exception as exc:  # each client raises its own kinds of refusal
         return f"{name} at {where} unavailable: {type(exc).__name__}: {str(exc).strip() or 'no answer'}"
     return None
 

@@ -246,8 +246,9 @@ class Runner:
         cpu, start = time.process_time(), time.perf_counter()
         await self._publish(plan.publish_only)
         took = time.perf_counter() - start
+        cpu_us = (time.process_time() - cpu) * 1e6
         out["publish_only"] = {"events": plan.publish_only, "per_s": round(plan.publish_only / max(took, 1e-9)),
-                               "cpu_us_per_event": round((time.process_time() - cpu) * 1e6 / max(plan.publish_only, 1), 1)}
+                               "cpu_us_per_event": round(cpu_us / max(plan.publish_only, 1), 1)}
         after = bus.first_seq + self.published - 1
         try:
             self.servers = list(await asyncio.gather(

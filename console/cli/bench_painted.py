@@ -20,8 +20,8 @@ from textual.widgets import Select
 
 from console.tui.agent.screen import AgentScreen
 from console.tui.agent.wrapup import WrapUpPanel
-from console.tui.text import choices
 from console.tui.app import AgentApp
+from console.tui.text import choices
 
 
 def tell(line: str) -> None:
@@ -61,7 +61,7 @@ def main(argv: list[str]) -> int:
     set_locale("zh_CN")
     server, token = argv[0], sys.stdin.readline().strip()
 
-    async def connect():  # noqa: ANN202 - AgentApp's own connect type
+    async def connect():  # AgentApp's own connect type
         ctx = await _connect(server, ("", None, token), ConsoleSettings())
         tell("ready")
         return ctx

@@ -29,7 +29,8 @@ from console.cli import bench_subparsers
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = bench_subparsers(subparsers).add_parser("screenpop", help="screen-pop latency, AMI read to WebSocket write")
+    parser = bench_subparsers(subparsers).add_parser("screenpop",
+                                                     help="screen-pop latency, AMI read to WebSocket write")
     parser.add_argument("--customers", type=int, default=10_000, help="customers in the database (seeded when empty)")
     parser.add_argument("--database", help="database URL (default: a SQLite file var/bench/screenpop-N.db)")
     parser.add_argument("--consoles", type=int, default=200, help="agent consoles connected over WebSocket")

@@ -5,7 +5,8 @@ one agent rung, answered, caller hangs up), with its ids, channels, caller numbe
 rewritten, so that the server's whole path runs on real Asterisk frames. ``arrive()`` writes the
 frames before the agent's ``AgentCalled`` (channel, IVR, queue join: on a real PBX they come
 seconds earlier), ``ring()`` writes ``AgentCalled`` and what follows it up to the answer (the
-screen-pop trigger is in it: the agent's phone ringing, its ``Newstate Ringing``), and returns the ``perf_counter`` taken just before; ``finish()`` the rest.
+screen-pop trigger is in it: the agent's phone ringing, its ``Newstate Ringing``), and returns
+the ``perf_counter`` taken just before; ``finish()`` the rest.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from pathlib import Path
 
 from telephony.transcripts import load
 
-TEMPLATE = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "ami-transcripts" / "01-answered-caller-hangup.jsonl"
+TEMPLATE = (Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "ami-transcripts"
+            / "01-answered-caller-hangup.jsonl")
 _SKIP = (b"Event: DTMFEnd", b"Event: RTCPSent", b"Event: Cdr", b"Event: FullyBooted", b"Event: SuccessfulAuth",
          b"Event: QueueParams", b"Event: QueueMember", b"Event: QueueStatusComplete")
 _AGENT_LINE = re.compile(r"(?m)^(\w+): 1001\r$")

@@ -21,7 +21,8 @@ from console.cli import bench_subparsers
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = bench_subparsers(subparsers).add_parser("seed", help="seed N customers into a scratch database, print timings")
+    parser = bench_subparsers(subparsers).add_parser("seed",
+                                                     help="seed N customers into a scratch database, print timings")
     parser.add_argument("--customers", type=int, default=1_000_000, help="customers to seed (default 1000000)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--postgres", metavar="URL", help="PostgreSQL server to create the scratch database on")

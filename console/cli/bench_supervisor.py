@@ -48,7 +48,8 @@ def stats_figures(calls: int, runs: int = 5) -> dict[str, float]:
         for _ in range(200):
             queue_stats(day, "retail", live, 50_000)
         snaps.append((time.perf_counter() - start) / 200)
-    return {"add_us": round(statistics.median(adds) * 1e6, 2), "queue_stats_us": round(statistics.median(snaps) * 1e6, 1)}
+    return {"add_us": round(statistics.median(adds) * 1e6, 2),
+            "queue_stats_us": round(statistics.median(snaps) * 1e6, 1)}
 
 
 async def board_figures(agents: int, frames: int) -> dict[str, float]:

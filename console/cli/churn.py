@@ -18,7 +18,8 @@ from console.cli.client_login import add_client_arguments
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("churn", help="the churn warning: recompute scores, import AUM snapshots, list risks",
+    parser = subparsers.add_parser("churn",
+                                   help="the churn warning: recompute scores, import AUM snapshots, list risks",
                                    description="The churn warning through the server's API (docs/churn.md).")
     sub = parser.add_subparsers(dest="churn_cmd", metavar="ACTION", required=True)
 

@@ -20,12 +20,12 @@ def add_client_arguments(parser: argparse.ArgumentParser) -> None:
                         "(default: [console] ca_file from config, else the system's trust store)")
 
 
-def server_url(args: argparse.Namespace, settings) -> str:  # noqa: ANN001 (Settings, imported late)
+def server_url(args: argparse.Namespace, settings) -> str:  # settings: a Settings, imported late
     """The server a command talks to: the first of :func:`server_urls`."""
     return server_urls(args, settings)[0]
 
 
-def server_urls(args: argparse.Namespace, settings) -> list[str]:  # noqa: ANN001 (Settings, imported late)
+def server_urls(args: argparse.Namespace, settings) -> list[str]:  # settings: a Settings, imported late
     """The servers a console may use, in order: ``--server`` (comma-separated), else ``[console]
     servers``, else the one of ``[server]`` (the same config.toml as the server's)."""
     from console.errors import CalldeskError
@@ -43,7 +43,7 @@ def server_urls(args: argparse.Namespace, settings) -> list[str]:  # noqa: ANN00
     return [f"{scheme}://{settings.server.host}:{settings.server.port}"]
 
 
-def ca_file(args: argparse.Namespace, settings) -> str | None:  # noqa: ANN001 (Settings, imported late)
+def ca_file(args: argparse.Namespace, settings) -> str | None:  # settings: a Settings, imported late
     """The CA file to verify an https server with: ``--ca`` (as given), else ``[console] ca_file``
     (relative to the config file); checked now, so that a wrong path is one line before any screen."""
     from console.config.paths import config_relative

@@ -44,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
     return app.return_code or 0
 
 
-async def _connect(servers: str | list[str], given: tuple[str, str | None, str | None], console: ConsoleSettings,  # noqa: ANN202
+async def _connect(servers: str | list[str], given: tuple[str, str | None, str | None], console: ConsoleSettings,
                    ca: str | None = None):
     from pathlib import Path
 
@@ -60,5 +60,5 @@ async def _connect(servers: str | list[str], given: tuple[str, str | None, str |
         await client.login(user, password or "")
     center = await client.config()
     assert client.user is not None
-    player = RecordingPlayer(client, Path(console.recordings_dir).expanduser(), console.player)
+    player = RecordingPlayer(client, Path(console.recordings_dir).expanduser(), console.player)  # noqa: ASYNC240 - only ~ expanded
     return AgentContext(user=client.user, center=center, client=client, recordings=player)

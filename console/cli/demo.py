@@ -46,8 +46,9 @@ def run(args: argparse.Namespace) -> int:
     full = not args.events and importlib.util.find_spec("console.cli.serve") is not None
     extension = "".join(ch for ch in args.user if ch.isdigit()) or "1001"
     recordings = Path(url_dir(url)) / "recordings"  # the simulator's MixMonitor files, served by the server
-    env = dict(os.environ, CALLDESK_DATABASE_URL=url, CALLDESK_PBX_HOST="127.0.0.1", CALLDESK_RECORDINGS__ROOT=str(recordings),
-               CALLDESK_PBX_PORT=str(ami_port), CALLDESK_AMI_SECRET=settings.pbx[0].secret.get_secret_value(),
+    env = dict(os.environ, CALLDESK_DATABASE_URL=url, CALLDESK_RECORDINGS__ROOT=str(recordings),
+               CALLDESK_PBX_HOST="127.0.0.1", CALLDESK_PBX_PORT=str(ami_port),
+               CALLDESK_AMI_SECRET=settings.pbx[0].secret.get_secret_value(),
                CALLDESK_SERVER__HOST="127.0.0.1", CALLDESK_SERVER__PORT=str(http_port), PYTHONUNBUFFERED="1")
     base = [sys.executable, "-m", "console"] + (["--config", args.config] if args.config else [])
     group = ChildGroup(Path(url_dir(url)) / "demo-logs")

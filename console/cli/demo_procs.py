@@ -9,6 +9,7 @@ and for SIGTERM/SIGHUP, so the group goes away however the demo ends.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import os
 import signal
 import socket
@@ -49,7 +50,7 @@ class ChildGroup:
             # joined): the terminal's Ctrl-C reaches only the foreground group, the demo's.
             group = {"process_group": 0 if self.pgid is None else self.pgid}
             proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
-                                    env=env, preexec_fn=_die_with_parent, **group)
+                                    env=env, preexec_fn=_die_with_parent, **group)  # noqa: PLW1509 - no threads yet
         if self.pgid is None:
             self.pgid = proc.pid
         self.procs.append((what, proc, log))
@@ -78,16 +79,12 @@ class ChildGroup:
         _signal_group(pgid, signal.SIGTERM)
         deadline = time.monotonic() + timeout
         for _, proc, _ in self.procs:
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 proc.wait(max(0.0, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                pass
         _signal_group(pgid, signal.SIGKILL)  # anything still there, children of children included
         for _, proc, _ in self.procs:
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 proc.wait(2.0)
-            except subprocess.TimeoutExpired:
-                pass
 
 
 def _die_with_parent() -> None:
@@ -101,10 +98,8 @@ def _die_with_parent() -> None:
 
 
 def _signal_group(pgid: int, sig: int) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(pgid, sig)
-    except (ProcessLookupError, PermissionError):
-        pass
 
 
 def ami_ready(port: int) -> bool:

@@ -7,7 +7,6 @@ import asyncio
 import contextlib
 import datetime as dt
 import signal
-
 from typing import TYPE_CHECKING
 
 from console.i18n import t
@@ -39,12 +38,13 @@ def caller_names(url: str) -> dict[str, str]:
 def describe(event: DomainEvent, names: dict[str, str], callers: dict[str, str]) -> str | None:
     data = event.to_json()
     kind = data["event"]
-    time = dt.datetime.now().strftime("%H:%M:%S")
+    time = dt.datetime.now().astimezone().strftime("%H:%M:%S")  # the watcher's wall clock
     if kind == "ringing":
         callers[data["call"]] = data["caller"]
     caller = data.get("caller") or callers.get(data.get("call", ""), "")
     name = names.get(caller) or data.get("caller_name") or t("demo.unknown_caller")
-    common = {"time": time, "caller": caller, "name": name, "agent": data.get("agent"), "queue": data.get("queue") or "-"}
+    common = {"time": time, "caller": caller, "name": name, "agent": data.get("agent"),
+              "queue": data.get("queue") or "-"}
     if kind == "ringing":
         return t("demo.event.ringing", **common)
     if kind == "answered":

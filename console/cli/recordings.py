@@ -57,7 +57,7 @@ async def _save(client: Any, args: argparse.Namespace) -> int:
             size = await client.download(path, out)
         os.replace(temporary, target)
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        Path(temporary).unlink(missing_ok=True)  # noqa: ASYNC240 - one local file, on the way out
         raise
     print(t("cli.recordings.saved", file=str(target), size=size))
     return 0

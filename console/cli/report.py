@@ -115,7 +115,7 @@ def table_text(rows: list[dict[str, Any]]) -> str:
     lines = []
     for n, line in enumerate(grid):
         text = "  ".join(v + " " * (w - cell_len(v)) if c in ("key", "queue") else " " * (w - cell_len(v)) + v
-                         for c, v, w in zip(columns, line, widths))
+                         for c, v, w in zip(columns, line, widths, strict=True))
         lines.append(text.rstrip())
         if n == 0:
             lines.append("  ".join("-" * w for w in widths))

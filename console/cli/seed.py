@@ -16,7 +16,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                     "Staff: agent1001…, sup1, sup2, mgr1, admin, account managers am2001…; "
                     "every password is 'calldesk' (demo only).",
     )
-    parser.add_argument("--customers", type=_count, default=10_000, metavar="N", help="number of customers (default 10000)")
+    parser.add_argument("--customers", type=_count, default=10_000, metavar="N",
+                        help="number of customers (default 10000)")
     parser.add_argument("--seed", type=int, default=1, metavar="S", help="random seed (default 1)")
     parser.add_argument("--agents", type=int, default=20, metavar="N", help="number of agents, 1-99 (default 20)")
     parser.add_argument("--now", type=_moment, metavar="ISO",
@@ -45,7 +46,7 @@ def _moment(text: str):
         raise argparse.ArgumentTypeError(f"not an ISO date-time: {text!r}") from None
     if value.tzinfo is None:
         raise argparse.ArgumentTypeError(f"give a time zone offset, e.g. {text}+08:00")
-    return value.astimezone(dt.timezone.utc)
+    return value.astimezone(dt.UTC)
 
 
 def _seed(args: argparse.Namespace) -> int:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-
 from typing import TYPE_CHECKING
 
 from console.cli import bench_subparsers
@@ -26,9 +25,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                     "agents PJSIP/1001… and Poisson caller traffic.",
     )
     _traffic_options(parser)
-    parser.add_argument("--port", type=int, default=None, metavar="P", help="AMI port (default: the first [[pbx]] port)")
+    parser.add_argument("--port", type=int, default=None, metavar="P",
+                        help="AMI port (default: the first [[pbx]] port)")
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    parser.add_argument("--speed", type=float, default=1.0, metavar="X", help="virtual seconds per real second (default 1)")
+    parser.add_argument("--speed", type=float, default=1.0, metavar="X",
+                        help="virtual seconds per real second (default 1)")
     parser.add_argument("--duration", type=float, default=None, metavar="S", help="stop after S real seconds")
     parser.add_argument("--manual", default="", metavar="EXT,…",
                         help="extensions whose phones ring until answered from the console (CalldeskAnswer)")

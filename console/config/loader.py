@@ -101,7 +101,8 @@ def _set_path(raw: dict[str, Any], loc: tuple, value: str, var: str) -> None:
         if not isinstance(nxt, (dict, list)):
             raise ConfigError(f"environment variable {var}: {_dotted(loc[: i + 1])} is not a section")
         if isinstance(nxt, list) and not isinstance(loc[i + 1], int):
-            raise ConfigError(f"environment variable {var}: {_dotted(loc[: i + 1])} is a list; only scalars can be overridden")
+            raise ConfigError(f"environment variable {var}: {_dotted(loc[: i + 1])} is a list; "
+                              "only scalars can be overridden")
         node = nxt
     node[loc[-1]] = value
 

@@ -299,7 +299,8 @@ class DialerSettings(Section):
         if "{number}" not in value or dialled == value:
             raise ValueError(f"{value!r} must contain {{number}}, e.g. \"PJSIP/{{number}}@carrier\"")
         if "/" not in value or any(ch.isspace() for ch in value):
-            raise ValueError(f"{value!r} is not a channel (TECH/resource, no spaces), e.g. \"PJSIP/{{number}}@carrier\"")
+            raise ValueError(f"{value!r} is not a channel (TECH/resource, no spaces), "
+                             'e.g. "PJSIP/{number}@carrier"')
         return value
 
     @field_validator("context", "direct_context", "abandon_context")
@@ -342,7 +343,8 @@ class RiskSettings(Section):
 
 class ConsoleSettings(Section):
     keys: dict[str, str] = {}
-    """Key remapping of the consoles: action id -> key (e.g. answer = "f5"). Actions not listed keep their built-in key."""
+    """Key remapping of the consoles: action id -> key (e.g. answer = "f5"). Actions not listed keep
+    their built-in key."""
     recordings_dir: str = "~/calldesk-recordings"
     """Where the console saves a call's recording the agent asks for (Ctrl+R on the history)."""
     player: str = Field("", max_length=500)
@@ -494,10 +496,10 @@ class QaSettings(Section):
         QaCriterion(id="greeting", label="标准开场与问候", label_en="Standard greeting", weight=10),
         QaCriterion(id="recording_notice", label="告知通话录音", label_en="Recording notice given", weight=10,
                     fatal=True),
-        QaCriterion(id="identity_verified", label="披露账户信息前核实身份", label_en="Identity verified before disclosure",
-                    weight=25, fatal=True),
-        QaCriterion(id="risk_disclosure", label="产品销售时宣读风险揭示", label_en="Risk disclosure read for a product sale",
-                    weight=20, fatal=True),
+        QaCriterion(id="identity_verified", label="披露账户信息前核实身份",
+                    label_en="Identity verified before disclosure", weight=25, fatal=True),
+        QaCriterion(id="risk_disclosure", label="产品销售时宣读风险揭示",
+                    label_en="Risk disclosure read for a product sale", weight=20, fatal=True),
         QaCriterion(id="accuracy", label="解答准确完整", label_en="Accurate, complete answers", weight=25),
         QaCriterion(id="closing", label="规范结束语与小结", label_en="Proper closing and wrap-up", weight=10),
     ]

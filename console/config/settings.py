@@ -3,25 +3,49 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from itertools import pairwise
 from pathlib import Path
 
 from pydantic import Field, PrivateAttr, field_validator
 
 from console.config.models import (
-    TIER_IDS, CallbackSettings, ChurnSettings, CenterSettings, ConsoleSettings, DatabaseSettings, DialerSettings,
-    LoginSettings, ManagerSettings, PasswordSettings, QaSettings, PbxSettings, QueueSettings, RecordingSettings, RiskSettings,
-    Section, ServerSettings,
-    RoutingSettings, StatsSettings, SupervisorSettings, TicketSettings, TierSettings, WrapupSettings,
+    TIER_IDS,
+    CallbackSettings,
+    CenterSettings,
+    ChurnSettings,
+    ConsoleSettings,
+    DatabaseSettings,
+    DialerSettings,
+    LoginSettings,
+    ManagerSettings,
+    PasswordSettings,
+    PbxSettings,
+    QaSettings,
+    QueueSettings,
+    RecordingSettings,
+    RiskSettings,
+    RoutingSettings,
+    Section,
+    ServerSettings,
+    StatsSettings,
+    SupervisorSettings,
+    TicketSettings,
+    TierSettings,
+    WrapupSettings,
 )
 
 DEFAULT_TIERS = [
-    TierSettings(name="standard", min_aum=Decimal("0")),
-    TierSettings(name="silver", min_aum=Decimal("100000")),
-    TierSettings(name="gold", min_aum=Decimal("500000")),
-    TierSettings(name="platinum", min_aum=Decimal("2000000"), vip=True),
-    TierSettings(name="diamond", min_aum=Decimal("10000000"), vip=True),
+    TierSettings(name="standard", min_aum=Decimal(0)),
+    TierSettings(name="silver", min_aum=Decimal(100000)),
+    TierSettings(name="gold", min_aum=Decimal(500000)),
+    TierSettings(name="platinum", min_aum=Decimal(2000000), vip=True),
+    TierSettings(name="diamond", min_aum=Decimal(10000000), vip=True),
 ]
-DEFAULT_QUEUES = [QueueSettings(name="retail"), QueueSettings(name="vip", service_level_s=15, target_pct=90), QueueSettings(name="ringall")]
+DEFAULT_QUEUES = [
+    QueueSettings(name="retail"),
+    QueueSettings(name="vip", service_level_s=15, target_pct=90),
+    QueueSettings(name="ringall"),
+]
 
 
 class Settings(Section):
@@ -77,10 +101,11 @@ class Settings(Section):
     def _tier_ladder(cls, tiers: list[TierSettings]) -> list[TierSettings]:
         names = [t.name for t in tiers]
         if names != list(TIER_IDS):
-            raise ValueError(f"must list {', '.join(TIER_IDS)}, each once, lowest first; got {', '.join(names) or 'none'}")
+            raise ValueError(f"must list {', '.join(TIER_IDS)}, each once, lowest first; "
+                             f"got {', '.join(names) or 'none'}")
         if tiers[0].min_aum != 0:
             raise ValueError("the first tier must start at min_aum = 0")
-        for low, high in zip(tiers, tiers[1:]):
+        for low, high in pairwise(tiers):
             if high.min_aum <= low.min_aum:
                 raise ValueError(f"{high.name}.min_aum must be above {low.name}.min_aum")
         return tiers

@@ -12,11 +12,11 @@ from console.doctor.findings import Finding
 
 async def examine(settings: Settings, now: dt.datetime) -> list[tuple[str, list[Finding]]]:
     """(section title, findings) in the order an administrator fixes things."""
+    import asyncio
+
     from console.doctor.local import check_store, describe_window
     from console.doctor.pbx import check_pbx
     from console.i18n import t
-
-    import asyncio
 
     store, agents = await asyncio.to_thread(check_store, settings)
     sections = [(t("doctor.section.store"), store)]

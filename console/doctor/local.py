@@ -23,7 +23,7 @@ def check_store(settings: Settings) -> tuple[list[Finding], dict[str, str]]:
         engine = open_engine(settings.database.url, check=False)
         with engine.connect() as conn:
             conn.execute(select(1))
-    except Exception as exc:  # noqa: BLE001 - whatever the driver says, said in one line
+    except Exception as exc:  # whatever the driver says, said in one line
         return [fail(t("doctor.db.unreachable", error=str(exc).splitlines()[0]), t("doctor.fix.db"))], {}
     try:
         current, head = current_revision(engine), head_revision()
@@ -58,6 +58,6 @@ def describe_window(settings: Settings, now: dt.datetime) -> Finding:
     local = now.astimezone(tz)
     days = ",".join(str(d) for d in dialer.weekdays)
     state = t("doctor.dialer.open") if window.is_open(now) else t("doctor.dialer.closed")
-    return ok(t("doctor.dialer.window", start=dialer.window_start.strftime("%H:%M"), end=dialer.window_end.strftime("%H:%M"),
-                days=days, tz=settings.center.time_zone, holidays=len(dialer.holidays),
-                now=local.strftime("%Y-%m-%d %H:%M %a"), state=state))
+    return ok(t("doctor.dialer.window", start=dialer.window_start.strftime("%H:%M"),
+                end=dialer.window_end.strftime("%H:%M"), days=days, tz=settings.center.time_zone,
+                holidays=len(dialer.holidays), now=local.strftime("%Y-%m-%d %H:%M %a"), state=state))

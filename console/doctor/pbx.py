@@ -68,8 +68,8 @@ async def check_pbx(settings: Settings, pbx: PbxSettings, agents: dict[str, str]
     """Every finding about one [[pbx]]; ``agents``: extension -> name of calldesk's active agents."""
     where = f"{pbx.name} ({pbx.host}:{pbx.port})"
     probe = Probe(AmiConnection(pbx.host, pbx.port, pbx.username, pbx.secret.get_secret_value(),
-                                on_event=lambda m: probe.events.append(m), encoding=pbx.encoding,
-                                auth=pbx.auth, connect_timeout_s=5.0, action_timeout_s=5.0))
+                                on_event=lambda m: probe.events.append(m),  # noqa: PLW0108 - no probe yet
+                                encoding=pbx.encoding, auth=pbx.auth, connect_timeout_s=5.0, action_timeout_s=5.0))
     try:
         await probe.conn.open_once()
     except (OSError, TimeoutError) as exc:
@@ -116,7 +116,8 @@ async def _permissions(probe: Probe, settings: Settings, pbx: PbxSettings) -> li
     # originate: a Local channel into a context that does not exist; its events prove read call/dialplan
     tag = uuid.uuid4().hex[:8]
     permitted, _ = await probe.act({"Action": "Originate", "Channel": f"Local/s@{PROBE}-{tag}", "Application": "Wait",
-                                    "Data": "0", "Async": "true", "Timeout": "2000", "Variable": f"CALLDESK_DOCTOR={tag}"})
+                                    "Data": "0", "Async": "true", "Timeout": "2000",
+                                    "Variable": f"CALLDESK_DOCTOR={tag}"})
     found.append(_permission("write", "originate", permitted))
     booted = any(m.get("Event") == "FullyBooted" for m in probe.events) or await probe.seen(
         lambda m: m.get("Event") == "FullyBooted", 1.0)

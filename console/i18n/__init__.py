@@ -35,7 +35,7 @@ def _load() -> None:
 
 def set_locale(locale: str) -> None:
     """Switch the language of every later :func:`t` call; an unknown locale is refused."""
-    global _locale
+    global _locale  # noqa: PLW0603 - the language is the process's
     if locale not in LOCALES:
         raise ValueError(f"unknown locale {locale!r} (expected one of {', '.join(LOCALES)})")
     _locale = locale  # type: ignore[assignment]

@@ -98,7 +98,8 @@ ZH_CN = {
     # Suitability (适当性) answers.
     "crm.suitability.match": "风险等级匹配：{customer} 可购买 {product} 产品",
     "crm.suitability.professional": "专业投资者，不适用适当性匹配",
-    "crm.suitability.exceeds_tolerance": "{product} 高于客户风险承受能力 {customer}：须充分揭示风险并经客户书面确认后方可购买",
+    "crm.suitability.exceeds_tolerance": "{product} 高于客户风险承受能力 {customer}："
+                                         "须充分揭示风险并经客户书面确认后方可购买",
     "crm.suitability.lowest_category": "客户属风险承受能力最低类别，不得购买高于 R1 的产品",
     "crm.suitability.not_assessed": "客户尚未进行风险承受能力评估",
     "crm.suitability.assessment_expired": "风险承受能力评估已过期（{assessed_on}），须重新评估",
@@ -205,7 +206,8 @@ EN = {
     "crm.supervisor_only": "Supervisors and above only",
     "crm.suitability.match": "Suitable: a {customer} investor may buy {product} products",
     "crm.suitability.professional": "Professional investor: suitability matching does not apply",
-    "crm.suitability.exceeds_tolerance": "{product} is above the customer's tolerance {customer}: only after a full risk warning and the customer's written confirmation",
+    "crm.suitability.exceeds_tolerance": "{product} is above the customer's tolerance {customer}: "
+                                         "only after a full risk warning and the customer's written confirmation",
     "crm.suitability.lowest_category": "Lowest risk-tolerance category: nothing above R1 may be sold",
     "crm.suitability.not_assessed": "The customer has no risk-tolerance assessment",
     "crm.suitability.assessment_expired": "The risk-tolerance assessment expired ({assessed_on}); reassess first",

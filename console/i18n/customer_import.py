@@ -6,7 +6,8 @@ ZH_CN: dict[str, str] = {
     "import.row.client_no_shape": "client_no {value!r} 不是 12 位数字",
     "import.row.name_missing": "缺少 name",
     "import.row.name_long": "name 超过 64 个字符",
-    "import.row.tier": "tier {value!r} 不是 standard、silver、gold、platinum、diamond（普通、银卡、金卡、白金、钻石）之一",
+    "import.row.tier": "tier {value!r} 不是 "
+                       "standard、silver、gold、platinum、diamond（普通、银卡、金卡、白金、钻石）之一",
     "import.row.risk_level": "risk_level {value!r} 不是 C1…C5",
     "import.row.id_number": "id_number 不是有效的 18 位居民身份证号（格式、出生日期或校验位不对）",
     "import.row.gender": "gender {value!r} 不是 M/F（男/女）",
@@ -19,7 +20,8 @@ ZH_CN: dict[str, str] = {
     "import.row.flag": "{column} {value!r} 不是 是/否（yes/no、1/0、true/false）",
     "import.row.twice": "client_no {value} 已在第 {line} 行出现",
     "import.row.manager": "manager {value!r} 不是在职员工的用户名",
-    "import.row.not_utf8": "不是 UTF-8 编码：第 {column} 列字节 0x{byte}（请将文件另存为 UTF-8；不读取 GB18030/GBK 导出的文件）",
+    "import.row.not_utf8": "不是 UTF-8 编码：第 {column} 列字节 0x{byte}（请将文件另存为 UTF-8；"
+                           "不读取 GB18030/GBK 导出的文件）",
     "import.row.not_csv": "不是有效的 CSV：{reason}",
     "import.row.fields": "有 {n} 个字段，表头有 {header} 个",
     "import.file.cannot_read": "{file}：无法读取：{reason}",

@@ -32,8 +32,10 @@ EN = {
     "demo.starting": "Starting the PBX simulator (AMI port {ami}) and the server ({url})…",
     "demo.starting_sim": "Starting the PBX simulator (AMI port {ami})…",
     "demo.ready": "Ready. Calls will arrive within seconds.",
-    "demo.more": "Another agent console: CALLDESK_PASSWORD={password} calldesk console --server {url} --user agent1002\n"
-                 "Supervisor view:       CALLDESK_PASSWORD={password} calldesk supervisor --server {url} --user sup1",
+    "demo.more": "Another agent console: "
+                 "CALLDESK_PASSWORD={password} calldesk console --server {url} --user agent1002\n"
+                 "Supervisor view:       "
+                 "CALLDESK_PASSWORD={password} calldesk supervisor --server {url} --user sup1",
     "demo.quit_hint": "Quit the console with Ctrl+Q; the demo stops with it.",
     "demo.no_server": "The server (calldesk serve) is not available yet: showing the simulator's live call events. "
                       "Ctrl-C to quit.",

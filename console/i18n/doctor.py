@@ -20,7 +20,8 @@ ZH_CN = {
     "doctor.pbx.permission": "AMI 权限 {direction} {klass}：有（{what}）",
     "doctor.pbx.permission_missing": "AMI 权限 {direction} {klass}：缺少（{what}）",
     "doctor.pbx.read_unchecked": "无法检查读权限 {classes}（外呼探测被拒绝）",
-    "doctor.pbx.user_read": "读权限 user（UserEvent：排队中按键回拨）无法无副作用地检测：请确认 manager.conf 的 read 中有 user",
+    "doctor.pbx.user_read": "读权限 user（UserEvent：排队中按键回拨）无法无副作用地检测："
+                            "请确认 manager.conf 的 read 中有 user",
     "doctor.pbx.timestamps": "事件带有 Timestamp（timestampevents = yes）",
     "doctor.pbx.no_timestamps": "事件没有 Timestamp：calldesk 只能按收到的时间记录通话",
     "doctor.class.system": "FullyBooted/Shutdown：重启时结束通话",
@@ -29,7 +30,8 @@ ZH_CN = {
     "doctor.class.dialplan": "Newexten/VarSet：IVR 账号等通道变量",
     "doctor.class.originate": "点击外呼、外呼任务、监听",
     "doctor.class.reporting": "重连后的通道快照 CoreShowChannels",
-    "doctor.queue.found": "队列 {queue}：策略 {strategy}，{members} 名成员（calldesk 按话后处理 {wrapup} 秒统计，AMI 读不到 queues.conf 的 wrapuptime，请确认两者一致）",
+    "doctor.queue.found": "队列 {queue}：策略 {strategy}，{members} 名成员（calldesk 按话后处理 {wrapup} 秒统计，"
+                          "AMI 读不到 queues.conf 的 wrapuptime，请确认两者一致）",
     "doctor.queue.missing": "队列 {queue} 在 config.toml 中配置，但 Asterisk 没有这个队列",
     "doctor.agent.member": "坐席 {ext} {name}：已签入 {queues}",
     "doctor.agent.not_member": "坐席 {ext} {name}：未签入任何队列（{interface}）",
@@ -40,16 +42,20 @@ ZH_CN = {
     "doctor.dialer.window": "{days}（ISO 星期）{start}–{end}，{tz}，节假日 {holidays} 天；现在 {now}：{state}",
     "doctor.dialer.open": "可以外呼",
     "doctor.dialer.closed": "不外呼",
-    "doctor.fix.unreachable": "检查 config.toml 中 [[pbx]] 的 host/port、Asterisk 是否运行、manager.conf 的 bindaddr 与防火墙",
-    "doctor.fix.login": "检查 manager.conf 中用户 [{user}] 的 secret 与 permit（calldesk 服务器的地址），以及 [[pbx]] 的 auth",
+    "doctor.fix.unreachable": "检查 config.toml 中 [[pbx]] 的 host/port、Asterisk 是否运行、"
+                              "manager.conf 的 bindaddr 与防火墙",
+    "doctor.fix.login": "检查 manager.conf 中用户 [{user}] 的 secret 与 permit（calldesk 服务器的地址），"
+                        "以及 [[pbx]] 的 auth",
     "doctor.fix.version": "calldesk 在 Asterisk 18–22 上测试；其他版本请先用 calldesk doctor 与实际通话验证",
     "doctor.fix.timestamps": "在 manager.conf 的 [general] 中设置 timestampevents = yes，然后 manager reload",
     "doctor.fix.permission": "在 manager.conf 中该用户的 {direction} = 里加上 {klass}，然后 manager reload",
     "doctor.fix.originate": "在 manager.conf 中该用户的 write = 里加上 originate",
-    "doctor.fix.queue": "在 queues.conf 中建立队列 [{queue}]（见 docs/asterisk/queues.conf），或从 config.toml 的 [[queues]] 中删去",
+    "doctor.fix.queue": "在 queues.conf 中建立队列 [{queue}]（见 docs/asterisk/queues.conf），"
+                        "或从 config.toml 的 [[queues]] 中删去",
     "doctor.fix.staff": "用 calldesk staff 为这些分机建立坐席，或让他们签出",
     "doctor.fix.reporting": "在 manager.conf 中该用户的 write = 里加上 reporting",
-    "doctor.fix.context": "在 extensions.conf 中建立 {where}（见 docs/asterisk/extensions.conf），或修改 config.toml 中对应的键",
+    "doctor.fix.context": "在 extensions.conf 中建立 {where}（见 docs/asterisk/extensions.conf），"
+                          "或修改 config.toml 中对应的键",
     "doctor.fix.db": "检查 [database] url（或 CALLDESK_DATABASE_URL）与数据库服务器",
     "doctor.fix.schema": "运行 calldesk db upgrade",
 }
@@ -74,7 +80,8 @@ EN = {
     "doctor.pbx.permission": "AMI {direction} permission {klass}: present ({what})",
     "doctor.pbx.permission_missing": "AMI {direction} permission {klass}: missing ({what})",
     "doctor.pbx.read_unchecked": "cannot check the read permissions {classes} (the originate probe was refused)",
-    "doctor.pbx.user_read": "read permission user (UserEvent: the callback key in the queue) cannot be tried without side effects: make sure manager.conf's read has user",
+    "doctor.pbx.user_read": "read permission user (UserEvent: the callback key in the queue) "
+                            "cannot be tried without side effects: make sure manager.conf's read has user",
     "doctor.pbx.timestamps": "events carry Timestamp (timestampevents = yes)",
     "doctor.pbx.no_timestamps": "events carry no Timestamp: calldesk can only date calls by when it reads them",
     "doctor.class.system": "FullyBooted/Shutdown: a restart ends its calls",
@@ -83,7 +90,9 @@ EN = {
     "doctor.class.dialplan": "Newexten/VarSet: the IVR's account and other channel variables",
     "doctor.class.originate": "click-to-call, campaigns, listen/whisper/barge",
     "doctor.class.reporting": "the channel snapshot after a reconnect (CoreShowChannels)",
-    "doctor.queue.found": "queue {queue}: strategy {strategy}, {members} member(s) (calldesk counts a {wrapup} s wrap-up; AMI does not show queues.conf's wrapuptime: make sure they agree)",
+    "doctor.queue.found": "queue {queue}: strategy {strategy}, {members} member(s) "
+                          "(calldesk counts a {wrapup} s wrap-up; AMI does not show queues.conf's wrapuptime: "
+                          "make sure they agree)",
     "doctor.queue.missing": "queue {queue} is configured in config.toml but Asterisk has no such queue",
     "doctor.agent.member": "agent {ext} {name}: logged in to {queues}",
     "doctor.agent.not_member": "agent {ext} {name}: logged in to no queue ({interface})",
@@ -94,16 +103,21 @@ EN = {
     "doctor.dialer.window": "ISO weekdays {days}, {start}–{end}, {tz}, {holidays} holiday(s); now {now}: {state}",
     "doctor.dialer.open": "calls may be placed",
     "doctor.dialer.closed": "no calls placed",
-    "doctor.fix.unreachable": "check [[pbx]] host/port in config.toml, that Asterisk runs, manager.conf's bindaddr and the firewall",
-    "doctor.fix.login": "check the secret and permit (the calldesk server's address) of [{user}] in manager.conf, and [[pbx]] auth",
-    "doctor.fix.version": "calldesk is tested on Asterisk 18–22; on another, check with calldesk doctor and real calls first",
+    "doctor.fix.unreachable": "check [[pbx]] host/port in config.toml, that Asterisk runs, "
+                              "manager.conf's bindaddr and the firewall",
+    "doctor.fix.login": "check the secret and permit (the calldesk server's address) of [{user}] in manager.conf, "
+                        "and [[pbx]] auth",
+    "doctor.fix.version": "calldesk is tested on Asterisk 18–22; on another, "
+                          "check with calldesk doctor and real calls first",
     "doctor.fix.timestamps": "set timestampevents = yes in manager.conf's [general], then manager reload",
     "doctor.fix.permission": "add {klass} to the user's {direction} = in manager.conf, then manager reload",
     "doctor.fix.originate": "add originate to the user's write = in manager.conf",
-    "doctor.fix.queue": "create queue [{queue}] in queues.conf (see docs/asterisk/queues.conf), or remove it from config.toml's [[queues]]",
+    "doctor.fix.queue": "create queue [{queue}] in queues.conf (see docs/asterisk/queues.conf), "
+                        "or remove it from config.toml's [[queues]]",
     "doctor.fix.staff": "give those extensions an agent with calldesk staff, or log them out",
     "doctor.fix.reporting": "add reporting to the user's write = in manager.conf",
-    "doctor.fix.context": "create {where} in extensions.conf (see docs/asterisk/extensions.conf), or change the config.toml key",
+    "doctor.fix.context": "create {where} in extensions.conf (see docs/asterisk/extensions.conf), "
+                          "or change the config.toml key",
     "doctor.fix.db": "check [database] url (or CALLDESK_DATABASE_URL) and the database server",
     "doctor.fix.schema": "run calldesk db upgrade",
 }

@@ -5,5 +5,6 @@ ZH_CN = {
 }
 
 EN = {
-    "server.call.customer_bad_number": "the phone number on record for customer {customer} is not valid: it cannot be dialled",
+    "server.call.customer_bad_number": "the phone number on record for customer {customer} is not valid: "
+                                       "it cannot be dialled",
 }

@@ -1,7 +1,8 @@
 """The server's error messages (console/server): what a console shows when a request fails."""
 
 ZH_CN = {
-    "server.campaign.demo_on_real_pbx": "外呼任务 {id} 使用的是演示数据，只能在 PBX 模拟器上外呼（如确需在真实 PBX 上外呼，设置 [dialer] allow_demo_campaigns = true）",
+    "server.campaign.demo_on_real_pbx": "外呼任务 {id} 使用的是演示数据，只能在 PBX 模拟器上外呼"
+                                        "（如确需在真实 PBX 上外呼，设置 [dialer] allow_demo_campaigns = true）",
     "server.recording.no_call": "通话记录 {id} 不存在",
     "server.recording.none": "通话记录 {id} 没有录音（电话系统未录制此通话）",
     "server.recording.no_root": "服务器未配置录音目录（[recordings] root），无法播放通话记录 {id} 的录音",
@@ -96,12 +97,16 @@ ZH_CN = {
 }
 
 EN = {
-    "server.campaign.demo_on_real_pbx": "campaign {id} has demo leads: it dials only on the PBX simulator (set [dialer] allow_demo_campaigns = true to dial a real PBX)",
+    "server.campaign.demo_on_real_pbx": "campaign {id} has demo leads: it dials only on the PBX simulator "
+                                        "(set [dialer] allow_demo_campaigns = true to dial a real PBX)",
     "server.recording.no_call": "Contact {id} does not exist",
     "server.recording.none": "Contact {id} has no recording (the PBX did not record this call)",
-    "server.recording.no_root": "This server has no recordings folder ([recordings] root): contact {id}'s recording cannot be played",
-    "server.recording.outside": "Contact {id}'s recording is not under the PBX's recordings folder ([recordings] pbx_folder) and is not served",
-    "server.recording.missing": "Contact {id}'s recording file {file} is not in the recordings folder (not synced yet, or deleted after its retention)",
+    "server.recording.no_root": "This server has no recordings folder ([recordings] root): "
+                                "contact {id}'s recording cannot be played",
+    "server.recording.outside": "Contact {id}'s recording is not under the PBX's recordings folder "
+                                "([recordings] pbx_folder) and is not served",
+    "server.recording.missing": "Contact {id}'s recording file {file} is not in the recordings folder "
+                                "(not synced yet, or deleted after its retention)",
     "server.recording.forbidden": "You may not listen to this call's recording",
     "server.churn.bad_level": "level \"{value}\" is not one of {levels}",
     "server.churn.csv_too_large": "the CSV file is too large (at most {max} MB)",

@@ -3,7 +3,8 @@ supervisor app's staff screen. Keys are ``staff.<area>.<name>``."""
 
 ZH_CN: dict[str, str] = {
     # roles
-    "staff.role.agent": "坐席", "staff.role.qa": "质检员", "staff.role.supervisor": "班长", "staff.role.manager": "客户经理",
+    "staff.role.agent": "坐席", "staff.role.qa": "质检员", "staff.role.supervisor": "班长",
+    "staff.role.manager": "客户经理",
     "staff.role.admin": "管理员",
     # rules
     "staff.err.not_found": "员工 {id} 不存在",
@@ -88,7 +89,8 @@ ZH_CN: dict[str, str] = {
     "staff.password.hint": "保存后其现有登录全部失效，须用新密码重新登录",
     "staff.password.done": "已为 {username} 设置新密码",
     "staff.import.title": "从 CSV 文件导入员工",
-    "staff.import.columns": "列：username,name,role,extension,queues,active,password（username 必填；已存在的用户按有值的列修改；- 清空分机或队列）",
+    "staff.import.columns": "列：username,name,role,extension,queues,active,password（username 必填；"
+                            "已存在的用户按有值的列修改；- 清空分机或队列）",
     "staff.import.file": "文件", "staff.import.file_hint": "本机上的 UTF-8 CSV 文件路径",
     "staff.import.run": "导入", "staff.import.close": "关闭 (Esc)", "staff.import.working": "正在导入……",
     "staff.import.err.no_file": "请填写文件路径", "staff.import.err.read": "无法读取 {path}：{reason}",
@@ -106,7 +108,8 @@ ZH_CN: dict[str, str] = {
 }
 
 EN: dict[str, str] = {
-    "staff.role.agent": "Agent", "staff.role.qa": "QA reviewer", "staff.role.supervisor": "Supervisor", "staff.role.manager": "Account manager",
+    "staff.role.agent": "Agent", "staff.role.qa": "QA reviewer", "staff.role.supervisor": "Supervisor",
+    "staff.role.manager": "Account manager",
     "staff.role.admin": "Administrator",
     "staff.err.not_found": "staff member {id} does not exist",
     "staff.err.username_missing": "the user name is missing",
@@ -151,7 +154,8 @@ EN: dict[str, str] = {
     "staff.cli.no_password_yet": "no password yet",
     "staff.cli.customers": "{n} customers",
     "staff.cli.added": "added: {line}",
-    "staff.cli.set_password_hint": "{username} cannot log in yet: set a password with calldesk staff password {username}",
+    "staff.cli.set_password_hint": "{username} cannot log in yet: "
+                                   "set a password with calldesk staff password {username}",
     "staff.cli.nothing_to_change": "{username}: nothing to change (--name, --role, --extension, --queues, --username)",
     "staff.cli.saved": "saved: {line}",
     "staff.cli.transferred": "handed {n} customers of {source} over to {target}",

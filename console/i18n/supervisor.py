@@ -35,7 +35,8 @@ ZH_CN: dict[str, str] = {
     "sup.qa.count": "共 {n} 通已接听通话，已质检 {reviewed} 通（回车质检所选通话）",
     "sup.qa.saved": "质检已保存：{score} 分",
     "sup.qa.title": "质检 · 坐席 {agent} · {time}",
-    "sup.qa.facts": "队列 {queue} · 等待 {wait} 秒 · 通话 {talk} 秒 · 挂机方 {hangup_by} · 小结 {disposition}\n备注：{notes}",
+    "sup.qa.facts": "队列 {queue} · 等待 {wait} 秒 · 通话 {talk} 秒 · 挂机方 {hangup_by} · 小结 {disposition}\n"
+                    "备注：{notes}",
     "sup.qa.trail_loading": "正在读取本通话的操作记录…", "sup.qa.trail": "本通话中对客户的操作：",
     "sup.qa.trail_none": "（无：未查看客户资料）", "sup.qa.masked": "脱敏",
     "sup.qa.mark.pass": "符合", "sup.qa.mark.fail": "不符合", "sup.qa.mark.na": "不适用",
@@ -99,8 +100,10 @@ EN: dict[str, str] = {
     "sup.qa.count": "{n} answered calls, {reviewed} reviewed (Enter reviews the selected call)",
     "sup.qa.saved": "Review saved: {score}",
     "sup.qa.title": "QA review · agent {agent} · {time}",
-    "sup.qa.facts": "Queue {queue} · waited {wait} s · talked {talk} s · hung up by {hangup_by} · {disposition}\nNotes: {notes}",
-    "sup.qa.trail_loading": "Reading what was done on this call…", "sup.qa.trail": "Done with the customer on this call:",
+    "sup.qa.facts": "Queue {queue} · waited {wait} s · talked {talk} s · hung up by {hangup_by} · {disposition}\n"
+                    "Notes: {notes}",
+    "sup.qa.trail_loading": "Reading what was done on this call…",
+    "sup.qa.trail": "Done with the customer on this call:",
     "sup.qa.trail_none": "(nothing: the customer's profile was not opened)", "sup.qa.masked": "masked",
     "sup.qa.mark.pass": "pass", "sup.qa.mark.fail": "fail", "sup.qa.mark.na": "n/a",
     "sup.qa.comment": "Comment",

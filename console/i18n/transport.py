@@ -1,7 +1,10 @@
 """Transport security: TLS set-up and verification, WebSocket authentication (issue 17)."""
 
 ZH_CN = {
-    "transport.ws.secret_in_url": "WebSocket 不接受 URL 中的 {param} 参数（URL 会被代理和日志记录，该令牌已作废，请重新登录）：请用 Authorization: Bearer 请求头，或连接后第一条消息 {{\"kind\": \"auth\", \"token\": …}}",
+    "transport.ws.secret_in_url": "WebSocket 不接受 URL 中的 {param} 参数"
+                                  "（URL 会被代理和日志记录，该令牌已作废，请重新登录）："
+                                  "请用 Authorization: Bearer 请求头，"
+                                  "或连接后第一条消息 {{\"kind\": \"auth\", \"token\": …}}",
     "transport.ws.closed_4400": "实时连接被服务器关闭：第一条消息不是认证消息",
     "transport.ws.closed_4403": "实时连接被服务器拒绝：登录已失效，请重新登录",
     "transport.ws.closed_4408": "实时连接被服务器关闭：未在时限内完成认证",
@@ -27,7 +30,10 @@ ZH_CN = {
 }
 
 EN = {
-    "transport.ws.secret_in_url": "The WebSocket does not take {param} in its URL (URLs end up in proxy and access logs; that token is revoked, log in again): send it in an Authorization: Bearer header, or as the first message {{\"kind\": \"auth\", \"token\": …}}",
+    "transport.ws.secret_in_url": "The WebSocket does not take {param} in its URL "
+                                  "(URLs end up in proxy and access logs; that token is revoked, log in again): "
+                                  "send it in an Authorization: Bearer header, "
+                                  "or as the first message {{\"kind\": \"auth\", \"token\": …}}",
     "transport.ws.closed_4400": "The server closed the live link: the first message was not an auth message",
     "transport.ws.closed_4403": "The server refused the live link: the session has expired, log in again",
     "transport.ws.closed_4408": "The server closed the live link: no authentication in time",
@@ -39,7 +45,8 @@ EN = {
     "transport.cert.not_yet_valid": "is not valid before {start}",
     "transport.cert.expires_soon": "certificate {file} expires on {end}: replace it soon",
     "transport.cert.key_mismatch": "server.tls_key: the key {key_file} does not belong to the certificate {cert_file}",
-    "transport.cert.key_unusable": "{key}: {file} is not a usable private key ({reason}; it must be an unencrypted PEM key)",
+    "transport.cert.key_unusable": "{key}: {file} is not a usable private key "
+                                   "({reason}; it must be an unencrypted PEM key)",
     "transport.ca.missing": "CA file {file} does not exist (--ca or [console] ca_file)",
     "transport.ca.unreadable": "cannot read CA file {file}: {reason}",
     "transport.ca.not_pem": "CA file {file} is not a PEM certificate: {reason}",
@@ -47,7 +54,9 @@ EN = {
     "transport.client.handshake_failed": "TLS handshake failed: {reason}",
     "transport.client.expired": "the certificate has expired (the server's administrator must replace it)",
     "transport.client.not_yet_valid": "the certificate is not valid yet (check the server's and this machine's clocks)",
-    "transport.client.unknown_ca": "the certificate's issuer is not trusted (name the CA that signed it with --ca or [console] ca_file)",
-    "transport.client.wrong_host": "the certificate is not for this server's address (connect with the host name on the certificate)",
+    "transport.client.unknown_ca": "the certificate's issuer is not trusted "
+                                   "(name the CA that signed it with --ca or [console] ca_file)",
+    "transport.client.wrong_host": "the certificate is not for this server's address "
+                                   "(connect with the host name on the certificate)",
     "transport.client.unverified": "the certificate cannot be verified",
 }

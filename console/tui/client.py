@@ -22,7 +22,14 @@ from pydantic import BaseModel
 from console import ws_close
 from console.i18n import t
 from console.tui.models import (
-    CenterConfig, Customer, FollowUp, Interaction, KbArticle, Login, Ticket, User,
+    CenterConfig,
+    Customer,
+    FollowUp,
+    Interaction,
+    KbArticle,
+    Login,
+    Ticket,
+    User,
 )
 from console.tui.tls import CaFileError, client_ssl_context, tls_failure
 
@@ -281,9 +288,9 @@ class Client:
         return await self.request("POST", f"/api/campaigns/{campaign_id}/leads/{lead_id}/skip")
 
     # --- knowledge base -------------------------------------------------------------------
-    async def kb_search(self, q: str = "", category: str | None = None, flags: list[str] | None = None) -> list[KbArticle]:
-        return await self.list_of(KbArticle, "/api/kb", q=q, category=category,
-                                  flags=",".join(flags or []))
+    async def kb_search(self, q: str = "", category: str | None = None,
+                        flags: list[str] | None = None) -> list[KbArticle]:
+        return await self.list_of(KbArticle, "/api/kb", q=q, category=category, flags=",".join(flags or []))
 
     async def kb_article(self, slug: str) -> KbArticle:
         return await self.get_as(KbArticle, f"/api/kb/{slug}")

@@ -39,7 +39,8 @@ def client_ssl_context(ca_file: str | Path | None) -> ssl.SSLContext:
     except FileNotFoundError:
         raise CaFileError(t("transport.ca.missing", file=path)) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise CaFileError(t("transport.ca.unreadable", file=path, reason=getattr(exc, "strerror", None) or exc)) from None
+        reason = getattr(exc, "strerror", None) or exc
+        raise CaFileError(t("transport.ca.unreadable", file=path, reason=reason)) from None
     try:
         return ssl.create_default_context(cadata=data)
     except ssl.SSLError as exc:

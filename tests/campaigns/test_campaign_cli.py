@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.server.cli_run import api_cli, audit_rows  # noqa: F401 - the fixture
+from tests.server.cli_run import audit_rows
 from tests.server.conftest import KNOWN_ACCOUNT, KNOWN_NUMBER
 
 

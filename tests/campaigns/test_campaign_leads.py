@@ -10,7 +10,12 @@ from sqlalchemy import insert, select, update
 from console.store.models import Customer, FollowUp, Lead
 from tests.campaigns.floor import MONDAY_10, leads_of
 from tests.server.conftest import (
-    ABANDON_NUMBER, KNOWN_ACCOUNT, KNOWN_NUMBER, FrozenClock, bearer, login,
+    ABANDON_NUMBER,
+    KNOWN_ACCOUNT,
+    KNOWN_NUMBER,
+    FrozenClock,
+    bearer,
+    login,
 )
 
 
@@ -56,7 +61,8 @@ async def test_csv_upload_keeps_good_rows_and_reports_bad_ones_by_line(make_clie
     assert (await bad.json())["errors"][0]["line"] == 1
 
 
-async def test_marketing_campaign_excludes_unsuitable_customers_and_reports_them(make_client, seeded_engine, seed) -> None:
+async def test_marketing_campaign_excludes_unsuitable_customers_and_reports_them(
+        make_client, seeded_engine, seed) -> None:
     with seeded_engine.begin() as conn:  # 周杰: assessed C2 recently: too low for an R4 product
         conn.execute(update(Customer.__table__).where(Customer.__table__.c.id == seed.abandon).values(
             risk_level="C2", risk_assessed_on=dt.date(2026, 6, 1)))

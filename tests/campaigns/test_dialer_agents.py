@@ -63,7 +63,8 @@ async def test_a_campaign_dials_for_its_agents_only_and_removes_the_members_it_a
             await until(lambda: outbound_members(sim) == {"PJSIP/1005"})
             await until(lambda: not floor.dialer.members.added())
             with seeded_engine.connect() as conn:
-                agents = set(conn.execute(select(Interaction.agent_ext).where(Interaction.campaign_id == campaign)).scalars())
+                agents = set(conn.execute(select(Interaction.agent_ext)
+                                          .where(Interaction.campaign_id == campaign)).scalars())
                 assert conn.execute(select(Campaign.members_added).where(Campaign.id == campaign)).scalar() == []
     finally:
         await sim.close()

@@ -77,7 +77,8 @@ async def test_nothing_is_dialled_outside_the_window_or_to_a_dnc_number(make_cli
 
 
 
-async def test_standing_callback_campaign_calls_due_followups_and_completes_them(make_client, seeded_engine, seed) -> None:
+async def test_standing_callback_campaign_calls_due_followups_and_completes_them(
+        make_client, seeded_engine, seed) -> None:
     async with campaign_floor(make_client, lambda n, k: ANSWER, clock=FrozenClock(MONDAY_10)) as floor:
         campaign = await floor.create(kind="callback", name="回拨")
         await floor.move(campaign, "start")

@@ -42,8 +42,12 @@ async def test_the_dialer_dials_the_configured_channel(make_client, seeded_engin
     dial_strings: list[str] = []
     async with campaign_floor(make_client, lambda n, k: Dialout("answer", 0.5, 1.0), agents=1, settings=settings,
                               clock=FrozenClock(MONDAY_10)) as floor:
-        floor.sim.pbx.subscribers.append(lambda f: dial_strings.append(dict(f)["DialString"])
-                                         if dict(f).get("Event") == "DialBegin" and "@" in dict(f)["DialString"] else None)
+        def dialled(frame) -> None:
+            fields = dict(frame)
+            if fields.get("Event") == "DialBegin" and "@" in fields["DialString"]:
+                dial_strings.append(fields["DialString"])
+
+        floor.sim.pbx.subscribers.append(dialled)
         campaign = await floor.create()
         await floor.import_csv(campaign, "number\n13988880001\n02162345678\n")
         await floor.move(campaign, "start")

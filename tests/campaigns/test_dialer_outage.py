@@ -15,7 +15,7 @@ from console.store.db import make_engine
 from tests.server.tcp_proxy import TcpProxy
 
 
-async def until(predicate, timeout: float = 30.0, poke=None) -> None:  # noqa: ANN001
+async def until(predicate, timeout: float = 30.0, poke=None) -> None:
     async with asyncio.timeout(timeout):
         while not predicate():
             if poke is not None:

@@ -8,7 +8,6 @@ import asyncio
 from sqlalchemy import select
 
 from console.store.models import Customer
-
 from telephony.events import AgentState
 from telephony.simulator.dialout import Dialout
 from tests.campaigns.floor import MONDAY_10, campaign_floor, leads_of

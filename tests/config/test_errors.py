@@ -76,7 +76,7 @@ def test_non_utf8_file(tmp_path: Path) -> None:
 
 
 def test_explicit_file_that_does_not_exist(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match="nope.toml: config file not found"):
+    with pytest.raises(ConfigError, match=r"nope\.toml: config file not found"):
         load_settings(tmp_path / "nope.toml", env={})
     with pytest.raises(ConfigError, match="config file not found"):
         load_settings(env={"CALLDESK_CONFIG": str(tmp_path / "nope.toml")})
@@ -92,7 +92,8 @@ def test_bad_environment_value_names_variable_and_key(monkeypatch, tmp_path: Pat
 
 def test_environment_override_of_unknown_key(monkeypatch, tmp_path: Path) -> None:
     monkeypatch.chdir(tmp_path)
-    with pytest.raises(ConfigError, match=r"server\.prot \(from environment variable CALLDESK_SERVER__PROT\): unknown key"):
+    with pytest.raises(ConfigError,
+                       match=r"server\.prot \(from environment variable CALLDESK_SERVER__PROT\): unknown key"):
         load_settings(env={"CALLDESK_SERVER__PROT": "1"})
 
 

@@ -110,7 +110,7 @@ def test_cli_prints_one_line_and_exits_2_on_a_bad_config(tmp_path: Path) -> None
     file.write_text("[[pbx]]\nport = 'x'\n", encoding="utf-8")
     result = subprocess.run(
         [sys.executable, "-m", "console", "--config", str(file), "db", "status"],
-        capture_output=True, text=True, cwd=tmp_path, timeout=60,
+        capture_output=True, text=True, cwd=tmp_path, timeout=60, check=False,
     )
     assert result.returncode == 2
     assert result.stdout == ""

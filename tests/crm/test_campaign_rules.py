@@ -5,10 +5,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from console.crm.campaigns import Candidate, CallingWindow, RetryPolicy, after_attempt, exclusion_reason
+from console.crm.campaigns import CallingWindow, Candidate, RetryPolicy, after_attempt, exclusion_reason
 from console.crm.suitability import is_suitable
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 SH = ZoneInfo("Asia/Shanghai")
 WINDOW = CallingWindow(dt.time(9), dt.time(20), holidays=frozenset({dt.date(2026, 10, 1)}), tz=SH)
 
@@ -61,6 +61,7 @@ def test_retries_follow_the_result_and_stop_at_max_attempts():
 
 TODAY = dt.date(2026, 11, 23)
 FRESH, STALE = dt.date(2026, 1, 5), dt.date(2024, 11, 23)  # valid 730 days: STALE expired today
+MOBILE = "+8613700000000"  # not on the DNC list
 
 
 @pytest.mark.parametrize(
@@ -68,29 +69,29 @@ FRESH, STALE = dt.date(2026, 1, 5), dt.date(2024, 11, 23)  # valid 730 days: STA
     [
         (Candidate("+8613800138000", do_not_call=True), "callback", None, "do_not_call"),
         (Candidate("+8613900000000"), "callback", None, "do_not_call"),  # number on the DNC list
-        (Candidate("+8613700000000", risk_level="C2", risk_assessed_on=FRESH), "marketing", "R3", "unsuitable_risk_level"),
-        (Candidate("+8613700000000", risk_level="C3", risk_assessed_on=FRESH), "marketing", "R3", None),
-        (Candidate("+8613700000000", risk_level="C5", risk_assessed_on=STALE), "marketing", "R3", "risk_assessment_expired"),
-        (Candidate("+8613700000000", risk_level="C5", risk_assessed_on=STALE + dt.timedelta(days=1)), "marketing", "R3",
+        (Candidate(MOBILE, risk_level="C2", risk_assessed_on=FRESH), "marketing", "R3", "unsuitable_risk_level"),
+        (Candidate(MOBILE, risk_level="C3", risk_assessed_on=FRESH), "marketing", "R3", None),
+        (Candidate(MOBILE, risk_level="C5", risk_assessed_on=STALE), "marketing", "R3", "risk_assessment_expired"),
+        (Candidate(MOBILE, risk_level="C5", risk_assessed_on=STALE + dt.timedelta(days=1)), "marketing", "R3",
          None),  # the last valid day
-        (Candidate("+8613700000000"), "marketing", "R2", "no_risk_assessment"),  # a number with no customer
-        (Candidate("+8613700000000", risk_level="C4"), "marketing", "R2", "no_risk_assessment"),  # level, no date
-        (Candidate("+8613700000000", risk_level="C0", risk_assessed_on=FRESH), "marketing", "R2", "unsuitable_risk_level"),
-        (Candidate("+8613700000000", risk_level="C0", risk_assessed_on=FRESH), "marketing", "R1", None),
-        (Candidate("+8613700000000", investor_type="professional"), "marketing", "R5", None),  # outside the rule
-        (Candidate("+8613700000000", risk_level="C1"), "survey", "R5", None),  # only marketing is filtered
+        (Candidate(MOBILE), "marketing", "R2", "no_risk_assessment"),  # a number with no customer
+        (Candidate(MOBILE, risk_level="C4"), "marketing", "R2", "no_risk_assessment"),  # level, no date
+        (Candidate(MOBILE, risk_level="C0", risk_assessed_on=FRESH), "marketing", "R2", "unsuitable_risk_level"),
+        (Candidate(MOBILE, risk_level="C0", risk_assessed_on=FRESH), "marketing", "R1", None),
+        (Candidate(MOBILE, investor_type="professional"), "marketing", "R5", None),  # outside the rule
+        (Candidate(MOBILE, risk_level="C1"), "survey", "R5", None),  # only marketing is filtered
     ],
 )
 def test_exclusions(candidate, kind, product, reason):
     assert exclusion_reason(candidate, {"+8613900000000"}, kind=kind, product_risk=product, today=TODAY) == reason
 
 
-@given(level=st.sampled_from(["C1", "C2", "C3", "C4", "C5", "C0", None]), product=st.sampled_from(["R1", "R2", "R3", "R4", "R5"]),
-       age=st.integers(0, 1500), professional=st.booleans())
+@given(level=st.sampled_from(["C1", "C2", "C3", "C4", "C5", "C0", None]),
+       product=st.sampled_from(["R1", "R2", "R3", "R4", "R5"]), age=st.integers(0, 1500), professional=st.booleans())
 def test_a_marketing_lead_is_dialled_exactly_when_the_agent_could_sell_the_product(level, product, age, professional):
     """The campaign's exclusion and the agent screen's suitability check are one rule."""
     investor = "professional" if professional else "ordinary"
     assessed = TODAY - dt.timedelta(days=age)
-    candidate = Candidate("+8613700000000", risk_level=level, risk_assessed_on=assessed, investor_type=investor)
+    candidate = Candidate(MOBILE, risk_level=level, risk_assessed_on=assessed, investor_type=investor)
     sellable = is_suitable(level, product, assessed, TODAY, investor_type=investor).ok
     assert (exclusion_reason(candidate, set(), kind="marketing", product_risk=product, today=TODAY) is None) == sellable

@@ -6,7 +6,7 @@ import pytest
 from console.crm.followups import FollowUpRuleError, check_complete, due_at, is_due, is_overdue, resolve_owner
 from console.i18n import has
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
@@ -40,7 +40,7 @@ def test_picked_time():
     assert due_at("at", now, SHANGHAI, at) == dt.datetime(2026, 11, 22, 7, 0, tzinfo=UTC)
     for bad, key in [
         (None, "crm.followup.at_missing"),
-        (dt.datetime(2026, 11, 22, 15, 0), "crm.followup.naive_time"),
+        (dt.datetime(2026, 11, 22, 15, 0), "crm.followup.naive_time"),  # noqa: DTZ001 - naive on purpose
         (now, "crm.followup.in_past"),
     ]:
         with pytest.raises(FollowUpRuleError) as info:

@@ -78,7 +78,7 @@ def write(folder: Path, name: str, text: str) -> Path:
 )
 def test_broken_front_matter_names_file_and_key(tmp_path: Path, change, message: str) -> None:
     write(tmp_path, "sample.md", change(GOOD.format(slug="sample")))
-    with pytest.raises(KbError, match="sample.md") as caught:
+    with pytest.raises(KbError, match=r"sample\.md") as caught:
         KnowledgeBase.load(tmp_path)
     assert message in str(caught.value)
     assert isinstance(caught.value, CalldeskError)  # the CLI prints it as one line
@@ -88,7 +88,7 @@ def test_missing_directory_and_undecodable_file(tmp_path: Path) -> None:
     with pytest.raises(KbError, match="not found"):
         KnowledgeBase.load(tmp_path / "nowhere")
     (tmp_path / "bad.md").write_bytes(b"---\n\xff\xfe\n---\n")
-    with pytest.raises(KbError, match="bad.md"):
+    with pytest.raises(KbError, match=r"bad\.md"):
         KnowledgeBase.load(tmp_path)
 
 

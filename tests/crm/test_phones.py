@@ -72,7 +72,8 @@ def test_lookup_key_ignores_extension_and_separators() -> None:
     assert lookup_key("021-61234567 转 801") == lookup_key("+86 21 6123 4567") == SHANGHAI
 
 
-@pytest.mark.parametrize("hostile", ["%", "'; drop table customer; --", "1" * 10_000, "\x00\x07\x1b[2J", "\ud800\udfff", "转转转"])
+@pytest.mark.parametrize("hostile",
+                         ["%", "'; drop table customer; --", "1" * 10_000, "\x00\x07\x1b[2J", "\ud800\udfff", "转转转"])
 def test_hostile_input_is_flagged_not_raised(hostile: str) -> None:
     phone = normalize(hostile)
     assert phone.raw == hostile

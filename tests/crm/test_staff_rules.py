@@ -10,8 +10,20 @@ from hypothesis import strategies as st
 
 from console.crm.errors import CrmError
 from console.crm.staff_rules import (
-    ROLES, Holder, PasswordPolicy, character_classes, check_admin_remains, check_extension_free, check_password,
-    check_self_change, clean_extension, clean_name, clean_queues, clean_role, clean_username, split_queues,
+    ROLES,
+    Holder,
+    PasswordPolicy,
+    character_classes,
+    check_admin_remains,
+    check_extension_free,
+    check_password,
+    check_self_change,
+    clean_extension,
+    clean_name,
+    clean_queues,
+    clean_role,
+    clean_username,
+    split_queues,
 )
 from console.i18n import has, set_locale
 from console.i18n import staff as catalogue

@@ -8,7 +8,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from console.crm.suitability import (
-    assessment_expired, is_suitable, max_product_risk, parse_customer_risk,
+    assessment_expired,
+    is_suitable,
+    max_product_risk,
+    parse_customer_risk,
 )
 
 TODAY = dt.date(2026, 11, 22)

@@ -8,12 +8,22 @@ from hypothesis import strategies as st
 from console.config import Settings
 from console.config.models import TicketSettings
 from console.crm.tickets import (
-    CATEGORIES, STATUSES, TransitionError, allowed_next, bump, check_transition, default_priority,
-    defaults_for, is_overdue, needs_supervisor, sla_due, ticket_number,
+    CATEGORIES,
+    STATUSES,
+    TransitionError,
+    allowed_next,
+    bump,
+    check_transition,
+    default_priority,
+    defaults_for,
+    is_overdue,
+    needs_supervisor,
+    sla_due,
+    ticket_number,
 )
 from console.i18n import has
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 NOW = dt.datetime(2026, 11, 22, 2, 0, tzinfo=UTC)
 ALLOWED = {
@@ -87,7 +97,7 @@ def test_sla_wall_clock_hours_from_config():
     saturday = dt.datetime(2026, 11, 21, 22, 0, tzinfo=SHANGHAI)
     assert sla_due(saturday, "complaint", "diamond", config) == saturday + dt.timedelta(hours=4)
     with pytest.raises(ValueError):
-        sla_due(dt.datetime(2026, 11, 22), "trading", "gold", config)
+        sla_due(dt.datetime(2026, 11, 22), "trading", "gold", config)  # noqa: DTZ001 - naive: refused
 
 
 def test_defaults_for_a_new_complaint():

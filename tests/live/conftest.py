@@ -53,7 +53,7 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
         # Not a broken set-up the CI must catch: this machine's CPU cannot execute the binary.
         lab.stop()
         pytest.skip(str(exc))
-    except Exception as exc:  # noqa: BLE001 - said in the skip or the failure
+    except Exception as exc:  # said in the skip or the failure
         lab.stop()
         if _in_ci():
             pytest.fail(f"the real Asterisk at {SHARED_ASTERISK} did not start: {exc}", pytrace=False)

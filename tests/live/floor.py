@@ -87,7 +87,7 @@ def seed_live(engine: Any) -> dict[str, int]:
             customer = Customer(client_no=account, name=name, name_pinyin=pinyin,
                                 name_initials="".join(w[0] for w in pinyin.split()),
                                 id_number="310101198001011234", id_last4="1234", tier=tier,
-                                aum=Decimal("800000"), manager_id=ids["mgr1"] if key == "known" else None)
+                                aum=Decimal(800000), manager_id=ids["mgr1"] if key == "known" else None)
             s.add(customer)
             s.flush()
             phone = normalize(number)
@@ -291,7 +291,8 @@ class LiveFloor:
     async def log_in_queue(self, ext: str, queue: str = "retail") -> None:
         """The agent logs in to the queue from their console (QueueAdd), as Asterisk confirms."""
         await self.call_api(f"agent{ext}", "POST", "/api/agent/queues", {"queue": queue, "member": True})
-        await self.wait_until(lambda: any(ext in i for i in self.lab.members(queue)), f"{ext} to be a member of {queue}")
+        await self.wait_until(lambda: any(ext in i for i in self.lab.members(queue)),
+                              f"{ext} to be a member of {queue}")
         await self.wait_until(lambda: self.state_of(ext, queue) == "available", f"{ext} available in {queue}")
 
     def state_of(self, ext: str, queue: str) -> str | None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from tests.live.floor import KNOWN_ACCOUNT, KNOWN_NUMBER, LiveFloor, answered_call
+from tests.live.floor import LiveFloor, answered_call
 from tests.live.sipp import SippLab
 
 OUT = Path(__file__).resolve().parents[1] / "fixtures" / "lab-recordings"

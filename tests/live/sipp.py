@@ -4,8 +4,9 @@ Each helper writes its scenario (the shared templates in ``../shared/asterisk/si
 ``@@…@@`` fields filled) into a work folder and starts one ``sipp`` process on the lab's
 addresses (slot 0): agent phones are UAS on ``127.0.0.1:5071..5074`` (extension 1001..1004) and
 ``5079`` (supervisor 1009), callers are UAC from ``127.0.0.2`` (the "carrier" trunk), outbound
-customers a UAS on ``127.0.0.2:5090`` (``tests/live/lab.py`` moves them for another slot). Every process gets its own RTP echo port. A ``Sipp``
-is stopped by its owner (the fixtures stop whatever a test left running).
+customers a UAS on ``127.0.0.2:5090`` (``tests/live/lab.py`` moves them for another slot). Every
+process gets its own RTP echo port. A ``Sipp`` is stopped by its owner (the fixtures stop whatever
+a test left running).
 """
 
 from __future__ import annotations

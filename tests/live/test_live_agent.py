@@ -3,7 +3,7 @@ StateInterface too), pause with a reason and resume, and a supervisor forcing ei
 
 from __future__ import annotations
 
-from tests.live.floor import KNOWN_ACCOUNT, KNOWN_NUMBER, LOCAL_MEMBER, LiveFloor, answered_call
+from tests.live.floor import LOCAL_MEMBER, LiveFloor, answered_call
 from tests.live.sipp import SippLab
 
 

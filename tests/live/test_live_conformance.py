@@ -29,8 +29,8 @@ from tests.live.sipp import SippLab
 from tests.simulator.compare import domain, skeleton, snapshots
 from tests.simulator.floor import Floor
 from tests.simulator.flows import FLOWS, run
-from tests.simulator.recorder import Recorder
 from tests.simulator.recorded import save
+from tests.simulator.recorder import Recorder
 from tests.simulator.simfloor import SimFloor
 
 
@@ -128,7 +128,8 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
-async def _both(name: str, lab: Lab, sipp: SippLab, tmp_path: Path) -> tuple[dict[str, Any], dict[str, Any], LabFloor, SimFloor]:
+async def _both(name: str, lab: Lab, sipp: SippLab,
+                tmp_path: Path) -> tuple[dict[str, Any], dict[str, Any], LabFloor, SimFloor]:
     real_floor = LabFloor(lab, sipp)
     started = time.monotonic()
     try:

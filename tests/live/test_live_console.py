@@ -9,7 +9,7 @@ from tests.live.sipp import SippLab
 from tests.tui.floor import until
 
 
-async def _console(floor: LiveFloor, username: str):  # noqa: ANN202 - an AgentApp, not yet running
+async def _console(floor: LiveFloor, username: str):  # an AgentApp, not yet running
     from console.tui.agent.context import AgentContext
     from console.tui.agent.drafts import DraftStore
     from console.tui.app import AgentApp

@@ -9,7 +9,14 @@ from sqlalchemy import select
 
 from console.store.models import AuditEvent
 from tests.live.floor import (
-    KNOWN_ACCOUNT, KNOWN_NUMBER, LOCAL_MEMBER, OTHER_ACCOUNT, OTHER_NUMBER, VIP_ACCOUNT, VIP_NUMBER, LiveFloor,
+    KNOWN_ACCOUNT,
+    KNOWN_NUMBER,
+    LOCAL_MEMBER,
+    OTHER_ACCOUNT,
+    OTHER_NUMBER,
+    VIP_ACCOUNT,
+    VIP_NUMBER,
+    LiveFloor,
     answered_call,
 )
 from tests.live.sipp import NEVER_MS, SippLab

@@ -40,7 +40,8 @@ async def test_click_to_call_says_and_records_what_happened_to_the_customer(floo
     never = asyncio.create_task(_click_to_call(floor, slow, "13600136002"))
     result, row = await _click_to_call(floor, agent, "13900139002")
     assert (result["outcome"], result["number"]) == ("answered", "13900139002")
-    assert (row.direction, row.agent_ext, row.outcome, row.caller_number) == ("outbound", "1001", "answered", "13900139002")
+    assert (row.direction, row.agent_ext, row.outcome, row.caller_number) == (
+        "outbound", "1001", "answered", "13900139002")
     assert 6 <= row.talk_s <= 10 and row.hangup_by == "caller"  # the customer hangs up after 8 s
     response = floor.observer.events("OriginateResponse", Exten="13900139002")[0]
     assert response["Reason"] == "4"
@@ -63,7 +64,8 @@ async def _campaign(floor: LiveFloor, mode: str, numbers: list[str], agents: lis
     campaign = created["id"]
     assert floor.client is not None
     token = await floor.login("sup1")
-    resp = await floor.client.post(f"/api/campaigns/{campaign}/leads/import", data=("number\n" + "\n".join(numbers)).encode(),
+    body = ("number\n" + "\n".join(numbers)).encode()
+    resp = await floor.client.post(f"/api/campaigns/{campaign}/leads/import", data=body,
                                    headers={"Authorization": f"Bearer {token}", "Content-Type": "text/csv"})
     assert resp.status == 200, await resp.text()
     assert (await resp.json())["added"] == len(numbers)
@@ -73,7 +75,8 @@ async def _campaign(floor: LiveFloor, mode: str, numbers: list[str], agents: lis
 
 def _leads(floor: LiveFloor, campaign: int) -> dict[str, Any]:
     with floor.engine.connect() as conn:
-        return {r.number: r for r in conn.execute(select(Lead.__table__).where(Lead.__table__.c.campaign_id == campaign))}
+        leads = Lead.__table__
+        return {r.number: r for r in conn.execute(select(leads).where(leads.c.campaign_id == campaign))}
 
 
 def _attempts(floor: LiveFloor, campaign: int) -> list[Any]:
@@ -122,7 +125,8 @@ async def test_a_progressive_campaign_against_every_kind_of_customer(floor: Live
                         "13600136010": "no_answer"}
     assert stats["attempts"] == 4 and stats["connected"] == 1
     # Asterisk: the busy customer's Hangup (cause 17) and the Originate's Reason 0.
-    assert any(r["Reason"] == "0" for r in floor.observer.events("OriginateResponse", Channel="PJSIP/13700137010@carrier"))
+    responses = floor.observer.events("OriginateResponse", Channel="PJSIP/13700137010@carrier")
+    assert any(r["Reason"] == "0" for r in responses)
     await floor.call_api("sup1", "POST", f"/api/campaigns/{campaign}/stop")
     await floor.wait_until(lambda: "PJSIP/1001" not in floor.lab.members("retail"), "the dialer to remove 1001")
 
@@ -157,7 +161,7 @@ async def test_a_predictive_campaign_keeps_two_agents_busy_without_abandons(floo
     pacing = "\n".join(r.getMessage() for r in caplog.records if r.name == "console.server.dialer_service")
     story = f"{stats}\n{seen}\n{_leads_text(floor, campaign)}\n{pacing}\n" + "\n".join(read)
     assert len(answered) == 6 and {r.agent_ext for r in answered} == {"1001", "1002"}, story
-    assert [r.outcome for r in rows if r.outcome not in ("answered",)].count("abandoned") == 0, story
+    assert [r.outcome for r in rows if r.outcome != "answered"].count("abandoned") == 0, story
     assert stats["attempts"] == 8
     # Never more customers on the line than agents to take them: nobody waited for an agent long.
     assert max(r.wait_s for r in answered) < 10
@@ -187,14 +191,15 @@ async def test_a_busy_customer_is_busy_whichever_of_hangup_and_response_comes_fi
             action_id = await floor.bridge.originate(
                 "PJSIP/13700137030@carrier", exten="s", context="campaign", caller_id="95555",
                 variables={"CALLDESK_QUEUE": "retail", "CALLDESK_NUMBER": "13700137030"}, action_id=f"busy-{n}")
-            await floor.wait_until(lambda: action_id in results, f"the result of {action_id}")
+            await floor.wait_until(lambda: action_id in results, f"the result of {action_id}")  # noqa: B023 - awaited here
             await floor.wait_until(lambda: not floor.lab.channels(), "the leg to be gone")
             names = [m.get("Event") for _, m in floor.observer.client.received[mark:]]
             hangup_first = names.index("Hangup") < names.index("OriginateResponse")
             orders.setdefault(hangup_first, action_id)
             result = results[action_id]
             assert (result.outcome, result.number) == ("busy", "13700137030"), result
-            linkedid = next(m["Linkedid"] for _, m in floor.observer.client.received[mark:] if m.get("Event") == "Newchannel")
+            linkedid = next(m["Linkedid"] for _, m in floor.observer.client.received[mark:]
+                            if m.get("Event") == "Newchannel")
             assert result.call == linkedid  # the real call, not a made-up id
             if len(orders) == 2:
                 break

@@ -6,7 +6,12 @@ from __future__ import annotations
 
 from console.server import keys
 from tests.live.floor import (
-    CRM_VIP_ACCOUNT, CRM_VIP_NUMBER, KNOWN_ACCOUNT, KNOWN_NUMBER, LiveFloor, live_settings,
+    CRM_VIP_ACCOUNT,
+    CRM_VIP_NUMBER,
+    KNOWN_ACCOUNT,
+    KNOWN_NUMBER,
+    LiveFloor,
+    live_settings,
 )
 from tests.live.lab import free_port
 from tests.live.sipp import SippLab
@@ -33,7 +38,8 @@ async def test_a_crm_vip_goes_to_the_vip_queue_and_a_customer_to_their_manager(f
         join = await floor.observer.wait("QueueCallerJoin", CallerIDNum=CRM_VIP_NUMBER)
         assert join["Queue"] == "vip"
         pop = await vip_agent.wait("pop")
-        assert pop["ringing"]["vars"]["CALLDESK_ROUTE"] == "queue" and pop["ringing"]["vars"]["CUSTOMER_TIER"] == "platinum"
+        variables = pop["ringing"]["vars"]
+        assert variables["CALLDESK_ROUTE"] == "queue" and variables["CUSTOMER_TIER"] == "platinum"
         assert pop["customer"]["name"] == "周大福"
         # A customer with an account manager who is free: the manager's phone rings first.
         await sipp.caller(KNOWN_NUMBER, keys=KNOWN_ACCOUNT + "#", hold_ms=4000)
@@ -62,7 +68,7 @@ async def test_calldesk_not_answering_leaves_the_dialplans_own_route(floor: Live
         assert join["Queue"] == "retail"  # the AstDB route: not a VIP there
         pop = await agent.wait("pop")
         assert "CALLDESK_ROUTE" not in pop["ringing"]["vars"]
-        status = [m for m in floor.observer.events("VarSet", Variable="AGISTATUS")]
+        status = list(floor.observer.events("VarSet", Variable="AGISTATUS"))
         assert status and status[-1]["Value"] == "FAILURE"
     finally:
         floor.lab.cli("dialplan set global CALLDESK_AGI \"\"")

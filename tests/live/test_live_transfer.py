@@ -90,9 +90,11 @@ async def test_attended_transfer_reaches_its_target_whichever_headers_come(floor
         await floor.call_api("agent1001", "POST", f"/api/calls/{call}/transfer", {"to": "1002", "kind": "attended"})
         consult = await second.wait("pop", call=call)  # the consult rings 1002 with the customer's card
         assert consult["customer"]["name"] == "赵敏"
-        await floor.wait_until(lambda: any(c.startswith("PJSIP/1002") for c in floor.lab.channels())
-                               and floor.observer.events("DialEnd", DialStatus="ANSWER", DestChannel=consult["ringing"]["agent_channel"]),
-                               "1002 to answer the consult")
+        leg = consult["ringing"]["agent_channel"]
+        await floor.wait_until(
+            lambda: any(c.startswith("PJSIP/1002") for c in floor.lab.channels())
+            and floor.observer.events("DialEnd", DialStatus="ANSWER", DestChannel=leg),  # noqa: B023 - awaited here
+            "1002 to answer the consult")
         await floor.call_api("agent1001", "POST", f"/api/calls/{call}/hangup")  # completes the transfer
         transfer = await floor.observer.wait("AttendedTransfer", OrigTransfererLinkedid=call)
         variants.add("TransferTargetChannel" in transfer)

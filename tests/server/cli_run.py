@@ -16,7 +16,6 @@ from pathlib import Path
 import pytest
 
 from console.cli import main
-from tests.server.conftest import PASSWORD
 
 
 @dataclass
@@ -28,6 +27,8 @@ class Run:
 
 @pytest.fixture
 def api_cli(client, monkeypatch, tmp_path: Path, capsys):
+    from tests.server.conftest import PASSWORD  # here, not above: the conftest re-exports this fixture
+
     monkeypatch.chdir(tmp_path)
     for name in ("CALLDESK_CONFIG", "CALLDESK_TOKEN", "CALLDESK_DATABASE_URL", "XDG_RUNTIME_DIR"):
         monkeypatch.delenv(name, raising=False)

@@ -13,6 +13,7 @@
 * ``make_client(**kwargs)``: a real server on 127.0.0.1 and an aiohttp client for it;
   ``client``: one with no PBX. ``login(client, username)`` -> token; ``bearer(token)`` -> headers.
 * ``agent_token`` (agent1, ext 1001), ``agent2_token`` (1002), ``supervisor_token``.
+* ``api_cli`` (``tests/server/cli_run.py``): runs a `calldesk …` command against ``client``.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
+
+from tests.server.cli_run import api_cli  # noqa: F401 - a fixture of this directory
 
 PASSWORD = "s3cret-pass"
 START = dt.datetime(2026, 11, 22, 2, 0, tzinfo=dt.UTC)
@@ -100,8 +103,9 @@ def seed_floor(engine: Any) -> Seed:
                          id_last4="1234", **kw)
             s.add(c)
             s.flush()
-            s.add(CustomerPhone(customer_id=c.id, e164=normalize(phone).e164, raw=phone,
-                                kind=normalize(phone).kind if normalize(phone).kind in ("mobile", "landline") else "other"))
+            number = normalize(phone)
+            s.add(CustomerPhone(customer_id=c.id, e164=number.e164, raw=phone,
+                                kind=number.kind if number.kind in ("mobile", "landline") else "other"))
             return c.id
 
         seed.known = customer(KNOWN_ACCOUNT, "赵敏", "zhao min", KNOWN_NUMBER, tier="gold",
@@ -109,15 +113,15 @@ def seed_floor(engine: Any) -> Seed:
                               manager_id=seed.staff["mgr1"], branch="上海浦东营业部", margin=True)
         seed.shared = (
             customer("310000000001", "钱进", "qian jin", SHARED_NUMBER, tier="standard"),
-            customer("310000000002", "钱多多", "qian duo duo", SHARED_NUMBER, tier="silver", aum=Decimal("150000")),
+            customer("310000000002", "钱多多", "qian duo duo", SHARED_NUMBER, tier="silver", aum=Decimal(150000)),
         )
         seed.other = customer("310000000003", "单田芳", "shan tian fang", "13700137000", tier="diamond",
-                              aum=Decimal("20000000"), risk_level="C5", risk_assessed_on=dt.date(2026, 1, 1))
+                              aum=Decimal(20000000), risk_level="C5", risk_assessed_on=dt.date(2026, 1, 1))
         seed.transfer = customer(TRANSFER_ACCOUNT, "孙丽", "sun li", TRANSFER_NUMBER, tier="platinum",
-                                 aum=Decimal("3000000"), manager_id=seed.staff["mgr1"])
-        seed.abandon = customer("310012340000", "周杰", "zhou jie", ABANDON_NUMBER, tier="gold", aum=Decimal("600000"))
+                                 aum=Decimal(3000000), manager_id=seed.staff["mgr1"])
+        seed.abandon = customer("310012340000", "周杰", "zhou jie", ABANDON_NUMBER, tier="gold", aum=Decimal(600000))
         seed.callback = customer(CALLBACK_ACCOUNT, "吴静", "wu jing", "13719190019", tier="diamond",
-                                 aum=Decimal("12000000"))
+                                 aum=Decimal(12000000))
         for day in range(6):
             s.add(Interaction(pbx="main", linkedid=f"hist-{day}", queue="retail", customer_id=seed.known,
                               agent_id=seed.staff["agent2"], agent_ext="1002", caller_number=KNOWN_NUMBER,

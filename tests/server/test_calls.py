@@ -80,15 +80,17 @@ async def test_click_to_call_dials_from_the_agents_extension(talking, seed) -> N
 async def test_pause_and_queue_membership(talking) -> None:
     client = talking.client
     headers = bearer(await login(client, "agent1"))
-    assert (await client.post("/api/agent/pause", json={"paused": True, "reason": "lunch"}, headers=headers)).status == 202
+    resp = await client.post("/api/agent/pause", json={"paused": True, "reason": "lunch"}, headers=headers)
+    assert resp.status == 202
     pause = sent(talking, "QueuePause")[-1]
     assert (pause["Interface"], pause["Paused"], pause.get("Reason")) == ("PJSIP/1001", "true", "lunch")
     bad = await client.post("/api/agent/pause", json={"paused": True, "reason": "nap"}, headers=headers)
     assert bad.status == 400 and (await bad.json())["error"]["field"] == "reason"
-    assert (await client.post("/api/agent/queues", json={"queue": "vip", "member": True}, headers=headers)).status == 403
-    assert (await client.post("/api/agent/queues", json={"queue": "retail", "member": True}, headers=headers)).status == 202
+    queues = "/api/agent/queues"
+    assert (await client.post(queues, json={"queue": "vip", "member": True}, headers=headers)).status == 403
+    assert (await client.post(queues, json={"queue": "retail", "member": True}, headers=headers)).status == 202
     assert sent(talking, "QueueAdd")[-1]["Queue"] == "retail"
-    assert (await client.post("/api/agent/queues", json={"queue": "retail", "member": False}, headers=headers)).status == 202
+    assert (await client.post(queues, json={"queue": "retail", "member": False}, headers=headers)).status == 202
     assert sent(talking, "QueueRemove")[-1]["Interface"] == "PJSIP/1001"
 
 
@@ -98,7 +100,8 @@ async def test_answer_asks_the_simulator_to_pick_up(make_client, seed) -> None:
         await asyncio.wait_for(floor.server.finished.wait(), 20)
         await _settle(floor)
         client = floor.client
-        assert (await client.post(f"/api/calls/{CALL}/answer", headers=bearer(await login(client, "agent2")))).status == 403
+        resp = await client.post(f"/api/calls/{CALL}/answer", headers=bearer(await login(client, "agent2")))
+        assert resp.status == 403
         resp = await client.post(f"/api/calls/{CALL}/answer", headers=bearer(await login(client, "agent1")))
         assert resp.status == 202
         assert sent(floor, "CalldeskAnswer") == [{"Action": "CalldeskAnswer", "Interface": "PJSIP/1001",
@@ -145,7 +148,8 @@ async def test_dialplan_contexts_and_queue_extensions_come_from_the_pbx_config(m
         assert resp.status == 202 and sent(floor, "Originate")[-1]["Context"] == "from-crm"
         resp = await client.post(f"/api/calls/{CALL}/transfer", json={"to": "queue:wealth"}, headers=headers)
         assert resp.status == 202, await resp.text()
-        assert (sent(floor, "BlindTransfer")[-1]["Exten"], sent(floor, "BlindTransfer")[-1]["Context"]) == ("7005", "xfer")
+        transfer = sent(floor, "BlindTransfer")[-1]
+        assert (transfer["Exten"], transfer["Context"]) == ("7005", "xfer")
         resp = await client.post(f"/api/calls/{CALL}/transfer", json={"to": "queue:vip"}, headers=headers)
         assert resp.status == 400  # vip is not listed for this PBX
         sup = bearer(await login(client, "sup1"))

@@ -54,7 +54,8 @@ async def test_aum_snapshots_are_imported_by_line_and_rescore_their_customers(cl
     report = await (await client.post("/api/churn/aum", data=again, headers=bearer(token))).json()
     assert (report["added"], report["updated"], report["unchanged"]) == (0, 1, 1)
     with seeded_engine.connect() as conn:
-        assert conn.execute(select(AumSnapshot.aum).where(AumSnapshot.as_of == dt.date(2026, 11, 20))).scalar_one() == 700000
+        aum = conn.execute(select(AumSnapshot.aum).where(AumSnapshot.as_of == dt.date(2026, 11, 20))).scalar_one()
+        assert aum == 700000
     rows = [r for r in audit_rows(seeded_engine) if r["action"] == "churn.aum_import"]
     assert [(r["actor_id"], r["detail"]["added"], r["detail"]["errors"]) for r in rows] == [
         (seed.staff["mgr1"], 2, 6), (seed.staff["mgr1"], 0, 6)]
@@ -157,8 +158,10 @@ async def test_the_churn_cli_goes_through_the_api(client, seed, seeded_engine, m
     code, out, err = await run("admin", "recompute")
     assert code == 0 and out.startswith("已为 7 位客户重新计算流失风险")
     code, out, _ = await run("sup1", "list", "--level", "medium")
-    assert code == 0 and out.splitlines()[0].split("\t")[:3] == ["50", KNOWN_ACCOUNT, "赵敏"]  # 40 % down: the cap, 30; a complaint, 20
+    # 40 % down: the cap, 30; a complaint, 20.
+    assert code == 0 and out.splitlines()[0].split("\t")[:3] == ["50", KNOWN_ACCOUNT, "赵敏"]
     assert "资产下降% 40" in out.splitlines()[0] and "投诉 1" in out.splitlines()[0]
     code, _, err = await run("agent1", "list")
     assert code == 2 and "需要班长及以上角色" in err
-    assert [r["actor_id"] for r in audit_rows(seeded_engine) if r["action"] == "churn.aum_import"] == [seed.staff["mgr1"]]
+    imports = [r for r in audit_rows(seeded_engine) if r["action"] == "churn.aum_import"]
+    assert [r["actor_id"] for r in imports] == [seed.staff["mgr1"]]

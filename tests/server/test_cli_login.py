@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 
 from console.cli.token_cache import SavedLogin, TokenCache
-from tests.server.cli_run import api_cli  # noqa: F401 - the fixture
 from tests.server.conftest import bearer, login
 
 NO_PASSWORD = {"CALLDESK_USER": None, "CALLDESK_PASSWORD": None}
@@ -62,7 +61,8 @@ async def test_log_in_once_then_work_then_log_out(api_cli, client, real_time, se
     # Logged out, no terminal to ask on: one line saying how to log in.
     r = await api_cli("campaign", "list", env=NO_PASSWORD)
     assert r.code == 2 and r.err == (f"calldesk: error: 未登录 {api_cli.server}：请先运行 calldesk login --server "
-                                     f"{api_cli.server}（或设置 CALLDESK_TOKEN，或 CALLDESK_USER 与 CALLDESK_PASSWORD）\n")
+                                     f"{api_cli.server}（或设置 CALLDESK_TOKEN，"
+                                     "或 CALLDESK_USER 与 CALLDESK_PASSWORD）\n")
     r = await api_cli("logout", env=NO_PASSWORD)
     assert r.code == 0 and r.out == f"没有 {api_cli.server} 的登录\n"
 
@@ -78,8 +78,8 @@ async def test_an_expired_or_revoked_token_asks_again(api_cli, client, real_time
     r = await api_cli("campaign", "list", env=NO_PASSWORD)
     assert r.code == 2 and r.err.splitlines() == [
         f"{api_cli.server} 上 sup1 保存的登录已过期或已注销，请重新输入密码",
-        f"calldesk: error: 未登录 {api_cli.server}：请先运行 calldesk login --server {api_cli.server}"
-        "（或设置 CALLDESK_TOKEN，或 CALLDESK_USER 与 CALLDESK_PASSWORD）"]
+        (f"calldesk: error: 未登录 {api_cli.server}：请先运行 calldesk login --server {api_cli.server}"
+         "（或设置 CALLDESK_TOKEN，或 CALLDESK_USER 与 CALLDESK_PASSWORD）")]
     # Known to be expired by its own date: dropped without asking the server.
     _cache().put(api_cli.server, SavedLogin("never-sent", "sup1", dt.datetime(2020, 1, 1, tzinfo=dt.UTC)))
     r = await api_cli("campaign", "list")

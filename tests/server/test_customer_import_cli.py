@@ -10,7 +10,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from console.store.models import Customer
-from tests.server.cli_run import api_cli, audit_rows  # noqa: F401 - the fixture
+from tests.server.cli_run import audit_rows
 from tests.server.conftest import bearer, login
 
 HEADER = "client_no,name,phones,aum,risk_level,manager\n"
@@ -30,9 +30,9 @@ def _customers(engine) -> int:
 async def test_import_through_the_api_reports_bad_rows_by_line(api_cli, client, seeded_engine, seed, tmp_path):
     body = ("310099990001,单田芳,13800001111,250000,C3,mgr1\n"        # 2 good, manager mgr1
             "310099990002,,13800001112,,,\n"                          # 3 no name
-            "310099990003,王五,1380013,,,\n").encode("utf-8")         # 4 bad phone
+            "310099990003,王五,1380013,,,\n").encode()                # 4 bad phone
     body += "310099990006,孙八,13800001116,,,\n".encode("gb18030")    # 5 not UTF-8
-    body += "310099990007,曾国藩,13911140099,,C2,\n310099990001,重复,,,,\n".encode("utf-8")  # 6 good, 7 twice
+    body += "310099990007,曾国藩,13911140099,,C2,\n310099990001,重复,,,,\n".encode()  # 6 good, 7 twice
     csv = _file(tmp_path, body)
     before = _customers(seeded_engine)
     r = await api_cli("import", "customers", str(csv), user="admin")
@@ -52,7 +52,7 @@ async def test_import_through_the_api_reports_bad_rows_by_line(api_cli, client, 
     assert "单田芳" not in str(rows[0]["detail"]) and "13800001111" not in str(rows[0]["detail"])
     assert rows[2]["detail"] == {"file": "customers.csv", "rows": 6, "inserted": 2, "updated": 0, "refused": 4}
     # Again, with the bad rows mended: updates, audited as such; the search finds the new customer.
-    fixed = _file(tmp_path, "310099990001,单田芳,,300000,,\n310099990002,李四,13800001112,,,\n".encode("utf-8"))
+    fixed = _file(tmp_path, "310099990001,单田芳,,300000,,\n310099990002,李四,13800001112,,,\n".encode())
     r = await api_cli("import", "customers", str(fixed), user="admin")
     assert (r.code, r.err, r.out) == (0, "", f"{fixed}：2 行：新增 1，更新 1，拒绝 0\n")
     assert [row["customer_id"] is not None for row in audit_rows(seeded_engine, "customer.update")] == [True]
@@ -75,7 +75,7 @@ async def test_a_big_file_goes_in_batches_and_keeps_what_was_accepted(api_cli, s
 
 
 async def test_a_supervisor_is_refused_and_nothing_is_imported(api_cli, seeded_engine, tmp_path):
-    csv = _file(tmp_path, "310099990001,单田芳,,,,\n".encode("utf-8"))
+    csv = _file(tmp_path, "310099990001,单田芳,,,,\n".encode())
     before = _customers(seeded_engine)
     r = await api_cli("import", "customers", str(csv))  # sup1
     assert (r.code, r.out) == (2, "") and r.err == "calldesk: error: 需要管理员及以上角色：sup1 是班长\n"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from console.server import keys
 from console.server.routes.customer_index import index_ready
 from tests.server.conftest import KNOWN_ACCOUNT, bearer, login
 from tests.server.crm_helpers import audit_rows, error_of, live_call
@@ -160,9 +161,7 @@ async def test_agent_changes_phones_only_for_a_verified_caller(client, seed, age
     body = {"version": 1, "phones": ["13800138000", "13811112222"]}
     resp = await client.patch(f"/api/customers/{seed.known}?call=c-phones", json=body, headers=bearer(agent_token))
     assert resp.status == 403 and (await error_of(resp))["field"] == "phones"
-    client.server.app  # the IVR verified the caller on this call:
-    from console.server import keys
-
+    # The IVR verified the caller on this call:
     client.server.app[keys.CALLS].mark_verified("c-phones", seed.known, "ivr")
     resp = await client.patch(f"/api/customers/{seed.known}?call=c-phones", json=body, headers=bearer(agent_token))
     assert resp.status == 200, await resp.text()

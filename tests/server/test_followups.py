@@ -101,10 +101,11 @@ async def test_two_agents_taking_one_pool_callback(client, seed, agent_token, ag
 
 async def test_reassign(client, seed, agent_token, agent2_token, supervisor_token):
     mine = await create(client, agent_token, customer_id=seed.known, when="in_1h")
-    resp = await client.post(f"/api/followups/{mine['id']}/reassign", json={"owner": "pool"}, headers=bearer(agent_token))
+    reassign = f"/api/followups/{mine['id']}/reassign"
+    resp = await client.post(reassign, json={"owner": "pool"}, headers=bearer(agent_token))
     assert resp.status == 200 and (await resp.json())["pool"]
     # From the pool, a colleague takes it.
-    resp = await client.post(f"/api/followups/{mine['id']}/reassign", json={"owner": "me"}, headers=bearer(agent2_token))
+    resp = await client.post(reassign, json={"owner": "me"}, headers=bearer(agent2_token))
     assert (await resp.json())["owner_id"] == seed.staff["agent2"]
     resp = await client.post(f"/api/followups/{mine['id']}/reassign", json={"owner": "me"}, headers=bearer(agent_token))
     assert resp.status == 403

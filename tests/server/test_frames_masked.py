@@ -137,7 +137,7 @@ async def test_no_frame_of_any_kind_carries_a_number_or_id_its_receiver_may_not_
         #    blind-transferred to 1003, who hangs up. Their caller id is theirs to see, masked elsewhere.
         place(CallSpec(KNOWN_NUMBER, account=KNOWN_ACCOUNT, talk_s=None))
         pop = await until(lambda: next((f for c in everyone() for f in c.of("pop")), None), "the inbound pop")
-        call, first = pop["call"], pop["ringing"]["agent"]
+        call = pop["call"]
         first_user = next(u for u, s in consoles.items() if pop in s[0].frames)
         allowed.setdefault(first_user, set()).add((call, KNOWN_NUMBER))
         await until(lambda: consoles[first_user][0].of("answered", call=call), "answered")

@@ -4,7 +4,6 @@ texts or Chinese literals whatever the configured language."""
 
 from __future__ import annotations
 
-import pytest
 from aiohttp.test_utils import TestClient
 
 from tests.server.conftest import MakeClient, Seed, bearer, login, server_settings
@@ -35,7 +34,8 @@ async def test_a_huge_page_cursor_or_manager_id_is_a_400_not_a_500(client: TestC
     token = await login(client, "sup1")
     resp = await client.get(f"/api/recordings/expired?after_id={HUGE}", headers=bearer(token))
     assert resp.status == 400, await resp.text()
-    assert await error_of(resp) == {"code": "invalid", "field": "after_id", "message": f"参数 after_id 超出范围：{HUGE}"}
+    assert await error_of(resp) == {"code": "invalid", "field": "after_id",
+                                    "message": f"参数 after_id 超出范围：{HUGE}"}
     resp = await client.get(f"/api/customers/at-risk?manager={HUGE}", headers=bearer(token))
     assert resp.status == 400 and (await error_of(resp))["field"] == "manager"
     resp = await client.get(f"/api/qa/reviews?agent={HUGE}", headers=bearer(token))

@@ -37,7 +37,8 @@ async def test_default_config_gives_chinese_errors(make_client, seed):
 
 @pytest.mark.parametrize(("locale", "expected"), [
     ("zh_CN", ["字段 caller_id 无效：最多 32 个字符", "字段 max_attempts 无效：不能大于 20",
-               "字段 mode 无效：须为 'preview'、'progressive'、'predictive' 之一", "字段 window_start 无效：时间格式须为 HH:MM",
+               "字段 mode 无效：须为 'preview'、'progressive'、'predictive' 之一",
+               "字段 window_start 无效：时间格式须为 HH:MM",
                "字段 colour 无效：不认识的字段", "字段 name 无效：缺少此项"]),
     ("en", ["Field caller_id is invalid: at most 32 characters", "Field max_attempts is invalid: must be at most 20",
             "Field mode is invalid: must be one of 'preview', 'progressive' or 'predictive'",

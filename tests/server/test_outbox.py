@@ -174,7 +174,8 @@ async def test_calls_during_an_outage_survive_a_server_restart(make_client, seed
     from tests.server.floor import replay_floor
 
     if seeded_engine.url.get_backend_name() != "postgresql":
-        pytest.skip("the outage cuts a TCP proxy to PostgreSQL; for SQLite see test_sqlite_outage_and_restart_lose_nothing")
+        pytest.skip("the outage cuts a TCP proxy to PostgreSQL; "
+                    "for SQLite see test_sqlite_outage_and_restart_lose_nothing")
     direct = seeded_engine
     pg_url = direct.url.render_as_string(hide_password=False).replace("postgresql+psycopg://", "postgresql://")
     proxy = TcpProxy("127.0.0.1", 5432)

@@ -111,7 +111,8 @@ async def test_callback_request_from_the_queue_creates_a_callback(make_client, s
 
 async def test_replaying_the_same_capture_twice_records_nothing_new(make_client, seeded_engine) -> None:
     for _ in range(2):
-        async with replay_floor(make_client, "10-supervisor-status-and-chanspy", hold_until="CoreShowChannels") as floor:
+        async with replay_floor(make_client, "10-supervisor-status-and-chanspy",
+                                hold_until="CoreShowChannels") as floor:
             await floor.settle()
     rows = [r for r in interactions(seeded_engine) if not r.linkedid.startswith("hist-")]
     assert len(rows) == 5 == len({(r.linkedid, r.queue) for r in rows})

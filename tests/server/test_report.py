@@ -13,7 +13,6 @@ from sqlalchemy import delete
 
 from console.store.db import session_scope
 from console.store.models import Interaction
-from tests.server.cli_run import api_cli  # noqa: F401 - the fixture
 
 TZ = dt.timezone(dt.timedelta(hours=8))  # Asia/Shanghai has no DST: a fixed offset is exact
 DAY = dt.date(2026, 11, 20)

@@ -14,7 +14,7 @@ ROUTING = {"agi_port": 0, "agi_host": "127.0.0.1"}
 async def agi(port: int, callerid: str, *args: str, script: str = "route") -> dict[str, str]:
     """One AGI request as Asterisk sends it; every SET VARIABLE the server answers with."""
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    lines = [f"agi_network: yes", f"agi_network_script: {script}", "agi_request: agi://127.0.0.1/route",
+    lines = ["agi_network: yes", f"agi_network_script: {script}", "agi_request: agi://127.0.0.1/route",
              "agi_channel: PJSIP/carrier-00000001", f"agi_callerid: {callerid}", "agi_context: ivr"]
     lines += [f"agi_arg_{i}: {arg}" for i, arg in enumerate(args, 1)]
     writer.write(("\n".join(lines) + "\n\n").encode())
@@ -57,7 +57,7 @@ async def test_a_known_customer_by_account_goes_to_their_free_manager_first(make
 
 
 async def test_vip_unknown_and_blocked_callers(make_client, seed) -> None:
-    client, server = await _routing_client(make_client, blocked=["13600000000"], manager_first=False)
+    _client, server = await _routing_client(make_client, blocked=["13600000000"], manager_first=False)
     try:
         vip = await agi(server.port, "13700137000", "retail", "unknown")  # 单田芳, diamond
         assert (vip["CALLDESK_ROUTE"], vip["CALLDESK_QUEUE"], vip["CALLDESK_PRIORITY"]) == ("queue", "vip", "10")
@@ -73,7 +73,7 @@ async def test_vip_unknown_and_blocked_callers(make_client, seed) -> None:
 async def test_a_slow_crm_is_the_default_route(make_client, seed, monkeypatch) -> None:
     from console.server import routing_agi
 
-    client, server = await _routing_client(make_client, answer_within_ms=50)
+    _client, server = await _routing_client(make_client, answer_within_ms=50)
     slow = routing_agi.RoutingAgi._known
 
     def sleepy(self: Any, *args: Any) -> Any:
@@ -91,9 +91,9 @@ async def test_a_slow_crm_is_the_default_route(make_client, seed, monkeypatch) -
 
 
 async def test_a_peer_that_closes_early_costs_nothing(make_client, seed) -> None:
-    client, server = await _routing_client(make_client)
+    _client, server = await _routing_client(make_client)
     try:
-        reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+        _reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
         writer.write(b"agi_network: yes\n")  # and gone, before the blank line
         writer.close()
         await asyncio.sleep(0.2)

@@ -83,6 +83,6 @@ async def test_serve_refuses_a_database_that_is_behind(tmp_path: Path) -> None:
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "console", "--config", str(config), "serve",
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, cwd=tmp_path)
-    out, err = await asyncio.wait_for(proc.communicate(), 30)
+    _out, err = await asyncio.wait_for(proc.communicate(), 30)
     assert proc.returncode == 2
     assert "calldesk db upgrade" in err.decode()

@@ -31,7 +31,8 @@ async def test_a_ticket_past_its_sla_is_escalated_once_and_supervisors_are_told(
         assert client.app[keys.HUB].last_seq(seed.staff["agent1"]) <= 1  # not assigned to agent1: not told
     with seeded_engine.connect() as conn:
         row = conn.execute(select(Ticket).where(Ticket.id == seed.open_ticket)).one()
-        events = conn.execute(select(TicketEvent.kind, TicketEvent.from_value, TicketEvent.to_value, TicketEvent.actor_id)
+        columns = (TicketEvent.kind, TicketEvent.from_value, TicketEvent.to_value, TicketEvent.actor_id)
+        events = conn.execute(select(*columns)
                               .where(TicketEvent.ticket_id == seed.open_ticket).order_by(TicketEvent.id)).all()
     assert (row.priority, row.supervisor_attention, row.version) == ("urgent", True, 2)
     assert [(e.kind, e.to_value, e.actor_id) for e in events] == [("escalated", "urgent", None),

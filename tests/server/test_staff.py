@@ -86,7 +86,8 @@ async def test_an_account_made_by_the_admin_logs_in_and_gets_its_pops(client, se
     ({"queues": ["retail", "gold"]}, "queues", "队列 gold 未配置（已配置：retail, vip, ringall）"),
     ({"role": "boss"}, "role", "角色「boss」无效，可选：agent, qa, supervisor, manager, admin"),
     ({"username": "agent2"}, "username", "用户名 agent2 已存在"),
-    ({"username": "Zhao Li"}, "username", "用户名「Zhao Li」无效：须为 2–32 个小写字母、数字或 . _ -，以字母或数字开头"),
+    ({"username": "Zhao Li"}, "username",
+     "用户名「Zhao Li」无效：须为 2–32 个小写字母、数字或 . _ -，以字母或数字开头"),
     ({"password": "calldesk"}, "password", "不能使用演示密码 calldesk"),
     ({"password": "Short-1"}, "password", "密码至少 10 个字符（现为 7 个）"),
     ({"password": "longbutlowercase"}, "password",
@@ -233,7 +234,7 @@ async def test_csv_import_keeps_the_good_rows_and_names_the_bad_ones_by_line(cli
 
 
 async def test_csv_import_with_a_bad_header_imports_nothing(client, seeded_engine, admin):
-    resp = await client.post("/api/staff/import", data="user,name\nx,y\n".encode(), headers=admin)
+    resp = await client.post("/api/staff/import", data=b"user,name\nx,y\n", headers=admin)
     report = await resp.json()
     assert report["added"] == 0 and report["errors"] == [
         {"line": 1, "reason": "未知列：user（可用：username, name, role, extension, queues, active, password）"}]

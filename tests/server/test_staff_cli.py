@@ -49,7 +49,8 @@ async def test_the_staff_cli_manages_accounts_through_the_api(staff_cli, client,
     # One line, naming the account and the field, in the center's language.
     code, out, err = await staff_cli("edit", "zhaoli", "--extension", "1001")
     assert code == 2 and out == ""
-    assert err == "calldesk: error: zhaoli: extension: 分机 1001 已分配给 agent1（张伟），一个分机只能属于一名在职员工\n"
+    assert err == ("calldesk: error: zhaoli: extension: 分机 1001 已分配给 agent1（张伟），"
+                   "一个分机只能属于一名在职员工\n")
     code, _, err = await staff_cli("edit", "zhaoli", "--queues", "retail gold")
     assert code == 2 and err.startswith("calldesk: error: zhaoli: queues: 队列 gold 未配置")
     code, out, _ = await staff_cli("edit", "zhaoli", "--extension", "1011", "--queues", "")
@@ -151,6 +152,6 @@ async def test_a_supervisor_unlocks_a_locked_account_from_the_cli(staff_cli, cli
     code, _, err = await staff_cli("unlock", "ghost")
     assert code == 2 and err == "calldesk: error: ghost: username: 没有用户名为 ghost 的账号\n"
     await login(client, "agent2")
-    unlocks = [r for r in staff_audit(seeded_engine, "staff.unlock")]
+    unlocks = list(staff_audit(seeded_engine, "staff.unlock"))
     assert [(r["actor_id"], r["detail"]["was_locked"]) for r in unlocks] == [(seed.staff["sup1"], True),
                                                                             (seed.staff["sup1"], False)]

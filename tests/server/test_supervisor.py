@@ -43,7 +43,8 @@ async def test_listen_whisper_barge_ring_the_supervisor_into_chanspy(talking) ->
 
 async def test_force_pause_and_queue_logout(talking) -> None:
     headers = bearer(await login(talking.client, "sup1"))
-    resp = await talking.client.post("/api/supervisor/agents/1002/pause", json={"reason": "supervisor"}, headers=headers)
+    resp = await talking.client.post("/api/supervisor/agents/1002/pause", json={"reason": "supervisor"},
+                                     headers=headers)
     assert resp.status == 202
     pause = sent(talking, "QueuePause")[-1]
     assert (pause["Interface"], pause["Paused"], pause["Reason"]) == ("PJSIP/1002", "true", "supervisor")
@@ -81,7 +82,8 @@ async def test_agent_board_shows_the_caller_and_the_calls_handled_today(talking)
     one = next(a for a in body["agents"] if a["agent"] == "1001")
     assert one["state"]["state"] == "on_call" and one["handled_today"] == 0
     (call,) = one["calls"]
-    assert (call["caller"], call["answered"], call["customer_name"], call["tier"]) == ("13800138000", True, "赵敏", "gold")
+    assert (call["caller"], call["answered"], call["customer_name"], call["tier"]) == (
+        "13800138000", True, "赵敏", "gold")
 
 
 async def test_report_route_checks_its_parameters_and_the_supervisors_queues(client, supervisor_token) -> None:
@@ -90,7 +92,8 @@ async def test_report_route_checks_its_parameters_and_the_supervisors_queues(cli
     body = await ok.json()
     assert ok.status == 200 and [r["key"] for r in body["rows"]] == ["retail"]  # sup1 runs retail only
     assert body["rows"][0]["offered"] == 0 and body["rows"][0]["service_level"] is None
-    rows = (await (await client.get("/api/supervisor/report", params={"interval": "1h"}, headers=headers)).json())["rows"]
+    resp = await client.get("/api/supervisor/report", params={"interval": "1h"}, headers=headers)
+    rows = (await resp.json())["rows"]
     assert len(rows) == 24 and rows[0]["key"].endswith("00:00") and rows[1]["key"].endswith("01:00")
     for params, field in (({"by": "day"}, "by"), ({"interval": "7m"}, "interval"), ({"from": "2026-13-01"}, "from"),
                           ({"from": "2026-11-23", "to": "2026-11-22"}, "to"), ({"queue": "vip"}, "queue")):

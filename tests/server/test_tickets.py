@@ -235,7 +235,7 @@ async def test_many_concurrent_edits_exactly_one_lands(client, seed, agent_token
     ticket = await create(client, agent_token, customer_id=seed.known)
     tokens = [agent_token, agent2_token, supervisor_token] * 2
     attempts = [patch(client, token, ticket, priority=priority)
-                for token, priority in zip(tokens, ["low", "high", "urgent", "low", "high", "urgent"])]
+                for token, priority in zip(tokens, ["low", "high", "urgent", "low", "high", "urgent"], strict=True)]
     attempts.append(client.post(f"/api/tickets/{ticket['id']}/comments", json={"version": 1, "body": "并发评论"},
                                 headers=bearer(agent2_token)))
     responses = await asyncio.gather(*attempts)

@@ -17,7 +17,7 @@ from console.server import keys
 from console.server.tls import server_ssl_context
 from console.tui.client import ApiError, Client
 from tests.server.conftest import PASSWORD
-from tests.server.tls_certs import CertFiles, issue, raw_server_context
+from tests.server.tls_certs import issue, raw_server_context
 
 NOW = dt.datetime.now(dt.UTC)
 

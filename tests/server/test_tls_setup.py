@@ -62,8 +62,9 @@ def test_good_files_make_a_context(tmp_path, ca) -> None:
 def test_missing_files_are_named(tmp_path, ca) -> None:
     files = issue(tmp_path, "good", ca)
     now = dt.datetime.now(dt.UTC)
-    assert _refused(tmp_path / "no.crt", files.key, now) == f"server.tls_cert: certificate file {tmp_path / 'no.crt'} does not exist"
-    assert _refused(files.cert, tmp_path / "no.key", now) == f"server.tls_key: certificate file {tmp_path / 'no.key'} does not exist"
+    no_cert, no_key = tmp_path / "no.crt", tmp_path / "no.key"
+    assert _refused(no_cert, files.key, now) == f"server.tls_cert: certificate file {no_cert} does not exist"
+    assert _refused(files.cert, no_key, now) == f"server.tls_key: certificate file {no_key} does not exist"
 
 
 def test_unreadable_and_garbage_files_are_named(tmp_path, ca) -> None:
@@ -112,12 +113,12 @@ def test_serve_refuses_an_expired_certificate_in_one_line(tmp_path, ca) -> None:
     config.write_text('[center]\nlocale = "en"\n[server]\ntls_cert = "tls/server.crt"\ntls_key = "tls/server.key"\n',
                       encoding="utf-8")
     done = subprocess.run([sys.executable, "-m", "console", "--config", str(config), "serve"],
-                          capture_output=True, text=True, timeout=60, cwd=tmp_path, env=source_env())
+                          capture_output=True, text=True, timeout=60, cwd=tmp_path, env=source_env(), check=False)
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
     lines = done.stderr.strip().splitlines()
-    assert lines == [f"calldesk: error: server.tls_cert: certificate {files.cert} expired on "
-                     f"{(now - DAY).replace(microsecond=0).isoformat()}; not starting"]
+    assert lines == [(f"calldesk: error: server.tls_cert: certificate {files.cert} expired on "
+                      f"{(now - DAY).replace(microsecond=0).isoformat()}; not starting")]
     set_locale("zh_CN")
     assert t("transport.cert.invalid_dates", key="k", file="f", reason="r") == "k：证书 f r，拒绝启动"
 

@@ -58,7 +58,7 @@ async def test_since_older_than_the_buffer_gets_resync(make_client, seed) -> Non
     for n in range(10):
         hub.publish([seed.staff["agent1"]], "test", {"n": n})
     async with client.ws_connect("/ws?since=2", headers=bearer(token)) as ws:
-        hello, resync = await _frames(ws, 2)
+        _hello, resync = await _frames(ws, 2)
         assert resync["kind"] == "resync" and resync["seq"] == 10
     async with client.ws_connect("/ws?since=7", headers=bearer(token)) as ws:  # 8, 9, 10 still buffered
         frames = await _frames(ws, 4)
@@ -116,7 +116,8 @@ async def test_agent_states_reach_the_agent_and_the_supervisors_of_its_queues(ma
                                                                                      ("vip", "logged_out")]
 
 
-async def test_a_followup_falling_due_is_pushed_to_its_owner(client, seed, frozen_clock, agent_token, agent2_token) -> None:
+async def test_a_followup_falling_due_is_pushed_to_its_owner(client, seed, frozen_clock, agent_token,
+                                                             agent2_token) -> None:
     reminders = client.app[keys.REMINDERS]
     async with client.ws_connect("/ws", headers=bearer(agent_token)) as ws1, \
             client.ws_connect("/ws", headers=bearer(agent2_token)) as ws2:

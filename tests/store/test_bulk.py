@@ -10,7 +10,7 @@ from console.store.db import session_scope
 from console.store.models import Campaign, Staff, TicketEvent
 from console.store.seed.bulk import BulkLoader
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 AWKWARD = ["tab\there", "new\nline", "back\\slash", "\\N", "carriage\rreturn", "普通 text", ""]
 
 
@@ -66,7 +66,7 @@ def test_sqlite_images_of_different_sizes_load_one_after_the_other(migrated_sqli
     with migrated_sqlite_engine.connect() as conn:
         conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
         loader = BulkLoader(conn)
-        for image, size in zip(images, sizes):
+        for image, size in zip(images, sizes, strict=True):
             loader.write("ticket_event", columns, image, size)
         conn.commit()
         loader.close_image()

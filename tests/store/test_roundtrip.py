@@ -11,19 +11,26 @@ from sqlmodel import select
 
 from console.store.db import session_scope
 from console.store.models import (
-    AuditEvent, Customer, CustomerPhone, FollowUp, Interaction, Staff, Ticket, TicketEvent,
+    AuditEvent,
+    Customer,
+    CustomerPhone,
+    FollowUp,
+    Interaction,
+    Staff,
+    Ticket,
+    TicketEvent,
 )
 
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def _customer(**overrides) -> Customer:
-    values = dict(
-        client_no="310012345678", name="单田芳", name_pinyin="shan tian fang", name_initials="stf",
-        id_number="110101198001011234", id_last4="1234", tier="platinum",
-        aum=Decimal("2500000.10"), risk_level="C4", risk_assessed_on=dt.date(2025, 3, 1),
-    )
+    values = {
+        "client_no": "310012345678", "name": "单田芳", "name_pinyin": "shan tian fang", "name_initials": "stf",
+        "id_number": "110101198001011234", "id_last4": "1234", "tier": "platinum",
+        "aum": Decimal("2500000.10"), "risk_level": "C4", "risk_assessed_on": dt.date(2025, 3, 1),
+    }
     values.update(overrides)
     return Customer(**values)
 
@@ -54,9 +61,8 @@ def test_customer_round_trip_keeps_decimal_dates_and_aware_utc(migrated_engine) 
 
 
 def test_naive_datetime_is_refused(migrated_engine) -> None:
-    with pytest.raises(Exception, match="naive datetime"):
-        with session_scope(migrated_engine) as session:
-            session.add(_customer(created_at=dt.datetime(2026, 1, 1, 12, 0)))
+    with pytest.raises(Exception, match="naive datetime"), session_scope(migrated_engine) as session:
+        session.add(_customer(created_at=dt.datetime(2026, 1, 1, 12, 0)))  # noqa: DTZ001 - naive on purpose
 
 
 def test_one_interaction_per_call_and_queue_pass(migrated_engine) -> None:
@@ -65,9 +71,8 @@ def test_one_interaction_per_call_and_queue_pass(migrated_engine) -> None:
         session.add(Interaction(pbx="main", linkedid="1700000000.1", queue="retail", started_at=started))
         session.add(Interaction(pbx="main", linkedid="1700000000.1", queue="vip", started_at=started))
         session.add(Interaction(pbx="main", linkedid="1700000000.1", queue="", started_at=started))
-    with pytest.raises(IntegrityError):
-        with session_scope(migrated_engine) as session:
-            session.add(Interaction(pbx="main", linkedid="1700000000.1", queue="retail", started_at=started))
+    with pytest.raises(IntegrityError), session_scope(migrated_engine) as session:
+        session.add(Interaction(pbx="main", linkedid="1700000000.1", queue="retail", started_at=started))
     with session_scope(migrated_engine) as session:
         rows = session.exec(select(Interaction).order_by(Interaction.queue)).all()
         assert [r.queue for r in rows] == ["", "retail", "vip"]
@@ -86,7 +91,8 @@ def test_ticket_with_events_follow_up_and_audit(migrated_engine) -> None:
         session.flush()
         session.add(TicketEvent(ticket_id=ticket.id, kind="created", to_value="new"))
         session.add(FollowUp(customer_id=customer.id, due_at=due, kind="callback", reason="回访"))
-        session.add(AuditEvent(action="profile.view", customer_id=customer.id, linkedid="1.2", detail='{"masked": true}'))
+        session.add(AuditEvent(action="profile.view", customer_id=customer.id, linkedid="1.2",
+                               detail='{"masked": true}'))
         ticket_id = ticket.id
     with session_scope(migrated_engine) as session:
         ticket = session.get(Ticket, ticket_id)
@@ -99,13 +105,11 @@ def test_ticket_with_events_follow_up_and_audit(migrated_engine) -> None:
 def test_duplicate_client_number_is_refused(migrated_engine) -> None:
     with session_scope(migrated_engine) as session:
         session.add(_customer())
-    with pytest.raises(IntegrityError):
-        with session_scope(migrated_engine) as session:
-            session.add(_customer(name="张三"))
+    with pytest.raises(IntegrityError), session_scope(migrated_engine) as session:
+        session.add(_customer(name="张三"))
 
 
 def test_foreign_keys_are_enforced(migrated_engine) -> None:
     """SQLite too: make_engine turns foreign keys on."""
-    with pytest.raises(IntegrityError):
-        with session_scope(migrated_engine) as session:
-            session.add(CustomerPhone(customer_id=424242, e164="+8613900000000"))
+    with pytest.raises(IntegrityError), session_scope(migrated_engine) as session:
+        session.add(CustomerPhone(customer_id=424242, e164="+8613900000000"))

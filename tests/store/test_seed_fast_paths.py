@@ -20,7 +20,7 @@ import console.store.seed as seed_module
 from console.config import Settings
 from console.store.seed import seed_database
 
-NOW = dt.datetime(2026, 11, 22, 6, 30, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 11, 22, 6, 30, tzinfo=dt.UTC)
 COUNTS = {
     "api_session": 0,
     "audit_event": 430,
@@ -61,7 +61,7 @@ def _canonical(value) -> str:
     if isinstance(value, Decimal):
         return repr(float(value))  # 1.5 and 1.50 are the same amount
     if isinstance(value, dt.datetime):
-        return value.astimezone(dt.timezone.utc).isoformat()
+        return value.astimezone(dt.UTC).isoformat()
     return repr(value)
 
 
@@ -87,7 +87,8 @@ def test_seed_writes_the_rows_it_always_wrote(migrated_engine, monkeypatch) -> N
 
 def _schema(engine) -> dict[str, tuple]:
     found = inspect(engine)
-    return {name: (sorted((ix["name"], tuple(ix["column_names"]), bool(ix["unique"])) for ix in found.get_indexes(name)),
+    return {name: (sorted((ix["name"], tuple(ix["column_names"]), bool(ix["unique"]))
+                          for ix in found.get_indexes(name)),
                    sorted(c["name"] for c in found.get_columns(name)))
             for name in sorted(found.get_table_names()) if name != "alembic_version"}
 

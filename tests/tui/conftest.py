@@ -16,7 +16,11 @@ import pytest
 
 from console.i18n import set_locale
 from tests.server.conftest import (  # noqa: F401 - fixtures shared with the server tests
-    FrozenClock, frozen_clock, seed, seeded, seeded_engine,
+    FrozenClock,
+    frozen_clock,
+    seed,
+    seeded,
+    seeded_engine,
 )
 from tests.tui.floor import Floor
 
@@ -35,7 +39,9 @@ def zh_locale() -> None:
 
 
 @pytest.fixture
-async def floor(seeded_engine: Any, tmp_path: Path, frozen_clock: FrozenClock) -> AsyncIterator[Floor]:
+async def floor(
+    seeded_engine: Any, tmp_path: Path, frozen_clock: FrozenClock,  # noqa: F811 - the fixtures imported above
+) -> AsyncIterator[Floor]:
     f = Floor(seeded_engine, tmp_path, frozen_clock)
     yield f
     await f.close()

@@ -27,7 +27,8 @@ from console.tui.supervisor.client import SupervisorClient
 from console.tui.supervisor.context import SupervisorContext
 from tests.server.conftest import PASSWORD, server_settings
 
-CAPTURE = Path(__file__).resolve().parents[1] / "fixtures" / "ami-transcripts" / "10-supervisor-status-and-chanspy.jsonl"
+CAPTURE = (Path(__file__).resolve().parents[1] / "fixtures" / "ami-transcripts"
+           / "10-supervisor-status-and-chanspy.jsonl")
 NOW = dt.datetime(2026, 11, 22, 2, 0, tzinfo=dt.UTC)  # 10:00 in Shanghai
 LOCAL = dt.timezone(dt.timedelta(hours=8))
 

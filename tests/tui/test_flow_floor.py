@@ -23,7 +23,8 @@ def share_number(engine, number: str) -> None:
     from console.store.models import Customer, CustomerPhone
 
     with session_scope(engine) as s:
-        for client_no, name, pinyin in (("310000000091", "孙悟空", "sun wu kong"), ("310000000092", "孙尚香", "sun shang xiang")):
+        for client_no, name, pinyin in (("310000000091", "孙悟空", "sun wu kong"),
+                                        ("310000000092", "孙尚香", "sun shang xiang")):
             c = Customer(client_no=client_no, name=name, name_pinyin=pinyin, name_initials="ss",
                          id_number="310101199001011111", id_last4="1111", tier="silver")
             s.add(c)

@@ -59,7 +59,8 @@ async def test_a_comment_on_an_open_ticket_is_stored_with_its_version(floor, see
         await pilot.press("enter")
         await until(pilot, lambda: not isinstance(app.screen, TicketDetail))
     with seeded_engine.connect() as conn:
-        bodies = conn.execute(text("SELECT body FROM ticket_event WHERE ticket_id = :t"), {"t": seed.open_ticket}).scalars()
+        bodies = conn.execute(text("SELECT body FROM ticket_event WHERE ticket_id = :t"),
+                              {"t": seed.open_ticket}).scalars()
         assert "已联系清算部门，今日内回复" in list(bodies)
 
 

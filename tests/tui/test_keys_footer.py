@@ -3,8 +3,10 @@ recomposed it on every focus change, a fifth of the pop's time)."""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import App, ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.widgets import Button
 from textual.widgets._footer import FooterKey
 
@@ -32,7 +34,7 @@ async def test_pops_that_move_the_focus_do_not_rebuild_the_footer(tmp_path):
 
 
 class Extra(Button):
-    BINDINGS = [Binding("f7", "press", "extra")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("f7", "press", "extra")]
 
 
 class Keys(App[None]):

@@ -99,7 +99,8 @@ async def test_preview_lead_dialled_then_skipped_from_the_console(floor, seeded_
         inbound = Pop(call="inbound-1", number="13911140014", ringing=Ringing(call="inbound-1", agent="1001",
                                                                              queue="retail"))
         screen.post_message(CallOffered(inbound))
-        await until(pilot, lambda: app.screen is not third and screen.pop is not None and screen.pop.call == "inbound-1")
+        await until(pilot, lambda: app.screen is not third
+                    and screen.pop is not None and screen.pop.call == "inbound-1")
         # Only a skip frees the agent for an offer: the lead, due again an hour on, is offered once more.
         # The skip reaches the server after the pop: the clock moves on only once it is stored (moved
         # first, the skip dates its hour from the later time and nothing is due; a CI run did that).

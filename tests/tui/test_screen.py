@@ -44,7 +44,8 @@ async def test_a_due_follow_up_is_announced_and_counted(tmp_path):
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot)
         await feed(pilot, {"seq": 5, "kind": "followup_due",
-                           "followup": {"id": 7, "customer_id": 42, "reason": "回电确认", "due_at": "2026-11-23T02:30:00+00:00"}})
+                           "followup": {"id": 7, "customer_id": 42, "reason": "回电确认",
+                                        "due_at": "2026-11-23T02:30:00+00:00"}})
         assert app.agent_screen.query_one(StatusBar).followups_due == 1
         assert app.agent_screen.query_one(FollowUpsPanel).row_count == 1
         assert any("回电确认" in str(n.message) for n in app._notifications)
@@ -126,7 +127,8 @@ async def test_an_auto_pause_in_one_queue_stays_on_the_status_bar_when_another_q
         bar = app.agent_screen.query_one(StatusBar)
         for queue in ("retail", "vip"):
             await feed(pilot, frames.event("agent_state", agent="1001", state="available", queue=queue))
-        await feed(pilot, frames.event("agent_state", agent="1001", state="paused", reason="Auto-Pause", queue="retail"))
+        await feed(pilot, frames.event("agent_state", agent="1001", state="paused", reason="Auto-Pause",
+                                       queue="retail"))
         await feed(pilot, frames.event("agent_state", agent="1001", state="available", queue="vip"))
         assert "状态 空闲 · retail暂停（未接自动暂停）" in str(bar.render()) and bar.has_class("-paused")
         from console.tui.agent.call_controls import PauseDialog

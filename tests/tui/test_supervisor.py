@@ -71,44 +71,49 @@ async def test_frames_from_the_server_update_the_boards_live(seeded_engine, tmp_
     from telephony.events import AgentState, Ended
     from tests.tui.supervisor_floor import NOW
 
-    async with supervisor_floor(seeded_engine, tmp_path) as floor:
-        async with floor.supervisor_app().run_test(size=SIZE) as pilot:
-            queues, agents = await loaded(pilot)
-            service, t0 = floor.app[keys.SERVICE], NOW.timestamp()
-            await service.handle("main", AgentState(t=t0 - 120, agent="1003", state="paused", reason="lunch",
-                                                    queue="retail"), 0.0)
-            await until(pilot, lambda: agents.get_cell("1003", "reason") == "午餐")
-            assert agents.get_cell("1003", "in_state") == "02:00"
-            await service.handle("main", Ended(t=t0, call="x1", caller="13700000000", agent="1001", queue="retail",
-                                               outcome="answered", hangup_by="caller", wait_s=4, talk_s=30), 0.0)
-            await floor.app[keys.STATS].flushed()
-            await until(pilot, lambda: queues.get_cell("retail", "offered") == "6")
-            assert queues.get_cell("retail", "answered") == "5"
+    async with (
+        supervisor_floor(seeded_engine, tmp_path) as floor,
+        floor.supervisor_app().run_test(size=SIZE) as pilot,
+    ):
+        queues, agents = await loaded(pilot)
+        service, t0 = floor.app[keys.SERVICE], NOW.timestamp()
+        await service.handle("main", AgentState(t=t0 - 120, agent="1003", state="paused", reason="lunch",
+                                                queue="retail"), 0.0)
+        await until(pilot, lambda: agents.get_cell("1003", "reason") == "午餐")
+        assert agents.get_cell("1003", "in_state") == "02:00"
+        await service.handle("main", Ended(t=t0, call="x1", caller="13700000000", agent="1001", queue="retail",
+                                           outcome="answered", hangup_by="caller", wait_s=4, talk_s=30), 0.0)
+        await floor.app[keys.STATS].flushed()
+        await until(pilot, lambda: queues.get_cell("retail", "offered") == "6")
+        assert queues.get_cell("retail", "answered") == "5"
 
 
 async def test_actions_on_the_selected_agent_reach_the_pbx(seeded_engine, tmp_path):
-    async with supervisor_floor(seeded_engine, tmp_path) as floor:
-        async with floor.supervisor_app().run_test(size=SIZE) as pilot:
-            _, agents = await loaded(pilot)
-            agents.focus()
-            agents.move_cursor(row=0)  # 1001, talking
-            for key, data in (("f2", "qE"), ("f3", "qEw"), ("f4", "qEB")):
-                await pilot.press(key)
-                await until(pilot, lambda d=data: [a for a in floor.actions("Originate") if a["Data"].endswith("," + d)])
-            spy = floor.actions("Originate")[0]
-            assert (spy["Channel"], spy["Application"]) == ("Local/1900@agents", "ChanSpy")
-            assert spy["Data"].startswith("PJSIP/1001-")
-            agents.move_cursor(row=1)  # 1002
-            await pilot.press("f6")
-            await until(pilot, lambda: floor.actions("QueuePause"))
-            assert (floor.actions("QueuePause")[0]["Interface"], floor.actions("QueuePause")[0]["Paused"]) == ("PJSIP/1002", "true")
-            agents.move_cursor(row=2)  # 1003, in retail and vip: out of retail only (vip is not sup1's)
-            await pilot.press("f8")
-            await until(pilot, lambda: [a["Queue"] for a in floor.actions("QueueRemove")] == ["retail"])
-            agents.move_cursor(row=2)
-            await pilot.press("f2")  # 1003 is on no call: the server's 409 is shown, nothing dialled
-            await pilot.pause(0.3)
-            assert len(floor.actions("Originate")) == 3
+    async with (
+        supervisor_floor(seeded_engine, tmp_path) as floor,
+        floor.supervisor_app().run_test(size=SIZE) as pilot,
+    ):
+        _, agents = await loaded(pilot)
+        agents.focus()
+        agents.move_cursor(row=0)  # 1001, talking
+        for key, data in (("f2", "qE"), ("f3", "qEw"), ("f4", "qEB")):
+            await pilot.press(key)
+            await until(pilot, lambda d=data: [a for a in floor.actions("Originate") if a["Data"].endswith("," + d)])
+        spy = floor.actions("Originate")[0]
+        assert (spy["Channel"], spy["Application"]) == ("Local/1900@agents", "ChanSpy")
+        assert spy["Data"].startswith("PJSIP/1001-")
+        agents.move_cursor(row=1)  # 1002
+        await pilot.press("f6")
+        await until(pilot, lambda: floor.actions("QueuePause"))
+        pause = floor.actions("QueuePause")[0]
+        assert (pause["Interface"], pause["Paused"]) == ("PJSIP/1002", "true")
+        agents.move_cursor(row=2)  # 1003, in retail and vip: out of retail only (vip is not sup1's)
+        await pilot.press("f8")
+        await until(pilot, lambda: [a["Queue"] for a in floor.actions("QueueRemove")] == ["retail"])
+        agents.move_cursor(row=2)
+        await pilot.press("f2")  # 1003 is on no call: the server's 409 is shown, nothing dialled
+        await pilot.pause(0.3)
+        assert len(floor.actions("Originate")) == 3
 
 
 async def test_a_manager_sees_every_queue_and_the_vip_alert(seeded_engine, tmp_path):
@@ -123,19 +128,21 @@ async def test_a_manager_sees_every_queue_and_the_vip_alert(seeded_engine, tmp_p
 
 
 async def test_the_report_screen_shows_todays_rows_and_a_chart(seeded_engine, tmp_path):
-    async with supervisor_floor(seeded_engine, tmp_path) as floor:
-        async with floor.supervisor_app().run_test(size=SIZE) as pilot:
-            await loaded(pilot)
-            await pilot.press("f9")
-            await until(pilot, lambda: isinstance(pilot.app.screen, ReportScreen))
-            screen = pilot.app.screen
-            table = screen.query_one("#rows")
-            await until(pilot, lambda: table.row_count > 0)
-            chart = screen.query_one("#chart")
-            assert sum(chart.data) == 5 and len(chart.data) == 96  # today's retail calls, per 15 min
-            assert table.row_count == 5  # the intervals with calls in them
-            await pilot.press("escape")
-            await until(pilot, lambda: not isinstance(pilot.app.screen, ReportScreen))
+    async with (
+        supervisor_floor(seeded_engine, tmp_path) as floor,
+        floor.supervisor_app().run_test(size=SIZE) as pilot,
+    ):
+        await loaded(pilot)
+        await pilot.press("f9")
+        await until(pilot, lambda: isinstance(pilot.app.screen, ReportScreen))
+        screen = pilot.app.screen
+        table = screen.query_one("#rows")
+        await until(pilot, lambda: table.row_count > 0)
+        chart = screen.query_one("#chart")
+        assert sum(chart.data) == 5 and len(chart.data) == 96  # today's retail calls, per 15 min
+        assert table.row_count == 5  # the intervals with calls in them
+        await pilot.press("escape")
+        await until(pilot, lambda: not isinstance(pilot.app.screen, ReportScreen))
 
 
 async def test_an_agent_cannot_open_the_supervisor_app(seeded_engine, tmp_path, monkeypatch):
@@ -156,7 +163,8 @@ def check_svg(name: str, svg: str) -> None:
     if os.environ.get("CALLDESK_UPDATE_SNAPSHOTS") == "1" or not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(svg, encoding="utf-8")
-    assert svg == path.read_text(encoding="utf-8"), f"{path} differs (look at it; CALLDESK_UPDATE_SNAPSHOTS=1 to accept)"
+    assert svg == path.read_text(encoding="utf-8"), (
+        f"{path} differs (look at it; CALLDESK_UPDATE_SNAPSHOTS=1 to accept)")
 
 
 @pytest.mark.parametrize("locale", ["zh_CN", "en"])

@@ -50,45 +50,47 @@ async def campaign(floor, campaign_id: int) -> dict:
 
 
 async def test_a_campaign_made_in_the_form_is_the_one_the_server_holds(seeded_engine, tmp_path):
-    async with supervisor_floor(seeded_engine, tmp_path) as floor:
-        async with floor.supervisor_app().run_test(size=SIZE) as pilot:
-            screen = await open_campaigns(pilot)
-            form = await open_form(pilot, "f2")
-            assert [o[1] for o in form.query_one("#f-queue")._options] == ["retail"]
-            # The obvious mistakes are named under their fields and nothing is sent.
-            fill(form, kind="marketing", window_start="21:00", window_end="9:5", retry_busy_min="x")
-            await pilot.press("ctrl+s")
-            await pilot.pause()
-            assert error(form, "name") == "请填写活动名称"
-            assert "请按 时:分 填写" in error(form, "window_end")
-            assert error(form, "retry_busy_min") == "请填写不小于 0 的整数"
-            assert error(form, "product_risk") == "营销活动必须选择产品风险等级"
-            assert form.query_one("#hint-product_risk").display  # marketing: why the risk matters
-            fill(form, window_end="20:00")
-            await pilot.press("ctrl+s")
-            await pilot.pause()
-            assert error(form, "window_end") == "结束时间 20:00 须晚于开始时间 21:00"
-            assert await floor.client.campaigns() == []
-            fill(form, name="两融风险提示回访", kind="marketing", mode="preview", product_risk="R3",
-                 window_start="9:30", window_end="18:00", max_attempts="4", retry_busy_min="5",
-                 retry_noanswer_min="120", retry_failed_min="15", caller_id="95555",
-                 script_slug="outbound-callback-script")
-            await pilot.press("ctrl+s")
-            await until(pilot, lambda: pilot.app.screen is screen)
-            rows = await floor.client.campaigns()
-            assert len(rows) == 1
-            row = rows[0]
-            assert {k: row[k] for k in ("name", "kind", "mode", "queue", "window_start", "window_end",
-                                        "max_attempts", "retry_busy_min", "retry_noanswer_min",
-                                        "retry_failed_min", "caller_id", "product_risk", "script_slug",
-                                        "status")} == {
-                "name": "两融风险提示回访", "kind": "marketing", "mode": "preview", "queue": "retail",
-                "window_start": "09:30:00", "window_end": "18:00:00", "max_attempts": 4, "retry_busy_min": 5,
-                "retry_noanswer_min": 120, "retry_failed_min": 15, "caller_id": "95555", "product_risk": "R3",
-                "script_slug": "outbound-callback-script", "status": "draft"}
-            table = screen.query_one("#campaign-table")
-            await until(pilot, lambda: str(row["id"]) in table.rows)
-            assert table.get_cell(str(row["id"]), "window") == "09:30–18:00"
+    async with (
+        supervisor_floor(seeded_engine, tmp_path) as floor,
+        floor.supervisor_app().run_test(size=SIZE) as pilot,
+    ):
+        screen = await open_campaigns(pilot)
+        form = await open_form(pilot, "f2")
+        assert [o[1] for o in form.query_one("#f-queue")._options] == ["retail"]
+        # The obvious mistakes are named under their fields and nothing is sent.
+        fill(form, kind="marketing", window_start="21:00", window_end="9:5", retry_busy_min="x")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert error(form, "name") == "请填写活动名称"
+        assert "请按 时:分 填写" in error(form, "window_end")
+        assert error(form, "retry_busy_min") == "请填写不小于 0 的整数"
+        assert error(form, "product_risk") == "营销活动必须选择产品风险等级"
+        assert form.query_one("#hint-product_risk").display  # marketing: why the risk matters
+        fill(form, window_end="20:00")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert error(form, "window_end") == "结束时间 20:00 须晚于开始时间 21:00"
+        assert await floor.client.campaigns() == []
+        fill(form, name="两融风险提示回访", kind="marketing", mode="preview", product_risk="R3",
+             window_start="9:30", window_end="18:00", max_attempts="4", retry_busy_min="5",
+             retry_noanswer_min="120", retry_failed_min="15", caller_id="95555",
+             script_slug="outbound-callback-script")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: pilot.app.screen is screen)
+        rows = await floor.client.campaigns()
+        assert len(rows) == 1
+        row = rows[0]
+        assert {k: row[k] for k in ("name", "kind", "mode", "queue", "window_start", "window_end",
+                                    "max_attempts", "retry_busy_min", "retry_noanswer_min",
+                                    "retry_failed_min", "caller_id", "product_risk", "script_slug",
+                                    "status")} == {
+            "name": "两融风险提示回访", "kind": "marketing", "mode": "preview", "queue": "retail",
+            "window_start": "09:30:00", "window_end": "18:00:00", "max_attempts": 4, "retry_busy_min": 5,
+            "retry_noanswer_min": 120, "retry_failed_min": 15, "caller_id": "95555", "product_risk": "R3",
+            "script_slug": "outbound-callback-script", "status": "draft"}
+        table = screen.query_one("#campaign-table")
+        await until(pilot, lambda: str(row["id"]) in table.rows)
+        assert table.get_cell(str(row["id"]), "window") == "09:30–18:00"
 
 
 async def test_an_edit_writes_only_the_field_that_changed(seeded_engine, tmp_path):

@@ -188,7 +188,7 @@ class AgentActions(AgentCalls):
         client = self.ctx.client
         if client is None:
             return
-        membership = getattr(self, "_membership", None) or {q: True for q in self.ctx.user.queues}
+        membership = getattr(self, "_membership", None) or dict.fromkeys(self.ctx.user.queues, True)
 
         def chosen(changes: dict[str, bool] | None) -> None:
             for queue, member in (changes or {}).items():

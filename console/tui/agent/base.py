@@ -111,7 +111,8 @@ class AgentBase(Screen):
                 return
             self.query_one(CustomerCard).show_customer(profile, verified=bool(self.pop and self.pop.verified))
             self.query_one(Timeline).show(contacts, self.ctx.tz)
-            self.query_one(TicketsPanel).show([tk for tk in tickets if tk.status not in ("resolved", "closed")], self.ctx.tz)
+            open_tickets = [tk for tk in tickets if tk.status not in ("resolved", "closed")]
+            self.query_one(TicketsPanel).show(open_tickets, self.ctx.tz)
             self.suggest_kb(None)
         self.run_worker(fetch(), group="customer", exclusive=True)
 

@@ -10,6 +10,7 @@ layout): a pop then repaints a few lines instead of re-flowing the whole screen.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
 from rich.table import Table
@@ -31,7 +32,7 @@ ALERT_FLAGS = ("vip", "open_complaint", "churn_risk", "do_not_call")
 class CustomerCard(Vertical):
     customer: Customer | None = None
     verified: bool = False  # the server said the caller proved who they are (the profile is unmasked)
-    call_facts: list[tuple[str, str]] = []  # the ringing call's facts, kept when the profile changes
+    call_facts: Sequence[tuple[str, str]] = ()  # the ringing call's facts, kept when the profile changes
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="card-head"):
@@ -111,7 +112,7 @@ class CustomerCard(Vertical):
             (t("console.card.verified"), t("console.card.yes") if verified else t("console.card.verify_hint")),
         ]
         # A profile opened from the candidates or unmasked by verification keeps the call's facts.
-        self._facts(self.call_facts + facts)
+        self._facts([*self.call_facts, *facts])
         self._candidates([])
 
     def _facts(self, facts: list[tuple[str, str]]) -> None:

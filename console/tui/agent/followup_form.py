@@ -95,7 +95,7 @@ class FollowUpForm(ModalScreen[FollowUp | None]):
             try:
                 due = picked_time(self.query_one("#followup-time", Input).value, self.clock(), self.tz)
             except ValueError as exc:
-                self._error("time", t("console.followup.past") if str(exc) == "past" else t("console.followup.bad_time"))
+                self._error("time", t("console.followup.past" if str(exc) == "past" else "console.followup.bad_time"))
                 return
         self._error("time", None)
         if reason:

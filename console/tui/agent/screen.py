@@ -10,8 +10,8 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.reactive import var
 from textual.message import Message
+from textual.reactive import var
 from textual.widgets import TabbedContent, TabPane
 
 from console.i18n import t
@@ -86,7 +86,9 @@ class AgentScreen(AgentActions):
         # The state classes live on the banner, a widget without children: a class on the card or
         # the screen would restyle every widget inside it (measured: 20-100 ms per pop).
         ring = self.pop.ringing if self.pop is not None and state != "idle" else None
-        detail = f"{ring.queue or ''}  {display_number(self.pop.number)}" if ring is not None and self.pop is not None else ""
+        detail = ""
+        if ring is not None and self.pop is not None:
+            detail = f"{ring.queue or ''}  {display_number(self.pop.number)}"
         self.query_one(CallBanner).show(state, detail)
 
     # --- the stream -------------------------------------------------------------------------
@@ -167,7 +169,8 @@ class AgentScreen(AgentActions):
         """I am this customer's account manager: their call or complaint, at once."""
         self.app.bell()
         key = {"complaint": "console.notify.my_customer_complaint",
-               "callback": "console.notify.my_customer_callback"}.get(message.reason, "console.notify.my_customer_calls")
+               "callback": "console.notify.my_customer_callback",
+               }.get(message.reason, "console.notify.my_customer_calls")
         self.notify(t(key, name=message.customer_name, client_no=message.client_no, agent=message.agent or "—",
                       ticket=message.ticket_number or ""), severity="warning", timeout=30)
 
@@ -186,7 +189,8 @@ class AgentScreen(AgentActions):
 
     @on(stream.OriginateFinished)
     def _originated(self, message: stream.OriginateFinished) -> None:
-        self.notify(t("console.notify.originate", number=display_number(message.number), outcome=t(f"console.outcome.{message.outcome}")))
+        self.notify(t("console.notify.originate", number=display_number(message.number),
+                      outcome=t(f"console.outcome.{message.outcome}")))
 
     @on(stream.LeadOffered)
     def _lead_offered(self, message: stream.LeadOffered) -> None:

@@ -58,7 +58,8 @@ class TicketDetail(ModalScreen[Ticket | None]):
         self.query_one("#detail-head", Label).update(
             f"{ticket.number or ticket.id}  {ticket.subject}  ·  {label('priority', ticket.priority)}"
             f"  ·  SLA {local_time(ticket.sla_due_at, self.tz)}")
-        lines = [f"{local_time(e.at, self.tz)}  {e.author or ''}  {label('ticket_event', e.kind)}  {label('ticket_status', e.to) if e.to else ''} {e.body or ''}"
+        lines = [f"{local_time(e.at, self.tz)}  {e.author or ''}  {label('ticket_event', e.kind)}  "
+                 f"{label('ticket_status', e.to) if e.to else ''} {e.body or ''}"
                  for e in ticket.events]
         self.query_one("#detail-log", Static).update("\n".join(lines) or ticket.description)
 

@@ -143,7 +143,7 @@ class TicketForm(ModalScreen[Ticket | None]):
         }
 
     def show_error(self, name: str, text: str) -> None:
-        error = self.query_one(f"#ticket-{name}-error", Label) if name in FIELDS else self.query_one("#ticket-sla", Label)
+        error = self.query_one(f"#ticket-{name}-error" if name in FIELDS else "#ticket-sla", Label)
         error.update(text)
         error.display = True
 

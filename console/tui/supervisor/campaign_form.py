@@ -195,5 +195,6 @@ class CampaignForm(ModalScreen[dict[str, Any] | None]):
         if self.campaign is None:
             self.notify(t("camp.form.created", id=row["id"], name=row["name"]))
         else:
-            self.notify(t("camp.form.saved", id=row["id"], fields=t("camp.form.sep").join(t(f"camp.form.{f}") for f in body)))
+            fields = t("camp.form.sep").join(t(f"camp.form.{f}") for f in body)
+            self.notify(t("camp.form.saved", id=row["id"], fields=fields))
         self.dismiss(row)

@@ -19,10 +19,10 @@ from textual.widgets import DataTable, Footer, Header, Label
 from console.i18n import t
 from console.tui.client import ApiError
 from console.tui.keys import KeySpec, install
-from console.tui.text import label
 from console.tui.supervisor.campaign_form import CampaignForm
 from console.tui.supervisor.context import SupervisorContext
 from console.tui.supervisor.leads_dialog import LeadsDialog
+from console.tui.text import label
 
 CAMPAIGN_KEYS: tuple[KeySpec, ...] = (
     KeySpec("campaigns.back", "escape", "close", "camp.key.back"),
@@ -51,7 +51,8 @@ def detail_lines(s: dict[str, Any]) -> list[str]:
                left=s["leads_left"])]
     if s.get("dispositions"):
         counts = sorted(s["dispositions"].items(), key=lambda item: (-item[1], item[0]))  # the most frequent first
-        lines.append(t("camp.detail.dispositions", items=", ".join(f"{label('disposition', k)} {v}" for k, v in counts)))
+        items = ", ".join(f"{label('disposition', k)} {v}" for k, v in counts)
+        lines.append(t("camp.detail.dispositions", items=items))
     if s.get("excluded"):
         lines.append(t("camp.detail.excluded", items=", ".join(
             f"{t(f'camp.exclusion.{k}')} {v}" for k, v in sorted(s["excluded"].items()))))

@@ -3,7 +3,6 @@ calls offered per interval (a day's shape says more as a line than as 96 table r
 
 from __future__ import annotations
 
-
 from typing import Any
 
 from textual import on, work

@@ -18,7 +18,6 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, Static
 
 from console.i18n import t
-from console.tui.text import label
 from console.tui.client import ApiError
 from console.tui.keys import install
 from console.tui.supervisor.agent_table import AgentTable
@@ -26,10 +25,15 @@ from console.tui.supervisor.alerts_panel import AlertsPanel
 from console.tui.supervisor.board_state import BoardState
 from console.tui.supervisor.context import SupervisorContext
 from console.tui.supervisor.keys import ADMIN_KEYS, SUPERVISOR_KEYS
-from console.tui.supervisor.queue_table import QueueTable
 from console.tui.supervisor.messages import (
-    AgentStateReceived, ConnectionStateChanged, QueueStatsReceived, StreamResynced, TicketEscalated,
+    AgentStateReceived,
+    ConnectionStateChanged,
+    QueueStatsReceived,
+    StreamResynced,
+    TicketEscalated,
 )
+from console.tui.supervisor.queue_table import QueueTable
+from console.tui.text import label
 
 # States in which the board shows a caller: entering or leaving them changes the agent's call.
 CALL_STATES = {"ringing", "on_call"}

@@ -138,7 +138,8 @@ class StaffScreen(Screen[None]):
         if member["role"] != "manager" and not member.get("customers"):
             self.notify(t("staff.customers.not_manager", username=member["username"]), severity="warning")
             return
-        managers = [m for m in self.staff.values() if m["role"] == "manager" and m["active"] and m["id"] != member["id"]]
+        managers = [m for m in self.staff.values()
+                    if m["role"] == "manager" and m["active"] and m["id"] != member["id"]]
         self.app.push_screen(CustomersDialog(self.ctx, member, managers), lambda moved: self.load() if moved else None)
 
     def action_toggle_active(self) -> None:
