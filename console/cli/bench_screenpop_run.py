@@ -64,7 +64,7 @@ def sample_numbers(engine: Any, count: int, rng: random.Random) -> list[str]:
 
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 async def run_bench(engine: Any, settings: Any, consoles: int, calls: int, unknown_share: float,
@@ -96,7 +96,8 @@ async def run_bench(engine: Any, settings: Any, consoles: int, calls: int, unkno
     import tempfile
 
     outbox_dir = tempfile.TemporaryDirectory()
-    app = create_app(settings, engine=engine, bridges={BENCH_PBX: bridge}, outbox_path=f"{outbox_dir.name}/outbox.sqlite3")
+    app = create_app(settings, engine=engine, bridges={BENCH_PBX: bridge},
+                     outbox_path=f"{outbox_dir.name}/outbox.sqlite3")
     from console.server.gc_tuning import tune_after_startup
 
     tune_after_startup(app)  # as `calldesk serve` does
@@ -140,7 +141,8 @@ async def run_bench(engine: Any, settings: Any, consoles: int, calls: int, unkno
         tokens.append((await app[keys.TOKENS].issue(user))[0])
 
     async def console(session: aiohttp.ClientSession, token: str) -> None:
-        async with session.ws_connect(f"http://127.0.0.1:{port}/ws", headers={"Authorization": f"Bearer {token}"}) as ws:
+        headers = {"Authorization": f"Bearer {token}"}
+        async with session.ws_connect(f"http://127.0.0.1:{port}/ws", headers=headers) as ws:
             async for msg in ws:
                 if '"kind":"pop"' in msg.data:
                     now = time.perf_counter()
@@ -155,7 +157,7 @@ async def run_bench(engine: Any, settings: Any, consoles: int, calls: int, unkno
     try:
         await asyncio.wait_for(pbx.ready.wait(), 30)
         async with asyncio.timeout(60):
-            while app[keys.HUB].clients < consoles + painted:
+            while app[keys.HUB].clients < consoles + painted:  # noqa: ASYNC110 - the hub signals no count
                 await asyncio.sleep(0.05)
         sent: dict[str, float] = {}
         sent_wall: dict[str, float] = {}
@@ -210,7 +212,8 @@ async def run_bench(engine: Any, settings: Any, consoles: int, calls: int, unkno
         "p50_ms": round(statistics.median(server_ms), 3), "p95_ms": round(percentile(server_ms, 0.95), 3),
         "p99_ms": round(percentile(server_ms, 0.99), 3),
         "max_ms": round(max(server_ms), 3), "second_half_p50_ms": round(statistics.median(second_half), 3),
-        "second_half_p99_ms": round(percentile(second_half, 0.99), 3), "client_p50_ms": round(statistics.median(client_ms), 3),
+        "second_half_p99_ms": round(percentile(second_half, 0.99), 3),
+        "client_p50_ms": round(statistics.median(client_ms), 3),
         "client_p99_ms": round(percentile(client_ms, 0.99), 3),
         "service_p50_ms": round(statistics.median(internal), 3), "service_p99_ms": round(percentile(internal, 0.99), 3),
         "calls": calls, "warmup_calls": warmup, "during_startup": during_startup,
@@ -239,7 +242,7 @@ class PaintedChild:
         import sys
 
         os.makedirs(os.path.dirname(cls.LOG), exist_ok=True)
-        log = open(cls.LOG, "wb")  # noqa: SIM115 - the child's, closed when it ends
+        log = open(cls.LOG, "wb")  # noqa: SIM115, ASYNC230 - the child's stderr, once at start
         proc = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "console.cli.bench_painted", server, stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE, stderr=log)

@@ -46,7 +46,8 @@ async def test_the_eleventh_wrong_password_in_a_minute_is_refused_429_and_audite
     # The backoff's waits were refused 429 on the way: each said how long to wait.
     status, body, retry = await attempt(client, "agent1")
     assert status == 429 and body["error"]["code"] == "too_many"
-    assert retry == "32" and body["error"]["message"] == "登录尝试次数过多，请 32 秒后再试；如仍无法登录，请联系班长或管理员"
+    assert retry == "32"
+    assert body["error"]["message"] == "登录尝试次数过多，请 32 秒后再试；如仍无法登录，请联系班长或管理员"
     # Even the right password waits: the name is throttled, whoever types it.
     assert (await attempt(client, "agent1", PASSWORD))[0] == 429
 
@@ -209,7 +210,7 @@ async def test_one_address_guessing_across_many_names_is_refused(make_client, se
                                                                             lockout_after=0)))
     for name in ("agent1", "agent2", "agent3", "sup1"):
         assert (await attempt(client, name))[0] == 401
-    status, body, retry = await attempt(client, "mgr1", PASSWORD)  # a new name, the right password
+    status, _body, retry = await attempt(client, "mgr1", PASSWORD)  # a new name, the right password
     assert (status, retry) == (429, "60")
     refused = [r["detail"] for r in login_audit(seeded_engine) if r["action"] == "login.refused"]
     assert refused[-1]["username"] == "mgr1" and refused[-1]["reason"] == "throttled"

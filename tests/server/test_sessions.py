@@ -22,7 +22,8 @@ RECHECK_S = RECHECK.total_seconds()
 
 
 @pytest.fixture
-async def servers(make_client: MakeClient, seeded_engine: Any, tmp_path: Any) -> AsyncIterator[tuple[TestClient, TestClient]]:
+async def servers(make_client: MakeClient, seeded_engine: Any,
+                  tmp_path: Any) -> AsyncIterator[tuple[TestClient, TestClient]]:
     """Server A on the seeded engine, server B on an engine of its own to the same database."""
     from console.store.db import make_engine
 

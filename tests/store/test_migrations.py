@@ -99,7 +99,8 @@ def test_0005_keys_interactions_by_pass_and_its_downgrade_keeps_later_passes(db_
         assert upgrade(engine, "0005_interaction_pass_no") == "0005_interaction_pass_no"
         with engine.begin() as conn:
             assert conn.execute(text("SELECT pass_no FROM interaction")).scalar() == 1
-            conn.execute(text(_CALL.format(pass_col=", pass_no", pass_val=", 2")), {"c": customer, "outcome": "abandoned"})
+            conn.execute(text(_CALL.format(pass_col=", pass_no", pass_val=", 2")),
+                         {"c": customer, "outcome": "abandoned"})
             second = conn.execute(text("SELECT id FROM interaction WHERE pass_no = 2")).scalar()
             conn.execute(text(_FOLLOWUP), {"c": customer, "i": second})
         assert rows() == [(first, "1795372966.0", "answered"), (second, "1795372966.0", "abandoned"), (first, second)]

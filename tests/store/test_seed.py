@@ -18,7 +18,7 @@ from console.store.migrate import upgrade
 from console.store.models import Campaign, Customer, CustomerPhone, Staff
 from console.store.seed import seed_database
 
-NOW = dt.datetime(2026, 11, 22, 6, 30, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 11, 22, 6, 30, tzinfo=dt.UTC)
 
 
 def _dump(engine) -> dict[str, list[tuple]]:
@@ -85,7 +85,8 @@ def test_demo_numbers_staff_and_history(migrated_engine) -> None:
 def test_seeded_phones_are_what_normalisation_says(migrated_sqlite_engine) -> None:
     seed_database(migrated_sqlite_engine, Settings(), customers=800, seed=3, now=NOW)
     with migrated_sqlite_engine.connect() as conn:
-        rows = conn.execute(select(CustomerPhone.e164, CustomerPhone.raw, CustomerPhone.kind, CustomerPhone.valid)).all()
+        rows = conn.execute(select(CustomerPhone.e164, CustomerPhone.raw, CustomerPhone.kind,
+                                   CustomerPhone.valid)).all()
     assert len(rows) > 800
     for e164, raw, kind, valid in rows:
         phone = normalize(raw)
