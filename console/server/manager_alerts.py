@@ -22,10 +22,11 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from console.server.hub import Hub
 from console.store.models import Customer
+from console.store.tables import table_of
 from telephony.events import CallbackRequested
 
 log = logging.getLogger(__name__)
-_c = Customer.__table__.c
+_c = table_of(Customer).c
 
 
 def customer_brief(summary: dict[str, Any]) -> dict[str, Any]:

@@ -22,15 +22,17 @@ from sqlalchemy import bindparam, insert, select
 from console.crm import audit
 from console.server.outbox import applier
 from console.store.models import AuditEvent
+from console.store.tables import table_of
 
 KIND = "pop_audit"
-_a = AuditEvent.__table__.c
+_audit = table_of(AuditEvent)
+_a = _audit.c
 # `at` is indexed: the idempotency check (a record re-applied after a crash) stays cheap.
 _EXISTS = select(_a.id).where(
     _a.at == bindparam("at"), _a.actor_id == bindparam("actor_id"), _a.action == audit.POP,
     _a.linkedid == bindparam("linkedid"), _a.customer_id == bindparam("customer_id"),
 ).limit(1)
-_INSERT = insert(AuditEvent.__table__)
+_INSERT = insert(_audit)
 
 
 def pop_record(users: set[int], call: str, agent: str, lookup: Any, verified: bool,

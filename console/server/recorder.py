@@ -28,23 +28,25 @@ from console.crm.wrapup import take_pending
 from console.server.outbox import Outbox, applier
 from console.server.pop_audit import KIND as POP_AUDIT, pop_record
 from console.store.models import Customer, CustomerPhone, FollowUp, Interaction, Staff
+from console.store.tables import table_of
 from telephony.events import CallbackRequested, Ended, SurveyAnswered
 
 log = logging.getLogger(__name__)
 
-_i, _c, _p, _s = (m.__table__.c for m in (Interaction, Customer, CustomerPhone, Staff))
+_interaction = table_of(Interaction)
+_i, _c, _p, _s = (table_of(m).c for m in (Interaction, Customer, CustomerPhone, Staff))
 _EXISTS = select(_i.id).where(
     _i.pbx == bindparam("pbx"), _i.linkedid == bindparam("linkedid"), _i.queue == bindparam("queue"),
     _i.pass_no == bindparam("pass_no"),
 )
 _BY_CLIENT_NO = select(_c.id, _c.tier).where(_c.client_no == bindparam("client_no"))
 _BY_ID = select(_c.id, _c.tier).where(_c.id == bindparam("id"))
-_BY_PHONE = select(_c.id, _c.tier).join(CustomerPhone.__table__, _p.customer_id == _c.id).where(
+_BY_PHONE = select(_c.id, _c.tier).join(table_of(CustomerPhone), _p.customer_id == _c.id).where(
     _p.e164 == bindparam("e164")).limit(2)
 _STAFF_BY_EXT = select(_s.id).where(_s.extension == bindparam("ext")).order_by(_s.id).limit(1)
 _MANAGER_OF = select(_c.manager_id).where(_c.id == bindparam("id"))
-_INSERT_INTERACTION = insert(Interaction.__table__)
-_INSERT_FOLLOWUP = insert(FollowUp.__table__)
+_INSERT_INTERACTION = insert(_interaction)
+_INSERT_FOLLOWUP = insert(table_of(FollowUp))
 
 REASON_ABANDONED = "来电放弃，请回拨"
 REASON_REQUESTED = "客户在排队时请求回拨"
@@ -124,7 +126,7 @@ def write_survey(conn: Any, rec: dict[str, Any]) -> None:
         log.warning("survey answer %s of call %s (agent %s) matches no answered call: not stored",
                     rec["score"], rec["call"], rec.get("agent"))
         return
-    conn.execute(update(Interaction.__table__).where(_i.id == row.id, _i.csat.is_(None)).values(csat=rec["score"]))
+    conn.execute(update(_interaction).where(_i.id == row.id, _i.csat.is_(None)).values(csat=rec["score"]))
     if row.customer_id is not None and rec.get("churn"):
         rescore(conn, [row.customer_id], _when(rec["t"]), ChurnSettings.model_validate(rec["churn"]))
 

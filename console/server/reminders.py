@@ -16,13 +16,14 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from console.store.models import Customer, FollowUp
+from console.store.tables import table_of
 
 log = logging.getLogger(__name__)
 
-_f, _c = FollowUp.__table__.c, Customer.__table__.c
+_f, _c = table_of(FollowUp).c, table_of(Customer).c
 _NEWLY_DUE = (
     select(_f.id, _f.customer_id, _c.name.label("customer_name"), _f.due_at, _f.owner_id, _f.reason, _f.kind)
-    .join(Customer.__table__, _c.id == _f.customer_id)
+    .join(table_of(Customer), _c.id == _f.customer_id)
     .where(_f.status == "open", _f.owner_id.is_not(None), _f.due_at > bindparam("since"),
            _f.due_at <= bindparam("until"))
     .order_by(_f.due_at)

@@ -29,16 +29,17 @@ from console.crm.phones import normalize
 from console.crm.routing import Known, Route, RoutingRules, decide
 from console.server.callstate import CallRegistry
 from console.store.models import Customer, CustomerPhone, Staff
+from console.store.tables import table_of
 
 log = logging.getLogger(__name__)
 
 HEADERS_MAX = 16 * 1024
 HEADERS_TIMEOUT_S = 2.0
-_c, _p, _s = (m.__table__.c for m in (Customer, CustomerPhone, Staff))
+_c, _p, _s = (table_of(m).c for m in (Customer, CustomerPhone, Staff))
 _WHO = select(_c.tier, _s.extension).select_from(
-    Customer.__table__.outerjoin(Staff.__table__, (_s.id == _c.manager_id) & _s.active))
+    table_of(Customer).outerjoin(table_of(Staff), (_s.id == _c.manager_id) & _s.active))
 _BY_ACCOUNT = _WHO.where(_c.client_no == bindparam("account"))
-_BY_PHONE = _WHO.join(CustomerPhone.__table__, _p.customer_id == _c.id).where(_p.e164 == bindparam("e164")).limit(2)
+_BY_PHONE = _WHO.join(table_of(CustomerPhone), _p.customer_id == _c.id).where(_p.e164 == bindparam("e164")).limit(2)
 
 
 def rules_of(settings: Settings) -> RoutingRules:

@@ -14,9 +14,10 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from console.crm.ticket_escalation import escalate_breached
 from console.store.models import Staff
+from console.store.tables import table_of
 
 log = logging.getLogger(__name__)
-_s = Staff.__table__.c
+_s = table_of(Staff).c
 _WATCHERS = select(_s.id).where(_s.active.is_(True), _s.role.in_(("supervisor", "manager", "admin")))
 
 

@@ -24,11 +24,13 @@ from console.server.routes.actions import (
     act, bridge_for, interface_of, own_call, pbx_settings, state_interface_of,
 )
 from console.store.models import Customer, CustomerPhone, Staff
+from console.store.tables import table_of
 
 _EXTENSION = re.compile(r"^\d{2,8}$")
-_c, _p, _s = (m.__table__.c for m in (Customer, CustomerPhone, Staff))
+_customer, _staff = table_of(Customer), table_of(Staff)
+_c, _p, _s = _customer.c, table_of(CustomerPhone).c, _staff.c
 _FIRST_PHONE = select(_p.e164).where(_p.customer_id == bindparam("cid")).order_by(_p.id).limit(1)
-_MANAGER_EXT = select(_s.extension).select_from(Customer.__table__.join(Staff.__table__, _s.id == _c.manager_id)).where(
+_MANAGER_EXT = select(_s.extension).select_from(_customer.join(_staff, _s.id == _c.manager_id)).where(
     _c.id == bindparam("cid"))
 
 

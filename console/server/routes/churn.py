@@ -30,17 +30,19 @@ from console.server.auth import require_role
 from console.server.errors import ApiError
 from console.server.routes.crm_common import MAX_ID, center_tz, in_db, json_response, now, query_int
 from console.store.models import Customer, Staff
+from console.store.tables import table_of
 
 CSV_MAX_BYTES = 20 * 1024 * 1024
 LEVELS = ("medium", "high")
-_c, _s = Customer.__table__.c, Staff.__table__.c
+_customer, _staff = table_of(Customer), table_of(Staff)
+_c, _s = _customer.c, _staff.c
 
 
 def _at_risk(session: Any, floor: float, manager_id: int | None, limit: int, offset: int) -> list[dict[str, Any]]:
     statement = (
         select(_c.id, _c.client_no, _c.name, _c.tier, _c.churn_risk, _c.churn_reasons, _c.churn_scored_at,
                _c.manager_id, _s.name.label("manager_name"))
-        .select_from(Customer.__table__.outerjoin(Staff.__table__, _s.id == _c.manager_id))
+        .select_from(_customer.outerjoin(_staff, _s.id == _c.manager_id))
         .where(_c.churn_risk >= floor, _c.status == "active")
         .order_by(_c.churn_risk.desc(), _c.id).limit(limit).offset(offset)
     )

@@ -149,8 +149,9 @@ def _index_rows(engine: Any, ids: list[int]) -> list[Any]:
 
     from console.crm.search.model import CustomerRow
     from console.store.models import Customer, CustomerPhone
+    from console.store.tables import table_of
 
-    c, p = Customer.__table__.c, CustomerPhone.__table__.c
+    c, p = table_of(Customer).c, table_of(CustomerPhone).c
     with engine.connect() as conn:
         phones: dict[int, list[str]] = {}
         for cid, e164 in conn.execute(select(p.customer_id, p.e164).where(p.customer_id.in_(ids))):

@@ -22,8 +22,9 @@ from console.server.auth import require_role
 from console.server.openapi import Operation, register
 from console.server.routes.crm_common import in_db, json_response, now, query_int
 from console.store.models import Customer, FollowUp, Interaction, Ticket
+from console.store.tables import table_of
 
-_c, _t, _f, _i = (m.__table__.c for m in (Customer, Ticket, FollowUp, Interaction))
+_c, _t, _f, _i = (table_of(m).c for m in (Customer, Ticket, FollowUp, Interaction))
 
 
 def _mine(session: Any, manager_id: int, at: dt.datetime, ctx: SummaryContext, limit: int,
