@@ -18,10 +18,8 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from typing import Any
-
 from panoramisk.fast_agi import Request
-from sqlalchemy import bindparam, select
+from sqlalchemy import Engine, bindparam, select
 
 from console.config import Settings
 from console.crm.masking import mask_phone
@@ -49,7 +47,7 @@ def rules_of(settings: Settings) -> RoutingRules:
 
 
 class RoutingAgi:
-    def __init__(self, settings: Settings, engine: Any, calls: CallRegistry,
+    def __init__(self, settings: Settings, engine: Engine, calls: CallRegistry,
                  counted: Callable[[str], None] = lambda reason: None) -> None:
         self._settings = settings
         self._rules = rules_of(settings)
@@ -85,7 +83,7 @@ class RoutingAgi:
             for name, value in route.variables().items():
                 await request.send_command(f'SET VARIABLE {name} "{value}"')
         except (TimeoutError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, ConnectionError) as exc:
-            log.warning("FastAGI request dropped: %s", exc or type(exc).__name__)
+            log.warning("FastAGI request dropped: %s", str(exc) or type(exc).__name__)
         finally:
             writer.close()
 
