@@ -60,13 +60,16 @@ class ManagerAlerts:
             return False
         from console.server.recorder import manager_of_caller
 
-        def find() -> tuple[int, int | None, dict[str, Any]] | None:
+        def find() -> tuple[int, int, dict[str, Any]] | None:
             with engine.connect() as conn:
                 found = manager_of_caller(conn, event.caller, event.account)
-                if found is None or found[1] is None:
+                if found is None:
                     return None
-                row = conn.execute(select(_c.id, _c.client_no, _c.name, _c.tier).where(_c.id == found[0])).one()
-                return found[0], found[1], dict(row._mapping)
+                customer_id, manager_id = found
+                if manager_id is None:
+                    return None
+                row = conn.execute(select(_c.id, _c.client_no, _c.name, _c.tier).where(_c.id == customer_id)).one()
+                return customer_id, manager_id, dict(row._mapping)
         try:
             found = await asyncio.to_thread(find)
         except SQLAlchemyError as exc:

@@ -84,7 +84,9 @@ class Outbox:
     def _head(self) -> tuple[int, str, str] | None:
         assert self._db is not None
         with self._lock:
-            return self._db.execute("SELECT seq, kind, payload FROM outbox ORDER BY seq LIMIT 1").fetchone()
+            head: tuple[int, str, str] | None = self._db.execute(
+                "SELECT seq, kind, payload FROM outbox ORDER BY seq LIMIT 1").fetchone()  # sqlite3's rows are Any
+            return head
 
     def _apply_head(self) -> bool:
         """Apply the oldest record; False when the journal is empty. Raises when the DB is down."""
