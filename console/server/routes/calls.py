@@ -145,11 +145,12 @@ async def answer(request: web.Request) -> web.Response:
     """Simulator only: a real phone answers itself; the simulator answers on this action."""
     user = current_user(request)
     live = own_call(request, user, request.match_info["call"])
-    part = live.parts.get(user.extension or "")
+    extension = user.extension or ""
+    part = live.parts.get(extension)
     if part is None or part.state != "ringing":
         raise ApiError(409, "conflict", t("server.call.not_ringing_you"))
     pbx, bridge = bridge_for(request.app, live.pbx)
-    action = {"Action": "CalldeskAnswer", "Interface": interface_of(request.app, pbx, user.extension)}
+    action = {"Action": "CalldeskAnswer", "Interface": interface_of(request.app, pbx, extension)}
     await act(bridge.conn.send(action), t("server.action.answer"))
     return web.json_response({"ok": True}, status=202)
 

@@ -19,6 +19,8 @@ from typing import Any
 from aiohttp import web
 from sqlalchemy import select
 
+from sqlmodel import Session
+
 from console.crm import aum_csv
 from console.crm.churn_facts import all_customer_ids, rescore
 from console.i18n import t
@@ -38,7 +40,7 @@ _customer, _staff = table_of(Customer), table_of(Staff)
 _c, _s = _customer.c, _staff.c
 
 
-def _at_risk(session: Any, floor: float, manager_id: int | None, limit: int, offset: int) -> list[dict[str, Any]]:
+def _at_risk(session: Session, floor: float, manager_id: int | None, limit: int, offset: int) -> list[dict[str, Any]]:
     statement = (
         select(_c.id, _c.client_no, _c.name, _c.tier, _c.churn_risk, _c.churn_reasons, _c.churn_scored_at,
                _c.manager_id, _s.name.label("manager_name"))
@@ -83,7 +85,7 @@ async def import_aum(request: web.Request) -> web.Response:
                                      at.astimezone(center_tz(request)).date(), request.app[keys.SETTINGS].churn))
 
 
-def _recompute_all(session: Any, at: dt.datetime, settings: Any) -> dict[str, Any]:
+def _recompute_all(session: Session, at: dt.datetime, settings: Any) -> dict[str, Any]:
     started = time.perf_counter()
     conn = session.connection()
     ids = list(all_customer_ids(conn))

@@ -12,6 +12,8 @@ from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
+from sqlmodel import Session
+
 from console.crm.errors import CrmError
 from console.crm.suitability import is_suitable, max_product_risk, parse_product_risk
 from console.i18n import t
@@ -25,7 +27,7 @@ from console.server.routes.crm_common import in_db, json_response, now, path_int
 from console.store.models import Customer
 
 
-def _customer(session: Any, customer_id: int) -> Customer:
+def _customer(session: Session, customer_id: int) -> Customer:
     customer = session.get(Customer, customer_id)
     if customer is None:
         raise CrmError("not_found", "crm.customer.not_found", id=customer_id)

@@ -14,6 +14,8 @@ from typing import Any
 from aiohttp import web
 from sqlalchemy import func, select
 
+from sqlmodel import Session
+
 from console.crm.customers import OPEN_TICKET_STATUSES, SummaryContext
 from console.server import keys
 from console.server.api_models.churn import MyCustomers
@@ -27,7 +29,7 @@ from console.store.tables import table_of
 _c, _t, _f, _i = (table_of(m).c for m in (Customer, Ticket, FollowUp, Interaction))
 
 
-def _mine(session: Any, manager_id: int, at: dt.datetime, ctx: SummaryContext, limit: int,
+def _mine(session: Session, manager_id: int, at: dt.datetime, ctx: SummaryContext, limit: int,
           offset: int) -> dict[str, Any]:
     conn = session.connection()
     total = conn.execute(select(func.count()).where(_c.manager_id == manager_id)).scalar_one()

@@ -20,7 +20,7 @@ from typing import Any
 
 from aiohttp import web
 from pydantic import BaseModel, Field
-from sqlmodel import col, func, select
+from sqlmodel import Session, col, func, select
 
 from console.crm import audit
 from console.crm.errors import CrmError
@@ -64,7 +64,7 @@ def _review_json(row: QaReview, reviewer: str | None) -> dict[str, Any]:
             "created_at": row.created_at.isoformat()}
 
 
-def _review(session: Any, interaction_id: int, user: AuthUser, body: ReviewBody, at: dt.datetime,
+def _review(session: Session, interaction_id: int, user: AuthUser, body: ReviewBody, at: dt.datetime,
             config: Any) -> dict[str, Any]:
     call = session.get(Interaction, interaction_id)
     if call is None:
@@ -94,7 +94,7 @@ async def review_call(request: web.Request) -> web.Response:
     return json_response(result, status=201)
 
 
-def _reviews(session: Any, interaction_id: int | None, agent_id: int | None, limit: int) -> list[dict[str, Any]]:
+def _reviews(session: Session, interaction_id: int | None, agent_id: int | None, limit: int) -> list[dict[str, Any]]:
     statement = (select(QaReview, Staff.name).join(Staff, col(Staff.id) == col(QaReview.reviewer_id))
                  .order_by(col(QaReview.created_at).desc(), col(QaReview.id).desc()).limit(limit))
     if interaction_id is not None:
@@ -104,7 +104,7 @@ def _reviews(session: Any, interaction_id: int | None, agent_id: int | None, lim
     return [_review_json(row, name) for row, name in session.exec(statement)]
 
 
-def _call_agent(session: Any, interaction_id: int) -> int | None:
+def _call_agent(session: Session, interaction_id: int) -> int | None:
     call = session.get(Interaction, interaction_id)
     if call is None:
         raise CrmError("not_found", "crm.qa.no_call", id=interaction_id)
@@ -133,7 +133,7 @@ async def reviews(request: web.Request) -> web.Response:
     return json_response({"reviews": await in_db(request, _reviews, None, agent_id, limit), "form": _form(request)})
 
 
-def _calls(session: Any, start: dt.datetime, end: dt.datetime, agent: str | None, limit: int) -> list[dict[str, Any]]:
+def _calls(session: Session, start: dt.datetime, end: dt.datetime, agent: str | None, limit: int) -> list[dict[str, Any]]:
     latest = (select(QaReview.interaction_id, func.max(QaReview.id).label("id"))
               .group_by(col(QaReview.interaction_id)).subquery())
     statement = (
@@ -154,7 +154,7 @@ def _calls(session: Any, start: dt.datetime, end: dt.datetime, agent: str | None
             for row, name, score in session.exec(statement)]
 
 
-def _call_trail(session: Any, interaction_id: int) -> list[dict[str, Any]]:
+def _call_trail(session: Session, interaction_id: int) -> list[dict[str, Any]]:
     """What was done with the customer on this call (profile views masked or not, verification,
     edits): the audit rows of its Linkedid, in order. A reviewer reads whether the identity was
     verified before anything was disclosed."""

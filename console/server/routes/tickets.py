@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any, Literal
+from zoneinfo import ZoneInfo
 
 from aiohttp import web
 from pydantic import BaseModel, Field
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
+from console.config import Settings
 from console.config.models import Priority, TicketCategory
 from console.crm import ticket_store
 from console.crm.churn_facts import rescore
@@ -69,8 +71,8 @@ def _transition_error(exc: rules.TransitionError) -> ApiError:
     return ApiError(400, "invalid", message, field="status")
 
 
-def _create(session: Any, body: CreateBody, user: AuthUser, at: Any, tz: Any,
-            settings: Any) -> tuple[dict, tuple[int, dict] | None]:
+def _create(session: Session, body: CreateBody, user: AuthUser, at: dt.datetime, tz: ZoneInfo,
+            settings: Settings) -> tuple[dict[str, Any], tuple[int, dict[str, Any]] | None]:
     interaction_id = None
     if body.call:
         interaction_id = session.exec(
@@ -88,7 +90,8 @@ def _create(session: Any, body: CreateBody, user: AuthUser, at: Any, tz: Any,
     return created, manager
 
 
-def _complaint_for_manager(session: Any, ticket: Ticket, at: Any, settings: Any) -> tuple[int, dict] | None:
+def _complaint_for_manager(session: Session, ticket: Ticket, at: dt.datetime,
+                           settings: Settings) -> tuple[int, dict[str, Any]] | None:
     """A complaint of an account manager's customer: a follow-up they own (if configured) and
     what their alert says of the customer."""
     customer = session.get(Customer, ticket.customer_id)
@@ -96,7 +99,7 @@ def _complaint_for_manager(session: Any, ticket: Ticket, at: Any, settings: Any)
         return None
     hours = settings.managers.complaint_followup_hours
     if hours > 0:
-        session.add(FollowUp(customer_id=customer.id, owner_id=customer.manager_id, kind="followup",
+        session.add(FollowUp(customer_id=ticket.customer_id, owner_id=customer.manager_id, kind="followup",
                              due_at=at + dt.timedelta(hours=hours),
                              reason=t("crm.manager.complaint_followup", number=ticket.number,
                                       subject=ticket.subject)[:255]))
@@ -115,7 +118,8 @@ async def create_ticket(request: web.Request) -> web.Response:
     return json_response(result, status=201)
 
 
-def _defaults(session: Any, customer_id: int, category: str, at: Any, settings: Any) -> dict:
+def _defaults(session: Session, customer_id: int, category: str, at: dt.datetime,
+              settings: Settings) -> dict[str, Any]:
     # The create route's own rule (rules.defaults_for via the customer's tier), so the form shows
     # what the ticket will get.
     customer = session.get(Customer, customer_id)
@@ -146,8 +150,8 @@ def _assignee_filter(raw: str | None, user: AuthUser) -> int | None | str:
         return user.id
     if raw == "none":
         return None
-    if raw.isdigit():  # type: ignore[union-attr]
-        return int(raw)  # type: ignore[arg-type]
+    if raw.isdigit():
+        return int(raw)
     raise ApiError(400, "invalid", t("crm.param.bad_value", name="assignee", value=raw, allowed="me, none, any, <id>"), field="assignee")
 
 
@@ -173,7 +177,8 @@ async def get_ticket(request: web.Request) -> web.Response:
     return json_response(await in_db(request, ticket_store.ticket_detail, path_int(request, "id"), now(request)))
 
 
-def _change(session: Any, ticket_id: int, user: AuthUser, at: Any, settings: Any, **changes: Any) -> dict:
+def _change(session: Session, /, ticket_id: int, user: AuthUser, at: dt.datetime, settings: Settings,
+            **changes: Any) -> dict[str, Any]:
     if changes.get("status") == "closed" and not user.at_least("supervisor"):
         ticket = session.get(Ticket, ticket_id)
         if ticket is not None and ticket.category == "complaint":
