@@ -17,9 +17,11 @@ import asyncio
 import logging
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlalchemy.exc import SQLAlchemyError
 
+from console.config.models import ManagerSettings
+from console.server.callstate import LiveCall
 from console.server.hub import Hub
 from console.store.models import Customer
 from console.store.tables import table_of
@@ -35,11 +37,11 @@ def customer_brief(summary: dict[str, Any]) -> dict[str, Any]:
 
 
 class ManagerAlerts:
-    def __init__(self, hub: Hub, config: Any) -> None:
+    def __init__(self, hub: Hub, config: ManagerSettings) -> None:
         self._hub = hub
         self._config = config
 
-    def call(self, live: Any, customer: dict[str, Any], agent: str) -> bool:
+    def call(self, live: LiveCall, customer: dict[str, Any], agent: str) -> bool:
         """The customer of ``live`` rings ``agent``: tell their account manager, once per call."""
         manager = customer.get("manager") or {}
         if not self._config.alert_on_call or not manager.get("id") or live.manager_told:
@@ -53,7 +55,7 @@ class ManagerAlerts:
         })
         return True
 
-    async def callback_requested(self, engine: Any, event: CallbackRequested) -> bool:
+    async def callback_requested(self, engine: Engine, event: CallbackRequested) -> bool:
         """The caller asked for a callback from the queue: tell their account manager. Looked up
         off the call's path (the pops never wait for this), in a thread."""
         if not self._config.alert_on_callback:

@@ -23,11 +23,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import Connection, Engine
+
 from console.store.outage import unreachable
 
 log = logging.getLogger(__name__)
 
-Applier = Callable[[Any, dict[str, Any]], None]
+Applier = Callable[[Connection, dict[str, Any]], None]
 """(connection in an open transaction, payload) -> None; must be idempotent."""
 
 APPLIERS: dict[str, Applier] = {}
@@ -45,7 +47,7 @@ def applier(kind: str) -> Callable[[Applier], Applier]:
 
 
 class Outbox:
-    def __init__(self, path: Path, engine: Any, on_depth: Callable[[int], None] | None = None) -> None:
+    def __init__(self, path: Path, engine: Engine, on_depth: Callable[[int], None] | None = None) -> None:
         self.path = Path(path)
         self._engine = engine
         self._on_depth = on_depth or (lambda n: None)

@@ -17,11 +17,11 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 
-from console.config import ChurnSettings
+from console.config import ChurnSettings, Settings
 from console.crm.churn_facts import rescore
 from console.crm.phones import normalize
 from console.crm.wrapup import take_pending
@@ -29,7 +29,12 @@ from console.server.outbox import Outbox, applier
 from console.server.pop_audit import KIND as POP_AUDIT, pop_record
 from console.store.models import Customer, CustomerPhone, FollowUp, Interaction, Staff
 from console.store.tables import table_of
+from console.server.clock import Clock
 from telephony.events import CallbackRequested, Ended, SurveyAnswered
+
+if TYPE_CHECKING:
+    from console.server.metrics import Metrics
+    from console.server.pop import Lookup
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +61,7 @@ def _when(t: float) -> dt.datetime:
     return dt.datetime.fromtimestamp(t, dt.UTC)
 
 
-def _customer(conn: Any, rec: dict[str, Any]) -> tuple[int | None, str | None]:
+def _customer(conn: Connection, rec: dict[str, Any]) -> tuple[int | None, str | None]:
     if rec.get("customer_id"):
         row = conn.execute(_BY_ID, {"id": rec["customer_id"]}).first()
         if row:
@@ -73,7 +78,7 @@ def _customer(conn: Any, rec: dict[str, Any]) -> tuple[int | None, str | None]:
 
 
 @applier("interaction")
-def write_interaction(conn: Any, rec: dict[str, Any]) -> None:
+def write_interaction(conn: Connection, rec: dict[str, Any]) -> None:
     """Insert the call's Interaction (and its callback FollowUp) unless it is already there."""
     # A record journalled before passes were numbered (or the dialer's) is the call's first pass.
     key = {"pbx": rec["pbx"], "linkedid": rec["linkedid"], "queue": rec["queue"] or "",
@@ -102,8 +107,10 @@ def write_interaction(conn: Any, rec: dict[str, Any]) -> None:
         minutes = rec["callback_minutes"].get(tier or "standard", 240)
         owner = (conn.execute(_MANAGER_OF, {"id": customer_id}).scalar()
                  if callback == "requested" and rec.get("callback_to_manager") else None)
+        inserted = result.inserted_primary_key
+        assert inserted is not None  # None only for an executemany
         conn.execute(_INSERT_FOLLOWUP.values(
-            customer_id=customer_id, interaction_id=result.inserted_primary_key[0],
+            customer_id=customer_id, interaction_id=inserted[0],
             due_at=ended + dt.timedelta(minutes=minutes), owner_id=owner, kind="callback",
             reason=REASON_REQUESTED if callback == "requested" else REASON_ABANDONED,
             status="open", created_at=ended,
@@ -117,7 +124,7 @@ _SURVEYED = select(_i.id, _i.customer_id, _i.started_at).where(
 
 
 @applier("survey")
-def write_survey(conn: Any, rec: dict[str, Any]) -> None:
+def write_survey(conn: Connection, rec: dict[str, Any]) -> None:
     """The caller's survey answer on the agent's Interaction of that call (its latest answered
     pass with them; the first answer stands), and the customer's churn score again (low CSAT
     is a factor). The Interaction was journalled before: the outbox applies in order."""
@@ -131,7 +138,7 @@ def write_survey(conn: Any, rec: dict[str, Any]) -> None:
         rescore(conn, [row.customer_id], _when(rec["t"]), ChurnSettings.model_validate(rec["churn"]))
 
 
-def manager_of_caller(conn: Any, caller: str, account: str | None) -> tuple[int, int | None] | None:
+def manager_of_caller(conn: Connection, caller: str, account: str | None) -> tuple[int, int | None] | None:
     """(customer id, their account manager's id) of a caller known by account or number, else None."""
     customer_id, _tier = _customer(conn, {"caller": caller, "account": account})
     if customer_id is None:
@@ -142,7 +149,7 @@ def manager_of_caller(conn: Any, caller: str, account: str | None) -> tuple[int,
 class Recorder:
     """Turns ``ended`` (and ``callback_requested``) and pops shown into outbox records, in event order."""
 
-    def __init__(self, settings: Any, outbox: Outbox, clock: Any, metrics: Any = None) -> None:
+    def __init__(self, settings: Settings, outbox: Outbox, clock: Clock, metrics: Metrics | None = None) -> None:
         self._settings = settings
         self._outbox = outbox
         self._metrics = metrics
@@ -200,7 +207,7 @@ class Recorder:
             "t": event.t, "churn": self._settings.churn.model_dump(),
         }))
 
-    def pop_shown(self, users: set[int], call: str, agent: str, lookup: Any, verified: bool) -> None:
+    def pop_shown(self, users: set[int], call: str, agent: str, lookup: Lookup, verified: bool) -> None:
         """Audit a pop already on the wire (console.server.pop_audit); never blocks the caller."""
         record = pop_record(users, call, agent, lookup, verified, self._clock())
         if record is not None:

@@ -12,9 +12,11 @@ import logging
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Engine, bindparam, select
 from sqlalchemy.exc import SQLAlchemyError
 
+from console.server.clock import Clock
+from console.server.hub import Hub
 from console.store.models import Customer, FollowUp
 from console.store.tables import table_of
 
@@ -32,7 +34,7 @@ _NEWLY_DUE = (
 
 
 class Reminders:
-    def __init__(self, engine: Any, hub: Any, clock: Any) -> None:
+    def __init__(self, engine: Engine, hub: Hub, clock: Clock) -> None:
         self._engine, self._hub, self._clock = engine, hub, clock
         self._since: datetime = clock()
 

@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from aiohttp import web
 from pydantic import BaseModel, Field
-from sqlalchemy import bindparam, select
+from sqlalchemy import Connection, Executable, bindparam, select
 
 from console.crm.masking import national_digits
 from console.crm.phones import normalize
@@ -17,6 +17,7 @@ from console.server.api_models.common import Ok, Originated, TransferAccepted
 from console.server.openapi import Operation, register
 from console.server import keys
 from console.server.auth import current_user
+from console.server.callstate import LiveCall
 from console.server.errors import ApiError, read_body
 from console.server.outbox import applier
 from console.server.routes.crm_common import RowId
@@ -25,6 +26,7 @@ from console.server.routes.actions import (
 )
 from console.store.models import Customer, CustomerPhone, Staff
 from console.store.tables import table_of
+from telephony.events import HangupBy
 
 _EXTENSION = re.compile(r"^\d{2,8}$")
 _customer, _staff = table_of(Customer), table_of(Staff)
@@ -49,7 +51,7 @@ class WrapupBody(BaseModel):
     notes: str = Field(default="", max_length=NOTES_MAX)
 
 
-async def _scalar(app: web.Application, statement: Any, params: dict[str, Any]) -> Any:
+async def _scalar(app: web.Application, statement: Executable, params: dict[str, Any]) -> Any:
     import asyncio
 
     def run() -> Any:
@@ -97,6 +99,7 @@ async def hangup(request: web.Request) -> web.Response:
     live = own_call(request, user, request.match_info["call"])
     mine = live.talking(user.extension)
     # The agent ends their own leg; a supervisor ends the call (its agent's leg, else the caller's).
+    by: HangupBy
     channel, by = (mine.channel, "agent") if mine is not None else (live.current_channel(), "system")
     if not channel:
         raise ApiError(409, "conflict", t("server.call.no_channel"))
@@ -105,7 +108,7 @@ async def hangup(request: web.Request) -> web.Response:
     return web.json_response({"ok": True}, status=202)
 
 
-async def _transfer_exten(request: web.Request, live: Any, to: str) -> str:
+async def _transfer_exten(request: web.Request, live: LiveCall, to: str) -> str:
     if to == "manager":
         if live.customer_id is None:
             raise ApiError(409, "conflict", t("server.call.no_customer_for_manager"), field="to")
@@ -156,7 +159,7 @@ async def answer(request: web.Request) -> web.Response:
 
 
 @applier("wrapup")
-def write_wrapup(conn: Any, rec: dict[str, Any]) -> None:
+def write_wrapup(conn: Connection, rec: dict[str, Any]) -> None:
     apply_wrapup(conn, rec)  # parks it for the recorder when the Interaction is not written yet
 
 

@@ -12,7 +12,7 @@ import datetime as dt
 from typing import Any
 
 from aiohttp import web
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
 from sqlmodel import Session
 
@@ -39,7 +39,7 @@ def _mine(session: Session, manager_id: int, at: dt.datetime, ctx: SummaryContex
         .order_by(_c.churn_risk.desc(), _c.id).limit(limit).offset(offset)))
     ids = [row.id for row in rows]
 
-    def counted(statement: Any) -> dict[int, Any]:
+    def counted(statement: Select[Any]) -> dict[int, Any]:  # its columns are the table's, untyped
         return {r[0]: r[1] for r in conn.execute(statement)} if ids else {}
 
     tickets = counted(select(_t.customer_id, func.count()).where(_t.customer_id.in_(ids),

@@ -49,8 +49,7 @@ def _agent_of_mine(request: web.Request, user: AuthUser, agent: str) -> None:
 def _customer_of(call: LiveCall) -> dict[str, object]:
     """Who the caller is, as far as the pop knew: name and tier (no id numbers: the board is wide)."""
     lookup = call.lookup
-    known = lookup is not None and getattr(lookup, "match", None) == "known" and lookup.customers
-    customer = lookup.customers[0] if known else {}
+    customer = lookup.customers[0] if lookup is not None and lookup.match == "known" and lookup.customers else {}
     return {"customer_name": customer.get("name"), "tier": customer.get("tier") or call.vars.get("CUSTOMER_TIER")}
 
 
@@ -93,14 +92,14 @@ async def spy(request: web.Request) -> web.Response:
     _agent_of_mine(request, user, body.agent)
     if not user.extension:
         raise ApiError(400, "bad_request", t("server.sup.no_extension"))
-    talking = [(c, part) for c in request.app[keys.CALLS].calls_of_agent(body.agent)
+    talking = [(c, part.channel) for c in request.app[keys.CALLS].calls_of_agent(body.agent)
                if (part := c.talking(body.agent)) is not None and part.channel]
     if not talking:
         raise ApiError(409, "conflict", t("server.sup.agent_idle", agent=body.agent), field="agent")
-    call, part = talking[0]
+    call, channel = talking[0]
     pbx, bridge = bridge_for(request.app, call.pbx)
     context = pbx_settings(request.app, pbx).spy_context
-    await act(bridge.chanspy(user.extension, part.channel, body.mode, context=context), t("server.action.listen"))
+    await act(bridge.chanspy(user.extension, channel, body.mode, context=context), t("server.action.listen"))
     return web.json_response({"ok": True}, status=202)
 
 
