@@ -136,7 +136,7 @@ class AfterCallWork:
             hold.queues.add(queue)
             try:
                 await bridge.queue_pause(self._interface(hold), True, self._reason, queue=queue)
-            except Exception as exc:  # noqa: BLE001 - the PBX refused or is down: say so, go on
+            except Exception as exc:  # the PBX refused or is down: say so, go on
                 log.warning("after-call hold of %s in %s failed: %s", hold.agent, queue, exc)
 
     def _arm(self, hold: Hold) -> None:
@@ -172,7 +172,7 @@ class AfterCallWork:
                 continue  # the agent left the queue or chose a pause of their own meanwhile
             try:
                 await self._bridges[hold.pbx].queue_pause(self._interface(hold), False, queue=queue)
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 log.warning("after-call release of %s in %s failed: %s", hold.agent, queue, exc)
 
     def _spawn(self, coro: Awaitable[None]) -> asyncio.Future[None]:

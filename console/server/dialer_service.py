@@ -129,7 +129,7 @@ class DialerService:
                 await self._outbox.drained()
                 orphans = await asyncio.to_thread(self._reconcile)
                 break
-            except Exception as exc:  # noqa: BLE001 - the database is down: try again
+            except Exception as exc:  # the database is down: try again
                 log.warning("dialer: start-up reconciliation failed, retrying: %s", str(exc).splitlines()[0])
                 await asyncio.sleep(self.tick_s * 5)
         self.orphans.found(orphans)
@@ -143,7 +143,7 @@ class DialerService:
             try:
                 await self.tick()
                 self._outage.succeeded()
-            except Exception as exc:  # noqa: BLE001 - a bad round must not stop the dialer
+            except Exception as exc:  # a bad round must not stop the dialer
                 if unreachable(exc):
                     self._outage.failed(exc)  # said once, not a traceback every round
                 else:
@@ -317,7 +317,7 @@ class DialerService:
             await bridge.originate(self.config.channel.format(number=national_digits(lead.number)), exten=exten,
                                    context=context, caller_id=campaign.caller_id or None, variables=variables,
                                    action_id=action_id)
-        except Exception as exc:  # noqa: BLE001 - no PBX, or it refused: a failed attempt
+        except Exception as exc:  # no PBX, or it refused: a failed attempt
             log.warning("dialer: originate of lead %s failed: %s", lead.id, exc)
             await self._finish(flight, "failed", reached=False, t=now.timestamp())
 
@@ -344,7 +344,7 @@ class DialerService:
         async for event in stream:
             try:
                 await self.observe(event)
-            except Exception:  # noqa: BLE001
+            except Exception:
                 log.exception("dialer: failed to handle %s", event.name)
 
     async def observe(self, event: DomainEvent) -> None:

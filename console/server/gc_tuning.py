@@ -12,6 +12,7 @@ owner (``calldesk serve``, the benchmark) calls this, never create_app.
 from __future__ import annotations
 
 import gc
+
 from aiohttp import web
 
 from console.heap import freeze_start_up_heap

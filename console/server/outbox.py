@@ -168,7 +168,7 @@ class Outbox:
                 self.last_error = None
                 delay = RETRY_FIRST_S
                 self._idle.set()
-            except Exception as exc:  # noqa: BLE001 - the database is down; keep the record
+            except Exception as exc:  # the database is down; keep the record
                 self.last_error = str(exc).splitlines()[0]
                 log.warning("database unreachable, %d record(s) kept in the outbox: %s", self.depth, self.last_error)
                 with contextlib.suppress(TimeoutError):

@@ -25,11 +25,12 @@ from console.config import ChurnSettings, Settings
 from console.crm.churn_facts import rescore
 from console.crm.phones import normalize
 from console.crm.wrapup import take_pending
+from console.server.clock import Clock
 from console.server.outbox import Outbox, applier
-from console.server.pop_audit import KIND as POP_AUDIT, pop_record
+from console.server.pop_audit import KIND as POP_AUDIT
+from console.server.pop_audit import pop_record
 from console.store.models import Customer, CustomerPhone, FollowUp, Interaction, Staff
 from console.store.tables import table_of
-from console.server.clock import Clock
 from telephony.events import CallbackRequested, Ended, SurveyAnswered
 
 if TYPE_CHECKING:
@@ -222,7 +223,7 @@ class Recorder:
             kind, record = item
             try:
                 await self._outbox.submit(kind, record)
-            except Exception:  # noqa: BLE001 - the local journal itself failed: say so loudly
+            except Exception:  # the local journal itself failed: say so loudly
                 log.exception("could not journal %s of call %s; it is NOT recorded", kind,
                               record.get("linkedid") or record.get("call"))
             finally:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
+
 from panoramisk.fast_agi import Request
 from sqlalchemy import Engine, bindparam, select
 
@@ -95,7 +96,7 @@ class RoutingAgi:
         try:
             known = await asyncio.wait_for(asyncio.to_thread(self._known, e164, account),
                                            self._settings.routing.answer_within_ms / 1000)
-        except Exception as exc:  # noqa: BLE001 - timeout or database: route by default, say why
+        except Exception as exc:  # timeout or database: route by default, say why
             # The log names the caller masked, and the error by its first line (a statement's
             # parameters, the caller's number among them, follow on the next lines).
             why = str(exc).splitlines()[0] if str(exc) else type(exc).__name__

@@ -52,7 +52,7 @@ async def build_index(engine: Engine) -> tuple[SearchIndex, str]:
     if await asyncio.to_thread(_worth_a_process, engine):
         try:
             return await build_in_process(engine), "process"
-        except Exception:  # noqa: BLE001 - the thread below still builds it
+        except Exception:  # the thread below still builds it
             log.exception("could not build the customer search index in a child process; building it in a thread")
     return await asyncio.to_thread(load_index, engine), "thread"
 

@@ -9,10 +9,10 @@ from typing import TypeVar
 from aiohttp import web
 
 from console.config.models import PbxSettings
+from console.i18n import t
 from console.server import keys
 from console.server.auth import AuthUser
 from console.server.callstate import LiveCall
-from console.i18n import t
 from console.server.errors import ApiError
 from console.server.members import member_interface, pbx_section, state_interface
 from telephony.bridge import Bridge
@@ -64,6 +64,6 @@ async def act(coro: Awaitable[T], what: str) -> T:
         return await coro
     except ApiError:
         raise
-    except Exception as exc:  # noqa: BLE001 - AmiActionError, timeouts, a link that just dropped
+    except Exception as exc:  # AmiActionError, timeouts, a link that just dropped
         log.warning("%s failed: %s", what, exc)
         raise ApiError(503, "unavailable", t("server.error.action_failed", what=what, reason=exc)) from None

@@ -8,9 +8,9 @@ from pydantic import BaseModel, Field
 from console.i18n import t
 from console.server import keys
 from console.server.api_models.common import Ok
-from console.server.openapi import Operation, register
 from console.server.auth import current_user
 from console.server.errors import ApiError, read_body
+from console.server.openapi import Operation, register
 from console.server.routes.actions import act, bridge_for, interface_of, state_interface_of
 from console.server.routes.auth import PAUSE_REASONS
 

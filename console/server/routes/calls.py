@@ -13,17 +13,15 @@ from console.crm.masking import national_digits
 from console.crm.phones import normalize
 from console.crm.wrapup import DISPOSITIONS, NOTES_MAX, apply_wrapup
 from console.i18n import t
-from console.server.api_models.common import Ok, Originated, TransferAccepted
-from console.server.openapi import Operation, register
 from console.server import keys
+from console.server.api_models.common import Ok, Originated, TransferAccepted
 from console.server.auth import current_user
 from console.server.callstate import LiveCall
 from console.server.errors import ApiError, read_body
+from console.server.openapi import Operation, register
 from console.server.outbox import applier
+from console.server.routes.actions import act, bridge_for, interface_of, own_call, pbx_settings, state_interface_of
 from console.server.routes.crm_common import RowId
-from console.server.routes.actions import (
-    act, bridge_for, interface_of, own_call, pbx_settings, state_interface_of,
-)
 from console.store.models import Customer, CustomerPhone, Staff
 from console.store.tables import table_of
 from telephony.events import HangupBy

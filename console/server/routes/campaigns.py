@@ -17,12 +17,12 @@ from pydantic import BaseModel, Field
 from console.crm import campaign_admin as admin
 from console.crm.errors import CrmError
 from console.i18n import t
-from console.server.api_models.common import Ok
-from console.server.openapi import Operation, register
 from console.server import keys
+from console.server.api_models.common import Ok
 from console.server.auth import require_role
 from console.server.dialer_records import skip_lead
 from console.server.errors import ApiError, read_body
+from console.server.openapi import Operation, register
 from console.server.routes.campaign_models import CampaignList, CampaignOut, CampaignStats, LeadsReport
 from console.server.routes.crm_common import api_error
 

@@ -18,7 +18,6 @@ from typing import Any
 
 from aiohttp import web
 from sqlalchemy import select
-
 from sqlmodel import Session
 
 from console.crm import aum_csv
@@ -27,9 +26,9 @@ from console.i18n import t
 from console.server import keys
 from console.server.api_models.churn import AtRisk, AumImport, Rescored
 from console.server.api_models.queries import AtRiskQuery
-from console.server.openapi import Operation, register
 from console.server.auth import require_role
 from console.server.errors import ApiError
+from console.server.openapi import Operation, register
 from console.server.routes.crm_common import MAX_ID, center_tz, in_db, json_response, now, query_int
 from console.store.models import Customer, Staff
 from console.store.tables import table_of

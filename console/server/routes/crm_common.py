@@ -9,8 +9,8 @@ message from the translation layer.
 from __future__ import annotations
 
 import asyncio
-import json
 import datetime as dt
+import json
 from collections.abc import Callable
 from typing import Annotated, Any, Concatenate, ParamSpec, TypeVar, overload
 from zoneinfo import ZoneInfo

@@ -18,7 +18,8 @@ from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session, select
 
-from console.crm.customer_edit import FIELD_ROLES, create, update_customer as update_row
+from console.crm.customer_edit import FIELD_ROLES, create
+from console.crm.customer_edit import update_customer as update_row
 from console.crm.customers import SummaryContext, load_summary
 from console.crm.errors import CrmError
 from console.crm.masking import mask_customer

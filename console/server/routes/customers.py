@@ -17,16 +17,16 @@ from console.crm.errors import CrmError
 from console.crm.masking import mask_customer, mask_phone
 from console.crm.verification import MAX_FAILED_ATTEMPTS, Answer, check_answers
 from console.i18n import t
+from console.server import keys
 from console.server.api_models.customers import CustomerProfile, CustomerSummary, InteractionList, SearchResults
 from console.server.api_models.queries import CallQuery, CustomerSearchQuery, InteractionsQuery
-from console.server.openapi import Operation, register
-from console.server import keys
 from console.server.auth import AuthUser, require_role
 from console.server.errors import ApiError, read_body
+from console.server.openapi import Operation, register
 from console.server.routes import customer_import, customer_index, customer_suitability, customer_writes
-from console.server.routes.customer_access import audited_view, on_call, summary_context, verified_for
 from console.server.routes.crm_common import in_db, now, path_int, query_int
 from console.server.routes.crm_common import json_response as _json
+from console.server.routes.customer_access import audited_view, on_call, summary_context, verified_for
 from console.store.models import AuditEvent, Customer, CustomerPhone
 
 

@@ -19,11 +19,19 @@ from console.crm import followups as rules
 from console.i18n import t
 from console.server.api_models.followups import FollowUp, FollowUpList
 from console.server.api_models.queries import FollowUpListQuery
-from console.server.openapi import Operation, register
 from console.server.auth import AuthUser, require_role
 from console.server.errors import ApiError, read_body
+from console.server.openapi import Operation, register
 from console.server.routes.crm_common import (
-    MAX_ID, RowId, center_tz, in_db, json_response, now, path_int, query_flag, query_int,
+    MAX_ID,
+    RowId,
+    center_tz,
+    in_db,
+    json_response,
+    now,
+    path_int,
+    query_flag,
+    query_int,
 )
 
 Owner = RowId | Literal["me", "manager", "pool"]
@@ -70,7 +78,7 @@ async def create_followup(request: web.Request) -> web.Response:
     return json_response(await in_db(request, _create, body, due, user, at), status=201)
 
 
-def _one_owner(raw: str, user: AuthUser) -> int | None | Literal["any"]:
+def _one_owner(raw: str, user: AuthUser) -> int | Literal["any"] | None:
     if raw in ("", "me"):
         return user.id
     if raw == "pool":

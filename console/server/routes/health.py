@@ -47,7 +47,7 @@ def _database_ok(engine: object) -> bool:
         with engine.connect() as conn:  # type: ignore[attr-defined]
             conn.execute(text("SELECT 1"))
         return True
-    except Exception:  # noqa: BLE001 - any failure means "not reachable" here
+    except Exception:  # any failure means "not reachable" here
         return False
 
 

@@ -19,9 +19,9 @@ from console.crm.kb.articles import CATEGORIES, FLAGS
 from console.i18n import t
 from console.server.api_models.kb import KbArticle, KbHits
 from console.server.api_models.queries import KbSearchQuery
-from console.server.openapi import Operation, register
 from console.server.auth import require_role
 from console.server.errors import ApiError
+from console.server.openapi import Operation, register
 from console.server.routes.crm_common import json_response, query_int
 
 

@@ -13,7 +13,6 @@ from typing import Any
 
 from aiohttp import web
 from sqlalchemy import Select, func, select
-
 from sqlmodel import Session
 
 from console.crm.customers import OPEN_TICKET_STATUSES, SummaryContext

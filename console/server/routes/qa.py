@@ -30,8 +30,8 @@ from console.server import keys
 from console.server.api_models.qa import CallTrail, MyQaReviews, QaCalls, QaForm, QaReviewResult, QaReviews
 from console.server.api_models.queries import QaCallsQuery, QaReviewsQuery
 from console.server.auth import AuthUser, require_role
-from console.server.openapi import Operation, register
 from console.server.errors import ApiError, read_body
+from console.server.openapi import Operation, register
 from console.server.routes.crm_common import MAX_ID, center_tz, in_db, json_response, now, path_int, query_int
 from console.store.models import AuditEvent, Interaction, QaReview, Staff
 

@@ -26,9 +26,9 @@ from console.i18n import t
 from console.server import keys
 from console.server.api_models.queries import ExpiredRecordingsQuery
 from console.server.api_models.recordings import ExpiredRecordings
-from console.server.openapi import Operation, register
 from console.server.auth import AuthUser, require_role
 from console.server.errors import ApiError
+from console.server.openapi import Operation, register
 from console.server.routes.crm_common import MAX_ID, in_db, json_response, now, path_int, query_int
 from console.store.models import Interaction
 

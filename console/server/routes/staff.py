@@ -19,14 +19,19 @@ from sqlalchemy import Engine, Row
 from console.crm import login_locks, staff_csv, staff_store
 from console.crm.staff_store import StaffRules
 from console.i18n import t
+from console.server import keys
 from console.server.api_models.queries import PageQuery, StaffListQuery
 from console.server.api_models.staff import (
-    CustomersMoved, ManagedCustomers, StaffAccount, StaffImport, StaffList, StaffUnlocked,
+    CustomersMoved,
+    ManagedCustomers,
+    StaffAccount,
+    StaffImport,
+    StaffList,
+    StaffUnlocked,
 )
-from console.server.openapi import Operation, register
-from console.server import keys
 from console.server.auth import require_role, user_from_staff
 from console.server.errors import ApiError, read_body
+from console.server.openapi import Operation, register
 from console.server.routes.crm_common import RowId, in_db, json_response, now, path_int, query_flag, query_int
 from console.store.models import ROLES, Staff
 from console.store.tables import table_of

@@ -10,15 +10,15 @@ from typing import Literal
 from aiohttp import web
 from pydantic import BaseModel, Field
 
+from console.crm.masking import mask_phone
 from console.i18n import t
+from console.server import keys
 from console.server.api_models.common import Ok, QueuesRemoved
 from console.server.api_models.supervisor import BoardAgents, QueueStatsList
-from console.server.openapi import Operation, register
-from console.server import keys
 from console.server.auth import AuthUser, require_role
-from console.crm.masking import mask_phone
 from console.server.callstate import LiveCall
 from console.server.errors import ApiError, read_body
+from console.server.openapi import Operation, register
 from console.server.routes.actions import act, bridge_for, interface_of, pbx_settings
 from telephony.connection import AmiActionError
 

@@ -15,14 +15,22 @@ from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field
 
 from console.crm.report import (
-    By, load_calls, local_period, parse_interval, qa_by_agent, report, row_dict, rows_csv, targets_of,
+    By,
+    load_calls,
+    local_period,
+    parse_interval,
+    qa_by_agent,
+    report,
+    row_dict,
+    rows_csv,
+    targets_of,
 )
-from console.server.api_models.queries import ReportQuery
-from console.server.openapi import Operation, register
 from console.i18n import t
 from console.server import keys
+from console.server.api_models.queries import ReportQuery
 from console.server.auth import require_role
 from console.server.errors import ApiError
+from console.server.openapi import Operation, register
 
 C = TypeVar("C", bound=str)
 BY: tuple[By, ...] = ("interval", "agent", "queue")

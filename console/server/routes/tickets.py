@@ -10,7 +10,7 @@ supervisors and above.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
@@ -20,20 +20,29 @@ from sqlmodel import Session, col, select
 from console.config import Settings
 from console.config.models import Priority, TicketCategory
 from console.crm import ticket_store
+from console.crm import tickets as rules
 from console.crm.churn_facts import rescore
 from console.crm.customers import SummaryContext
-from console.crm import tickets as rules
 from console.crm.errors import CrmError
 from console.i18n import t
+from console.server import keys
 from console.server.api_models.queries import TicketDefaultsQuery, TicketListQuery
 from console.server.api_models.tickets import Ticket as TicketOut
 from console.server.api_models.tickets import TicketDefaults, TicketDetail, TicketList
-from console.server.openapi import Operation, register
-from console.server import keys
 from console.server.auth import AuthUser, require_role
 from console.server.errors import ApiError, read_body
+from console.server.openapi import Operation, register
 from console.server.routes.crm_common import (
-    MAX_ID, RowId, Version, center_tz, in_db, json_response, now, path_int, query_flag, query_int,
+    MAX_ID,
+    RowId,
+    Version,
+    center_tz,
+    in_db,
+    json_response,
+    now,
+    path_int,
+    query_flag,
+    query_int,
 )
 from console.store.models import Customer, FollowUp, Interaction, Ticket
 
@@ -143,7 +152,7 @@ async def ticket_defaults(request: web.Request) -> web.Response:
     return json_response(await in_db(request, _defaults, customer_id, category, now(request), settings))
 
 
-def _assignee_filter(raw: str | None, user: AuthUser) -> int | None | str:
+def _assignee_filter(raw: str | None, user: AuthUser) -> int | str | None:
     if raw in (None, "", "any"):
         return "any"
     if raw == "me":
