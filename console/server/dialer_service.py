@@ -203,7 +203,7 @@ class DialerService:
         from console.crm.campaign_leads import add_leads, callback_leads
 
         with self._engine.begin() as conn:
-            sla_minutes: dict[str, int] = {tier: m for tier, m in self._settings.callbacks.sla_minutes.items()}
+            sla_minutes: dict[str, int] = dict(self._settings.callbacks.sla_minutes.items())
             leads = callback_leads(conn, campaign.id, now, sla_minutes)
             if leads:
                 add_leads(conn, campaign, leads, now, valid_days=self._settings.risk.assessment_valid_days,

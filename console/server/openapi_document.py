@@ -113,8 +113,8 @@ def _query_parameters(model: type[BaseModel]) -> list[Parameter]:
     schema = model.model_json_schema(ref_template=REF)
     required = set(schema.get("required", []))
     out: list[Parameter] = []
-    for name, prop in schema.get("properties", {}).items():
-        prop = dict(prop)
+    for name, declared_schema in schema.get("properties", {}).items():
+        prop = dict(declared_schema)
         description = prop.pop("description", None)
         prop.pop("title", None)
         param: Parameter = {"name": name, "in": "query", "required": name in required, "schema": prop}

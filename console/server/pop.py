@@ -224,11 +224,12 @@ class PopBuilder:
 
 
 def _jsonable(row: dict[str, Any]) -> dict[str, Any]:
-    out = {}
-    for key, value in row.items():
-        if isinstance(value, (dt.datetime, dt.date)):
-            value = value.isoformat()
-        elif isinstance(value, Decimal):
-            value = str(value)
-        out[key] = value
-    return out
+    return {key: _json_value(value) for key, value in row.items()}
+
+
+def _json_value(value: object) -> object:
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value

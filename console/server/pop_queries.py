@@ -42,7 +42,8 @@ BY_PHONE = (
     .order_by(_c.id)
     .limit(MAX_CANDIDATES + 1)
 )
-PHONES = select(_p.id, _p.customer_id, _p.e164, _p.kind).where(_p.customer_id.in_(bindparam("ids", expanding=True))).order_by(_p.id)
+PHONES = (select(_p.id, _p.customer_id, _p.e164, _p.kind)
+          .where(_p.customer_id.in_(bindparam("ids", expanding=True))).order_by(_p.id))
 OPEN_COMPLAINTS = select(_t.customer_id).where(and_(
     _t.customer_id.in_(bindparam("ids", expanding=True)),
     _t.category == "complaint",

@@ -159,6 +159,9 @@ class Recorder:
         self._requested: dict[str, str | None] = {}  # call -> account, until the call ends
         self._task: asyncio.Task[None] | None = None
         self._pending = 0
+        self._journalled = asyncio.Event()
+        """Set while no accepted record waits to be journalled."""
+        self._journalled.set()
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._journal_forever(), name="recorder")
@@ -185,8 +188,7 @@ class Recorder:
         elif event.outcome == "abandoned" and self._settings.callbacks.create_on_abandon \
                 and event.wait_s >= self._settings.stats.short_abandon_s:
             callback = "abandoned"
-        self._pending += 1
-        self._queue.put_nowait(("interaction", {
+        self._accept("interaction", {
             "pbx": pbx, "linkedid": event.call, "queue": event.queue or "", "pass_no": event.pass_no, "t": event.t,
             "caller": event.caller, "agent": event.agent, "outcome": event.outcome,
             "hangup_by": event.hangup_by, "cause": event.cause, "wait_s": float(event.wait_s),
@@ -196,24 +198,27 @@ class Recorder:
             "recording": event.recording[:255] if event.recording else None,
             "callback_minutes": dict(self._settings.callbacks.sla_minutes),
             **({"churn": self._settings.churn.model_dump()} if event.outcome == "abandoned" else {}),
-        }))
+        })
         if self._metrics is not None:
             self._metrics.calls.labels(event.outcome).inc()
 
     def survey(self, pbx: str, event: SurveyAnswered) -> None:
         """The caller answered the post-call survey: stored on the agent's Interaction of the call."""
-        self._pending += 1
-        self._queue.put_nowait(("survey", {
+        self._accept("survey", {
             "pbx": pbx, "call": event.call, "agent": event.agent, "queue": event.queue, "score": event.score,
             "t": event.t, "churn": self._settings.churn.model_dump(),
-        }))
+        })
 
     def pop_shown(self, users: set[int], call: str, agent: str, lookup: Lookup, verified: bool) -> None:
         """Audit a pop already on the wire (console.server.pop_audit); never blocks the caller."""
         record = pop_record(users, call, agent, lookup, verified, self._clock())
         if record is not None:
-            self._pending += 1
-            self._queue.put_nowait((POP_AUDIT, record))
+            self._accept(POP_AUDIT, record)
+
+    def _accept(self, kind: str, record: dict[str, Any]) -> None:
+        self._pending += 1
+        self._journalled.clear()
+        self._queue.put_nowait((kind, record))
 
     async def _journal_forever(self) -> None:
         while True:
@@ -228,9 +233,10 @@ class Recorder:
                               record.get("linkedid") or record.get("call"))
             finally:
                 self._pending -= 1
+                if not self._pending:
+                    self._journalled.set()
 
     async def idle(self) -> None:
         """Wait until every accepted record is journalled and written (tests)."""
-        while self._pending:
-            await asyncio.sleep(0.01)
+        await self._journalled.wait()
         await self._outbox.drained()

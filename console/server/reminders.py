@@ -1,7 +1,8 @@
 """``followup_due`` frames: a follow-up's owner is told on their console when it falls due.
 
-Once a minute (console/server/periodic.py) the server asks for the open follow-ups whose due time passed since the last look,
-and sends each to its owner (pool follow-ups have no owner and are listed, not pushed). Those
+Once a minute (console/server/periodic.py) the server asks for the open follow-ups whose due time
+passed since the last look, and sends each to its owner (pool follow-ups have no owner and are
+listed, not pushed). Those
 already overdue when the server starts are not pushed: the console lists them on login.
 """
 

@@ -38,8 +38,9 @@ async def pause(request: web.Request) -> web.Response:
     if body.paused and body.reason not in PAUSE_REASONS:
         raise ApiError(400, "invalid", t("server.agent.bad_reason", reasons=', '.join(PAUSE_REASONS)), field="reason")
     pbx, bridge = bridge_for(request.app)
+    what = t("server.action.pause") if body.paused else t("server.action.unpause")
     await act(bridge.queue_pause(interface_of(request.app, pbx, ext), body.paused,
-                                 body.reason if body.paused else None), t("server.action.pause") if body.paused else t("server.action.unpause"))
+                                 body.reason if body.paused else None), what)
     return web.json_response({"ok": True}, status=202)
 
 

@@ -68,7 +68,8 @@ async def originate(request: web.Request) -> web.Response:
     if not raw and body.customer_id is not None:
         raw = await _scalar(request.app, _FIRST_PHONE, {"cid": body.customer_id})
         if raw is None:
-            raise ApiError(404, "not_found", t("server.call.customer_no_phone", customer=body.customer_id), field="customer_id")
+            raise ApiError(404, "not_found", t("server.call.customer_no_phone", customer=body.customer_id),
+                           field="customer_id")
     if not raw:
         raise ApiError(400, "invalid", t("server.call.number_or_customer"), field="number")
     phone = normalize(raw)
@@ -166,9 +167,11 @@ async def wrapup(request: web.Request) -> web.Response:
     call = request.match_info["call"]
     body = await read_body(request, WrapupBody)
     if body.disposition not in DISPOSITIONS:
-        raise ApiError(400, "invalid", t("server.call.bad_disposition", disposition=body.disposition), field="disposition")
+        raise ApiError(400, "invalid", t("server.call.bad_disposition", disposition=body.disposition),
+                       field="disposition")
     live = request.app[keys.CALLS].get(call)
-    if live is None or not user.extension or (not live.talked(user.extension) and not user.at_least("supervisor")):
+    if live is None or not user.extension or (
+            not live.talked(user.extension) and not user.at_least("supervisor")):
         raise ApiError(404, "not_found", t("server.call.not_your_answered_call", call=call))
     agent = user.extension if live.talked(user.extension) else live.agent
     acw_s = await request.app[keys.AFTER_CALL].submitted(agent, call) if agent else None

@@ -84,9 +84,9 @@ def _mover(action: str) -> Callable[[web.Request], Awaitable[web.Response]]:
         user = require_role(request, "supervisor")
         campaign_id = _id(request, "id")
         dialer = request.app.get(DIALER)
-        if action == "start" and dialer is not None and not dialer.demo_allowed():
-            if await _admin(admin.is_demo, request.app[keys.ENGINE], campaign_id):
-                raise ApiError(409, "conflict", t("server.campaign.demo_on_real_pbx", id=campaign_id))
+        if (action == "start" and dialer is not None and not dialer.demo_allowed()
+                and await _admin(admin.is_demo, request.app[keys.ENGINE], campaign_id)):
+            raise ApiError(409, "conflict", t("server.campaign.demo_on_real_pbx", id=campaign_id))
         row = await _admin(admin.move, request.app[keys.ENGINE], campaign_id, action, user.id,
                            request.app[keys.CLOCK]())
         if DIALER in request.app:

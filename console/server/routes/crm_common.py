@@ -101,5 +101,5 @@ def query_flag(request: web.Request, name: str) -> bool | None:
     return raw.lower() in ("1", "true", "yes")
 
 
-__all__ = ["MAX_ID", "RowId", "Session", "Version", "api_error", "center_tz", "in_db", "json_response", "now", "path_int", "query_flag",
-           "query_int"]
+__all__ = ["MAX_ID", "RowId", "Session", "Version", "api_error", "center_tz", "in_db", "json_response", "now",
+           "path_int", "query_flag", "query_int"]

@@ -138,7 +138,8 @@ def _history(session: Session, customer_id: int, limit: int, actor_id: int, call
     if session.get(Customer, customer_id) is None:
         raise CrmError("not_found", "crm.customer.not_found", id=customer_id)
     rows = contact_history(session, customer_id, limit)
-    audit.record(session, actor_id, audit.HISTORY, customer_id, call, {"masked": not unmasked, "rows": len(rows)}, at=at)
+    audit.record(session, actor_id, audit.HISTORY, customer_id, call, {"masked": not unmasked, "rows": len(rows)},
+                 at=at)
     return rows
 
 

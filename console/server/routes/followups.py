@@ -104,7 +104,8 @@ async def list_followups(request: web.Request) -> web.Response:
     user = require_role(request, "agent")
     status = request.query.get("status") or "open"
     if status not in ("open", "done", "cancelled"):
-        raise ApiError(400, "invalid", t("crm.param.bad_value", name="status", value=status, allowed="open, done, cancelled"), field="status")
+        raise ApiError(400, "invalid", t("crm.param.bad_value", name="status", value=status,
+                                         allowed="open, done, cancelled"), field="status")
     at = now(request)
     owner = _owner_filter(request.query.get("owner"), user)
     due_only = bool(query_flag(request, "due"))

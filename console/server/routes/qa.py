@@ -114,9 +114,8 @@ def _call_agent(session: Session, interaction_id: int) -> int | None:
 async def call_reviews(request: web.Request) -> web.Response:
     user = require_role(request, "agent")
     interaction_id = path_int(request, "id")
-    if not user.at_least("qa"):
-        if await in_db(request, _call_agent, interaction_id) != user.id:
-            raise ApiError(403, "forbidden", t("crm.qa.not_yours"))
+    if not user.at_least("qa") and await in_db(request, _call_agent, interaction_id) != user.id:
+        raise ApiError(403, "forbidden", t("crm.qa.not_yours"))
     return json_response({"reviews": await in_db(request, _reviews, interaction_id, None, 200)})
 
 
@@ -133,7 +132,8 @@ async def reviews(request: web.Request) -> web.Response:
     return json_response({"reviews": await in_db(request, _reviews, None, agent_id, limit), "form": _form(request)})
 
 
-def _calls(session: Session, start: dt.datetime, end: dt.datetime, agent: str | None, limit: int) -> list[dict[str, Any]]:
+def _calls(session: Session, start: dt.datetime, end: dt.datetime, agent: str | None,
+           limit: int) -> list[dict[str, Any]]:
     latest = (select(QaReview.interaction_id, func.max(QaReview.id).label("id"))
               .group_by(col(QaReview.interaction_id)).subquery())
     statement = (

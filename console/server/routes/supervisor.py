@@ -127,7 +127,8 @@ async def logout_agent(request: web.Request) -> web.Response:
     queues = {q for q in _queues_of(request, agent) if _sees(user, {q})}  # never a queue someone else runs
     if body.queue is not None:
         if body.queue not in queues or not _sees(user, {body.queue}):
-            raise ApiError(400, "invalid", t("server.sup.agent_not_in_queue", agent=agent, queue=body.queue), field="queue")
+            raise ApiError(400, "invalid", t("server.sup.agent_not_in_queue", agent=agent, queue=body.queue),
+                           field="queue")
         queues = {body.queue}
     pbx, bridge = bridge_for(request.app)
     interface = interface_of(request.app, pbx, agent)

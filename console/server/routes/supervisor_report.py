@@ -134,5 +134,5 @@ async def supervisor_report(request: web.Request) -> web.Response:
 
 def setup(app: web.Application) -> None:
     register(app, Operation("GET", "/api/supervisor/report", supervisor_report, "Queue report by interval, agent "
-                            "or queue", access="supervisor", query=ReportQuery, response=Report, other_media=("text/csv",),
-                            tag="supervisor"))
+                            "or queue", access="supervisor", query=ReportQuery, response=Report,
+                            other_media=("text/csv",), tag="supervisor"))

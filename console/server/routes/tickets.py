@@ -161,7 +161,8 @@ def _assignee_filter(raw: str | None, user: AuthUser) -> int | str | None:
         return None
     if raw.isdigit():
         return int(raw)
-    raise ApiError(400, "invalid", t("crm.param.bad_value", name="assignee", value=raw, allowed="me, none, any, <id>"), field="assignee")
+    raise ApiError(400, "invalid", t("crm.param.bad_value", name="assignee", value=raw, allowed="me, none, any, <id>"),
+                   field="assignee")
 
 
 async def list_tickets(request: web.Request) -> web.Response:
