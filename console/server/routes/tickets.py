@@ -196,7 +196,7 @@ def _change(session: Session, /, ticket_id: int, user: AuthUser, at: dt.datetime
     ticket = ticket_store.change_ticket(session, ticket_id, changes.pop("version"), user.id, at, **changes)
     session.flush()
     rescore(session.connection(), [ticket.customer_id], at, settings.churn)  # resolved, reopened…
-    return ticket_store.ticket_detail(session, ticket.id, at)  # type: ignore[arg-type]
+    return ticket_store.ticket_detail(session, ticket_id, at)
 
 
 async def change_ticket(request: web.Request) -> web.Response:
