@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import SecretStr, ValidationError
+from pydantic_core import ErrorDetails
 
 from console.config.settings import Settings
 from console.errors import CalldeskError
@@ -129,7 +130,7 @@ def _describe(exc: ValidationError, file: Path, origins: dict[tuple, str]) -> st
     return problems[0] + extra if len(problems) <= 1 else "; ".join(problems[:3]) + extra
 
 
-def _what(err: dict[str, Any], loc: tuple) -> str:
+def _what(err: ErrorDetails, loc: tuple) -> str:
     kind = err["type"]
     if kind == "extra_forbidden":
         return "unknown key"

@@ -178,7 +178,7 @@ class TicketSettings(Section):
         """Hours to resolve a ticket of this category for a customer of this tier."""
         by_tier = self.sla_hours.get(category, {})  # type: ignore[call-overload]
         if tier in by_tier:
-            return by_tier[tier]  # type: ignore[index]
+            return by_tier[tier]
         return self.category_default_hours.get(category, self.default_sla_hours)  # type: ignore[call-overload]
 
 

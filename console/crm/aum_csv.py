@@ -21,11 +21,13 @@ from console.crm.churn_facts import rescore
 from console.crm.csv_file import parse_csv
 from console.i18n import t
 from console.store.models import AumSnapshot, Customer
+from console.store.tables import table_of
 
 COLUMNS = ("client_no", "as_of", "aum")
 IMPORT = "churn.aum_import"
 MAX_AUM = Decimal("9999999999999999.99")  # Numeric(18, 2)
-_c, _a = Customer.__table__.c, AumSnapshot.__table__.c
+_snapshot = table_of(AumSnapshot)
+_c, _a = table_of(Customer).c, _snapshot.c
 
 
 def _date(text: str, today: dt.date) -> dt.date:
@@ -74,10 +76,10 @@ def import_aum(session: Any, data: bytes, actor_id: int, now: dt.datetime, today
         seen[(customer_id, as_of)] = line
         stored = conn.execute(select(_a.id, _a.aum).where(_a.customer_id == customer_id, _a.as_of == as_of)).first()
         if stored is None:
-            conn.execute(AumSnapshot.__table__.insert().values(customer_id=customer_id, as_of=as_of, aum=aum))
+            conn.execute(_snapshot.insert().values(customer_id=customer_id, as_of=as_of, aum=aum))
             added += 1
         elif stored.aum != aum:
-            conn.execute(update(AumSnapshot.__table__).where(_a.id == stored.id).values(aum=aum))
+            conn.execute(update(_snapshot).where(_a.id == stored.id).values(aum=aum))
             updated += 1
         else:
             unchanged += 1

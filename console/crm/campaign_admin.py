@@ -17,8 +17,10 @@ from console.crm.campaign_leads import counts_by_status
 from console.crm.errors import CrmError
 from console.i18n import t
 from console.store.models import CAMPAIGN_STATUSES, PRODUCT_RISKS, Campaign, Interaction, Lead
+from console.store.tables import table_of
 
-_k, _l, _i = Campaign.__table__.c, Lead.__table__.c, Interaction.__table__.c
+_campaign = table_of(Campaign)
+_k, _l, _i = _campaign.c, table_of(Lead).c, table_of(Interaction).c
 
 # Which status each action leads to, and from which statuses it may be taken.
 MOVES = {"start": ("running", ("draft", "paused")), "pause": ("paused", ("running",)),
@@ -101,9 +103,9 @@ def create(engine: Any, spec: CampaignSpec, now: dt.datetime, actor_id: int | No
     values = spec.model_dump()
     _check_window(values)
     with engine.begin() as conn:
-        new_id = conn.execute(insert(Campaign.__table__).values(**values, status="draft", created_at=now)
+        new_id = conn.execute(insert(_campaign).values(**values, status="draft", created_at=now)
                               ).inserted_primary_key[0]
-        row = _with_leads(conn, conn.execute(select(Campaign.__table__).where(_k.id == new_id)).one())
+        row = _with_leads(conn, conn.execute(select(_campaign).where(_k.id == new_id)).one())
         audit.record(conn, actor_id, audit.CREATE, now, {"campaign": new_id, "name": row["name"],
                                                          "fields": spec.model_dump(mode="json")})
         return row
@@ -115,7 +117,7 @@ def _with_leads(conn: Any, row: Any) -> dict[str, Any]:
 
 
 def get(conn: Any, campaign_id: int) -> Any:
-    row = conn.execute(select(Campaign.__table__).where(_k.id == campaign_id)).first()
+    row = conn.execute(select(_campaign).where(_k.id == campaign_id)).first()
     if row is None:
         raise CrmError("not_found", "campaign.err.not_found", id=campaign_id)
     return row
@@ -135,7 +137,7 @@ def edit(engine: Any, campaign_id: int, changes: CampaignEdit, actor_id: int | N
         row = get(conn, campaign_id)
         _check_window({**row._mapping, **values})
         if values:
-            conn.execute(update(Campaign.__table__).where(_k.id == campaign_id).values(**values))
+            conn.execute(update(_campaign).where(_k.id == campaign_id).values(**values))
         after = get(conn, campaign_id)
         diff = audit.changes(row_json(row), {k: v for k, v in row_json(after).items() if k in values})
         if diff:
@@ -151,7 +153,7 @@ def _check_window(values: dict[str, Any]) -> None:
 
 def list_all(engine: Any) -> list[dict[str, Any]]:
     with engine.connect() as conn:
-        rows = conn.execute(select(Campaign.__table__).order_by(_k.id)).all()
+        rows = conn.execute(select(_campaign).order_by(_k.id)).all()
         return [_with_leads(conn, r) for r in rows]
 
 
@@ -167,7 +169,7 @@ def move(engine: Any, campaign_id: int, action: str, actor_id: int | None = None
             raise CrmError("conflict", "campaign.err.move", id=campaign_id, status=t(f"camp.status.{row.status}"),
                            action=t(f"campaign.action.{action}"),
                            allowed=", ".join(t(f"camp.status.{s}") for s in allowed))
-        conn.execute(update(Campaign.__table__).where(_k.id == campaign_id).values(status=target))
+        conn.execute(update(_campaign).where(_k.id == campaign_id).values(status=target))
         audit.record(conn, actor_id, audit.MOVE.format(action=action), now,
                      {"campaign": campaign_id, "from": row.status, "to": target})
         return _with_leads(conn, get(conn, campaign_id))

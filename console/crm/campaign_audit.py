@@ -13,7 +13,9 @@ from typing import Any
 from sqlalchemy import insert
 
 from console.store.models import AuditEvent
+from console.store.tables import table_of
 
+_INSERT = insert(table_of(AuditEvent))
 CREATE = "campaign.create"
 UPDATE = "campaign.update"
 MOVE = "campaign.{action}"  # campaign.start, campaign.pause, campaign.stop
@@ -27,7 +29,7 @@ def record(conn: Any, actor_id: int | None, action: str, now: dt.datetime | None
                               "detail": json.dumps(detail, ensure_ascii=False, sort_keys=True, default=str)}
     if now is not None:
         values["at"] = now
-    conn.execute(insert(AuditEvent.__table__).values(**values))
+    conn.execute(_INSERT.values(**values))
 
 
 def changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:

@@ -20,9 +20,10 @@ from sqlalchemy import select
 from console.crm.campaign_leads import LeadIn, customer_of_number, normalized
 from console.i18n import t
 from console.store.models import Customer
+from console.store.tables import table_of
 
 COLUMNS = ("number", "client_no", "priority", "not_before")
-_c = Customer.__table__.c
+_c = table_of(Customer).c
 
 
 @dataclass

@@ -20,8 +20,10 @@ from sqlalchemy import and_, func, insert, select
 from console.crm.campaigns import Candidate, exclusion_reason
 from console.crm.phones import normalize
 from console.store.models import Campaign, Customer, CustomerPhone, DoNotCall, FollowUp, Lead
+from console.store.tables import table_of
 
-_l, _c, _p, _d, _f = (m.__table__.c for m in (Lead, Customer, CustomerPhone, DoNotCall, FollowUp))
+_lead, _customer, _campaign = table_of(Lead), table_of(Customer), table_of(Campaign)
+_l, _c, _p, _d, _f = (table_of(m).c for m in (Lead, Customer, CustomerPhone, DoNotCall, FollowUp))
 
 
 @dataclass(frozen=True)
@@ -88,7 +90,7 @@ def add_leads(conn: Any, campaign: Any, leads: list[LeadIn], now: dt.datetime, *
             "priority": lead.priority, "source": lead.source, "followup_id": lead.followup_id,
         })
     if rows:
-        conn.execute(insert(Lead.__table__), rows)
+        conn.execute(insert(_lead), rows)
     return report
 
 
@@ -142,7 +144,7 @@ def callback_leads(conn: Any, campaign_id: int, now: dt.datetime, sla_minutes: d
     taken = select(_l.followup_id).where(_l.campaign_id == campaign_id, _l.followup_id.is_not(None))
     rows = conn.execute(
         select(_f.id, _f.customer_id, _f.kind, _f.due_at, _f.created_at, _c.tier)
-        .join(Customer.__table__, _c.id == _f.customer_id)
+        .join(_customer, _c.id == _f.customer_id)
         .where(_f.status == "open", _f.id.not_in(taken),
                (_f.kind == "callback") | (_f.due_at <= now + horizon))
         .order_by(_f.due_at)
@@ -174,7 +176,7 @@ def counts_by_status(conn: Any, campaign_id: int) -> dict[str, int]:
 
 
 def campaign_row(conn: Any, campaign_id: int) -> Any:
-    return conn.execute(select(Campaign.__table__).where(Campaign.__table__.c.id == campaign_id)).first()
+    return conn.execute(select(_campaign).where(_campaign.c.id == campaign_id)).first()
 
 
 def normalized(raw: str) -> str | None:

@@ -22,11 +22,13 @@ from sqlalchemy import Connection, and_, func, select, update
 
 from console.crm.churn import ChurnFacts, ChurnRule, ChurnScore, score
 from console.store.models import AumSnapshot, Customer, Interaction, Ticket
+from console.store.tables import table_of
 
 if TYPE_CHECKING:
     from console.config import ChurnSettings
 
-_c, _i, _t, _a = (m.__table__.c for m in (Customer, Interaction, Ticket, AumSnapshot))
+_customer = table_of(Customer)
+_c, _i, _t, _a = (table_of(m).c for m in (Customer, Interaction, Ticket, AumSnapshot))
 OPEN = ("new", "open", "pending")
 BATCH = 1000
 
@@ -104,7 +106,7 @@ def recompute(conn: Connection, ids: Iterable[int], now: dt.datetime, rule: Chur
             reasons = reasons_json(result)
             if current[customer_id] == (result.risk, reasons):
                 continue
-            conn.execute(update(Customer.__table__).where(_c.id == customer_id).values(
+            conn.execute(update(_customer).where(_c.id == customer_id).values(
                 churn_risk=result.risk, churn_reasons=reasons, churn_scored_at=now))
             changed += 1
     return changed

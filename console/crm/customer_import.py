@@ -21,6 +21,9 @@ from sqlalchemy import insert
 from console.crm import audit
 from console.store.importing import ImportReport, import_customers
 from console.store.models import AuditEvent
+from console.store.tables import table_of
+
+_audit = table_of(AuditEvent)
 
 IMPORT = "customer.import"
 
@@ -34,7 +37,7 @@ def import_as(engine: Any, path: Path, tier_for: Callable, actor_id: int | None,
     def on_batch(conn: Any, written: list[tuple[int, bool, list[str]]]) -> None:
         ids.extend(cid for cid, _, _ in written)
         if written:
-            conn.execute(insert(AuditEvent.__table__), [
+            conn.execute(insert(_audit), [
                 {"at": now, "actor_id": actor_id, "action": audit.CREATE if created else audit.UPDATE,
                  "customer_id": cid, "linkedid": None,
                  "detail": json.dumps({"fields": fields, "source": "import"}, ensure_ascii=False, sort_keys=True)}
@@ -42,7 +45,7 @@ def import_as(engine: Any, path: Path, tier_for: Callable, actor_id: int | None,
 
     report = import_customers(engine, path, tier_for, now=now, on_batch=on_batch, label=label)
     with engine.begin() as conn:
-        conn.execute(insert(AuditEvent.__table__).values(
+        conn.execute(insert(_audit).values(
             at=now, actor_id=actor_id, action=IMPORT, customer_id=None,
             detail=json.dumps({"file": label, "rows": report.read, "inserted": report.inserted,
                                "updated": report.updated, "refused": report.rejected}, ensure_ascii=False,

@@ -111,8 +111,8 @@ def load_summaries(session: Session, customer_ids: Sequence[int], ctx: SummaryCo
         )
     ))
     return {
-        c.id: summary_of(c, phones[c.id], managers.get(c.manager_id), ctx, c.id in complaints)  # type: ignore[index,arg-type]
-        for c in customers
+        c.id: summary_of(c, phones[c.id], managers.get(c.manager_id), ctx, c.id in complaints)
+        for c in customers if c.id is not None  # read from the store: never None
     }
 
 

@@ -21,12 +21,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 
 from console.store.models import Interaction, QaReview
+from console.store.tables import table_of
 from telephony.stats import QueueCall, QueueMetrics, by_interval, compute, group
 from telephony.stats_live import QueueTarget, wrapup_of
 
 By = Literal["interval", "agent", "queue"]
-_i = Interaction.__table__.c
-_q = QaReview.__table__.c
+_interaction, _review = table_of(Interaction), table_of(QaReview)
+_i, _q = _interaction.c, _review.c
 _COLUMNS = (_i.pbx, _i.linkedid, _i.queue, _i.pass_no, _i.agent_ext, _i.started_at, _i.wait_s, _i.talk_s,
             _i.outcome, _i.acw_s, _i.csat)
 CallKey = tuple[str, str, str, int]
@@ -144,8 +145,8 @@ def qa_by_agent(engine: Any, start: dt.datetime, end: dt.datetime,
     latest review counts (blocking: call it in a thread)."""
     latest = (select(_q.interaction_id, func.max(_q.id).label("id")).group_by(_q.interaction_id)).subquery()
     query = (select(_i.agent_ext, func.avg(_q.score), func.count())
-             .select_from(QaReview.__table__.join(latest, latest.c.id == _q.id)
-                          .join(Interaction.__table__, _i.id == _q.interaction_id))
+             .select_from(_review.join(latest, latest.c.id == _q.id)
+                          .join(_interaction, _i.id == _q.interaction_id))
              .where(_i.started_at >= start, _i.started_at < end, _i.agent_ext.is_not(None))
              .group_by(_i.agent_ext))
     if queue is not None:

@@ -67,10 +67,10 @@ def _serialise(session: Session) -> None:
 
 def _customer_counts(session: Session, ids: Sequence[int] | None = None) -> dict[int, int]:
     statement = (select(Customer.manager_id, func.count()).where(col(Customer.manager_id).is_not(None))
-                 .group_by(Customer.manager_id))
+                 .group_by(col(Customer.manager_id)))
     if ids is not None:
         statement = statement.where(col(Customer.manager_id).in_(list(ids)))
-    return {int(manager): int(n) for manager, n in session.exec(statement)}
+    return {int(manager): int(n) for manager, n in session.exec(statement) if manager is not None}
 
 
 def _get(session: Session, staff_id: int) -> Staff:
@@ -184,9 +184,9 @@ def update_staff(session: Session, staff_id: int, changes: Mapping[str, Any], ac
     diff = {k: [before[k], after[k]] for k in FIELDS if before[k] != after[k]}
     if not diff:
         return get_staff(session, staff_id)
-    check_admin_remains(before["role"], before["active"], after["role"], after["active"],
+    check_admin_remains(staff.role, bool(staff.active), after["role"], after["active"],
                         _other_active_admins(session, staff_id))
-    check_self_change(actor_id, staff_id, before["role"], after["role"], after["active"])
+    check_self_change(actor_id, staff_id, staff.role, after["role"], after["active"])
     if "username" in diff:
         _check_username_free(session, after["username"], staff_id)
     if after["active"] and after["extension"] and ("extension" in diff or "active" in diff):

@@ -16,14 +16,16 @@ from sqlalchemy import and_, exists, select, update
 
 from console.crm import tickets as rules
 from console.store.models import Customer, Ticket, TicketEvent
+from console.store.tables import table_of
 
-_t, _e, _c = Ticket.__table__.c, TicketEvent.__table__.c, Customer.__table__.c
+_ticket, _event, _customer = table_of(Ticket), table_of(TicketEvent), table_of(Customer)
+_t, _e, _c = _ticket.c, _event.c, _customer.c
 BATCH = 200
 
 _BREACHED = (
     select(_t.id, _t.number, _t.subject, _t.priority, _t.assignee_id, _t.customer_id, _t.sla_due_at, _t.version,
            _c.name.label("customer_name"))
-    .join(Customer.__table__, _c.id == _t.customer_id)
+    .join(_customer, _c.id == _t.customer_id)
     .where(_t.status.in_(rules.OPEN_STATUSES), _t.sla_due_at.is_not(None),
            ~exists().where(and_(_e.ticket_id == _t.id, _e.kind == "escalated")))
     .order_by(_t.sla_due_at)
@@ -36,7 +38,7 @@ def escalate_breached(conn: Any, now: dt.datetime) -> list[dict[str, Any]]:
     done = []
     for row in conn.execute(_BREACHED.where(_t.sla_due_at < now)):
         raised = rules.bump(row.priority)
-        changed = conn.execute(update(Ticket.__table__).where(_t.id == row.id, _t.version == row.version).values(
+        changed = conn.execute(update(_ticket).where(_t.id == row.id, _t.version == row.version).values(
             priority=raised, supervisor_attention=True, version=row.version + 1, updated_at=now))
         if changed.rowcount != 1:
             continue  # someone changed it this very moment: the next look sees it again
@@ -45,7 +47,7 @@ def escalate_breached(conn: Any, now: dt.datetime) -> list[dict[str, Any]]:
         if raised != row.priority:
             events.append({"ticket_id": row.id, "at": now, "actor_id": None, "kind": "priority",
                            "from_value": row.priority, "to_value": raised, "body": None})
-        conn.execute(TicketEvent.__table__.insert(), events)
+        conn.execute(_event.insert(), events)
         done.append({"id": row.id, "number": row.number, "subject": row.subject, "priority": raised,
                      "was": row.priority, "assignee_id": row.assignee_id, "customer_id": row.customer_id,
                      "customer_name": row.customer_name, "sla_due_at": row.sla_due_at.isoformat()})

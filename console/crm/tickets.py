@@ -19,10 +19,12 @@ second calendar to keep right for no gain here.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
 from console.config.models import TICKET_CATEGORIES as CATEGORIES
+from console.config.models import Priority, TicketCategory
 from console.crm.tiers import is_vip
 
 STATUSES = ("new", "open", "pending", "resolved", "closed")
@@ -43,7 +45,8 @@ DEFAULT_SLA_HOURS = 48.0
 
 
 class TicketConfig(Protocol):
-    default_priority: dict
+    @property  # read-only: the config's TicketSettings is frozen
+    def default_priority(self) -> Mapping[TicketCategory, Priority]: ...
     def sla_for(self, category: str, tier: str) -> float: ...
 
 
@@ -83,7 +86,7 @@ def bump(priority: str, steps: int = 1) -> str:
 
 def default_priority(category: str, tier: str, config: TicketConfig | None = None, tiers=None) -> str:
     """The category's priority (config, else complaint high / others normal), one higher for a VIP."""
-    configured = dict(config.default_priority) if config is not None else {}
+    configured: dict[str, str] = dict(config.default_priority.items()) if config is not None else {}
     base = configured.get(category) or BUILTIN_PRIORITY.get(category, "normal")
     return bump(base) if is_vip(tier, tiers) else base
 

@@ -21,9 +21,13 @@ VIP_FROM = "platinum"
 
 
 class TierLike(Protocol):
-    name: str
-    min_aum: Decimal
-    vip: bool
+    # Read-only members: a frozen Tier fits, and so does TierSettings, whose name is a Literal.
+    @property
+    def name(self) -> str: ...
+    @property
+    def min_aum(self) -> Decimal: ...
+    @property
+    def vip(self) -> bool: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +47,7 @@ DEFAULT_TIERS: tuple[Tier, ...] = (
 
 
 def _ordered(tiers: Sequence[TierLike] | None) -> list[TierLike]:
-    chosen = list(tiers) if tiers else list(DEFAULT_TIERS)
+    chosen: list[TierLike] = list(tiers) if tiers else list(DEFAULT_TIERS)
     return sorted(chosen, key=lambda t: Decimal(t.min_aum))
 
 

@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import Connection, or_, select, update
 
 from console.store.models import Interaction
+from console.store.tables import table_of
 
 log = logging.getLogger(__name__)
 
@@ -106,7 +107,7 @@ def apply_wrapup(conn: Connection, rec: dict[str, Any], pending: PendingWrapups 
     wrap-up), ``acw_s`` (the after-call work measured), or both. Returns False (and parks the
     wrap-up in ``pending``) when the Interaction is not recorded yet. Idempotent.
     """
-    table = Interaction.__table__
+    table = table_of(Interaction)
     mine = [table.c.agent_id == rec["agent_id"]] if rec.get("agent_id") is not None else []
     if rec.get("agent_ext"):
         mine.append(table.c.agent_ext == rec["agent_ext"])

@@ -12,6 +12,7 @@ from console.config import Settings
 from console.doctor.findings import Finding, fail, info, ok
 from console.i18n import t
 from console.store.models import Campaign, Staff
+from console.store.tables import table_of
 
 
 def check_store(settings: Settings) -> tuple[list[Finding], dict[str, str]]:
@@ -33,12 +34,11 @@ def check_store(settings: Settings) -> tuple[list[Finding], dict[str, str]]:
                               t("doctor.fix.schema")))
             return found, {}
         found.append(ok(t("doctor.db.schema", revision=head)))
-        s = Staff.__table__.c
+        s, k = table_of(Staff).c, table_of(Campaign).c
         with engine.connect() as conn:
             agents = {r.extension: r.name for r in conn.execute(
                 select(s.extension, s.name).where(s.active, s.role == "agent", s.extension.is_not(None)))}
-            running = conn.execute(select(Campaign.__table__.c.name).where(
-                Campaign.__table__.c.status == "running")).scalars().all()
+            running = conn.execute(select(k.name).where(k.status == "running")).scalars().all()
         found.append(info(t("doctor.db.agents", count=len(agents))))
         if running:
             found.append(info(t("doctor.db.campaigns_running", names="、".join(running))))

@@ -38,7 +38,7 @@ def set_locale(locale: str) -> None:
     global _locale  # noqa: PLW0603 - the language is the process's
     if locale not in LOCALES:
         raise ValueError(f"unknown locale {locale!r} (expected one of {', '.join(LOCALES)})")
-    _locale = locale  # type: ignore[assignment]
+    _locale = locale
 
 
 def get_locale() -> Locale:

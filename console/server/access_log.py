@@ -2,8 +2,9 @@
 
 aiohttp's default format writes the request line with its query string and the Referer; ours
 writes the client (console/server/forwarded.py: a trusted proxy's X-Forwarded-For, else the
-peer), the scheme the client used (a trusted proxy's X-Forwarded-Proto, else ours), the method, the path with its query redacted (console/server/redact.py), the status, the
-response size and the time taken. Headers are never written: the Authorization header stays out.
+peer), the scheme the client used (a trusted proxy's X-Forwarded-Proto, else ours), the method,
+the path with its query redacted (console/server/redact.py), the status, the response size and
+the time taken. Headers are never written: the Authorization header stays out.
 """
 
 from __future__ import annotations

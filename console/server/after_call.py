@@ -19,16 +19,37 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Protocol, TypedDict
 
 from console.config import Settings
 from console.server.members import member_interface
+from telephony.events import AgentState
+from telephony.pbx_clock import PbxClock
+from telephony.tracker import Tracker
 
 log = logging.getLogger(__name__)
 
 # A measured after-call work: (call, agent extension, seconds).
 Measured = Callable[[str, str, float], None]  # to the live figures, whichever way it ended
 Record = Callable[[str, str, float], Awaitable[None]]  # to the store, for a hold that ran out
+
+
+class HoldingBridge(Protocol):
+    """What a hold needs of a PBX link (telephony.bridge.Bridge is one)."""
+
+    @property
+    def pbx_clock(self) -> PbxClock: ...
+    @property
+    def tracker(self) -> Tracker: ...
+    async def queue_pause(self, interface: str, paused: bool, reason: str | None = None,
+                          queue: str | None = None) -> object: ...
+
+
+class Owed(TypedDict):
+    """A disposition an agent still owes (the ``after_call`` of ``hello``)."""
+
+    call: str
+    ended_t: float
 
 
 @dataclass
@@ -44,7 +65,7 @@ class Hold:
 
 
 class AfterCallWork:
-    def __init__(self, settings: Settings, bridges: Mapping[str, Any], connected: Callable[[str], bool],
+    def __init__(self, settings: Settings, bridges: Mapping[str, HoldingBridge], connected: Callable[[str], bool],
                  record: Record, measured: Measured = lambda call, agent, seconds: None) -> None:
         self._max_s = settings.wrapup.hold_max_s
         self._reason = settings.wrapup.pause_reason
@@ -57,7 +78,7 @@ class AfterCallWork:
         self._tasks: set[asyncio.Task[None]] = set()
 
     # --- what the server asks -------------------------------------------------------------
-    def pending(self, agent: str | None) -> dict[str, Any] | None:
+    def pending(self, agent: str | None) -> Owed | None:
         """The oldest call whose disposition this agent still owes, held for it (for ``hello``)."""
         hold = self._holds.get(agent or "")
         if hold is None or not hold.calls:
@@ -101,7 +122,7 @@ class AfterCallWork:
     def _now(self, hold: Hold) -> float:
         return self._bridges[hold.pbx].pbx_clock.now()
 
-    def _member_states(self, hold: Hold) -> dict[str, Any]:
+    def _member_states(self, hold: Hold) -> dict[str, AgentState]:
         return self._bridges[hold.pbx].tracker.agent_states().get(hold.agent, {})
 
     def _interface(self, hold: Hold) -> str:
@@ -115,7 +136,7 @@ class AfterCallWork:
             hold.queues.add(queue)
             try:
                 await bridge.queue_pause(self._interface(hold), True, self._reason, queue=queue)
-            except Exception as exc:  # noqa: BLE001 - the PBX refused or is down: say so, go on
+            except Exception as exc:  # the PBX refused or is down: say so, go on
                 log.warning("after-call hold of %s in %s failed: %s", hold.agent, queue, exc)
 
     def _arm(self, hold: Hold) -> None:
@@ -151,7 +172,7 @@ class AfterCallWork:
                 continue  # the agent left the queue or chose a pause of their own meanwhile
             try:
                 await self._bridges[hold.pbx].queue_pause(self._interface(hold), False, queue=queue)
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 log.warning("after-call release of %s in %s failed: %s", hold.agent, queue, exc)
 
     def _spawn(self, coro: Awaitable[None]) -> asyncio.Future[None]:

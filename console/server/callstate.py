@@ -15,9 +15,12 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from telephony.events import AGENT_STATE_URGENCY, AgentState, DomainEvent
+
+if TYPE_CHECKING:
+    from console.server.pop import Lookup
 
 ENDED_KEPT = 2000
 PartState = Literal["ringing", "talking", "over"]
@@ -51,7 +54,7 @@ class LiveCall:
     candidates: tuple[int, ...] = ()
     verified: dict[int, str] = field(default_factory=dict)
     """Customer id -> how the caller was verified (``ivr`` or ``questions``)."""
-    lookup: Any = None
+    lookup: Lookup | None = None
     """The screen-pop lookup result, reused for every agent the call rings (ring-all, transfers)."""
     ended: bool = False
     """Nobody is on it now (its last part is over); a later ring opens it again."""
@@ -110,10 +113,13 @@ class CallRegistry:
     def get(self, call: str) -> LiveCall | None:
         return self._calls.get(call)
 
-    def open(self, pbx: str, call: str, caller: str, **fields: Any) -> LiveCall:
+    def open(self, pbx: str, call: str, caller: str, *, vars: dict[str, str] | None = None, queue: str | None = None,
+             caller_channel: str | None = None) -> LiveCall:
+        """The live call, opened with these details unless it is already (then they are not changed)."""
         live = self._calls.get(call)
         if live is None:
-            live = self._calls[call] = LiveCall(pbx=pbx, call=call, caller=caller, **fields)
+            live = self._calls[call] = LiveCall(pbx=pbx, call=call, caller=caller, vars=vars or {}, queue=queue,
+                                                caller_channel=caller_channel)
         self._reopen(live)
         return live
 

@@ -70,7 +70,7 @@ class Abandons:
                 continue
             try:
                 channels = await bridge.core_show_channels()
-            except Exception as exc:  # noqa: BLE001 - the link is down: the next round tries again
+            except Exception as exc:  # the link is down: the next round tries again
                 log.warning("dialer: CoreShowChannels for abandoned calls failed: %s", exc)
                 continue
             for flight in (f for f in overdue if f.pbx == pbx):
@@ -83,7 +83,7 @@ class Abandons:
             return  # hung up meanwhile, or an agent is ringing already
         try:
             await bridge.redirect(channel, "s", self.context, 1)
-        except Exception as exc:  # noqa: BLE001 - gone meanwhile: its end is recorded as it comes
+        except Exception as exc:  # gone meanwhile: its end is recorded as it comes
             log.info("dialer: redirect of abandoned lead %s refused: %s", flight.lead_id, exc)
             return
         flight.redirected = True

@@ -16,10 +16,10 @@ if TYPE_CHECKING:
     from console.config import DialerSettings, Settings
     from console.server.after_call import AfterCallWork
     from console.server.callstate import CallRegistry
+    from console.server.clock import Clock
     from console.server.directory import Directory
     from console.server.hub import Hub
     from console.server.lease import Lease
-    from console.server.clock import Clock
     from console.server.outbox import Outbox
     from telephony.events import DomainEvent
 

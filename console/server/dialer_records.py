@@ -31,7 +31,8 @@ from console.store.tables import table_of
 if TYPE_CHECKING:
     from console.config import Settings
 
-_campaign, _lead, _interaction, _customer = table_of(Campaign), table_of(Lead), table_of(Interaction), table_of(Customer)
+_campaign, _lead = table_of(Campaign), table_of(Lead)
+_interaction, _customer = table_of(Interaction), table_of(Customer)
 _k, _l, _i, _c = _campaign.c, _lead.c, _interaction.c, _customer.c
 _followup = table_of(FollowUp)
 _d, _f = table_of(DoNotCall).c, _followup.c

@@ -130,7 +130,7 @@ class DialerService:
                 await self._outbox.drained()
                 orphans = await asyncio.to_thread(self._reconcile)
                 break
-            except Exception as exc:  # noqa: BLE001 - the database is down: try again
+            except Exception as exc:  # the database is down: try again
                 log.warning("dialer: start-up reconciliation failed, retrying: %s", str(exc).splitlines()[0])
                 await asyncio.sleep(self.tick_s * 5)
         self.orphans.found(orphans)
@@ -161,7 +161,7 @@ class DialerService:
         try:
             await self.tick()
             self._outage.succeeded()
-        except Exception as exc:  # noqa: BLE001 - a bad round must not stop the dialer
+        except Exception as exc:  # a bad round must not stop the dialer
             if unreachable(exc):
                 self._outage.failed(exc)  # said once, not a traceback every round
             else:
@@ -218,7 +218,7 @@ class DialerService:
         from console.crm.campaign_leads import add_leads, callback_leads
 
         with self._engine.begin() as conn:
-            sla_minutes: dict[str, int] = {tier: m for tier, m in self._settings.callbacks.sla_minutes.items()}
+            sla_minutes: dict[str, int] = dict(self._settings.callbacks.sla_minutes.items())
             leads = callback_leads(conn, campaign.id, now, sla_minutes)
             if leads:
                 add_leads(conn, campaign, leads, now, valid_days=self._settings.risk.assessment_valid_days,
@@ -332,7 +332,7 @@ class DialerService:
             await bridge.originate(self.config.channel.format(number=national_digits(lead.number)), exten=exten,
                                    context=context, caller_id=campaign.caller_id or None, variables=variables,
                                    action_id=action_id)
-        except Exception as exc:  # noqa: BLE001 - no PBX, or it refused: a failed attempt
+        except Exception as exc:  # no PBX, or it refused: a failed attempt
             log.warning("dialer: originate of lead %s failed: %s", lead.id, exc)
             await self._finish(flight, "failed", reached=False, t=now.timestamp())
 
@@ -359,7 +359,7 @@ class DialerService:
         async for event in stream:
             try:
                 await self.observe(event)
-            except Exception:  # noqa: BLE001
+            except Exception:
                 log.exception("dialer: failed to handle %s", event.name)
 
     async def observe(self, event: DomainEvent) -> None:

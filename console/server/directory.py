@@ -9,9 +9,14 @@ disabled or enabled, so pops follow an edited extension at once.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from console.server.users import AuthUser
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 
 @dataclass
@@ -46,9 +51,9 @@ class Directory:
         """Users whose extension is this agent id (normally one)."""
         return set(self._by_extension.get(agent, ())) if agent else set()
 
-    def supervisors_of(self, queues: object) -> set[int]:
+    def supervisors_of(self, queues: Iterable[str]) -> set[int]:
         out: set[int] = set()
-        for queue in queues or ():  # type: ignore[attr-defined]
+        for queue in queues:
             out |= self._supervisors_by_queue.get(queue, set())
         return out
 
@@ -66,7 +71,7 @@ class Directory:
         return self.users[min(ids)] if ids else None
 
 
-def load_directory(engine: object) -> Directory:
+def load_directory(engine: Engine) -> Directory:
     """Every active member of staff (blocking: call it in a thread)."""
     from sqlalchemy import select
 
@@ -74,7 +79,7 @@ def load_directory(engine: object) -> Directory:
     from console.store.models import Staff
 
     directory = Directory()
-    with engine.connect() as conn:  # type: ignore[attr-defined]
+    with engine.connect() as conn:
         for staff in conn.execute(select(Staff)):
             if getattr(staff, "active", True):
                 directory.add(user_from_staff(staff))

@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 from aiohttp import web
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from console.i18n import get_locale, has, t
 from console.store.outage import unreachable
@@ -93,7 +94,7 @@ async def read_body(request: web.Request, model: type[Model]) -> Model:
                        field=field) from None
 
 
-def validation_text(error: Any) -> str:
+def validation_text(error: ErrorDetails) -> str:
     """One pydantic error in the configured language: the known types by their own text (with
     the limit from ``ctx``), the rest (a model's own check) by the message it raised."""
     key = f"server.error.v.{error['type']}"

@@ -54,7 +54,7 @@ def _trusted(request: web.BaseRequest) -> tuple[Network, ...]:
     from console.server import keys
 
     try:
-        settings = request.app[keys.SETTINGS]  # type: ignore[attr-defined]
+        settings = request.app[keys.SETTINGS]  # type: ignore[attr-defined]  # a Request has one, a BaseRequest not
     except (AttributeError, KeyError, RuntimeError):
         return ()
     return trusted_networks(tuple(settings.server.trusted_proxies))

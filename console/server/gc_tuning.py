@@ -12,18 +12,19 @@ owner (``calldesk serve``, the benchmark) calls this, never create_app.
 from __future__ import annotations
 
 import gc
-from typing import Any
+
+from aiohttp import web
 
 from console.heap import freeze_start_up_heap
 
 GEN0_THRESHOLD = 20_000
 
 
-async def _freeze(app: Any) -> None:
+async def _freeze(app: web.Application) -> None:
     freeze_start_up_heap()
 
 
-def tune_after_startup(app: Any) -> None:
+def tune_after_startup(app: web.Application) -> None:
     """Freeze the start-up heap once the app (and its cleanup contexts) has started."""
     _, gen1, gen2 = gc.get_threshold()
     gc.set_threshold(GEN0_THRESHOLD, gen1, gen2)

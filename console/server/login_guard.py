@@ -23,8 +23,10 @@ import asyncio
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
+from sqlalchemy import Engine
+
+from console.config.models import LoginSettings
 from console.crm import login_locks
 from console.server.login_throttle import LoginThrottle, retry_after
 from console.server.users import AuthUser, check_password_sync
@@ -41,7 +43,8 @@ class LoginOutcome:
 
 
 class LoginGuard:
-    def __init__(self, engine: Any, throttle: LoginThrottle, clock: Callable[[], dt.datetime], settings: Any) -> None:
+    def __init__(self, engine: Engine, throttle: LoginThrottle, clock: Callable[[], dt.datetime],
+                 settings: LoginSettings) -> None:
         self._engine = engine
         self._throttle = throttle
         self._clock = clock

@@ -17,15 +17,18 @@ import asyncio
 import logging
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlalchemy.exc import SQLAlchemyError
 
+from console.config.models import ManagerSettings
+from console.server.callstate import LiveCall
 from console.server.hub import Hub
 from console.store.models import Customer
+from console.store.tables import table_of
 from telephony.events import CallbackRequested
 
 log = logging.getLogger(__name__)
-_c = Customer.__table__.c
+_c = table_of(Customer).c
 
 
 def customer_brief(summary: dict[str, Any]) -> dict[str, Any]:
@@ -34,11 +37,11 @@ def customer_brief(summary: dict[str, Any]) -> dict[str, Any]:
 
 
 class ManagerAlerts:
-    def __init__(self, hub: Hub, config: Any) -> None:
+    def __init__(self, hub: Hub, config: ManagerSettings) -> None:
         self._hub = hub
         self._config = config
 
-    def call(self, live: Any, customer: dict[str, Any], agent: str) -> bool:
+    def call(self, live: LiveCall, customer: dict[str, Any], agent: str) -> bool:
         """The customer of ``live`` rings ``agent``: tell their account manager, once per call."""
         manager = customer.get("manager") or {}
         if not self._config.alert_on_call or not manager.get("id") or live.manager_told:
@@ -52,20 +55,23 @@ class ManagerAlerts:
         })
         return True
 
-    async def callback_requested(self, engine: Any, event: CallbackRequested) -> bool:
+    async def callback_requested(self, engine: Engine, event: CallbackRequested) -> bool:
         """The caller asked for a callback from the queue: tell their account manager. Looked up
         off the call's path (the pops never wait for this), in a thread."""
         if not self._config.alert_on_callback:
             return False
         from console.server.recorder import manager_of_caller
 
-        def find() -> tuple[int, int | None, dict[str, Any]] | None:
+        def find() -> tuple[int, int, dict[str, Any]] | None:
             with engine.connect() as conn:
                 found = manager_of_caller(conn, event.caller, event.account)
-                if found is None or found[1] is None:
+                if found is None:
                     return None
-                row = conn.execute(select(_c.id, _c.client_no, _c.name, _c.tier).where(_c.id == found[0])).one()
-                return found[0], found[1], dict(row._mapping)
+                customer_id, manager_id = found
+                if manager_id is None:
+                    return None
+                row = conn.execute(select(_c.id, _c.client_no, _c.name, _c.tier).where(_c.id == customer_id)).one()
+                return customer_id, manager_id, dict(row._mapping)
         try:
             found = await asyncio.to_thread(find)
         except SQLAlchemyError as exc:

@@ -34,4 +34,5 @@ def register(app: web.Application, *operations: Operation) -> None:
 
 
 def declared(app: web.Application) -> list[Operation]:
-    return list(app.get(keys.OPERATIONS, []))
+    operations: list[Operation] = app.get(keys.OPERATIONS, [])
+    return list(operations)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from importlib.metadata import PackageNotFoundError, version
-from typing import cast
+from typing import NotRequired, TypedDict
 
 from aiohttp import web
 from pydantic import BaseModel, TypeAdapter
@@ -25,7 +25,7 @@ from pydantic.json_schema import JsonSchemaValue, models_json_schema
 
 from console.server.api_models.common import ErrorBody
 from console.server.api_models.health import Health
-from console.server.openapi import Operation, declared, register
+from console.server.openapi import Access, Operation, declared, register
 
 REF = "#/components/schemas/{model}"
 BEARER = "bearer"
@@ -35,7 +35,54 @@ _STATUS_TEXT = {101: "Switching to the WebSocket protocol", 400: "Bad request or
                 413: "Body too large", 429: "Too many attempts",
                 503: "Unavailable: the database or the PBX is down"}
 
-JsonObject = dict[str, JsonSchemaValue]
+# The OpenAPI objects this module writes (of the same names); the schemas in them are pydantic's.
+class MediaType(TypedDict):
+    schema: JsonSchemaValue
+
+
+Content = dict[str, MediaType]
+Security = list[dict[str, list[str]]]
+
+
+class RequestBody(TypedDict):
+    required: bool
+    content: Content
+
+
+class Response(TypedDict):
+    description: str
+    content: NotRequired[Content]
+
+
+Parameter = TypedDict("Parameter", {  # "in" is a keyword
+    "name": str, "in": str, "required": bool, "schema": JsonSchemaValue, "description": NotRequired[str],
+})
+
+
+class _OperationParts(TypedDict, total=False):
+    tags: list[str]
+    parameters: list[Parameter]
+    requestBody: RequestBody
+
+
+OperationObject = TypedDict("OperationObject", {
+    "operationId": str, "summary": str, "description": str, "x-calldesk-access": Access, "security": Security,
+    "tags": NotRequired[list[str]], "parameters": NotRequired[list[Parameter]],
+    "requestBody": NotRequired[RequestBody], "responses": dict[str, Response],
+})
+
+
+class Components(TypedDict):
+    schemas: dict[str, JsonSchemaValue]
+    securitySchemes: dict[str, dict[str, str]]
+
+
+class Document(TypedDict):
+    openapi: str
+    info: dict[str, str]
+    paths: dict[str, dict[str, OperationObject]]
+    components: Components
+    security: Security
 
 
 def error_statuses(operation: Operation) -> list[int]:
@@ -62,24 +109,24 @@ def _models(operations: Iterable[Operation]) -> list[type[BaseModel]]:
     return list(found)
 
 
-def _query_parameters(model: type[BaseModel]) -> list[JsonObject]:
+def _query_parameters(model: type[BaseModel]) -> list[Parameter]:
     schema = model.model_json_schema(ref_template=REF)
     required = set(schema.get("required", []))
-    out: list[JsonObject] = []
-    for name, prop in schema.get("properties", {}).items():
-        prop = dict(prop)
+    out: list[Parameter] = []
+    for name, declared_schema in schema.get("properties", {}).items():
+        prop = dict(declared_schema)
         description = prop.pop("description", None)
         prop.pop("title", None)
-        param: JsonObject = {"name": name, "in": "query", "required": name in required, "schema": prop}
+        param: Parameter = {"name": name, "in": "query", "required": name in required, "schema": prop}
         if description:
             param["description"] = description
         out.append(param)
     return out
 
 
-def _path_parameters(op: Operation) -> list[JsonObject]:
+def _path_parameters(op: Operation) -> list[Parameter]:
     choices = op.path_choices()
-    out: list[JsonObject] = []
+    out: list[Parameter] = []
     for name in op.path_names():
         if name in choices:
             schema = TypeAdapter(str).json_schema() | {"enum": choices[name]}
@@ -91,7 +138,7 @@ def _path_parameters(op: Operation) -> list[JsonObject]:
     return out
 
 
-def _content(media: str, schema: JsonSchemaValue) -> JsonObject:
+def _content(media: str, schema: JsonSchemaValue) -> Content:
     return {media: {"schema": schema}}
 
 
@@ -100,24 +147,20 @@ def _operation_id(op: Operation) -> str:
     return "_".join([op.method.lower(), *words]).replace(".", "_").replace("-", "_")
 
 
-def _operation(op: Operation, refs: dict[type[BaseModel], JsonSchemaValue]) -> JsonObject:
+def _operation(op: Operation, refs: dict[type[BaseModel], JsonSchemaValue]) -> OperationObject:
     role = {"public": "anyone (no login)", "loopback": "a client on the server's own host"}.get(
         op.access, f"role `{op.access}` or above")
-    out: JsonObject = {
-        "operationId": _operation_id(op), "summary": op.summary, "description": f"Who may call: {role}.",
-        "x-calldesk-access": op.access,
-        "security": [] if op.access in ("public", "loopback") else [{BEARER: []}],
-    }
+    parts: _OperationParts = {}
     if op.tag:
-        out["tags"] = [op.tag]
+        parts["tags"] = [op.tag]
     params = _path_parameters(op) + (_query_parameters(op.query) if op.query else [])
     if params:
-        out["parameters"] = params
+        parts["parameters"] = params
     if op.body is not None:
-        out["requestBody"] = {"required": True, "content": _content("application/json", refs[op.body])}
+        parts["requestBody"] = {"required": True, "content": _content("application/json", refs[op.body])}
     elif op.body_media:
-        out["requestBody"] = {"required": True, "content": _content(op.body_media, TypeAdapter(str).json_schema())}
-    responses: JsonObject = {}
+        parts["requestBody"] = {"required": True, "content": _content(op.body_media, TypeAdapter(str).json_schema())}
+    responses: dict[str, Response] = {}
     if op.websocket:
         responses["101"] = {"description": _STATUS_TEXT[101]}
     elif op.response is not None:
@@ -134,25 +177,30 @@ def _operation(op: Operation, refs: dict[type[BaseModel], JsonSchemaValue]) -> J
         body = refs[Health] if op.response is Health and status == 503 else refs[ErrorBody]
         responses[str(status)] = {"description": _STATUS_TEXT.get(status, "Error"),
                                   "content": _content("application/json", body)}
-    out["responses"] = responses
-    return out
+    return {
+        "operationId": _operation_id(op), "summary": op.summary, "description": f"Who may call: {role}.",
+        "x-calldesk-access": op.access,
+        "security": [] if op.access in ("public", "loopback") else [{BEARER: []}],
+        **parts,
+        "responses": responses,
+    }
 
 
-def build_document(operations: Sequence[Operation], *, title: str = "calldesk server API") -> JsonObject:
+def build_document(operations: Sequence[Operation], *, title: str = "calldesk server API") -> Document:
     """The OpenAPI 3.1 document of these operations."""
     models = _models(operations)
     keyed, defs = models_json_schema([(m, "validation") for m in models], ref_template=REF)
     refs = {model: keyed[(model, "validation")] for model in models}
-    paths: dict[str, JsonObject] = {}
+    paths: dict[str, dict[str, OperationObject]] = {}
     for op in operations:
         paths.setdefault(op.openapi_path, {})[op.method.lower()] = _operation(op, refs)
-    schemas = cast(JsonObject, defs.get("$defs", {}))
+    schemas: dict[str, JsonSchemaValue] = defs.get("$defs", {})
     renames = _short_names(schemas)
     try:
         release = version("calldesk")
     except PackageNotFoundError:
         release = "0.0.0"
-    doc: JsonObject = {
+    doc: Document = {
         "openapi": "3.1.0",
         "info": {"title": title, "version": release,
                  "description": "calldesk serve's HTTP API (docs/API.md). Errors: `ErrorBody`; "
@@ -168,7 +216,7 @@ def build_document(operations: Sequence[Operation], *, title: str = "calldesk se
     return _renamed(doc, renames) if renames else doc
 
 
-def _short_names(schemas: JsonObject) -> dict[str, str]:
+def _short_names(schemas: dict[str, JsonSchemaValue]) -> dict[str, str]:
     """Two models of one name (each route module's ``CreateBody``) get pydantic's long names,
     ``console__server__routes__tickets__CreateBody``: call that one ``TicketsCreateBody``."""
     renames: dict[str, str] = {}
@@ -181,16 +229,17 @@ def _short_names(schemas: JsonObject) -> dict[str, str]:
     return renames
 
 
-def _renamed(doc: JsonObject, renames: dict[str, str]) -> JsonObject:
-    schemas = doc["components"]["schemas"]  # type: ignore[index]
-    doc["components"]["schemas"] = {renames.get(k, k): v for k, v in schemas.items()}  # type: ignore[index]
+def _renamed(doc: Document, renames: dict[str, str]) -> Document:
+    schemas = doc["components"]["schemas"]
+    doc["components"]["schemas"] = {renames.get(k, k): v for k, v in schemas.items()}
     text = json.dumps(doc, ensure_ascii=False)
     for old, new in renames.items():
         text = text.replace(f'"{REF.format(model=old)}"', f'"{REF.format(model=new)}"')
-    return cast(JsonObject, json.loads(text))
+    renamed: Document = json.loads(text)  # the same document, its references renamed
+    return renamed
 
 
-OPENAPI_DOCUMENT: web.AppKey[dict[str, JsonObject]] = web.AppKey("openapi_document")
+OPENAPI_DOCUMENT: web.AppKey[dict[str, Document]] = web.AppKey("openapi_document")
 """Holds the document under "doc" once built (on first use: every route is mounted by then)."""
 
 

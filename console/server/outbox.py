@@ -23,11 +23,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import Connection, Engine
+
 from console.store.outage import unreachable
 
 log = logging.getLogger(__name__)
 
-Applier = Callable[[Any, dict[str, Any]], None]
+Applier = Callable[[Connection, dict[str, Any]], None]
 """(connection in an open transaction, payload) -> None; must be idempotent."""
 
 APPLIERS: dict[str, Applier] = {}
@@ -45,7 +47,7 @@ def applier(kind: str) -> Callable[[Applier], Applier]:
 
 
 class Outbox:
-    def __init__(self, path: Path, engine: Any, on_depth: Callable[[int], None] | None = None) -> None:
+    def __init__(self, path: Path, engine: Engine, on_depth: Callable[[int], None] | None = None) -> None:
         self.path = Path(path)
         self._engine = engine
         self._on_depth = on_depth or (lambda n: None)
@@ -84,7 +86,9 @@ class Outbox:
     def _head(self) -> tuple[int, str, str] | None:
         assert self._db is not None
         with self._lock:
-            return self._db.execute("SELECT seq, kind, payload FROM outbox ORDER BY seq LIMIT 1").fetchone()
+            head: tuple[int, str, str] | None = self._db.execute(
+                "SELECT seq, kind, payload FROM outbox ORDER BY seq LIMIT 1").fetchone()  # sqlite3's rows are Any
+            return head
 
     def _apply_head(self) -> bool:
         """Apply the oldest record; False when the journal is empty. Raises when the DB is down."""
@@ -164,7 +168,7 @@ class Outbox:
                 self.last_error = None
                 delay = RETRY_FIRST_S
                 self._idle.set()
-            except Exception as exc:  # noqa: BLE001 - the database is down; keep the record
+            except Exception as exc:  # the database is down; keep the record
                 self.last_error = str(exc).splitlines()[0]
                 log.warning("database unreachable, %d record(s) kept in the outbox: %s", self.depth, self.last_error)
                 with contextlib.suppress(TimeoutError):

@@ -24,13 +24,16 @@ from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
 
+from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from console.config import Settings
+from console.crm.customers import SummaryContext, summary_of
 from console.crm.masking import mask_customer
 from console.crm.phones import normalize
-from console.crm.customers import SummaryContext, summary_of
 from console.server import pop_queries as q
 from console.server import pop_queries_pg as qpg
+from console.server.clock import Clock
 from telephony.events import Ringing
 
 ACCOUNT_VARS = ("CUSTOMER_ACCOUNT", "__CUSTOMER_ACCOUNT")
@@ -67,15 +70,16 @@ class Lookup:
 
 
 class PopBuilder:
-    def __init__(self, engine: Any, settings: Any, clock: Any) -> None:
+    def __init__(self, engine: Engine, settings: Settings, clock: Clock) -> None:
         self._engine = engine
         self._settings = settings
         self._clock = clock
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="screenpop")
-        self._conn: Any = None  # touched only in that thread
-        self._pending: asyncio.Future[Lookup] | None = None
+        self._conn: Connection | None = None  # touched only in that thread
+        self._pending: asyncio.Future[None] | asyncio.Future[Lookup] | None = None
+        """The thread's current work (the warm-up, then each lookup in turn)."""
 
-    def _connection(self) -> Any:
+    def _connection(self) -> Connection:
         if self._conn is None or self._conn.closed or self._conn.invalidated:
             self._conn = self._engine.connect().execution_options(isolation_level="AUTOCOMMIT")
         return self._conn
@@ -110,11 +114,12 @@ class PopBuilder:
         host can keep a connect waiting for minutes: pops must not queue behind it)."""
         if self._pending is not None and not self._pending.done():
             return self._unavailable(caller, "the previous lookup is still waiting for the database")
-        self._pending = asyncio.get_running_loop().run_in_executor(self._thread, self.lookup_sync, caller, account)
+        pending = asyncio.get_running_loop().run_in_executor(self._thread, self.lookup_sync, caller, account)
+        self._pending = pending
         # Given up on after the timeout, its outcome is still collected (no "never retrieved").
-        self._pending.add_done_callback(lambda f: f.cancelled() or f.exception())
+        pending.add_done_callback(lambda f: f.cancelled() or f.exception())
         try:
-            return await asyncio.wait_for(asyncio.shield(self._pending), LOOKUP_TIMEOUT_S)
+            return await asyncio.wait_for(asyncio.shield(pending), LOOKUP_TIMEOUT_S)
         except TimeoutError:
             return self._unavailable(caller, f"no answer within {LOOKUP_TIMEOUT_S} s")
         except SQLAlchemyError as exc:
@@ -136,12 +141,12 @@ class PopBuilder:
             self._drop_connection()  # the next lookup reconnects
             raise
 
-    def _lookup(self, conn: Any, number: str, account: str | None) -> Lookup:
+    def _lookup(self, conn: Connection, number: str, account: str | None) -> Lookup:
         if conn.dialect.name == "postgresql":
             return self._lookup_merged(conn, number, account)
         return self._lookup_portable(conn, number, account)
 
-    def _lookup_portable(self, conn: Any, number: str, account: str | None) -> Lookup:
+    def _lookup_portable(self, conn: Connection, number: str, account: str | None) -> Lookup:
         found, by = [], None
         if account:
             found, by = q.rows(conn.execute(q.BY_CLIENT_NO, {"client_no": account})), "account"
@@ -171,7 +176,7 @@ class PopBuilder:
             by=by,
         )
 
-    def _lookup_merged(self, conn: Any, number: str, account: str | None) -> Lookup:
+    def _lookup_merged(self, conn: Connection, number: str, account: str | None) -> Lookup:
         """PostgreSQL: one statement per lookup (pop_queries_pg.py); the same Lookup as _lookup."""
         until = self._clock() + FOLLOWUP_HORIZON
         found, by = [], None
@@ -182,7 +187,10 @@ class PopBuilder:
         if not found:
             return Lookup("unknown", number)
         rows = [qpg.split(row) for row in found[: q.MAX_CANDIDATES]]
-        phones = lambda d: [SimpleNamespace(**p) for p in d["phones"]]  # noqa: E731
+
+        def phones(detail: dict[str, list[dict[str, Any]]]) -> list[SimpleNamespace]:
+            return [SimpleNamespace(**p) for p in detail["phones"]]
+
         if len(rows) > 1:
             summaries = [self.summary(c, phones(d), any(t["category"] == "complaint" for t in d["tickets"]))
                          for c, d in rows]
@@ -198,6 +206,7 @@ class PopBuilder:
         if c["manager_id"] is not None:
             manager = SimpleNamespace(id=c["manager_id"], name=c["manager_name"], extension=c["manager_extension"])
         ctx = SummaryContext.from_settings(self._settings, self._clock())
+        # The row and its phones as attributes, as summary_of reads a Customer and CustomerPhones.
         return summary_of(SimpleNamespace(**c), phones, manager, ctx, open_complaint)  # type: ignore[arg-type]
 
     def frame(self, lookup: Lookup, ringing: Ringing, verified: bool, ivr: dict[str, Any]) -> dict[str, Any]:
@@ -215,11 +224,12 @@ class PopBuilder:
 
 
 def _jsonable(row: dict[str, Any]) -> dict[str, Any]:
-    out = {}
-    for key, value in row.items():
-        if isinstance(value, (dt.datetime, dt.date)):
-            value = value.isoformat()
-        elif isinstance(value, Decimal):
-            value = str(value)
-        out[key] = value
-    return out
+    return {key: _json_value(value) for key, value in row.items()}
+
+
+def _json_value(value: object) -> object:
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value

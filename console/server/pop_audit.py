@@ -15,25 +15,30 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import bindparam, insert, select
+from sqlalchemy import Connection, bindparam, insert, select
 
 from console.crm import audit
 from console.server.outbox import applier
 from console.store.models import AuditEvent
+from console.store.tables import table_of
+
+if TYPE_CHECKING:
+    from console.server.pop import Lookup
 
 KIND = "pop_audit"
-_a = AuditEvent.__table__.c
+_audit = table_of(AuditEvent)
+_a = _audit.c
 # `at` is indexed: the idempotency check (a record re-applied after a crash) stays cheap.
 _EXISTS = select(_a.id).where(
     _a.at == bindparam("at"), _a.actor_id == bindparam("actor_id"), _a.action == audit.POP,
     _a.linkedid == bindparam("linkedid"), _a.customer_id == bindparam("customer_id"),
 ).limit(1)
-_INSERT = insert(AuditEvent.__table__)
+_INSERT = insert(_audit)
 
 
-def pop_record(users: set[int], call: str, agent: str, lookup: Any, verified: bool,
+def pop_record(users: set[int], call: str, agent: str, lookup: Lookup, verified: bool,
                at: dt.datetime) -> dict[str, Any] | None:
     """The outbox payload for one pop shown to ``users``; None when it showed no customer."""
     ids = [c["id"] for c in lookup.customers]
@@ -48,7 +53,7 @@ def pop_record(users: set[int], call: str, agent: str, lookup: Any, verified: bo
 
 
 @applier(KIND)
-def write_pop_audit(conn: Any, rec: dict[str, Any]) -> None:
+def write_pop_audit(conn: Connection, rec: dict[str, Any]) -> None:
     """One AuditEvent per (user, customer) of the pop, unless already written."""
     at = dt.datetime.fromisoformat(rec["at"])
     for actor_id in rec["users"]:

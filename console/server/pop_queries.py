@@ -13,17 +13,18 @@ from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import aliased
 
 from console.store.models import Customer, CustomerPhone, FollowUp, Interaction, Staff, Ticket
+from console.store.tables import table_of
 
 OPEN_TICKET_STATUSES = ("new", "open", "pending")
 MAX_CANDIDATES = 10
 
-_c = Customer.__table__.c
-_p = CustomerPhone.__table__.c
-_i = Interaction.__table__.c
-_t = Ticket.__table__.c
-_f = FollowUp.__table__.c
-_manager = aliased(Staff.__table__, name="manager")
-_agent = aliased(Staff.__table__, name="agent")
+_c = table_of(Customer).c
+_p = table_of(CustomerPhone).c
+_i = table_of(Interaction).c
+_t = table_of(Ticket).c
+_f = table_of(FollowUp).c
+_manager = aliased(table_of(Staff), name="manager")
+_agent = aliased(table_of(Staff), name="agent")
 
 _CUSTOMER_COLUMNS = (
     _c.id, _c.client_no, _c.name, _c.name_pinyin, _c.id_number, _c.branch, _c.tier, _c.aum,
@@ -31,17 +32,18 @@ _CUSTOMER_COLUMNS = (
     _c.status, _c.do_not_call, _c.churn_risk, _c.churn_reasons, _c.manager_id, _c.birth_date, _c.version,
     _manager.c.name.label("manager_name"), _manager.c.extension.label("manager_extension"),
 )
-_with_manager = Customer.__table__.outerjoin(_manager, _manager.c.id == _c.manager_id)
+_with_manager = table_of(Customer).outerjoin(_manager, _manager.c.id == _c.manager_id)
 
 BY_CLIENT_NO = select(*_CUSTOMER_COLUMNS).select_from(_with_manager).where(_c.client_no == bindparam("client_no"))
 BY_PHONE = (
     select(*_CUSTOMER_COLUMNS)
-    .select_from(_with_manager.join(CustomerPhone.__table__, _p.customer_id == _c.id))
+    .select_from(_with_manager.join(table_of(CustomerPhone), _p.customer_id == _c.id))
     .where(_p.e164 == bindparam("e164"))
     .order_by(_c.id)
     .limit(MAX_CANDIDATES + 1)
 )
-PHONES = select(_p.id, _p.customer_id, _p.e164, _p.kind).where(_p.customer_id.in_(bindparam("ids", expanding=True))).order_by(_p.id)
+PHONES = (select(_p.id, _p.customer_id, _p.e164, _p.kind)
+          .where(_p.customer_id.in_(bindparam("ids", expanding=True))).order_by(_p.id))
 OPEN_COMPLAINTS = select(_t.customer_id).where(and_(
     _t.customer_id.in_(bindparam("ids", expanding=True)),
     _t.category == "complaint",
@@ -51,7 +53,7 @@ CONTACTS = (
     select(_i.id, _i.linkedid, _i.direction, _i.queue, _i.started_at, _i.outcome, _i.talk_s,
            _i.disposition, _i.notes, _agent.c.name.label("agent_name"),
            _i.recording_ref.is_not(None).label("recording"))
-    .select_from(Interaction.__table__.outerjoin(_agent, _agent.c.id == _i.agent_id))
+    .select_from(table_of(Interaction).outerjoin(_agent, _agent.c.id == _i.agent_id))
     .where(_i.customer_id == bindparam("cid"))
     .order_by(_i.started_at.desc(), _i.id.desc())
     .limit(5)

@@ -17,34 +17,42 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 
-from console.config import ChurnSettings
+from console.config import ChurnSettings, Settings
 from console.crm.churn_facts import rescore
 from console.crm.phones import normalize
 from console.crm.wrapup import take_pending
+from console.server.clock import Clock
 from console.server.outbox import Outbox, applier
-from console.server.pop_audit import KIND as POP_AUDIT, pop_record
+from console.server.pop_audit import KIND as POP_AUDIT
+from console.server.pop_audit import pop_record
 from console.store.models import Customer, CustomerPhone, FollowUp, Interaction, Staff
+from console.store.tables import table_of
 from telephony.events import CallbackRequested, Ended, SurveyAnswered
+
+if TYPE_CHECKING:
+    from console.server.metrics import Metrics
+    from console.server.pop import Lookup
 
 log = logging.getLogger(__name__)
 
-_i, _c, _p, _s = (m.__table__.c for m in (Interaction, Customer, CustomerPhone, Staff))
+_interaction = table_of(Interaction)
+_i, _c, _p, _s = (table_of(m).c for m in (Interaction, Customer, CustomerPhone, Staff))
 _EXISTS = select(_i.id).where(
     _i.pbx == bindparam("pbx"), _i.linkedid == bindparam("linkedid"), _i.queue == bindparam("queue"),
     _i.pass_no == bindparam("pass_no"),
 )
 _BY_CLIENT_NO = select(_c.id, _c.tier).where(_c.client_no == bindparam("client_no"))
 _BY_ID = select(_c.id, _c.tier).where(_c.id == bindparam("id"))
-_BY_PHONE = select(_c.id, _c.tier).join(CustomerPhone.__table__, _p.customer_id == _c.id).where(
+_BY_PHONE = select(_c.id, _c.tier).join(table_of(CustomerPhone), _p.customer_id == _c.id).where(
     _p.e164 == bindparam("e164")).limit(2)
 _STAFF_BY_EXT = select(_s.id).where(_s.extension == bindparam("ext")).order_by(_s.id).limit(1)
 _MANAGER_OF = select(_c.manager_id).where(_c.id == bindparam("id"))
-_INSERT_INTERACTION = insert(Interaction.__table__)
-_INSERT_FOLLOWUP = insert(FollowUp.__table__)
+_INSERT_INTERACTION = insert(_interaction)
+_INSERT_FOLLOWUP = insert(table_of(FollowUp))
 
 REASON_ABANDONED = "来电放弃，请回拨"
 REASON_REQUESTED = "客户在排队时请求回拨"
@@ -54,7 +62,7 @@ def _when(t: float) -> dt.datetime:
     return dt.datetime.fromtimestamp(t, dt.UTC)
 
 
-def _customer(conn: Any, rec: dict[str, Any]) -> tuple[int | None, str | None]:
+def _customer(conn: Connection, rec: dict[str, Any]) -> tuple[int | None, str | None]:
     if rec.get("customer_id"):
         row = conn.execute(_BY_ID, {"id": rec["customer_id"]}).first()
         if row:
@@ -71,7 +79,7 @@ def _customer(conn: Any, rec: dict[str, Any]) -> tuple[int | None, str | None]:
 
 
 @applier("interaction")
-def write_interaction(conn: Any, rec: dict[str, Any]) -> None:
+def write_interaction(conn: Connection, rec: dict[str, Any]) -> None:
     """Insert the call's Interaction (and its callback FollowUp) unless it is already there."""
     # A record journalled before passes were numbered (or the dialer's) is the call's first pass.
     key = {"pbx": rec["pbx"], "linkedid": rec["linkedid"], "queue": rec["queue"] or "",
@@ -100,8 +108,10 @@ def write_interaction(conn: Any, rec: dict[str, Any]) -> None:
         minutes = rec["callback_minutes"].get(tier or "standard", 240)
         owner = (conn.execute(_MANAGER_OF, {"id": customer_id}).scalar()
                  if callback == "requested" and rec.get("callback_to_manager") else None)
+        inserted = result.inserted_primary_key
+        assert inserted is not None  # None only for an executemany
         conn.execute(_INSERT_FOLLOWUP.values(
-            customer_id=customer_id, interaction_id=result.inserted_primary_key[0],
+            customer_id=customer_id, interaction_id=inserted[0],
             due_at=ended + dt.timedelta(minutes=minutes), owner_id=owner, kind="callback",
             reason=REASON_REQUESTED if callback == "requested" else REASON_ABANDONED,
             status="open", created_at=ended,
@@ -115,7 +125,7 @@ _SURVEYED = select(_i.id, _i.customer_id, _i.started_at).where(
 
 
 @applier("survey")
-def write_survey(conn: Any, rec: dict[str, Any]) -> None:
+def write_survey(conn: Connection, rec: dict[str, Any]) -> None:
     """The caller's survey answer on the agent's Interaction of that call (its latest answered
     pass with them; the first answer stands), and the customer's churn score again (low CSAT
     is a factor). The Interaction was journalled before: the outbox applies in order."""
@@ -124,12 +134,12 @@ def write_survey(conn: Any, rec: dict[str, Any]) -> None:
         log.warning("survey answer %s of call %s (agent %s) matches no answered call: not stored",
                     rec["score"], rec["call"], rec.get("agent"))
         return
-    conn.execute(update(Interaction.__table__).where(_i.id == row.id, _i.csat.is_(None)).values(csat=rec["score"]))
+    conn.execute(update(_interaction).where(_i.id == row.id, _i.csat.is_(None)).values(csat=rec["score"]))
     if row.customer_id is not None and rec.get("churn"):
         rescore(conn, [row.customer_id], _when(rec["t"]), ChurnSettings.model_validate(rec["churn"]))
 
 
-def manager_of_caller(conn: Any, caller: str, account: str | None) -> tuple[int, int | None] | None:
+def manager_of_caller(conn: Connection, caller: str, account: str | None) -> tuple[int, int | None] | None:
     """(customer id, their account manager's id) of a caller known by account or number, else None."""
     customer_id, _tier = _customer(conn, {"caller": caller, "account": account})
     if customer_id is None:
@@ -140,7 +150,7 @@ def manager_of_caller(conn: Any, caller: str, account: str | None) -> tuple[int,
 class Recorder:
     """Turns ``ended`` (and ``callback_requested``) and pops shown into outbox records, in event order."""
 
-    def __init__(self, settings: Any, outbox: Outbox, clock: Any, metrics: Any = None) -> None:
+    def __init__(self, settings: Settings, outbox: Outbox, clock: Clock, metrics: Metrics | None = None) -> None:
         self._settings = settings
         self._outbox = outbox
         self._metrics = metrics
@@ -149,6 +159,9 @@ class Recorder:
         self._requested: dict[str, str | None] = {}  # call -> account, until the call ends
         self._task: asyncio.Task[None] | None = None
         self._pending = 0
+        self._journalled = asyncio.Event()
+        """Set while no accepted record waits to be journalled."""
+        self._journalled.set()
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._journal_forever(), name="recorder")
@@ -175,8 +188,7 @@ class Recorder:
         elif event.outcome == "abandoned" and self._settings.callbacks.create_on_abandon \
                 and event.wait_s >= self._settings.stats.short_abandon_s:
             callback = "abandoned"
-        self._pending += 1
-        self._queue.put_nowait(("interaction", {
+        self._accept("interaction", {
             "pbx": pbx, "linkedid": event.call, "queue": event.queue or "", "pass_no": event.pass_no, "t": event.t,
             "caller": event.caller, "agent": event.agent, "outcome": event.outcome,
             "hangup_by": event.hangup_by, "cause": event.cause, "wait_s": float(event.wait_s),
@@ -186,24 +198,27 @@ class Recorder:
             "recording": event.recording[:255] if event.recording else None,
             "callback_minutes": dict(self._settings.callbacks.sla_minutes),
             **({"churn": self._settings.churn.model_dump()} if event.outcome == "abandoned" else {}),
-        }))
+        })
         if self._metrics is not None:
             self._metrics.calls.labels(event.outcome).inc()
 
     def survey(self, pbx: str, event: SurveyAnswered) -> None:
         """The caller answered the post-call survey: stored on the agent's Interaction of the call."""
-        self._pending += 1
-        self._queue.put_nowait(("survey", {
+        self._accept("survey", {
             "pbx": pbx, "call": event.call, "agent": event.agent, "queue": event.queue, "score": event.score,
             "t": event.t, "churn": self._settings.churn.model_dump(),
-        }))
+        })
 
-    def pop_shown(self, users: set[int], call: str, agent: str, lookup: Any, verified: bool) -> None:
+    def pop_shown(self, users: set[int], call: str, agent: str, lookup: Lookup, verified: bool) -> None:
         """Audit a pop already on the wire (console.server.pop_audit); never blocks the caller."""
         record = pop_record(users, call, agent, lookup, verified, self._clock())
         if record is not None:
-            self._pending += 1
-            self._queue.put_nowait((POP_AUDIT, record))
+            self._accept(POP_AUDIT, record)
+
+    def _accept(self, kind: str, record: dict[str, Any]) -> None:
+        self._pending += 1
+        self._journalled.clear()
+        self._queue.put_nowait((kind, record))
 
     async def _journal_forever(self) -> None:
         while True:
@@ -213,14 +228,15 @@ class Recorder:
             kind, record = item
             try:
                 await self._outbox.submit(kind, record)
-            except Exception:  # noqa: BLE001 - the local journal itself failed: say so loudly
+            except Exception:  # the local journal itself failed: say so loudly
                 log.exception("could not journal %s of call %s; it is NOT recorded", kind,
                               record.get("linkedid") or record.get("call"))
             finally:
                 self._pending -= 1
+                if not self._pending:
+                    self._journalled.set()
 
     async def idle(self) -> None:
         """Wait until every accepted record is journalled and written (tests)."""
-        while self._pending:
-            await asyncio.sleep(0.01)
+        await self._journalled.wait()
         await self._outbox.drained()

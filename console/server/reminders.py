@@ -1,7 +1,8 @@
 """``followup_due`` frames: a follow-up's owner is told on their console when it falls due.
 
-Once a minute (console/server/periodic.py) the server asks for the open follow-ups whose due time passed since the last look,
-and sends each to its owner (pool follow-ups have no owner and are listed, not pushed). Those
+Once a minute (console/server/periodic.py) the server asks for the open follow-ups whose due time
+passed since the last look, and sends each to its owner (pool follow-ups have no owner and are
+listed, not pushed). Those
 already overdue when the server starts are not pushed: the console lists them on login.
 """
 
@@ -12,17 +13,20 @@ import logging
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Engine, bindparam, select
 from sqlalchemy.exc import SQLAlchemyError
 
+from console.server.clock import Clock
+from console.server.hub import Hub
 from console.store.models import Customer, FollowUp
+from console.store.tables import table_of
 
 log = logging.getLogger(__name__)
 
-_f, _c = FollowUp.__table__.c, Customer.__table__.c
+_f, _c = table_of(FollowUp).c, table_of(Customer).c
 _NEWLY_DUE = (
     select(_f.id, _f.customer_id, _c.name.label("customer_name"), _f.due_at, _f.owner_id, _f.reason, _f.kind)
-    .join(Customer.__table__, _c.id == _f.customer_id)
+    .join(table_of(Customer), _c.id == _f.customer_id)
     .where(_f.status == "open", _f.owner_id.is_not(None), _f.due_at > bindparam("since"),
            _f.due_at <= bindparam("until"))
     .order_by(_f.due_at)
@@ -31,7 +35,7 @@ _NEWLY_DUE = (
 
 
 class Reminders:
-    def __init__(self, engine: Any, hub: Any, clock: Any) -> None:
+    def __init__(self, engine: Engine, hub: Hub, clock: Clock) -> None:
         self._engine, self._hub, self._clock = engine, hub, clock
         self._since: datetime = clock()
 

@@ -18,10 +18,9 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from typing import Any
 
 from panoramisk.fast_agi import Request
-from sqlalchemy import bindparam, select
+from sqlalchemy import Engine, bindparam, select
 
 from console.config import Settings
 from console.crm.masking import mask_phone
@@ -29,16 +28,17 @@ from console.crm.phones import normalize
 from console.crm.routing import Known, Route, RoutingRules, decide
 from console.server.callstate import CallRegistry
 from console.store.models import Customer, CustomerPhone, Staff
+from console.store.tables import table_of
 
 log = logging.getLogger(__name__)
 
 HEADERS_MAX = 16 * 1024
 HEADERS_TIMEOUT_S = 2.0
-_c, _p, _s = (m.__table__.c for m in (Customer, CustomerPhone, Staff))
+_c, _p, _s = (table_of(m).c for m in (Customer, CustomerPhone, Staff))
 _WHO = select(_c.tier, _s.extension).select_from(
-    Customer.__table__.outerjoin(Staff.__table__, (_s.id == _c.manager_id) & _s.active))
+    table_of(Customer).outerjoin(table_of(Staff), (_s.id == _c.manager_id) & _s.active))
 _BY_ACCOUNT = _WHO.where(_c.client_no == bindparam("account"))
-_BY_PHONE = _WHO.join(CustomerPhone.__table__, _p.customer_id == _c.id).where(_p.e164 == bindparam("e164")).limit(2)
+_BY_PHONE = _WHO.join(table_of(CustomerPhone), _p.customer_id == _c.id).where(_p.e164 == bindparam("e164")).limit(2)
 
 
 def rules_of(settings: Settings) -> RoutingRules:
@@ -48,7 +48,7 @@ def rules_of(settings: Settings) -> RoutingRules:
 
 
 class RoutingAgi:
-    def __init__(self, settings: Settings, engine: Any, calls: CallRegistry,
+    def __init__(self, settings: Settings, engine: Engine, calls: CallRegistry,
                  counted: Callable[[str], None] = lambda reason: None) -> None:
         self._settings = settings
         self._rules = rules_of(settings)
@@ -84,7 +84,7 @@ class RoutingAgi:
             for name, value in route.variables().items():
                 await request.send_command(f'SET VARIABLE {name} "{value}"')
         except (TimeoutError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, ConnectionError) as exc:
-            log.warning("FastAGI request dropped: %s", exc or type(exc).__name__)
+            log.warning("FastAGI request dropped: %s", str(exc) or type(exc).__name__)
         finally:
             writer.close()
 
@@ -96,7 +96,7 @@ class RoutingAgi:
         try:
             known = await asyncio.wait_for(asyncio.to_thread(self._known, e164, account),
                                            self._settings.routing.answer_within_ms / 1000)
-        except Exception as exc:  # noqa: BLE001 - timeout or database: route by default, say why
+        except Exception as exc:  # timeout or database: route by default, say why
             # The log names the caller masked, and the error by its first line (a statement's
             # parameters, the caller's number among them, follow on the next lines).
             why = str(exc).splitlines()[0] if str(exc) else type(exc).__name__

@@ -18,9 +18,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
-from typing import Any
+from typing import TYPE_CHECKING
 
 from console.crm.search.build_process import LENGTH_BYTES
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from console.crm.search import SearchIndex
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +44,7 @@ class BuildFailed(Exception):
     """The child process ended without sending a whole index (its standard error says why)."""
 
 
-async def build_index(engine: Any) -> tuple[Any, str]:
+async def build_index(engine: Engine) -> tuple[SearchIndex, str]:
     """The index of every customer in ``engine``'s database and how it was built ("process" or
     "thread")."""
     from console.crm.search import load_index
@@ -47,12 +52,12 @@ async def build_index(engine: Any) -> tuple[Any, str]:
     if await asyncio.to_thread(_worth_a_process, engine):
         try:
             return await build_in_process(engine), "process"
-        except Exception:  # noqa: BLE001 - the thread below still builds it
+        except Exception:  # the thread below still builds it
             log.exception("could not build the customer search index in a child process; building it in a thread")
     return await asyncio.to_thread(load_index, engine), "thread"
 
 
-def _worth_a_process(engine: Any) -> bool:
+def _worth_a_process(engine: Engine) -> bool:
     from sqlalchemy import func, select
 
     from console.store.models import Customer
@@ -64,7 +69,7 @@ def _worth_a_process(engine: Any) -> bool:
         return (connection.execute(select(func.max(Customer.id))).scalar() or 0) >= PROCESS_FROM_CUSTOMERS
 
 
-async def build_in_process(engine: Any, command: tuple[str, ...] | None = None) -> Any:
+async def build_in_process(engine: Engine, command: tuple[str, ...] | None = None) -> SearchIndex:
     """The index built by a child process running ``command`` (default :data:`COMMAND`)."""
     from console.crm.search.transfer import Unpacker
 

@@ -19,8 +19,17 @@ from typing import TYPE_CHECKING, Any, Protocol
 from console.server.frame_masking import masked_event, masked_pop
 from console.server.pop import ivr_info
 from telephony.events import (
-    AgentState, Answered, CallbackRequested, DomainEvent, Ended, OriginateResult, QueueStats, Ringing,
-    RingStopped, SurveyAnswered, Transferred,
+    AgentState,
+    Answered,
+    CallbackRequested,
+    DomainEvent,
+    Ended,
+    OriginateResult,
+    QueueStats,
+    Ringing,
+    RingStopped,
+    SurveyAnswered,
+    Transferred,
 )
 from telephony.fanout import Fanout
 
@@ -170,7 +179,7 @@ class Service:
                 continue
             try:
                 await self.handle(pbx, event, received)
-            except Exception:  # noqa: BLE001 - one bad event must not stop the floor's pops
+            except Exception:  # one bad event must not stop the floor's pops
                 log.exception("pbx %s: failed to handle %s", pbx, event.name)
 
     def _json(self, event: DomainEvent) -> dict[str, Any]:

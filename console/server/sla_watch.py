@@ -9,19 +9,22 @@ import logging
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from console.crm.ticket_escalation import escalate_breached
+from console.server.clock import Clock
+from console.server.hub import Hub
 from console.store.models import Staff
+from console.store.tables import table_of
 
 log = logging.getLogger(__name__)
-_s = Staff.__table__.c
+_s = table_of(Staff).c
 _WATCHERS = select(_s.id).where(_s.active.is_(True), _s.role.in_(("supervisor", "manager", "admin")))
 
 
 class SlaWatch:
-    def __init__(self, engine: Any, hub: Any, clock: Any) -> None:
+    def __init__(self, engine: Engine, hub: Hub, clock: Clock) -> None:
         self._engine, self._hub, self._clock = engine, hub, clock
 
     async def check(self) -> int:

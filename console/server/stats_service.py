@@ -18,7 +18,7 @@ import asyncio
 import datetime as dt
 import logging
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from console.crm.report import load_calls, targets_of
@@ -30,8 +30,8 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
     from console.config import Settings
-    from console.server.clock import Clock
     from console.server.callstate import CallRegistry
+    from console.server.clock import Clock
     from console.server.directory import Directory
     from console.server.hub import Hub
     from console.server.outbox import Outbox
@@ -159,7 +159,7 @@ class StatsService:
         self._last_sent[queue] = asyncio.get_running_loop().time()
         try:
             event = self.snapshot(queue)
-        except Exception:  # noqa: BLE001 - a bad figure must not stop the next ones
+        except Exception:  # a bad figure must not stop the next ones
             log.exception("queue %s: could not compute its statistics", queue)
             return
         self._calls.queue_stats[queue] = event
@@ -199,6 +199,6 @@ async def start_stats(stats: StatsService) -> None:
     try:
         count = await stats.rebuild()
         log.info("queue statistics rebuilt from %d stored calls of today", count)
-    except Exception:  # noqa: BLE001
+    except Exception:
         log.exception("could not read today's calls back: the queue statistics start empty")
     stats.store_all()

@@ -71,7 +71,8 @@ def server_ssl_context(cert_file: Path, key_file: Path, now: dt.datetime) -> ssl
         reason = exc.reason or str(exc)
         if "KEY_VALUES_MISMATCH" in str(exc).upper():
             raise TlsSetupError(t("transport.cert.key_mismatch", key_file=key_file, cert_file=cert_file)) from None
-        raise TlsSetupError(t("transport.cert.key_unusable", key="server.tls_key", file=key_file, reason=reason)) from None
+        raise TlsSetupError(t("transport.cert.key_unusable", key="server.tls_key", file=key_file,
+                              reason=reason)) from None
     return context
 
 

@@ -78,8 +78,8 @@ class LoginLock(SQLModel, table=True):
     username: str = Field(max_length=32, unique=True)
     failures: int = 0
     """Failures since the last success or unlock (each within the lockout window of the last)."""
-    last_failure_at: dt.datetime = Field(default_factory=utcnow, **_when())
-    locked_at: dt.datetime | None = Field(default=None, **_when(nullable=True))
+    last_failure_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    locked_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
     """When the name was locked; null while it is not."""
 
 
@@ -139,9 +139,9 @@ class Customer(SQLModel, table=True):
     """The churn warning's score over 100 (console/crm/churn.py), computed from the facts below."""
     churn_reasons: str | None = Field(default=None, sa_type=Text)
     """JSON list of the score's reasons, heaviest first: [{factor, points, value}]."""
-    churn_scored_at: dt.datetime | None = Field(default=None, **_when(nullable=True))
-    created_at: dt.datetime = Field(default_factory=utcnow, **_when())
-    updated_at: dt.datetime = Field(default_factory=utcnow, **_when())
+    churn_scored_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     version: int = 1
 
 
@@ -199,7 +199,7 @@ class Campaign(SQLModel, table=True):
     demo: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
     """Made by `calldesk seed` with demo leads: dialled only on the PBX simulator (unless
     [dialer] allow_demo_campaigns), never through a real trunk by mistake."""
-    created_at: dt.datetime = Field(default_factory=utcnow, **_when())
+    created_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
 class Lead(SQLModel, table=True):
@@ -216,7 +216,7 @@ class Lead(SQLModel, table=True):
     number: str = Field(max_length=20)
     status: str = Field(max_length=16, default="pending")
     attempts: int = 0
-    next_attempt_at: dt.datetime | None = Field(default=None, **_when(nullable=True))
+    next_attempt_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
     last_result: str | None = Field(default=None, max_length=32)
     result: str | None = Field(default=None, max_length=255)
     exclusion_reason: str | None = Field(default=None, max_length=64)
@@ -251,9 +251,9 @@ class Interaction(SQLModel, table=True):
     agent_ext: str | None = Field(default=None, max_length=16)
     customer_id: int | None = Field(default=None, foreign_key="customer.id")
     caller_number: str = Field(max_length=32, default="", index=True)
-    started_at: dt.datetime = Field(**_when(index=True))
-    answered_at: dt.datetime | None = Field(default=None, **_when(nullable=True))
-    ended_at: dt.datetime | None = Field(default=None, **_when(nullable=True))
+    started_at: dt.datetime = Field(sa_type=UTCDateTime, index=True)
+    answered_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
+    ended_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
     wait_s: float = 0.0
     talk_s: float = 0.0
     outcome: str = Field(max_length=24, default="")
@@ -293,10 +293,10 @@ class Ticket(SQLModel, table=True):
     description: str = Field(default="", sa_type=Text)
     assignee_id: int | None = Field(default=None, foreign_key="staff.id")
     created_by: int | None = Field(default=None, foreign_key="staff.id")
-    sla_due_at: dt.datetime | None = Field(default=None, **_when(nullable=True))
+    sla_due_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
     supervisor_attention: bool = False
-    created_at: dt.datetime = Field(default_factory=utcnow, **_when())
-    updated_at: dt.datetime = Field(default_factory=utcnow, **_when())
+    created_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     version: int = 1
 
 
@@ -306,7 +306,7 @@ class TicketEvent(SQLModel, table=True):
     __tablename__ = "ticket_event"
     id: int | None = Field(default=None, primary_key=True, sa_type=BIG_ID)
     ticket_id: int = Field(foreign_key="ticket.id", index=True, ondelete="CASCADE")
-    at: dt.datetime = Field(default_factory=utcnow, **_when())
+    at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     actor_id: int | None = Field(default=None, foreign_key="staff.id")
     kind: str = Field(max_length=16)
     from_value: str | None = Field(default=None, max_length=64)
@@ -325,15 +325,15 @@ class FollowUp(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     customer_id: int = Field(foreign_key="customer.id")
     interaction_id: int | None = Field(default=None, foreign_key="interaction.id", sa_type=BIG_ID)
-    due_at: dt.datetime = Field(**_when())
+    due_at: dt.datetime = Field(sa_type=UTCDateTime)
     owner_id: int | None = Field(default=None, foreign_key="staff.id")
     reason: str = Field(default="", max_length=255)
     kind: str = Field(max_length=16, default="followup")
     status: str = Field(max_length=16, default="open")
     result: str | None = Field(default=None, max_length=255)
     created_by: int | None = Field(default=None, foreign_key="staff.id")
-    created_at: dt.datetime = Field(default_factory=utcnow, **_when())
-    completed_at: dt.datetime | None = Field(default=None, **_when(nullable=True))
+    created_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    completed_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class DoNotCall(SQLModel, table=True):
@@ -344,7 +344,7 @@ class DoNotCall(SQLModel, table=True):
     e164: str = Field(max_length=20, unique=True)
     customer_id: int | None = Field(default=None, foreign_key="customer.id")
     reason: str = Field(default="", max_length=255)
-    added_at: dt.datetime = Field(default_factory=utcnow, **_when())
+    added_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
 class QaReview(SQLModel, table=True):
@@ -363,7 +363,7 @@ class QaReview(SQLModel, table=True):
     score: float
     fatal: bool = False
     comment: str = Field(default="", sa_type=Text)
-    created_at: dt.datetime = Field(default_factory=utcnow, **_when())
+    created_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
 class AuditEvent(SQLModel, table=True):
@@ -371,7 +371,7 @@ class AuditEvent(SQLModel, table=True):
 
     __tablename__ = "audit_event"
     id: int | None = Field(default=None, primary_key=True, sa_type=BIG_ID)
-    at: dt.datetime = Field(default_factory=utcnow, **_when(index=True))
+    at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
     actor_id: int | None = Field(default=None, foreign_key="staff.id")
     action: str = Field(max_length=48)
     customer_id: int | None = Field(default=None, foreign_key="customer.id", index=True)

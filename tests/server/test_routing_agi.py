@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import Any
 
 from console.server import keys
@@ -98,5 +99,21 @@ async def test_a_peer_that_closes_early_costs_nothing(make_client, seed) -> None
         writer.close()
         await asyncio.sleep(0.2)
         assert (await agi(server.port, "13700137000", "retail"))["CALLDESK_QUEUE"] == "vip"  # still serving
+    finally:
+        await server.stop()
+
+
+async def test_a_silent_peer_is_dropped_and_the_log_names_why(make_client, seed, monkeypatch, caplog) -> None:
+    # A timeout's message is empty: the log names its kind instead of saying nothing.
+    from console.server import routing_agi
+
+    monkeypatch.setattr(routing_agi, "HEADERS_TIMEOUT_S", 0.1)
+    client, server = await _routing_client(make_client)
+    try:
+        reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+        with caplog.at_level(logging.WARNING, logger=routing_agi.__name__):
+            assert await asyncio.wait_for(reader.read(), 5) == b""  # the server hung up
+        writer.close()
+        assert "FastAGI request dropped: TimeoutError" in caplog.text
     finally:
         await server.stop()

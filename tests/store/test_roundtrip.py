@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import select
+from sqlmodel import SQLModel, select
 
 from console.store.db import session_scope
 from console.store.models import (
@@ -20,6 +20,7 @@ from console.store.models import (
     Ticket,
     TicketEvent,
 )
+from console.store.types import UTCDateTime
 
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 UTC = dt.UTC
@@ -113,3 +114,11 @@ def test_foreign_keys_are_enforced(migrated_engine) -> None:
     """SQLite too: make_engine turns foreign keys on."""
     with pytest.raises(IntegrityError), session_scope(migrated_engine) as session:
         session.add(CustomerPhone(customer_id=424242, e164="+8613900000000"))
+
+
+def test_every_time_column_is_utc_datetime() -> None:
+    # The models spell sa_type=UTCDateTime on each datetime field (mypy sees no default behind a
+    # **kwargs helper); a field that forgets it would store naive local times unnoticed.
+    naive = [f"{table.name}.{column.name}" for table in SQLModel.metadata.sorted_tables for column in table.c
+             if column.type.python_type is dt.datetime and not isinstance(column.type, UTCDateTime)]
+    assert naive == []

@@ -8,7 +8,7 @@ reported with the file and the key, because articles are written by people, not 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from console.config.models import TICKET_CATEGORIES
@@ -67,8 +67,22 @@ def _split_front_matter(path: Path, text: str) -> tuple[list[str], str]:
     raise KbError(f"{path}: the front matter block is not closed by a '---' line")
 
 
-def _parse_fields(path: Path, lines: list[str]) -> dict[str, str | tuple[str, ...]]:
-    fields: dict[str, str | tuple[str, ...]] = {}
+@dataclass(slots=True)
+class _FrontMatter:
+    values: dict[str, str] = field(default_factory=dict)
+    lists: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """The keys of :data:`LISTS`; ``values`` has the others."""
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.values or key in self.lists
+
+    def given(self, key: str) -> bool:
+        """Present and not empty."""
+        return bool(self.values.get(key) or self.lists.get(key))
+
+
+def _parse_fields(path: Path, lines: list[str]) -> _FrontMatter:
+    fields = _FrontMatter()
     for number, line in enumerate(lines, start=2):
         if not line.strip() or line.lstrip().startswith("#"):
             continue
@@ -83,14 +97,14 @@ def _parse_fields(path: Path, lines: list[str]) -> dict[str, str | tuple[str, ..
         if key in LISTS:
             if not (value.startswith("[") and value.endswith("]")):
                 raise KbError(f"{path}:{number}: key '{key}' must be a list like [a, b]")
-            fields[key] = tuple(item.strip() for item in value[1:-1].split(",") if item.strip())
+            fields.lists[key] = tuple(item.strip() for item in value[1:-1].split(",") if item.strip())
         else:
-            fields[key] = value
+            fields.values[key] = value
     return fields
 
 
-def _check_values(path: Path, fields: dict, allowed: tuple[str, ...], key: str) -> None:
-    wrong = [value for value in fields.get(key, ()) if value not in allowed]
+def _check_values(path: Path, fields: _FrontMatter, allowed: tuple[str, ...], key: str) -> None:
+    wrong = [value for value in fields.lists.get(key, ()) if value not in allowed]
     if wrong:
         raise KbError(f"{path}: key '{key}' has {', '.join(wrong)}; allowed: {', '.join(allowed)}")
 
@@ -103,22 +117,23 @@ def parse_article(path: Path) -> Article:
     header, body = _split_front_matter(path, text)
     fields = _parse_fields(path, header)
     for key in REQUIRED:
-        if not fields.get(key):
+        if not fields.given(key):
             raise KbError(f"{path}: front matter key '{key}' is missing or empty")
-    if fields["kind"] not in KINDS:
-        raise KbError(f"{path}: key 'kind' is {fields['kind']!r}; allowed: {', '.join(KINDS)}")
+    values, lists = fields.values, fields.lists
+    if values["kind"] not in KINDS:
+        raise KbError(f"{path}: key 'kind' is {values['kind']!r}; allowed: {', '.join(KINDS)}")
     _check_values(path, fields, CATEGORIES, "categories")
     _check_values(path, fields, FLAGS, "applies_when")
-    if not _SLUG.match(fields["slug"]) or fields["slug"] != path.stem:
+    if not _SLUG.match(values["slug"]) or values["slug"] != path.stem:
         raise KbError(f"{path}: key 'slug' must be lowercase-with-dashes and equal the file name ({path.stem!r})")
-    priority = fields.get("priority", "50")
-    if not str(priority).isdigit():
+    priority = values.get("priority", "50")
+    if not priority.isdigit():
         raise KbError(f"{path}: key 'priority' must be a whole number, got {priority!r}")
     if not body:
         raise KbError(f"{path}: the article has no body after its front matter")
     return Article(
-        slug=fields["slug"], title=fields["title"], title_en=fields["title_en"], kind=fields["kind"],
-        categories=fields["categories"], products=fields["products"], tags=fields["tags"],
-        basis=fields["basis"], applies_when=fields.get("applies_when", ()), priority=int(priority),
+        slug=values["slug"], title=values["title"], title_en=values["title_en"], kind=values["kind"],
+        categories=lists["categories"], products=lists["products"], tags=lists["tags"],
+        basis=lists["basis"], applies_when=lists.get("applies_when", ()), priority=int(priority),
         body=body, path=path,
     )

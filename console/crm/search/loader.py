@@ -20,9 +20,10 @@ def _statement() -> Any:
     from sqlalchemy import select
 
     from console.store.models import Customer, CustomerPhone
+    from console.store.tables import table_of
 
-    customer = Customer.__table__
-    phone = CustomerPhone.__table__
+    customer = table_of(Customer)
+    phone = table_of(CustomerPhone)
     return (
         select(
             customer.c.id, customer.c.name, customer.c.name_pinyin, customer.c.name_initials,

@@ -141,8 +141,8 @@ class LatinMatcher:
         if self.misses and not found:
             grams = [self.q[i : i + 3] for i in range(len(self.q) - 2)]
             ids = list(rarest_postings(grams, table.trigrams, 3 * self.misses + 1, FUZZY_CAP))
-            compact = table.compact
-            choices = [compact[pinyin_id] for pinyin_id in ids]
+            spelled = table.compact
+            choices = [spelled[pinyin_id] for pinyin_id in ids]
             for _, ratio, at in process.extract(self.q, choices, scorer=fuzz.ratio, score_cutoff=75, limit=100):
                 add((ids[at],), (round(0.8 * ratio, 1), "pinyin_fuzzy"))
         return found

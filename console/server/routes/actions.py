@@ -3,26 +3,29 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from collections.abc import Awaitable
+from typing import TypeVar
 
 from aiohttp import web
 
 from console.config.models import PbxSettings
+from console.i18n import t
 from console.server import keys
 from console.server.auth import AuthUser
 from console.server.callstate import LiveCall
-from console.i18n import t
 from console.server.errors import ApiError
 from console.server.members import member_interface, pbx_section, state_interface
+from telephony.bridge import Bridge
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 def pbx_settings(app: web.Application, pbx: str) -> PbxSettings:
     """The [[pbx]] section of the named PBX (the first one for a name not configured)."""
     return pbx_section(app[keys.SETTINGS].pbx, pbx)
 
 
-def bridge_for(app: web.Application, pbx: str | None = None) -> tuple[str, Any]:
+def bridge_for(app: web.Application, pbx: str | None = None) -> tuple[str, Bridge]:
     """The named PBX's bridge, or the first one (outbound calls, agent state); 503 if down."""
     bridges = app[keys.BRIDGES]
     if not bridges:
@@ -55,12 +58,12 @@ def own_call(request: web.Request, user: AuthUser, call: str) -> LiveCall:
     raise ApiError(403, "forbidden", t("server.error.not_your_call"))
 
 
-async def act(coro: Any, what: str) -> Any:
+async def act(coro: Awaitable[T], what: str) -> T:
     """Run a bridge action; a PBX that refuses or does not answer is a 503 with its reason."""
     try:
         return await coro
     except ApiError:
         raise
-    except Exception as exc:  # noqa: BLE001 - AmiActionError, timeouts, a link that just dropped
+    except Exception as exc:  # AmiActionError, timeouts, a link that just dropped
         log.warning("%s failed: %s", what, exc)
         raise ApiError(503, "unavailable", t("server.error.action_failed", what=what, reason=exc)) from None

@@ -8,9 +8,9 @@ from pydantic import BaseModel, Field
 from console.i18n import t
 from console.server import keys
 from console.server.api_models.common import Ok
-from console.server.openapi import Operation, register
 from console.server.auth import current_user
 from console.server.errors import ApiError, read_body
+from console.server.openapi import Operation, register
 from console.server.routes.actions import act, bridge_for, interface_of, state_interface_of
 from console.server.routes.auth import PAUSE_REASONS
 
@@ -38,8 +38,9 @@ async def pause(request: web.Request) -> web.Response:
     if body.paused and body.reason not in PAUSE_REASONS:
         raise ApiError(400, "invalid", t("server.agent.bad_reason", reasons=', '.join(PAUSE_REASONS)), field="reason")
     pbx, bridge = bridge_for(request.app)
+    what = t("server.action.pause") if body.paused else t("server.action.unpause")
     await act(bridge.queue_pause(interface_of(request.app, pbx, ext), body.paused,
-                                 body.reason if body.paused else None), t("server.action.pause") if body.paused else t("server.action.unpause"))
+                                 body.reason if body.paused else None), what)
     return web.json_response({"ok": True}, status=202)
 
 

@@ -7,28 +7,30 @@ from typing import Any, Literal
 
 from aiohttp import web
 from pydantic import BaseModel, Field
-from sqlalchemy import bindparam, select
+from sqlalchemy import Connection, Executable, bindparam, select
 
 from console.crm.masking import national_digits
 from console.crm.phones import normalize
 from console.crm.wrapup import DISPOSITIONS, NOTES_MAX, apply_wrapup
 from console.i18n import t
-from console.server.api_models.common import Ok, Originated, TransferAccepted
-from console.server.openapi import Operation, register
 from console.server import keys
+from console.server.api_models.common import Ok, Originated, TransferAccepted
 from console.server.auth import current_user
+from console.server.callstate import LiveCall
 from console.server.errors import ApiError, read_body
+from console.server.openapi import Operation, register
 from console.server.outbox import applier
+from console.server.routes.actions import act, bridge_for, interface_of, own_call, pbx_settings, state_interface_of
 from console.server.routes.crm_common import RowId
-from console.server.routes.actions import (
-    act, bridge_for, interface_of, own_call, pbx_settings, state_interface_of,
-)
 from console.store.models import Customer, CustomerPhone, Staff
+from console.store.tables import table_of
+from telephony.events import HangupBy
 
 _EXTENSION = re.compile(r"^\d{2,8}$")
-_c, _p, _s = (m.__table__.c for m in (Customer, CustomerPhone, Staff))
+_customer, _staff = table_of(Customer), table_of(Staff)
+_c, _p, _s = _customer.c, table_of(CustomerPhone).c, _staff.c
 _FIRST_PHONE = select(_p.e164).where(_p.customer_id == bindparam("cid")).order_by(_p.id).limit(1)
-_MANAGER_EXT = select(_s.extension).select_from(Customer.__table__.join(Staff.__table__, _s.id == _c.manager_id)).where(
+_MANAGER_EXT = select(_s.extension).select_from(_customer.join(_staff, _s.id == _c.manager_id)).where(
     _c.id == bindparam("cid"))
 
 
@@ -47,7 +49,7 @@ class WrapupBody(BaseModel):
     notes: str = Field(default="", max_length=NOTES_MAX)
 
 
-async def _scalar(app: web.Application, statement: Any, params: dict[str, Any]) -> Any:
+async def _scalar(app: web.Application, statement: Executable, params: dict[str, Any]) -> Any:
     import asyncio
 
     def run() -> Any:
@@ -66,7 +68,8 @@ async def originate(request: web.Request) -> web.Response:
     if not raw and body.customer_id is not None:
         raw = await _scalar(request.app, _FIRST_PHONE, {"cid": body.customer_id})
         if raw is None:
-            raise ApiError(404, "not_found", t("server.call.customer_no_phone", customer=body.customer_id), field="customer_id")
+            raise ApiError(404, "not_found", t("server.call.customer_no_phone", customer=body.customer_id),
+                           field="customer_id")
     if not raw:
         raise ApiError(400, "invalid", t("server.call.number_or_customer"), field="number")
     phone = normalize(raw)
@@ -95,6 +98,7 @@ async def hangup(request: web.Request) -> web.Response:
     live = own_call(request, user, request.match_info["call"])
     mine = live.talking(user.extension)
     # The agent ends their own leg; a supervisor ends the call (its agent's leg, else the caller's).
+    by: HangupBy
     channel, by = (mine.channel, "agent") if mine is not None else (live.current_channel(), "system")
     if not channel:
         raise ApiError(409, "conflict", t("server.call.no_channel"))
@@ -103,7 +107,7 @@ async def hangup(request: web.Request) -> web.Response:
     return web.json_response({"ok": True}, status=202)
 
 
-async def _transfer_exten(request: web.Request, live: Any, to: str) -> str:
+async def _transfer_exten(request: web.Request, live: LiveCall, to: str) -> str:
     if to == "manager":
         if live.customer_id is None:
             raise ApiError(409, "conflict", t("server.call.no_customer_for_manager"), field="to")
@@ -143,17 +147,18 @@ async def answer(request: web.Request) -> web.Response:
     """Simulator only: a real phone answers itself; the simulator answers on this action."""
     user = current_user(request)
     live = own_call(request, user, request.match_info["call"])
-    part = live.parts.get(user.extension or "")
+    extension = user.extension or ""
+    part = live.parts.get(extension)
     if part is None or part.state != "ringing":
         raise ApiError(409, "conflict", t("server.call.not_ringing_you"))
     pbx, bridge = bridge_for(request.app, live.pbx)
-    action = {"Action": "CalldeskAnswer", "Interface": interface_of(request.app, pbx, user.extension)}
+    action = {"Action": "CalldeskAnswer", "Interface": interface_of(request.app, pbx, extension)}
     await act(bridge.conn.send(action), t("server.action.answer"))
     return web.json_response({"ok": True}, status=202)
 
 
 @applier("wrapup")
-def write_wrapup(conn: Any, rec: dict[str, Any]) -> None:
+def write_wrapup(conn: Connection, rec: dict[str, Any]) -> None:
     apply_wrapup(conn, rec)  # parks it for the recorder when the Interaction is not written yet
 
 
@@ -162,9 +167,11 @@ async def wrapup(request: web.Request) -> web.Response:
     call = request.match_info["call"]
     body = await read_body(request, WrapupBody)
     if body.disposition not in DISPOSITIONS:
-        raise ApiError(400, "invalid", t("server.call.bad_disposition", disposition=body.disposition), field="disposition")
+        raise ApiError(400, "invalid", t("server.call.bad_disposition", disposition=body.disposition),
+                       field="disposition")
     live = request.app[keys.CALLS].get(call)
-    if live is None or not user.extension or (not live.talked(user.extension) and not user.at_least("supervisor")):
+    if live is None or not user.extension or (
+            not live.talked(user.extension) and not user.at_least("supervisor")):
         raise ApiError(404, "not_found", t("server.call.not_your_answered_call", call=call))
     agent = user.extension if live.talked(user.extension) else live.agent
     acw_s = await request.app[keys.AFTER_CALL].submitted(agent, call) if agent else None

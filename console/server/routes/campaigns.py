@@ -8,7 +8,8 @@ write is audited with the acting user in its own transaction (console/crm/campai
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Callable, Literal
+from collections.abc import Awaitable, Callable
+from typing import Any, Literal, ParamSpec, TypeVar
 
 from aiohttp import web
 from pydantic import BaseModel, Field
@@ -16,16 +17,18 @@ from pydantic import BaseModel, Field
 from console.crm import campaign_admin as admin
 from console.crm.errors import CrmError
 from console.i18n import t
-from console.server.api_models.common import Ok
-from console.server.openapi import Operation, register
 from console.server import keys
+from console.server.api_models.common import Ok
 from console.server.auth import require_role
 from console.server.dialer_records import skip_lead
 from console.server.errors import ApiError, read_body
+from console.server.openapi import Operation, register
 from console.server.routes.campaign_models import CampaignList, CampaignOut, CampaignStats, LeadsReport
 from console.server.routes.crm_common import api_error
 
 DIALER = keys.DIALER
+P = ParamSpec("P")
+T = TypeVar("T")
 CSV_MAX_BYTES = 5 * 1024 * 1024
 
 
@@ -44,10 +47,10 @@ def _id(request: web.Request, name: str) -> int:
     return int(raw)
 
 
-async def _admin(fn: Callable[..., Any], *args: Any) -> Any:
+async def _admin(fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
     """Run a campaign_admin call in a thread; its refusals (CrmError) become 400/404/409 responses."""
     try:
-        return await asyncio.to_thread(fn, *args)
+        return await asyncio.to_thread(fn, *args, **kwargs)
     except CrmError as exc:
         raise api_error(exc) from None
 
@@ -76,14 +79,14 @@ async def edit_campaign(request: web.Request) -> web.Response:
                                                user.id, request.app[keys.CLOCK]())))
 
 
-def _mover(action: str) -> Callable[[web.Request], Any]:
+def _mover(action: str) -> Callable[[web.Request], Awaitable[web.Response]]:
     async def handler(request: web.Request) -> web.Response:
         user = require_role(request, "supervisor")
         campaign_id = _id(request, "id")
         dialer = request.app.get(DIALER)
-        if action == "start" and dialer is not None and not dialer.demo_allowed():
-            if await _admin(admin.is_demo, request.app[keys.ENGINE], campaign_id):
-                raise ApiError(409, "conflict", t("server.campaign.demo_on_real_pbx", id=campaign_id))
+        if (action == "start" and dialer is not None and not dialer.demo_allowed()
+                and await _admin(admin.is_demo, request.app[keys.ENGINE], campaign_id)):
+            raise ApiError(409, "conflict", t("server.campaign.demo_on_real_pbx", id=campaign_id))
         row = await _admin(admin.move, request.app[keys.ENGINE], campaign_id, action, user.id,
                            request.app[keys.CLOCK]())
         if DIALER in request.app:

@@ -18,6 +18,7 @@ from typing import Any
 
 from aiohttp import web
 from sqlalchemy import select
+from sqlmodel import Session
 
 from console.crm import aum_csv
 from console.crm.churn_facts import all_customer_ids, rescore
@@ -25,22 +26,24 @@ from console.i18n import t
 from console.server import keys
 from console.server.api_models.churn import AtRisk, AumImport, Rescored
 from console.server.api_models.queries import AtRiskQuery
-from console.server.openapi import Operation, register
 from console.server.auth import require_role
 from console.server.errors import ApiError
+from console.server.openapi import Operation, register
 from console.server.routes.crm_common import MAX_ID, center_tz, in_db, json_response, now, query_int
 from console.store.models import Customer, Staff
+from console.store.tables import table_of
 
 CSV_MAX_BYTES = 20 * 1024 * 1024
 LEVELS = ("medium", "high")
-_c, _s = Customer.__table__.c, Staff.__table__.c
+_customer, _staff = table_of(Customer), table_of(Staff)
+_c, _s = _customer.c, _staff.c
 
 
-def _at_risk(session: Any, floor: float, manager_id: int | None, limit: int, offset: int) -> list[dict[str, Any]]:
+def _at_risk(session: Session, floor: float, manager_id: int | None, limit: int, offset: int) -> list[dict[str, Any]]:
     statement = (
         select(_c.id, _c.client_no, _c.name, _c.tier, _c.churn_risk, _c.churn_reasons, _c.churn_scored_at,
                _c.manager_id, _s.name.label("manager_name"))
-        .select_from(Customer.__table__.outerjoin(Staff.__table__, _s.id == _c.manager_id))
+        .select_from(_customer.outerjoin(_staff, _s.id == _c.manager_id))
         .where(_c.churn_risk >= floor, _c.status == "active")
         .order_by(_c.churn_risk.desc(), _c.id).limit(limit).offset(offset)
     )
@@ -81,7 +84,7 @@ async def import_aum(request: web.Request) -> web.Response:
                                      at.astimezone(center_tz(request)).date(), request.app[keys.SETTINGS].churn))
 
 
-def _recompute_all(session: Any, at: dt.datetime, settings: Any) -> dict[str, Any]:
+def _recompute_all(session: Session, at: dt.datetime, settings: Any) -> dict[str, Any]:
     started = time.perf_counter()
     conn = session.connection()
     ids = list(all_customer_ids(conn))

@@ -9,10 +9,10 @@ message from the translation layer.
 from __future__ import annotations
 
 import asyncio
-import json
 import datetime as dt
+import json
 from collections.abc import Callable
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Concatenate, ParamSpec, TypeVar, overload
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
@@ -26,6 +26,7 @@ from console.server.errors import ApiError
 from console.store.db import session_scope
 
 T = TypeVar("T")
+P = ParamSpec("P")
 MAX_ID = 2**31 - 1
 """Row ids of customers, staff, tickets and follow-ups are 32-bit: a larger one names nothing."""
 RowId = Annotated[int, Field(ge=1, le=MAX_ID)]
@@ -39,15 +40,17 @@ def api_error(exc: CrmError) -> ApiError:
     return ApiError(STATUS_BY_CODE.get(exc.code, 400), exc.code, exc.message(), exc.field)
 
 
-def _in_session(engine: Any, fn: Callable[..., T], args: tuple, kwargs: dict) -> T:
-    with session_scope(engine) as session:
-        return fn(session, *args, **kwargs)
-
-
-async def in_db(request: web.Request, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+async def in_db(request: web.Request, fn: Callable[Concatenate[Session, P], T], *args: P.args,
+                **kwargs: P.kwargs) -> T:
     """``fn(session, *args, **kwargs)`` in a worker thread, in one transaction."""
+    engine = request.app[keys.ENGINE]
+
+    def in_session() -> T:
+        with session_scope(engine) as session:
+            return fn(session, *args, **kwargs)
+
     try:
-        return await asyncio.to_thread(_in_session, request.app[keys.ENGINE], fn, args, kwargs)
+        return await asyncio.to_thread(in_session)
     except CrmError as exc:
         raise api_error(exc) from None
 
@@ -72,6 +75,11 @@ def path_int(request: web.Request, name: str) -> int:
     return int(raw)
 
 
+@overload
+def query_int(request: web.Request, name: str, default: int, *, low: int = 0, high: int | None = None) -> int: ...
+@overload
+def query_int(request: web.Request, name: str, default: None = None, *, low: int = 0,
+              high: int | None = None) -> int | None: ...
 def query_int(request: web.Request, name: str, default: int | None = None, *, low: int = 0,
               high: int | None = None) -> int | None:
     raw = request.query.get(name)
@@ -93,5 +101,5 @@ def query_flag(request: web.Request, name: str) -> bool | None:
     return raw.lower() in ("1", "true", "yes")
 
 
-__all__ = ["MAX_ID", "RowId", "Session", "Version", "api_error", "center_tz", "in_db", "json_response", "now", "path_int", "query_flag",
-           "query_int"]
+__all__ = ["MAX_ID", "RowId", "Session", "Version", "api_error", "center_tz", "in_db", "json_response", "now",
+           "path_int", "query_flag", "query_int"]

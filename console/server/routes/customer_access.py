@@ -36,7 +36,7 @@ def on_call(request: web.Request, user: AuthUser, call: str | None) -> bool:
 
 
 def verified_for(request: web.Request, user: AuthUser, call: str | None, customer_id: int) -> bool:
-    return on_call(request, user, call) and request.app[keys.CALLS].is_verified(call, customer_id)  # type: ignore[arg-type]
+    return on_call(request, user, call) and request.app[keys.CALLS].is_verified(call, customer_id)
 
 
 def summary_context(request: web.Request) -> SummaryContext:

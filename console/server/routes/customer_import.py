@@ -21,7 +21,7 @@ import asyncio
 import os
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import IO, TYPE_CHECKING
 
 from aiohttp import web
 from pydantic import BaseModel
@@ -35,6 +35,11 @@ from console.server.errors import ApiError
 from console.server.openapi import Operation, register
 from console.server.routes.crm_common import json_response, now
 from console.server.routes.customer_index import STATE, current_index
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from console.crm.search.model import CustomerRow
 
 CSV_MAX_BYTES = 100 * 1024 * 1024
 MAX_ERRORS = 10_000
@@ -93,7 +98,7 @@ async def _expect(request: web.Request) -> web.StreamResponse | None:
     return None
 
 
-async def _spool(request: web.Request, target: Any) -> None:
+async def _spool(request: web.Request, target: IO[bytes]) -> None:
     """The request body into ``target``, refused past the size limit."""
     if request.content_length is not None and request.content_length > CSV_MAX_BYTES:
         raise _too_large()
@@ -144,13 +149,14 @@ async def _reindex(app: web.Application, ids: list[int]) -> None:
         await asyncio.to_thread(batch, ids[start:start + INDEX_BATCH])
 
 
-def _index_rows(engine: Any, ids: list[int]) -> list[Any]:
+def _index_rows(engine: Engine, ids: list[int]) -> list[CustomerRow]:
     from sqlalchemy import select
 
     from console.crm.search.model import CustomerRow
     from console.store.models import Customer, CustomerPhone
+    from console.store.tables import table_of
 
-    c, p = Customer.__table__.c, CustomerPhone.__table__.c
+    c, p = table_of(Customer).c, table_of(CustomerPhone).c
     with engine.connect() as conn:
         phones: dict[int, list[str]] = {}
         for cid, e164 in conn.execute(select(p.customer_id, p.e164).where(p.customer_id.in_(ids))):

@@ -82,7 +82,7 @@ async def _build(app: web.Application, state: IndexState) -> None:
         state.build_s = round(state.ready_at - started, 1)
         log.info("customer search index ready: %d customers in %.1f s (%s)", len(state.index), state.build_s,
                  state.mode)
-    except Exception:  # noqa: BLE001 - search keeps working on the SQL fallback
+    except Exception:  # search keeps working on the SQL fallback
         log.exception("could not build the customer search index; searching through SQL instead")
 
 

@@ -7,25 +7,25 @@ the masked profile does not already show (risk level, assessment date), so it is
 
 from __future__ import annotations
 
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
+from sqlmodel import Session
 
 from console.crm.errors import CrmError
 from console.crm.suitability import is_suitable, max_product_risk, parse_product_risk
 from console.i18n import t
+from console.server import keys
 from console.server.api_models.customers import Suitability
 from console.server.api_models.queries import SuitabilityQuery
-from console.server.openapi import Operation, register
-from console.server import keys
 from console.server.auth import require_role
 from console.server.errors import ApiError
+from console.server.openapi import Operation, register
 from console.server.routes.crm_common import in_db, json_response, now, path_int
 from console.store.models import Customer
 
 
-def _customer(session: Any, customer_id: int) -> Customer:
+def _customer(session: Session, customer_id: int) -> Customer:
     customer = session.get(Customer, customer_id)
     if customer is None:
         raise CrmError("not_found", "crm.customer.not_found", id=customer_id)

@@ -10,17 +10,21 @@ caller is recognised by, so changing it for an unverified caller would hand the 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, Literal
 
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field
-from sqlmodel import select
+from sqlmodel import Session, select
 
-from console.crm.customer_edit import FIELD_ROLES, create, update_customer as update_row
-from console.crm.customers import load_summary
+from console.crm.customer_edit import FIELD_ROLES, create
+from console.crm.customer_edit import update_customer as update_row
+from console.crm.customers import SummaryContext, load_summary
+from console.crm.errors import CrmError
 from console.crm.masking import mask_customer
 from console.crm.search.model import CustomerRow
+from console.crm.tiers import TierLike
 from console.i18n import t
 from console.server import keys
 from console.server.auth import AuthUser, require_role
@@ -79,18 +83,28 @@ def _check_nulls(values: dict[str, Any]) -> None:
             raise ApiError(400, "invalid", t("crm.customer.bad_field", field=field, value="null"), field=field)
 
 
-def _index_row(session: Any, customer_id: int) -> CustomerRow:
+def _index_row(session: Session, customer_id: int) -> CustomerRow:
     c = session.get(Customer, customer_id)
+    if c is None:
+        raise CrmError("not_found", "crm.customer.not_found", id=customer_id)
     phones = tuple(session.exec(select(CustomerPhone.e164).where(CustomerPhone.customer_id == customer_id)))
-    return CustomerRow(id=c.id, name=c.name, name_pinyin=c.name_pinyin, name_initials=c.name_initials,
+    return CustomerRow(id=customer_id, name=c.name, name_pinyin=c.name_pinyin, name_initials=c.name_initials,
                        client_no=c.client_no, phones=phones, id_last4=c.id_last4, tier=c.tier, branch=c.branch)
 
 
-def _created(session: Any, values: dict, actor_id: int, at: Any, tiers: Any, call: str | None,
-             ctx: Any, with_index: bool) -> tuple[dict, Any]:
+def _summary(session: Session, customer_id: int, ctx: SummaryContext) -> dict[str, Any]:
+    summary = load_summary(session, customer_id, ctx)
+    if summary is None:
+        raise CrmError("not_found", "crm.customer.not_found", id=customer_id)
+    return summary
+
+
+def _created(session: Session, values: dict[str, Any], actor_id: int, at: dt.datetime, tiers: Sequence[TierLike],
+             call: str | None, ctx: SummaryContext, with_index: bool) -> tuple[dict[str, Any], CustomerRow | None]:
     customer = create(session, values, actor_id, at, tiers, call)
+    assert customer.id is not None  # create() flushed it
     row = _index_row(session, customer.id) if with_index else None
-    return load_summary(session, customer.id, ctx), row  # type: ignore[arg-type]
+    return _summary(session, customer.id, ctx), row
 
 
 async def create_customer(request: web.Request) -> web.Response:
@@ -107,11 +121,12 @@ async def create_customer(request: web.Request) -> web.Response:
     return json_response(mask_customer(summary, verified=True, role=user.role), status=201)
 
 
-def _updated(session: Any, customer_id: int, version: int, changes: dict, actor_id: int, at: Any, tiers: Any,
-             call: str | None, ctx: Any, with_index: bool) -> tuple[dict, Any]:
+def _updated(session: Session, customer_id: int, version: int, changes: dict[str, Any], actor_id: int,
+             at: dt.datetime, tiers: Sequence[TierLike], call: str | None, ctx: SummaryContext,
+             with_index: bool) -> tuple[dict[str, Any], CustomerRow | None]:
     update_row(session, customer_id, version, changes, actor_id, at, tiers, call)
     row = _index_row(session, customer_id) if with_index else None
-    return load_summary(session, customer_id, ctx), row  # type: ignore[return-value]
+    return _summary(session, customer_id, ctx), row
 
 
 async def update_customer_route(request: web.Request) -> web.Response:

@@ -3,29 +3,30 @@ create, update, contact history. Every profile response writes an AuditEvent row
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from aiohttp import web
 from pydantic import BaseModel, Field
-from sqlmodel import func, select
+from sqlmodel import Session, func, select
 
 from console.crm import audit
 from console.crm.customer_lookup import fallback_search
-from console.crm.customers import contact_history, load_summaries
+from console.crm.customers import SummaryContext, contact_history, load_summaries
 from console.crm.errors import CrmError
 from console.crm.masking import mask_customer, mask_phone
 from console.crm.verification import MAX_FAILED_ATTEMPTS, Answer, check_answers
 from console.i18n import t
+from console.server import keys
 from console.server.api_models.customers import CustomerProfile, CustomerSummary, InteractionList, SearchResults
 from console.server.api_models.queries import CallQuery, CustomerSearchQuery, InteractionsQuery
-from console.server.openapi import Operation, register
-from console.server import keys
-from console.server.auth import require_role
+from console.server.auth import AuthUser, require_role
 from console.server.errors import ApiError, read_body
+from console.server.openapi import Operation, register
 from console.server.routes import customer_import, customer_index, customer_suitability, customer_writes
-from console.server.routes.customer_access import audited_view, on_call, summary_context, verified_for
 from console.server.routes.crm_common import in_db, now, path_int, query_int
 from console.server.routes.crm_common import json_response as _json
+from console.server.routes.customer_access import audited_view, on_call, summary_context, verified_for
 from console.store.models import AuditEvent, Customer, CustomerPhone
 
 
@@ -39,8 +40,8 @@ async def get_customer(request: web.Request) -> web.Response:
     return _json(body)
 
 
-def _search(session: Any, query: str, limit: int, app: web.Application, ctx: Any, actor_id: int,
-            at: Any) -> list[dict]:
+def _search(session: Session, query: str, limit: int, app: web.Application, ctx: SummaryContext, actor_id: int,
+            at: dt.datetime) -> list[dict[str, Any]]:
     ids = customer_index.search(app, query, limit)
     if ids is None:
         ids = fallback_search(session, query, limit)
@@ -68,15 +69,15 @@ class VerifyBody(BaseModel):
     answers: list[dict[str, str]] = []
 
 
-def _failed_attempts(session: Any, customer_id: int, call: str) -> int:
+def _failed_attempts(session: Session, customer_id: int, call: str) -> int:
     statement = select(func.count()).select_from(AuditEvent).where(
         AuditEvent.customer_id == customer_id, AuditEvent.linkedid == call,
         AuditEvent.action == audit.VERIFY_FAILED)
     return int(session.exec(statement).one())
 
 
-def _check_and_view(session: Any, customer_id: int, body: VerifyBody, ctx: Any, user: Any,
-                    at: Any) -> tuple[bool, Any]:
+def _check_and_view(session: Session, customer_id: int, body: VerifyBody, ctx: SummaryContext, user: AuthUser,
+                    at: dt.datetime) -> tuple[bool, dict[str, Any] | None]:
     customer = session.get(Customer, customer_id)
     if customer is None:
         raise CrmError("not_found", "crm.customer.not_found", id=customer_id)
@@ -107,9 +108,8 @@ async def verify_customer(request: web.Request) -> web.Response:
         # The IVR's verification is marked by the screen pop; an agent cannot claim it.
         if not calls.is_verified(body.call, customer_id):
             raise ApiError(403, "forbidden", t("crm.customer.verify_failed"))
-        view = await in_db(request, audited_view, customer_id, summary_context(request), actor_id=user.id,
-                           call=body.call, unmasked=True, role=user.role, at=now(request))
-        return _json(view)
+        return _json(await in_db(request, audited_view, customer_id, summary_context(request), actor_id=user.id,
+                                 call=body.call, unmasked=True, role=user.role, at=now(request)))
     ok, view = await in_db(request, _check_and_view, customer_id, body, summary_context(request), user, now(request))
     if not ok:
         raise ApiError(403, "forbidden", t("crm.customer.verify_failed"))
@@ -133,12 +133,13 @@ async def unmask_customer(request: web.Request) -> web.Response:
     return _json(view)
 
 
-def _history(session: Any, customer_id: int, limit: int, actor_id: int, call: str | None, unmasked: bool,
-             at: Any) -> list[dict]:
+def _history(session: Session, customer_id: int, limit: int, actor_id: int, call: str | None, unmasked: bool,
+             at: dt.datetime) -> list[dict[str, Any]]:
     if session.get(Customer, customer_id) is None:
         raise CrmError("not_found", "crm.customer.not_found", id=customer_id)
     rows = contact_history(session, customer_id, limit)
-    audit.record(session, actor_id, audit.HISTORY, customer_id, call, {"masked": not unmasked, "rows": len(rows)}, at=at)
+    audit.record(session, actor_id, audit.HISTORY, customer_id, call, {"masked": not unmasked, "rows": len(rows)},
+                 at=at)
     return rows
 
 

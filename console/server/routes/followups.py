@@ -8,20 +8,30 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any, Literal
+from zoneinfo import ZoneInfo
 
 from aiohttp import web
 from pydantic import BaseModel, Field
+from sqlmodel import Session
 
 from console.crm import followup_store
 from console.crm import followups as rules
 from console.i18n import t
 from console.server.api_models.followups import FollowUp, FollowUpList
 from console.server.api_models.queries import FollowUpListQuery
-from console.server.openapi import Operation, register
 from console.server.auth import AuthUser, require_role
 from console.server.errors import ApiError, read_body
+from console.server.openapi import Operation, register
 from console.server.routes.crm_common import (
-    MAX_ID, RowId, center_tz, in_db, json_response, now, path_int, query_flag, query_int,
+    MAX_ID,
+    RowId,
+    center_tz,
+    in_db,
+    json_response,
+    now,
+    path_int,
+    query_flag,
+    query_int,
 )
 
 Owner = RowId | Literal["me", "manager", "pool"]
@@ -44,7 +54,7 @@ class ReassignBody(BaseModel):
     owner: Owner
 
 
-def _due(body: CreateBody, at: dt.datetime, tz: Any) -> dt.datetime:
+def _due(body: CreateBody, at: dt.datetime, tz: ZoneInfo) -> dt.datetime:
     choice = body.when or ("at" if body.due_at is not None else None)
     if choice is None:
         raise ApiError(400, "invalid", t("crm.followup.at_missing"), field="due_at")
@@ -54,7 +64,7 @@ def _due(body: CreateBody, at: dt.datetime, tz: Any) -> dt.datetime:
         raise ApiError(400, "invalid", t(exc.key, value=choice), field=exc.field) from None
 
 
-def _create(session: Any, body: CreateBody, due: dt.datetime, user: AuthUser, at: dt.datetime) -> dict:
+def _create(session: Session, body: CreateBody, due: dt.datetime, user: AuthUser, at: dt.datetime) -> dict[str, Any]:
     row = followup_store.create_followup(session, customer_id=body.customer_id, due_at=due, owner=body.owner,
                                          reason=body.reason, actor_id=user.id, now=at, kind=body.kind)
     return followup_store.followup_json(row, at)
@@ -68,7 +78,7 @@ async def create_followup(request: web.Request) -> web.Response:
     return json_response(await in_db(request, _create, body, due, user, at), status=201)
 
 
-def _one_owner(raw: str, user: AuthUser) -> int | None | str:
+def _one_owner(raw: str, user: AuthUser) -> int | Literal["any"] | None:
     if raw in ("", "me"):
         return user.id
     if raw == "pool":
@@ -82,24 +92,27 @@ def _one_owner(raw: str, user: AuthUser) -> int | None | str:
     raise ApiError(400, "invalid", t("crm.followup.bad_owner", value=raw), field="owner")
 
 
-def _owner_filter(raw: str | None, user: AuthUser) -> list[int | None] | str:
+def _owner_filter(raw: str | None, user: AuthUser) -> list[int | None] | Literal["any"]:
     """``me`` (default), ``pool``, ``me,pool`` (an agent's whole to-do), ``all`` or staff ids."""
-    owners = [_one_owner(part.strip(), user) for part in (raw or "me").split(",")]
-    return "any" if "any" in owners else list(dict.fromkeys(owners))
+    owners = [_one_owner(part.strip(), user) for part in (raw or "me").split(",")]  # each checked
+    if "any" in owners:
+        return "any"
+    return list(dict.fromkeys(owner for owner in owners if not isinstance(owner, str)))
 
 
 async def list_followups(request: web.Request) -> web.Response:
     user = require_role(request, "agent")
     status = request.query.get("status") or "open"
     if status not in ("open", "done", "cancelled"):
-        raise ApiError(400, "invalid", t("crm.param.bad_value", name="status", value=status, allowed="open, done, cancelled"), field="status")
+        raise ApiError(400, "invalid", t("crm.param.bad_value", name="status", value=status,
+                                         allowed="open, done, cancelled"), field="status")
     at = now(request)
     owner = _owner_filter(request.query.get("owner"), user)
     due_only = bool(query_flag(request, "due"))
     customer_id = query_int(request, "customer", high=MAX_ID)
     limit = query_int(request, "limit", 50, low=1, high=followup_store.MAX_LIST) or 50
 
-    def work(session: Any) -> list[dict]:
+    def work(session: Session) -> list[dict[str, Any]]:
         rows = followup_store.list_followups(session, owner=owner, now=at, due_only=due_only, status=status,
                                              customer_id=customer_id, limit=limit)
         return followup_store.followups_json(session, rows, at)
@@ -113,7 +126,7 @@ async def complete_followup(request: web.Request) -> web.Response:
     at = now(request)
     followup_id = path_int(request, "id")
 
-    def work(session: Any) -> dict:
+    def work(session: Session) -> dict[str, Any]:
         row = followup_store.complete_followup(session, followup_id, body.result, user.id, at,
                                                supervisor=user.at_least("supervisor"))
         return followup_store.followup_json(row, at)
@@ -127,7 +140,7 @@ async def reassign_followup(request: web.Request) -> web.Response:
     at = now(request)
     followup_id = path_int(request, "id")
 
-    def work(session: Any) -> dict:
+    def work(session: Session) -> dict[str, Any]:
         row = followup_store.reassign_followup(session, followup_id, body.owner, user.id,
                                                supervisor=user.at_least("supervisor"))
         return followup_store.followup_json(row, at)

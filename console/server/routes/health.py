@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+from typing import TYPE_CHECKING
 
 from aiohttp import web
 from prometheus_client import generate_latest
@@ -12,6 +13,9 @@ from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from console.i18n import t
 from console.server import keys
 from console.server.errors import ApiError
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 
 def _loopback(request: web.Request) -> bool:
@@ -40,14 +44,14 @@ async def metrics_handler(request: web.Request) -> web.Response:
     return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
 
 
-def _database_ok(engine: object) -> bool:
+def _database_ok(engine: Engine) -> bool:
     from sqlalchemy import text
 
     try:
-        with engine.connect() as conn:  # type: ignore[attr-defined]
+        with engine.connect() as conn:
             conn.execute(text("SELECT 1"))
         return True
-    except Exception:  # noqa: BLE001 - any failure means "not reachable" here
+    except Exception:  # any failure means "not reachable" here
         return False
 
 

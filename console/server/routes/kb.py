@@ -1,7 +1,7 @@
 """Knowledge-base routes: ``GET /api/kb?q=&category=&flags=&limit=`` and ``GET /api/kb/{slug}``.
 
-The search is :class:`console.crm.kb.KnowledgeBase`: the first request loads it from ``kb/`` (in a worker thread: it reads and
-validates the files) and keeps it. A knowledge base that cannot be loaded (a broken article)
+The search is :class:`console.crm.kb.KnowledgeBase`: the first request loads it from ``kb/`` (in a
+worker thread: it reads and validates the files) and keeps it. A knowledge base that cannot be loaded (a broken article)
 answers 503 ``unavailable`` with the loader's message, which names the file and the key.
 Searches answer hits without bodies; ``GET /api/kb/{slug}`` carries the Markdown body.
 """
@@ -19,9 +19,9 @@ from console.crm.kb.articles import CATEGORIES, FLAGS
 from console.i18n import t
 from console.server.api_models.kb import KbArticle, KbHits
 from console.server.api_models.queries import KbSearchQuery
-from console.server.openapi import Operation, register
 from console.server.auth import require_role
 from console.server.errors import ApiError
+from console.server.openapi import Operation, register
 from console.server.routes.crm_common import json_response, query_int
 
 
@@ -50,7 +50,8 @@ def _flags(request: web.Request) -> list[str]:
     flags = [flag for value in request.query.getall("flags", []) for flag in value.split(",") if flag]
     unknown = sorted(set(flags) - set(FLAGS))
     if unknown:
-        raise ApiError(400, "invalid", t("crm.param.bad_value", name="flags", value=", ".join(unknown), allowed=", ".join(FLAGS)), field="flags")
+        raise ApiError(400, "invalid", t("crm.param.bad_value", name="flags", value=", ".join(unknown),
+                                         allowed=", ".join(FLAGS)), field="flags")
     return flags
 
 

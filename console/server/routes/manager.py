@@ -12,7 +12,8 @@ import datetime as dt
 from typing import Any
 
 from aiohttp import web
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
+from sqlmodel import Session
 
 from console.crm.customers import OPEN_TICKET_STATUSES, SummaryContext
 from console.server import keys
@@ -22,11 +23,12 @@ from console.server.auth import require_role
 from console.server.openapi import Operation, register
 from console.server.routes.crm_common import in_db, json_response, now, query_int
 from console.store.models import Customer, FollowUp, Interaction, Ticket
+from console.store.tables import table_of
 
-_c, _t, _f, _i = (m.__table__.c for m in (Customer, Ticket, FollowUp, Interaction))
+_c, _t, _f, _i = (table_of(m).c for m in (Customer, Ticket, FollowUp, Interaction))
 
 
-def _mine(session: Any, manager_id: int, at: dt.datetime, ctx: SummaryContext, limit: int,
+def _mine(session: Session, manager_id: int, at: dt.datetime, ctx: SummaryContext, limit: int,
           offset: int) -> dict[str, Any]:
     conn = session.connection()
     total = conn.execute(select(func.count()).where(_c.manager_id == manager_id)).scalar_one()
@@ -36,7 +38,7 @@ def _mine(session: Any, manager_id: int, at: dt.datetime, ctx: SummaryContext, l
         .order_by(_c.churn_risk.desc(), _c.id).limit(limit).offset(offset)))
     ids = [row.id for row in rows]
 
-    def counted(statement: Any) -> dict[int, Any]:
+    def counted(statement: Select[Any]) -> dict[int, Any]:  # its columns are the table's, untyped
         return {r[0]: r[1] for r in conn.execute(statement)} if ids else {}
 
     tickets = counted(select(_t.customer_id, func.count()).where(_t.customer_id.in_(ids),

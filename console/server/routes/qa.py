@@ -20,7 +20,7 @@ from typing import Any
 
 from aiohttp import web
 from pydantic import BaseModel, Field
-from sqlmodel import col, func, select
+from sqlmodel import Session, col, func, select
 
 from console.crm import audit
 from console.crm.errors import CrmError
@@ -30,8 +30,8 @@ from console.server import keys
 from console.server.api_models.qa import CallTrail, MyQaReviews, QaCalls, QaForm, QaReviewResult, QaReviews
 from console.server.api_models.queries import QaCallsQuery, QaReviewsQuery
 from console.server.auth import AuthUser, require_role
-from console.server.openapi import Operation, register
 from console.server.errors import ApiError, read_body
+from console.server.openapi import Operation, register
 from console.server.routes.crm_common import MAX_ID, center_tz, in_db, json_response, now, path_int, query_int
 from console.store.models import AuditEvent, Interaction, QaReview, Staff
 
@@ -64,7 +64,7 @@ def _review_json(row: QaReview, reviewer: str | None) -> dict[str, Any]:
             "created_at": row.created_at.isoformat()}
 
 
-def _review(session: Any, interaction_id: int, user: AuthUser, body: ReviewBody, at: dt.datetime,
+def _review(session: Session, interaction_id: int, user: AuthUser, body: ReviewBody, at: dt.datetime,
             config: Any) -> dict[str, Any]:
     call = session.get(Interaction, interaction_id)
     if call is None:
@@ -94,7 +94,7 @@ async def review_call(request: web.Request) -> web.Response:
     return json_response(result, status=201)
 
 
-def _reviews(session: Any, interaction_id: int | None, agent_id: int | None, limit: int) -> list[dict[str, Any]]:
+def _reviews(session: Session, interaction_id: int | None, agent_id: int | None, limit: int) -> list[dict[str, Any]]:
     statement = (select(QaReview, Staff.name).join(Staff, col(Staff.id) == col(QaReview.reviewer_id))
                  .order_by(col(QaReview.created_at).desc(), col(QaReview.id).desc()).limit(limit))
     if interaction_id is not None:
@@ -104,7 +104,7 @@ def _reviews(session: Any, interaction_id: int | None, agent_id: int | None, lim
     return [_review_json(row, name) for row, name in session.exec(statement)]
 
 
-def _call_agent(session: Any, interaction_id: int) -> int | None:
+def _call_agent(session: Session, interaction_id: int) -> int | None:
     call = session.get(Interaction, interaction_id)
     if call is None:
         raise CrmError("not_found", "crm.qa.no_call", id=interaction_id)
@@ -114,9 +114,8 @@ def _call_agent(session: Any, interaction_id: int) -> int | None:
 async def call_reviews(request: web.Request) -> web.Response:
     user = require_role(request, "agent")
     interaction_id = path_int(request, "id")
-    if not user.at_least("qa"):
-        if await in_db(request, _call_agent, interaction_id) != user.id:
-            raise ApiError(403, "forbidden", t("crm.qa.not_yours"))
+    if not user.at_least("qa") and await in_db(request, _call_agent, interaction_id) != user.id:
+        raise ApiError(403, "forbidden", t("crm.qa.not_yours"))
     return json_response({"reviews": await in_db(request, _reviews, interaction_id, None, 200)})
 
 
@@ -133,7 +132,8 @@ async def reviews(request: web.Request) -> web.Response:
     return json_response({"reviews": await in_db(request, _reviews, None, agent_id, limit), "form": _form(request)})
 
 
-def _calls(session: Any, start: dt.datetime, end: dt.datetime, agent: str | None, limit: int) -> list[dict[str, Any]]:
+def _calls(session: Session, start: dt.datetime, end: dt.datetime, agent: str | None,
+           limit: int) -> list[dict[str, Any]]:
     latest = (select(QaReview.interaction_id, func.max(QaReview.id).label("id"))
               .group_by(col(QaReview.interaction_id)).subquery())
     statement = (
@@ -154,7 +154,7 @@ def _calls(session: Any, start: dt.datetime, end: dt.datetime, agent: str | None
             for row, name, score in session.exec(statement)]
 
 
-def _call_trail(session: Any, interaction_id: int) -> list[dict[str, Any]]:
+def _call_trail(session: Session, interaction_id: int) -> list[dict[str, Any]]:
     """What was done with the customer on this call (profile views masked or not, verification,
     edits): the audit rows of its Linkedid, in order. A reviewer reads whether the identity was
     verified before anything was disclosed."""

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from aiohttp import web
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from console.crm import audit
 from console.crm.recordings import RecordingPolicy, RecordingUnavailable
@@ -26,9 +26,9 @@ from console.i18n import t
 from console.server import keys
 from console.server.api_models.queries import ExpiredRecordingsQuery
 from console.server.api_models.recordings import ExpiredRecordings
-from console.server.openapi import Operation, register
 from console.server.auth import AuthUser, require_role
 from console.server.errors import ApiError
+from console.server.openapi import Operation, register
 from console.server.routes.crm_common import MAX_ID, in_db, json_response, now, path_int, query_int
 from console.store.models import Interaction
 
@@ -42,14 +42,14 @@ def policy(request: web.Request) -> RecordingPolicy:
                            retention_days=config.retention_days)
 
 
-def _find(session: Any, interaction_id: int) -> tuple[int | None, int | None, str, str | None] | None:
+def _find(session: Session, interaction_id: int) -> tuple[int | None, int | None, str, str | None] | None:
     row = session.get(Interaction, interaction_id)
     if row is None:
         return None
     return row.agent_id, row.customer_id, row.linkedid, row.recording_ref
 
 
-def _audit(session: Any, user: AuthUser, customer_id: int | None, call: str, detail: dict[str, Any],
+def _audit(session: Session, user: AuthUser, customer_id: int | None, call: str, detail: dict[str, Any],
            at: dt.datetime) -> None:
     audit.record(session, user.id, _AUDIT, customer_id, call, detail, at=at)
 
@@ -81,10 +81,10 @@ async def play(request: web.Request) -> web.StreamResponse:
     })
 
 
-def _expired(session: Any, before: dt.datetime, after_id: int, limit: int) -> list[dict[str, Any]]:
+def _expired(session: Session, before: dt.datetime, after_id: int, limit: int) -> list[dict[str, Any]]:
     statement = (
-        select(Interaction).where(col(Interaction.recording_ref).is_not(None), Interaction.ended_at < before,
-                                  Interaction.id > after_id)
+        select(Interaction).where(col(Interaction.recording_ref).is_not(None), col(Interaction.ended_at) < before,
+                                  col(Interaction.id) > after_id)
         .order_by(col(Interaction.id)).limit(limit)
     )
     return [{

@@ -14,20 +14,27 @@ from typing import Any
 
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import Engine, Row
 
 from console.crm import login_locks, staff_csv, staff_store
 from console.crm.staff_store import StaffRules
 from console.i18n import t
+from console.server import keys
 from console.server.api_models.queries import PageQuery, StaffListQuery
 from console.server.api_models.staff import (
-    CustomersMoved, ManagedCustomers, StaffAccount, StaffImport, StaffList, StaffUnlocked,
+    CustomersMoved,
+    ManagedCustomers,
+    StaffAccount,
+    StaffImport,
+    StaffList,
+    StaffUnlocked,
 )
-from console.server.openapi import Operation, register
-from console.server import keys
 from console.server.auth import require_role, user_from_staff
 from console.server.errors import ApiError, read_body
+from console.server.openapi import Operation, register
 from console.server.routes.crm_common import RowId, in_db, json_response, now, path_int, query_flag, query_int
 from console.store.models import ROLES, Staff
+from console.store.tables import table_of
 
 CSV_MAX_BYTES = 2 * 1024 * 1024
 
@@ -65,15 +72,18 @@ class TransferBody(BaseModel):
     to_manager: RowId
 
 
+_staff = table_of(Staff)
+
+
 def _rules(request: web.Request) -> StaffRules:
     return StaffRules.of(request.app[keys.SETTINGS])
 
 
-def _refresh_sync(engine: Any, ids: list[int]) -> list[Any]:
+def _refresh_sync(engine: Engine, ids: list[int]) -> list[Row[Any]]:
     from sqlalchemy import select
 
     with engine.connect() as conn:
-        return list(conn.execute(select(Staff).where(Staff.id.in_(ids)))) if ids else []  # type: ignore[union-attr]
+        return list(conn.execute(select(_staff).where(_staff.c.id.in_(ids)))) if ids else []
 
 
 async def refresh(app: web.Application, ids: list[int], keep_token: str | None = None,

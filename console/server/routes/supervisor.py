@@ -10,15 +10,15 @@ from typing import Literal
 from aiohttp import web
 from pydantic import BaseModel, Field
 
+from console.crm.masking import mask_phone
 from console.i18n import t
+from console.server import keys
 from console.server.api_models.common import Ok, QueuesRemoved
 from console.server.api_models.supervisor import BoardAgents, QueueStatsList
-from console.server.openapi import Operation, register
-from console.server import keys
 from console.server.auth import AuthUser, require_role
-from console.crm.masking import mask_phone
 from console.server.callstate import LiveCall
 from console.server.errors import ApiError, read_body
+from console.server.openapi import Operation, register
 from console.server.routes.actions import act, bridge_for, interface_of, pbx_settings
 from telephony.connection import AmiActionError
 
@@ -49,8 +49,7 @@ def _agent_of_mine(request: web.Request, user: AuthUser, agent: str) -> None:
 def _customer_of(call: LiveCall) -> dict[str, object]:
     """Who the caller is, as far as the pop knew: name and tier (no id numbers: the board is wide)."""
     lookup = call.lookup
-    known = lookup is not None and getattr(lookup, "match", None) == "known" and lookup.customers
-    customer = lookup.customers[0] if known else {}
+    customer = lookup.customers[0] if lookup is not None and lookup.match == "known" and lookup.customers else {}
     return {"customer_name": customer.get("name"), "tier": customer.get("tier") or call.vars.get("CUSTOMER_TIER")}
 
 
@@ -93,14 +92,14 @@ async def spy(request: web.Request) -> web.Response:
     _agent_of_mine(request, user, body.agent)
     if not user.extension:
         raise ApiError(400, "bad_request", t("server.sup.no_extension"))
-    talking = [(c, part) for c in request.app[keys.CALLS].calls_of_agent(body.agent)
+    talking = [(c, part.channel) for c in request.app[keys.CALLS].calls_of_agent(body.agent)
                if (part := c.talking(body.agent)) is not None and part.channel]
     if not talking:
         raise ApiError(409, "conflict", t("server.sup.agent_idle", agent=body.agent), field="agent")
-    call, part = talking[0]
+    call, channel = talking[0]
     pbx, bridge = bridge_for(request.app, call.pbx)
     context = pbx_settings(request.app, pbx).spy_context
-    await act(bridge.chanspy(user.extension, part.channel, body.mode, context=context), t("server.action.listen"))
+    await act(bridge.chanspy(user.extension, channel, body.mode, context=context), t("server.action.listen"))
     return web.json_response({"ok": True}, status=202)
 
 
@@ -128,7 +127,8 @@ async def logout_agent(request: web.Request) -> web.Response:
     queues = {q for q in _queues_of(request, agent) if _sees(user, {q})}  # never a queue someone else runs
     if body.queue is not None:
         if body.queue not in queues or not _sees(user, {body.queue}):
-            raise ApiError(400, "invalid", t("server.sup.agent_not_in_queue", agent=agent, queue=body.queue), field="queue")
+            raise ApiError(400, "invalid", t("server.sup.agent_not_in_queue", agent=agent, queue=body.queue),
+                           field="queue")
         queues = {body.queue}
     pbx, bridge = bridge_for(request.app)
     interface = interface_of(request.app, pbx, agent)

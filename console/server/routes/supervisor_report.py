@@ -8,23 +8,33 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+from typing import Literal, TypeVar
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field
 
 from console.crm.report import (
-    load_calls, local_period, parse_interval, qa_by_agent, report, row_dict, rows_csv, targets_of,
+    By,
+    load_calls,
+    local_period,
+    parse_interval,
+    qa_by_agent,
+    report,
+    row_dict,
+    rows_csv,
+    targets_of,
 )
-from console.server.api_models.queries import ReportQuery
-from console.server.openapi import Operation, register
 from console.i18n import t
 from console.server import keys
+from console.server.api_models.queries import ReportQuery
 from console.server.auth import require_role
 from console.server.errors import ApiError
+from console.server.openapi import Operation, register
 
-BY = ("interval", "agent", "queue")
-FORMATS = ("json", "csv")
+C = TypeVar("C", bound=str)
+BY: tuple[By, ...] = ("interval", "agent", "queue")
+FORMATS: tuple[Literal["json", "csv"], ...] = ("json", "csv")
 MAX_DAYS = 92
 
 
@@ -71,12 +81,13 @@ def _date(request: web.Request, name: str, default: dt.date) -> dt.date:
         raise ApiError(400, "invalid", t("server.report.bad_date", field=name, value=raw), field=name) from None
 
 
-def _choice(request: web.Request, name: str, allowed: tuple[str, ...]) -> str:
+def _choice(request: web.Request, name: str, allowed: tuple[C, ...]) -> C:
     value = request.query.get(name, allowed[0])
-    if value not in allowed:
-        raise ApiError(400, "invalid", t("server.report.bad_choice", field=name, value=value,
-                                         allowed="/".join(allowed)), field=name)
-    return value
+    for choice in allowed:
+        if choice == value:
+            return choice
+    raise ApiError(400, "invalid", t("server.report.bad_choice", field=name, value=value,
+                                     allowed="/".join(allowed)), field=name)
 
 
 async def supervisor_report(request: web.Request) -> web.Response:
@@ -123,5 +134,5 @@ async def supervisor_report(request: web.Request) -> web.Response:
 
 def setup(app: web.Application) -> None:
     register(app, Operation("GET", "/api/supervisor/report", supervisor_report, "Queue report by interval, agent "
-                            "or queue", access="supervisor", query=ReportQuery, response=Report, other_media=("text/csv",),
-                            tag="supervisor"))
+                            "or queue", access="supervisor", query=ReportQuery, response=Report,
+                            other_media=("text/csv",), tag="supervisor"))

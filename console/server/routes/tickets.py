@@ -10,28 +10,39 @@ supervisors and above.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Any
+from zoneinfo import ZoneInfo
 
 from aiohttp import web
 from pydantic import BaseModel, Field
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
+from console.config import Settings
 from console.config.models import Priority, TicketCategory
 from console.crm import ticket_store
+from console.crm import tickets as rules
 from console.crm.churn_facts import rescore
 from console.crm.customers import SummaryContext
-from console.crm import tickets as rules
 from console.crm.errors import CrmError
 from console.i18n import t
+from console.server import keys
 from console.server.api_models.queries import TicketDefaultsQuery, TicketListQuery
 from console.server.api_models.tickets import Ticket as TicketOut
 from console.server.api_models.tickets import TicketDefaults, TicketDetail, TicketList
-from console.server.openapi import Operation, register
-from console.server import keys
 from console.server.auth import AuthUser, require_role
 from console.server.errors import ApiError, read_body
+from console.server.openapi import Operation, register
 from console.server.routes.crm_common import (
-    MAX_ID, RowId, Version, center_tz, in_db, json_response, now, path_int, query_flag, query_int,
+    MAX_ID,
+    RowId,
+    Version,
+    center_tz,
+    in_db,
+    json_response,
+    now,
+    path_int,
+    query_flag,
+    query_int,
 )
 from console.store.models import Customer, FollowUp, Interaction, Ticket
 
@@ -69,8 +80,8 @@ def _transition_error(exc: rules.TransitionError) -> ApiError:
     return ApiError(400, "invalid", message, field="status")
 
 
-def _create(session: Any, body: CreateBody, user: AuthUser, at: Any, tz: Any,
-            settings: Any) -> tuple[dict, tuple[int, dict] | None]:
+def _create(session: Session, body: CreateBody, user: AuthUser, at: dt.datetime, tz: ZoneInfo,
+            settings: Settings) -> tuple[dict[str, Any], tuple[int, dict[str, Any]] | None]:
     interaction_id = None
     if body.call:
         interaction_id = session.exec(
@@ -88,7 +99,8 @@ def _create(session: Any, body: CreateBody, user: AuthUser, at: Any, tz: Any,
     return created, manager
 
 
-def _complaint_for_manager(session: Any, ticket: Ticket, at: Any, settings: Any) -> tuple[int, dict] | None:
+def _complaint_for_manager(session: Session, ticket: Ticket, at: dt.datetime,
+                           settings: Settings) -> tuple[int, dict[str, Any]] | None:
     """A complaint of an account manager's customer: a follow-up they own (if configured) and
     what their alert says of the customer."""
     customer = session.get(Customer, ticket.customer_id)
@@ -96,7 +108,7 @@ def _complaint_for_manager(session: Any, ticket: Ticket, at: Any, settings: Any)
         return None
     hours = settings.managers.complaint_followup_hours
     if hours > 0:
-        session.add(FollowUp(customer_id=customer.id, owner_id=customer.manager_id, kind="followup",
+        session.add(FollowUp(customer_id=ticket.customer_id, owner_id=customer.manager_id, kind="followup",
                              due_at=at + dt.timedelta(hours=hours),
                              reason=t("crm.manager.complaint_followup", number=ticket.number,
                                       subject=ticket.subject)[:255]))
@@ -115,7 +127,8 @@ async def create_ticket(request: web.Request) -> web.Response:
     return json_response(result, status=201)
 
 
-def _defaults(session: Any, customer_id: int, category: str, at: Any, settings: Any) -> dict:
+def _defaults(session: Session, customer_id: int, category: str, at: dt.datetime,
+              settings: Settings) -> dict[str, Any]:
     # The create route's own rule (rules.defaults_for via the customer's tier), so the form shows
     # what the ticket will get.
     customer = session.get(Customer, customer_id)
@@ -139,16 +152,17 @@ async def ticket_defaults(request: web.Request) -> web.Response:
     return json_response(await in_db(request, _defaults, customer_id, category, now(request), settings))
 
 
-def _assignee_filter(raw: str | None, user: AuthUser) -> int | None | str:
+def _assignee_filter(raw: str | None, user: AuthUser) -> int | str | None:
     if raw in (None, "", "any"):
         return "any"
     if raw == "me":
         return user.id
     if raw == "none":
         return None
-    if raw.isdigit():  # type: ignore[union-attr]
-        return int(raw)  # type: ignore[arg-type]
-    raise ApiError(400, "invalid", t("crm.param.bad_value", name="assignee", value=raw, allowed="me, none, any, <id>"), field="assignee")
+    if raw.isdigit():
+        return int(raw)
+    raise ApiError(400, "invalid", t("crm.param.bad_value", name="assignee", value=raw, allowed="me, none, any, <id>"),
+                   field="assignee")
 
 
 async def list_tickets(request: web.Request) -> web.Response:
@@ -173,7 +187,8 @@ async def get_ticket(request: web.Request) -> web.Response:
     return json_response(await in_db(request, ticket_store.ticket_detail, path_int(request, "id"), now(request)))
 
 
-def _change(session: Any, ticket_id: int, user: AuthUser, at: Any, settings: Any, **changes: Any) -> dict:
+def _change(session: Session, /, ticket_id: int, user: AuthUser, at: dt.datetime, settings: Settings,
+            **changes: Any) -> dict[str, Any]:
     if changes.get("status") == "closed" and not user.at_least("supervisor"):
         ticket = session.get(Ticket, ticket_id)
         if ticket is not None and ticket.category == "complaint":
@@ -181,7 +196,7 @@ def _change(session: Any, ticket_id: int, user: AuthUser, at: Any, settings: Any
     ticket = ticket_store.change_ticket(session, ticket_id, changes.pop("version"), user.id, at, **changes)
     session.flush()
     rescore(session.connection(), [ticket.customer_id], at, settings.churn)  # resolved, reopened…
-    return ticket_store.ticket_detail(session, ticket.id, at)  # type: ignore[arg-type]
+    return ticket_store.ticket_detail(session, ticket_id, at)
 
 
 async def change_ticket(request: web.Request) -> web.Response:

@@ -18,6 +18,10 @@ from console.i18n import t
 from console.store.importing.reader import read_rows
 from console.store.importing.rows import CustomerRecord, RowError, parse_customer
 from console.store.models import Customer, CustomerPhone, Staff
+from console.store.tables import table_of
+
+_customer, _phone = table_of(Customer), table_of(CustomerPhone)
+_c, _p, _s = _customer.c, _phone.c, table_of(Staff).c
 
 BATCH = 1000
 NEW_CUSTOMER_DEFAULTS = {
@@ -87,7 +91,7 @@ def import_customers(engine: Engine, path: Path, tier_for: Callable, *, now: dt.
 
 def _managers(engine: Engine) -> dict[str, int]:
     with engine.connect() as conn:
-        rows = conn.execute(select(Staff.username, Staff.id).where(Staff.active == True))  # noqa: E712
+        rows = conn.execute(select(_s.username, _s.id).where(_s.active == True))  # noqa: E712
         return {username: sid for username, sid in rows}
 
 
@@ -96,25 +100,25 @@ def _write(engine: Engine, batch: list[CustomerRecord], now: dt.datetime, report
     written: list[tuple[int, bool, list[str]]] = []
     with engine.begin() as conn:
         numbers = [r.client_no for r in batch]
-        found = conn.execute(select(Customer.client_no, Customer.id).where(Customer.client_no.in_(numbers)))
+        found = conn.execute(select(_c.client_no, _c.id).where(_c.client_no.in_(numbers)))
         existing = {client_no: cid for client_no, cid in found}
         for record in batch:
             cid = existing.get(record.client_no)
             if cid is None:
                 values = {**NEW_CUSTOMER_DEFAULTS, **record.values, "client_no": record.client_no,
                           "created_at": now, "updated_at": now}
-                cid = conn.execute(insert(Customer).values(**values).returning(Customer.id)).scalar_one()
+                cid = conn.execute(insert(_customer).values(**values).returning(_c.id)).scalar_one()
                 report.inserted += 1
             else:
-                conn.execute(update(Customer).where(Customer.id == cid).values(
-                    **record.values, updated_at=now, version=Customer.version + 1))
+                conn.execute(update(_customer).where(_c.id == cid).values(
+                    **record.values, updated_at=now, version=_c.version + 1))
                 report.updated += 1
             if record.phones:
-                have = set(conn.execute(select(CustomerPhone.e164).where(CustomerPhone.customer_id == cid)).scalars())
+                have = set(conn.execute(select(_p.e164).where(_p.customer_id == cid)).scalars())
                 new = [{"customer_id": cid, "e164": e, "raw": raw, "kind": kind, "valid": True}
                        for e, raw, kind in record.phones if e not in have]
                 if new:
-                    conn.execute(insert(CustomerPhone), new)
+                    conn.execute(insert(_phone), new)
             written.append((cid, record.client_no not in existing,
                             sorted({*record.values, *(["phones"] if record.phones else [])})))
         if on_batch is not None:
