@@ -32,8 +32,8 @@ if TYPE_CHECKING:
     from telephony.bridge import Bridge
 
 CORE_ROUTES = ("auth", "stream", "calls", "agent", "supervisor")
-CRM_ROUTES = ("churn", "manager", "customers", "tickets", "followups", "kb", "interactions", "campaigns", "staff", "recordings",
-              "qa")
+CRM_ROUTES = ("churn", "manager", "customers", "tickets", "followups", "kb", "interactions", "campaigns", "staff",
+              "recordings", "qa")
 
 
 def create_app(

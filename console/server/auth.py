@@ -34,7 +34,7 @@ def bearer_token(request: web.Request) -> str | None:
 
 
 def current_user(request: web.Request) -> AuthUser:
-    user = request.get(keys.USER)
+    user: AuthUser | None = request.get(keys.USER)
     if user is None:
         raise ApiError(401, "unauthorized")
     return user
@@ -57,7 +57,7 @@ async def auth_middleware(
         return await handler(request)
     token = bearer_token(request)
     user = await request.app[keys.TOKENS].resolve(token) if token else None
-    if user is None:
+    if user is None or token is None:
         raise ApiError(401, "unauthorized")
     request[keys.USER] = user
     request[keys.TOKEN] = token

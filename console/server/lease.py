@@ -20,6 +20,7 @@ On SQLite (one desk, one server) there is nobody to share with: the lease is alw
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from typing import TYPE_CHECKING, Protocol
 
@@ -73,20 +74,21 @@ class AdvisoryLease:
             try:  # still ours? A query on the lock's own session says so (and keeps it from idling)
                 self._conn.execute(text("SELECT 1")).scalar()
                 return True
-            except Exception as exc:  # noqa: BLE001 - the session is gone, and the lock with it
-                log.warning("lease %s lost: %s", self.name, str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+            except Exception as exc:  # the session is gone, and the lock with it
+                why = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+                log.warning("lease %s lost: %s", self.name, why)
                 self._drop()
         try:
             # Autocommit: no transaction stays open on it, so the session reads "idle" between
             # confirmations and idle_session_timeout applies when its holder freezes.
             conn = self._engine.connect().execution_options(isolation_level="AUTOCOMMIT")
-        except Exception:  # noqa: BLE001 - the database is away: not held, try again later
+        except Exception:  # the database is away: not held, try again later
             return False
         try:
             timeout_ms = int(self.check_s * 3 * 1000)
             conn.execute(text(f"SET idle_session_timeout = {timeout_ms}"))
             held = bool(conn.execute(text(f"SELECT pg_try_advisory_lock({_KEY})"), {"name": self.name}).scalar())
-        except Exception:  # noqa: BLE001
+        except Exception:  # the session failed: not held, and nothing kept
             conn.invalidate()
             conn.close()
             return False
@@ -103,10 +105,8 @@ class AdvisoryLease:
     def _release(self) -> None:
         if self._conn is None:
             return
-        try:
+        with contextlib.suppress(Exception):  # gone already: so is the lock
             self._conn.execute(text(f"SELECT pg_advisory_unlock({_KEY})"), {"name": self.name})
-        except Exception:  # noqa: BLE001 - gone already: so is the lock
-            pass
         self._drop()
 
     def _drop(self) -> None:

@@ -46,12 +46,13 @@ def check_password_sync(engine: Any, username: str, password: str) -> AuthUser |
     """The active account with this name and password, else None; blocking (the slow KDF runs
     for unknown names too). Throttling and lockout come first: console/server/login_guard.py."""
     from sqlalchemy import select
+    from sqlmodel import col
 
     from console.crm.passwords import verify_password
     from console.store.models import Staff
 
     with engine.connect() as conn:
-        staff = conn.execute(select(Staff).where(Staff.username == username)).first()
+        staff = conn.execute(select(Staff).where(col(Staff.username) == username)).first()
     if staff is None or not getattr(staff, "active", True) or not staff.password_hash:
         # Same slow work for an unknown user, so timing does not reveal which names exist.
         verify_password(password, _dummy_hash())

@@ -15,12 +15,14 @@ from typing import Any
 from sqlalchemy import Engine, delete, insert, select
 
 from console.store.models import ApiSession, Staff
+from console.store.tables import table_of
 
-_s, _staff = ApiSession.__table__.c, Staff.__table__.c
+_session_table, _staff_table = table_of(ApiSession), table_of(Staff)
+_s, _staff = _session_table.c, _staff_table.c
 _LIVE = (
     select(_staff.id, _staff.username, _staff.name, _staff.role, _staff.extension, _staff.queues,
            _s.created_at, _s.expires_at)
-    .join(Staff.__table__, _staff.id == _s.staff_id)
+    .join(_staff_table, _staff.id == _s.staff_id)
 )
 
 
@@ -38,7 +40,7 @@ class UserEnd:
 def add(engine: Engine, token_hash: str, staff_id: int, now: dt.datetime, expires_at: dt.datetime,
         address: str) -> None:
     with engine.begin() as conn:
-        conn.execute(insert(ApiSession.__table__).values(
+        conn.execute(insert(_session_table).values(
             token_hash=token_hash, staff_id=staff_id, created_at=now, expires_at=expires_at, address=address[:64]))
 
 
@@ -56,9 +58,9 @@ def end(engine: Engine, token_hashes: Iterable[str] = (), users: Iterable[UserEn
     ended = 0
     with engine.begin() as conn:
         if hashes:
-            ended += conn.execute(delete(ApiSession.__table__).where(_s.token_hash.in_(hashes))).rowcount
+            ended += conn.execute(delete(_session_table).where(_s.token_hash.in_(hashes))).rowcount
         for user in ends:
-            query = delete(ApiSession.__table__).where(_s.staff_id == user.staff_id)
+            query = delete(_session_table).where(_s.staff_id == user.staff_id)
             if user.until is not None:
                 query = query.where(_s.created_at <= user.until)
             if user.keep is not None:
@@ -70,4 +72,4 @@ def end(engine: Engine, token_hashes: Iterable[str] = (), users: Iterable[UserEn
 def purge(engine: Engine, now: dt.datetime) -> int:
     """Delete the expired sessions; how many."""
     with engine.begin() as conn:
-        return conn.execute(delete(ApiSession.__table__).where(_s.expires_at <= now)).rowcount
+        return conn.execute(delete(_session_table).where(_s.expires_at <= now)).rowcount

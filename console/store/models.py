@@ -43,10 +43,6 @@ CAMPAIGN_STATUSES = ("draft", "running", "paused", "stopped", "done")
 LEAD_STATUSES = ("pending", "dialing", "done", "failed", "excluded")
 
 
-def _when(nullable: bool = False, index: bool = False) -> dict:
-    return {"sa_type": UTCDateTime, "nullable": nullable, "index": index}
-
-
 class Staff(SQLModel, table=True):
     """A person who logs in: agent, supervisor, account manager or administrator."""
 
@@ -95,8 +91,8 @@ class ApiSession(SQLModel, table=True):
     token_hash: str = Field(primary_key=True, max_length=64)
     """SHA-256 of the token, lowercase hex."""
     staff_id: int = Field(foreign_key="staff.id", index=True, ondelete="CASCADE")
-    created_at: dt.datetime = Field(default_factory=utcnow, **_when())
-    expires_at: dt.datetime = Field(**_when(index=True))
+    created_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    expires_at: dt.datetime = Field(sa_type=UTCDateTime, index=True)
     """The end of the session, fixed at login (no renewal)."""
     address: str = Field(default="", max_length=64)
     """The client address of the login (console/server/client_address.py), for an audit of who is logged in."""
