@@ -108,7 +108,7 @@ async def test_a_silent_peer_is_dropped_and_the_log_names_why(make_client, seed,
     from console.server import routing_agi
 
     monkeypatch.setattr(routing_agi, "HEADERS_TIMEOUT_S", 0.1)
-    client, server = await _routing_client(make_client)
+    _client, server = await _routing_client(make_client)
     try:
         reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
         with caplog.at_level(logging.WARNING, logger=routing_agi.__name__):
