@@ -42,13 +42,17 @@ def pg_unavailable_reason() -> str | None:
     return None
 
 
-def require_postgres() -> None:
-    reason = pg_unavailable_reason()
+def require_service(reason: str | None, service: str) -> None:
+    """A service the test needs is down (``reason``): skip locally, fail under CI=true."""
     if reason is None:
         return
     if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"{reason} (CI=true: PostgreSQL is required)", pytrace=False)
+        pytest.fail(f"{reason} (CI=true: {service} is required)", pytrace=False)
     pytest.skip(reason)
+
+
+def require_postgres() -> None:
+    require_service(pg_unavailable_reason(), "PostgreSQL")
 
 
 def _with_search_path(url: str, schema: str) -> str:

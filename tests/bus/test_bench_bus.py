@@ -18,7 +18,7 @@ import pytest
 from console.cli import main
 from console.cli.bench_bus import bench, unavailable
 from console.cli.bench_bus_run import Plan
-from tests.conftest import pg_base_url, require_postgres
+from tests.conftest import pg_base_url, require_postgres, require_service
 
 NATS_URL = os.environ.get("CALLDESK_TEST_NATS_URL", "nats://127.0.0.1:4222")
 AMQP_URL = os.environ.get("CALLDESK_TEST_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/")
@@ -39,12 +39,7 @@ def unavailable_reason(bus: str) -> str | None:
 
 
 def require_bus(bus: str) -> None:
-    reason = unavailable_reason(bus)
-    if reason is None:
-        return
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"{reason} (CI=true: the bus is required)", pytrace=False)
-    pytest.skip(reason)
+    require_service(unavailable_reason(bus), "the bus")
 
 
 def check_figures(result: dict, bus: str) -> None:
