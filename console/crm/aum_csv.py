@@ -50,7 +50,8 @@ def _amount(text: str) -> Decimal:
     return value
 
 
-def import_aum(session: Any, data: bytes, actor_id: int, now: dt.datetime, today: dt.date, config: Any) -> dict[str, Any]:
+def import_aum(session: Any, data: bytes, actor_id: int, now: dt.datetime, today: dt.date,
+               config: Any) -> dict[str, Any]:
     """Store the file's snapshots; the report ``{rows, added, updated, unchanged, rescored, errors}``."""
     parsed = parse_csv(data, COLUMNS, required=COLUMNS)
     errors = list(parsed.errors)

@@ -172,7 +172,7 @@ def customer_of_number(conn: Any, e164: str) -> int | None:
 
 def counts_by_status(conn: Any, campaign_id: int) -> dict[str, int]:
     rows = conn.execute(select(_l.status, func.count()).where(_l.campaign_id == campaign_id).group_by(_l.status))
-    return {status: n for status, n in rows}
+    return dict(rows)
 
 
 def campaign_row(conn: Any, campaign_id: int) -> Any:

@@ -44,7 +44,7 @@ class CallingWindow:
         for _ in range(370):
             opening = dt.datetime.combine(day, self.start, tzinfo=self.tz)
             if self._day_open(day) and opening > local:
-                return opening.astimezone(dt.timezone.utc)
+                return opening.astimezone(dt.UTC)
             day += dt.timedelta(days=1)
         return None
 

@@ -41,7 +41,7 @@ class Windows:
     abandon_days: int = 30
 
 
-def _grouped(conn: Connection, statement) -> dict[int, int]:  # noqa: ANN001 (a Select)
+def _grouped(conn: Connection, statement) -> dict[int, int]:
     return {row[0]: int(row[1]) for row in conn.execute(statement)}
 
 

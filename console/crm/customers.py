@@ -102,7 +102,8 @@ def load_summaries(session: Session, customer_ids: Sequence[int], ctx: SummaryCo
     for phone in session.exec(select(CustomerPhone).where(col(CustomerPhone.customer_id).in_(ids))):
         phones[phone.customer_id].append(phone)
     manager_ids = {c.manager_id for c in customers if c.manager_id is not None}
-    managers = {s.id: s for s in session.exec(select(Staff).where(col(Staff.id).in_(manager_ids)))} if manager_ids else {}
+    managers = ({s.id: s for s in session.exec(select(Staff).where(col(Staff.id).in_(manager_ids)))}
+                if manager_ids else {})
     complaints = set(session.exec(
         select(Ticket.customer_id).where(
             col(Ticket.customer_id).in_(ids),

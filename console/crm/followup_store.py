@@ -69,7 +69,7 @@ def create_followup(session: Session, *, customer_id: int, due_at: dt.datetime, 
     return row
 
 
-def list_followups(session: Session, *, owner: int | None | str | list[int | None], now: dt.datetime, due_only: bool,
+def list_followups(session: Session, *, owner: int | str | list[int | None] | None, now: dt.datetime, due_only: bool,
                    status: str = "open", customer_id: int | None = None, limit: int = 50) -> list[FollowUp]:
     """Soonest first. ``owner``: a staff id, None for the pool, a list of those, or "any"."""
     statement = select(FollowUp).where(FollowUp.status == status)

@@ -50,7 +50,7 @@ def due_at(choice: str, now: dt.datetime, tz: dt.tzinfo, at: dt.datetime | None 
         due = at
     else:
         raise FollowUpRuleError("crm.followup.bad_choice", "when")
-    return due.astimezone(dt.timezone.utc)
+    return due.astimezone(dt.UTC)
 
 
 @dataclass(frozen=True, slots=True)

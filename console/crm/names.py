@@ -70,8 +70,8 @@ def _surname_reading(first: str) -> list[str]:
 def _rest_syllables(rest: str) -> tuple[str, ...]:
     # Cached: given names repeat far more than full names (seeding 1M customers).
     syllables: list[str] = []
-    for chunk in lazy_pinyin(rest, style=Style.NORMAL, errors="default"):
-        chunk = chunk.lower()
+    for read in lazy_pinyin(rest, style=Style.NORMAL, errors="default"):
+        chunk = read.lower()
         if _HAN.search(chunk):  # pypinyin could not read it (rare extension-B characters)
             continue
         syllables.extend(_WORD.findall(chunk))

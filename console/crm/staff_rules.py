@@ -27,9 +27,24 @@ from console.crm.queue_names import split_queues
 from console.store.models import ROLES
 
 __all__ = [
-    "DEMO_PASSWORD", "EXTENSION_MAX", "NAME_MAX", "ROLES", "USERNAME_MAX", "Holder", "PasswordPolicy",
-    "check_admin_remains", "check_extension_free", "check_password", "check_self_change", "character_classes",
-    "clean_extension", "clean_name", "clean_queues", "clean_role", "clean_username", "split_queues",
+    "DEMO_PASSWORD",
+    "EXTENSION_MAX",
+    "NAME_MAX",
+    "ROLES",
+    "USERNAME_MAX",
+    "Holder",
+    "PasswordPolicy",
+    "character_classes",
+    "check_admin_remains",
+    "check_extension_free",
+    "check_password",
+    "check_self_change",
+    "clean_extension",
+    "clean_name",
+    "clean_queues",
+    "clean_role",
+    "clean_username",
+    "split_queues",
 ]
 
 USERNAME_MAX = 32

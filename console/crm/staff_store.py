@@ -27,8 +27,17 @@ from console.crm import audit, login_locks
 from console.crm.errors import CrmError
 from console.crm.passwords import hash_password
 from console.crm.staff_rules import (
-    Holder, PasswordPolicy, check_admin_remains, check_extension_free, check_password, check_self_change,
-    clean_extension, clean_name, clean_queues, clean_role, clean_username,
+    Holder,
+    PasswordPolicy,
+    check_admin_remains,
+    check_extension_free,
+    check_password,
+    check_self_change,
+    clean_extension,
+    clean_name,
+    clean_queues,
+    clean_role,
+    clean_username,
 )
 from console.store.models import ROLES, AuditEvent, Customer, Staff
 
@@ -90,7 +99,7 @@ def list_staff(session: Session, role: str | None = None, active: bool | None = 
     if role is not None:
         statement = statement.where(Staff.role == role)
     if active is not None:
-        statement = statement.where(Staff.active == active)  # noqa: E712
+        statement = statement.where(Staff.active == active)
     rows = list(session.exec(statement))
     counts = _customer_counts(session)
     locked = login_locks.locked_names(session)

@@ -50,7 +50,8 @@ def ticket_detail(session: Session, ticket_id: int, now: dt.datetime) -> dict[st
     """The ticket with its event log, each event with its author's name."""
     ticket, events = get_ticket(session, ticket_id)
     actor_ids = {e.actor_id for e in events if e.actor_id is not None}
-    names = dict(session.exec(select(Staff.id, Staff.name).where(col(Staff.id).in_(actor_ids))).all()) if actor_ids else {}
+    names = (dict(session.exec(select(Staff.id, Staff.name).where(col(Staff.id).in_(actor_ids))).all())
+             if actor_ids else {})
     return {**ticket_json(ticket, now), "events": [event_json(e, names.get(e.actor_id)) for e in events]}
 
 
@@ -86,7 +87,7 @@ def get_ticket(session: Session, ticket_id: int) -> tuple[Ticket, list[TicketEve
 
 
 def list_tickets(session: Session, *, customer_id: int | None = None, statuses: list[str] | None = None,
-                 assignee: int | None | str = "any", category: str | None = None,
+                 assignee: int | str | None = "any", category: str | None = None,
                  attention: bool | None = None, limit: int = 50) -> list[Ticket]:
     """Newest first. ``assignee``: a staff id, None (unassigned) or "any"."""
     statement = select(Ticket)
@@ -107,7 +108,7 @@ def list_tickets(session: Session, *, customer_id: int | None = None, statuses: 
 
 
 def change_ticket(session: Session, ticket_id: int, version: int, actor_id: int, now: dt.datetime, *,
-                  status: str | None = None, assignee_id: int | None | str = "keep",
+                  status: str | None = None, assignee_id: int | str | None = "keep",
                   priority: str | None = None, comment: str | None = None) -> Ticket:
     """Apply a status move, an assignment, a priority and/or a comment at ``version``.
 

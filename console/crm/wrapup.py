@@ -63,7 +63,7 @@ class PendingWrapups:
                 self._items[key] = rec
                 self._items.move_to_end(key)
             while len(self._items) > self._limit:
-                (call, who), dropped = self._items.popitem(last=False)
+                (call, who), _dropped = self._items.popitem(last=False)
                 log.warning("wrap-up of call %s by %s dropped: its call was never recorded", call, who)
 
     def take(self, call: str, agent_ext: str | None, agent_id: int | None) -> dict[str, Any] | None:

@@ -27,7 +27,8 @@ def is_valid(id_number: str) -> bool:
 
 
 def _checksum(digits: str) -> int:
-    return sum(int(d) * w for d, w in zip(digits, _ID_WEIGHTS))
+    """The weighted sum of the leading digits (all 17, or a prefix such as the region's 6)."""
+    return sum(int(d) * w for d, w in zip(digits, _ID_WEIGHTS, strict=False))
 
 
 def id_check_digit(first17: str) -> str:
@@ -43,7 +44,7 @@ def _region_part(region: str) -> int:
 @lru_cache(maxsize=40_000)
 def _birth_part(birth: dt.date) -> tuple[str, int]:
     text = f"{birth:%Y%m%d}"
-    return text, sum(int(d) * w for d, w in zip(text, _ID_WEIGHTS[6:14]))
+    return text, sum(int(d) * w for d, w in zip(text, _ID_WEIGHTS[6:14], strict=True))
 
 
 def _id_head(region: str, birth: dt.date) -> tuple[str, int]:

@@ -82,7 +82,8 @@ def check_schema_current(engine: Engine) -> None:
     if current == head:
         return
     if current is None:
-        raise CalldeskError(f"database {where} has no calldesk schema (rev none < {_number(head)}): run `calldesk db upgrade`")
+        raise CalldeskError(f"database {where} has no calldesk schema (rev none < {_number(head)}): "
+                            "run `calldesk db upgrade`")
     known = {s.revision for s in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
     if current not in known:
         raise CalldeskError(

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import BigInteger, DateTime, Integer, Numeric
 from sqlalchemy.types import TypeDecorator
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 MONEY = Numeric(18, 2, asdecimal=True)
 BIG_ID = BigInteger().with_variant(Integer(), "sqlite")
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from console.crm.search.query import clean
 from console.crm.kb.articles import CATEGORIES, FLAGS, Article, KbError, parse_article
 from console.crm.kb.search import KbHit, PreparedArticle, as_hit, search
+from console.crm.search.query import clean
 
 __all__ = ["Article", "KbError", "KbHit", "KnowledgeBase", "bench_kb", "default_kb_dir"]
 
@@ -85,7 +85,8 @@ class KnowledgeBase:
         wanted = set(flags) | {"always"}
         unknown = wanted - set(FLAGS)
         if unknown:
-            raise KbError(f"compliance_scripts_for: unknown flag(s) {', '.join(sorted(unknown))}; known: {', '.join(FLAGS)}")
+            raise KbError(f"compliance_scripts_for: unknown flag(s) {', '.join(sorted(unknown))}; "
+                          f"known: {', '.join(FLAGS)}")
         scripts = [
             article for article in self._articles.values()
             if article.kind == "compliance-script" and wanted & set(article.applies_when)

@@ -174,7 +174,7 @@ def search(
     if not useful:
         return []
     hits: list[tuple[float, str, PreparedArticle]] = []
-    for article, row in zip(prepared, table):
+    for article, row in zip(prepared, table, strict=True):
         score = sum(row[i] for i in useful) / len(useful)
         if len(runs) > 1 and len(phrase) >= 2 and (phrase in article.title or phrase in article.body):
             score += 15.0  # the words appear together, as typed: "t+1", "50万"

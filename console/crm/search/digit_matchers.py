@@ -76,7 +76,7 @@ class IdTailMatcher:
         self.tail = tail.upper()
 
     def candidates(self, ix: SearchIndex, budget: int) -> Candidates:
-        return {slot: (80.0, "id_last4") for slot in ix.slots_with_id_last4(self.tail)[:budget]}
+        return dict.fromkeys(ix.slots_with_id_last4(self.tail)[:budget], (80.0, "id_last4"))
 
     def score(self, ix: SearchIndex, slot: int) -> Scored | None:
         return (80.0, "id_last4") if ix.id_last4_of(slot) == self.tail else None

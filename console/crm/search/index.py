@@ -13,6 +13,7 @@ Layout, chosen for 1M customers in a few hundred MB and lookups that touch only 
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from array import array
 from bisect import bisect_left
@@ -201,7 +202,5 @@ class SearchIndex:
 
 
 def _remove_value(values: array, value: int) -> None:
-    try:
+    with contextlib.suppress(ValueError):
         values.remove(value)
-    except ValueError:
-        pass

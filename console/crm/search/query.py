@@ -19,7 +19,8 @@ _MAX_RAW_SCAN = 4 * MAX_QUERY_CHARS
 _HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # "138 1234 5678", "021-6123-4567": digit groups split only by spacing belong together.
 _SPACING = re.compile(r"[\s\-/.()]*")
-_RUN = re.compile(rf"(?P<han>[{_HAN}]+)|(?P<id4>(?<![0-9a-z])[0-9]{{3}}x(?![0-9a-z]))|(?P<digits>[0-9]+)|(?P<latin>[a-z]+)")
+_RUN = re.compile(rf"(?P<han>[{_HAN}]+)|(?P<id4>(?<![0-9a-z])[0-9]{{3}}x(?![0-9a-z]))"
+                  r"|(?P<digits>[0-9]+)|(?P<latin>[a-z]+)")
 
 
 @dataclass(frozen=True, slots=True)

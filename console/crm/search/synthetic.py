@@ -8,8 +8,8 @@ numbers are 12 digits by branch. Same seed, same customers and queries.
 from __future__ import annotations
 
 import random
-from itertools import accumulate
 from collections.abc import Iterator
+from itertools import accumulate
 
 from console.crm.names import pinyin_of
 from console.crm.search.model import CustomerRow
@@ -30,7 +30,8 @@ _GIVEN = (
 )
 _BRANCHES = ("上海分公司", "北京分公司", "深圳分公司", "广州分公司", "杭州分公司", "成都分公司")
 _TIERS = ("standard",) * 6 + ("silver",) * 2 + ("gold", "platinum")
-_MOBILE_PREFIXES = ("133", "135", "136", "137", "138", "139", "150", "151", "158", "170", "177", "179", "186", "188", "199")
+_MOBILE_PREFIXES = ("133", "135", "136", "137", "138", "139", "150", "151", "158", "170", "177", "179", "186", "188",
+                    "199")
 
 
 # Zipf-like weights 1/(rank+3): 王/李/张 ~7% each, the top 20 about half, as in census data.
@@ -38,10 +39,8 @@ _SURNAME_WEIGHTS = list(accumulate(1 / (rank + 3) for rank in range(1, len(_SURN
 
 
 def _name(rng: random.Random) -> str:
-    if rng.random() < 0.003:
-        surname = rng.choice(_COMPOUND)
-    else:
-        surname = rng.choices(_SURNAMES, cum_weights=_SURNAME_WEIGHTS)[0]
+    compound = rng.random() < 0.003
+    surname = rng.choice(_COMPOUND) if compound else rng.choices(_SURNAMES, cum_weights=_SURNAME_WEIGHTS)[0]
     given = rng.choice(_GIVEN) if rng.random() < 0.3 else rng.choice(_GIVEN) + rng.choice(_GIVEN)
     return surname + given
 

@@ -80,7 +80,7 @@ def _interned(piece: Any) -> Any:
     if type(piece) is list and piece and type(piece[0]) is str:
         return list(map(sys.intern, piece))
     if type(piece) is dict and piece and type(next(iter(piece))) is str:
-        return dict(zip(map(sys.intern, piece), piece.values()))
+        return dict(zip(map(sys.intern, piece), piece.values(), strict=True))
     return piece
 
 

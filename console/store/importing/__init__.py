@@ -53,7 +53,7 @@ def import_customers(engine: Engine, path: Path, tier_for: Callable, *, now: dt.
                      label: str | None = None) -> ImportReport:
     """``label``: how messages about the whole file name it (default: ``path``)."""
     report = ImportReport()
-    now = now or dt.datetime.now(dt.timezone.utc)
+    now = now or dt.datetime.now(dt.UTC)
     managers = _managers(engine)
     seen: dict[str, int] = {}
     batch: list[CustomerRecord] = []
@@ -92,7 +92,7 @@ def import_customers(engine: Engine, path: Path, tier_for: Callable, *, now: dt.
 def _managers(engine: Engine) -> dict[str, int]:
     with engine.connect() as conn:
         rows = conn.execute(select(_s.username, _s.id).where(_s.active == True))  # noqa: E712
-        return {username: sid for username, sid in rows}
+        return dict(rows.tuples())
 
 
 def _write(engine: Engine, batch: list[CustomerRecord], now: dt.datetime, report: ImportReport,
@@ -101,7 +101,7 @@ def _write(engine: Engine, batch: list[CustomerRecord], now: dt.datetime, report
     with engine.begin() as conn:
         numbers = [r.client_no for r in batch]
         found = conn.execute(select(_c.client_no, _c.id).where(_c.client_no.in_(numbers)))
-        existing = {client_no: cid for client_no, cid in found}
+        existing = dict(found.tuples())
         for record in batch:
             cid = existing.get(record.client_no)
             if cid is None:

@@ -77,7 +77,7 @@ def read_rows(path: Path, label: str | None = None) -> Iterator[RawRow]:
         if len(record) != len(header):
             yield RawRow(first, None, t("import.row.fields", n=len(record), header=len(header)))
             continue
-        yield RawRow(first, dict(zip(header, (cell.strip() for cell in record))))
+        yield RawRow(first, dict(zip(header, (cell.strip() for cell in record), strict=True)))
     yield from _flush(pending_bad, 10**12, bad)
 
 

@@ -22,7 +22,8 @@ TIER_NAMES = {"standard": "standard", "普通": "standard", "silver": "silver", 
               "gold": "gold", "金卡": "gold", "platinum": "platinum", "白金": "platinum",
               "diamond": "diamond", "钻石": "diamond"}
 INVESTOR_TYPES = {"ordinary": "ordinary", "普通": "ordinary", "professional": "professional", "专业": "professional"}
-STATUSES = {"active": "active", "正常": "active", "dormant": "dormant", "休眠": "dormant", "closed": "closed", "销户": "closed"}
+STATUSES = {"active": "active", "正常": "active", "dormant": "dormant", "休眠": "dormant", "closed": "closed",
+            "销户": "closed"}
 GENDERS = {"m": "M", "male": "M", "男": "M", "f": "F", "female": "F", "女": "F"}
 TRUE = {"1", "true", "yes", "y", "是"}
 FALSE = {"0", "false", "no", "n", "否", ""}

@@ -31,8 +31,8 @@ from console.store.seed.load_mode import bulk_load, check_foreign_keys
 from console.store.seed.people import NameMaker
 from console.store.seed.staff import DEMO_PASSWORD, STAFF_COLUMNS, account_manager_count, make_staff
 
-TABLES = ("qa_review", "aum_snapshot", "audit_event", "ticket_event", "follow_up", "ticket", "interaction", "lead", "campaign",
-          "do_not_call", "customer_phone", "customer", "staff")
+TABLES = ("qa_review", "aum_snapshot", "audit_event", "ticket_event", "follow_up", "ticket", "interaction", "lead",
+          "campaign", "do_not_call", "customer_phone", "customer", "staff")
 BULK_TABLES = ("customer", "customer_phone", "interaction", "ticket", "ticket_event", "follow_up",
                "lead", "audit_event")
 CHUNK = 50_000
@@ -67,8 +67,9 @@ def seed_database(engine: Engine, settings, *, customers: int = 10_000, seed: in
     if customers < len(DEMO_CUSTOMERS):
         raise CalldeskError(f"--customers must be at least {len(DEMO_CUSTOMERS)} (the demo customers), got {customers}")
     if not 1 <= agents <= MAX_AGENTS:
-        raise CalldeskError(f"--agents must be between 1 and {MAX_AGENTS} (usernames agent1001…agent1099), got {agents}")
-    now = now or dt.datetime.now(dt.timezone.utc)
+        raise CalldeskError(f"--agents must be between 1 and {MAX_AGENTS} (usernames agent1001…agent1099), "
+                            f"got {agents}")
+    now = now or dt.datetime.now(dt.UTC)
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
     say = progress or (lambda _msg: None)

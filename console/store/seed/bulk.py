@@ -23,7 +23,7 @@ import console.store.models  # noqa: F401  (the tables)
 from console.store.types import UTCDateTime
 
 BATCH = 50_000
-_UTC = dt.timezone.utc
+_UTC = dt.UTC
 _COPY_SPECIAL = re.compile(r"[\\\t\n\r]")
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
@@ -79,7 +79,7 @@ _PG: dict[str, Callable[[Any], str]] = {
 
 def _pg_lines(table: Table, columns: Sequence[str], rows: list[tuple]) -> bytes:
     encoders = [_PG[_kind(table, c)] for c in columns]
-    lines = ["\t".join([f(v) for f, v in zip(encoders, row)]) for row in rows]
+    lines = ["\t".join([f(v) for f, v in zip(encoders, row, strict=True)]) for row in rows]
     lines.append("")
     return "\n".join(lines).encode("utf-8")
 

@@ -20,7 +20,12 @@ from console.store.seed import bulk
 from console.store.seed.customers import CUSTOMER_COLUMNS, PHONE_COLUMNS, CustomerMaker, Profile
 from console.store.seed.demo import DEMO_CUSTOMERS, RESERVED_NUMBERS
 from console.store.seed.history import (
-    AUDIT_COLUMNS, FOLLOWUP_COLUMNS, INTERACTION_COLUMNS, TICKET_COLUMNS, TICKET_EVENT_COLUMNS, HistoryMaker,
+    AUDIT_COLUMNS,
+    FOLLOWUP_COLUMNS,
+    INTERACTION_COLUMNS,
+    TICKET_COLUMNS,
+    TICKET_EVENT_COLUMNS,
+    HistoryMaker,
 )
 from console.store.seed.people import NameMaker, PhoneMaker
 from console.store.seed.staff import StaffPlan

@@ -30,7 +30,7 @@ RISK_WEIGHTS = (8, 25, 35, 22, 10)
 FAMILY_SHARE = 0.04
 PHONES_PER_CUSTOMER = 8  # room in the phone id space; a seeded customer has at most 5
 _EPOCH = dt.date(2008, 1, 1)  # the oldest accounts were opened then
-_UTC = dt.timezone.utc
+_UTC = dt.UTC
 
 
 @dataclass(slots=True)
@@ -84,8 +84,9 @@ class CustomerMaker:
         self._open_span = (self.today - _EPOCH).days - 30
         # Date and time arithmetic is most of the cost of a row: look days up instead.
         self._days_back = [self.today - dt.timedelta(days=d) for d in range(max(40_000, self._open_span + 31))]
-        self._midnights = [dt.datetime(d.year, d.month, d.day, tzinfo=_UTC) for d in self._days_back[: self._open_span + 31]]
-        self._seconds = [dt.timedelta(seconds=s) for s in range(0, 86_400)]
+        self._midnights = [dt.datetime(d.year, d.month, d.day, tzinfo=_UTC)
+                           for d in self._days_back[: self._open_span + 31]]
+        self._seconds = [dt.timedelta(seconds=s) for s in range(86_400)]
 
     def make(self, cid: int, fixed: Overrides | None = None) -> tuple[tuple, list[tuple], Profile]:
         rng, fixed = self.rng, fixed or _RANDOM

@@ -84,7 +84,7 @@ class HistoryMaker:
         nine = self._nine.get(days_ago)
         if nine is None:
             day = self._today - dt.timedelta(days=days_ago)
-            nine = dt.datetime(day.year, day.month, day.day, 9, tzinfo=self.tz).astimezone(dt.timezone.utc)
+            nine = dt.datetime(day.year, day.month, day.day, 9, tzinfo=self.tz).astimezone(dt.UTC)
             self._nine[days_ago] = nine
         moment = nine + dt.timedelta(seconds=int(rand() * (11 * 3600 if rand() < 0.1 else 9 * 3600)))
         return moment if moment < self.now else self.now - dt.timedelta(minutes=30 + int(rand() * 570))
@@ -104,7 +104,8 @@ class HistoryMaker:
         else:
             queue = "vip" if vip else "retail"
             outcome = self._inbound()
-            wait = round(rng.expovariate(1 / (8 if vip else 18)), 1) if outcome == "answered" else round(rng.uniform(2, 90), 1)
+            wait = (round(rng.expovariate(1 / (8 if vip else 18)), 1) if outcome == "answered"
+                    else round(rng.uniform(2, 90), 1))
         answered = outcome == "answered"
         agents = self.staff.vip_agents if queue == "vip" else self.staff.agents
         agent = agents[int(rng.random() * len(agents))] if answered or outbound else None

@@ -39,7 +39,8 @@ def bulk_load(conn: Connection, loader: BulkLoader, tables: Iterable[str]) -> It
             # The index rebuilds sort in memory instead of spilling to disk (the default is 64 MB).
             conn.exec_driver_sql("SET LOCAL maintenance_work_mem = '256MB'")
             if conn.exec_driver_sql("SELECT rolsuper FROM pg_roles WHERE rolname = current_user").scalar():
-                # The rows are consistent by construction (tests check the same seed against SQLite's foreign_key_check).
+                # The rows are consistent by construction (tests check the same seed against SQLite's
+                # foreign_key_check).
                 conn.exec_driver_sql("SET LOCAL session_replication_role = replica")
         loader.drop_indexes(tables)
         yield
@@ -70,7 +71,8 @@ def _sqlite_load_pragmas(conn: Connection) -> None:
     conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
     conn.exec_driver_sql("PRAGMA cache_size=-262144")  # 256 MiB: index builds sort in memory
     conn.exec_driver_sql("PRAGMA temp_store=MEMORY")
-    conn.exec_driver_sql("PRAGMA journal_mode=MEMORY")  # stays WAL if another connection holds the file: slower, no harm
+    # Stays WAL if another connection holds the file: slower, no harm.
+    conn.exec_driver_sql("PRAGMA journal_mode=MEMORY")
     conn.exec_driver_sql("PRAGMA synchronous=OFF")
 
 

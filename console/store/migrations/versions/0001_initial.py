@@ -1,12 +1,12 @@
 """initial schema: every table of the design
 
 Revision ID: 0001_initial
-Revises: 
+Revises:
 Create Date: 2026-11-22 19:34:39.800798
 """
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 revision = '0001_initial'
 down_revision = None

@@ -5,8 +5,8 @@ Revises: 0001_initial
 Create Date: 2026-11-22 20:40:00
 """
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 revision = '0002_lead_priority'
 down_revision = '0001_initial'

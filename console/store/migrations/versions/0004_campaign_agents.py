@@ -4,8 +4,8 @@ Revision ID: 0004_campaign_agents
 Revises: 0003_drop_name_indexes
 """
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 revision = '0004_campaign_agents'
 down_revision = '0003_drop_name_indexes'

@@ -11,8 +11,8 @@ linkedid ``<linkedid>#p<n>``; upgrading again turns such a linkedid back into it
 
 import re
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 revision = '0005_interaction_pass_no'
 down_revision = '0004_campaign_agents'

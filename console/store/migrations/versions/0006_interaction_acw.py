@@ -4,8 +4,8 @@ Revision ID: 0006_interaction_acw
 Revises: 0005_interaction_pass_no
 """
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 revision = '0006_interaction_acw'
 down_revision = '0005_interaction_pass_no'

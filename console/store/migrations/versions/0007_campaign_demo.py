@@ -4,8 +4,8 @@ Revision ID: 0007_campaign_demo
 Revises: 0006_interaction_acw
 """
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 revision = '0007_campaign_demo'
 down_revision = '0006_interaction_acw'

@@ -4,8 +4,8 @@ Revision ID: 0008_churn
 Revises: 0007_campaign_demo
 """
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 revision = '0008_churn'
 down_revision = '0007_campaign_demo'

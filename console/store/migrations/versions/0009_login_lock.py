@@ -4,8 +4,8 @@ Revision ID: 0009_login_lock
 Revises: 0008_churn
 """
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 revision = '0009_login_lock'
 down_revision = '0008_churn'

@@ -4,8 +4,8 @@ Revision ID: 0010_interaction_csat
 Revises: 0009_login_lock
 """
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 revision = '0010_interaction_csat'
 down_revision = '0009_login_lock'

@@ -4,8 +4,8 @@ Revision ID: 0011_qa_review
 Revises: 0010_interaction_csat
 """
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 revision = '0011_qa_review'
 down_revision = '0010_interaction_csat'

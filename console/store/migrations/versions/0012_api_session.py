@@ -4,8 +4,8 @@ Revision ID: 0012_api_session
 Revises: 0011_qa_review
 """
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 revision = '0012_api_session'
 down_revision = '0011_qa_review'
