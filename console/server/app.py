@@ -1,8 +1,11 @@
-"""The application factory: ``create_app(settings) -> web.Application``.
+"""The application factory, ``create_app(settings) -> web.Application``: the server's composition root.
 
-Thin on purpose: it puts the shared resources under their keys (console/server/keys.py),
-opens and closes them in ``cleanup_ctx`` (database, outbox, the PBX bridges' tasks), and mounts
-the route modules. Each route module exposes ``setup(app)``.
+Every long-lived part is built here, in its ``cleanup_ctx`` (opened in order at start-up, closed
+in reverse): the database and the sessions, the outbox, recorder and pop builder, the queue
+statistics, the live service with the after-call holds, reminders and SLA watch, the dialer under
+its lease, the routing AGI. Each part receives its collaborators as arguments; the parts are put
+under their typed keys (console/server/keys.py) for the web layer alone: the route modules, each
+mounted by its ``setup(app)``, the middleware and the stream. ARCHITECTURE.md invariant 11.
 """
 
 from __future__ import annotations
