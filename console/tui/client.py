@@ -98,11 +98,15 @@ class Client:
         if self._session is not None:
             await self._session.close()
 
-    async def fail_over(self) -> bool:
+    async def fail_over(self, failed: str | None = None) -> bool:
         """Move to the next server of :attr:`base_urls` (after the last, the first again); False
-        when there is no other. The token goes along: sessions are shared by the servers."""
+        when there is no other. The token goes along: sessions are shared by the servers.
+        ``failed``: the server that did not answer; when the client has moved on from it already
+        (the stream and a request both found it down), it stays where it is."""
         if len(self.base_urls) < 2:
             return False
+        if failed is not None and failed != self.base_url:
+            return True
         at = self.base_urls.index(self.base_url) if self.base_url in self.base_urls else -1
         self.base_url = self.base_urls[(at + 1) % len(self.base_urls)]
         if self._session is not None:  # its connector may be for the other scheme
@@ -123,8 +127,9 @@ class Client:
             headers["Content-Type"] = content_type
         clean = {k: str(v) for k, v in (params or {}).items() if v not in (None, "")}
         for tries_left in range(len(self.base_urls) - 1, -1, -1):
+            url = self.base_url
             try:
-                async with self.session.request(method, self.base_url + path, json=json_body, data=data,
+                async with self.session.request(method, url + path, json=json_body, data=data,
                                                 params=clean, headers=headers) as resp:
                     body = await resp.json(content_type=None) if resp.content_length != 0 else None
                     status = resp.status
@@ -133,7 +138,7 @@ class Client:
                 raise ApiError(0, "tls", tls_failure(exc)) from exc
             except aiohttp.ClientConnectorError as exc:
                 # Not connected, so nothing was sent: any request may go to the next server as it is.
-                if tries_left and await self.fail_over():
+                if tries_left and await self.fail_over(url):
                     continue
                 raise ApiError(0, "unreachable", str(exc) or type(exc).__name__) from exc
             except (aiohttp.ClientError, TimeoutError, OSError) as exc:

@@ -225,7 +225,7 @@ async def follow_stream(client: Client, post: Callable[[Message], Any], me: str 
     failures = 0  # connections in a row that ended or failed without a frame
     post(ConnectionStateChanged("connecting"))
     while True:
-        connected = False
+        connected, server = False, client.base_url
         try:
             async for frame in client.frames(since, epoch):
                 if not connected:
@@ -257,7 +257,7 @@ async def follow_stream(client: Client, post: Callable[[Message], Any], me: str 
         # The first retry goes to the same server (its connection may only have dropped); when that
         # fails too, each retry tries the next server. The wait doubles with each full round.
         if failures > 1:
-            await client.fail_over()
+            await client.fail_over(server)
         rounds = (failures - 1) // len(client.base_urls)
         post(ConnectionStateChanged("reconnecting", detail))
         await sleep(min(0.25 * 2 ** min(rounds, 8), max_backoff_s))

@@ -63,6 +63,8 @@ async def test_a_request_goes_to_the_next_server_when_the_first_does_not_answer(
         await client.login("agent1", PASSWORD)
         assert client.base_url == url and client.user is not None
         assert await client.fail_over() and client.base_url == "http://127.0.0.1:9"
+        # The stream and a request both found `url` down: the second to say so moves nobody.
+        assert await client.fail_over(url) and client.base_url == "http://127.0.0.1:9"
         assert await Client(url).fail_over() is False  # one server: nowhere to go
     finally:
         await client.close()
