@@ -172,7 +172,8 @@ def customer_of_number(conn: Any, e164: str) -> int | None:
 
 def counts_by_status(conn: Any, campaign_id: int) -> dict[str, int]:
     rows = conn.execute(select(_l.status, func.count()).where(_l.campaign_id == campaign_id).group_by(_l.status))
-    return dict(rows)
+    # Not dict(rows): a Result has keys(), so dict() would take it for a mapping.
+    return {status: n for status, n in rows}  # noqa: C416
 
 
 def campaign_row(conn: Any, campaign_id: int) -> Any:

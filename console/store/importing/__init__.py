@@ -92,7 +92,7 @@ def import_customers(engine: Engine, path: Path, tier_for: Callable, *, now: dt.
 def _managers(engine: Engine) -> dict[str, int]:
     with engine.connect() as conn:
         rows = conn.execute(select(_s.username, _s.id).where(_s.active == True))  # noqa: E712
-        return dict(rows.tuples())
+        return {username: sid for username, sid in rows}  # noqa: C416 - a Result is no mapping for dict()
 
 
 def _write(engine: Engine, batch: list[CustomerRecord], now: dt.datetime, report: ImportReport,
@@ -101,7 +101,7 @@ def _write(engine: Engine, batch: list[CustomerRecord], now: dt.datetime, report
     with engine.begin() as conn:
         numbers = [r.client_no for r in batch]
         found = conn.execute(select(_c.client_no, _c.id).where(_c.client_no.in_(numbers)))
-        existing = dict(found.tuples())
+        existing = {client_no: cid for client_no, cid in found}  # noqa: C416 - as above
         for record in batch:
             cid = existing.get(record.client_no)
             if cid is None:
