@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol, TypedDict
+from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
-    from console.config import DialerSettings, Settings
+    from console.config import Settings
     from console.server.after_call import AfterCallWork
     from console.server.callstate import CallRegistry
     from console.server.clock import Clock
@@ -64,13 +64,3 @@ class DialerDeps:
     """Who still owes a call's disposition: not free for a campaign call."""
     lease: Lease
     """Held while this server is the one that dials (console/server/lease.py)."""
-
-
-class DialerOptions(TypedDict, total=False):
-    """DialerService's keyword arguments (tests: a short tick, a short orphan grace)."""
-
-    tick_s: float
-    window_size: int
-    orphan_grace_s: float
-    pbx_time: Callable[[], float]
-    dialer: DialerSettings

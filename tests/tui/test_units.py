@@ -195,3 +195,29 @@ def test_console_credentials_come_from_the_environment_before_the_screen(monkeyp
     monkeypatch.setattr("builtins.input", lambda prompt: "  ")
     with pytest.raises(CalldeskError):
         _credentials(None)
+
+
+def test_the_consoles_servers_come_from_the_flag_then_the_config_then_the_servers_own_address():
+    """``--server A,B`` (several: the console fails over in that order), else ``[console] servers``,
+    else ``[server]`` host and port; a bad address is one line, before any screen."""
+    import argparse
+
+    from pydantic import ValidationError
+
+    from console.cli.client_login import server_url, server_urls
+    from console.config import ConsoleSettings
+    from console.errors import CalldeskError
+    from tests.server.conftest import server_settings
+
+    settings = server_settings()
+    flag = argparse.Namespace(server=" http://a:8421/ , https://b:8421")
+    assert server_urls(flag, settings) == ["http://a:8421", "https://b:8421"]
+    assert server_url(flag, settings) == "http://a:8421"
+    none = argparse.Namespace(server=None)
+    configured = settings.model_copy(update={"console": ConsoleSettings(servers=["http://c:1/", "http://d:2"])})
+    assert server_urls(none, configured) == ["http://c:1", "http://d:2"]
+    assert server_urls(none, settings) == [f"http://{settings.server.host}:{settings.server.port}"]
+    with pytest.raises(CalldeskError, match="ftp://x"):
+        server_urls(argparse.Namespace(server="http://a:1,ftp://x"), settings)
+    with pytest.raises(ValidationError, match="not a server address"):
+        ConsoleSettings(servers=["a:8421"])
