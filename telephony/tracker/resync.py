@@ -18,6 +18,7 @@ from telephony.tracker.calls import CallBook
 from telephony.tracker.state import Call, Ring, clean_name, clean_number, to_float, to_int
 
 _RESTART_SLACK_S = 2.0
+_RINGING = "5"  # CoreShowChannel's ChannelState of a ringing channel (AST_STATE_RINGING)
 
 
 class Resync(CallBook):
@@ -27,6 +28,7 @@ class Resync(CallBook):
         # time must not include the outage).
         self._lost_t: float | None = None
         self._snapshot_bridges: dict[str, list[str]] = {}  # BridgeId -> uniqueids, this snapshot
+        self._snapshot_rings: list[str] = []  # agents' legs the snapshot shows ringing (uniqueids)
 
     def connection_lost(self, t: float) -> list[DomainEvent]:
         """The AMI link dropped: nothing is emitted yet; every call waits for the snapshot."""
@@ -113,9 +115,28 @@ class Resync(CallBook):
             members = self._snapshot_bridges.setdefault(bridge, [])
             members.append(chan.uniqueid)
             self._pair_snapshot_bridge(members, t)
+        elif m.get("ChannelState") == _RINGING and self.agent_of_channel(chan.name) is not None:
+            chan.ringing = True
+            self._snapshot_rings.append(chan.uniqueid)
 
     def _on_snapshot_complete(self, m: Mapping[str, str], t: float, out: list[DomainEvent]) -> None:
         self._snapshot_bridges = {}
+        self._pop_snapshot_rings(t, out)
+
+    def _pop_snapshot_rings(self, t: float, out: list[DomainEvent]) -> None:
+        """An agent's phone the snapshot shows ringing for a caller still waiting, rung while we
+        were not connected (the link was down, or its holder died: console.server.pbx_relay):
+        it rings now, so it pops now. A ring we already knew is left as it was."""
+        rings, self._snapshot_rings = self._snapshot_rings, []
+        for uid in rings:
+            chan = self.channels.get(uid)
+            if chan is None or chan.name in self.ring_by_chan:
+                continue
+            call = self.calls.get(chan.linkedid)
+            waiting = [seg for seg in (call.segments if call else ()) if not seg.ended and seg.answered_t is None
+                       and seg.caller_uid != uid]
+            if waiting:
+                self._add_ring(waiting[-1], self.agent_of_channel(chan.name), chan.name, chan.name, t, out)
 
     def _pair_snapshot_bridge(self, members: list[str], t: float) -> None:
         callers = [seg for uid in members for seg in self.segs_by_caller.get(uid, ()) if not seg.ended]

@@ -292,3 +292,27 @@ def test_local_member_reaching_its_phone_before_agent_called_pops_once() -> None
         pops = s.of("ringing")
         assert [(p["agent"], p["agent_channel"], p["queue"]) for p in pops] == [("1004", phone.name, "vip")]
         assert [(a["agent"], a["agent_channel"]) for a in s.of("answered")] == [("1004", phone.name)]
+
+
+def test_a_phone_rung_while_we_were_away_pops_from_the_snapshot() -> None:
+    """The link was down (or its holder died) when the queue rang agent 1002: the snapshot shows
+    the caller waiting and the agent's leg ringing, so the ring pops at the snapshot's end, once.
+    A second snapshot (a server that joins later asks for one) pops nothing again."""
+    s = Script()
+    known, _ = _answered_call(s, 1)
+    assert s.tracker.connection_lost(5.0) == []
+    c = carrier(2, "13800000002")
+    a = leg("PJSIP/1002", 2, c.linkedid)
+    for at, action in ((6.0, "r1"), (9.0, "r2")):
+        s.send("CoreShowChannel", at, known, Application="Queue", ApplicationData="retail,t,,,600", ActionID=action)
+        s.send("CoreShowChannel", at, c, Application="Queue", ApplicationData="retail,t,,,600",
+               Duration="00:00:04", ChannelState="6", ActionID=action)
+        s.send("CoreShowChannel", at, a, Application="AppQueue", ApplicationData="(Outgoing Line)",
+               ChannelState="5", ChannelStateDesc="Ringing", ActionID=action)
+        s.send("CoreShowChannelsComplete", at, ActionID=action)
+        s.out.extend(e.to_json() for e in s.tracker.resync_done(at))
+    rings = s.of("ringing", call=c.linkedid)
+    assert [(r["agent"], r["t"], r["queue"], r["caller"]) for r in rings] == [("1002", 6.0, "retail", "13800000002")]
+    s.connect(c, a, "retail", "PJSIP/1002", hold=5, at=10.0)
+    assert [e["agent"] for e in s.of("answered", call=c.linkedid)] == ["1002"]
+    assert len(s.of("ringing")) == 2  # the first call's own ring, and this one: nothing popped twice
