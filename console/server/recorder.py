@@ -20,6 +20,7 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from console.config import ChurnSettings, Settings
 from console.crm.churn_facts import rescore
@@ -84,22 +85,35 @@ def write_interaction(conn: Connection, rec: dict[str, Any]) -> None:
     # A record journalled before passes were numbered (or the dialer's) is the call's first pass.
     key = {"pbx": rec["pbx"], "linkedid": rec["linkedid"], "queue": rec["queue"] or "",
            "pass_no": rec.get("pass_no") or 1}
-    if conn.execute(_EXISTS, key).first() is not None:
+    existing = conn.execute(_EXISTS, key).scalar()
+    if existing is not None:  # recorded already: by this server before a restart, or by another one
+        _add_pending_wrapup(conn, existing, rec)
         return
     customer_id, tier = _customer(conn, rec)
     agent_id = conn.execute(_STAFF_BY_EXT, {"ext": rec["agent"]}).scalar() if rec.get("agent") else None
     ended = _when(rec["t"])
     started = ended - dt.timedelta(seconds=rec["wait_s"] + rec["talk_s"])
     answered = started + dt.timedelta(seconds=rec["wait_s"]) if rec["outcome"] == "answered" else None
-    result = conn.execute(_INSERT_INTERACTION.values(
-        **key, direction=rec.get("direction", "inbound"), agent_id=agent_id, agent_ext=rec.get("agent"),
-        customer_id=customer_id, caller_number=(rec.get("caller") or "")[:32], started_at=started,
-        answered_at=answered, ended_at=ended, wait_s=rec["wait_s"], talk_s=rec["talk_s"],
-        outcome=rec["outcome"], hangup_by=rec.get("hangup_by"), cause=rec.get("cause"),
-        recording_ref=(rec.get("recording") or None),
-        # A wrap-up the agent sent before this call's record was written (see console.crm.wrapup).
-        **take_pending(rec["linkedid"], rec.get("agent"), agent_id),
-    ))
+    # A wrap-up the agent sent before this call's record was written (see console.crm.wrapup).
+    wrapup = take_pending(rec["linkedid"], rec.get("agent"), agent_id)
+    try:
+        with conn.begin_nested():
+            result = conn.execute(_INSERT_INTERACTION.values(
+                **key, direction=rec.get("direction", "inbound"), agent_id=agent_id, agent_ext=rec.get("agent"),
+                customer_id=customer_id, caller_number=(rec.get("caller") or "")[:32], started_at=started,
+                answered_at=answered, ended_at=ended, wait_s=rec["wait_s"], talk_s=rec["talk_s"],
+                outcome=rec["outcome"], hangup_by=rec.get("hangup_by"), cause=rec.get("cause"),
+                recording_ref=(rec.get("recording") or None), **wrapup,
+            ))
+    except IntegrityError:
+        # Another server following the same PBX (console.server.pbx_relay) recorded the call
+        # between our look and our insert: its row stands, with our wrap-up on it.
+        existing = conn.execute(_EXISTS, key).scalar()
+        if existing is None:
+            raise  # not that race: a real refusal
+        if wrapup:
+            conn.execute(update(_interaction).where(_i.id == existing).values(**wrapup))
+        return
     if rec["outcome"] == "abandoned" and customer_id is not None and rec.get("churn"):
         # A repeated abandon is a churn factor: score the customer again with this call counted.
         rescore(conn, [customer_id], ended, ChurnSettings.model_validate(rec["churn"]))
@@ -116,6 +130,14 @@ def write_interaction(conn: Connection, rec: dict[str, Any]) -> None:
             reason=REASON_REQUESTED if callback == "requested" else REASON_ABANDONED,
             status="open", created_at=ended,
         ))
+
+
+def _add_pending_wrapup(conn: Connection, row_id: int, rec: dict[str, Any]) -> None:
+    """A wrap-up parked in this process for a call that another server recorded first."""
+    agent_id = conn.execute(_STAFF_BY_EXT, {"ext": rec["agent"]}).scalar() if rec.get("agent") else None
+    wrapup = take_pending(rec["linkedid"], rec.get("agent"), agent_id)
+    if wrapup:
+        conn.execute(update(_interaction).where(_i.id == row_id).values(**wrapup))
 
 
 _SURVEYED = select(_i.id, _i.customer_id, _i.started_at).where(
