@@ -33,6 +33,7 @@ from telephony.event_filter import EventFilter, filter_for
 from telephony.events import DomainEvent, HangupBy
 from telephony.fanout import Fanout
 from telephony.framing import Message
+from telephony.journal import ActionReply, Entry, Relay
 from telephony.pbx_clock import PbxClock
 from telephony.tracker import Tracker
 
@@ -90,11 +91,22 @@ class Bridge:
         self._next_due = self.tracker.next_due
         self._tick_at: float | None = None  # PBX time the tick timer is set for
         self._tick_handle: asyncio.TimerHandle | None = None
+        self.relay: Relay | None = None
+        """With several servers: the journal they share (telephony.journal); None: this bridge's
+        entries are applied as they are written."""
+        self._link_up = False  # on a following server: the holder's link, as the journal says
 
     # --- state -------------------------------------------------------------------------
     @property
     def connected(self) -> bool:
+        if self.relay is not None and not self.relay.holding:
+            return self._link_up  # another server holds the link: what its journal says
         return self.conn.connected
+
+    @property
+    def holding(self) -> bool:
+        """This server writes the PBX's journal: it holds the AMI link (always, on its own)."""
+        return self.relay is None or self.relay.holding
 
     @property
     def on_simulator(self) -> bool:
@@ -114,23 +126,55 @@ class Bridge:
             self._clock = wall_clock()
         return self._clock()
 
-    # --- event flow --------------------------------------------------------------------
+    # --- event flow: everything the tracker is fed is a journal entry --------------------
+    def _write(self, entry: Entry) -> None:
+        if self.relay is None:
+            self.apply(entry)
+        else:
+            self.relay.append(entry)
+
+    def apply(self, entry: Entry) -> None:
+        """Feed one journal entry to the tracker and publish what comes of it. Every server applies
+        the same entries in the same order (telephony.journal)."""
+        kind, t = entry["k"], entry["t"]
+        if kind == "frame":
+            self.events_in += 1
+            if entry.get("ts") and not self.holding:
+                self.pbx_clock.observe(t)  # the holder observed it when it read the frame
+            self._publish(self.tracker.feed(entry["m"], t))
+        elif kind == "tick":
+            self._publish(self.tracker.tick(t))
+        elif kind == "resync":
+            self._publish(self.tracker.resync_done(t))
+        elif kind == "lost":
+            self._link_up = False
+            self._publish(self.tracker.connection_lost(t))
+        elif kind == "expect":
+            self.tracker.expect_hangup(entry["channel"], "agent" if entry["by"] == "agent" else "system", t)
+        elif kind == "up":
+            self._link_up = True
+            if not self.holding:
+                self.pbx_version = entry.get("version")
+        if self.holding and self._tick_at != self._next_due():
+            self._arm_tick()
+
     def _on_event(self, message: Message) -> None:
-        self.events_in += 1
         stamp = message.get("Timestamp")
         try:
             t = float(stamp) if stamp else self.pbx_clock.now()
         except ValueError:
             t = self.pbx_clock.now()
+            stamp = None
         else:
             if stamp:
                 self.pbx_clock.observe(t)
-        self._publish(self.tracker.feed(message, t))
+        entry: Entry = {"k": "frame", "t": t, "m": message}
+        if stamp:
+            entry["ts"] = True
+        self._write(entry)
         if self._resync_last is not None and message.get("ActionID") == self._resync_last \
                 and message["Event"].endswith("Complete"):
             self._finish_resync(t)
-        if self._tick_at != self._next_due():
-            self._arm_tick()
 
     # --- time between events ------------------------------------------------------------
     def _arm_tick(self) -> None:
@@ -146,12 +190,23 @@ class Bridge:
         # Never earlier than it was set for, even if the clock estimate moved meanwhile.
         t = max(self.pbx_clock.now(), self._tick_at or 0.0)
         self._tick_handle = None
-        self._publish(self.tracker.tick(t))
+        self._write({"k": "tick", "t": t})  # applying it sets the next tick
+
+    def took_over(self) -> None:
+        """This server now holds the link (a relay's lease): the ticks are its to write."""
+        self._tick_at = None
         self._arm_tick()
+
+    def gave_up(self) -> None:
+        """Another server writes the journal now: its ticks, not ours."""
+        if self._tick_handle is not None:
+            self._tick_handle.cancel()
+            self._tick_handle = None
+        self._tick_at = None
 
     def _finish_resync(self, t: float) -> None:
         self._resync_last = None
-        self._publish(self.tracker.resync_done(t))
+        self._write({"k": "resync", "t": t})
 
     def _publish(self, events: Iterable[DomainEvent] | None) -> None:
         if not events:
@@ -162,6 +217,18 @@ class Bridge:
     async def _on_up(self) -> None:
         await self.conn.send(actions.events(True))
         await self.conn.wait_booted(self.boot_timeout_s)
+        await self.resync()
+        try:
+            self.pbx_version = (await self.conn.send(actions.core_settings())).response.get("AsteriskVersion")
+        except AmiActionError as exc:  # no reporting permission: calldesk doctor says so
+            log.info("bridge %s: CoreSettings refused (%s); the PBX's version is not known", self.name, exc)
+            self.pbx_version = None
+        self._write({"k": "up", "t": self.pbx_clock.now(), "version": self.pbx_version})
+
+    async def resync(self) -> None:
+        """Snapshot the PBX into the journal: its queues and channels, then the ``resync`` entry.
+        On a live link too: a server that starts following the journal there learns every call
+        from it (a tracker that already knows them is only confirmed in what it knows)."""
         qs_id, csc_id = self.conn.next_action_id(), self.conn.next_action_id()
         self._resync_last = csc_id
         qs = self.conn.send({**actions.queue_status(), "ActionID": qs_id}, forward_events=True)
@@ -175,40 +242,54 @@ class Bridge:
             raise csc_result  # without the channel list we cannot tell which calls survived
         if isinstance(qs_result, AmiActionError):  # e.g. a PBX without app_queue
             log.warning("bridge %s: QueueStatus refused during resync: %s", self.name, qs_result)
-        if self._resync_last is not None:  # normally ended by the list's Complete event
+        if self._resync_last == csc_id:  # normally ended by the list's Complete event
             self._finish_resync(self.pbx_clock.now())
-        try:
-            self.pbx_version = (await self.conn.send(actions.core_settings())).response.get("AsteriskVersion")
-        except AmiActionError as exc:  # no reporting permission: calldesk doctor says so
-            log.info("bridge %s: CoreSettings refused (%s); the PBX's version is not known", self.name, exc)
-            self.pbx_version = None
 
     def _on_down(self, reason: str) -> None:
         self._resync_last = None
         level = logging.INFO if reason == "closed by us" else logging.WARNING
         log.log(level, "bridge %s: AMI link lost (%s)", self.name, reason)
-        self._publish(self.tracker.connection_lost(self.pbx_clock.now()))
+        self._write({"k": "lost", "t": self.pbx_clock.now()})
 
     def events(self) -> AsyncIterator[DomainEvent]:
         return self._fanout.subscribe()
 
     # --- lifecycle ----------------------------------------------------------------------
     async def run(self) -> None:
-        await self.conn.run()
+        if self.relay is not None:
+            await self.relay.run()  # it runs the link below whenever it holds it
+        else:
+            await self.conn.run()
 
     async def close(self) -> None:
-        if self._tick_handle is not None:
-            self._tick_handle.cancel()
-            self._tick_handle = None
+        self.gave_up()
+        if self.relay is not None:
+            await self.relay.close()
         await self.conn.close()
 
     # --- actions ------------------------------------------------------------------------
+    async def send(self, action: Mapping[str, object], *, expect: Entry | None = None,
+                   forward_events: bool = False) -> ActionReply:
+        """Send an action on the AMI link, or have the server that holds it send it; ``expect``
+        (an ``expect`` entry) is written to the journal first."""
+        if self.relay is not None and not self.relay.holding:
+            return await self.relay.act(action, expect, forward_events)
+        if expect is not None:
+            self._write(expect)
+        return await self.conn.send(action, forward_events=forward_events)
+
     async def _act(self, action: Mapping[str, object]) -> Message:
-        return (await self.conn.send(action)).response
+        return (await self.send(action)).response
 
     async def ping(self) -> Message:
         """A Ping: its reply comes after every event the PBX sent before it."""
         return await self._act(actions.ping())
+
+    async def caught_up(self) -> None:
+        """Return once every journal entry written so far is applied here (at once on its own;
+        with a relay, once the bus has delivered them)."""
+        if self.relay is not None:
+            await self.relay.caught_up()
 
     async def originate(self, channel: str, exten: str, context: str, caller_id: str | None = None,
                         variables: Mapping[str, str] | None = None, timeout_ms: int = 30000,
@@ -223,9 +304,10 @@ class Bridge:
     async def hangup(self, channel: str, by: HangupBy | None = None) -> Message:
         """Hang a channel up. ``by``: on whose behalf ("agent": the call's agent; "system"), which
         the call's ``ended`` then says (Asterisk's own events cannot tell)."""
+        expect: Entry | None = None
         if by is not None:
-            self.tracker.expect_hangup(channel, by, self.pbx_clock.now())
-        return await self._act(actions.hangup(channel))
+            expect = {"k": "expect", "t": self.pbx_clock.now(), "channel": channel, "by": by}
+        return (await self.send(actions.hangup(channel), expect=expect)).response
 
     async def redirect(self, channel: str, exten: str, context: str, priority: int = 1) -> Message:
         return await self._act(actions.redirect(channel, exten, context, priority))
@@ -253,7 +335,7 @@ class Bridge:
 
     async def queue_status(self) -> list[Message]:
         """The QueueParams / QueueMember / QueueEntry events of a QueueStatus."""
-        return (await self.conn.send(actions.queue_status())).events
+        return (await self.send(actions.queue_status())).events
 
     async def core_show_channels(self) -> list[Message]:
-        return (await self.conn.send(actions.core_show_channels())).events
+        return (await self.send(actions.core_show_channels())).events

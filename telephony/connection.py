@@ -253,6 +253,12 @@ class AmiConnection:
             self.protocol.close()
             self.protocol.connection_lost(None)  # idempotent: fails pending actions now
 
+    def reopen(self) -> None:
+        """Let ``run()`` be called again after ``close()`` (a server that takes a PBX's link over
+        again, console.server.pbx_relay)."""
+        self._closed = False
+        self._backoff_wait = None
+
     async def close(self) -> None:
         """Log off (best effort) and stop; ``run()`` returns."""
         self._closed = True

@@ -10,6 +10,7 @@ from console.config.loader import ConfigError, default_path, load_settings
 from console.config.models import (
     TICKET_CATEGORIES,
     TIER_IDS,
+    BusSettings,
     CallbackSettings,
     CenterSettings,
     ChurnSettings,
@@ -35,6 +36,7 @@ from console.config.settings import Settings
 __all__ = [
     "TICKET_CATEGORIES",
     "TIER_IDS",
+    "BusSettings",
     "CallbackSettings",
     "CenterSettings",
     "ChurnSettings",

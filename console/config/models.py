@@ -194,6 +194,22 @@ class QueueSettings(Section):
     ``wrap_up`` after its calls, and what the average handle time counts for it."""
 
 
+class BusSettings(Section):
+    url: str = ""
+    """The NATS server (with JetStream) that several `calldesk serve` share, e.g.
+    ``nats://127.0.0.1:4222``; empty: one server on its own, no bus (the default, the demo).
+    docs/bus.md says what goes over it."""
+    prefix: str = Field("calldesk", pattern=r"^[A-Za-z0-9_-]{1,32}$")
+    """Names of the streams, subjects and key-value bucket: one prefix per floor on one NATS."""
+    server_id: str = Field("", max_length=64)
+    """This server's name on the bus (who holds which PBX); empty: host name and process id."""
+    lease_ttl_s: float = Field(5.0, ge=1.0, le=60.0)
+    """A server that holds a PBX's AMI link and stops renewing its lease loses it after this
+    long; another server then takes the link over."""
+    keep_minutes: int = Field(60, ge=5, le=24 * 60)
+    """How long the journal of every PBX stays in the stream."""
+
+
 class RoutingSettings(Section):
     agi_port: int = Field(0, ge=0, le=65535)
     """Port of calldesk's FastAGI server, which the dialplan asks where a caller goes

@@ -10,6 +10,7 @@ from pydantic import Field, PrivateAttr, field_validator
 
 from console.config.models import (
     TIER_IDS,
+    BusSettings,
     CallbackSettings,
     CenterSettings,
     ChurnSettings,
@@ -67,6 +68,8 @@ class Settings(Section):
     """The queues and their service-level targets."""
     stats: StatsSettings = StatsSettings()
     """Queue statistics."""
+    bus: BusSettings = BusSettings()
+    """The message bus of several servers (NATS JetStream); off by default."""
     routing: RoutingSettings = RoutingSettings()
     """Where inbound callers go, decided from the CRM (FastAGI)."""
     wrapup: WrapupSettings = WrapupSettings()

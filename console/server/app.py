@@ -71,6 +71,7 @@ def create_app(
     app.cleanup_ctx.append(_database(engine is None))
     app.cleanup_ctx.append(_recording(Path(outbox_path) if outbox_path else _default_outbox(settings)))
     app.cleanup_ctx.append(_stats)
+    app.cleanup_ctx.append(_bus)
     app.cleanup_ctx.append(_service)
     app.cleanup_ctx.append(_dialer)
     app.cleanup_ctx.append(_routing)
@@ -167,6 +168,31 @@ async def _stats(app: web.Application) -> AsyncIterator[None]:
     await start_stats(stats)
     yield
     stats.close()
+
+
+async def _bus(app: web.Application) -> AsyncIterator[None]:
+    """With [bus] url set: the NATS connection several servers share, each PBX's bridge following
+    the PBX's journal (holding the AMI link when this server has its lease), and the hub's
+    announcements going to every server (docs/bus.md). Without it nothing changes."""
+    settings = app[keys.SETTINGS].bus
+    if not settings.url:
+        yield
+        return
+    from console.server.bus import Bus
+    from console.server.pbx_relay import PbxRelay
+    from telephony.bridge import Bridge
+
+    bus = app[keys.BUS] = Bus(settings)
+    await bus.open()
+    hub = app[keys.HUB]
+    await bus.follow_announcements(hub.publish)
+    hub.announcer = bus.announce
+    for bridge in app[keys.BRIDGES].values():
+        if isinstance(bridge, Bridge):
+            bridge.relay = PbxRelay(bus, bridge)
+    yield
+    hub.announcer = None
+    await bus.close()
 
 
 async def _service(app: web.Application) -> AsyncIterator[None]:

@@ -62,7 +62,7 @@ class Previews:
                 del self._offers[agent]
                 offered.discard(lead.id)
                 continue
-            self._hub.publish(self._directory.users_of_agent(agent), "preview", lead_frame(campaign, lead, name))
+            self._hub.announce(self._directory.users_of_agent(agent), "preview", lead_frame(campaign, lead, name))
 
     def _due(self, campaign_id: int, now: dt.datetime, limit: int) -> Sequence[DueLead]:
         with self._engine.connect() as conn:

@@ -59,6 +59,8 @@ class Hub:
         self.epoch = secrets.token_hex(8)
         """This hub's numbering: a console resuming with another's ``since`` (another server, or this
         one before a restart) gets ``resync``, never frames that only share the numbers."""
+        self.announcer: Callable[[Iterable[int], str, dict[str, Any]], None] | None = None
+        """With several servers: sends ``announce``'s frames to every server (console.server.bus)."""
         self._channels: dict[int, _Channel] = {}
         self._on_clients = on_clients or (lambda n: None)
         self._clients = 0
@@ -96,6 +98,16 @@ class Hub:
                     channel.subscribers.discard(sub)
                     sub.queue.get_nowait()  # make room for the sentinel that ends its writer
                     sub.queue.put_nowait(None)
+
+    def announce(self, user_ids: Iterable[int], kind: str, body: dict[str, Any]) -> None:
+        """A frame that this server alone makes (the one dialer's preview offer, a ticket escalated
+        or a complaint opened here): with a bus it reaches every server's hub, this one's included,
+        through ``announcer`` (console.server.bus); on its own, it is published here. Frames that
+        every server derives from the PBX journal use ``publish``."""
+        if self.announcer is None:
+            self.publish(user_ids, kind, body)
+        else:
+            self.announcer(user_ids, kind, body)
 
     def connected(self, user_ids: Iterable[int]) -> bool:
         """Whether any of these users has a console connected now."""

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
     from console.config import Settings
     from console.server.after_call import AfterCallWork
+    from console.server.bus import Bus
     from console.server.callstate import CallRegistry
     from console.server.dialer_service import DialerService
     from console.server.directory import Directory
@@ -58,6 +59,8 @@ SERVICE: web.AppKey[Service] = web.AppKey("service")
 """The live service (bridges -> pops, recorder, hub); ``settle()`` waits for it to catch up."""
 AFTER_CALL: web.AppKey[AfterCallWork] = web.AppKey("after_call")
 """Holds agents out of the queues until their wrap-up is in (console.server.after_call)."""
+BUS: web.AppKey[Bus] = web.AppKey("bus")
+"""The NATS bus several servers share ([bus] url; absent on a server on its own)."""
 ROUTING: web.AppKey[RoutingAgi] = web.AppKey("routing")
 """The FastAGI server the dialplan asks where a caller goes ([routing] agi_port; absent when off)."""
 REMINDERS: web.AppKey[Reminders] = web.AppKey("reminders")

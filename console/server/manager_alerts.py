@@ -90,7 +90,7 @@ class ManagerAlerts:
         """A complaint ticket was opened for a customer of ``manager_id``."""
         if not self._config.alert_on_complaint or manager_id is None:
             return False
-        self._hub.publish([manager_id], "customer_alert", {
+        self._hub.announce([manager_id], "customer_alert", {
             "reason": "complaint", "customer": customer_brief(customer),
             "ticket": {key: ticket.get(key) for key in ("id", "number", "subject", "priority", "sla_due_at")},
         })

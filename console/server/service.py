@@ -60,8 +60,11 @@ class BridgeLike(Protocol):
     def connected(self) -> bool: ...
     @property
     def reconnects(self) -> int: ...
+    @property
+    def holding(self) -> bool: ...
     def events(self) -> AsyncIterator[DomainEvent]: ...
     async def ping(self) -> object: ...
+    async def caught_up(self) -> None: ...
     async def run(self) -> None: ...
     async def close(self) -> None: ...
 
@@ -139,6 +142,7 @@ class Service:
             if bridge.connected:
                 with contextlib.suppress(Exception):
                     await bridge.ping()
+                    await bridge.caught_up()  # with several servers: the journal delivered here
             done = asyncio.Event()
             self._inboxes[name].put_nowait((done, 0.0))
             await done.wait()
@@ -287,7 +291,9 @@ class Service:
         live.pops[agent] = body
         self._metrics.pop_latency.observe(time.perf_counter() - received)
         self._metrics.pops.labels(lookup.match).inc()
-        self._recorder.pop_shown(users, ringing.call, agent, lookup, verified)  # after: off the pop's path
+        bridge = self._bridges.get(live.pbx)
+        if bridge is None or bridge.holding:  # one audit row a pop: the server holding the PBX's link
+            self._recorder.pop_shown(users, ringing.call, agent, lookup, verified)  # after: off the pop's path
         if lookup.match == "known":
             self._managers.call(live, lookup.customers[0], agent)
 

@@ -36,7 +36,7 @@ class SlaWatch:
             return 0
         for ticket in escalated:
             users = set(watchers) | ({ticket["assignee_id"]} if ticket["assignee_id"] else set())
-            self._hub.publish(users, "ticket_escalated", {"ticket": ticket})
+            self._hub.announce(users, "ticket_escalated", {"ticket": ticket})
         return len(escalated)
 
     def _escalate(self, now: datetime) -> tuple[list[dict[str, Any]], list[int]]:

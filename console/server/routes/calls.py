@@ -153,7 +153,7 @@ async def answer(request: web.Request) -> web.Response:
         raise ApiError(409, "conflict", t("server.call.not_ringing_you"))
     pbx, bridge = bridge_for(request.app, live.pbx)
     action = {"Action": "CalldeskAnswer", "Interface": interface_of(request.app, pbx, extension)}
-    await act(bridge.conn.send(action), t("server.action.answer"))
+    await act(bridge.send(action), t("server.action.answer"))
     return web.json_response({"ok": True}, status=202)
 
 
