@@ -16,6 +16,7 @@ from pathlib import Path
 from telephony.simulator import events as ev
 from telephony.simulator.clock import SimClock
 from telephony.simulator.dialout import Dialout
+from telephony.simulator.ledger import Ledger
 from telephony.simulator.model import UNKNOWN, Call, Channel, Member, Phone, Queue, QueueConfig
 from telephony.simulator.variants import Variants
 
@@ -35,6 +36,7 @@ class Pbx:
         self.bridges: dict[str, list[Channel]] = {}  # bridge id -> the channels in it, in order
         self.member_index: dict[str, dict[str, Member]] = {}  # state interface -> queue -> membership
         self.calls: list[Call] = []
+        self.ledger = Ledger()  # what it did, for benchmarks (telephony.simulator.ledger)
         self.subscribers: list[Subscriber] = []
         self.globals: dict[str, str] = {}
         self.held: list[ev.Fields] | None = None

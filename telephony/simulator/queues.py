@@ -38,6 +38,7 @@ def join(pbx: Pbx, call: Call, queue_name: str, max_wait_s: int = 600) -> None:
     call.caller.application, call.caller.app_data = "Queue", f"{queue_name},{options},,,{max_wait_s}"
     pbx.emit(ev.on_channel("QueueCallerJoin", call.caller, "agent", Queue=queue_name,
                            Position=str(call.position), Count=str(len(queue.entries))))
+    pbx.ledger.joins[call.caller.linkedid] += 1
     spec = call.spec
     if spec.patience_s is not None:
         call.timers.append(pbx.clock.call_later(spec.patience_s, lambda: abandon(pbx, call)))

@@ -223,6 +223,7 @@ def end_leg(pbx: Pbx, call: Call, leg: Leg, cause: int = 16, release: bool = Tru
 def finish(pbx: Pbx, call: Call, caller_cause: int) -> None:
     if call.done:
         return
+    pbx.ledger.ended[call.caller.linkedid] = pbx.clock.now
     _deferred_complete(pbx, call)
     call.done = True
     for timer in call.timers:

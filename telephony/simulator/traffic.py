@@ -59,6 +59,7 @@ class Traffic:
         # The survey's draws come from a stream of their own: turning it on moves no other call.
         self.survey_rng = random.Random(hash(rng.getstate()[1][:16]))  # reads the state, draws nothing
         self.placed = 0
+        self.stopped = False
         pbx.answer_delay = self._answer_delay
         pbx.dialout = self._dialout
         pbx.late_device_state = lambda: rng.random() < 0.5
@@ -71,12 +72,18 @@ class Traffic:
         self.habits.start()
         self._schedule_next()
 
+    def stop(self) -> None:
+        """No new callers from now on (the calls in progress go on to their end)."""
+        self.stopped = True
+
     def _schedule_next(self) -> None:
         rate = self.config.calls_per_hour / 3600.0
-        if rate > 0:
+        if rate > 0 and not self.stopped:
             self.pbx.clock.call_later(self.rng.expovariate(rate), self._arrive)
 
     def _arrive(self) -> None:
+        if self.stopped:
+            return
         inbound.place_call(self.pbx, self.next_spec())
         self.placed += 1
         self._schedule_next()

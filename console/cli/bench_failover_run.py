@@ -1,0 +1,426 @@
+"""The body of `calldesk bench failover` (see console/cli/bench_failover.py)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import secrets
+import signal
+import socket
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from console.errors import CalldeskError
+from telephony.simulator.ledger import Ledger
+
+PBX = "main"
+AMI_USER, AMI_SECRET = "calldesk", "bench-failover"
+Say = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Plan:
+    servers: int = 3
+    agents: int = 500
+    rate: float = 20_000.0
+    talk_s: float = 20.0
+    warmup_s: float = 30.0
+    every_s: float = 30.0
+    kills: int = 2
+    restart_after_s: float = 10.0
+    lease_ttl_s: float = 3.0
+    database: str = ""
+    nats: str = "nats://127.0.0.1:4222"
+    seed: int = 15
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+# --- the store ------------------------------------------------------------------------------------
+def prepare_database(url: str, agents: int, say: Say) -> Any:
+    """A fresh database for the run: dropped and made again, migrated, a small floor seeded, and
+    agents with extensions 1001… up to ``agents``."""
+    from sqlalchemy import create_engine, insert, text
+    from sqlalchemy.engine import make_url
+
+    from console.config import Settings
+    from console.store.db import make_engine
+    from console.store.migrate import upgrade
+    from console.store.models import Staff
+    from console.store.seed import seed_database
+
+    target = make_url(url)
+    if not target.drivername.startswith("postgresql"):
+        raise CalldeskError(f"--database {url}: the failover benchmark runs on PostgreSQL")
+    admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{target.database}"'))
+    admin.dispose()
+    engine = make_engine(url)
+    upgrade(engine)
+    say(f"seeding a small floor into {target.render_as_string(hide_password=True)} …")
+    seed_database(engine, Settings(), customers=2_000)
+    with engine.begin() as conn:
+        have = {row[0] for row in conn.execute(text("SELECT extension FROM staff WHERE extension IS NOT NULL"))}
+        rows = [{"username": f"bench{ext}", "name": f"坐席{ext}", "role": "agent", "extension": str(ext),
+                 "queues": "retail,vip", "password_hash": "", "active": True}
+                for ext in range(1001, 1001 + agents) if str(ext) not in have]
+        if rows:
+            conn.execute(insert(Staff), rows)
+    return engine
+
+
+async def issue_tokens(engine: Any, agents: int) -> dict[str, str]:
+    """Extension -> a session token of that agent, in the shared session table (any server takes it)."""
+    from datetime import timedelta
+
+    from console.server.clock import utc_now
+    from console.server.directory import load_directory
+    from console.server.tokens import TokenStore
+
+    directory = await asyncio.to_thread(load_directory, engine)
+    store = TokenStore(lambda: engine, timedelta(hours=2), utc_now)
+    tokens: dict[str, str] = {}
+    for user in directory.users.values():
+        ext = user.extension
+        if user.role == "agent" and ext and 1001 <= int(ext) < 1001 + agents:
+            tokens[ext] = (await store.issue(user))[0]
+    return tokens
+
+
+# --- the servers ----------------------------------------------------------------------------------
+@dataclass
+class Server:
+    name: str
+    port: int
+    config: Path
+    log: Path
+    proc: asyncio.subprocess.Process | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    async def start(self) -> None:
+        env = dict(os.environ, PYTHONUNBUFFERED="1")
+        with self.log.open("ab") as out:
+            self.proc = await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "console", "--config", str(self.config), "serve",
+                stdout=out, stderr=out, env=env, cwd=self.config.parent)
+
+    async def ready(self, timeout_s: float = 120.0) -> None:
+        import aiohttp
+
+        async with aiohttp.ClientSession() as http, asyncio.timeout(timeout_s):
+            while True:
+                if self.proc is not None and self.proc.returncode is not None:
+                    raise CalldeskError(f"server {self.name} exited ({self.proc.returncode}); see {self.log}")
+                with contextlib.suppress(aiohttp.ClientError, OSError):
+                    async with http.get(f"{self.url}/healthz") as resp:
+                        if resp.status == 200:
+                            return
+                await asyncio.sleep(0.2)
+
+    def kill(self) -> None:
+        if self.proc is not None and self.proc.returncode is None:
+            self.proc.send_signal(signal.SIGKILL)
+
+    async def stop(self) -> None:
+        if self.proc is not None and self.proc.returncode is None:
+            self.proc.send_signal(signal.SIGINT)
+            try:
+                await asyncio.wait_for(self.proc.wait(), 20)
+            except TimeoutError:
+                self.proc.kill()
+                await self.proc.wait()
+
+
+def write_config(path: Path, plan: Plan, port: int, sim_port: int, prefix: str, server_id: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        f'[database]\nurl = "{plan.database}"\n\n[server]\nport = {port}\n\n'
+        f'[[pbx]]\nname = "{PBX}"\nhost = "127.0.0.1"\nport = {sim_port}\nusername = "{AMI_USER}"\n'
+        f'secret = "{AMI_SECRET}"\n\n'
+        f'[bus]\nurl = "{plan.nats}"\nprefix = "{prefix}"\nserver_id = "{server_id}"\n'
+        f'lease_ttl_s = {plan.lease_ttl_s}\n',
+        encoding="utf-8")
+
+
+# --- the consoles ---------------------------------------------------------------------------------
+@dataclass
+class Console:
+    """One agent's console: a WebSocket that moves to the next server when its own is gone."""
+
+    ext: str
+    token: str
+    order: list[str]
+    pops: dict[str, float] = field(default_factory=dict)  # call -> perf_counter when the pop was read
+    restored: set[str] = field(default_factory=set)  # calls a hello carried
+    gaps: list[float] = field(default_factory=list)  # s without a server, each time it lost one
+    connected: bool = False
+
+    async def run(self, session: Any, stop: asyncio.Event) -> None:
+        import aiohttp
+
+        since: int | None = None
+        epoch: str | None = None
+        lost_at: float | None = None
+        i = 0
+        while not stop.is_set():
+            base = self.order[i % len(self.order)]
+            query = f"?since={since}&epoch={epoch}" if since is not None and epoch else ""
+            try:
+                async with session.ws_connect(f"{base}/ws{query}", headers={"Authorization": f"Bearer {self.token}"},
+                                              heartbeat=5.0) as ws:
+                    async for msg in ws:
+                        if msg.type != aiohttp.WSMsgType.TEXT:
+                            break
+                        now = time.perf_counter()
+                        frame = json.loads(msg.data)
+                        kind = frame.get("kind")
+                        if kind == "hello":
+                            epoch = frame.get("epoch")
+                            self.connected = True
+                            if lost_at is not None:
+                                self.gaps.append(now - lost_at)
+                                lost_at = None
+                            self.restored.update(c["call"] for c in frame.get("calls") or [] if "call" in c)
+                        elif kind == "pop":
+                            self.pops.setdefault(frame["call"], now)
+                        if isinstance(frame.get("seq"), int):
+                            since = frame["seq"]
+            except (aiohttp.ClientError, OSError, TimeoutError):
+                pass
+            if stop.is_set():
+                return
+            self.connected = False
+            if lost_at is None:
+                lost_at = time.perf_counter()
+            i += 1
+            await asyncio.sleep(0.1 if i % len(self.order) else 0.5)
+
+
+# --- the journal, watched from outside ------------------------------------------------------------
+@dataclass
+class Watch:
+    """Every ``up`` entry of the PBX's journal (a holder's link resynced), when it came and its term."""
+
+    ups: list[tuple[float, int]] = field(default_factory=list)
+
+    async def start(self, nats_url: str, prefix: str) -> Any:
+        import nats
+        from nats.js.api import DeliverPolicy
+
+        nc = await nats.connect(nats_url)
+        js = nc.jetstream()
+
+        async def seen(msg: Any) -> None:
+            if b'"k":"up"' in msg.data:
+                self.ups.append((time.perf_counter(), int((msg.headers or {}).get("Calldesk-Term", "0"))))
+
+        await js.subscribe(f"{prefix}.pbx.{PBX}", stream=f"{prefix}-pbx", cb=seen, ordered_consumer=True,
+                           deliver_policy=DeliverPolicy.NEW)
+        return nc
+
+    async def next_up(self, after: float, timeout_s: float) -> float | None:
+        deadline = time.perf_counter() + timeout_s
+        while time.perf_counter() < deadline:
+            for at, _term in self.ups:
+                if at > after:
+                    return at
+            await asyncio.sleep(0.05)
+        return None
+
+
+async def holder(nats_url: str, prefix: str) -> str | None:
+    import nats
+
+    nc = await nats.connect(nats_url)
+    try:
+        kv = await nc.jetstream().key_value(f"{prefix}-lease")
+        try:
+            entry = await kv.get(f"pbx.{PBX}")
+        except Exception:  # no holder now
+            return None
+        return entry.value.decode() if entry.value else None
+    finally:
+        await nc.close()
+
+
+async def drop_bus(nats_url: str, prefix: str) -> None:
+    import nats
+
+    nc = await nats.connect(nats_url)
+    js = nc.jetstream()
+    for drop in (js.delete_stream(f"{prefix}-pbx"), js.delete_key_value(f"{prefix}-lease")):
+        with contextlib.suppress(Exception):
+            await drop
+    await nc.close()
+
+
+# --- the run --------------------------------------------------------------------------------------
+async def bench(plan: Plan, say: Say) -> dict[str, Any]:
+    import aiohttp
+
+    from console.cli.simulate_store import read_population
+    from console.config import Settings
+    from telephony.simulator.center import AgentSetup
+    from telephony.simulator.runner import Simulator, SimulatorConfig
+    from telephony.simulator.traffic import TrafficConfig
+
+    engine = await asyncio.to_thread(prepare_database, plan.database, plan.agents, say)
+    callers, roster, note = await asyncio.to_thread(read_population, Settings(), plan.database, plan.agents)
+    say(f"simulator: {note}")
+    tokens = await issue_tokens(engine, plan.agents)
+    traffic = TrafficConfig(calls_per_hour=plan.rate, customers=callers, talk_median_s=plan.talk_s,
+                            patience_mean_s=60.0, direct_share=0.0, transfer_share=0.0, break_every_s=0.0)
+    sim = Simulator(SimulatorConfig(username=AMI_USER, secret=AMI_SECRET, seed=plan.seed, timestamps=True,
+                                    agents=AgentSetup(count=plan.agents, roster=roster), traffic=traffic))
+    prefix = f"bfo{secrets.token_hex(4)}"
+    workdir = Path(tempfile.mkdtemp(prefix="calldesk-failover-"))
+    servers: list[Server] = []
+    stop = asyncio.Event()
+    session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0))
+    watcher_nc = None
+    consoles: list[Console] = []
+    tasks: list[asyncio.Task[None]] = []
+    try:
+        sim_port = await sim.start()
+        watch = Watch()
+        for k in range(plan.servers):
+            port = free_port()
+            server = Server(f"s{k + 1}", port, workdir / f"s{k + 1}" / "config.toml", workdir / f"s{k + 1}.log")
+            write_config(server.config, plan, port, sim_port, prefix, server.name)
+            servers.append(server)
+            await server.start()
+            await server.ready()
+            if k == 0:
+                watcher_nc = await watch.start(plan.nats, prefix)
+            say(f"server {server.name} up on {server.url}")
+        # PBX time -> this process's perf_counter: the simulator's clock runs at real speed.
+        offset = time.perf_counter() - (sim.clock.live_unix() - sim.clock.epoch)
+        urls = [s.url for s in servers]
+        for n, (ext, token) in enumerate(sorted(tokens.items())):
+            home = n % len(urls)
+            consoles.append(Console(ext, token, urls[home:] + urls[:home]))
+        tasks = [asyncio.create_task(c.run(session, stop)) for c in consoles]
+        async with asyncio.timeout(60):
+            while not all(c.connected for c in consoles):  # noqa: ASYNC110 - polled, nothing signals it
+                await asyncio.sleep(0.1)
+        say(f"{len(consoles)} consoles connected; warming up {plan.warmup_s:g} s")
+        measured_from = sim.clock.now
+        await asyncio.sleep(plan.warmup_s)
+
+        failovers: list[float | None] = []
+        kill_times: list[float] = []
+        load_at_start = os.getloadavg()[0]
+        kills = plan.kills if plan.servers > 1 else 1
+        for k in range(kills):
+            held_by = await holder(plan.nats, prefix)
+            victim = next((s for s in servers if s.name == held_by), None)
+            if victim is None:
+                raise CalldeskError(f"no server holds the link before kill {k + 1} (lease says {held_by!r})")
+            killed_at = time.perf_counter()
+            kill_times.append(sim.clock.live_unix() - sim.clock.epoch)
+            victim.kill()
+            say(f"killed {victim.name} (the link holder)")
+            if plan.servers == 1:
+                await asyncio.sleep(plan.restart_after_s)
+                await victim.start()
+                say(f"started {victim.name} again")
+            up = await watch.next_up(killed_at, 60.0 + plan.restart_after_s)
+            failovers.append(None if up is None else round(up - killed_at, 3))
+            say(f"  link resynced by the next holder after {failovers[-1]} s")
+            await asyncio.sleep(plan.every_s)
+
+        assert sim.traffic is not None
+        sim.traffic.stop()
+        measured_to = sim.clock.now
+        say(f"traffic stopped; {len(sim.pbx.calls)} calls still up, waiting for them to end")
+        async with asyncio.timeout(300):
+            while sim.pbx.calls:  # noqa: ASYNC110
+                await asyncio.sleep(0.5)
+        await asyncio.sleep(3.0)  # the last calls' ends: through the journal, into the store
+        counted = await asyncio.to_thread(count_interactions, engine, sim.pbx.ledger, measured_from)
+    finally:
+        stop.set()
+        for task in tasks:
+            task.cancel()
+        await session.close()
+        for server in servers:
+            await server.stop()
+        if watcher_nc is not None:
+            await watcher_nc.close()
+        await sim.close()
+        await drop_bus(plan.nats, prefix)
+        engine.dispose()
+
+    pops_ms: list[float] = []
+    missed: list[list[Any]] = []
+    by_ext = {c.ext: c for c in consoles}
+    first_ring: dict[tuple[str, str], float] = {}
+    for call, ext, t in sim.pbx.ledger.rung:
+        first_ring.setdefault((call, ext), t)
+    # Rings while no server held the link pop when the next holder's snapshot shows them: their
+    # latency is the failover's, reported apart from the pops through the bus.
+    gaps = [(k, k + (f if f is not None else float("inf"))) for k, f in zip(kill_times, failovers, strict=True)]
+    gap_ms: list[float] = []
+    for (call, ext), t in first_ring.items():
+        console = by_ext.get(ext)
+        if console is None or not measured_from <= t <= measured_to:
+            continue
+        if call in console.pops:
+            latency = (console.pops[call] - (offset + t)) * 1000
+            (gap_ms if any(a <= t <= b for a, b in gaps) else pops_ms).append(latency)
+        elif call not in console.restored:
+            missed.append([call, ext, round(t - measured_from, 2)])
+    moves = [g for c in consoles for g in c.gaps]
+    return {
+        "servers": plan.servers, "agents": plan.agents, "rate_per_h": plan.rate, "lease_ttl_s": plan.lease_ttl_s,
+        "kills": kills, "failover_s": failovers, "failover_max_s": max((f for f in failovers if f is not None),
+                                                                       default=None),
+        **counted, "rings": len(first_ring), "pops_missed": len(missed),
+        "missed": missed[:20], "kills_at_s": [round(k - measured_from, 2) for k in kill_times],
+        "consoles_reconnected_s": round(max(moves), 3) if moves else 0.0, "consoles_moved": len(moves),
+        "pop_p50_ms": round(statistics.median(pops_ms), 3) if pops_ms else None,
+        "pop_p99_ms": round(percentile(pops_ms, 0.99), 3) if pops_ms else None, "pops": len(pops_ms),
+        "pops_rung_during_failover": len(gap_ms),
+        "pop_during_failover_max_ms": round(max(gap_ms), 3) if gap_ms else None,
+        "loadavg_1m_start": round(load_at_start, 2), "loadavg_1m": round(os.getloadavg()[0], 2),
+        "logs": str(workdir),
+    }
+
+
+def count_interactions(engine: Any, ledger: Ledger, start: float) -> dict[str, int]:
+    """Each queue call the simulator ended since ``start`` (every call has ended when this is
+    called) against its Interaction rows: a pass with no row is lost, a row more than the passes
+    is doubled."""
+    from sqlalchemy import text
+
+    calls = {call for call, t in ledger.ended.items() if t >= start and ledger.joins.get(call)}
+    with engine.connect() as conn:
+        found = conn.execute(text("SELECT linkedid, count(*) FROM interaction WHERE pbx = :p GROUP BY linkedid"),
+                             {"p": PBX})
+        rows = {linkedid: count for linkedid, count in found}  # noqa: C416 - dict() would take a Result for a mapping
+    lost = sum(max(0, ledger.joins[c] - rows.get(c, 0)) for c in calls)
+    doubled = sum(max(0, rows.get(c, 0) - ledger.joins[c]) for c in calls)
+    return {"queue_calls": len(calls), "interactions_expected": sum(ledger.joins[c] for c in calls),
+            "interactions_lost": lost, "interactions_doubled": doubled}
