@@ -227,11 +227,20 @@ class PbxRelay:
         if not caught_up:
             log.warning("relay %s: took the lease but the journal is not all applied here; taking over "
                         "anyway (the snapshot confirms every call)", self.key)
+        try:  # catching up may have taken a while: renew before acting on the lease
+            self._revision = await self._bus.leases.update(self.key, self._bus.server_id.encode(),
+                                                           last=self._revision)
+            self._renewed_at = self._clock()
+        except Exception as exc:
+            log.warning("relay %s: the lease lapsed while the journal was applied (%s); not taking the link",
+                        self.key, said(exc))
+            return
         self._holding = True
         self.takeovers += 1
         self._writer = asyncio.create_task(self._write_forever(), name=f"journal-{self.key}")
-        log.warning("relay %s: this server (%s) holds the AMI link now (term %d)", self.key, self._bus.server_id,
-                    self.term)
+        # A takeover from another server is worth a warning; the first holder of a fresh journal is not.
+        log.log(logging.WARNING if self._max_term else logging.INFO,
+                "relay %s: this server (%s) holds the AMI link now (term %d)", self.key, self._bus.server_id, self.term)
         self.append({"k": "lost", "t": self._bridge.pbx_clock.now()})  # the previous link, if any
         self._bridge.took_over()
         self._holder_subs = [
@@ -284,7 +293,8 @@ class PbxRelay:
         if delete:
             with contextlib.suppress(Exception):
                 await self._bus.leases.delete(self.key, last=self._revision)
-        log.warning("relay %s: this server (%s) let the AMI link go", self.key, self._bus.server_id)
+        log.log(logging.INFO if delete else logging.WARNING, "relay %s: this server (%s) let the AMI link go",
+                self.key, self._bus.server_id)
 
     # --- what the holder does for the others ------------------------------------------------
     async def _write_forever(self) -> None:
