@@ -130,10 +130,17 @@ class Agents(CallBook):
         leave the Dest* headers out of one that comes just after the agent's leg hung up: its
         pass then ended a moment ago, and it still starts the agent's wrap-up."""
         dest = m.get("DestChannel")
-        if dest:
-            return dest not in self.by_name
-        call = self.calls.get(m.get("Linkedid") or "")
-        passes = [s for s in call.segments if s.queue == m.get("Queue")] if call is not None else []
+        if dest and dest in self.by_name:
+            return False
+        # The agent's leg is gone, or not named: late only if its pass ended long before. (With
+        # the queue_log written to PostgreSQL, app_queue's AgentComplete comes after the agent
+        # leg's Hangup now and then: seen on the lab's Asterisk 22.)
+        linkedid, queue = m.get("Linkedid") or "", m.get("Queue")
+        call = self.calls.get(linkedid)
+        if call is None:  # over and forgotten: when did its pass in this queue end?
+            ended = [at for (c, q, _), at in self._ended_keys.items() if c == linkedid and q == queue]
+            return not ended or t - max(ended) > LATE_COMPLETE_S
+        passes = [s for s in call.segments if s.queue == queue]
         last = passes[-1] if passes else None
         return last is None or (last.ended_t is not None and t - last.ended_t > LATE_COMPLETE_S)
 

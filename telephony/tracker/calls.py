@@ -36,8 +36,9 @@ class CallBook:
         self._fed = 0  # how many messages were fed: their order, where times tie
         self._sees_hangup_requests = False  # recordings filtered of HangupRequest exist
         self._reset_calls()
-        # (call, queue, pass) already ended, oldest first; bounded, so a long-running bridge stays small
-        self._ended_keys: dict[tuple[str, str | None, int], None] = {}
+        # (call, queue, pass) already ended -> when, oldest first; bounded, so a long-running bridge
+        # stays small
+        self._ended_keys: dict[tuple[str, str | None, int], float] = {}
 
     def _reset_calls(self) -> None:
         self.channels: dict[str, Chan] = {}  # uniqueid -> channel
@@ -239,7 +240,7 @@ class CallBook:
         if seg.key in self._ended_keys:
             log.debug("second end of %s suppressed", seg.key)
             return
-        self._ended_keys[seg.key] = None
+        self._ended_keys[seg.key] = t
         if len(self._ended_keys) > _ENDED_MEMORY:
             del self._ended_keys[next(iter(self._ended_keys))]
         if wait_s is None:

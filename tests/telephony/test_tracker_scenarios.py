@@ -316,3 +316,28 @@ def test_a_phone_rung_while_we_were_away_pops_from_the_snapshot() -> None:
     s.connect(c, a, "retail", "PJSIP/1002", hold=5, at=10.0)
     assert [e["agent"] for e in s.of("answered", call=c.linkedid)] == ["1002"]
     assert len(s.of("ringing")) == 2  # the first call's own ring, and this one: nothing popped twice
+
+
+def test_an_agent_complete_after_both_legs_hung_up_still_starts_the_wrap_up() -> None:
+    """With the queue_log written to PostgreSQL, the lab's Asterisk 22 now and then sends the
+    AgentComplete after both legs' Hangup (the call is over and forgotten by then): it is still
+    this pass's, a moment old, and starts the queue's wrap-up. One long after is a late report."""
+    from telephony.tracker import Tracker
+
+    s = Script(tracker=Tracker(queue_wrapup_s={"retail": 3.0}))
+    c, a = _answered_call(s, 1)
+    member = {"Queue": "retail", "Interface": "PJSIP/1001", "MemberName": "x", "Paused": "0"}
+    s.send("QueueMemberStatus", 1.3, **member, Status="2")
+    s.hangup(c, at=10.0)
+    s.hangup(a, at=10.01, request=False)
+    s.send("QueueMemberStatus", 10.02, **member, Status="1")
+    s.send("AgentComplete", 10.05, c, a, Queue="retail", Interface="PJSIP/1001", Reason="caller",
+           HoldTime="1", TalkTime="9")
+    wraps = s.of("agent_state", agent="1001", state="wrap_up")
+    assert [(w["t"], w["queue"]) for w in wraps] == [(10.05, "retail")]
+    c2, a2 = _answered_call(s, 2)
+    s.hangup(c2, at=20.0)
+    s.hangup(a2, at=20.0, request=False)
+    s.send("AgentComplete", 25.0, c2, a2, Queue="retail", Interface="PJSIP/1002", Reason="caller",
+           HoldTime="1", TalkTime="9")
+    assert s.of("agent_state", agent="1002", state="wrap_up") == []  # 5 s after: a late report
