@@ -114,7 +114,7 @@ class Resync(CallBook):
         if bridge:
             members = self._snapshot_bridges.setdefault(bridge, [])
             members.append(chan.uniqueid)
-            self._pair_snapshot_bridge(members, t)
+            self._pair_snapshot_bridge(members, t, out)
         elif m.get("ChannelState") == _RINGING and self.agent_of_channel(chan.name) is not None:
             chan.ringing = True
             self._snapshot_rings.append(chan.uniqueid)
@@ -138,7 +138,10 @@ class Resync(CallBook):
             if waiting:
                 self._add_ring(waiting[-1], self.agent_of_channel(chan.name), chan.name, chan.name, t, out)
 
-    def _pair_snapshot_bridge(self, members: list[str], t: float) -> None:
+    def _pair_snapshot_bridge(self, members: list[str], t: float, out: list[DomainEvent]) -> None:
+        """A caller and an agent's leg in one bridge: the call was answered while we were away.
+        The agent gets the pop now (a card for the caller they are talking to) and the call is
+        answered from here on; a ring of it we had popped is the one answered."""
         callers = [seg for uid in members for seg in self.segs_by_caller.get(uid, ()) if not seg.ended]
         for seg in callers:
             if seg.answered_t is not None:
@@ -148,11 +151,13 @@ class Resync(CallBook):
                 agent = self.agent_of_channel(leg.name) if leg is not None else None
                 if leg is None or uid == seg.caller_uid or agent is None:
                     continue
-                ring = Ring(seg=seg, agent=agent, dest=leg.name, agent_channel=leg.name, t=t,
-                            announced=True, answered=True)
-                seg.rings.append(ring)
+                ring = next((r for r in seg.rings if r.agent == agent and not r.answered), None)
+                if ring is None:
+                    ring = Ring(seg=seg, agent=agent, dest=leg.name, agent_channel=leg.name, t=t, rang=True)
+                    seg.rings.append(ring)
                 self.ring_by_chan[leg.name] = ring
-                seg.agent, seg.agent_channel, seg.answered_t, seg.wait_s = agent, leg.name, t, 0.0
+                ring.agent_channel = ring.agent_channel or leg.name
+                self._answer(ring, t, 0.0, out)  # how long it waited is not known: 0, as before
                 break
 
 

@@ -225,7 +225,9 @@ def test_transfers_keep_the_customer_as_the_caller(name: str, kind: str, target:
 
 def test_a_tracker_started_mid_session_learns_calls_from_the_snapshot() -> None:
     """Capture 10 fed from its CoreShowChannels reply on: two answered calls and three waiting
-    callers are tracked from the snapshot alone, ended once each, and nobody is popped."""
+    callers are tracked from the snapshot alone and ended once each. The two agents talking get
+    their pop then, answered (a card for the caller they talk to: after a restart, or when no
+    server held the link while the call was answered); the waiting callers ring nobody."""
     from telephony.tracker import Tracker
     from telephony.transcripts import load, parse_frame_headers
 
@@ -234,7 +236,10 @@ def test_a_tracker_started_mid_session_learns_calls_from_the_snapshot() -> None:
     start = next(i for i, (m, _) in enumerate(messages) if m.get("ActionID") == "cc-0007")
     tracker = Tracker()
     evs = [e.to_json() for m, t in messages[start:] for e in tracker.feed(m, t)]
-    assert of(evs, "ringing") == [] and of(evs, "answered") == []
+    popped = sorted((e["agent"], e["caller"]) for e in of(evs, "ringing"))
+    assert popped == [("1001", "13800000001"), ("1002", "13800000002")]
+    assert sorted(e["agent"] for e in of(evs, "answered")) == ["1001", "1002"]
+    assert of(evs, "ring_stopped") == []
     ends = sorted((e["caller"], e["queue"], e["outcome"], e["agent"], e["wait_s"]) for e in of(evs, "ended"))
     assert ends == [
         ("13500000005", "vip", "abandoned", None, 30.0),
