@@ -41,6 +41,8 @@ class HoldingBridge(Protocol):
     def pbx_clock(self) -> PbxClock: ...
     @property
     def tracker(self) -> Tracker: ...
+    @property
+    def holding(self) -> bool: ...
     async def queue_pause(self, interface: str, paused: bool, reason: str | None = None,
                           queue: str | None = None) -> object: ...
 
@@ -108,6 +110,40 @@ class AfterCallWork:
         if not hold.calls:
             await self._release(hold)
         return acw
+
+    async def release_all(self, timeout_s: float = 5.0) -> None:
+        """This server stops: the agents it holds take calls again. A hold left in Asterisk would
+        keep them out of the queues with no server to end it (seen on the real Asterisk: the next
+        caller waited for nobody and abandoned)."""
+        holds = list(self._holds.values())
+        if holds:
+            await asyncio.wait([self._spawn(self._release(hold)) for hold in holds], timeout=timeout_s)
+
+    async def sweep(self) -> int:
+        """Pauses for a disposition that no server will end (the server holding them was killed):
+        released once twice as old as the longest hold may be. Done by the server holding the
+        PBX's link; how many member pauses it released."""
+        released = 0
+        for pbx, bridge in self._bridges.items():
+            if not bridge.holding or pbx not in self._pbx:
+                continue
+            now = bridge.pbx_clock.now()
+            for agent, by_queue in bridge.tracker.agent_states().items():
+                if agent in self._holds:
+                    continue
+                for queue, event in sorted(by_queue.items()):
+                    if event.state != "wrap_up" or event.reason != self._reason \
+                            or now - event.t < 2 * self._max_s:
+                        continue
+                    try:
+                        await bridge.queue_pause(member_interface(self._pbx[pbx], agent), False, queue=queue)
+                    except Exception as exc:
+                        log.warning("stale after-call pause of %s in %s not released: %s", agent, queue, exc)
+                        continue
+                    released += 1
+                    log.warning("agent %s was paused for a disposition in %s for %.0f s with no server holding "
+                                "it (its server stopped); released", agent, queue, now - event.t)
+        return released
 
     async def close(self) -> None:
         for hold in self._holds.values():

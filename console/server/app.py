@@ -32,6 +32,7 @@ from console.server.metrics import Metrics
 from console.server.tokens import TokenStore
 
 if TYPE_CHECKING:
+    from console.server.periodic import Periodic
     from telephony.bridge import Bridge
 
 CORE_ROUTES = ("auth", "stream", "calls", "agent", "supervisor")
@@ -219,12 +220,42 @@ async def _service(app: web.Application) -> AsyncIterator[None]:
     service.start()
     reminders = app[keys.REMINDERS] = Reminders(app[keys.ENGINE], app[keys.HUB], app[keys.CLOCK])
     sla = app[keys.SLA_WATCH] = SlaWatch(app[keys.ENGINE], app[keys.HUB], app[keys.CLOCK])
-    minutely = Periodic("minutely", 60.0, [reminders.check, sla.check, app[keys.TOKENS].purge])
+    minutely = Periodic("minutely", 60.0, [reminders.check, sla.check, app[keys.TOKENS].purge, after_call.sweep])
     minutely.start()
+    reconciling = _reconcilers(app)
     yield
+    if reconciling is not None:
+        await reconciling.stop()
     await minutely.stop()
+    await after_call.release_all()  # while the PBX links are up
     await service.stop()
     await after_call.close()
+
+
+def _holding(bridge: Bridge) -> Callable[[], bool]:
+    return lambda: bridge.holding
+
+
+def _reconcilers(app: web.Application) -> Periodic | None:
+    """Calls no server saw, from each PBX's queue_log ([[pbx]] queue_log_table), by the server
+    holding the PBX's link; the first round right after start (console.server.reconcile)."""
+    from console.server.periodic import Periodic
+    from console.server.reconcile import Reconciler
+
+    settings, bridges = app[keys.SETTINGS], app[keys.BRIDGES]
+    checks = []
+    for pbx in settings.pbx:
+        bridge = bridges.get(pbx.name)
+        if not pbx.queue_log_table or bridge is None:
+            continue
+        reconciler = Reconciler(app[keys.ENGINE], settings, pbx.name, pbx.queue_log_table, app[keys.CLOCK],
+                                holding=_holding(bridge))
+        checks.append(reconciler.check)
+    if not checks:
+        return None
+    periodic = Periodic("reconcile", settings.reconcile.every_s, checks, first_s=5.0)
+    periodic.start()
+    return periodic
 
 
 async def _dialer(app: web.Application) -> AsyncIterator[None]:

@@ -83,3 +83,35 @@ async def test_an_agent_who_pauses_during_the_hold_stays_paused(floor: LiveFloor
     await asyncio.sleep(1.5)
     assert "paused:lunch" in floor.lab.members("retail")["PJSIP/1001"]
     assert floor.state_of("1001", "retail") == "paused"
+
+
+async def test_a_server_that_stops_lets_the_agents_it_holds_take_calls(floor: LiveFloor, sipp: SippLab) -> None:
+    """Seen on the real Asterisk: a server stopped while it held an agent for a disposition left
+    the agent paused in Asterisk with no one to end it, and the next caller abandoned. A stop
+    releases its holds while the AMI link is still up."""
+    await floor.start(live_settings(floor.lab, wrapup={"hold_max_s": 600}))
+    agent = await floor.agent_at_phone(sipp, "1001")
+    call, _caller = await answered_call(floor, sipp, agent, hold_ms=2000)
+    await agent.wait("ended", call=call)
+    await floor.wait_until(lambda: "paused:after_call" in floor.lab.members("retail")["PJSIP/1001"],
+                           "Asterisk to show 1001 paused for after-call work")
+    await floor.stop()
+    assert "paused" not in floor.lab.members("retail")["PJSIP/1001"]
+
+
+async def test_a_hold_no_server_ends_is_released_by_the_link_holder(floor: LiveFloor, sipp: SippLab) -> None:
+    """A server killed while it held an agent leaves the pause in Asterisk: the server holding the
+    PBX's link releases a disposition pause twice as old as the longest hold (minutely)."""
+    from console.server import keys
+
+    await floor.start(live_settings(floor.lab, wrapup={"hold_max_s": 1}))
+    await floor.agent_at_phone(sipp, "1001")
+    # What a killed server leaves behind: the member paused for after-call work, no hold here.
+    await floor.bridge.queue_pause("PJSIP/1001", True, "after_call", queue="retail")
+    await floor.wait_until(lambda: floor.state_of("1001", "retail") == "wrap_up", "1001 in wrap-up for nobody")
+    after_call = floor.app[keys.AFTER_CALL]
+    assert await after_call.sweep() == 0  # not stale yet
+    await asyncio.sleep(2.2)
+    assert await after_call.sweep() == 1
+    await floor.wait_until(lambda: "paused" not in floor.lab.members("retail")["PJSIP/1001"], "1001 released")
+    await floor.wait_until(lambda: floor.state_of("1001", "retail") == "available", "1001 available")
