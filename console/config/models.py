@@ -77,6 +77,10 @@ class PbxSettings(Section):
     """Seconds between keep-alive pings on an idle connection."""
     ping_timeout_s: float = Field(10, gt=0)
     """Seconds to wait for a ping's answer before the connection is declared dead and re-opened."""
+    queue_log_table: str = Field("", pattern=r"^([A-Za-z_][A-Za-z0-9_]{0,62})?$")
+    """The table of calldesk's database that this PBX's Asterisk writes its queue_log into
+    (realtime, docs/asterisk.md "queue_log in PostgreSQL"; the migrations make ``queue_log``);
+    calls no server saw are recorded from it. Empty: not read."""
     agent_map: dict[str, str] = {}
     """Queue member interface -> agent id, for interfaces whose extension digits are not the
     agent id (e.g. "Local/8001@agents" = "1001"). Unmapped interfaces use their digits."""
@@ -208,6 +212,14 @@ class BusSettings(Section):
     long; another server then takes the link over."""
     keep_minutes: int = Field(60, ge=5, le=24 * 60)
     """How long the journal of every PBX stays in the stream."""
+
+
+class ReconcileSettings(Section):
+    every_s: float = Field(60.0, ge=5.0, le=3600.0)
+    """How often the server holding a PBX's link reads the PBX's queue_log for calls no server
+    saw ([[pbx]] queue_log_table; console/server/reconcile.py)."""
+    settle_s: float = Field(30.0, ge=0.0, le=3600.0)
+    """A queue pass is reconciled only this long after it ended: the live recorder goes first."""
 
 
 class RoutingSettings(Section):

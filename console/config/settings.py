@@ -23,6 +23,7 @@ from console.config.models import (
     PbxSettings,
     QaSettings,
     QueueSettings,
+    ReconcileSettings,
     RecordingSettings,
     RiskSettings,
     RoutingSettings,
@@ -70,6 +71,8 @@ class Settings(Section):
     """Queue statistics."""
     bus: BusSettings = BusSettings()
     """The message bus of several servers (NATS JetStream); off by default."""
+    reconcile: ReconcileSettings = ReconcileSettings()
+    """Calls no server saw, recorded from Asterisk's queue_log."""
     routing: RoutingSettings = RoutingSettings()
     """Where inbound callers go, decided from the CRM (FastAGI)."""
     wrapup: WrapupSettings = WrapupSettings()

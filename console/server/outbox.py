@@ -21,7 +21,7 @@ import sqlite3
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine
 
@@ -29,17 +29,20 @@ from console.store.outage import unreachable
 
 log = logging.getLogger(__name__)
 
-Applier = Callable[[Connection, dict[str, Any]], None]
+Applier = Callable[[Connection, dict[str, Any]], object]  # what it returns is not read
 """(connection in an open transaction, payload) -> None; must be idempotent."""
 
 APPLIERS: dict[str, Applier] = {}
 RETRY_FIRST_S, RETRY_MAX_S = 0.2, 5.0
 
 
-def applier(kind: str) -> Callable[[Applier], Applier]:
+_A = TypeVar("_A", bound=Applier)
+
+
+def applier(kind: str) -> Callable[[_A], _A]:
     """Register how records of ``kind`` are written (other modules add their own kinds)."""
 
-    def register(fn: Applier) -> Applier:
+    def register(fn: _A) -> _A:
         APPLIERS[kind] = fn
         return fn
 

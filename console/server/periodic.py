@@ -17,8 +17,11 @@ log = logging.getLogger(__name__)
 
 
 class Periodic:
-    def __init__(self, name: str, interval_s: float, checks: Sequence[Callable[[], Awaitable[int]]]) -> None:
+    def __init__(self, name: str, interval_s: float, checks: Sequence[Callable[[], Awaitable[int]]],
+                 first_s: float | None = None) -> None:
+        """``first_s``: when the first round runs (default: after one interval)."""
         self._name, self._interval_s, self._checks = name, interval_s, tuple(checks)
+        self._first_s = interval_s if first_s is None else first_s
         self._task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
@@ -31,8 +34,10 @@ class Periodic:
                 await self._task
 
     async def _forever(self) -> None:
+        delay = self._first_s
         while True:
-            await asyncio.sleep(self._interval_s)
+            await asyncio.sleep(delay)
+            delay = self._interval_s
             for check in self._checks:
                 try:
                     await check()

@@ -80,15 +80,16 @@ def _customer(conn: Connection, rec: dict[str, Any]) -> tuple[int | None, str | 
 
 
 @applier("interaction")
-def write_interaction(conn: Connection, rec: dict[str, Any]) -> None:
-    """Insert the call's Interaction (and its callback FollowUp) unless it is already there."""
+def write_interaction(conn: Connection, rec: dict[str, Any]) -> bool:
+    """Insert the call's Interaction (and its callback FollowUp) unless it is already there;
+    whether it was inserted."""
     # A record journalled before passes were numbered (or the dialer's) is the call's first pass.
     key = {"pbx": rec["pbx"], "linkedid": rec["linkedid"], "queue": rec["queue"] or "",
            "pass_no": rec.get("pass_no") or 1}
     existing = conn.execute(_EXISTS, key).scalar()
     if existing is not None:  # recorded already: by this server before a restart, or by another one
         _add_pending_wrapup(conn, existing, rec)
-        return
+        return False
     customer_id, tier = _customer(conn, rec)
     agent_id = conn.execute(_STAFF_BY_EXT, {"ext": rec["agent"]}).scalar() if rec.get("agent") else None
     ended = _when(rec["t"])
@@ -113,7 +114,7 @@ def write_interaction(conn: Connection, rec: dict[str, Any]) -> None:
             raise  # not that race: a real refusal
         if wrapup:
             conn.execute(update(_interaction).where(_i.id == existing).values(**wrapup))
-        return
+        return False
     if rec["outcome"] == "abandoned" and customer_id is not None and rec.get("churn"):
         # A repeated abandon is a churn factor: score the customer again with this call counted.
         rescore(conn, [customer_id], ended, ChurnSettings.model_validate(rec["churn"]))
@@ -130,6 +131,7 @@ def write_interaction(conn: Connection, rec: dict[str, Any]) -> None:
             reason=REASON_REQUESTED if callback == "requested" else REASON_ABANDONED,
             status="open", created_at=ended,
         ))
+    return True
 
 
 def _add_pending_wrapup(conn: Connection, row_id: int, rec: dict[str, Any]) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import JSON, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, DateTime, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from console.store.types import BIG_ID, MONEY, UTCDateTime, utcnow
@@ -375,3 +375,35 @@ class AuditEvent(SQLModel, table=True):
     """The call (Asterisk Linkedid) during which it happened, if any."""
     detail: str = Field(default="{}", sa_type=Text)
     """JSON object with the specifics."""
+
+
+class QueueLog(SQLModel, table=True):
+    """Asterisk's ``queue_log``, written by Asterisk itself through realtime (res_config_pgsql,
+    docs/asterisk.md "queue_log in PostgreSQL"); calldesk only reads it, to record the calls no
+    server saw (console/server/reconcile.py, telephony/queue_log.py). The column names are
+    Asterisk's. ``time`` is UTC without a zone (``queue_log_realtime_use_gmt = yes``)."""
+
+    __tablename__ = "queue_log"
+    id: int | None = Field(default=None, primary_key=True, sa_type=BIG_ID)
+    time: dt.datetime = Field(index=True, sa_type=DateTime)
+    callid: str = Field(default="", max_length=80, index=True)
+    queuename: str = Field(default="", max_length=256)
+    agent: str = Field(default="", max_length=256)
+    event: str = Field(default="", max_length=32)
+    data1: str | None = Field(default=None, max_length=256)
+    data2: str | None = Field(default=None, max_length=256)
+    data3: str | None = Field(default=None, max_length=256)
+    data4: str | None = Field(default=None, max_length=256)
+    data5: str | None = Field(default=None, max_length=256)
+    data: str | None = Field(default=None, max_length=1280)
+    """Only in rows Asterisk wrote in its non-adaptive form: data1..data5 joined with ``|``
+    (it chooses that form at start when the table or PostgreSQL was not there)."""
+
+
+class ReconcileMark(SQLModel, table=True):
+    """How far a PBX's queue_log has been reconciled into the contact history."""
+
+    __tablename__ = "reconcile_mark"
+    pbx: str = Field(primary_key=True, max_length=64)
+    done_to: dt.datetime = Field(sa_type=UTCDateTime)
+    """Every pass that ended in the queue_log before this has its Interaction."""

@@ -39,6 +39,19 @@ def _in_ci() -> bool:
     return os.environ.get("CI", "").lower() == "true"
 
 
+def _queue_log_url() -> str | None:
+    """This session's database for Asterisk's queue_log (tests/live/test_live_reconcile.py), on the
+    tests' PostgreSQL; None when it is not there (that test then skips, or fails under CI)."""
+    from sqlalchemy.engine import make_url
+
+    from tests.conftest import pg_base_url, pg_unavailable_reason
+
+    if pg_unavailable_reason() is not None:
+        return None
+    return make_url(pg_base_url()).set(database=f"calldesk_live_queue_log_{slot()}").render_as_string(
+        hide_password=False)
+
+
 @pytest.fixture(scope="session")
 def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
     reason = unavailable_reason()
@@ -46,7 +59,8 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
         if _in_ci():
             pytest.fail(f"{reason} (CI=true: the live tests must run)", pytrace=False)
         pytest.skip(reason)
-    lab = Lab(tmp_path_factory.mktemp("asterisk"), ami_port=free_port(), sip_port=free_port(), slot=slot())
+    lab = Lab(tmp_path_factory.mktemp("asterisk"), ami_port=free_port(), sip_port=free_port(), slot=slot(),
+              queue_log_url=_queue_log_url())
     try:
         lab.start()
     except CannotRunHere as exc:

@@ -107,6 +107,9 @@ class Lab:
     ami_port: int
     sip_port: int
     slot: int = 0
+    queue_log_url: str | None = None
+    """The PostgreSQL database Asterisk writes its queue_log into (made at start); None: none."""
+    _queue_log_made: bool = False
 
     @property
     def prefix(self) -> Path:
@@ -139,7 +142,41 @@ class Lab:
         (etc / "pjsip.conf").write_text(pjsip.replace("127.0.0.2", self.carrier_ip))
         rtp = 20000 + 1000 * self.slot
         (etc / "rtp.conf").write_text(f"[general]\nrtpstart = {rtp}\nrtpend = {rtp + 999}\n")
+        if self.queue_log_url is not None:
+            self._queue_log(etc)
         return etc
+
+    def _queue_log(self, etc: Path) -> None:
+        """Asterisk writes its queue_log into this session's PostgreSQL database, as
+        docs/asterisk.md "queue_log in PostgreSQL" tells an administrator: the table first (the
+        docs' SQL), then res_pgsql.conf, extconfig.conf and logger.conf's two lines."""
+        from sqlalchemy import create_engine, text
+        from sqlalchemy.engine import make_url
+
+        url = make_url(self.queue_log_url or "")
+        if not self._queue_log_made:  # once a session: a restart of Asterisk keeps what it wrote
+            admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
+                conn.execute(text(f'CREATE DATABASE "{url.database}"'))
+            admin.dispose()
+            engine = create_engine(url)
+            with engine.begin() as conn:
+                conn.exec_driver_sql((SAMPLE_CONFIG / "queue_log" / "queue_log.sql").read_text())
+            engine.dispose()
+            self._queue_log_made = True
+        samples = SAMPLE_CONFIG / "queue_log"
+        (etc / "extconfig.conf").write_text((samples / "extconfig.conf").read_text())
+        fills = {"@@DBHOST@@": url.host or "127.0.0.1", "@@DBPORT@@": str(url.port or 5432),
+                 "@@DBNAME@@": url.database or "", "@@DBUSER@@": url.username or "postgres",
+                 "@@DBPASS@@": url.password or ""}
+        res_pgsql = (samples / "res_pgsql.conf").read_text()
+        for mark, value in fills.items():
+            res_pgsql = res_pgsql.replace(mark, str(value))
+        (etc / "res_pgsql.conf").write_text(res_pgsql)
+        logger = (SHARED_ASTERISK / "etc" / "logger.conf").read_text()
+        (etc / "logger.conf").write_text(logger.replace("[general]\n", "[general]\n" + (samples / "logger.conf.general")
+                                                        .read_text(), 1))
 
     def start(self) -> str:
         env = dict(os.environ, AMI_PORT=str(self.ami_port), SIP_PORT=str(self.sip_port), ETC_DIR=str(self._etc()))

@@ -16,7 +16,7 @@ from console.store.migrate import check_schema_current, current_revision, downgr
 TABLES = {
     "staff", "customer", "customer_phone", "interaction", "ticket", "ticket_event",
     "follow_up", "campaign", "lead", "do_not_call", "audit_event", "aum_snapshot", "login_lock", "qa_review",
-    "api_session",
+    "api_session", "queue_log", "reconcile_mark",
 }
 
 
