@@ -24,19 +24,22 @@ def abandon(pbx: Pbx, call: Call) -> None:
     talk.finish(pbx, call, caller_cause=0)
 
 
-def _record_abandoned(pbx: Pbx, call: Call, queue: Queue, rung: list[Leg]) -> None:
+def _record_abandoned(pbx: Pbx, call: Call, queue: Queue, rung: list[Leg], logged: str = "ABANDON") -> None:
     """app_queue's record_abandoned, shared by a caller hanging up and by LEAVEEMPTY: the rung
-    legs are cancelled, QueueCallerAbandon then QueueCallerLeave, the legs hang up (cause 0)."""
-    announce_abandon(pbx, call, queue, rung)
+    legs are cancelled, QueueCallerAbandon then QueueCallerLeave, the legs hang up (cause 0).
+    ``logged``: the queue_log's event (LEAVEEMPTY writes EXITEMPTY)."""
+    announce_abandon(pbx, call, queue, rung, logged)
     leave_abandoned(pbx, call, queue, rung)
 
 
-def announce_abandon(pbx: Pbx, call: Call, queue: Queue, rung: list[Leg]) -> None:
+def announce_abandon(pbx: Pbx, call: Call, queue: Queue, rung: list[Leg], logged: str = "ABANDON") -> None:
     legs.cancel_twice(pbx, call.caller, rung)
     pbx.set_var(call.caller, "ABANDONED", "TRUE")
     pbx.emit(ev.on_channel("QueueCallerAbandon", call.caller, "agent", Queue=queue.name,
                            Position=str(call.position), OriginalPosition=str(call.original_position),
                            HoldTime=str(int(pbx.clock.now - call.joined_at))))
+    pbx.ledger.log_queue(pbx.clock.unix(), call.caller.uniqueid, queue.name, "NONE", logged, call.position,
+                         call.original_position, int(pbx.clock.now - call.joined_at))
 
 
 def leave_abandoned(pbx: Pbx, call: Call, queue: Queue, rung: list[Leg]) -> None:
@@ -74,7 +77,7 @@ def leave_empty(pbx: Pbx, call: Call, usable: Callable[[Pbx, Queue], bool]) -> N
         return
     rung = list(call.legs)
     stop_ringing(call)
-    _record_abandoned(pbx, call, queue, rung)
+    _record_abandoned(pbx, call, queue, rung, "EXITEMPTY")
     pbx.set_var(call.caller, "QUEUESTATUS", "LEAVEEMPTY")
     pbx.emit(ev.on_channel("SoftHangupRequest", call.caller, Cause="16"))
     talk.finish(pbx, call, caller_cause=16)
@@ -87,6 +90,8 @@ def exit_key(pbx: Pbx, call: Call, digit: str) -> None:
     queue_name, rung = call.queue, list(call.legs)
     stop_ringing(call)
     legs.cancel_twice(pbx, call.caller, rung)
+    pbx.ledger.log_queue(pbx.clock.unix(), call.caller.uniqueid, queue_name, "NONE", "EXITWITHKEY", digit,
+                         call.position, call.original_position, int(pbx.clock.now - call.joined_at))
     caller = call.caller
     caller.context, caller.exten, caller.priority = "queue-exit", digit, 1
     leave(pbx, call)

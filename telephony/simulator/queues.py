@@ -39,6 +39,8 @@ def join(pbx: Pbx, call: Call, queue_name: str, max_wait_s: int = 600) -> None:
     pbx.emit(ev.on_channel("QueueCallerJoin", call.caller, "agent", Queue=queue_name,
                            Position=str(call.position), Count=str(len(queue.entries))))
     pbx.ledger.joins[call.caller.linkedid] += 1
+    pbx.ledger.log_queue(pbx.clock.unix(), call.caller.uniqueid, queue_name, "NONE", "ENTERQUEUE", "",
+                         call.caller.caller_num or "", call.position)
     spec = call.spec
     if spec.patience_s is not None:
         call.timers.append(pbx.clock.call_later(spec.patience_s, lambda: abandon(pbx, call)))
@@ -147,6 +149,8 @@ def answer(pbx: Pbx, call: Call, leg: Leg) -> None:
     pbx.emit(ev.on_pair("AgentConnect", call.caller, leg.channel, "agent", Queue=queue.name,
                         Interface=member.interface, MemberName=member.name,
                         HoldTime=str(hold), RingTime=str(ring_s)))
+    pbx.ledger.log_queue(pbx.clock.unix(), call.caller.uniqueid, queue.name, member.name, "CONNECT", hold,
+                         leg.channel.uniqueid, ring_s)
     if late:
         pbx.phone_changed(leg.phone, in_call=True)
     for loser in losers:
@@ -165,6 +169,7 @@ def ring_timeout(pbx: Pbx, call: Call) -> None:
         ring_ms = int((pbx.clock.now - leg.dialed_at) * 1000)
         pbx.emit(ev.on_pair("AgentRingNoAnswer", call.caller, leg.channel, "agent", Queue=queue.name,
                             Interface=member.interface, MemberName=member.name, RingTime=str(ring_ms)))
+        pbx.ledger.log_queue(pbx.clock.unix(), call.caller.uniqueid, queue.name, member.name, "RINGNOANSWER", ring_ms)
         if queue.config.autopause:
             member.paused, member.paused_reason = True, "Auto-Pause"
             member.last_pause = pbx.unix()

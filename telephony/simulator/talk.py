@@ -182,11 +182,15 @@ def agent_complete(pbx: Pbx, call: Call, leg: Leg, reason: str, dest: bool = Tru
         fields += ev.channel_fields(call.caller)
     if dest:
         fields += ev.channel_fields(leg.channel, "Dest")
+    hold, talk_s = int(call.answered_at - call.joined_at), int(pbx.clock.now - call.answered_at)
     pbx.emit(fields + [
         ("Queue", member.queue), ("Interface", member.interface), ("MemberName", member.name),
-        ("HoldTime", str(int(call.answered_at - call.joined_at))),
-        ("TalkTime", str(int(pbx.clock.now - call.answered_at))), ("Reason", reason),
+        ("HoldTime", str(hold)), ("TalkTime", str(talk_s)), ("Reason", reason),
     ])
+    if reason != "transfer":  # a transfer's line is written by the transfer (BLINDTRANSFER)
+        event = "COMPLETEAGENT" if reason == "agent" else "COMPLETECALLER"
+        pbx.ledger.log_queue(pbx.clock.unix(), call.caller.uniqueid, member.queue, member.name, event, hold, talk_s,
+                             call.original_position)
 
 
 def _deferred_complete(pbx: Pbx, call: Call) -> None:

@@ -49,6 +49,9 @@ def blind(pbx: Pbx, call: Call, exten: str, context: str) -> None:
              + [("IsExternal", "Yes"), ("Context", context), ("Extension", exten)])
     if leg.member is not None:
         talk.agent_complete(pbx, call, leg, "transfer")
+        pbx.ledger.log_queue(pbx.clock.unix(), caller.uniqueid, leg.member.queue, leg.member.name, "BLINDTRANSFER",
+                             exten, context, int(call.answered_at - call.joined_at),
+                             int(pbx.clock.now - call.answered_at), call.original_position)
     pbx.leave_bridge(caller, agent)
     caller.context, caller.exten, caller.priority = context, exten, 1
     talk.end_leg(pbx, call, leg)
