@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -32,6 +32,7 @@ from console.server.metrics import Metrics
 from console.server.tokens import TokenStore
 
 if TYPE_CHECKING:
+    from console.server.dialer_service import DialerService
     from console.server.periodic import Periodic
     from telephony.bridge import Bridge
 
@@ -271,9 +272,24 @@ async def _dialer(app: web.Application) -> AsyncIterator[None]:
         directory=app[keys.DIRECTORY], after_call=app[keys.AFTER_CALL], lease=lease_for(app[keys.ENGINE], "dialer")))
     service.campaigns = dialer  # a campaign call's pop carries its lead and script
     await dialer.start()
+    if keys.BUS in app:  # an agent on another server dials or skips the lead this dialer offered
+        await app[keys.BUS].answer("preview", _preview_decider(dialer))
     yield
     service.campaigns = None
     await dialer.stop()
+
+
+def _preview_decider(dialer: DialerService) -> Callable[[dict[str, Any]], Awaitable[dict[str, Any] | None]]:
+    async def decide(request: dict[str, Any]) -> dict[str, Any] | None:
+        try:
+            campaign, lead, agent, dial = (int(request["campaign"]), int(request["lead"]), str(request["agent"]),
+                                           bool(request["dial"]))
+        except (KeyError, TypeError, ValueError):
+            return None
+        done = await dialer.decide_preview(campaign, lead, agent, dial)
+        return None if done is None else {"done": done}  # silent when the offer is not this dialer's
+
+    return decide
 
 
 async def _routing(app: web.Application) -> AsyncIterator[None]:

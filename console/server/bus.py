@@ -23,7 +23,7 @@ import json
 import logging
 import os
 import socket
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -142,6 +142,33 @@ class Bus:
                              separators=(",", ":"), default=str).encode()
         task = asyncio.ensure_future(self.nc.publish(f"{self.prefix}.user", payload))
         task.add_done_callback(_log_failure)
+
+    # --- requests that one server answers -----------------------------------------------------
+    async def answer(self, name: str, handler: Callable[[dict[str, Any]], Awaitable[dict[str, Any] | None]]) -> None:
+        """Answer requests ``name`` (``<prefix>.req.<name>``) with ``handler``; a handler that
+        returns None stays silent (another server may answer)."""
+        async def callback(msg: Msg) -> None:
+            try:
+                request = json.loads(msg.data)
+            except ValueError:
+                return
+            reply = await handler(request)
+            if reply is not None:
+                await msg.respond(json.dumps(reply, ensure_ascii=False).encode())
+
+        await self.nc.subscribe(f"{self.prefix}.req.{name}", cb=callback)
+
+    async def ask(self, name: str, request: dict[str, Any], timeout_s: float = 3.0) -> dict[str, Any] | None:
+        """The first server's answer to a request, or None when no server answers in time."""
+        from nats.errors import NoRespondersError
+        from nats.errors import TimeoutError as NatsTimeout
+
+        try:
+            msg = await self.nc.request(f"{self.prefix}.req.{name}", json.dumps(request).encode(), timeout=timeout_s)
+        except (NoRespondersError, NatsTimeout):
+            return None
+        answer = json.loads(msg.data)
+        return answer if isinstance(answer, dict) else None
 
     # --- connection events ------------------------------------------------------------------
     async def _error(self, exc: Exception) -> None:

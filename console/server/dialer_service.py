@@ -36,8 +36,10 @@ from collections import deque
 from collections.abc import AsyncIterator, Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import select
+
 from console.crm.campaigns import after_attempt
-from console.crm.masking import national_digits
+from console.crm.masking import mask_phone, national_digits
 from console.server import dialer_records as rec
 from console.server.dialer_abandon import Abandons
 from console.server.dialer_adopt import LEAD_VAR, Orphans, lead_of_action
@@ -46,7 +48,9 @@ from console.server.dialer_flight import Flight, Flights
 from console.server.dialer_members import QueueMembers
 from console.server.dialer_preview import Previews
 from console.server.dialer_rows import CampaignRow, DueLead, LeadRow, StuckLead
+from console.store.models import Lead
 from console.store.outage import OutageNotice, unreachable
+from console.store.tables import table_of
 from telephony.dialer import PacingInput, Window, decide
 from telephony.events import AgentState, Answered, DomainEvent, Ended, OriginateResult, Ringing
 
@@ -81,6 +85,7 @@ class DialerService:
         self._demo_refused: set[int] = set()  # demo campaigns not dialled on a real PBX (said once)
         self._windows: dict[int, deque[tuple[bool, bool]]] = {}  # campaign -> (answered, abandoned)
         self._campaigns: dict[int, CampaignRow] = {}
+        self._elsewhere: dict[str, tuple[LeadRow, CampaignRow | None] | None] = {}  # lead id -> from the store
         self._ids = itertools.count(1)
         self._wake = asyncio.Event()
         self.ready = asyncio.Event()
@@ -354,6 +359,22 @@ class DialerService:
         self.previews.withdraw(agent)
         self.wake()
 
+    async def decide_preview(self, campaign_id: int, lead_id: int, agent: str, dial: bool) -> bool | None:
+        """The agent dials (``dial``) or skips the lead this dialer offered them: None when it
+        offered them no such lead (another server's dialer may have); False when the lead is gone."""
+        if self.offered_to(agent) != lead_id:
+            return None
+        if dial:
+            return await self.preview_dial(campaign_id, lead_id, agent)
+        self.preview_skip(agent)
+        await asyncio.to_thread(self._skip, lead_id)
+        return True
+
+    def _skip(self, lead_id: int) -> None:
+        """A skipped lead waits the no-answer delay before it is offered again."""
+        with self._engine.begin() as conn:
+            rec.skip_lead(conn, lead_id, self._clock())
+
     # --- events -----------------------------------------------------------------------------
     async def _listen(self, stream: AsyncIterator[DomainEvent]) -> None:
         async for event in stream:
@@ -426,15 +447,42 @@ class DialerService:
         """The customer's number of a campaign call as the PBX shows callers (national digits):
         its caller ID is the center's own unless the dialplan put the customer's back."""
         flight = self._flight_of(variables)
-        return national_digits(flight.number) if flight is not None else None
+        if flight is not None:
+            return national_digits(flight.number)
+        elsewhere = self._placed_elsewhere(variables)
+        return national_digits(elsewhere[0].number) if elsewhere is not None else None
 
     def pop_extras(self, variables: dict[str, str]) -> dict[str, Any]:
         """``campaign``, ``lead`` and ``script`` for the pop of a campaign call, else nothing."""
         flight = self._flight_of(variables)
-        if flight is None:
+        if flight is not None:
+            campaign, lead = self._campaigns.get(flight.campaign_id), flight.lead_json()
+        elif (elsewhere := self._placed_elsewhere(variables)) is not None:
+            row, campaign = elsewhere
+            lead = {"id": row.id, "number": mask_phone(row.number), "customer_id": row.customer_id,
+                    "attempt": row.attempts, "followup_id": row.followup_id}
+        else:
             return {}
-        campaign = self._campaigns.get(flight.campaign_id)
         return {
             "campaign": {"id": campaign.id, "name": campaign.name, "kind": campaign.kind} if campaign else None,
-            "lead": flight.lead_json(), "script": campaign.script_slug if campaign else None,
+            "lead": lead, "script": campaign.script_slug if campaign else None,
         }
+
+    def _placed_elsewhere(self, variables: dict[str, str]) -> tuple[LeadRow, CampaignRow | None] | None:
+        """A campaign call another server's dialer placed (several servers, docs/bus.md): its lead
+        (attempts counted as dialled) and campaign, read from the store once per lead."""
+        lead_id = variables.get(LEAD_VAR) or ""
+        if not lead_id.isdigit():
+            return None
+        if lead_id not in self._elsewhere:
+            with self._engine.connect() as conn:
+                row = rec.lead_by_id(conn, int(lead_id))
+                campaign = None
+                if row is not None:
+                    leads = table_of(Lead).c
+                    campaign_id = conn.execute(select(leads.campaign_id).where(leads.id == row.id)).scalar()
+                    campaign = next((c for c in rec.campaign_rows(conn) if c.id == campaign_id), None)
+            self._elsewhere[lead_id] = (row, campaign) if row is not None else None
+            while len(self._elsewhere) > 1000:
+                del self._elsewhere[next(iter(self._elsewhere))]
+        return self._elsewhere[lead_id]

@@ -20,7 +20,6 @@ from console.i18n import t
 from console.server import keys
 from console.server.api_models.common import Ok
 from console.server.auth import require_role
-from console.server.dialer_records import skip_lead
 from console.server.errors import ApiError, read_body
 from console.server.openapi import Operation, register
 from console.server.routes.campaign_models import CampaignList, CampaignOut, CampaignStats, LeadsReport
@@ -141,24 +140,23 @@ async def filter_leads(request: web.Request) -> web.Response:
 
 
 async def preview_action(request: web.Request) -> web.Response:
+    """The one dialer (on whichever server holds its lease) offered the lead: this server's, or
+    with several servers, another's, asked over the bus (docs/bus.md)."""
     user = require_role(request, "agent")
     campaign_id, lead_id = _id(request, "id"), _id(request, "lead")
-    dialer = request.app.get(DIALER)
-    if dialer is None or not user.extension or dialer.offered_to(user.extension) != lead_id:
+    dial = request.match_info["action"] == "dial"
+    dialer, decided = request.app.get(DIALER), None
+    if dialer is not None and user.extension:
+        decided = await dialer.decide_preview(campaign_id, lead_id, user.extension, dial)
+    if decided is None and user.extension and keys.BUS in request.app:
+        answer = await request.app[keys.BUS].ask("preview", {"campaign": campaign_id, "lead": lead_id,
+                                                             "agent": user.extension, "dial": dial})
+        decided = None if answer is None else bool(answer.get("done"))
+    if decided is None:
         raise ApiError(409, "conflict", t("api.campaign.lead_not_offered", lead=lead_id))
-    if request.match_info["action"] == "skip":
-        dialer.preview_skip(user.extension)
-        await asyncio.to_thread(_skip, request.app, lead_id)
-        return web.json_response({"ok": True})
-    if not await dialer.preview_dial(campaign_id, lead_id, user.extension):
+    if not decided:
         raise ApiError(409, "conflict", t("api.campaign.lead_gone", lead=lead_id))
-    return web.json_response({"ok": True}, status=202)
-
-
-def _skip(app: web.Application, lead_id: int) -> None:
-    """A skipped lead waits the no-answer delay before it is offered again."""
-    with app[keys.ENGINE].begin() as conn:
-        skip_lead(conn, lead_id, app[keys.CLOCK]())
+    return web.json_response({"ok": True}, status=202 if dial else 200)
 
 
 def setup(app: web.Application) -> None:
