@@ -269,7 +269,8 @@ async def _dialer(app: web.Application) -> AsyncIterator[None]:
     dialer = app[keys.DIALER] = DialerService(DialerDeps(
         engine=app[keys.ENGINE], clock=app[keys.CLOCK], settings=app[keys.SETTINGS], bridges=bridges,
         calls=app[keys.CALLS], events=service.followed, outbox=app[keys.OUTBOX], hub=app[keys.HUB],
-        directory=app[keys.DIRECTORY], after_call=app[keys.AFTER_CALL], lease=lease_for(app[keys.ENGINE], "dialer")))
+        directory=app[keys.DIRECTORY], after_call=app[keys.AFTER_CALL],
+        lease=lease_for(app[keys.ENGINE], "dialer", bus=app.get(keys.BUS))))
     service.campaigns = dialer  # a campaign call's pop carries its lead and script
     await dialer.start()
     if keys.BUS in app:  # an agent on another server dials or skips the lead this dialer offered

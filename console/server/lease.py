@@ -29,6 +29,8 @@ from sqlalchemy import text
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Engine
 
+    from console.server.bus import Bus
+
 log = logging.getLogger(__name__)
 _KEY = "hashtext('calldesk:' || current_schema() || ':' || :name)"
 """The lock's key: advisory locks are the database's, and one database may hold several stores
@@ -117,8 +119,13 @@ class AdvisoryLease:
             conn.close()
 
 
-def lease_for(engine: Engine, name: str, check_s: float = 2.0) -> Lease:
-    """The lease ``name`` on this store: an advisory lock on PostgreSQL, always held on SQLite."""
+def lease_for(engine: Engine, name: str, check_s: float = 2.0, bus: Bus | None = None) -> Lease:
+    """The lease ``name``: with a bus, its key-value bucket (console/server/kv_lease.py); else on
+    this store, an advisory lock on PostgreSQL, always held on SQLite."""
+    if bus is not None:
+        from console.server.kv_lease import KvLease
+
+        return KvLease(bus, name)
     if engine.dialect.name == "postgresql":
         return AdvisoryLease(engine, name, check_s)
     return SoleLease(name)
