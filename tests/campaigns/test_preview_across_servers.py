@@ -1,7 +1,7 @@
 """A preview lead offered by the one dialer (server A holds its lease) to an agent whose console is
 on server B: the offer reaches B's console (announced over the bus), and the agent's dial and
-skip, sent to B, reach A's dialer (a request over the bus). PostgreSQL only: on SQLite every
-server runs its own dialer (a single server's store)."""
+skip, sent to B, reach A's dialer (a request over the bus). One dialer dials: its lease is the
+bus's (console/server/kv_lease.py), on SQLite and PostgreSQL alike."""
 
 from __future__ import annotations
 
@@ -45,8 +45,6 @@ async def bus(nats_up: None) -> AsyncIterator[BusSettings]:
 
 async def test_an_agent_on_another_server_dials_and_skips_the_dialers_offer(bus, make_client, seeded_engine,
                                                                               seed, tmp_path) -> None:
-    if seeded_engine.dialect.name == "sqlite":
-        pytest.skip("on SQLite each server runs the dialer (one server per store)")
     talk = lambda number, nth: Dialout("answer", 0.5, 2.0)  # noqa: E731
     settings = server_settings(bus=bus)
     clock = FrozenClock(MONDAY_10)
