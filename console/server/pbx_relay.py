@@ -117,13 +117,22 @@ class PbxRelay:
         return Reply(reply["response"], reply.get("events") or [])
 
     async def run(self) -> None:
-        await self._follow()
+        while not self._subs and not self._closed:
+            try:
+                await self._follow()
+            except Exception as exc:  # the bus is away: follow once it is back
+                log.warning("relay %s: cannot follow the journal yet: %s", self.key, said(exc))
+                await asyncio.sleep(_TRY_EVERY_S * 4)
         try:
             while not self._closed:
-                if self._holding:
-                    await self._hold()
-                else:
-                    await self._try_take()
+                try:
+                    if self._holding:
+                        await self._hold()
+                    else:
+                        await self._try_take()
+                except Exception:  # one bad round must not end this server's part in the PBX
+                    log.exception("relay %s: lease round failed", self.key)
+                    await asyncio.sleep(_TRY_EVERY_S)
         finally:
             await self._let_go(delete=True)
 
