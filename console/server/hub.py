@@ -81,14 +81,17 @@ class Hub:
         (queue_stats of a queue): it is transient — it carries the current seq without consuming
         one, is not kept in the catch-up buffer (a 1/s wallboard would push everything else out
         of it), and the newest per key is sent to a console right after its ``hello``."""
+        # One serialisation for every user: only the seq differs (a queue's figures go to all of
+        # its members and supervisors, hundreds of users, on every call's every step).
+        rest = dumps({"kind": kind, **body})[1:]
         for user_id in user_ids:
             channel = self._channel(user_id)
             if latest is not None:
                 channel.latest[(kind, latest)] = (kind, body)
-                text = dumps({"seq": channel.seq, "kind": kind, **body})
+                text = f'{{"seq":{channel.seq},{rest}'
             else:
                 channel.seq += 1
-                text = dumps({"seq": channel.seq, "kind": kind, **body})
+                text = f'{{"seq":{channel.seq},{rest}'
                 channel.buffer.append((channel.seq, text))
             for sub in list(channel.subscribers):
                 try:

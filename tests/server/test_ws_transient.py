@@ -49,3 +49,21 @@ async def test_a_first_connection_gets_the_latest_stats_after_hello(client, seed
     async with client.ws_connect("/ws", headers=bearer(agent_token)) as ws:
         hello, latest = await _frames(ws, 2)
     assert hello["kind"] == "hello" and (latest["kind"], latest["event"]["waiting"]) == ("queue_stats", 4)
+
+
+def test_a_frame_for_many_users_is_the_same_json_with_each_ones_seq():
+    """The hub serialises a frame once and gives each user their own seq (issue 15: a queue's
+    figures go to hundreds of users on every step of every call)."""
+    import json
+
+    from console.server.hub import Hub
+
+    hub = Hub(10)
+    hub.publish([1], "agent_state", {"event": {"state": "available"}})
+    body = {"event": {"queue": "retail", "waiting": 2, "名字": "张伟"}}
+    hub.publish([1, 2], "queue_stats", body, latest="retail")
+    hub.publish([1, 2], "pop", {"call": "1.1", "kind": "pop"})
+    frames = {user: [json.loads(text) for _, text in hub._channels[user].buffer] for user in (1, 2)}
+    assert frames[1][-1] == {"seq": 2, "kind": "pop", "call": "1.1"}
+    assert frames[2][-1] == {"seq": 1, "kind": "pop", "call": "1.1"}
+    assert hub._channels[2].latest[("queue_stats", "retail")] == ("queue_stats", body)
