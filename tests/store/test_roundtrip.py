@@ -121,4 +121,5 @@ def test_every_time_column_is_utc_datetime() -> None:
     # **kwargs helper); a field that forgets it would store naive local times unnoticed.
     naive = [f"{table.name}.{column.name}" for table in SQLModel.metadata.sorted_tables for column in table.c
              if column.type.python_type is dt.datetime and not isinstance(column.type, UTCDateTime)]
-    assert naive == []
+    # Asterisk writes queue_log itself, UTC without a zone (docs/asterisk.md 4a); calldesk only reads it.
+    assert naive == ["queue_log.time"]
