@@ -27,9 +27,10 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from console.config import Settings
 from console.server.clock import Clock
-from console.server.recorder import write_interaction
+from console.server.recorder import interaction_record, write_interaction
 from console.store.models import ReconcileMark, Staff
 from console.store.tables import table_of
+from telephony.events import Ended
 from telephony.queue_log import ENDING_EVENTS, Pass, Row, passes, split_data
 from telephony.tracker.state import digits_agent
 
@@ -125,20 +126,7 @@ class Reconciler:
         return self._agent_map.get(member) or (digits_agent(member) if "/" in member else names.get(member))
 
     def _record(self, p: Pass, names: Mapping[str, str]) -> dict[str, Any]:
-        """The recorder's record of an ``ended`` (console.server.recorder.Recorder.ended) for a pass."""
-        settings = self._settings
-        callback = None
-        if p.outcome == "callback_requested":
-            callback = "requested"
-        elif p.outcome == "abandoned" and settings.callbacks.create_on_abandon \
-                and p.wait_s >= settings.stats.short_abandon_s:
-            callback = "abandoned"
-        return {
-            "pbx": self._pbx, "linkedid": p.call, "queue": p.queue, "pass_no": p.pass_no, "t": p.t,
-            "caller": p.caller, "agent": self._agent(p.agent, names), "outcome": p.outcome,
-            "hangup_by": p.hangup_by, "cause": None, "wait_s": p.wait_s, "talk_s": p.talk_s,
-            "customer_id": None, "account": None, "direction": "inbound", "callback": callback,
-            "callback_to_manager": settings.managers.own_callbacks, "recording": None,
-            "callback_minutes": dict(settings.callbacks.sla_minutes),
-            **({"churn": settings.churn.model_dump()} if p.outcome == "abandoned" else {}),
-        }
+        """The recorder's own record of the ``ended`` this pass would have been."""
+        ended = Ended(t=p.t, call=p.call, caller=p.caller, agent=self._agent(p.agent, names), queue=p.queue,
+                      outcome=p.outcome, hangup_by=p.hangup_by, wait_s=p.wait_s, talk_s=p.talk_s, pass_no=p.pass_no)
+        return interaction_record(self._settings, self._pbx, ended)

@@ -171,6 +171,31 @@ def manager_of_caller(conn: Connection, caller: str, account: str | None) -> tup
     return customer_id, conn.execute(_MANAGER_OF, {"id": customer_id}).scalar()
 
 
+def interaction_record(settings: Settings, pbx: str, event: Ended, *, customer_id: int | None = None,
+                       account: str | None = None, direction: str | None = None,
+                       requested: bool = False) -> dict[str, Any]:
+    """The outbox record of one ended pass (``write_interaction`` applies it): the live recorder's,
+    and the reconciliation's from Asterisk's queue_log (console/server/reconcile.py). ``requested``:
+    the caller asked for a callback during the call."""
+    callback = None
+    if event.outcome == "callback_requested" or requested:
+        callback = "requested"
+    elif event.outcome == "abandoned" and settings.callbacks.create_on_abandon \
+            and event.wait_s >= settings.stats.short_abandon_s:
+        callback = "abandoned"
+    return {
+        "pbx": pbx, "linkedid": event.call, "queue": event.queue or "", "pass_no": event.pass_no, "t": event.t,
+        "caller": event.caller, "agent": event.agent, "outcome": event.outcome,
+        "hangup_by": event.hangup_by, "cause": event.cause, "wait_s": float(event.wait_s),
+        "talk_s": float(event.talk_s), "customer_id": customer_id, "account": account,
+        "direction": direction or event.direction, "callback": callback,
+        "callback_to_manager": settings.managers.own_callbacks,
+        "recording": event.recording[:255] if event.recording else None,
+        "callback_minutes": dict(settings.callbacks.sla_minutes),
+        **({"churn": settings.churn.model_dump()} if event.outcome == "abandoned" else {}),
+    }
+
+
 class Recorder:
     """Turns ``ended`` (and ``callback_requested``) and pops shown into outbox records, in event order."""
 
@@ -206,23 +231,9 @@ class Recorder:
         requested = event.call in self._requested
         account = account or self._requested.pop(event.call, None)
         self._requested.pop(event.call, None)
-        callback = None
-        if event.outcome == "callback_requested" or requested:
-            callback = "requested"
-        elif event.outcome == "abandoned" and self._settings.callbacks.create_on_abandon \
-                and event.wait_s >= self._settings.stats.short_abandon_s:
-            callback = "abandoned"
-        self._accept("interaction", {
-            "pbx": pbx, "linkedid": event.call, "queue": event.queue or "", "pass_no": event.pass_no, "t": event.t,
-            "caller": event.caller, "agent": event.agent, "outcome": event.outcome,
-            "hangup_by": event.hangup_by, "cause": event.cause, "wait_s": float(event.wait_s),
-            "talk_s": float(event.talk_s), "customer_id": customer_id, "account": account,
-            "direction": direction or event.direction, "callback": callback,
-            "callback_to_manager": self._settings.managers.own_callbacks,
-            "recording": event.recording[:255] if event.recording else None,
-            "callback_minutes": dict(self._settings.callbacks.sla_minutes),
-            **({"churn": self._settings.churn.model_dump()} if event.outcome == "abandoned" else {}),
-        })
+        self._accept("interaction", interaction_record(
+            self._settings, pbx, event, customer_id=customer_id, account=account, direction=direction,
+            requested=requested))
         if self._metrics is not None:
             self._metrics.calls.labels(event.outcome).inc()
 
