@@ -125,3 +125,32 @@ def _keep_the_locale() -> Iterator[None]:
     before = get_locale()
     yield
     set_locale(before)
+
+
+@pytest.fixture
+def bus_ttl() -> float:
+    """The lease ttl of the ``bus`` fixture's settings (a test module may override it)."""
+    return 2.0
+
+
+@pytest.fixture
+def nats_up() -> None:
+    """The local NATS with JetStream answers; else skip, saying why (fail under CI=true). A sync
+    fixture: the check runs its own event loop."""
+    from tests.bus.test_bench_bus import require_bus
+
+    require_bus("nats-jetstream")
+
+
+@pytest.fixture
+async def bus(nats_up: None, bus_ttl: float):  # type: ignore[no-untyped-def]
+    """[bus] settings on the local NATS with a fresh prefix; its stream and bucket dropped after."""
+    import secrets
+
+    from console.cli.bench_failover_run import drop_bus
+    from console.config import BusSettings
+    from tests.bus.test_bench_bus import NATS_URL
+
+    settings = BusSettings(url=NATS_URL, prefix=f"t{secrets.token_hex(4)}", lease_ttl_s=bus_ttl)
+    yield settings
+    await drop_bus(NATS_URL, settings.prefix)

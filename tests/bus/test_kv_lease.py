@@ -4,24 +4,19 @@ one holder at a time, handed over at release, lapsing when its holder stops rene
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import secrets
 from collections.abc import AsyncIterator
 
 import pytest
 
+from console.cli.bench_failover_run import drop_bus
 from console.config import BusSettings
 from console.server.bus import Bus
 from console.server.kv_lease import KvLease
 from console.server.lease import lease_for
-from tests.bus.test_bench_bus import NATS_URL, require_bus
+from tests.bus.test_bench_bus import NATS_URL
 
 pytestmark = pytest.mark.bus
-
-
-@pytest.fixture
-def nats_up() -> None:
-    require_bus("nats-jetstream")
 
 
 @pytest.fixture
@@ -32,10 +27,7 @@ async def buses(nats_up: None) -> AsyncIterator[tuple[Bus, Bus]]:
     await a.open()
     await b.open()
     yield a, b
-    with contextlib.suppress(Exception):
-        await a.js.delete_stream(f"{prefix}-pbx")
-    with contextlib.suppress(Exception):
-        await a.js.delete_key_value(f"{prefix}-lease")
+    await drop_bus(NATS_URL, prefix)
     await a.close()
     await b.close()
 

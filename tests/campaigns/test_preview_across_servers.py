@@ -6,41 +6,17 @@ bus's (console/server/kv_lease.py), on SQLite and PostgreSQL alike."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import secrets
-from collections.abc import AsyncIterator
 
 import pytest
 
-from console.config import BusSettings
 from console.server import keys
 from telephony.bridge import Bridge
 from telephony.simulator.dialout import Dialout
-from tests.bus.test_bench_bus import NATS_URL, require_bus
 from tests.campaigns.floor import MONDAY_10, campaign_floor, leads_of
 from tests.campaigns.test_dialer_preview import next_frame
 from tests.server.conftest import KNOWN_ACCOUNT, KNOWN_NUMBER, FrozenClock, bearer, login, server_settings
 
 pytestmark = [pytest.mark.bus, pytest.mark.slow]
-
-
-@pytest.fixture
-def nats_up() -> None:
-    require_bus("nats-jetstream")
-
-
-@pytest.fixture
-async def bus(nats_up: None) -> AsyncIterator[BusSettings]:
-    settings = BusSettings(url=NATS_URL, prefix=f"t{secrets.token_hex(4)}", lease_ttl_s=2.0)
-    yield settings
-    import nats
-
-    nc = await nats.connect(NATS_URL)
-    js = nc.jetstream()
-    for drop in (js.delete_stream(f"{settings.prefix}-pbx"), js.delete_key_value(f"{settings.prefix}-lease")):
-        with contextlib.suppress(Exception):  # not made: the test failed first
-            await drop
-    await nc.close()
 
 
 async def test_an_agent_on_another_server_dials_and_skips_the_dialers_offer(bus, make_client, seeded_engine,

@@ -17,13 +17,10 @@ another session's on the same machine (tests/live/lab.py).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import os
-import secrets
 import signal
 import sys
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +29,6 @@ import pytest
 
 from console.config import BusSettings
 from console.server import keys
-from tests.bus.test_bench_bus import NATS_URL, require_bus
 from tests.live.floor import LOCAL_MEMBER, PASSWORD, LiveFloor, answered_call, live_settings
 from tests.live.lab import AMI_SECRET, AMI_USER, Lab, free_port
 from tests.live.sipp import SippLab
@@ -45,22 +41,8 @@ WAIT_S = 60.0  # generous: a bound, not a measurement
 
 
 @pytest.fixture
-def nats_up() -> None:
-    require_bus("nats-jetstream")  # skips, saying why (fails under CI=true); not from inside a loop
-
-
-@pytest.fixture
-async def bus(nats_up: None) -> AsyncIterator[BusSettings]:
-    settings = BusSettings(url=NATS_URL, prefix=f"t{secrets.token_hex(4)}", lease_ttl_s=LEASE_TTL_S)
-    yield settings
-    import nats
-
-    nc = await nats.connect(NATS_URL)
-    js = nc.jetstream()
-    for drop in (js.delete_stream(f"{settings.prefix}-pbx"), js.delete_key_value(f"{settings.prefix}-lease")):
-        with contextlib.suppress(Exception):  # not made (the test failed first)
-            await drop
-    await nc.close()
+def bus_ttl() -> float:
+    return LEASE_TTL_S
 
 
 @pytest.fixture

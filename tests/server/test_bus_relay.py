@@ -8,40 +8,17 @@ afterwards), the store on SQLite and PostgreSQL. Nothing is timed; waits have ge
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import secrets
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import pytest
 
-from console.config import BusSettings
 from console.server import keys
 from telephony.bridge import Bridge
-from tests.bus.test_bench_bus import NATS_URL, require_bus
 from tests.server.conftest import KNOWN_NUMBER, bearer, login, server_settings
 from tests.server.floor import Console
 
 pytestmark = [pytest.mark.bus, pytest.mark.slow]
-
-
-@pytest.fixture
-def nats_up() -> None:
-    require_bus("nats-jetstream")  # skips, saying why (fails under CI=true); not from inside a loop
-
-
-@pytest.fixture
-async def bus(nats_up: None) -> AsyncIterator[BusSettings]:
-    settings = BusSettings(url=NATS_URL, prefix=f"t{secrets.token_hex(4)}", lease_ttl_s=2.0)
-    yield settings
-    import nats
-
-    nc = await nats.connect(NATS_URL)
-    js = nc.jetstream()
-    for drop in (js.delete_stream(f"{settings.prefix}-pbx"), js.delete_key_value(f"{settings.prefix}-lease")):
-        with contextlib.suppress(Exception):  # not made: the test failed first
-            await drop
-    await nc.close()
 
 
 async def until(check: Callable[[], bool], timeout: float = 15.0, what: str = "") -> None:
