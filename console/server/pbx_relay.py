@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from console.server.bus import Bus, said, subject_token
 from telephony.connection import AmiActionError, AmiConnectionLost
-from telephony.journal import ActionReply, Entry, JournalError, decode, encode
+from telephony.journal import ActionReply, Entry, JournalError, decode_batch, encode, encode_batch
 from telephony.protocol import Reply
 
 if TYPE_CHECKING:
@@ -50,6 +50,8 @@ log = logging.getLogger(__name__)
 TERM_HEADER = "Calldesk-Term"
 _TRY_EVERY_S = 0.5  # a stand-by tries to take a free lease this often
 _CATCH_UP_S = 10.0  # a new holder waits at most this long to apply the journal before it connects
+BATCH_ENTRIES = 500  # at most this many entries in one stream message
+BATCH_BYTES = 256 * 1024  # nor more than this (NATS refuses a message over its max_payload, 1 MB by default)
 
 
 class PbxRelay:
@@ -202,14 +204,18 @@ class PbxRelay:
             return
         self._max_term = term
         try:
-            entry = decode(msg.data)
+            entries, bad = decode_batch(msg.data)
         except JournalError as exc:
-            log.warning("relay %s: stream entry %d skipped: %s", self.key, seq, exc)
+            log.warning("relay %s: stream message %d skipped: %s", self.key, seq, exc)
             return
-        try:
-            self._bridge.apply(entry)
-        except Exception:  # one bad entry must not stop this server following the PBX
-            log.exception("relay %s: entry %d (%s) could not be applied", self.key, seq, entry["k"])
+        for why in bad:
+            log.warning("relay %s: stream message %d: %s skipped", self.key, seq, why)
+        for entry in entries:
+            try:
+                self._bridge.apply(entry)
+            except Exception:  # one bad entry must not stop this server following the PBX
+                log.exception("relay %s: an entry of message %d (%s) could not be applied", self.key, seq,
+                              entry["k"])
 
     # --- the lease ----------------------------------------------------------------------------
     async def _try_take(self) -> None:
@@ -307,28 +313,46 @@ class PbxRelay:
 
     # --- what the holder does for the others ------------------------------------------------
     async def _write_forever(self) -> None:
-        """Publish the entries in order; acks are awaited in the background (pipelined)."""
+        """Publish the entries in order, what has queued up since the last publish as one message
+        (no waiting for more: a lone entry goes at once); acks are awaited in the background."""
         headers = {TERM_HEADER: str(self.term)}
         pending: set[asyncio.Future[Any]] = set()
-        while True:
-            entry = await self._writes.get()
-            if entry is None:
-                break
+        carry: bytes | None = None
+        done = False
+        while not done:
+            if carry is None:
+                first = await self._writes.get()
+                if first is None:
+                    break
+                carry = encode(first)
+            batch, size, carry = [carry], len(carry), None
+            while not self._writes.empty() and len(batch) < BATCH_ENTRIES:
+                entry = self._writes.get_nowait()
+                if entry is None:
+                    done = True
+                    break
+                part = encode(entry)
+                if size + len(part) > BATCH_BYTES:
+                    carry = part  # the first of the next message
+                    break
+                batch.append(part)
+                size += len(part) + 1
+            data = batch[0] if len(batch) == 1 else encode_batch(batch)
             try:
-                ack = await self._js.publish_async(self.subject, encode(entry), headers=headers)
+                ack = await self._js.publish_async(self.subject, data, headers=headers)
             except Exception as exc:
-                log.error("relay %s: journal entry %s not written: %s", self.key, entry["k"], exc)
+                log.error("relay %s: %d journal entries not written: %s", self.key, len(batch), exc)
                 continue
             pending.add(ack)
-            ack.add_done_callback(self._acked(entry, pending))
+            ack.add_done_callback(self._acked(len(batch), pending))
         if pending:
             await asyncio.wait(pending, timeout=2.0)
 
-    def _acked(self, entry: Entry, pending: set[asyncio.Future[Any]]) -> Callable[[asyncio.Future[Any]], None]:
+    def _acked(self, entries: int, pending: set[asyncio.Future[Any]]) -> Callable[[asyncio.Future[Any]], None]:
         def done(ack: asyncio.Future[Any]) -> None:
             pending.discard(ack)
             if not ack.cancelled() and ack.exception() is not None:
-                log.error("relay %s: journal entry %s not stored: %s", self.key, entry["k"], ack.exception())
+                log.error("relay %s: %d journal entries not stored: %s", self.key, entries, ack.exception())
         return done
 
     async def _serve_action(self, msg: Msg) -> None:

@@ -98,6 +98,11 @@ async def test_two_servers_follow_one_link_and_the_second_takes_it_over(bus, sim
     with seeded_engine.connect() as conn:
         rows = conn.execute(text("SELECT count(*) FROM interaction WHERE linkedid = :c"), {"c": call}).scalar()
     assert rows == 1  # both servers recorded it; the store kept one
+    # What one read of the socket brought (the snapshot at login, a call's frames) crossed the bus
+    # as one message: far fewer stream messages than the frames A applied from the stream.
+    relay_bus = a.app[keys.BUS]
+    messages = (await relay_bus.js.stream_info(relay_bus.stream)).state.messages
+    assert 0 < messages * 2 < bridge_a.events_in  # one message an entry: more messages than frames
 
     # Server A stops (cleanly: its lease is deleted); B takes the link over and pops the next call.
     await a.close()

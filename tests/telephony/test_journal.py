@@ -29,3 +29,20 @@ def test_an_entry_comes_back_as_it_went():
 def test_what_is_not_an_entry_is_refused_saying_why(data, says):
     with pytest.raises(JournalError, match=says):
         decode(data)
+
+
+def test_a_batch_comes_back_in_order_and_a_bad_element_costs_only_itself():
+    from telephony.journal import decode_batch, encode_batch
+
+    entries = [{"k": "frame", "t": float(n), "m": {"Event": "Newstate", "Uniqueid": str(n)}} for n in range(5)]
+    data = encode_batch([encode(e) for e in entries])  # type: ignore[arg-type]
+    assert decode_batch(data) == (entries, [])
+    assert decode_batch(encode(entries[0])) == ([entries[0]], [])  # a lone entry is a message too
+
+    mixed = b'[{"k": "tick", "t": 1}, {"k": "tick"}, 7, {"k": "lost", "t": 2}]'
+    good, bad = decode_batch(mixed)
+    assert good == [{"k": "tick", "t": 1}, {"k": "lost", "t": 2}]
+    assert len(bad) == 2 and bad[0].startswith("element 1: ") and "without a time" in bad[0]
+    assert bad[1].startswith("element 2: ")
+    with pytest.raises(JournalError, match="not JSON"):
+        decode_batch(b"[{truncated")
