@@ -5,11 +5,16 @@ otherwise the number, normalised (``console.crm.phones.normalize``), is looked u
 CustomerPhone.e164 index: one customer is a ``known`` match, several an ``ambiguous`` candidate
 list, none ``unknown`` (with the number, so the agent can search or create).
 
-The lookup blocks (database), so it runs off the event loop, in a thread of its own that keeps
-one connection open in autocommit mode: no pool checkout, pre-ping, BEGIN or ROLLBACK round
-trips, only the statements of pop_queries.py (built once). Building the frame from its result
-is cheap and runs on the loop.
+The lookup blocks (database), so it runs off the event loop, in a few threads of its own
+(``LANES``), each keeping one connection open in autocommit mode: no pool checkout, pre-ping,
+BEGIN or ROLLBACK round trips, only the statements of pop_queries.py (built once). Building the
+frame from its result is cheap and runs on the loop.
 The lookup is done once per call and reused for every agent it rings (ring-all, transfers).
+
+A queue that rings twenty agents at once (callers were waiting, agents came free together) is
+twenty calls to look up together: the server starts each lookup as soon as its ring arrives
+(``prefetch``), before it gets to the ring in order, so they run side by side on the lanes
+instead of one after the other (the twentieth agent's pop waited for nineteen lookups).
 """
 
 from __future__ import annotations
@@ -18,11 +23,13 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
+import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
@@ -40,7 +47,10 @@ ACCOUNT_VARS = ("CUSTOMER_ACCOUNT", "__CUSTOMER_ACCOUNT")
 VERIFIED_VARS = ("CUSTOMER_VERIFIED", "__CUSTOMER_VERIFIED", "IVR_VERIFIED", "__IVR_VERIFIED")
 FOLLOWUP_HORIZON = dt.timedelta(hours=24)
 LOOKUP_TIMEOUT_S = 2.0
+LANES = 4  # lookups at once, each on its own connection
+PREFETCH_KEEP_S = 10.0  # a prefetched lookup nobody took is dropped after this long
 log = logging.getLogger(__name__)
+_T = TypeVar("_T")
 
 
 def ivr_info(vars: dict[str, str]) -> dict[str, Any]:
@@ -74,56 +84,115 @@ class PopBuilder:
         self._engine = engine
         self._settings = settings
         self._clock = clock
-        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="screenpop")
-        self._conn: Connection | None = None  # touched only in that thread
-        self._pending: asyncio.Future[None] | asyncio.Future[Lookup] | None = None
-        """The thread's current work (the warm-up, then each lookup in turn)."""
+        self._threads = ThreadPoolExecutor(max_workers=LANES, thread_name_prefix="screenpop")
+        self._local = threading.local()  # each lane's connection, touched only in its thread
+        self._conns: set[Connection] = set()  # every lane's, closed at the end
+        self._conns_lock = threading.Lock()
+        self._running: dict[asyncio.Future[Any], float] = {}
+        """Work given to the lanes and not finished (the warm-up, the lookups) -> loop time given."""
+        self._prefetched: dict[tuple[str, str | None], tuple[asyncio.Future[Lookup], float]] = {}
 
     def _connection(self) -> Connection:
-        if self._conn is None or self._conn.closed or self._conn.invalidated:
-            self._conn = self._engine.connect().execution_options(isolation_level="AUTOCOMMIT")
-        return self._conn
+        conn: Connection | None = getattr(self._local, "conn", None)
+        if conn is None or conn.closed or conn.invalidated:
+            conn = self._engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+            self._local.conn = conn
+            with self._conns_lock:
+                self._conns.add(conn)
+        return conn
 
     def _drop_connection(self) -> None:
-        if self._conn is not None:
+        conn: Connection | None = getattr(self._local, "conn", None)
+        self._local.conn = None
+        if conn is not None:
+            with self._conns_lock:
+                self._conns.discard(conn)
             with contextlib.suppress(Exception):
-                self._conn.close()
-            self._conn = None
+                conn.close()
 
     async def close(self) -> None:
-        await asyncio.get_running_loop().run_in_executor(self._thread, self._drop_connection)
-        self._thread.shutdown(wait=True)
+        def close_all() -> None:
+            self._threads.shutdown(wait=True)
+            with self._conns_lock:
+                conns, self._conns = self._conns, set()
+            for conn in conns:
+                with contextlib.suppress(Exception):
+                    conn.close()
+
+        await asyncio.to_thread(close_all)
+
+    def _give(self, fn: Callable[..., _T], *args: object) -> asyncio.Future[_T]:
+        loop = asyncio.get_running_loop()
+        work = loop.run_in_executor(self._threads, fn, *args)
+        self._running[work] = loop.time()
+        # Given up on after the timeout, its outcome is still collected (no "never retrieved").
+        work.add_done_callback(lambda f: (self._running.pop(f, None), f.cancelled() or f.exception()))
+        return work
+
+    def _stuck(self) -> bool:
+        """The database has left a lookup (or the warm-up) unanswered for the whole timeout."""
+        now = asyncio.get_running_loop().time()
+        return any(now - given >= LOOKUP_TIMEOUT_S for given in self._running.values())
 
     async def warm_up(self, rounds: int = 8) -> None:
-        """Open the pop's connection and run its statements a few times before the first call:
+        """Open each lane's connection and run its statements a few times before the first call:
         psycopg prepares a statement on the server from its fifth execution, and the first
         plans and catalogue reads otherwise land on the first callers' pops."""
+        together = threading.Barrier(LANES)
+
         def warm() -> None:
+            with contextlib.suppress(threading.BrokenBarrierError):
+                together.wait(LOOKUP_TIMEOUT_S)  # one warm-up a lane: each waits for the others
             with contextlib.suppress(SQLAlchemyError):
                 for n in range(rounds):
                     self.lookup_sync(f"+8619{n:09d}", f"9{n:011d}")
 
-        # A database that does not answer must not hold up start-up: a lookup meanwhile sees
-        # the warm-up still pending and pops the number only, as for any hung lookup.
-        self._pending = asyncio.get_running_loop().run_in_executor(self._thread, warm)
+        # A database that does not answer must not hold up start-up: lookups meanwhile wait for
+        # a lane, and once the warm-up has waited for the whole timeout pop the number only.
+        warming = [self._give(warm) for _ in range(LANES)]
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(asyncio.shield(self._pending), LOOKUP_TIMEOUT_S)
+            await asyncio.wait_for(asyncio.shield(asyncio.gather(*warming, return_exceptions=True)),
+                                   LOOKUP_TIMEOUT_S * 2)
+
+    def prefetch(self, caller: str, account: str | None) -> None:
+        """Start looking this caller up now; the next ``lookup`` of the same caller and account
+        takes the result (nothing new starts while one runs). For a ring the server will get to
+        after others queued before it."""
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        for key in [k for k, (_, at) in self._prefetched.items() if now - at > PREFETCH_KEEP_S]:
+            del self._prefetched[key]
+        key = (caller, account)
+        if key in self._prefetched or self._stuck():
+            return
+        self._prefetched[key] = (self._give(self.lookup_sync, caller, account), now)
 
     async def lookup(self, caller: str, account: str | None) -> Lookup:
         """The lookup, or the number alone when the database fails or hangs (a blackholed
         host can keep a connect waiting for minutes: pops must not queue behind it)."""
-        if self._pending is not None and not self._pending.done():
-            return self._unavailable(caller, "the previous lookup is still waiting for the database")
-        pending = asyncio.get_running_loop().run_in_executor(self._thread, self.lookup_sync, caller, account)
-        self._pending = pending
-        # Given up on after the timeout, its outcome is still collected (no "never retrieved").
-        pending.add_done_callback(lambda f: f.cancelled() or f.exception())
+        key = (caller, account)
+        prefetched = self._prefetched.get(key)
+        timeout = LOOKUP_TIMEOUT_S
+        if prefetched is not None and asyncio.get_running_loop().time() - prefetched[1] > PREFETCH_KEEP_S:
+            del self._prefetched[key]  # nobody took it in time: it may be out of date
+            prefetched = None
+        if prefetched is not None:
+            pending, given = prefetched
+            timeout = max(0.0, LOOKUP_TIMEOUT_S - (asyncio.get_running_loop().time() - given))
+        elif self._stuck():
+            return self._unavailable(caller, "an earlier lookup is still waiting for the database")
+        else:
+            pending = self._give(self.lookup_sync, caller, account)
         try:
-            return await asyncio.wait_for(asyncio.shield(pending), LOOKUP_TIMEOUT_S)
+            return await asyncio.wait_for(asyncio.shield(pending), timeout)
         except TimeoutError:
             return self._unavailable(caller, f"no answer within {LOOKUP_TIMEOUT_S} s")
         except SQLAlchemyError as exc:
             return self._unavailable(caller, str(exc).splitlines()[0])
+        finally:
+            # Kept while it runs, so that the next agent's ring does not start another.
+            if prefetched is not None and self._prefetched.get(key) is prefetched:
+                del self._prefetched[key]
 
     @staticmethod
     def _unavailable(caller: str, why: str) -> Lookup:

@@ -167,11 +167,29 @@ class Service:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
 
-    @staticmethod
-    async def _pump(stream: AsyncIterator[DomainEvent], inbox: asyncio.Queue[_Inbound]) -> None:
+    async def _pump(self, stream: AsyncIterator[DomainEvent], inbox: asyncio.Queue[_Inbound]) -> None:
         # Stamped when the bridge hands the event over: the pop latency starts here.
         async for event in stream:
             inbox.put_nowait((event, time.perf_counter()))
+            if isinstance(event, Ringing):
+                try:
+                    self._prefetch(event)
+                except Exception:  # only a head start: the pop looks the caller up itself
+                    log.exception("pbx: no early lookup for %s", event.call)
+
+    def _prefetch(self, ringing: Ringing) -> None:
+        """Start the lookup ``_pop_to`` will want as the ring arrives, not when its turn comes:
+        the rings of a burst are looked up side by side (console.server.pop)."""
+        if not self._dir.users_of_agent(ringing.agent):
+            return
+        live = self._calls.get(ringing.call)
+        if live is not None:
+            if live.lookup is None and ringing.agent not in live.popped:
+                self._pop.prefetch(live.caller, ivr_info(live.vars)["account"])
+            return
+        dialer = self.campaigns
+        number = dialer.number_of(ringing.vars) if dialer is not None else None
+        self._pop.prefetch(number or ringing.caller, ivr_info(dict(ringing.vars))["account"])
 
     async def _consume(self, pbx: str, inbox: asyncio.Queue[_Inbound]) -> None:
         while True:
