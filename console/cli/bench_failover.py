@@ -3,8 +3,10 @@
 Several `calldesk serve` processes (``--servers``, default 3) share one PostgreSQL database made
 for the run and the local NATS (a fresh prefix, deleted after), with the PBX simulator of this
 process as their PBX (``--agents`` agents, ``--rate`` calls an hour). Every agent has a console
-(a WebSocket client in this process that fails over as the real console does: to the next server
-when its own dies, resuming with ``since`` and ``epoch``), spread over the servers. After
+(a WebSocket client that fails over as the real console does: to the next server when its own
+dies, resuming with ``since`` and ``epoch``), spread over the servers; the consoles run in
+``--console-procs`` processes of their own, so that reading their frames delays neither the
+simulator nor the moment a pop is read. After
 ``--warmup`` seconds the server holding the AMI link is killed with SIGKILL; ``--every`` seconds
 later the next holder too (``--kills``, default 2); traffic stops ``--every`` seconds after the
 last kill, the calls in progress end, and the figures are checked against the simulator's own
@@ -16,7 +18,8 @@ journal's ``up`` entry), ``interactions_lost`` / ``interactions_doubled`` (queue
 simulator made against Interaction rows), ``pops_missed`` (agent phones rung with the agent's
 console connected somewhere, whose pop neither reached the console nor was in a ``hello``),
 ``consoles_reconnected_s`` (the longest time a console was without a server), ``pop_p99_ms``
-(AgentCalled sent → pop read by the console, through the bus) and what the run was.
+(AgentCalled written by the simulator → pop read by the console, through the bus;
+``sim_write_lag_p99_ms``: how late the simulator wrote its rings) and what the run was.
 """
 
 from __future__ import annotations
@@ -49,6 +52,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="PostgreSQL database made (dropped first) for the run (default %(default)s)")
     parser.add_argument("--nats", default="nats://127.0.0.1:4222", help="NATS with JetStream (default %(default)s)")
     parser.add_argument("--seed", type=int, default=15, help="the simulator's random seed (default 15)")
+    parser.add_argument("--console-procs", type=int, default=2,
+                        help="processes the agents' consoles run in, apart from the simulator's (default 2)")
     parser.add_argument("--json", action="store_true", help="only the JSON object on stdout")
     parser.set_defaults(func=run)
 
@@ -58,7 +63,8 @@ def run(args: argparse.Namespace) -> int:
 
     plan = Plan(servers=args.servers, agents=args.agents, rate=args.rate, talk_s=args.talk, warmup_s=args.warmup,
                 every_s=args.every, kills=args.kills, restart_after_s=args.restart_after, lease_ttl_s=args.lease_ttl,
-                database=args.database, nats=args.nats, seed=args.seed)
+                database=args.database, nats=args.nats, seed=args.seed,
+                console_procs=args.console_procs)
     say = (lambda line: None) if args.json else (lambda line: print(line, file=sys.stderr, flush=True))
     result = asyncio.run(bench(plan, say))
     print(json.dumps(result, ensure_ascii=False))

@@ -25,7 +25,6 @@ PBX = "main"
 # The servers read the simulator's queue_log (written into the run's database, as Asterisk's
 # realtime would) this often, for passes ended this long ago: the calls no server saw.
 RECONCILE_EVERY_S, RECONCILE_SETTLE_S = 10.0, 5.0
-WRAP_UP_S = 2.0  # an agent's console sends the disposition this long after the call
 AMI_USER, AMI_SECRET = "calldesk", "bench-failover"
 Say = Callable[[str], None]
 
@@ -44,6 +43,7 @@ class Plan:
     database: str = ""
     nats: str = "nats://127.0.0.1:4222"
     seed: int = 15
+    console_procs: int = 2
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -171,86 +171,62 @@ def write_config(path: Path, plan: Plan, port: int, sim_port: int, prefix: str, 
 
 # --- the consoles ---------------------------------------------------------------------------------
 @dataclass
-class Console:
-    """One agent's console: a WebSocket that moves to the next server when its own is gone."""
+class Seen:
+    """What one agent's console saw (console.cli.bench_failover_consoles.Console.seen)."""
 
     ext: str
-    token: str
-    order: list[str]
-    pops: dict[str, float] = field(default_factory=dict)  # call -> perf_counter when the pop was read
-    restored: set[str] = field(default_factory=set)  # calls a hello carried
-    gaps: list[float] = field(default_factory=list)  # s without a server, each time it lost one
-    connected: bool = False
-    wrapups: int = 0
-    served_ms: list[float] = field(default_factory=list)  # each pop's own latency_ms: journal applied -> queued
-    _tasks: set[asyncio.Task[None]] = field(default_factory=set)
+    pops: dict[str, float]  # call -> perf_counter when the pop was read
+    restored: set[str]  # calls a hello carried
+    gaps: list[float]  # s without a server, each time it lost one
+    wrapups: int
+    served_ms: list[float]  # each pop's own latency_ms: journal applied -> queued
 
-    async def _wrap_up(self, session: Any, base: str, call: str) -> None:
-        import aiohttp
 
-        from console.crm.wrapup import DISPOSITIONS
+class Consoles:
+    """The agents' consoles, spread over ``procs`` processes of their own."""
 
-        await asyncio.sleep(WRAP_UP_S)
-        with contextlib.suppress(aiohttp.ClientError, OSError, TimeoutError):
-            async with session.post(f"{base}/api/interactions/{call}/wrapup",
-                                    headers={"Authorization": f"Bearer {self.token}"},
-                                    json={"disposition": DISPOSITIONS[0], "notes": ""}) as resp:
-                if resp.status == 202:
-                    self.wrapups += 1
+    def __init__(self, log: Path) -> None:
+        self._log = log
+        self._procs: list[asyncio.subprocess.Process] = []
 
-    async def run(self, session: Any, stop: asyncio.Event) -> None:
-        import aiohttp
-
-        since: int | None = None
-        epoch: str | None = None
-        lost_at: float | None = None
-        i = 0
-        while not stop.is_set():
-            base = self.order[i % len(self.order)]
-            query = f"?since={since}&epoch={epoch}" if since is not None and epoch else ""
+    async def start(self, consoles: list[tuple[str, str, list[str]]], procs: int, timeout_s: float = 60.0) -> None:
+        with self._log.open("ab") as err:
+            for k in range(procs):
+                proc = await asyncio.create_subprocess_exec(
+                    sys.executable, "-m", "console.cli.bench_failover_consoles", stdin=asyncio.subprocess.PIPE,
+                    stdout=asyncio.subprocess.PIPE, stderr=err, limit=1 << 26)
+                self._procs.append(proc)
+                assert proc.stdin is not None
+                proc.stdin.write(json.dumps({"consoles": consoles[k::procs]}).encode() + b"\n")
+                await proc.stdin.drain()
+        for proc in self._procs:
+            assert proc.stdout is not None
             try:
-                async with session.ws_connect(f"{base}/ws{query}", headers={"Authorization": f"Bearer {self.token}"},
-                                              heartbeat=5.0) as ws:
-                    async for msg in ws:
-                        if msg.type != aiohttp.WSMsgType.TEXT:
-                            break
-                        now = time.perf_counter()
-                        data: str = msg.data
-                        if data.startswith('{"seq":'):  # every frame: its seq without parsing it all
-                            since = int(data[7:data.index(",", 7)])
-                        if not any(f'"kind":"{k}"' in data for k in ("hello", "pop", "ended")):
-                            continue  # a queue's figures, a state: parsed by 500 consoles, they
-                            # would make this process, not the servers, the pop's slowest part
-                        frame = json.loads(data)
-                        kind = frame.get("kind")
-                        if kind == "hello":
-                            epoch = frame.get("epoch")
-                            self.connected = True
-                            if lost_at is not None:
-                                self.gaps.append(now - lost_at)
-                                lost_at = None
-                            self.restored.update(c["call"] for c in frame.get("calls") or [] if "call" in c)
-                        elif kind == "pop":
-                            if frame["call"] not in self.pops and isinstance(frame.get("latency_ms"), (int, float)):
-                                self.served_ms.append(frame["latency_ms"])
-                            self.pops.setdefault(frame["call"], now)
-                        elif kind == "ended":
-                            ended = frame.get("event") or {}
-                            if ended.get("outcome") == "answered" and ended.get("agent") == self.ext:
-                                # As an agent does: the disposition, a moment after the call (the
-                                # server holds the agent out of the queues until it comes).
-                                task = asyncio.create_task(self._wrap_up(session, base, ended["call"]))
-                                self._tasks.add(task)
-                                task.add_done_callback(self._tasks.discard)
-            except (aiohttp.ClientError, OSError, TimeoutError):
-                pass
-            if stop.is_set():
-                return
-            self.connected = False
-            if lost_at is None:
-                lost_at = time.perf_counter()
-            i += 1
-            await asyncio.sleep(0.1 if i % len(self.order) else 0.5)
+                line = await asyncio.wait_for(proc.stdout.readline(), timeout_s)
+            except TimeoutError:
+                line = b""
+            if line.strip() != b"connected":
+                raise CalldeskError(f"the consoles did not all connect within {timeout_s:g} s; see {self._log}")
+
+    async def stop(self) -> list[Seen]:
+        seen: list[Seen] = []
+        for proc in self._procs:
+            assert proc.stdin is not None
+            proc.stdin.write(b"stop\n")
+            await proc.stdin.drain()
+        for proc in self._procs:
+            assert proc.stdout is not None
+            line = await asyncio.wait_for(proc.stdout.readline(), 60.0)
+            for c in json.loads(line):
+                seen.append(Seen(c["ext"], c["pops"], set(c["restored"]), c["gaps"], c["wrapups"], c["served_ms"]))
+            await proc.wait()
+        self._procs = []
+        return seen
+
+    def kill(self) -> None:
+        for proc in self._procs:
+            if proc.returncode is None:
+                proc.kill()
 
 
 # --- the simulator's queue_log, into the database as Asterisk's realtime writes it ------------------
@@ -358,8 +334,6 @@ async def drop_bus(nats_url: str, prefix: str) -> None:
 
 # --- the run --------------------------------------------------------------------------------------
 async def bench(plan: Plan, say: Say) -> dict[str, Any]:
-    import aiohttp
-
     from console.cli.simulate_store import read_population
     from console.config import Settings
     from telephony.simulator.center import AgentSetup
@@ -379,11 +353,8 @@ async def bench(plan: Plan, say: Say) -> dict[str, Any]:
     prefix = f"bfo{secrets.token_hex(4)}"
     workdir = Path(tempfile.mkdtemp(prefix="calldesk-failover-"))
     servers: list[Server] = []
-    stop = asyncio.Event()
-    session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0))
     watcher_nc = None
-    consoles: list[Console] = []
-    tasks: list[asyncio.Task[None]] = []
+    fleet = Consoles(workdir / "consoles.log")
     try:
         sim_port = await sim.start()
         writer.start()
@@ -401,14 +372,9 @@ async def bench(plan: Plan, say: Say) -> dict[str, Any]:
         # PBX time -> this process's perf_counter: the simulator's clock runs at real speed.
         offset = time.perf_counter() - (sim.clock.live_unix() - sim.clock.epoch)
         urls = [s.url for s in servers]
-        for n, (ext, token) in enumerate(sorted(tokens.items())):
-            home = n % len(urls)
-            consoles.append(Console(ext, token, urls[home:] + urls[:home]))
-        tasks = [asyncio.create_task(c.run(session, stop)) for c in consoles]
-        async with asyncio.timeout(60):
-            while not all(c.connected for c in consoles):  # noqa: ASYNC110 - polled, nothing signals it
-                await asyncio.sleep(0.1)
-        say(f"{len(consoles)} consoles connected; warming up {plan.warmup_s:g} s")
+        await fleet.start([(ext, token, urls[n % len(urls):] + urls[:n % len(urls)])
+                           for n, (ext, token) in enumerate(sorted(tokens.items()))], plan.console_procs)
+        say(f"{len(tokens)} consoles connected ({plan.console_procs} processes); warming up {plan.warmup_s:g} s")
         measured_from = sim.clock.now
         await asyncio.sleep(plan.warmup_s)
 
@@ -446,11 +412,9 @@ async def bench(plan: Plan, say: Say) -> dict[str, Any]:
         # after the last pass settled (the calls no server saw).
         await asyncio.sleep(RECONCILE_EVERY_S + RECONCILE_SETTLE_S + 3.0)
         counted = await asyncio.to_thread(count_interactions, engine, sim.pbx.ledger, measured_from)
+        consoles = await fleet.stop()
     finally:
-        stop.set()
-        for task in tasks:
-            task.cancel()
-        await session.close()
+        fleet.kill()
         for server in servers:
             await server.stop()
         if watcher_nc is not None:
@@ -462,23 +426,25 @@ async def bench(plan: Plan, say: Say) -> dict[str, Any]:
     pops_ms: list[float] = []
     missed: list[list[Any]] = []
     by_ext = {c.ext: c for c in consoles}
-    first_ring: dict[tuple[str, str], float] = {}
-    for call, ext, t in sim.pbx.ledger.rung:
-        first_ring.setdefault((call, ext), t)
+    first_ring: dict[tuple[str, str], tuple[float, float]] = {}  # -> (PBX time, AgentCalled written)
+    epoch = sim.clock.epoch
+    for call, ext, t, sent in sim.pbx.ledger.rung:
+        first_ring.setdefault((call, ext), (t, sent - epoch))
     # Rings while no server held the link pop when the next holder's snapshot shows them: their
     # latency is the failover's, reported apart from the pops through the bus.
     gaps = [(k, k + (f if f is not None else float("inf"))) for k, f in zip(kill_times, failovers, strict=True)]
     gap_ms: list[float] = []
-    for (call, ext), t in first_ring.items():
+    for (call, ext), (t, sent) in first_ring.items():
         console = by_ext.get(ext)
         if console is None or not measured_from <= t <= measured_to:
             continue
         if call in console.pops:
-            latency = (console.pops[call] - (offset + t)) * 1000
+            latency = (console.pops[call] - (offset + sent)) * 1000
             (gap_ms if any(a <= t <= b for a, b in gaps) else pops_ms).append(latency)
         elif call not in console.restored:
             missed.append([call, ext, round(t - measured_from, 2)])
     moves = [g for c in consoles for g in c.gaps]
+    write_lag_ms = [(sent - t) * 1000 for t, sent in first_ring.values() if measured_from <= t <= measured_to]
     served = [ms for c in consoles for ms in c.served_ms]
     return {
         "servers": plan.servers, "agents": plan.agents, "rate_per_h": plan.rate, "lease_ttl_s": plan.lease_ttl_s,
@@ -491,6 +457,7 @@ async def bench(plan: Plan, say: Say) -> dict[str, Any]:
         "pop_p50_ms": round(statistics.median(pops_ms), 3) if pops_ms else None,
         "pop_p99_ms": round(percentile(pops_ms, 0.99), 3) if pops_ms else None, "pops": len(pops_ms),
         "pop_server_p99_ms": round(percentile(served, 0.99), 3) if served else None,
+        "sim_write_lag_p99_ms": round(percentile(write_lag_ms, 0.99), 3) if write_lag_ms else None,
         "pops_rung_during_failover": len(gap_ms),
         "pop_during_failover_max_ms": round(max(gap_ms), 3) if gap_ms else None,
         "loadavg_1m_start": round(load_at_start, 2), "loadavg_1m": round(os.getloadavg()[0], 2),

@@ -13,8 +13,10 @@ QueueLogLine = tuple[float, str, str, str, str, tuple[str, ...]]
 
 @dataclass
 class Ledger:
-    rung: list[tuple[str, str, float]] = field(default_factory=list)
-    """(linkedid, agent extension, PBX time) of each agent phone a queue call rang."""
+    rung: list[tuple[str, str, float, float]] = field(default_factory=list)
+    """(linkedid, agent extension, PBX time, Unix time written) of each agent phone a queue call
+    rang. The PBX time is when the ring was due; the simulator's loop may write its AgentCalled a
+    little later (a busy benchmark process): a pop's latency counts from the second."""
     joins: Counter[str] = field(default_factory=Counter)
     """linkedid -> how many times the call joined a queue (each pass is one Interaction)."""
     ended: dict[str, float] = field(default_factory=dict)

@@ -29,7 +29,7 @@ def dial_member(pbx: Pbx, call: Call, phone: Phone, member: Member, rings_now: b
     leg.channel.application, leg.channel.app_data = "AppQueue", "(Outgoing Line)"
     pbx.emit(ev.on_pair("AgentCalled", caller, leg.channel, "agent", Queue=member.queue,
                         Interface=member.interface, MemberName=member.name))
-    pbx.ledger.rung.append((caller.linkedid, phone.extension, pbx.clock.now))
+    pbx.ledger.rung.append((caller.linkedid, phone.extension, pbx.clock.now, pbx.clock.live_unix()))
     _ring(pbx, caller, leg, member.interface, announce=False, rings_now=rings_now)
     return leg
 
