@@ -37,6 +37,7 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from console.crm.campaigns import after_attempt
 from console.crm.masking import mask_phone, national_digits
@@ -64,6 +65,7 @@ QUEUE_VAR = "CALLDESK_QUEUE"  # the campaign context queues the answered custome
 # presents the center's number to the customer); the pop takes it from the lead either way.
 NUMBER_VAR = "CALLDESK_NUMBER"
 CALLBACK_SCAN_S = 30.0
+LEAD_READ_TIMEOUT_S = 2.0  # a campaign call's lead read for its pop (as console.server.pop's lookup)
 
 
 class DialerService:
@@ -445,12 +447,18 @@ class DialerService:
 
     def number_of(self, variables: dict[str, str]) -> str | None:
         """The customer's number of a campaign call as the PBX shows callers (national digits):
-        its caller ID is the center's own unless the dialplan put the customer's back."""
+        its caller ID is the center's own unless the dialplan put the customer's back. A call
+        another server's dialer placed is known once ``read_lead`` has read its lead."""
         flight = self._flight_of(variables)
         if flight is not None:
             return national_digits(flight.number)
         elsewhere = self._placed_elsewhere(variables)
         return national_digits(elsewhere[0].number) if elsewhere is not None else None
+
+    def awaits_lead(self, variables: dict[str, str]) -> bool:
+        """A campaign call another server placed whose lead ``read_lead`` has not read yet."""
+        lead_id = variables.get(LEAD_VAR) or ""
+        return lead_id.isdigit() and self._flight_of(variables) is None and lead_id not in self._elsewhere
 
     def pop_extras(self, variables: dict[str, str]) -> dict[str, Any]:
         """``campaign``, ``lead`` and ``script`` for the pop of a campaign call, else nothing."""
@@ -468,21 +476,34 @@ class DialerService:
             "lead": lead, "script": campaign.script_slug if campaign else None,
         }
 
-    def _placed_elsewhere(self, variables: dict[str, str]) -> tuple[LeadRow, CampaignRow | None] | None:
-        """A campaign call another server's dialer placed (several servers, docs/bus.md): its lead
-        (attempts counted as dialled) and campaign, read from the store once per lead."""
-        lead_id = variables.get(LEAD_VAR) or ""
-        if not lead_id.isdigit():
-            return None
-        if lead_id not in self._elsewhere:
+    async def read_lead(self, variables: dict[str, str]) -> None:
+        """Read from the store, off the event loop, the lead and campaign of a campaign call
+        another server's dialer placed (several servers, docs/bus.md), once per lead. A store that
+        does not answer within ``LEAD_READ_TIMEOUT_S`` leaves it unread: the pop shows the call
+        without its lead, and the next ring of that lead tries again."""
+        if not self.awaits_lead(variables):
+            return
+        lead_id = variables[LEAD_VAR]
+
+        def read() -> tuple[LeadRow, CampaignRow | None] | None:
             with self._engine.connect() as conn:
                 row = rec.lead_by_id(conn, int(lead_id))
-                campaign = None
-                if row is not None:
-                    leads = table_of(Lead).c
-                    campaign_id = conn.execute(select(leads.campaign_id).where(leads.id == row.id)).scalar()
-                    campaign = next((c for c in rec.campaign_rows(conn) if c.id == campaign_id), None)
-            self._elsewhere[lead_id] = (row, campaign) if row is not None else None
-            while len(self._elsewhere) > 1000:
-                del self._elsewhere[next(iter(self._elsewhere))]
-        return self._elsewhere[lead_id]
+                if row is None:
+                    return None
+                leads = table_of(Lead).c
+                campaign_id = conn.execute(select(leads.campaign_id).where(leads.id == row.id)).scalar()
+                return row, next((c for c in rec.campaign_rows(conn) if c.id == campaign_id), None)
+
+        try:
+            found = await asyncio.wait_for(asyncio.to_thread(read), LEAD_READ_TIMEOUT_S)
+        except (TimeoutError, SQLAlchemyError) as exc:
+            log.warning("campaign call of lead %s: its lead not read from the store (%s)", lead_id,
+                        str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+            return
+        self._elsewhere[lead_id] = found
+        while len(self._elsewhere) > 1000:
+            del self._elsewhere[next(iter(self._elsewhere))]
+
+    def _placed_elsewhere(self, variables: dict[str, str]) -> tuple[LeadRow, CampaignRow | None] | None:
+        """A campaign call another server's dialer placed, as ``read_lead`` read it (or None)."""
+        return self._elsewhere.get(variables.get(LEAD_VAR) or "")

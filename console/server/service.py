@@ -73,6 +73,8 @@ class CampaignCalls(Protocol):
     """What the pop needs of the outbound dialer (console.server.dialer_service is one)."""
 
     def number_of(self, variables: dict[str, str]) -> str | None: ...
+    def awaits_lead(self, variables: dict[str, str]) -> bool: ...
+    async def read_lead(self, variables: dict[str, str]) -> None: ...
     def pop_extras(self, variables: dict[str, str]) -> dict[str, Any]: ...
 
 
@@ -188,6 +190,8 @@ class Service:
                 self._pop.prefetch(live.caller, ivr_info(live.vars)["account"])
             return
         dialer = self.campaigns
+        if dialer is not None and dialer.awaits_lead(ringing.vars):
+            return  # its number is the lead's, read from the store when the ring's turn comes
         number = dialer.number_of(ringing.vars) if dialer is not None else None
         self._pop.prefetch(number or ringing.caller, ivr_info(dict(ringing.vars))["account"])
 
@@ -269,6 +273,8 @@ class Service:
 
     async def _ringing(self, pbx: str, event: Ringing, received: float) -> None:
         dialer = self.campaigns
+        if dialer is not None:
+            await dialer.read_lead(event.vars)  # a campaign call another server's dialer placed
         number = dialer.number_of(event.vars) if dialer is not None else None
         if number and number != event.caller:  # a campaign call: the lead's number, not the center's
             event = dataclasses.replace(event, caller=number)
