@@ -5,7 +5,8 @@ read back from the store (so a PBX restart or a server restart loses nothing; As
 counters and moving averages are never used), then every ``ended`` adds its queue pass (each
 pass of a call through a queue counts on its own, keyed like the store's rows) and
 every call or agent event marks its queue changed. A changed queue is sent at most once per
-``min_interval_s`` (coalesced), to that queue's agents and supervisors, and kept for the
+``min_interval_s`` (coalesced) to its supervisors, to its agents when the number of callers
+waiting changed (all an agent's console shows of it), and kept for the
 ``GET /api/supervisor/queues`` snapshot.
 
 "Now" for the waits is the later of the server clock and the last PBX event time, so a PBX whose
@@ -57,6 +58,7 @@ class StatsService:
         self._last_event_t = 0.0
         self._last_sent: dict[str, float] = {}
         self._scheduled: dict[str, asyncio.TimerHandle] = {}
+        self._agents_told: dict[str, tuple[int, frozenset[int]]] = {}  # queue -> (waiting, members) last sent them
         self.sent = 0
 
     # --- time -------------------------------------------------------------------------------
@@ -164,8 +166,17 @@ class StatsService:
             return
         self._calls.queue_stats[queue] = event
         directory = self._directory
-        users = directory.members_of_queue(queue) | directory.supervisors_of([queue])
-        self._hub.publish(users, event.name, {"event": event.to_json()}, latest=queue)
+        supervisors = directory.supervisors_of([queue])
+        agents = directory.members_of_queue(queue) - supervisors
+        body = {"event": event.to_json()}
+        self._hub.publish(supervisors, event.name, body, latest=queue)
+        # An agent's console shows how many callers wait (console/tui/agent/screen.py): its
+        # members are sent the figures when that changes (or who they are does), not every
+        # second a call moves: hundreds of consoles, one frame each, per queue.
+        told = (event.waiting, frozenset(agents))
+        if self._agents_told.get(queue) != told:
+            self._agents_told[queue] = told
+            self._hub.publish(agents, event.name, body, latest=queue)
         self.sent += 1
 
     def store_all(self) -> None:

@@ -111,6 +111,30 @@ async def test_queue_stats_frames_reach_supervisors_and_agents_of_the_queue_coal
         assert "queue_stats" not in [f["kind"] for f in await floor.consoles["mgr1"].drain()]
 
 
+async def test_agents_are_sent_a_queues_figures_when_its_waiting_callers_change(make_client, seed,
+                                                                                  monkeypatch) -> None:
+    """Supervisors get every coalesced send; an agent's console shows only how many callers wait,
+    so its members get the figures when that number changes: none missed, none repeated."""
+    import dataclasses
+
+    async with replay_floor(make_client, "01-answered-caller-hangup") as floor:
+        stats = floor.client.app[keys.STATS]
+        await floor.connect("sup1", "agent1")
+        sup, agent = floor.consoles["sup1"], floor.consoles["agent1"]
+        await stats.flushed()  # whatever was due from the start
+        await sup.drain()
+        await agent.drain()
+        figures = stats.snapshot("retail")
+        for waiting in (0, 0, 2, 2, 2, 1, 0, 0):
+            monkeypatch.setattr(stats, "snapshot", lambda queue, w=waiting: dataclasses.replace(figures, waiting=w))
+            stats._send("retail")
+        to_sup = [f["event"]["waiting"] for f in await sup.drain() if f["kind"] == "queue_stats"]
+        to_agent = [f["event"]["waiting"] for f in await agent.drain() if f["kind"] == "queue_stats"]
+    # Before the sends: at most the figures a console gets after its hello (the latest sent).
+    assert to_sup[-8:] == [0, 0, 2, 2, 2, 1, 0, 0] and to_sup[:-8] in ([], [0])
+    assert to_agent[-3:] == [2, 1, 0] and to_agent[:-3] in ([], [0], [0, 0])
+
+
 async def test_a_new_local_day_starts_from_zero_and_a_repeated_end_counts_once(client, seed, frozen_clock) -> None:
     from telephony.events import Ended
 
