@@ -23,11 +23,14 @@ from typing import Protocol, TypedDict
 
 from console.config import Settings
 from console.server.members import member_interface
+from telephony.connection import AmiConnectionLost
 from telephony.events import AgentState
 from telephony.pbx_clock import PbxClock
 from telephony.tracker import Tracker
 
 log = logging.getLogger(__name__)
+RELEASE_RETRY_S = 1.0
+RELEASE_RETRIES = 60  # a release the PBX could not take is tried again this often, for a minute
 
 # A measured after-call work: (call, agent extension, seconds).
 Measured = Callable[[str, str, float], None]  # to the live figures, whichever way it ended
@@ -208,8 +211,32 @@ class AfterCallWork:
                 continue  # the agent left the queue or chose a pause of their own meanwhile
             try:
                 await self._bridges[hold.pbx].queue_pause(self._interface(hold), False, queue=queue)
+            except AmiConnectionLost as exc:  # the link is down, or changing servers: once it is back
+                log.warning("after-call release of %s in %s failed: %s; trying again", hold.agent, queue, exc)
+                self._spawn(self._release_when_back(hold, queue))
             except Exception as exc:
                 log.warning("after-call release of %s in %s failed: %s", hold.agent, queue, exc)
+
+    async def _release_when_back(self, hold: Hold, queue: str) -> None:
+        """A release the PBX could not take (no AMI link here or on any server: a failover takes a
+        few seconds): tried again every second, as long as the agent is still paused for this
+        disposition and no new hold has begun; the sweep releases what is left much later."""
+        for _ in range(RELEASE_RETRIES):
+            await asyncio.sleep(RELEASE_RETRY_S)
+            if hold.agent in self._holds:
+                return  # a new call's hold: its own release will do
+            event = self._member_states(hold).get(queue)
+            if event is None or event.state == "logged_out" or event.reason != self._reason:
+                return  # released meanwhile, or the agent chose another pause
+            try:
+                await self._bridges[hold.pbx].queue_pause(self._interface(hold), False, queue=queue)
+            except AmiConnectionLost:
+                continue
+            except Exception as exc:
+                log.warning("after-call release of %s in %s failed: %s", hold.agent, queue, exc)
+                return
+            log.info("after-call release of %s in %s done once the PBX was back", hold.agent, queue)
+            return
 
     def _spawn(self, coro: Awaitable[None]) -> asyncio.Future[None]:
         task = asyncio.ensure_future(coro)
