@@ -81,6 +81,7 @@ class AfterCallWork:
         self._measured = measured
         self._holds: dict[str, Hold] = {}  # agent -> their hold
         self._tasks: set[asyncio.Task[None]] = set()
+        self._stopping = False
 
     # --- what the server asks -------------------------------------------------------------
     def pending(self, agent: str | None) -> Owed | None:
@@ -118,6 +119,7 @@ class AfterCallWork:
         """This server stops: the agents it holds take calls again. A hold left in Asterisk would
         keep them out of the queues with no server to end it (seen on the real Asterisk: the next
         caller waited for nobody and abandoned)."""
+        self._stopping = True  # what the PBX cannot take now is not tried again: the server stops
         holds = list(self._holds.values())
         if holds:
             await asyncio.wait([self._spawn(self._release(hold)) for hold in holds], timeout=timeout_s)
@@ -212,6 +214,9 @@ class AfterCallWork:
             try:
                 await self._bridges[hold.pbx].queue_pause(self._interface(hold), False, queue=queue)
             except AmiConnectionLost as exc:  # the link is down, or changing servers: once it is back
+                if self._stopping:
+                    log.warning("after-call release of %s in %s failed: %s", hold.agent, queue, exc)
+                    continue
                 log.warning("after-call release of %s in %s failed: %s; trying again", hold.agent, queue, exc)
                 self._spawn(self._release_when_back(hold, queue))
             except Exception as exc:
