@@ -73,7 +73,10 @@ async def test_the_agents_hang_up_key_is_the_agents_hang_up(floor: LiveFloor, si
         await asyncio.sleep(1)
         await floor.call_api("agent1001", "POST", f"/api/calls/{call}/hangup")
         ended = await agent.wait("ended", call=call)
-        complete = await floor.observer.wait("AgentComplete", Linkedid=call)
+        # Once (a CI run of 2026-12-08, the machine busy) it had not come 20 s after the hang-up;
+        # app_queue writes its queue_log to PostgreSQL (realtime) in the call's thread around it.
+        # Given a minute: if it never comes, this still fails.
+        complete = await floor.observer.wait("AgentComplete", timeout=60.0, Linkedid=call)
         assert complete["Reason"] == "caller"  # what Asterisk says
         assert ended["event"]["hangup_by"] == "agent"
         [row] = await floor.recorded(call)
