@@ -7,18 +7,11 @@ The link is kept down by having the simulator refuse the bridge's logins, then l
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 
 from console.server import keys
 from telephony.bridge import Bridge
 from tests.server.conftest import KNOWN_NUMBER, bearer, login
-from tests.server.test_bus_relay import AMI_SECRET, console, simulator  # noqa: F401 - the fixture
-
-
-async def until(check: Callable[[], bool], timeout: float = 15.0) -> None:
-    async with asyncio.timeout(timeout):
-        while not check():
-            await asyncio.sleep(0.02)
+from tests.server.test_bus_relay import AMI_SECRET, console, simulator, until  # noqa: F401 - the fixture
 
 
 async def test_a_release_the_pbx_could_not_take_is_done_once_the_link_is_back(simulator, make_client,  # noqa: F811
