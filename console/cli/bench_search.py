@@ -23,6 +23,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--customers", type=int, default=100_000, help="synthetic customers to index (default 100000)")
     parser.add_argument("--queries", type=int, default=2_000, help="queries to time (default 2000)")
     parser.add_argument("--database", metavar="URL", help="index the customers of this database instead")
+    parser.add_argument("--snapshot", metavar="FILE",
+                        help="with --database: make the index as `calldesk serve` does ([search] snapshot): in a child "
+                             "process, from FILE when it fits the database (else built, and FILE written)")
     parser.add_argument("--json", action="store_true", help="details as JSON lines instead of a table")
     parser.set_defaults(func=run)
     kb = bench_subparsers(subparsers).add_parser("kb", help="knowledge-base search latency (p50/p95) over kb/")
@@ -55,7 +58,9 @@ def _percentile(sorted_ms: list[float], fraction: float) -> float:
 
 
 def run(args: argparse.Namespace) -> int:
+    import asyncio
     import gc
+    import os
     import time
 
     from console.crm.search import SearchIndex
@@ -63,8 +68,28 @@ def run(args: argparse.Namespace) -> int:
 
     if args.customers < 1 or args.queries < 1:
         raise CalldeskError("bench search: --customers and --queries must be at least 1")
+    if args.snapshot and not args.database:
+        raise CalldeskError("bench search: --snapshot needs --database")
     sample: list = []
-    if args.database:
+    made: dict[str, object] = {}
+    if args.snapshot:
+        from pathlib import Path
+
+        from console.crm.search.loader import rows_of
+        from console.server.search_build import build_in_process
+        from console.store.db import make_engine
+
+        engine = make_engine(args.database)
+        gc.collect()
+        before = _rss_mb()
+        started = time.perf_counter()
+        index, made = asyncio.run(build_in_process(engine, snapshot=Path(args.snapshot)))
+        build_s = time.perf_counter() - started
+        gc.collect()
+        index_mb = _rss_mb() - before
+        sample = rows_of(engine, [customer_id for customer_id, _, _ in index.sample(5_000)])
+        engine.dispose()
+    elif args.database:
         from console.crm.search.loader import iter_customer_rows
         from console.store.db import make_engine
 
@@ -80,13 +105,14 @@ def run(args: argparse.Namespace) -> int:
                 sample.append(row)
             yield row
 
-    gc.collect()
-    before = _rss_mb()
-    started = time.perf_counter()
-    index = SearchIndex.build(sampled())
-    build_s = time.perf_counter() - started
-    gc.collect()
-    index_mb = _rss_mb() - before
+    if not args.snapshot:
+        gc.collect()
+        before = _rss_mb()
+        started = time.perf_counter()
+        index = SearchIndex.build(sampled())
+        build_s = time.perf_counter() - started
+        gc.collect()
+        index_mb = _rss_mb() - before
     if not sample:
         raise CalldeskError(f"bench search: no customers in {args.database}")
 
@@ -101,17 +127,19 @@ def run(args: argparse.Namespace) -> int:
     timings.sort()
     kinds = {kind: sorted(ms) for kind, ms in sorted(by_kind.items())}
     if args.json:
-        print(json.dumps({"build_s": round(build_s, 1), "queries": len(timings), "by_kind": {
+        print(json.dumps({"build_s": round(build_s, 1), "made": made, "queries": len(timings), "by_kind": {
             kind: {"p50_ms": round(_percentile(ms, 0.5), 2), "p95_ms": round(_percentile(ms, 0.95), 2)}
             for kind, ms in kinds.items()}}, ensure_ascii=False))
     else:
-        print(f"built in {build_s:.1f} s; {len(timings)} queries")
+        print(f"built in {build_s:.1f} s{f' ({made})' if made else ''}; {len(timings)} queries")
         for kind, ms in kinds.items():
             print(f"  {kind:<14} p50 {_percentile(ms, 0.5):6.2f} ms   p95 {_percentile(ms, 0.95):6.2f} ms")
     print(json.dumps({
         "p50_ms": round(_percentile(timings, 0.5), 2),
         "p95_ms": round(_percentile(timings, 0.95), 2),
         "index_mb": round(index_mb, 1),
+        "rss_mb": round(_rss_mb(), 1),
         "customers": len(index),
+        "loadavg_1m": round(os.getloadavg()[0], 2),
     }))
     return 0

@@ -27,6 +27,7 @@ from console.config.models import (
     RecordingSettings,
     RiskSettings,
     RoutingSettings,
+    SearchSettings,
     Section,
     ServerSettings,
     StatsSettings,
@@ -73,6 +74,8 @@ class Settings(Section):
     """The message bus of several servers (NATS JetStream); off by default."""
     reconcile: ReconcileSettings = ReconcileSettings()
     """Calls no server saw, recorded from Asterisk's queue_log."""
+    search: SearchSettings = SearchSettings()
+    """The customer search index: where it is kept between starts."""
     routing: RoutingSettings = RoutingSettings()
     """Where inbound callers go, decided from the CRM (FastAGI)."""
     wrapup: WrapupSettings = WrapupSettings()

@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from console.crm.search.build_process import LENGTH_BYTES
@@ -44,14 +45,16 @@ class BuildFailed(Exception):
     """The child process ended without sending a whole index (its standard error says why)."""
 
 
-async def build_index(engine: Engine) -> tuple[SearchIndex, str]:
-    """The index of every customer in ``engine``'s database and how it was built ("process" or
-    "thread")."""
+async def build_index(engine: Engine, snapshot: Path | None = None) -> tuple[SearchIndex, str]:
+    """The index of every customer in ``engine``'s database and how it was made: "snapshot"
+    (loaded by a child process from ``snapshot`` and caught up), "process" (built by a child
+    process, which writes ``snapshot`` for the next start) or "thread"."""
     from console.crm.search import load_index
 
     if await asyncio.to_thread(_worth_a_process, engine):
         try:
-            return await build_in_process(engine), "process"
+            index, meta = await build_in_process(engine, snapshot=snapshot)
+            return index, "snapshot" if meta.get("source") == "snapshot" else "process"
         except Exception:  # the thread below still builds it
             log.exception("could not build the customer search index in a child process; building it in a thread")
     return await asyncio.to_thread(load_index, engine), "thread"
@@ -69,8 +72,10 @@ def _worth_a_process(engine: Engine) -> bool:
         return (connection.execute(select(func.max(Customer.id))).scalar() or 0) >= PROCESS_FROM_CUSTOMERS
 
 
-async def build_in_process(engine: Engine, command: tuple[str, ...] | None = None) -> SearchIndex:
-    """The index built by a child process running ``command`` (default :data:`COMMAND`)."""
+async def build_in_process(engine: Engine, command: tuple[str, ...] | None = None,
+                           snapshot: Path | None = None) -> tuple[SearchIndex, dict[str, object]]:
+    """The index made by a child process running ``command`` (default :data:`COMMAND`), and what
+    the child said about how (``build_process.make_index``)."""
     from console.crm.search.transfer import Unpacker
 
     child = await asyncio.create_subprocess_exec(
@@ -81,6 +86,7 @@ async def build_in_process(engine: Engine, command: tuple[str, ...] | None = Non
     try:
         # The URL with its password goes through the pipe: a command line is visible to all users.
         child.stdin.write(engine.url.render_as_string(hide_password=False).encode() + b"\n")
+        child.stdin.write(str(snapshot or "").encode() + b"\n")
         child.stdin.close()
         unpacker = Unpacker()
         size = -1
@@ -100,9 +106,21 @@ async def build_in_process(engine: Engine, command: tuple[str, ...] | None = Non
         if code != 0 or size != 0:
             lines = (await errors).decode(errors="replace").strip().splitlines()
             raise BuildFailed(f"the index build process exited with {code}: {lines[-1] if lines else 'no message'}")
-        return unpacker.index()
+        _tell(unpacker.meta, snapshot, (await errors).decode(errors="replace").strip())
+        return unpacker.index(), unpacker.meta
     finally:
         if child.returncode is None:
             child.kill()
             await child.wait()
         errors.cancel()
+
+
+def _tell(meta: dict[str, object], snapshot: Path | None, errors: str) -> None:
+    if "refused" in meta:
+        log.warning("customer search index snapshot not used (%s): rebuilt from the database", meta["refused"])
+    unwritten = [line for line in errors.splitlines() if line.startswith("search index snapshot not written")]
+    if "snapshot_error" in meta or unwritten:
+        log.warning("customer search index snapshot %s not written: %s", snapshot,
+                    meta.get("snapshot_error") or unwritten[-1])
+    log.info("customer search index from the %s: %s customers caught up, made in %s s", meta.get("source"),
+             meta.get("caught_up"), meta.get("made_s"))

@@ -11,6 +11,7 @@ import pytest
 from sqlmodel import Session
 
 from console.cli import main
+from console.config import Settings
 from console.crm.names import initials_of, pinyin_of
 from console.store.models import Customer, CustomerPhone
 
@@ -23,7 +24,7 @@ def test_bench_search_synthetic_prints_figures_last(capsys: pytest.CaptureFixtur
     assert main(["bench", "search", "--customers", "500", "--queries", "60", "--json"]) == 0
     out = capsys.readouterr().out
     figures = last_json(out)
-    assert set(figures) == {"p50_ms", "p95_ms", "index_mb", "customers"}
+    assert set(figures) == {"p50_ms", "p95_ms", "index_mb", "rss_mb", "customers", "loadavg_1m"}
     assert figures["customers"] == 500
     assert 0 <= figures["p50_ms"] <= figures["p95_ms"]
     assert "by_kind" in json.loads(out.strip().splitlines()[0])
@@ -42,6 +43,22 @@ def test_bench_search_from_a_database(migrated_sqlite_engine, capsys: pytest.Cap
     url = migrated_sqlite_engine.url.render_as_string(hide_password=False)
     assert main(["bench", "search", "--database", url, "--queries", "30"]) == 0
     assert last_json(capsys.readouterr().out)["customers"] == 3
+
+
+def test_bench_search_through_the_servers_snapshot(migrated_sqlite_engine, tmp_path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    from console.store.seed import seed_database
+
+    seed_database(migrated_sqlite_engine, Settings(), customers=300, agents=2)
+    url = migrated_sqlite_engine.url.render_as_string(hide_password=False)
+    snapshot = str(tmp_path / "index.snapshot")
+    sources = []
+    for _ in range(2):
+        assert main(["bench", "search", "--database", url, "--snapshot", snapshot, "--queries", "30", "--json"]) == 0
+        first, *_, last = capsys.readouterr().out.strip().splitlines()
+        sources.append(json.loads(first)["made"]["source"])
+        assert json.loads(last)["customers"] >= 300
+    assert sources == ["database", "snapshot"]
 
 
 def test_bench_search_refuses_nonsense(capsys: pytest.CaptureFixture[str]) -> None:

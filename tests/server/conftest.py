@@ -161,8 +161,11 @@ def seed(seeded: tuple[Any, Seed]) -> Seed:
 
 
 def server_settings(**sections: Any) -> Any:
-    from console.config import Settings
+    """Settings for a test's server; the search index keeps no snapshot unless a test asks (the
+    default file is relative to the working directory: the checkout)."""
+    from console.config import SearchSettings, Settings
 
+    sections.setdefault("search", SearchSettings(snapshot=""))
     return Settings(**sections)
 
 

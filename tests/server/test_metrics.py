@@ -28,12 +28,14 @@ async def test_metrics_count_calls_pops_and_the_ami_link(make_client, seed) -> N
     assert values[("calldesk_ami_connected", (("pbx", "main"),))] == 1
     assert values[("calldesk_ami_reconnects", (("pbx", "main"),))] == 0
     assert values[("calldesk_outbox_depth", ())] == 0
+    assert set(health.pop("search")) == {"ready", "customers", "mode", "ready_s"}
     assert health == {"ok": True, "ami": {"main": {"connected": True, "reconnects": 0}}, "database": True, "outbox": 0}
 
 
 async def test_healthz_says_when_the_database_is_unreachable(make_client, tmp_path) -> None:
     from sqlalchemy.pool import NullPool
 
+    from console.server.routes.customer_index import index_ready
     from console.store.db import make_engine
     from console.store.migrate import upgrade
     from tests.server.conftest import PASSWORD, seed_floor
@@ -43,11 +45,15 @@ async def test_healthz_says_when_the_database_is_unreachable(make_client, tmp_pa
     upgrade(engine)
     seed_floor(engine)
     client = await make_client(engine=engine)
-    assert await (await client.get("/healthz")).json() == {"ok": True, "ami": {}, "database": True, "outbox": 0}
+    index = await index_ready(client.server.app)
+    health = await (await client.get("/healthz")).json()
+    search = {"ready": True, "customers": len(index), "mode": "thread", "ready_s": health["search"]["ready_s"]}
+    assert health == {"ok": True, "ami": {}, "database": True, "outbox": 0, "search": search}
+    assert len(index) > 0 and health["search"]["ready_s"] >= 0
     store.rename(tmp_path / "unplugged")
     resp = await client.get("/healthz")
     assert resp.status == 503
-    assert await resp.json() == {"ok": False, "ami": {}, "database": False, "outbox": 0}
+    assert await resp.json() == {"ok": False, "ami": {}, "database": False, "outbox": 0, "search": search}
     login = await client.post("/api/login", json={"username": "agent1", "password": PASSWORD})
     assert login.status == 503 and (await login.json())["error"]["code"] == "unavailable"
     (tmp_path / "unplugged").rename(store)

@@ -37,7 +37,8 @@ def seeded_store(migrated_engine: Any) -> Any:
 
 
 async def test_the_child_builds_the_index_the_thread_builds(seeded_store) -> None:
-    received = await build_in_process(seeded_store)
+    received, meta = await build_in_process(seeded_store)
+    assert meta["source"] == "database"
     built = load_index(seeded_store)
     assert len(received) == len(built) >= 400
     assert_same_index(built, received)

@@ -14,7 +14,6 @@ Layout, chosen for 1M customers in a few hundred MB and lookups that touch only 
 from __future__ import annotations
 
 import contextlib
-import sys
 from array import array
 from bisect import bisect_left
 from collections.abc import Iterable
@@ -25,6 +24,7 @@ from console.crm.search.model import CustomerRow, SearchHit
 from console.crm.search.tables import NameTable, PinyinTable
 
 _NO_PHONE = -1
+_NO_TAIL = -1
 
 
 def phone_int(e164: str) -> int | None:
@@ -44,7 +44,11 @@ class SearchIndex:
         self._alive = bytearray()
         self._count = 0
         self._name_of = array("i")
-        self._id4_of: list[str] = []
+        # A tail per customer as a number into the few thousand distinct tails: 4 bytes, not an
+        # 8-byte reference (10M customers: 40 MB less).
+        self._id4_of = array("i")
+        self._id4_tails: list[str] = []
+        self._id4_codes: dict[str, int] = {}
         self._phone = array("q")
         self._phone2 = array("q")  # most customers have one or two numbers; the rest go below
         self._more_phones: dict[int, tuple[int, ...]] = {}
@@ -94,9 +98,11 @@ class SearchIndex:
             self._alive.append(1)
             self._count += 1
             self._name_of.append(-1)
-            self._id4_of.append("")
+            self._id4_of.append(_NO_TAIL)
             self._phone.append(_NO_PHONE)
             self._phone2.append(_NO_PHONE)
+        elif self._holds(slot, row):
+            return  # nothing searchable changed (an AUM, a tier): the postings stay as they are
         else:
             self._unlink(slot)
         self._link(slot, row)
@@ -108,6 +114,13 @@ class SearchIndex:
             self._late_slots.pop(customer_id, None)
             self._alive[slot] = 0
             self._count -= 1
+
+    def _holds(self, slot: int, row: CustomerRow) -> bool:
+        name_id = self._name_of[slot]
+        return (name_id >= 0 and self.names.name(name_id) == row.name.strip()
+                and self.clients.of_slot(slot) == row.client_no.strip().lower()
+                and self.id_last4_of(slot) == row.id_last4.strip().upper()
+                and self.phones_of(slot) == _phone_ints(row.phones))
 
     def _link(self, slot: int, row: CustomerRow) -> None:
         name = row.name.strip()
@@ -124,10 +137,13 @@ class SearchIndex:
             slots = self._id4_slots.get(id4)
             if slots is None:
                 slots = self._id4_slots[id4] = array("i")
-            # Interned: one string per distinct tail (11,000 of them), not one per customer.
-            self._id4_of[slot] = sys.intern(id4)
+            code = self._id4_codes.get(id4)
+            if code is None:
+                code = self._id4_codes[id4] = len(self._id4_tails)
+                self._id4_tails.append(id4)
+            self._id4_of[slot] = code
             slots.append(slot)
-        phones = [p for p in (phone_int(e) for e in dict.fromkeys(row.phones)) if p is not None]
+        phones = _phone_ints(row.phones)
         if phones:
             self._phone[slot] = phones[0]
             if len(phones) > 1:
@@ -143,10 +159,10 @@ class SearchIndex:
         self.names.detach(self._name_of[slot], slot)
         self._name_of[slot] = -1
         self.clients.clear(slot)
-        id4 = self._id4_of[slot]
+        id4 = self.id_last4_of(slot)
         if id4:
             _remove_value(self._id4_slots[id4], slot)
-            self._id4_of[slot] = ""
+            self._id4_of[slot] = _NO_TAIL
         for phone in self.phones_of(slot):
             numbers, slots = self._bucket(phone % 10_000)
             for at in range(len(slots)):
@@ -184,7 +200,8 @@ class SearchIndex:
         return self.clients.of_slot(slot)
 
     def id_last4_of(self, slot: int) -> str:
-        return self._id4_of[slot]
+        code = self._id4_of[slot]
+        return self._id4_tails[code] if code != _NO_TAIL else ""
 
     def slots_with_id_last4(self, id4: str) -> array:
         return self._id4_slots.get(id4.upper(), array("i"))
@@ -195,10 +212,28 @@ class SearchIndex:
     def slots_with_client_prefix(self, prefix: str, cap: int) -> list[int]:
         return self.clients.slots_with_prefix(prefix, cap)
 
+    def max_id(self) -> int:
+        """The highest customer id in the index (0 when empty)."""
+        highest = max(self._late_slots, default=0)
+        for slot in range(self._sorted_upto - 1, -1, -1):
+            if self._alive[slot]:
+                return max(highest, self._ids[slot])
+        return highest
+
+    def sample(self, count: int) -> list[tuple[int, str, str]]:
+        """(id, client number, name) of up to ``count`` customers spread over the index."""
+        slots = [slot for slot in range(0, len(self._ids), max(1, len(self._ids) // count)) if self._alive[slot]]
+        return [(self._ids[slot], self.client_no_of(slot), self.names.name(self._name_of[slot]))
+                for slot in slots[:count]]
+
     def search(self, query: str, limit: int = 20) -> list[SearchHit]:
         from console.crm.search.ranking import search  # ranking imports this module
 
         return search(self, query, limit)
+
+
+def _phone_ints(phones: Iterable[str]) -> tuple[int, ...]:
+    return tuple(p for p in (phone_int(e) for e in dict.fromkeys(phones)) if p is not None)
 
 
 def _remove_value(values: array, value: int) -> None:

@@ -7,6 +7,7 @@ lets it find a customer's slot by bisect instead of a million-entry dict).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -16,7 +17,7 @@ from console.crm.search.model import CustomerRow
 BATCH_ROWS = 10_000
 
 
-def _statement() -> Any:
+def _statement(since: dt.datetime | None = None, ids: list[int] | None = None) -> Any:
     from sqlalchemy import select
 
     from console.store.models import Customer, CustomerPhone
@@ -24,7 +25,7 @@ def _statement() -> Any:
 
     customer = table_of(Customer)
     phone = table_of(CustomerPhone)
-    return (
+    statement = (
         select(
             customer.c.id, customer.c.name, customer.c.name_pinyin, customer.c.name_initials,
             customer.c.client_no, customer.c.id_last4, customer.c.tier, customer.c.branch, phone.c.e164,
@@ -32,6 +33,9 @@ def _statement() -> Any:
         .select_from(customer.outerjoin(phone, phone.c.customer_id == customer.c.id))
         .order_by(customer.c.id, phone.c.id)
     )
+    if since is not None:
+        statement = statement.where(customer.c.updated_at >= since)
+    return statement if ids is None else statement.where(customer.c.id.in_(ids))
 
 
 def fold_rows(rows: Iterable[Any]) -> Iterator[CustomerRow]:
@@ -58,10 +62,11 @@ def _customer(row: Any, phones: list[str]) -> CustomerRow:
     )
 
 
-def iter_customer_rows(engine: Any) -> Iterator[CustomerRow]:
-    """Every customer with its phones, streamed in id order from a synchronous engine."""
+def iter_customer_rows(engine: Any, since: dt.datetime | None = None) -> Iterator[CustomerRow]:
+    """Every customer with its phones (or those updated from ``since`` on), streamed in
+    id order from a synchronous engine."""
     with engine.connect() as connection:
-        yield from _stream(connection)
+        yield from _stream(connection, since)
 
 
 def load_index(engine: Any) -> SearchIndex:
@@ -69,6 +74,46 @@ def load_index(engine: Any) -> SearchIndex:
     return SearchIndex.build(iter_customer_rows(engine))
 
 
-def _stream(connection: Any) -> Iterator[CustomerRow]:
-    result = connection.execution_options(stream_results=True, yield_per=BATCH_ROWS).execute(_statement())
+def _stream(connection: Any, since: dt.datetime | None = None) -> Iterator[CustomerRow]:
+    result = connection.execution_options(stream_results=True, yield_per=BATCH_ROWS).execute(_statement(since))
     yield from fold_rows(result)
+
+
+def rows_of(engine: Any, ids: list[int]) -> list[CustomerRow]:
+    """The searchable rows of these customers (those that exist), in id order."""
+    with engine.connect() as connection:
+        return list(fold_rows(connection.execute(_statement(ids=ids))))
+
+
+def database_now(engine: Any) -> dt.datetime:
+    """The database server's clock (aware UTC): where a build's reading begins."""
+    from sqlalchemy import text
+
+    with engine.connect() as connection:
+        if engine.url.get_backend_name() == "sqlite":
+            value = connection.execute(text("SELECT strftime('%Y-%m-%d %H:%M:%f', 'now')")).scalar()
+            return dt.datetime.fromisoformat(value).replace(tzinfo=dt.UTC)
+        return connection.execute(text("SELECT now()")).scalar().astimezone(dt.UTC)
+
+
+def customer_count(engine: Any) -> int:
+    from sqlalchemy import func, select
+
+    from console.store.models import Customer
+
+    with engine.connect() as connection:
+        return int(connection.execute(select(func.count()).select_from(Customer)).scalar() or 0)
+
+
+def probe_rows(engine: Any, ids: list[int]) -> dict[int, tuple[str, str, dt.datetime]]:
+    """id -> (client number, name, updated_at) of those of ``ids`` that exist."""
+    from sqlalchemy import select
+
+    from console.store.models import Customer
+    from console.store.tables import table_of
+
+    customer = table_of(Customer)
+    with engine.connect() as connection:
+        rows = connection.execute(select(customer.c.id, customer.c.client_no, customer.c.name, customer.c.updated_at)
+                                  .where(customer.c.id.in_(ids)))
+        return {row[0]: (row[1] or "", row[2] or "", row[3]) for row in rows}

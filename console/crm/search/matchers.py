@@ -58,7 +58,7 @@ class HanMatcher:
         exact = ix.names.id_of(self.han)
         if exact is not None:
             _add_names(ix, found, (exact,), (100.0, "name"), budget)
-        for name in ix.names.sorted.prefixed(self.han, PREFIX_CAP):
+        for name in ix.names.prefixed(self.han, PREFIX_CAP):
             if len(found) >= budget:
                 break
             if name != self.han:
@@ -69,8 +69,7 @@ class HanMatcher:
             _add_names(ix, found, others, (86.0, "name_homophone"), budget)
         if self.misses and exact is None:
             ids = list(rarest_postings(self.han, ix.names.chars, self.misses + 1, FUZZY_CAP))
-            names = ix.names.names
-            choices = [names[name_id] for name_id in ids]
+            choices = [ix.names.name(name_id) for name_id in ids]
             for name, ratio, at in process.extract(self.han, choices, scorer=fuzz.ratio, score_cutoff=60, limit=200):
                 _add_names(ix, found, (ids[at],), self._fuzzy_score(name, ratio), budget)
         return found
@@ -79,12 +78,12 @@ class HanMatcher:
         name_id = ix.name_id_of(slot)
         if name_id < 0:
             return None
-        name = ix.names.names[name_id]
+        name = ix.names.name(name_id)
         if name == self.han:
             return 100.0, "name"
         if name.startswith(self.han):
             return self._prefix_score(name), "name_prefix"
-        if ix.pinyins.compact[ix.pinyins.of_name[name_id]] == self.compact:
+        if ix.pinyins.spelling(ix.pinyins.of_name[name_id]) == self.compact:
             return 86.0, "name_homophone"
         if self.han in name:
             return 70.0, "name_part"
@@ -128,9 +127,9 @@ class LatinMatcher:
         add(table.initials.get(self.q, ()), (90.0, "initials"))
         for head, tail in self._splits():
             add((p for p in table.initials.get(head[0] + tail, ())
-                 if self._spelled_then_initials(table.compact[p], head[0] + tail, head, tail)),
+                 if self._spelled_then_initials(table.spelling(p), head[0] + tail, head, tail)),
                 (86.0, "pinyin_initials"))
-        for compact in table.sorted.prefixed(self.q, PREFIX_CAP):
+        for compact in table.prefixed(self.q, PREFIX_CAP):
             if compact != self.q:
                 add((table.id_of(compact),), (self._prefix_score(compact), "pinyin_prefix"))
         if len(self.q) >= 2:
@@ -141,8 +140,7 @@ class LatinMatcher:
         if self.misses and not found:
             grams = [self.q[i : i + 3] for i in range(len(self.q) - 2)]
             ids = list(rarest_postings(grams, table.trigrams, 3 * self.misses + 1, FUZZY_CAP))
-            spelled = table.compact
-            choices = [spelled[pinyin_id] for pinyin_id in ids]
+            choices = [table.spelling(pinyin_id) for pinyin_id in ids]
             for _, ratio, at in process.extract(self.q, choices, scorer=fuzz.ratio, score_cutoff=75, limit=100):
                 add((ids[at],), (round(0.8 * ratio, 1), "pinyin_fuzzy"))
         return found
@@ -152,7 +150,7 @@ class LatinMatcher:
         if name_id < 0:
             return None
         pinyin_id = ix.pinyins.of_name[name_id]
-        compact = ix.pinyins.compact[pinyin_id]
+        compact = ix.pinyins.spelling(pinyin_id)
         initials = ix.pinyins.initials_of(pinyin_id)
         if compact == self.q:
             return 96.0, "pinyin"

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 
 from console.crm.search.chains import Chains
 from console.crm.search.sorted_keys import SortedKeys
+from console.crm.search.strings import StringTable
 
 
 def rarest_postings(grams: Iterable[str], postings: dict[str, array], needed: int, cap: int) -> set[int]:
@@ -29,24 +30,26 @@ def rarest_postings(grams: Iterable[str], postings: dict[str, array], needed: in
 
 class NameTable:
     def __init__(self) -> None:
-        self.names: list[str] = []
-        self._ids: dict[str, int] = {}
+        self.names = StringTable()
         self._slots = Chains()
-        self.sorted = SortedKeys()
         self.chars: dict[str, array] = {}
 
     def __len__(self) -> int:
         return len(self.names)
 
     def id_of(self, name: str) -> int | None:
-        return self._ids.get(name)
+        return self.names.id_of(name)
+
+    def name(self, name_id: int) -> str:
+        return self.names[name_id]
+
+    def prefixed(self, prefix: str, cap: int) -> Iterator[str]:
+        return self.names.prefixed(prefix, cap)
 
     def add(self, name: str, bulk: bool = False) -> int:
-        name_id = self._ids.get(name)
-        if name_id is None:
-            name_id = self._ids[name] = len(self.names)
-            self.names.append(name)
-            self.sorted.add(name, bulk)
+        known = len(self.names)
+        name_id = self.names.add(name, bulk)
+        if name_id == known:
             for char in set(name):
                 self.chars.setdefault(char, array("i")).append(name_id)
         return name_id
@@ -61,25 +64,29 @@ class NameTable:
         return self._slots.members(name_id)
 
     def freeze(self) -> None:
-        self.sorted.freeze()
+        self.names.freeze()
 
 
 class PinyinTable:
     """Compact pinyin ("zhangsan") -> names, initials ("zs") -> pinyins, trigrams -> pinyins."""
 
     def __init__(self) -> None:
-        self.compact: list[str] = []
+        self.compact = StringTable()
         self._initials_of: list[str] = []  # interned: a few thousand distinct strings, shared
-        self._ids: dict[str, int] = {}
         self._names = Chains()
         self.of_name = array("i")
-        self.sorted = SortedKeys()
-        self.initials: dict[str, list[int]] = {}
+        self.initials: dict[str, array] = {}
         self.sorted_initials = SortedKeys()
         self.trigrams: dict[str, array] = {}
 
     def id_of(self, compact: str) -> int | None:
-        return self._ids.get(compact)
+        return self.compact.id_of(compact)
+
+    def spelling(self, pinyin_id: int) -> str:
+        return self.compact[pinyin_id]
+
+    def prefixed(self, prefix: str, cap: int) -> Iterator[str]:
+        return self.compact.prefixed(prefix, cap)
 
     def link_name(self, spaced: str, name_id: int, bulk: bool = False) -> None:
         """Record the pinyin of a name the first time the name is seen."""
@@ -87,14 +94,12 @@ class PinyinTable:
             return
         words = spaced.split()
         compact = "".join(words)
-        pinyin_id = self._ids.get(compact)
-        if pinyin_id is None:
-            pinyin_id = self._ids[compact] = len(self.compact)
-            self.compact.append(compact)
-            self.sorted.add(compact, bulk)
+        known = len(self.compact)
+        pinyin_id = self.compact.add(compact, bulk)
+        if pinyin_id == known:
             initials = "".join(word[0] for word in words)
             if initials not in self.initials:
-                self.initials[initials] = []
+                self.initials[initials] = array("i")
                 self.sorted_initials.add(initials, bulk)
             self.initials[initials].append(pinyin_id)
             self._initials_of.append(sys.intern(initials))
@@ -110,5 +115,5 @@ class PinyinTable:
         return self._initials_of[pinyin_id]
 
     def freeze(self) -> None:
-        self.sorted.freeze()
+        self.compact.freeze()
         self.sorted_initials.freeze()

@@ -16,6 +16,7 @@ object shared by the name list, its dict and its sorted keys, and so it is again
 
 from __future__ import annotations
 
+import io
 import pickle
 import sys
 from array import array
@@ -26,12 +27,13 @@ from console.crm.search.chains import Chains
 from console.crm.search.clients import ClientNumbers
 from console.crm.search.index import SearchIndex
 from console.crm.search.sorted_keys import SortedKeys
+from console.crm.search.strings import StringTable
 from console.crm.search.tables import NameTable, PinyinTable
 
 ARRAY_SLICE = 1 << 15
 ITEMS_SLICE = 500
 PIECE_BYTES = 1 << 18
-_PARTS = (NameTable, PinyinTable, ClientNumbers, Chains, SortedKeys)
+_PARTS = (NameTable, PinyinTable, ClientNumbers, Chains, SortedKeys, StringTable)
 
 
 def _attributes(obj: Any) -> Iterator[tuple[str, Any]]:
@@ -76,6 +78,27 @@ def pack(index: SearchIndex) -> Iterator[bytes]:
         yield from _pickled(path, value, ARRAY_SLICE if isinstance(value, array | bytearray) else ITEMS_SLICE)
 
 
+_GLOBALS = {("array", "_array_reconstructor"), ("array", "array"), ("collections", "Counter")}
+
+
+class _Restricted(pickle.Unpickler):
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) not in _GLOBALS:
+            raise pickle.UnpicklingError(f"a search index piece may not name {module}.{name}")
+        return super().find_class(module, name)
+
+
+def restricted_loads(data: bytes) -> Any:
+    """``pickle.loads`` for index pieces: arrays, counters and plain containers, nothing else (a
+    piece naming any other global, which could run code, is refused)."""
+    return _Restricted(io.BytesIO(data)).load()
+
+
+def meta_piece(meta: dict[str, Any]) -> bytes:
+    """A piece that tells the receiver how the index was made (:attr:`Unpacker.meta`)."""
+    return pickle.dumps(("", meta), protocol=pickle.HIGHEST_PROTOCOL)
+
+
 def _interned(piece: Any) -> Any:
     if type(piece) is list and piece and type(piece[0]) is str:
         return list(map(sys.intern, piece))
@@ -90,9 +113,14 @@ class Unpacker:
     def __init__(self) -> None:
         self._index = SearchIndex()
         self._path = ""
+        self.meta: dict[str, Any] = {}
+        """What the sender said about the index (the piece of path ``""``): how it was made."""
 
     def feed(self, data: bytes) -> None:
-        path, piece = pickle.loads(data)
+        path, piece = restricted_loads(data)
+        if not path:
+            self.meta = dict(piece)
+            return
         *owners, name = path.split(".")
         owner = self._index
         for step in owners:

@@ -4,8 +4,9 @@ The index is built after the app has started, in a child process for large store
 (``console.server.search_build``); searches take the indexed-SQL fallback until it is ready, so
 the server answers from its first second. Creates and updates upsert the index as they commit.
 
-A customer written while the build is reading may be missed by it; such a customer is still
-found by the SQL fallback's exact keys (client number, full phone), and an edit re-indexes it.
+A customer written while the build is reading is taken in by the build's catch-up (every customer
+updated from just before the build began, read again once it has read the rest). Large stores
+keep the index in [search] snapshot between starts (docs/search.md).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from aiohttp import web
 
+from console.config.paths import config_relative
 from console.server import keys
 
 if TYPE_CHECKING:
@@ -37,7 +39,8 @@ class IndexState:
     lock: threading.Lock = field(default_factory=threading.Lock)
     """The index is not thread-safe: searches (in worker threads) and upserts take turns."""
     mode: str = ""
-    """How the index was built: "process" (a child process) or "thread" (console.server.search_build)."""
+    """How the index was made: "snapshot" (loaded from the file of [search] snapshot and caught
+    up), "process" (built by a child process) or "thread" (console.server.search_build)."""
     ready_at: float | None = None
     """time.perf_counter() when the index became ready (the benchmark splits its calls by it)."""
     build_s: float | None = None
@@ -76,8 +79,10 @@ async def _build(app: web.Application, state: IndexState) -> None:
     from console.server.search_build import build_index
 
     started = time.perf_counter()
+    settings = app[keys.SETTINGS]
+    snapshot = config_relative(settings, settings.search.snapshot) if settings.search.snapshot else None
     try:
-        state.index, state.mode = await build_index(app[keys.ENGINE])
+        state.index, state.mode = await build_index(app[keys.ENGINE], snapshot)
         state.ready_at = time.perf_counter()
         state.build_s = round(state.ready_at - started, 1)
         log.info("customer search index ready: %d customers in %.1f s (%s)", len(state.index), state.build_s,

@@ -13,6 +13,7 @@ from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from console.i18n import t
 from console.server import keys
 from console.server.errors import ApiError
+from console.server.routes.customer_index import STATE as INDEX
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -64,8 +65,11 @@ async def healthz_handler(request: web.Request) -> web.Response:
     database = await asyncio.to_thread(_database_ok, app[keys.ENGINE])
     outbox = app[keys.OUTBOX].depth if keys.OUTBOX in app else 0
     ok = database and all(v["connected"] for v in ami.values())
+    index = app[INDEX].index if INDEX in app else None
+    search = {"ready": index is not None, "customers": len(index) if index is not None else 0,
+              "mode": app[INDEX].mode if INDEX in app else "", "ready_s": app[INDEX].build_s if INDEX in app else None}
     # 503 when something is down, so that a plain HTTP probe (systemd, a load balancer) sees it.
-    return web.json_response({"ok": ok, "ami": ami, "database": database, "outbox": outbox},
+    return web.json_response({"ok": ok, "ami": ami, "database": database, "outbox": outbox, "search": search},
                              status=200 if ok else 503)
 
 
