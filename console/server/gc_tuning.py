@@ -13,7 +13,8 @@ A pop's lookup runs in a worker thread and its frame is written by the event loo
 hand-over of the GIL between them waits, when the other is busy (another pop's lookup, frames
 being written), for up to the switch interval, 5 ms by default. 1 ms cuts that wait; the cost is
 more frequent switches when two threads both want the CPU (measured in docs/search.md, 10M
-customers: pop p99 5.8–5.9 ms at 5 ms, 4.8–5.1 ms at 1 ms, under the same load).
+customers: pop p99 5.2–5.9 ms in four runs at 5 ms, 4.8 and 5.1 ms in two at 1 ms, under loads
+of 1.5–3).
 """
 
 from __future__ import annotations
