@@ -187,13 +187,18 @@ class Service:
         live = self._calls.get(ringing.call)
         if live is not None:
             if live.lookup is None and ringing.agent not in live.popped:
-                self._pop.prefetch(live.caller, ivr_info(live.vars)["account"])
+                self._pop.prefetch(*_looked_up_as(live.caller, live.vars))
             return
         dialer = self.campaigns
         if dialer is not None and dialer.awaits_lead(ringing.vars):
             return  # its number is the lead's, read from the store when the ring's turn comes
-        number = dialer.number_of(ringing.vars) if dialer is not None else None
-        self._pop.prefetch(number or ringing.caller, ivr_info(dict(ringing.vars))["account"])
+        # As _ringing will open the call: the lead's number for a campaign call.
+        self._pop.prefetch(*_looked_up_as(self._lead_number(ringing) or ringing.caller, ringing.vars))
+
+    def _lead_number(self, ringing: Ringing) -> str | None:
+        """A campaign call's lead number (the number the dialer called), None for any other call."""
+        dialer = self.campaigns
+        return dialer.number_of(ringing.vars) if dialer is not None else None
 
     async def _consume(self, pbx: str, inbox: asyncio.Queue[_Inbound]) -> None:
         while True:
@@ -275,7 +280,7 @@ class Service:
         dialer = self.campaigns
         if dialer is not None:
             await dialer.read_lead(event.vars)  # a campaign call another server's dialer placed
-        number = dialer.number_of(event.vars) if dialer is not None else None
+        number = self._lead_number(event)
         if number and number != event.caller:  # a campaign call: the lead's number, not the center's
             event = dataclasses.replace(event, caller=number)
         if number:  # the lead's number came from the store: the agent sees it masked
@@ -294,7 +299,7 @@ class Service:
         ivr = ivr_info(live.vars)
         if live.lookup is None:
             # The caller of record is the call's first caller: after a transfer the customer.
-            lookup = await self._pop.lookup(live.caller, ivr["account"])
+            lookup = await self._pop.lookup(*_looked_up_as(live.caller, live.vars))
             if not lookup.unavailable:  # after an outage, the next agent it rings looks again
                 live.lookup = lookup
             live.customer_id = lookup.customer_id
@@ -346,3 +351,9 @@ class Service:
             if event.outcome == "answered" and event.agent and live.talked(event.agent):
                 # The agent's console asks for the disposition: hold them out of the queues.
                 self._floor.after_call.call_ended(pbx, event.agent, event.call, event.t)
+
+
+def _looked_up_as(caller: str, variables: Mapping[str, str]) -> tuple[str, str | None]:
+    """What a call's pop looks up, and its prefetch ahead of it: the caller of record and the
+    account keyed in the IVR. One function for both, or a prefetch is never taken."""
+    return caller, ivr_info(dict(variables))["account"]
