@@ -65,6 +65,11 @@ def _encoded(dialect: str, table: str, columns: tuple[str, ...], rows: list[tupl
     return Encoded(table, columns, bulk.encode(dialect, table, columns, rows), len(rows))
 
 
+def _ready(dialect: str, table: str, columns: tuple[str, ...], rows: list[tuple]) -> Encoded:
+    """Rows made of :class:`bulk.Formats` values."""
+    return Encoded(table, columns, bulk.encode_ready(dialect, rows), len(rows))
+
+
 HISTORY_IMAGE = 2**31 - 1  # the history's image version; a chunk of customers' is its first id
 
 
@@ -97,7 +102,7 @@ def make_customers(job: CustomerJob) -> CustomerChunk:
 def _make_customers(job: CustomerJob) -> CustomerChunk:
     rng = random.Random(f"{job.seed}:customers:{job.start}")
     maker = CustomerMaker(rng, NameMaker(job.seed, rng), PhoneMaker(job.seed, rng, RESERVED_NUMBERS),
-                          settings=job.settings, now=job.now, managers=job.managers)
+                          settings=job.settings, now=job.now, managers=job.managers, formats=bulk.Formats(job.dialect))
     rows, phones = [], []
     chunk = CustomerChunk(tables=[])
     for cid in range(job.start, job.stop):
@@ -111,8 +116,8 @@ def _make_customers(job: CustomerJob) -> CustomerChunk:
             chunk.pool.append(profile)
         if profile.do_not_call and profile.phones:
             chunk.do_not_call.append((profile.phones[0], cid))
-    chunk.tables = _packed(job.dialect, [_encoded(job.dialect, "customer", CUSTOMER_COLUMNS, rows),
-                                         _encoded(job.dialect, "customer_phone", PHONE_COLUMNS, phones)],
+    chunk.tables = _packed(job.dialect, [_ready(job.dialect, "customer", CUSTOMER_COLUMNS, rows),
+                                         _ready(job.dialect, "customer_phone", PHONE_COLUMNS, phones)],
                            job.start)
     return chunk
 
