@@ -14,7 +14,7 @@ import os
 import random
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -35,6 +35,7 @@ TABLES = ("qa_review", "aum_snapshot", "audit_event", "ticket_event", "follow_up
           "campaign", "do_not_call", "customer_phone", "customer", "staff")
 BULK_TABLES = ("customer", "customer_phone", "interaction", "ticket", "ticket_event", "follow_up",
                "lead", "audit_event")
+CUSTOMER_TABLES = ("customer", "customer_phone", "lead")  # their indexes are built while the history is made
 CHUNK = 50_000
 POOL_MAX = 150_000
 MAX_INTERACTIONS = 150_000
@@ -103,14 +104,20 @@ def seed_database(engine: Engine, settings, *, customers: int = 10_000, seed: in
             history = HistoryJob(seed, dialect, settings, now, plan, {r[0]: r[4] for r in staff_rows if r[4]},
                                  campaign_data.CALLBACK, pool, demo, min(2 * customers, MAX_INTERACTIONS),
                                  VIP_DEMO_ID, COMPLAINT_DEMO_ID)
-            pending = pool_exec.submit(make_history, history) if pool_exec else None
             lead_rng = random.Random(f"{seed}:leads")
             loader.insert("campaign", campaign_data.CAMPAIGN_COLUMNS, campaign_data.campaigns(settings, now))
             loader.insert("lead", campaign_data.LEAD_COLUMNS, campaign_data.leads(lead_rng, now, pool, demo))
             loader.insert("do_not_call", campaign_data.DNC_COLUMNS, campaign_data.do_not_call(dnc_numbers, now))
-            for part in pending.result() if pending else make_history(history):
+            # The history is made here (the pool needs no pickling) while a thread has the customers'
+            # indexes built, by SQLite without the GIL or by the PostgreSQL server: two cores busy.
+            say("history, customer indexes")
+            with ThreadPoolExecutor(max_workers=1) as side:
+                indexed = side.submit(loader.rebuild_indexes, CUSTOMER_TABLES)
+                parts = make_history(history)
+                indexed.result()
+            clock.lap("history and customer indexes")
+            for part in parts:
                 loader.write(part.table, part.columns, part.payload, part.count)
-            clock.lap("history")
             say("rebuilding indexes")
             loader.rebuild_indexes()
             loader.reset_sequences(TABLES)

@@ -198,10 +198,12 @@ class BulkLoader:
                 index.drop(self.conn)
                 self._dropped.append(index)
 
-    def rebuild_indexes(self) -> None:
-        for index in self._dropped:
+    def rebuild_indexes(self, names: Iterable[str] | None = None) -> None:
+        """The dropped indexes of the tables ``names`` (default: all)."""
+        wanted = None if names is None else set(names)
+        for index in [ix for ix in self._dropped if wanted is None or ix.table.name in wanted]:
             index.create(self.conn)
-        self._dropped.clear()
+            self._dropped.remove(index)
 
     def restore_indexes(self) -> None:
         """After a failed load: the dropped indexes that a rollback did not bring back."""

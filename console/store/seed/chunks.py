@@ -1,9 +1,11 @@
-"""The seed's units of work, run in worker processes: a chunk of customers, the history.
+"""The seed's units of work: chunks of customers (in worker processes), the history (in the parent).
 
 Each chunk draws from its own generator, seeded from (seed, first customer id), so the
 data does not depend on how many processes made it or in which order they finished.
 Workers return rows already encoded for the target database (COPY text for PostgreSQL, an
-image of an SQLite database for SQLite); the parent only writes.
+image of an SQLite database for SQLite); the parent only writes them. The history samples
+customers from every chunk: the parent makes it once they are all in, while the customers'
+indexes are built.
 """
 
 from __future__ import annotations
@@ -68,9 +70,6 @@ def _encoded(dialect: str, table: str, columns: tuple[str, ...], rows: list[tupl
 def _ready(dialect: str, table: str, columns: tuple[str, ...], rows: list[tuple]) -> Encoded:
     """Rows made of :class:`bulk.Formats` values."""
     return Encoded(table, columns, bulk.encode_ready(dialect, rows), len(rows))
-
-
-HISTORY_IMAGE = 2**31 - 1  # the history's image version; a chunk of customers' is its first id
 
 
 def _packed(dialect: str, parts: list[Encoded], version: int) -> list[Encoded]:
@@ -149,10 +148,10 @@ def _make_history(job: HistoryJob) -> list[Encoded]:
     made = maker.calls(job.pool, job.calls, job.demo)
     maker.demo_extras(job.demo[job.vip_demo - 1], job.demo[job.complaint_demo - 1])
     d = job.dialect
-    return _packed(d, [
+    return [  # made by the parent, which writes them: no image for SQLite
         _encoded(d, "interaction", INTERACTION_COLUMNS, made.interactions),
         _encoded(d, "ticket", TICKET_COLUMNS, made.tickets),
         _encoded(d, "ticket_event", TICKET_EVENT_COLUMNS, made.ticket_events),
         _encoded(d, "follow_up", FOLLOWUP_COLUMNS, made.followups),
         _encoded(d, "audit_event", AUDIT_COLUMNS, made.audit),
-    ], HISTORY_IMAGE)
+    ]
