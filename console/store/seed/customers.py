@@ -151,31 +151,32 @@ class CustomerMaker:
         return int(min(self.rng.lognormvariate(mu, 1.6), 400_000_000) * 100)
 
     def _phones(self, cid: int, fixed: Overrides, family: Profile | None, area: str) -> list[tuple]:
-        rng = self.rng
-        numbers: list[tuple[str, str, str, bool]] = [(e, raw, kind, True) for e, raw, kind in fixed.phones]
-        if not fixed.phones:
-            if rng.random() < 0.97:
-                numbers.append((*self.phones.mobile(cid, 0), "mobile", True))
-            if rng.random() < 0.25:
-                numbers.append((*self.phones.mobile(cid, 1), "mobile", True))
-            if rng.random() < 0.2:
-                numbers.append((*self.phones.landline(cid, area), "landline", True))
-            shareable = [p for p in family.phones if p.startswith("+86")] if family else []
+        rand, valid = self.rng.random, self.fmt.bools[True]
+        if fixed.phones:
+            numbers = [(e164, raw, kind, valid) for e164, raw, kind in fixed.phones]
+        else:
+            numbers = []
+            if rand() < 0.97:
+                numbers.append((*self.phones.mobile(cid, 0), "mobile", valid))
+            if rand() < 0.25:
+                numbers.append((*self.phones.mobile(cid, 1), "mobile", valid))
+            if rand() < 0.2:
+                numbers.append((*self.phones.landline(cid, area), "landline", valid))
+            shareable = [p for p in family.phones if p.startswith("+86")] if family else None
             if shareable:
                 shared = shareable[-1]
                 mobile = len(shared) == 14 and shared[3] == "1"  # +86 1xx xxxx xxxx; +8610… is Beijing
-                numbers.append((shared, shared, "mobile" if mobile else "landline", True))
-            if rng.random() < 0.005:
-                junk = str(10_000 + int(rng.random() * 9_000_000))
-                numbers.append((junk, junk, "other", False))
-        rows, seen = [], set()
-        for e164, raw, kind, valid in numbers:
-            if e164 in seen:
-                continue
-            seen.add(e164)
-            # Ids from the customer id: chunks made in parallel need no shared counter.
-            rows.append((cid * PHONES_PER_CUSTOMER + len(rows), cid, e164, raw, kind, self.fmt.bools[valid]))
-        return rows
+                numbers.append((shared, shared, "mobile" if mobile else "landline", valid))
+            if rand() < 0.005:
+                junk = str(10_000 + int(rand() * 9_000_000))
+                numbers.append((junk, junk, "other", self.fmt.bools[False]))
+        if len(numbers) > 1 and len({n[0] for n in numbers}) < len(numbers):  # a number twice: keep the first
+            first: dict[str, tuple] = {}
+            for number in numbers:
+                first.setdefault(number[0], number)
+            numbers = list(first.values())
+        base = cid * PHONES_PER_CUSTOMER  # ids from the customer id: chunks made in parallel need no shared counter
+        return [(base + i, cid, *number) for i, number in enumerate(numbers)]
 
 
 @dataclass(frozen=True, slots=True)
