@@ -103,15 +103,12 @@ class Formats:
         suffix = "+00" if self.copy_text else ".000000"
         # " HH:MM:SS" and the zone or microseconds, per second of the day: day text + clock text = a UTC time.
         self.clock: tuple[str, ...] = _clock(suffix)
+        # An aware datetime (any zone) as text: ``str`` is PostgreSQL's input form.
+        self.datetime: Callable[[dt.datetime], str | None] = str if self.copy_text else _sqlite_datetime
 
     def date(self, value: dt.date) -> str:
         return value.isoformat()
 
-    def datetime(self, value: dt.datetime) -> str:
-        """An aware datetime (any zone)."""
-        if self.copy_text:
-            return str(value)
-        return _sqlite_datetime(value)  # type: ignore[return-value]
 
     def money(self, cents: int) -> Any:
         """An amount of ``cents`` >= 0, as its Decimal of two places is written (float(Decimal(c) / 100)

@@ -144,14 +144,15 @@ def make_history(job: HistoryJob) -> list[Encoded]:
 
 def _make_history(job: HistoryJob) -> list[Encoded]:
     rng = random.Random(f"{job.seed}:history")
-    maker = HistoryMaker(rng, job.settings, job.now, job.staff, job.extensions, job.callback_campaign)
+    maker = HistoryMaker(rng, job.settings, job.now, job.staff, job.extensions, job.callback_campaign,
+                         bulk.Formats(job.dialect))
     made = maker.calls(job.pool, job.calls, job.demo)
     maker.demo_extras(job.demo[job.vip_demo - 1], job.demo[job.complaint_demo - 1])
     d = job.dialect
     return [  # made by the parent, which writes them: no image for SQLite
-        _encoded(d, "interaction", INTERACTION_COLUMNS, made.interactions),
-        _encoded(d, "ticket", TICKET_COLUMNS, made.tickets),
-        _encoded(d, "ticket_event", TICKET_EVENT_COLUMNS, made.ticket_events),
-        _encoded(d, "follow_up", FOLLOWUP_COLUMNS, made.followups),
-        _encoded(d, "audit_event", AUDIT_COLUMNS, made.audit),
+        _ready(d, "interaction", INTERACTION_COLUMNS, made.interactions),
+        _ready(d, "ticket", TICKET_COLUMNS, made.tickets),
+        _ready(d, "ticket_event", TICKET_EVENT_COLUMNS, made.ticket_events),
+        _ready(d, "follow_up", FOLLOWUP_COLUMNS, made.followups),
+        _ready(d, "audit_event", AUDIT_COLUMNS, made.audit),
     ]
