@@ -88,10 +88,10 @@ def _pg_lines(table: Table, columns: Sequence[str], rows: list[tuple]) -> bytes:
 class Formats:
     """Values as one target database takes them, for generators that make rows ready to load.
 
-    Turning dates, times and amounts into text cost a chunk of customers as much as drawing
-    them; a generator that knows the target looks the text up in tables built once per process
-    (``day``, ``clock``) and its rows skip :func:`encode` (see :func:`encode_ready`).
-    PostgreSQL: COPY text (``t``/``f``, ``\\N``, ``2026-11-22 06:30:00+00``; integers stay ints);
+    Turning dates, times and amounts into text cost a chunk of customers about as much as drawing
+    them: the generators build such rows themselves (dates from per-day tables, times of day from
+    ``clock``), and the rows skip :func:`encode` (see :func:`encode_ready`).
+    PostgreSQL: COPY text (``t``/``f``, ``\\N``, ``2026-11-22 06:30:00+00``; numbers may stay numbers);
     SQLite: the values SQLAlchemy binds (naive UTC ``YYYY-MM-DD HH:MM:SS.ffffff``, floats for
     NUMERIC, ``None``).
     """
@@ -100,15 +100,11 @@ class Formats:
         self.copy_text = dialect == "postgresql"
         self.null: str | None = "\\N" if self.copy_text else None
         self.bools: tuple[Any, Any] = ("f", "t") if self.copy_text else (False, True)
-        suffix = "+00" if self.copy_text else ".000000"
-        # " HH:MM:SS" and the zone or microseconds, per second of the day: day text + clock text = a UTC time.
-        self.clock: tuple[str, ...] = _clock(suffix)
+        # Per second of the day, " HH:MM:SS" and the zone or the microseconds: a UTC day's ISO date + this
+        # is that moment's text.
+        self.clock: tuple[str, ...] = _clock("+00" if self.copy_text else ".000000")
         # An aware datetime (any zone) as text: ``str`` is PostgreSQL's input form.
         self.datetime: Callable[[dt.datetime], str | None] = str if self.copy_text else _sqlite_datetime
-
-    def date(self, value: dt.date) -> str:
-        return value.isoformat()
-
 
     def money(self, cents: int) -> Any:
         """An amount of ``cents`` >= 0, as its Decimal of two places is written (float(Decimal(c) / 100)
