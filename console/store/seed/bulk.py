@@ -105,6 +105,8 @@ class Formats:
         self.clock: tuple[str, ...] = _clock("+00" if self.copy_text else ".000000")
         # An aware datetime (any zone) as text: ``str`` is PostgreSQL's input form.
         self.datetime: Callable[[dt.datetime], str | None] = str if self.copy_text else _sqlite_datetime
+        # A number: text for COPY (rows of text only are joined without a str() per value), as it is for SQLite.
+        self.number: Callable[[Any], Any] = str if self.copy_text else _as_is
 
     def money(self, cents: int) -> Any:
         """An amount of ``cents`` >= 0, as its Decimal of two places is written (float(Decimal(c) / 100)
@@ -114,16 +116,25 @@ class Formats:
         return cents / 100
 
 
+def _as_is(value: Any) -> Any:
+    return value
+
+
 @lru_cache(maxsize=4)
 def _clock(suffix: str) -> tuple[str, ...]:
     return tuple(f" {s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}{suffix}" for s in range(86_400))
 
 
-def encode_ready(dialect: str, rows: list[tuple]) -> Any:
+def encode_ready(dialect: str, rows: list[tuple], *, text: bool = False) -> Any:
     """Rows of :class:`Formats` values in the form :meth:`BulkLoader.write` takes (COPY text: each
-    value's ``str``, no escaping: the generators' words hold no tabs, newlines or backslashes)."""
+    value's ``str``, no escaping: the generators' words hold no tabs, newlines or backslashes).
+
+    ``text``: every value is a ``str`` already (numbers through ``Formats.number``), none needs one.
+    """
     if dialect != "postgresql":
         return rows
+    if text:
+        return "".join(["\t".join(row) + "\n" for row in rows]).encode("utf-8")
     return "".join(["\t".join(map(str, row)) + "\n" for row in rows]).encode("utf-8")
 
 

@@ -67,9 +67,9 @@ def _encoded(dialect: str, table: str, columns: tuple[str, ...], rows: list[tupl
     return Encoded(table, columns, bulk.encode(dialect, table, columns, rows), len(rows))
 
 
-def _ready(dialect: str, table: str, columns: tuple[str, ...], rows: list[tuple]) -> Encoded:
-    """Rows made of :class:`bulk.Formats` values."""
-    return Encoded(table, columns, bulk.encode_ready(dialect, rows), len(rows))
+def _ready(dialect: str, table: str, columns: tuple[str, ...], rows: list[tuple], *, text: bool = False) -> Encoded:
+    """Rows made of :class:`bulk.Formats` values (``text``: numbers too)."""
+    return Encoded(table, columns, bulk.encode_ready(dialect, rows, text=text), len(rows))
 
 
 def _packed(dialect: str, parts: list[Encoded], version: int) -> list[Encoded]:
@@ -118,8 +118,8 @@ def _make_customers(job: CustomerJob) -> CustomerChunk:
             chunk.pool.append(profile)
         if profile.do_not_call and profile.phones:
             chunk.do_not_call.append((profile.phones[0], cid))
-    chunk.tables = _packed(job.dialect, [_ready(job.dialect, "customer", CUSTOMER_COLUMNS, rows),
-                                         _ready(job.dialect, "customer_phone", PHONE_COLUMNS, phones)],
+    chunk.tables = _packed(job.dialect, [_ready(job.dialect, "customer", CUSTOMER_COLUMNS, rows, text=True),
+                                         _ready(job.dialect, "customer_phone", PHONE_COLUMNS, phones, text=True)],
                            job.start)
     return chunk
 

@@ -15,6 +15,7 @@ import random
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
+from typing import Any
 
 from console.store.id_numbers import resident_id
 from console.store.seed import vocab
@@ -94,6 +95,7 @@ class CustomerMaker:
         self._days = _days_back(self.today, max(40_000, self._open_span + 31))
         self._now_us = (now - _UNIX) // _MICROSECOND
         self._now_value = formats.datetime(now)
+        self._no_churn, self._version = formats.number(0.0), formats.number(1)
 
     def make(self, cid: int, fixed: Overrides | None = None) -> tuple[tuple, list[tuple], Profile]:
         rng, fixed, fmt, days = self.rng, fixed or _RANDOM, self.fmt, self._days
@@ -130,16 +132,16 @@ class CustomerMaker:
         updated = (self._now_value if (days.midnights[updated_ago] + second) * 1_000_000 > self._now_us
                    else days.text[updated_ago] + clock[second])
         rand(), rand()  # once the churn score's draws: kept so that the rest of the seeded data stays put
-        bools = fmt.bools
+        bools, number, key = fmt.bools, fmt.number, fmt.number(cid)
         row = (
-            cid, fixed.client_no or f"{prefix}{20_000_000 + cid:08d}", name.name, name.pinyin, name.initials,
+            key, fixed.client_no or f"{prefix}{20_000_000 + cid:08d}", name.name, name.pinyin, name.initials,
             id_number, id_number[-4:], "M" if seq % 2 else "F", days.text[born_ago], branch_name,
-            fmt.null if manager is None else manager, tier, fmt.money(cents), risk, days.text[risk_age],
+            fmt.null if manager is None else number(manager), tier, fmt.money(cents), risk, days.text[risk_age],
             "professional" if aum_f >= 5_000_000 and rand() < 0.3 else "ordinary",
             bools[margin], bools[rich and rand() < 0.4], bools[aum_f >= 100_000 and rand() < 0.45],
-            status, bools[dnc], 0.0, created, updated, 1,  # churn_risk: computed afterwards (seed/churn.py)
+            status, bools[dnc], self._no_churn, created, updated, self._version,  # churn: scored afterwards
         )
-        phone_rows = self._phones(cid, fixed, family, area)
+        phone_rows = self._phones(cid, key, fixed, family, area)
         profile = Profile(cid, name.name, tier, [p[2] for p in phone_rows], manager, expired, dnc, branch)
         self._last, self._last_surname = profile, name.surname
         return row, phone_rows, profile
@@ -150,7 +152,7 @@ class CustomerMaker:
         mu = math.log(60_000 if status == "active" else 8_000)
         return int(min(self.rng.lognormvariate(mu, 1.6), 400_000_000) * 100)
 
-    def _phones(self, cid: int, fixed: Overrides, family: Profile | None, area: str) -> list[tuple]:
+    def _phones(self, cid: int, key: Any, fixed: Overrides, family: Profile | None, area: str) -> list[tuple]:
         rand, valid = self.rng.random, self.fmt.bools[True]
         if fixed.phones:
             numbers = [(e164, raw, kind, valid) for e164, raw, kind in fixed.phones]
@@ -176,7 +178,8 @@ class CustomerMaker:
                 first.setdefault(number[0], number)
             numbers = list(first.values())
         base = cid * PHONES_PER_CUSTOMER  # ids from the customer id: chunks made in parallel need no shared counter
-        return [(base + i, cid, *number) for i, number in enumerate(numbers)]
+        number = self.fmt.number
+        return [(number(base + i), key, *phone) for i, phone in enumerate(numbers)]
 
 
 @dataclass(frozen=True, slots=True)
