@@ -12,13 +12,14 @@ import datetime as dt
 import multiprocessing
 import os
 import random
+import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Connection, Engine, func, select
 
 from console.errors import CalldeskError
 from console.store.models import Customer, Staff
@@ -111,10 +112,14 @@ def seed_database(engine: Engine, settings, *, customers: int = 10_000, seed: in
             # The history is made here (the pool needs no pickling) while a thread has the customers'
             # indexes built, by SQLite without the GIL or by the PostgreSQL server: two cores busy.
             say("history, customer indexes")
-            with ThreadPoolExecutor(max_workers=1) as side:
-                indexed = side.submit(loader.rebuild_indexes, CUSTOMER_TABLES)
+            if _shareable(conn):
+                with ThreadPoolExecutor(max_workers=1) as side:
+                    indexed = side.submit(loader.rebuild_indexes, CUSTOMER_TABLES)
+                    parts = make_history(history)
+                    indexed.result()
+            else:
+                loader.rebuild_indexes(CUSTOMER_TABLES)
                 parts = make_history(history)
-                indexed.result()
             clock.lap("history and customer indexes")
             for part in parts:
                 loader.write(part.table, part.columns, part.payload, part.count)
@@ -144,6 +149,19 @@ def _executor(workers: int) -> Iterator[Executor | None]:
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as executor:
         yield executor
+
+
+def _shareable(conn: Connection) -> bool:
+    """Whether another thread may use the connection: pysqlite refuses unless check_same_thread is off,
+    which SQLAlchemy does for database files, not for in-memory databases."""
+    if conn.dialect.name != "sqlite":
+        return True
+    with ThreadPoolExecutor(max_workers=1) as probe:
+        try:
+            probe.submit(conn.connection.driver_connection.execute, "SELECT 1").result()
+        except sqlite3.ProgrammingError:
+            return False
+    return True
 
 
 def _map(executor: Executor | None, fn, jobs: list) -> Iterator:
