@@ -47,14 +47,13 @@ def _birth_part(birth: dt.date) -> tuple[str, int]:
     return text, sum(int(d) * w for d, w in zip(text, _ID_WEIGHTS[6:14], strict=True))
 
 
-def _id_head(region: str, birth: dt.date) -> tuple[str, int]:
-    text, partial = _birth_part(birth)
-    return region + text, _region_part(region) + partial
+# The sequence (000-999) as text with its part of the weighted sum.
+_SEQUENCES = tuple((f"{n:03d}", sum(int(d) * w for d, w in zip(f"{n:03d}", _ID_WEIGHTS[14:], strict=True)))
+                   for n in range(1000))
 
 
 def resident_id(region: str, birth: dt.date, sequence: int) -> str:
     """An 18-character id number; an odd sequence means male."""
-    head, partial = _id_head(region, birth)
-    tail = f"{sequence:03d}"
-    total = partial + int(tail[0]) * _ID_WEIGHTS[14] + int(tail[1]) * _ID_WEIGHTS[15] + int(tail[2]) * _ID_WEIGHTS[16]
-    return f"{head}{tail}{_ID_CHECK[total % 11]}"
+    birth_text, birth_weight = _birth_part(birth)
+    tail, weight = _SEQUENCES[sequence]
+    return f"{region}{birth_text}{tail}{_ID_CHECK[(_region_part(region) + birth_weight + weight) % 11]}"

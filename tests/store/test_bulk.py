@@ -71,3 +71,49 @@ def test_sqlite_images_of_different_sizes_load_one_after_the_other(migrated_sqli
         conn.commit()
         loader.close_image()
         assert conn.exec_driver_sql("SELECT COUNT(*), MIN(id), MAX(id) FROM ticket_event").one() == (5010, 1, 5010)
+
+
+def _copy_fields(payload: bytes) -> list:
+    """COPY text as values: times parsed (``+00`` and ``+00:00`` are the same zone), the rest as text."""
+    fields: list = []
+    for text in payload.decode().rstrip("\n").split("\t"):
+        try:
+            fields.append(dt.datetime.fromisoformat(text) if len(text) > 18 and text[10] == " " else text)
+        except ValueError:
+            fields.append(text)
+    return fields
+
+
+def test_ready_values_are_what_encode_writes() -> None:
+    """Rows the generators make ready to load (bulk.Formats) hold the values bulk.encode would write."""
+    import random
+    from decimal import Decimal
+
+    from console.store.seed.bulk import Formats, encode, encode_ready
+
+    columns = ("id", "customer_id", "due_at", "owner_id", "reason", "kind", "status", "result", "created_by",
+               "created_at", "completed_at")
+    rng = random.Random(18)
+    for dialect in ("sqlite", "postgresql"):
+        fmt = Formats(dialect)
+        for _ in range(200):
+            day = dt.date(2008, 1, 1) + dt.timedelta(days=rng.randrange(7000))
+            second = rng.randrange(86_400)
+            moment = dt.datetime(day.year, day.month, day.day, tzinfo=UTC) + dt.timedelta(seconds=second)
+            beijing = dt.timezone(dt.timedelta(hours=8))
+            local = moment.astimezone(beijing) + dt.timedelta(microseconds=rng.randrange(10**6))
+            domain = (1, 2, moment, None, "回访", "followup", "open", None, 7, local, moment)
+            ready = (1, 2, day.isoformat() + fmt.clock[second], fmt.null, "回访", "followup", "open", fmt.null, 7,
+                     fmt.datetime(local), fmt.datetime(moment))
+            expected = encode(dialect, "follow_up", columns, [domain])
+            if dialect == "sqlite":
+                assert [list(row) for row in encode_ready(dialect, [ready])] == expected
+            else:
+                assert _copy_fields(encode_ready(dialect, [ready])) == _copy_fields(expected)
+            cents = rng.choice([0, 5, 100, 12_345, rng.randrange(4 * 10**10)])
+            encoded = encode(dialect, "aum_snapshot", ("aum",), [(Decimal(cents) / 100,)])
+            if dialect == "sqlite":
+                assert fmt.money(cents) == encoded[0][0]
+            else:
+                assert Decimal(fmt.money(cents)) == Decimal(encoded.decode()) == Decimal(cents) / 100
+        assert fmt.bools == ((False, True) if dialect == "sqlite" else ("f", "t"))

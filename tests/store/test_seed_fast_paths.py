@@ -129,3 +129,19 @@ def test_a_load_that_fails_midway_leaves_the_schema_whole(migrated_engine, monke
     if migrated_engine.dialect.name == "sqlite":
         with migrated_engine.connect() as conn:
             assert conn.exec_driver_sql("PRAGMA journal_mode").scalar_one() == "wal"
+
+
+def test_an_in_memory_sqlite_database_takes_a_seed() -> None:
+    """Its connection may not leave the thread that opened it: the customers' indexes are then built
+    before the history is made instead of beside it."""
+    from console.store.db import make_engine
+    from console.store.migrate import upgrade
+
+    engine = make_engine("sqlite://")
+    try:
+        upgrade(engine)
+        before = _schema(engine)
+        assert seed_database(engine, Settings(), customers=300, seed=1, now=NOW).counts["customer"] == 300
+        assert _schema(engine) == before
+    finally:
+        engine.dispose()

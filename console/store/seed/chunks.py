@@ -1,9 +1,11 @@
-"""The seed's units of work, run in worker processes: a chunk of customers, the history.
+"""The seed's units of work: chunks of customers (in worker processes), the history (in the parent).
 
 Each chunk draws from its own generator, seeded from (seed, first customer id), so the
 data does not depend on how many processes made it or in which order they finished.
 Workers return rows already encoded for the target database (COPY text for PostgreSQL, an
-image of an SQLite database for SQLite); the parent only writes.
+image of an SQLite database for SQLite); the parent only writes them. The history samples
+customers from every chunk: the parent makes it once they are all in, while the customers'
+indexes are built.
 """
 
 from __future__ import annotations
@@ -65,7 +67,9 @@ def _encoded(dialect: str, table: str, columns: tuple[str, ...], rows: list[tupl
     return Encoded(table, columns, bulk.encode(dialect, table, columns, rows), len(rows))
 
 
-HISTORY_IMAGE = 2**31 - 1  # the history's image version; a chunk of customers' is its first id
+def _ready(dialect: str, table: str, columns: tuple[str, ...], rows: list[tuple], *, text: bool = False) -> Encoded:
+    """Rows made of :class:`bulk.Formats` values (``text``: numbers too)."""
+    return Encoded(table, columns, bulk.encode_ready(dialect, rows, text=text), len(rows))
 
 
 def _packed(dialect: str, parts: list[Encoded], version: int) -> list[Encoded]:
@@ -74,6 +78,9 @@ def _packed(dialect: str, parts: list[Encoded], version: int) -> list[Encoded]:
         return parts
     image = bulk.sqlite_image([(p.table, p.columns, p.payload) for p in parts], version)
     return [Encoded(p.table, p.columns, image, p.count) for p in parts]
+
+
+HISTORY_IMAGE = 2**31 - 1  # the history's image version; a chunk of customers' is its first id
 
 
 @contextmanager
@@ -97,7 +104,7 @@ def make_customers(job: CustomerJob) -> CustomerChunk:
 def _make_customers(job: CustomerJob) -> CustomerChunk:
     rng = random.Random(f"{job.seed}:customers:{job.start}")
     maker = CustomerMaker(rng, NameMaker(job.seed, rng), PhoneMaker(job.seed, rng, RESERVED_NUMBERS),
-                          settings=job.settings, now=job.now, managers=job.managers)
+                          settings=job.settings, now=job.now, managers=job.managers, formats=bulk.Formats(job.dialect))
     rows, phones = [], []
     chunk = CustomerChunk(tables=[])
     for cid in range(job.start, job.stop):
@@ -111,8 +118,8 @@ def _make_customers(job: CustomerJob) -> CustomerChunk:
             chunk.pool.append(profile)
         if profile.do_not_call and profile.phones:
             chunk.do_not_call.append((profile.phones[0], cid))
-    chunk.tables = _packed(job.dialect, [_encoded(job.dialect, "customer", CUSTOMER_COLUMNS, rows),
-                                         _encoded(job.dialect, "customer_phone", PHONE_COLUMNS, phones)],
+    chunk.tables = _packed(job.dialect, [_ready(job.dialect, "customer", CUSTOMER_COLUMNS, rows, text=True),
+                                         _ready(job.dialect, "customer_phone", PHONE_COLUMNS, phones, text=True)],
                            job.start)
     return chunk
 
@@ -140,14 +147,17 @@ def make_history(job: HistoryJob) -> list[Encoded]:
 
 def _make_history(job: HistoryJob) -> list[Encoded]:
     rng = random.Random(f"{job.seed}:history")
-    maker = HistoryMaker(rng, job.settings, job.now, job.staff, job.extensions, job.callback_campaign)
+    maker = HistoryMaker(rng, job.settings, job.now, job.staff, job.extensions, job.callback_campaign,
+                         bulk.Formats(job.dialect))
     made = maker.calls(job.pool, job.calls, job.demo)
     maker.demo_extras(job.demo[job.vip_demo - 1], job.demo[job.complaint_demo - 1])
     d = job.dialect
+    # SQLite: an image too, although the parent makes the history: it does so while the customers'
+    # indexes are being built, and copying from the image afterwards is quicker than inserting the rows.
     return _packed(d, [
-        _encoded(d, "interaction", INTERACTION_COLUMNS, made.interactions),
-        _encoded(d, "ticket", TICKET_COLUMNS, made.tickets),
-        _encoded(d, "ticket_event", TICKET_EVENT_COLUMNS, made.ticket_events),
-        _encoded(d, "follow_up", FOLLOWUP_COLUMNS, made.followups),
-        _encoded(d, "audit_event", AUDIT_COLUMNS, made.audit),
+        _ready(d, "interaction", INTERACTION_COLUMNS, made.interactions),
+        _ready(d, "ticket", TICKET_COLUMNS, made.tickets),
+        _ready(d, "ticket_event", TICKET_EVENT_COLUMNS, made.ticket_events),
+        _ready(d, "follow_up", FOLLOWUP_COLUMNS, made.followups),
+        _ready(d, "audit_event", AUDIT_COLUMNS, made.audit),
     ], HISTORY_IMAGE)

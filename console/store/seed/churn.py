@@ -21,8 +21,8 @@ SCORE_MAX = 200_000
 EVERY = 20
 
 
-def seed_churn(conn: Connection, settings: Any, now: dt.datetime, customers: int, complaint_id: int) -> int:
-    """Snapshots, then scores; the number of customers whose score is not 0."""
+def seed_snapshots(conn: Connection, settings: Any, now: dt.datetime, complaint_id: int) -> None:
+    """The AUM snapshots (seed_database takes them inside the load's transaction)."""
     today = now.astimezone(ZoneInfo(settings.center.time_zone)).date()
     before = today - dt.timedelta(days=90)
     picked = f"(id % {EVERY} = 0 OR id = :complaint)"
@@ -33,6 +33,10 @@ def seed_churn(conn: Connection, settings: Any, now: dt.datetime, customers: int
         f"INSERT INTO aum_snapshot (customer_id, as_of, aum) SELECT id, :before, "
         f"ROUND(aum / (1 - CASE WHEN id = :complaint THEN 0.4 ELSE ((id / {EVERY}) % 7) / 10.0 END), 2) "
         f"FROM customer WHERE {picked}"), {"before": before, "complaint": complaint_id})
+
+
+def seed_churn(conn: Connection, settings: Any, now: dt.datetime, customers: int) -> int:
+    """The scores (after :func:`seed_snapshots`); the number of customers whose score is not 0."""
     if customers > SCORE_MAX:
         return 0
     return rescore(conn, all_customer_ids(conn), now, settings.churn)

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from console.crm import tickets as ticket_rules
 from console.store.seed import vocab
+from console.store.seed.bulk import Formats
 from console.store.seed.customers import Profile
 from console.store.seed.people import weighted
 from console.store.seed.staff import StaffPlan
@@ -41,6 +42,7 @@ _CATEGORIES = [c for c, _ in vocab.TICKET_CATEGORY_WEIGHTS]
 _CATEGORY_WEIGHTS = [w for _, w in vocab.TICKET_CATEGORY_WEIGHTS]
 _DISPOSITIONS = [(code, notes) for code, _, notes in vocab.DISPOSITIONS]
 _DISPOSITION_WEIGHTS = [w for _, w, _ in vocab.DISPOSITIONS]
+_CAUSES = {"answered": 16, "busy": 17, "no_answer": 19, "failed": 34}  # Q.850
 
 
 @dataclass
@@ -53,9 +55,12 @@ class History:
 
 
 class HistoryMaker:
+    """The history as rows ready to load into one database (``formats``)."""
+
     def __init__(self, rng: random.Random, settings, now: dt.datetime, staff: StaffPlan,
-                 extensions: dict[int, str], callback_campaign: int) -> None:
+                 extensions: dict[int, str], callback_campaign: int, formats: Formats) -> None:
         self.rng, self.settings, self.now, self.staff = rng, settings, now, staff
+        self.fmt = formats
         self.tz = ZoneInfo(settings.center.time_zone)
         self.extensions = extensions
         self.callback_campaign = callback_campaign
@@ -67,7 +72,7 @@ class HistoryMaker:
         self._inbound = weighted(rng, ("answered", "abandoned", "callback_requested"), (86, 11, 3))
         self._disposition = weighted(rng, _DISPOSITIONS, _DISPOSITION_WEIGHTS)
         self._category = weighted(rng, _CATEGORIES, _CATEGORY_WEIGHTS)
-        self._masked = json.dumps({"masked": True})
+        self._masked = json.dumps({"masked": True})  # no tab, newline or backslash: COPY text as it is
 
     def calls(self, pool: list[Profile], count: int, demo: list[Profile]) -> History:
         rng = self.rng
@@ -115,15 +120,17 @@ class HistoryMaker:
         number = profile.phones[0] if profile and profile.phones else f"+86170{int(rng.random() * 10**8):08d}"
         linkedid = f"{int(started.timestamp())}.{iid}"
         disposition, notes = self._disposition() if answered else (None, ())
+        fmt = self.fmt
+        null, stamp = fmt.null, fmt.datetime
         out.interactions.append((
-            iid, "main", linkedid, "outbound" if outbound else "inbound", queue, agent,
-            self.extensions.get(agent) if agent else None, profile.id if profile else None, number,
-            started, answered_at, ended, wait, talk, outcome,
+            iid, "main", linkedid, "outbound" if outbound else "inbound", queue, agent or null,
+            self.extensions.get(agent, null) if agent else null, profile.id if profile else null, number,
+            stamp(started), stamp(answered_at) if answered_at else null, stamp(ended), wait, talk, outcome,
             ("caller" if rng.random() < 0.6 else "agent") if answered else ("caller" if not outbound else "system"),
-            {"answered": 16, "busy": 17, "no_answer": 19, "failed": 34}.get(outcome, 16),
-            disposition, notes[int(rng.random() * len(notes))] if notes else None,
-            None,  # recording_ref: no file exists for seeded history (the recorder sets it from the PBX)
-            self.callback_campaign if outbound else None, None,
+            _CAUSES.get(outcome, 16),
+            disposition or null, notes[int(rng.random() * len(notes))] if notes else null,
+            null,  # recording_ref: no file exists for seeded history (the recorder sets it from the PBX)
+            self.callback_campaign if outbound else null, null,
         ))
         if profile is None:
             return
@@ -133,7 +140,7 @@ class HistoryMaker:
             if rng.random() < 0.05:
                 self._followup(profile, iid, agent, ended, "followup")
             if rng.random() < 0.3:
-                out.audit.append((len(out.audit) + 1, answered_at, agent, "customer.view", profile.id, linkedid,
+                out.audit.append((len(out.audit) + 1, stamp(answered_at), agent, "customer.view", profile.id, linkedid,
                                   self._masked))
         elif not outbound and self.settings.callbacks.create_on_abandon and wait > self.settings.stats.short_abandon_s:
             self._followup(profile, iid, None, ended, "callback")
@@ -158,14 +165,17 @@ class HistoryMaker:
         if status in ("open", "pending") and rng.random() < 0.5:
             at = min(at + dt.timedelta(minutes=rng.randrange(5, 600)), self.now)
             events.append((at, agent, "comment", None, None, "已联系客户，等待客户反馈。"))
+        fmt = self.fmt
+        null, stamp = fmt.null, fmt.datetime
         out.tickets.append((
-            tid, ticket_rules.ticket_number(created, tid, self.tz), profile.id, iid, category,
+            tid, ticket_rules.ticket_number(created, tid, self.tz), profile.id, null if iid is None else iid, category,
             rules.priority, status, subject, f"{subject}：{rng.choice(vocab.NOTES)}",
-            None if status == "new" else agent, agent, rules.sla_due_at, rules.supervisor_attention,
-            created, at, len(events),
+            null if status == "new" else agent, agent, stamp(rules.sla_due_at), fmt.bools[rules.supervisor_attention],
+            stamp(created), stamp(at), len(events),
         ))
         for when, actor, kind, before, after, body in events:
-            out.ticket_events.append((len(out.ticket_events) + 1, tid, when, actor, kind, before, after, body))
+            out.ticket_events.append((len(out.ticket_events) + 1, tid, stamp(when), actor, kind, before or null,
+                                      after or null, body or null))
 
     def _followup(self, profile: Profile, iid: int | None, agent: int | None, created: dt.datetime,
                   kind: str, status: str | None = None, due: dt.datetime | None = None) -> None:
@@ -180,11 +190,13 @@ class HistoryMaker:
         if status is None:
             status = "open" if due > self.now - dt.timedelta(days=1) else rng.choices(("done", "cancelled"), (92, 8))[0]
         done_at = min(due + dt.timedelta(minutes=rng.randrange(-60, 240)), self.now) if status != "open" else None
+        fmt = self.fmt
+        null, stamp = fmt.null, fmt.datetime
         out.followups.append((
-            len(out.followups) + 1, profile.id, iid, due, owner,
+            len(out.followups) + 1, profile.id, null if iid is None else iid, stamp(due), owner or null,
             "未接来电回拨" if kind == "callback" else rng.choice(vocab.FOLLOWUP_REASONS), kind, status,
-            ("已回电，问题已解决" if status == "done" else "客户已自行处理") if done_at else None,
-            agent, created, done_at,
+            ("已回电，问题已解决" if status == "done" else "客户已自行处理") if done_at else null,
+            agent or null, stamp(created), stamp(done_at) if done_at else null,
         ))
 
     def demo_extras(self, vip: Profile, complainer: Profile) -> None:

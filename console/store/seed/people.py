@@ -105,12 +105,15 @@ class PhoneMaker:
         return (counter * _STRIDE + self._offset + salt) % _SUFFIX_SPACE
 
     def mobile(self, cid: int, slot: int) -> tuple[str, str]:
-        prefixes = vocab.MOBILE_PREFIXES
-        for k in (cid * self.MOBILE_SLOTS + slot, cid * self.MOBILE_SLOTS + slot + 2):
-            national = f"{prefixes[k % len(prefixes)]}{self._suffix(k // len(prefixes), 0):08d}"
-            if "+86" + national not in self._reserved:
-                break
+        k = cid * self.MOBILE_SLOTS + slot
+        national = self._national(k)
+        if "+86" + national in self._reserved:
+            national = self._national(k + 2)
         return "+86" + national, self._mobile_raw(national)
+
+    def _national(self, k: int) -> str:
+        prefixes = vocab.MOBILE_PREFIXES
+        return f"{prefixes[k % len(prefixes)]}{(k // len(prefixes) * _STRIDE + self._offset) % _SUFFIX_SPACE:08d}"
 
     def landline(self, cid: int, area: str) -> tuple[str, str]:
         for k in (cid * self.LANDLINE_SLOTS, cid * self.LANDLINE_SLOTS + 1):
