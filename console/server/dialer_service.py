@@ -88,6 +88,8 @@ class DialerService:
         self._windows: dict[int, deque[tuple[bool, bool]]] = {}  # campaign -> (answered, abandoned)
         self._campaigns: dict[int, CampaignRow] = {}
         self._elsewhere: dict[str, tuple[LeadRow, CampaignRow | None] | None] = {}  # lead id -> from the store
+        self._stuck_read: asyncio.Future[Any] | None = None
+        """A lead read the store has not answered past its timeout: until it ends, no other starts."""
         self._ids = itertools.count(1)
         self._wake = asyncio.Event()
         self.ready = asyncio.Event()
@@ -480,10 +482,14 @@ class DialerService:
         """Read from the store, off the event loop, the lead and campaign of a campaign call
         another server's dialer placed (several servers, docs/bus.md), once per lead. A store that
         does not answer within ``LEAD_READ_TIMEOUT_S`` leaves it unread: the pop shows the call
-        without its lead, and the next ring of that lead tries again."""
+        without its lead, and the next ring of that lead tries again. While such a read has not
+        ended, the next pops do not wait for another (nor take another thread and connection):
+        they go out at once without their lead, as console.server.pop does with its lookups."""
         if not self.awaits_lead(variables):
             return
         lead_id = variables[LEAD_VAR]
+        if self._stuck_read is not None and not self._stuck_read.done():
+            return
 
         def read() -> tuple[LeadRow, CampaignRow | None] | None:
             with self._engine.connect() as conn:
@@ -494,9 +500,13 @@ class DialerService:
                 campaign_id = conn.execute(select(leads.campaign_id).where(leads.id == row.id)).scalar()
                 return row, next((c for c in rec.campaign_rows(conn) if c.id == campaign_id), None)
 
+        reading = asyncio.ensure_future(asyncio.to_thread(read))
         try:
-            found = await asyncio.wait_for(asyncio.to_thread(read), LEAD_READ_TIMEOUT_S)
+            found = await asyncio.wait_for(asyncio.shield(reading), LEAD_READ_TIMEOUT_S)
         except (TimeoutError, SQLAlchemyError) as exc:
+            if not reading.done():
+                self._stuck_read = reading
+                reading.add_done_callback(_retrieved)
             log.warning("campaign call of lead %s: its lead not read from the store (%s)", lead_id,
                         str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
             return
@@ -507,3 +517,9 @@ class DialerService:
     def _placed_elsewhere(self, variables: dict[str, str]) -> tuple[LeadRow, CampaignRow | None] | None:
         """A campaign call another server's dialer placed, as ``read_lead`` read it (or None)."""
         return self._elsewhere.get(variables.get(LEAD_VAR) or "")
+
+
+def _retrieved(future: asyncio.Future[Any]) -> None:
+    """A read given up on ends later, maybe failing: that was said already when it timed out."""
+    if not future.cancelled():
+        future.exception()

@@ -40,10 +40,27 @@ async def test_a_hanging_store_does_not_stop_the_loop_while_a_lead_is_read(make_
         proxy.blackhole = True
         assert dialer.awaits_lead(variables)
         await asyncio.wait_for(dialer.read_lead(variables), 10)
+        connections = proxy.accepted
+        # The next campaign pops do not each wait out the timeout on a thread and connection of
+        # their own: while the first read is stuck, no other starts.
+        for lead in ("424243", "424244"):
+            await asyncio.wait_for(dialer.read_lead({LEAD_VAR: lead}), 10)
+            assert dialer.awaits_lead({LEAD_VAR: lead})
+        assert proxy.accepted == connections
+        beating.cancel()
+        assert ticks >= 10  # the loop ran on while the store kept the read waiting
+        assert dialer.awaits_lead(variables)  # nothing cached: the next ring of the lead reads again
+        assert dialer.number_of(variables) is None and dialer.pop_extras(variables) == {}
+
+        await proxy.cut()  # the stuck read fails; once it has, the next ring reads again
+        proxy.blackhole = False
+        await proxy.restore()
+        async with asyncio.timeout(10):
+            while dialer.awaits_lead(variables):
+                await dialer.read_lead(variables)
+                await asyncio.sleep(0.05)
+        assert dialer.pop_extras(variables) == {}  # read: no such lead in the store
     finally:
         beating.cancel()
-        await proxy.cut()  # lets the stuck thread fail
+        await proxy.cut()
         via_proxy.dispose()
-    assert ticks >= 10  # the loop ran on while the store kept the read waiting
-    assert dialer.awaits_lead(variables)  # nothing cached: the next ring of the lead reads again
-    assert dialer.number_of(variables) is None and dialer.pop_extras(variables) == {}

@@ -14,6 +14,8 @@ class TcpProxy:
         self._writers: set[asyncio.StreamWriter] = set()
         self.blackhole = False
         """True: connections stay open but nothing gets through (a host that stopped answering)."""
+        self.accepted = 0
+        """Connections accepted so far."""
 
     async def start(self, port: int = 0) -> int:
         self._server = await asyncio.start_server(self._accept, "127.0.0.1", port)
@@ -34,6 +36,7 @@ class TcpProxy:
         await self.start(self.port)
 
     async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.accepted += 1
         try:
             up_reader, up_writer = await asyncio.open_connection(*self.target)
         except OSError:
