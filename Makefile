@@ -23,7 +23,7 @@ test: $(STAMP)
 # mypy, strict on telephony/ and console/server/ (pyproject.toml), also checks the console/crm and
 # console/store modules those import; the rest of console/ (the consoles, the CLI) is next.
 # ruff: the whole tree.
-TYPED := telephony console/server console/config
+TYPED := telephony console/server console/config console/crm
 lint: $(STAMP)
 	$(BIN)/mypy $(TYPED)
 	$(BIN)/ruff check .
