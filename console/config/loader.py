@@ -19,8 +19,11 @@ from console.config.settings import Settings
 from console.errors import CalldeskError
 
 ENV_PREFIX = "CALLDESK_"
+# A key's path in the raw config, as pydantic reports it: section and key names, list indexes.
+KeyPath = tuple[str | int, ...]
+
 # Named variables kept from the issue's wording; every other override is CALLDESK_<SECTION>__<KEY>.
-NAMED_ENV = {
+NAMED_ENV: dict[str, KeyPath] = {
     "CALLDESK_DATABASE_URL": ("database", "url"),
     "CALLDESK_AMI_SECRET": ("pbx", 0, "secret"),
     "CALLDESK_PBX_HOST": ("pbx", 0, "host"),
@@ -72,12 +75,12 @@ def _read_toml(file: Path) -> dict[str, Any]:
         raise ConfigError(f"{file}: cannot read: {exc.strerror}") from None
 
 
-def _apply_env(raw: dict[str, Any], env: Mapping[str, str], file: Path) -> dict[tuple, str]:
+def _apply_env(raw: dict[str, Any], env: Mapping[str, str], file: Path) -> dict[KeyPath, str]:
     """Write environment overrides into the raw dict; returns key path -> variable name."""
-    origins: dict[tuple, str] = {}
+    origins: dict[KeyPath, str] = {}
     for var, value in env.items():
         if var in NAMED_ENV:
-            loc: tuple = NAMED_ENV[var]
+            loc: KeyPath = NAMED_ENV[var]
         elif var.startswith(ENV_PREFIX) and "__" in var:
             loc = tuple(part.lower() for part in var[len(ENV_PREFIX):].split("__"))
             if not all(loc):
@@ -89,7 +92,7 @@ def _apply_env(raw: dict[str, Any], env: Mapping[str, str], file: Path) -> dict[
     return origins
 
 
-def _set_path(raw: dict[str, Any], loc: tuple, value: str, var: str) -> None:
+def _set_path(raw: dict[str, Any], loc: KeyPath, value: str, var: str) -> None:
     node: Any = raw
     for i, part in enumerate(loc[:-1]):
         if isinstance(part, int):
@@ -108,7 +111,7 @@ def _set_path(raw: dict[str, Any], loc: tuple, value: str, var: str) -> None:
     node[loc[-1]] = value
 
 
-def _dotted(loc: tuple) -> str:
+def _dotted(loc: KeyPath) -> str:
     out = ""
     for part in loc:
         if part == "[key]":  # pydantic's marker for "the dict key itself is wrong"
@@ -117,7 +120,7 @@ def _dotted(loc: tuple) -> str:
     return out
 
 
-def _describe(exc: ValidationError, file: Path, origins: dict[tuple, str]) -> str:
+def _describe(exc: ValidationError, file: Path, origins: dict[KeyPath, str]) -> str:
     problems = []
     for err in exc.errors(include_url=False):
         loc = tuple(err["loc"])
@@ -130,7 +133,7 @@ def _describe(exc: ValidationError, file: Path, origins: dict[tuple, str]) -> st
     return problems[0] + extra if len(problems) <= 1 else "; ".join(problems[:3]) + extra
 
 
-def _what(err: ErrorDetails, loc: tuple) -> str:
+def _what(err: ErrorDetails, loc: KeyPath) -> str:
     kind = err["type"]
     if kind == "extra_forbidden":
         return "unknown key"

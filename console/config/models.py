@@ -180,10 +180,13 @@ class TicketSettings(Section):
 
     def sla_for(self, category: str, tier: str) -> float:
         """Hours to resolve a ticket of this category for a customer of this tier."""
-        by_tier = self.sla_hours.get(category, {})  # type: ignore[call-overload]
+        # The ignores: looking up a plain str in a dict keyed by a Literal is fine at run time, but
+        # dict.get takes only the key type; the annotations put back the type the ignore loses.
+        by_tier: dict[str, float] = self.sla_hours.get(category, {})  # type: ignore[call-overload]
         if tier in by_tier:
             return by_tier[tier]
-        return self.category_default_hours.get(category, self.default_sla_hours)  # type: ignore[call-overload]
+        hours: float = self.category_default_hours.get(category, self.default_sla_hours)  # type: ignore[call-overload]
+        return hours
 
 
 class QueueSettings(Section):

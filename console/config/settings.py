@@ -121,7 +121,7 @@ class Settings(Section):
 
     @field_validator("pbx", "queues")
     @classmethod
-    def _unique_names(cls, items: list[PbxSettings] | list[QueueSettings]) -> list:
+    def _unique_names(cls, items: list[PbxSettings] | list[QueueSettings]) -> list[PbxSettings] | list[QueueSettings]:
         seen = [item.name for item in items]
         dupes = sorted({n for n in seen if seen.count(n) > 1})
         if dupes:

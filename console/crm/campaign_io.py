@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo
 from console.crm import campaign_admin as admin
 from console.crm import campaign_audit as audit
 from console.crm.campaign_csv import parse_leads
-from console.crm.campaign_leads import CustomerFilter, add_leads, filter_leads
+from console.crm.campaign_leads import CustomerFilter, LeadIn, add_leads, filter_leads
 
 
-def _add(conn: Any, settings: Any, campaign: Any, leads: list, now: dt.datetime) -> dict[str, Any]:
+def _add(conn: Any, settings: Any, campaign: Any, leads: list[LeadIn], now: dt.datetime) -> dict[str, Any]:
     return add_leads(conn, campaign, leads, now, valid_days=settings.risk.assessment_valid_days,
                      tz=settings.center.time_zone).to_json()
 

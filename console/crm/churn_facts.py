@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, and_, func, select, update
+from sqlalchemy import Connection, Select, and_, func, select, update
 
 from console.crm.churn import ChurnFacts, ChurnRule, ChurnScore, score
 from console.store.models import AumSnapshot, Customer, Interaction, Ticket
@@ -41,7 +41,7 @@ class Windows:
     abandon_days: int = 30
 
 
-def _grouped(conn: Connection, statement) -> dict[int, int]:
+def _grouped(conn: Connection, statement: Select[int, int]) -> dict[int, int]:
     return {row[0]: int(row[1]) for row in conn.execute(statement)}
 
 

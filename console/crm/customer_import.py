@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,7 @@ _audit = table_of(AuditEvent)
 IMPORT = "customer.import"
 
 
-def import_as(engine: Any, path: Path, tier_for: Callable, actor_id: int | None, now: dt.datetime,
+def import_as(engine: Any, path: Path, tier_for: Callable[[Decimal], str], actor_id: int | None, now: dt.datetime,
               label: str) -> tuple[ImportReport, list[int]]:
     """Import ``path`` (named ``label`` in messages) as ``actor_id``; every write audited.
     Returns the report and the ids of the customers written (for the search index)."""

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -133,8 +133,10 @@ def _check_username_free(session: Session, username: str, staff_id: int | None) 
 def clean_fields(values: Mapping[str, Any], rules: StaffRules) -> dict[str, Any]:
     """The given fields, each checked and normalised (no store lookups)."""
     out: dict[str, Any] = {}
-    cleaners = {"username": clean_username, "name": clean_name, "role": clean_role, "extension": clean_extension,
-                "queues": lambda v: clean_queues(v, rules.queues)}
+    # Each takes the field as the request gave it (JSON: any type) and returns the clean value.
+    cleaners: dict[str, Callable[[Any], object]] = {
+        "username": clean_username, "name": clean_name, "role": clean_role, "extension": clean_extension,
+        "queues": lambda v: clean_queues(v, rules.queues)}
     for name, value in values.items():
         if name in cleaners:
             out[name] = cleaners[name](value)

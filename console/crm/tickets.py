@@ -19,17 +19,17 @@ second calendar to keep right for no gain here.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from console.config.models import TICKET_CATEGORIES as CATEGORIES
-from console.config.models import Priority, TicketCategory
-from console.crm.tiers import is_vip
+from console.config.models import TICKET_CATEGORIES, Priority, TicketCategory
+from console.crm.tiers import TierLike, is_vip
 
 STATUSES = ("new", "open", "pending", "resolved", "closed")
 PRIORITIES = ("low", "normal", "high", "urgent")
 OPEN_STATUSES = ("new", "open", "pending")
+CATEGORIES = TICKET_CATEGORIES  # the config's (console/config/models.py); routes check against it here
 
 TRANSITIONS: dict[str, frozenset[str]] = {
     "new": frozenset({"open"}),
@@ -84,7 +84,8 @@ def bump(priority: str, steps: int = 1) -> str:
     return PRIORITIES[min(index + steps, len(PRIORITIES) - 1)]
 
 
-def default_priority(category: str, tier: str, config: TicketConfig | None = None, tiers=None) -> str:
+def default_priority(category: str, tier: str, config: TicketConfig | None = None,
+                     tiers: Sequence[TierLike] | None = None) -> str:
     """The category's priority (config, else complaint high / others normal), one higher for a VIP."""
     configured: dict[str, str] = dict(config.default_priority.items()) if config is not None else {}
     base = configured.get(category) or BUILTIN_PRIORITY.get(category, "normal")
@@ -129,7 +130,7 @@ class NewTicketDefaults:
 
 
 def defaults_for(category: str, tier: str, now: dt.datetime, config: TicketConfig | None = None,
-                 tiers=None, priority: str | None = None) -> NewTicketDefaults:
+                 tiers: Sequence[TierLike] | None = None, priority: str | None = None) -> NewTicketDefaults:
     """What a new ticket gets unless the agent chose otherwise (only the priority may be chosen)."""
     if category not in CATEGORIES:
         raise ValueError(f"unknown ticket category {category!r}")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import BigInteger, DateTime, Integer, Numeric
+from sqlalchemy import BigInteger, DateTime, Dialect, Integer, Numeric
 from sqlalchemy.types import TypeDecorator
 
 UTC = dt.UTC
@@ -25,18 +25,20 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
     impl = DateTime(timezone=True)
     cache_ok = True
 
-    def process_bind_param(self, value: Any, dialect: Any) -> dt.datetime | None:
+    # value: Any, as callers hand it (the check below refuses what is not a datetime).
+    def process_bind_param(self, value: Any, dialect: Dialect) -> dt.datetime | None:
         if value is None:
             return None
         if not isinstance(value, dt.datetime):
             raise TypeError(f"expected a datetime, got {type(value).__name__}")
         if value.tzinfo is None or value.utcoffset() is None:
             raise ValueError(f"naive datetime {value.isoformat()} given to the store: use an aware UTC time")
-        value = value.astimezone(UTC)
+        utc = value.astimezone(UTC)
         # SQLite stores text; keep it naive UTC so that string order is time order.
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+        return utc.replace(tzinfo=None) if dialect.name == "sqlite" else utc
 
-    def process_result_value(self, value: Any, dialect: Any) -> dt.datetime | None:
+    # value: what the DateTime impl read, a datetime on every backend (naive on SQLite).
+    def process_result_value(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:

@@ -22,7 +22,7 @@ class Chains:
         self._head = array("i")
         self._next = array("i")
 
-    def _grow(self, values: array, size: int) -> None:
+    def _grow(self, values: array[int], size: int) -> None:
         if len(values) < size:
             values.extend([END] * (size - len(values)))
 

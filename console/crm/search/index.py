@@ -55,8 +55,8 @@ class SearchIndex:
         self.names = NameTable()
         self.pinyins = PinyinTable()
         self.clients = ClientNumbers()
-        self._phone_buckets: list[tuple[array, array] | None] = [None] * 10_000
-        self._id4_slots: dict[str, array] = {}
+        self._phone_buckets: list[tuple[array[int], array[int]] | None] = [None] * 10_000
+        self._id4_slots: dict[str, array[int]] = {}
         self._bulk = False
 
     # -- building and freshness -------------------------------------------------------------
@@ -173,7 +173,7 @@ class SearchIndex:
         self._phone2[slot] = _NO_PHONE
         self._more_phones.pop(slot, None)
 
-    def _bucket(self, last4: int) -> tuple[array, array]:
+    def _bucket(self, last4: int) -> tuple[array[int], array[int]]:
         bucket = self._phone_buckets[last4]
         if bucket is None:
             bucket = self._phone_buckets[last4] = (array("q"), array("i"))
@@ -203,10 +203,10 @@ class SearchIndex:
         code = self._id4_of[slot]
         return self._id4_tails[code] if code != _NO_TAIL else ""
 
-    def slots_with_id_last4(self, id4: str) -> array:
+    def slots_with_id_last4(self, id4: str) -> array[int]:
         return self._id4_slots.get(id4.upper(), array("i"))
 
-    def phone_bucket(self, last4: int) -> tuple[array, array] | None:
+    def phone_bucket(self, last4: int) -> tuple[array[int], array[int]] | None:
         return self._phone_buckets[last4]
 
     def slots_with_client_prefix(self, prefix: str, cap: int) -> list[int]:
@@ -236,6 +236,6 @@ def _phone_ints(phones: Iterable[str]) -> tuple[int, ...]:
     return tuple(p for p in (phone_int(e) for e in dict.fromkeys(phones)) if p is not None)
 
 
-def _remove_value(values: array, value: int) -> None:
+def _remove_value(values: array[int], value: int) -> None:
     with contextlib.suppress(ValueError):
         values.remove(value)

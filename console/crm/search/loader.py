@@ -93,7 +93,8 @@ def database_now(engine: Any) -> dt.datetime:
         if engine.url.get_backend_name() == "sqlite":
             value = connection.execute(text("SELECT strftime('%Y-%m-%d %H:%M:%f', 'now')")).scalar()
             return dt.datetime.fromisoformat(value).replace(tzinfo=dt.UTC)
-        return connection.execute(text("SELECT now()")).scalar().astimezone(dt.UTC)
+        now: dt.datetime = connection.execute(text("SELECT now()")).scalar()  # timestamptz: aware
+        return now.astimezone(dt.UTC)
 
 
 def customer_count(engine: Any) -> int:

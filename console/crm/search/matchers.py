@@ -10,6 +10,9 @@ Scores (0-100) put the obvious hit first: exact > prefix > homophone/initials > 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import cast
+
 from rapidfuzz import fuzz, process
 
 from console.crm.names import pinyin_of
@@ -29,7 +32,7 @@ def _keep(found: Candidates, slot: int, scored: Scored) -> None:
         found[slot] = scored
 
 
-def _add_names(ix: SearchIndex, found: Candidates, name_ids, scored: Scored, budget: int) -> None:
+def _add_names(ix: SearchIndex, found: Candidates, name_ids: Iterable[int], scored: Scored, budget: int) -> None:
     for name_id in name_ids:
         for slot in ix.names.slots(name_id):
             if len(found) >= budget and slot not in found:
@@ -62,7 +65,9 @@ class HanMatcher:
             if len(found) >= budget:
                 break
             if name != self.han:
-                _add_names(ix, found, (ix.names.id_of(name),), (self._prefix_score(name), "name_prefix"), budget)
+                # cast: prefixed() yields only strings in the table, so id_of finds each (never None).
+                name_id = cast(int, ix.names.id_of(name))
+                _add_names(ix, found, (name_id,), (self._prefix_score(name), "name_prefix"), budget)
         homophone = ix.pinyins.id_of(self.compact)
         if homophone is not None:
             others = [n for n in ix.pinyins.names(homophone) if n != exact]
@@ -115,7 +120,7 @@ class LatinMatcher:
         found: Candidates = {}
         table = ix.pinyins
 
-        def add(pinyin_ids, scored: Scored) -> None:
+        def add(pinyin_ids: Iterable[int], scored: Scored) -> None:
             for pinyin_id in pinyin_ids:
                 if len(found) >= budget:
                     return  # full: later (weaker) groups could only re-score customers already in
@@ -131,7 +136,8 @@ class LatinMatcher:
                 (86.0, "pinyin_initials"))
         for compact in table.prefixed(self.q, PREFIX_CAP):
             if compact != self.q:
-                add((table.id_of(compact),), (self._prefix_score(compact), "pinyin_prefix"))
+                # cast: prefixed() yields only spellings in the table, so id_of finds each (never None).
+                add((cast(int, table.id_of(compact)),), (self._prefix_score(compact), "pinyin_prefix"))
         if len(self.q) >= 2:
             for initials in table.sorted_initials.prefixed(self.q, 50):
                 if initials != self.q:

@@ -17,14 +17,17 @@ from console.crm.search.matchers import Candidates, HanMatcher, LatinMatcher
 from console.crm.search.model import SearchHit
 from console.crm.search.query import parse
 
+# Every matcher answers candidates(ix, budget) and score(ix, slot) alike.
+Matcher = HanMatcher | LatinMatcher | DigitsMatcher | IdTailMatcher
+
 CANDIDATE_BUDGET = 1000
 MAX_PARTS = 4
 PARTIAL_FACTOR = 0.5
 
 
-def _matchers(query: str) -> list:
+def _matchers(query: str) -> list[Matcher]:
     parsed = parse(query)
-    matchers: list = []
+    matchers: list[Matcher] = []
     if parsed.han:
         matchers.append(HanMatcher(parsed.han))
     if parsed.latin:
@@ -35,7 +38,7 @@ def _matchers(query: str) -> list:
     return matchers[:MAX_PARTS]
 
 
-def _combine(ix: SearchIndex, matchers: list, found: list[Candidates]) -> Candidates:
+def _combine(ix: SearchIndex, matchers: list[Matcher], found: list[Candidates]) -> Candidates:
     driver = min(range(len(found)), key=lambda i: len(found[i]))
     combined: Candidates = {}
     for slot, scored in found[driver].items():

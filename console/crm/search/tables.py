@@ -15,7 +15,7 @@ from console.crm.search.sorted_keys import SortedKeys
 from console.crm.search.strings import StringTable
 
 
-def rarest_postings(grams: Iterable[str], postings: dict[str, array], needed: int, cap: int) -> set[int]:
+def rarest_postings(grams: Iterable[str], postings: dict[str, array[int]], needed: int, cap: int) -> set[int]:
     """Ids in the postings of the ``needed`` rarest grams (pigeonhole: a string within the
     allowed edits keeps at least one of them), at most about ``cap`` of them."""
     # Grams no string has cannot be shared with the target, so they never count as a pick.
@@ -32,7 +32,7 @@ class NameTable:
     def __init__(self) -> None:
         self.names = StringTable()
         self._slots = Chains()
-        self.chars: dict[str, array] = {}
+        self.chars: dict[str, array[int]] = {}
 
     def __len__(self) -> int:
         return len(self.names)
@@ -75,9 +75,9 @@ class PinyinTable:
         self._initials_of: list[str] = []  # interned: a few thousand distinct strings, shared
         self._names = Chains()
         self.of_name = array("i")
-        self.initials: dict[str, array] = {}
+        self.initials: dict[str, array[int]] = {}
         self.sorted_initials = SortedKeys()
-        self.trigrams: dict[str, array] = {}
+        self.trigrams: dict[str, array[int]] = {}
 
     def id_of(self, compact: str) -> int | None:
         return self.compact.id_of(compact)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, insert, select, update
@@ -48,7 +49,7 @@ OnBatch = Callable[[Connection, list[tuple[int, bool, list[str]]]], None]
 what it writes (the audit rows) commits with the batch, or neither does."""
 
 
-def import_customers(engine: Engine, path: Path, tier_for: Callable, *, now: dt.datetime | None = None,
+def import_customers(engine: Engine, path: Path, tier_for: Callable[[Decimal], str], *, now: dt.datetime | None = None,
                      on_error: Callable[[int, str], None] | None = None, on_batch: OnBatch | None = None,
                      label: str | None = None) -> ImportReport:
     """``label``: how messages about the whole file name it (default: ``path``)."""

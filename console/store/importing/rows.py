@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -44,7 +45,7 @@ class CustomerRecord:
     manager: str | None = None  # username, resolved by the writer
 
 
-def parse_customer(fields: dict[str, str], tier_for) -> CustomerRecord:
+def parse_customer(fields: dict[str, str], tier_for: Callable[[Decimal], str]) -> CustomerRecord:
     """``tier_for(aum) -> tier id`` comes from the settings."""
     client_no = fields.get("client_no", "")
     if not _CLIENT_NO.match(client_no):

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from sqlalchemy import Connection, Engine, func, select
 
@@ -31,6 +32,9 @@ from console.store.seed.demo import COMPLAINT_DEMO_ID, DEMO_CUSTOMERS, VIP_DEMO_
 from console.store.seed.load_mode import bulk_load, check_foreign_keys
 from console.store.seed.people import NameMaker
 from console.store.seed.staff import DEMO_PASSWORD, STAFF_COLUMNS, account_manager_count, make_staff
+
+if TYPE_CHECKING:
+    from console.config import Settings
 
 TABLES = ("qa_review", "aum_snapshot", "audit_event", "ticket_event", "follow_up", "ticket", "interaction", "lead",
           "campaign", "do_not_call", "customer_phone", "customer", "staff")
@@ -59,7 +63,7 @@ class SeedReport:
         return sum(self.seconds.values())
 
 
-def seed_database(engine: Engine, settings, *, customers: int = 10_000, seed: int = 1,
+def seed_database(engine: Engine, settings: Settings, *, customers: int = 10_000, seed: int = 1,
                   now: dt.datetime | None = None, agents: int = 20, replace: bool = False,
                   workers: int | None = None, progress: Callable[[str], None] | None = None) -> SeedReport:
     """Fill an upgraded, empty database (``replace`` empties it first).
@@ -161,13 +165,19 @@ def _shareable(conn: Connection) -> bool:
         return True
     with ThreadPoolExecutor(max_workers=1) as probe:
         try:
-            probe.submit(conn.connection.driver_connection.execute, "SELECT 1").result()
+            # cast: SQLAlchemy types it Optional, but a connection in use always has its DBAPI one.
+            driver = cast(sqlite3.Connection, conn.connection.driver_connection)
+            probe.submit(driver.execute, "SELECT 1").result()
         except sqlite3.ProgrammingError:
             return False
     return True
 
 
-def _map(executor: Executor | None, fn, jobs: list) -> Iterator:
+_Job = TypeVar("_Job")
+_Made = TypeVar("_Made")
+
+
+def _map(executor: Executor | None, fn: Callable[[_Job], _Made], jobs: list[_Job]) -> Iterator[_Made]:
     if executor is None:
         return map(fn, jobs)
     return executor.map(fn, jobs)

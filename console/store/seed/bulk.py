@@ -17,7 +17,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table
+from sqlalchemy import Connection, Engine, Index, Table
 from sqlmodel import SQLModel
 
 import console.store.models  # noqa: F401  (the tables)
@@ -27,6 +27,9 @@ BATCH = 50_000
 _UTC = dt.UTC
 _COPY_SPECIAL = re.compile(r"[\\\t\n\r]")
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+# A row of one table: a value per column, as the column takes it (str, int, Decimal, datetime, None...)
+# or already as Formats makes it; the columns differ from table to table, hence Any.
+Row = tuple[Any, ...]
 
 
 def _table(name: str) -> Table:
@@ -78,7 +81,7 @@ _PG: dict[str, Callable[[Any], str]] = {
 }
 
 
-def _pg_lines(table: Table, columns: Sequence[str], rows: list[tuple]) -> bytes:
+def _pg_lines(table: Table, columns: Sequence[str], rows: list[Row]) -> bytes:
     encoders = [_PG[_kind(table, c)] for c in columns]
     lines = ["\t".join([f(v) for f, v in zip(encoders, row, strict=True)]) for row in rows]
     lines.append("")
@@ -125,7 +128,7 @@ def _clock(suffix: str) -> tuple[str, ...]:
     return tuple(f" {s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}{suffix}" for s in range(86_400))
 
 
-def encode_ready(dialect: str, rows: list[tuple], *, text: bool = False) -> Any:
+def encode_ready(dialect: str, rows: list[Row], *, text: bool = False) -> Any:
     """Rows of :class:`Formats` values in the form :meth:`BulkLoader.write` takes (COPY text: each
     value's ``str``, no escaping: the generators' words hold no tabs, newlines or backslashes).
 
@@ -138,7 +141,7 @@ def encode_ready(dialect: str, rows: list[tuple], *, text: bool = False) -> Any:
     return "".join(["\t".join(map(str, row)) + "\n" for row in rows]).encode("utf-8")
 
 
-def encode(dialect: str, name: str, columns: Sequence[str], rows: list[tuple]) -> Any:
+def encode(dialect: str, name: str, columns: Sequence[str], rows: list[Row]) -> Any:
     """Rows in the form :meth:`BulkLoader.write` takes for ``dialect``."""
     table = _table(name)
     if dialect == "postgresql":
@@ -158,7 +161,7 @@ def encode(dialect: str, name: str, columns: Sequence[str], rows: list[tuple]) -
 IMAGE_TABLES = ("customer", "customer_phone", "interaction", "ticket", "ticket_event", "follow_up", "audit_event")
 
 
-def sqlite_image(tables: Sequence[tuple[str, Sequence[str], list]], version: int) -> bytes:
+def sqlite_image(tables: Sequence[tuple[str, Sequence[str], Sequence[Sequence[Any]]]], version: int) -> bytes:
     """Encoded SQLite rows as a serialized in-memory database, one untyped table per name.
 
     A worker sends this instead of the rows: one bytes object pickles and unpickles in
@@ -191,9 +194,11 @@ class BulkLoader:
     def __init__(self, connection: Connection) -> None:
         self.conn = connection
         self.dialect = connection.dialect.name
-        self.driver = connection.connection.driver_connection
+        # The DBAPI connection: psycopg's (COPY) or sqlite3's (executemany, images), by dialect, hence
+        # Any. SQLAlchemy types it Optional, but a connection in use always has one.
+        self.driver: Any = connection.connection.driver_connection
         self.counts: dict[str, int] = {}
-        self._dropped: list = []
+        self._dropped: list[Index] = []
         self._image: bytes | None = None
 
     def drop_indexes(self, names: Iterable[str]) -> None:
@@ -205,7 +210,9 @@ class BulkLoader:
     def rebuild_indexes(self, names: Iterable[str] | None = None) -> None:
         """The dropped indexes of the tables ``names`` (default: all)."""
         wanted = None if names is None else set(names)
-        for index in [ix for ix in self._dropped if wanted is None or ix.table.name in wanted]:
+        # ix.table: Optional for an Index not yet on a table; these came from their tables' indexes.
+        for index in [ix for ix in self._dropped
+                      if wanted is None or (ix.table is not None and ix.table.name in wanted)]:
             index.create(self.conn)
             self._dropped.remove(index)
 
@@ -215,7 +222,7 @@ class BulkLoader:
             index.create(self.conn, checkfirst=True)
         self._dropped.clear()
 
-    def insert(self, name: str, columns: Sequence[str], rows: list[tuple]) -> int:
+    def insert(self, name: str, columns: Sequence[str], rows: list[Row]) -> int:
         return self.write(name, columns, encode(self.dialect, name, columns, rows), len(rows))
 
     def write(self, name: str, columns: Sequence[str], payload: Any, count: int) -> int:

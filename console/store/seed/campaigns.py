@@ -11,8 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from typing import TYPE_CHECKING
 
+from console.store.seed.bulk import Row
 from console.store.seed.customers import Profile
+
+if TYPE_CHECKING:
+    from console.config import Settings
 
 CAMPAIGN_COLUMNS = (
     "id", "name", "kind", "mode", "status", "queue", "window_start", "window_end", "max_attempts",
@@ -28,7 +33,7 @@ CALLBACK, COMPLIANCE, MARKETING = 1, 2, 3
 MAX_COMPLIANCE_LEADS = 2000
 
 
-def campaigns(settings, now: dt.datetime) -> list[tuple]:
+def campaigns(settings: Settings, now: dt.datetime) -> list[Row]:
     start, end = settings.dialer.window_start, settings.dialer.window_end
     attempts = settings.dialer.max_attempts
     created = now - dt.timedelta(days=14)
@@ -42,8 +47,8 @@ def campaigns(settings, now: dt.datetime) -> list[tuple]:
     ]
 
 
-def leads(rng: random.Random, now: dt.datetime, pool: list[Profile], demo: list[Profile]) -> list[tuple]:
-    rows: list[tuple] = []
+def leads(rng: random.Random, now: dt.datetime, pool: list[Profile], demo: list[Profile]) -> list[Row]:
+    rows: list[Row] = []
     expired = [p for p in demo + pool if p.risk_expired]
     for profile in expired[:MAX_COMPLIANCE_LEADS]:
         if not profile.phones:
@@ -62,9 +67,10 @@ def leads(rng: random.Random, now: dt.datetime, pool: list[Profile], demo: list[
     return rows
 
 
-def do_not_call(numbers: list[tuple[str, int]], now: dt.datetime) -> list[tuple]:
+def do_not_call(numbers: list[tuple[str, int]], now: dt.datetime) -> list[Row]:
     """One row per number (a shared family number is listed once, for its first customer)."""
-    rows, seen = [], set()
+    rows: list[Row] = []
+    seen: set[str] = set()
     for e164, customer_id in numbers:
         if e164 in seen:
             continue

@@ -16,7 +16,7 @@ import random
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from console.store.seed import bulk
 from console.store.seed.customers import CUSTOMER_COLUMNS, PHONE_COLUMNS, CustomerMaker, Profile
@@ -32,6 +32,9 @@ from console.store.seed.history import (
 from console.store.seed.people import NameMaker, PhoneMaker
 from console.store.seed.staff import StaffPlan
 
+if TYPE_CHECKING:
+    from console.config import Settings
+
 
 @dataclass(frozen=True)
 class CustomerJob:
@@ -39,7 +42,7 @@ class CustomerJob:
     start: int
     stop: int  # exclusive
     dialect: str
-    settings: Any
+    settings: Settings
     now: dt.datetime
     managers: list[int]
     pool_share: float
@@ -63,11 +66,11 @@ class CustomerChunk:
     do_not_call: list[tuple[str, int]] = field(default_factory=list)
 
 
-def _encoded(dialect: str, table: str, columns: tuple[str, ...], rows: list[tuple]) -> Encoded:
+def _encoded(dialect: str, table: str, columns: tuple[str, ...], rows: list[bulk.Row]) -> Encoded:
     return Encoded(table, columns, bulk.encode(dialect, table, columns, rows), len(rows))
 
 
-def _ready(dialect: str, table: str, columns: tuple[str, ...], rows: list[tuple], *, text: bool = False) -> Encoded:
+def _ready(dialect: str, table: str, columns: tuple[str, ...], rows: list[bulk.Row], *, text: bool = False) -> Encoded:
     """Rows made of :class:`bulk.Formats` values (``text``: numbers too)."""
     return Encoded(table, columns, bulk.encode_ready(dialect, rows, text=text), len(rows))
 
@@ -128,7 +131,7 @@ def _make_customers(job: CustomerJob) -> CustomerChunk:
 class HistoryJob:
     seed: int
     dialect: str
-    settings: Any
+    settings: Settings
     now: dt.datetime
     staff: StaffPlan
     extensions: dict[int, str]

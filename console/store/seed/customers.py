@@ -15,12 +15,16 @@ import random
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from console.store.id_numbers import resident_id
 from console.store.seed import vocab
-from console.store.seed.bulk import Formats
+from console.store.seed.bulk import Formats, Row
 from console.store.seed.people import NameMaker, PhoneMaker, weighted
+
+if TYPE_CHECKING:
+    from console.config import Settings
+    from console.config.models import TierId
 
 CUSTOMER_COLUMNS = (
     "id", "client_no", "name", "name_pinyin", "name_initials", "id_number", "id_last4", "gender",
@@ -44,7 +48,7 @@ class Profile:
 
     id: int
     name: str
-    tier: str
+    tier: TierId
     phones: list[str]
     manager_id: int | None
     risk_expired: bool
@@ -73,7 +77,7 @@ _RANDOM = Overrides()
 class CustomerMaker:
     """Customers and their phones as rows ready to load into one database (``formats``)."""
 
-    def __init__(self, rng: random.Random, names: NameMaker, phones: PhoneMaker, *, settings,
+    def __init__(self, rng: random.Random, names: NameMaker, phones: PhoneMaker, *, settings: Settings,
                  now: dt.datetime, managers: list[int], formats: Formats) -> None:
         self.rng, self.names, self.phones = rng, names, phones
         self.settings = settings
@@ -97,7 +101,7 @@ class CustomerMaker:
         self._now_value = formats.datetime(now)
         self._no_churn, self._version = formats.number(0.0), formats.number(1)
 
-    def make(self, cid: int, fixed: Overrides | None = None) -> tuple[tuple, list[tuple], Profile]:
+    def make(self, cid: int, fixed: Overrides | None = None) -> tuple[Row, list[Row], Profile]:
         rng, fixed, fmt, days = self.rng, fixed or _RANDOM, self.fmt, self._days
         family = self._last if fixed.name is None and self._last and rng.random() < FAMILY_SHARE else None
         branch = fixed.branch if fixed.branch is not None else (
@@ -152,7 +156,7 @@ class CustomerMaker:
         mu = math.log(60_000 if status == "active" else 8_000)
         return int(min(self.rng.lognormvariate(mu, 1.6), 400_000_000) * 100)
 
-    def _phones(self, cid: int, key: Any, fixed: Overrides, family: Profile | None, area: str) -> list[tuple]:
+    def _phones(self, cid: int, key: Any, fixed: Overrides, family: Profile | None, area: str) -> list[Row]:
         rand, valid = self.rng.random, self.fmt.bools[True]
         if fixed.phones:
             numbers = [(e164, raw, kind, valid) for e164, raw, kind in fixed.phones]
@@ -173,9 +177,9 @@ class CustomerMaker:
                 junk = str(10_000 + int(rand() * 9_000_000))
                 numbers.append((junk, junk, "other", self.fmt.bools[False]))
         if len(numbers) > 1 and len({n[0] for n in numbers}) < len(numbers):  # a number twice: keep the first
-            first: dict[str, tuple] = {}
-            for number in numbers:
-                first.setdefault(number[0], number)
+            first: dict[str, tuple[str, str, str, Any]] = {}
+            for phone in numbers:
+                first.setdefault(phone[0], phone)
             numbers = list(first.values())
         base = cid * PHONES_PER_CUSTOMER  # ids from the customer id: chunks made in parallel need no shared counter
         number = self.fmt.number
@@ -198,7 +202,7 @@ def _days_back(today: dt.date, count: int) -> _Days:
     return _Days(dates, [d.isoformat() for d in dates], [(d.toordinal() - ordinal) * 86_400 for d in dates])
 
 
-def _center_tz(settings) -> dt.tzinfo:
+def _center_tz(settings: Settings) -> dt.tzinfo:
     from zoneinfo import ZoneInfo
 
     return ZoneInfo(settings.center.time_zone)

@@ -11,14 +11,18 @@ import datetime as dt
 import json
 import random
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from console.crm import tickets as ticket_rules
 from console.store.seed import vocab
-from console.store.seed.bulk import Formats
+from console.store.seed.bulk import Formats, Row
 from console.store.seed.customers import Profile
 from console.store.seed.people import weighted
 from console.store.seed.staff import StaffPlan
+
+if TYPE_CHECKING:
+    from console.config import Settings
 
 INTERACTION_COLUMNS = (
     "id", "pbx", "linkedid", "direction", "queue", "agent_id", "agent_ext", "customer_id",
@@ -47,17 +51,17 @@ _CAUSES = {"answered": 16, "busy": 17, "no_answer": 19, "failed": 34}  # Q.850
 
 @dataclass
 class History:
-    interactions: list[tuple] = field(default_factory=list)
-    tickets: list[tuple] = field(default_factory=list)
-    ticket_events: list[tuple] = field(default_factory=list)
-    followups: list[tuple] = field(default_factory=list)
-    audit: list[tuple] = field(default_factory=list)
+    interactions: list[Row] = field(default_factory=list)
+    tickets: list[Row] = field(default_factory=list)
+    ticket_events: list[Row] = field(default_factory=list)
+    followups: list[Row] = field(default_factory=list)
+    audit: list[Row] = field(default_factory=list)
 
 
 class HistoryMaker:
     """The history as rows ready to load into one database (``formats``)."""
 
-    def __init__(self, rng: random.Random, settings, now: dt.datetime, staff: StaffPlan,
+    def __init__(self, rng: random.Random, settings: Settings, now: dt.datetime, staff: StaffPlan,
                  extensions: dict[int, str], callback_campaign: int, formats: Formats) -> None:
         self.rng, self.settings, self.now, self.staff = rng, settings, now, staff
         self.fmt = formats
@@ -80,8 +84,8 @@ class HistoryMaker:
             for _ in range(3):
                 self._call(profile, days_ago=rng.randrange(1, 60))
         for _ in range(count):
-            profile = rng.choice(pool) if rng.random() < 0.95 else None
-            self._call(profile, days_ago=int(180 * rng.random() ** 2))
+            caller = rng.choice(pool) if rng.random() < 0.95 else None
+            self._call(caller, days_ago=int(180 * rng.random() ** 2))
         return self.out
 
     def _moment(self, days_ago: int) -> dt.datetime:
@@ -134,7 +138,7 @@ class HistoryMaker:
         ))
         if profile is None:
             return
-        if answered and agent:
+        if answered_at is not None and agent:  # answered (answered_at is set exactly then)
             if not outbound and rng.random() < 0.12:
                 self._ticket(profile, iid, agent, ended)
             if rng.random() < 0.05:
@@ -156,7 +160,9 @@ class HistoryMaker:
             status = (rng.choices(("closed", "resolved", "pending"), (70, 25, 5)) if overdue_long
                       else rng.choices(("new", "open", "pending", "resolved"), (30, 45, 15, 10)))[0]
         subject = rng.choice(vocab.TICKET_SUBJECTS[category])
-        events = [(created, agent, "created", None, "new", subject)]
+        # (at, actor, kind, from, to, body)
+        events: list[tuple[dt.datetime, int, str, str | None, str | None, str | None]] = [
+            (created, agent, "created", None, "new", subject)]
         at, previous = created, "new"
         for step in _PATHS[status]:
             at = min(at + dt.timedelta(minutes=rng.randrange(10, 60 * 24)), self.now)

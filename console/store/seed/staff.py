@@ -11,6 +11,7 @@ import hashlib
 from dataclasses import dataclass
 
 from console.crm.passwords import hash_password
+from console.store.seed.bulk import Row
 from console.store.seed.people import NameMaker
 
 DEMO_PASSWORD = "calldesk"
@@ -30,8 +31,8 @@ def account_manager_count(customers: int) -> int:
     return min(200, 10 + customers // 20_000)
 
 
-def make_staff(names: NameMaker, seed: int, agents: int, account_managers: int) -> tuple[list[tuple], StaffPlan]:
-    rows: list[tuple] = []
+def make_staff(names: NameMaker, seed: int, agents: int, account_managers: int) -> tuple[list[Row], StaffPlan]:
+    rows: list[Row] = []
     salt = hashlib.sha256(f"calldesk-seed:{seed}".encode()).digest()[:16]
     password_hash = hash_password(DEMO_PASSWORD, salt=salt)
 
