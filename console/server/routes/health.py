@@ -65,9 +65,10 @@ async def healthz_handler(request: web.Request) -> web.Response:
     database = await asyncio.to_thread(_database_ok, app[keys.ENGINE])
     outbox = app[keys.OUTBOX].depth if keys.OUTBOX in app else 0
     ok = database and all(v["connected"] for v in ami.values())
-    index = app[INDEX].index if INDEX in app else None
+    state = app.get(INDEX)
+    index = state.index if state is not None else None
     search = {"ready": index is not None, "customers": len(index) if index is not None else 0,
-              "mode": app[INDEX].mode if INDEX in app else "", "ready_s": app[INDEX].build_s if INDEX in app else None}
+              "mode": state.mode if state is not None else "", "ready_s": state.build_s if state is not None else None}
     # 503 when something is down, so that a plain HTTP probe (systemd, a load balancer) sees it.
     return web.json_response({"ok": ok, "ami": ami, "database": database, "outbox": outbox, "search": search},
                              status=200 if ok else 503)
