@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import pickle
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +36,13 @@ def seeded_store(migrated_engine: Any) -> Any:
 
     seed_database(migrated_engine, Settings(), customers=400, agents=2)
     return migrated_engine
+
+
+def _ended_pid() -> int:
+    """The pid of a child that has ended and been reaped (free until the kernel reuses it)."""
+    child = subprocess.Popen(["true"])
+    child.wait()
+    return child.pid
 
 
 def _now() -> dt.datetime:
@@ -153,6 +162,18 @@ async def test_a_piece_naming_a_callable_is_refused_not_run(seeded_store, tmp_pa
     index, meta = await build_in_process(seeded_store, snapshot=snapshot)
     assert meta["source"] == "database" and "may not name pathlib" in meta["refused"]
     assert not marker.exists() and len(index) == len(load_index(seeded_store))
+
+
+async def test_a_dead_writers_temporary_file_is_removed(seeded_store, tmp_path: Path) -> None:
+    # A build killed while writing leaves its temporary file; the next writer removes it (a live
+    # writer's, another server's on this machine, is left alone).
+    snapshot = tmp_path / "index.snapshot"
+    orphan = tmp_path / f".index.snapshot.{_ended_pid()}.tmp"
+    orphan.write_bytes(b"half a snapshot")
+    alive = tmp_path / f".index.snapshot.{os.getppid()}.tmp"
+    alive.write_bytes(b"someone else's, being written")
+    await build_in_process(seeded_store, snapshot=snapshot)
+    assert snapshot.exists() and not orphan.exists() and alive.exists()
 
 
 async def test_a_snapshot_that_cannot_be_written_costs_only_the_file(seeded_store, tmp_path: Path, caplog) -> None:
