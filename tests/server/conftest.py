@@ -18,6 +18,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
@@ -189,7 +190,26 @@ async def make_client(seeded_engine: Any, tmp_path: Path, frozen_clock: FrozenCl
 
     yield make
     for client in reversed(clients):
-        await client.close()
+        await close_or_tell(client)
+
+
+CLOSE_TIMEOUT_S = 60.0
+
+
+async def close_or_tell(client: TestClient) -> None:
+    """Stop a test server; one that has not stopped after a minute fails the test with the stack
+    of every task still running, instead of hanging the suite (seen twice in CI, in the teardown of
+    tests/campaigns/test_preview_across_servers.py[postgresql], with the event loop idle)."""
+    import io
+
+    try:
+        async with asyncio.timeout(CLOSE_TIMEOUT_S):
+            await client.close()
+    except TimeoutError:
+        stacks = io.StringIO()
+        for task in asyncio.all_tasks():
+            task.print_stack(file=stacks)
+        pytest.fail(f"a test server did not stop within {CLOSE_TIMEOUT_S:.0f} s; its tasks:\n{stacks.getvalue()}")
 
 
 @pytest.fixture
