@@ -21,21 +21,20 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
+from console.crm.search.snapshot import LENGTH_BYTES, frame  # the pipe's frames are the file's
+
+__all__ = ["LENGTH_BYTES", "frame"]
+
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
     from console.crm.search.index import SearchIndex
     from console.crm.search.snapshot import SnapshotHeader, SnapshotWriter
 
-LENGTH_BYTES = 8
 NICENESS = 10
 """The build yields the CPU to the server (and its database) when they want it: a screen pop
 woken while the build runs gets a core at once instead of sharing it. Measured in docs/search.md."""
 PROBES = 32
-
-
-def frame(piece: bytes) -> bytes:
-    return len(piece).to_bytes(LENGTH_BYTES, "big") + piece
 
 
 def catch_up(index: SearchIndex, engine: Engine, since: Any) -> int:
@@ -109,7 +108,7 @@ def make_index(engine: Engine, snapshot: Path | None) -> tuple[SearchIndex, Snap
         meta["caught_up"] = catch_up(index, engine, watermark - CATCH_UP_MARGIN)
     meta["made_s"] = round(time.perf_counter() - started, 2)
     header = SnapshotHeader(database=engine.url.render_as_string(hide_password=True),
-                            watermark=watermark.isoformat(), customers=len(index), max_id=index.max_id(),
+                            watermark=watermark.isoformat(), customers=len(index),
                             probes=index.sample(PROBES), layout=layout())
     return index, header, meta
 

@@ -212,14 +212,6 @@ class SearchIndex:
     def slots_with_client_prefix(self, prefix: str, cap: int) -> list[int]:
         return self.clients.slots_with_prefix(prefix, cap)
 
-    def max_id(self) -> int:
-        """The highest customer id in the index (0 when empty)."""
-        highest = max(self._late_slots, default=0)
-        for slot in range(self._sorted_upto - 1, -1, -1):
-            if self._alive[slot]:
-                return max(highest, self._ids[slot])
-        return highest
-
     def sample(self, count: int) -> list[tuple[int, str, str]]:
         """(id, client number, name) of up to ``count`` customers spread over the index."""
         slots = [slot for slot in range(0, len(self._ids), max(1, len(self._ids) // count)) if self._alive[slot]]

@@ -51,7 +51,7 @@ class SnapshotHeader:
     watermark: str
     """ISO time (UTC) at which the build began reading: every customer written before it is in."""
     customers: int
-    max_id: int
+    """How many the index held (for whoever reads the header; the load counts the database's)."""
     probes: list[tuple[int, str, str]] = field(default_factory=list)
     """(id, client number, name) of customers spread over the index: a database seeded again
     under the same URL has other people under those ids."""
@@ -68,7 +68,7 @@ class SnapshotHeader:
         try:
             raw = json.loads(data)
             header = cls(database=str(raw["database"]), watermark=str(raw["watermark"]),
-                         customers=int(raw["customers"]), max_id=int(raw["max_id"]),
+                         customers=int(raw["customers"]),
                          probes=[(int(i), str(c), str(n)) for i, c, n in raw["probes"]], layout=str(raw["layout"]),
                          format=int(raw["format"]))
             dt.datetime.fromisoformat(header.watermark)
